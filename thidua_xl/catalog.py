@@ -1,0 +1,115 @@
+"""The award catalogue: codes, names, subjects and the texts units type for them.
+
+The catalogue is data (data/awards.csv). Danh hiệu thi đua, hình thức khen thưởng
+and danh hiệu vinh dự live in one table with a `kind` column, because units write
+all of them in the same "Hình thức đề nghị" cell.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .text import fold
+
+TAP_THE = "tap_the"
+CA_NHAN = "ca_nhan"
+BOTH = "both"
+SUBJECT_LABEL = {TAP_THE: "Tập thể", CA_NHAN: "Cá nhân"}
+KIND_LABEL = {
+    "danh_hieu_thi_dua": "Danh hiệu thi đua",
+    "hinh_thuc_khen_thuong": "Hình thức khen thưởng",
+    "danh_hieu_vinh_du": "Danh hiệu vinh dự Nhà nước",
+    "ky_niem_chuong": "Kỷ niệm chương",
+}
+AUTHORITY_LABEL = {
+    "so": "Giám đốc Sở Y tế",
+    "tinh": "Chủ tịch UBND tỉnh",
+    "bo": "Bộ trưởng Bộ Y tế",
+    "cp": "Thủ tướng Chính phủ",
+    "nha_nuoc": "Chủ tịch nước",
+}
+
+
+@dataclass(frozen=True)
+class Award:
+    code: str
+    order: int
+    name: str
+    kind: str
+    subject: str  # tap_the | ca_nhan | both
+    authority: str
+    decided_by_so: bool
+    aliases: tuple[str, ...]
+
+    def allows(self, subject: str) -> bool:
+        return self.subject == BOTH or self.subject == subject
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return (TAP_THE, CA_NHAN) if self.subject == BOTH else (self.subject,)
+
+
+class Catalog:
+    """Looks award texts up by code, name or abbreviation, whatever their form."""
+
+    def __init__(self, awards: list[Award]):
+        self.awards = sorted(awards, key=lambda a: a.order)
+        self.by_code = {a.code: a for a in self.awards}
+        self._index: dict[str, str] = {}
+        for a in self.awards:
+            for text in (a.code, a.name, *a.aliases):
+                self._index.setdefault(fold(text), a.code)
+
+    def __iter__(self):
+        return iter(self.awards)
+
+    def __getitem__(self, code: str) -> Award:
+        return self.by_code[code]
+
+    def match(self, text: object) -> str | None:
+        """The award code for what a unit typed, or None."""
+        key = fold(text)
+        if not key:
+            return None
+        code = self._index.get(key)
+        if code:
+            return code
+        # "Danh hiệu Lao động tiên tiến năm 2020", "Đề nghị tặng Giấy khen"
+        for prefix in ("de nghi tang ", "de nghi ", "tang ", "danh hieu ", "hinh thuc "):
+            if key.startswith(prefix):
+                return self.match(key[len(prefix):])
+        stripped = key.rsplit(" nam ", 1)[0]
+        if stripped != key:
+            return self._index.get(stripped)
+        return None
+
+    def suggest(self, text: object, n: int = 1) -> list[str]:
+        """Closest award names for an unknown text ("did you mean")."""
+        key = fold(text)
+        hits = difflib.get_close_matches(key, list(self._index), n=5, cutoff=0.6)
+        out: list[str] = []
+        for h in hits:
+            name = self.by_code[self._index[h]].name
+            if name not in out:
+                out.append(name)
+        return out[:n]
+
+    def codes(self) -> list[str]:
+        return [a.code for a in self.awards]
+
+
+@lru_cache(maxsize=None)
+def load_catalog() -> Catalog:
+    awards = []
+    with resources.files("thidua_xl").joinpath("data/awards.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            awards.append(Award(
+                code=row["code"], order=int(row["order"]), name=row["name"], kind=row["kind"],
+                subject=row["subject"], authority=row["authority"],
+                decided_by_so=row["decided_by_so"] == "yes",
+                aliases=tuple(a.strip() for a in row["aliases"].split("|") if a.strip()),
+            ))
+    return Catalog(awards)

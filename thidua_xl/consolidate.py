@@ -1,0 +1,139 @@
+"""Consolidation: totals by award × tập thể/cá nhân × unit, and the per-award lists.
+
+Every row with a recognised award and subject is counted once, whatever other
+findings touch it: the totals say what the units proposed, the findings say what
+is wrong with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
+from .text import clean, name_sort_key, sort_key
+
+SUBJECTS = (TAP_THE, CA_NHAN)
+INITIATIVE_KINDS = ("sang_kien", "de_tai")
+INITIATIVE_LEVELS = ("co_so", "tinh", "bo", "toan_quoc")
+
+
+@dataclass
+class Consolidation:
+    year: int
+    counts: pd.DataFrame  # unit_code, unit, award, subject, n
+    lists: dict[str, pd.DataFrame]  # award code -> nominees sorted the Vietnamese way
+    initiatives: dict[str, dict[str, int]]
+    rows: int
+    files: int
+    units: list[tuple[str, str]] = field(default_factory=list)  # (code, name) in display order
+
+    def total(self, award: str, subject: str | None = None) -> int:
+        c = self.counts
+        sel = c["award"] == award
+        if subject:
+            sel &= c["subject"] == subject
+        return int(c.loc[sel, "n"].sum())
+
+    @property
+    def totals(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for code in _ordered_codes(self.counts["award"].unique()):
+            out[code] = {s: self.total(code, s) for s in SUBJECTS}
+        return out
+
+    @property
+    def by_unit(self) -> dict[str, dict[str, dict[str, int]]]:
+        out: dict[str, dict[str, dict[str, int]]] = {}
+        for code, name in self.units:
+            sub = self.counts[self.counts["unit_code"] == code] if code else self.counts[self.counts["unit"] == name]
+            if sub.empty:
+                continue
+            per: dict[str, dict[str, int]] = {}
+            for award in _ordered_codes(sub["award"].unique()):
+                a = sub[sub["award"] == award]
+                per[award] = {s: int(a.loc[a["subject"] == s, "n"].sum()) for s in SUBJECTS}
+            out[name] = per
+        return out
+
+    def to_json(self) -> dict:
+        return {"year": self.year, "totals": self.totals, "by_unit": self.by_unit,
+                "initiatives": self.initiatives, "rows": self.rows, "files": self.files}
+
+
+def _ordered_codes(codes) -> list[str]:
+    cat = load_catalog()
+    order = {a.code: a.order for a in cat}
+    return sorted((c for c in codes if c), key=lambda c: order.get(c, 10_000))
+
+
+def sort_nominees(df: pd.DataFrame) -> pd.DataFrame:
+    """Tập thể first, then cá nhân; within each, by tên then họ đệm (collectives by full name)."""
+    if df.empty:
+        return df
+    keys = [
+        (0, sort_key(n)) if s == TAP_THE else (1, name_sort_key(n))
+        for n, s in zip(df["ho_ten"], df["subject"])
+    ]
+    order = sorted(range(len(df)), key=lambda i: (keys[i], df["unit"].iat[i], i))
+    return df.iloc[order].reset_index(drop=True)
+
+
+def unit_order(nominations: pd.DataFrame, units: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    """Units as the master lists them, then any others in the order they were read."""
+    seen: list[tuple[str, str]] = []
+    if units is not None and not units.empty:
+        seen += [(c, n) for c, n in zip(units["unit_code"], units["unit"])]
+    keys = {c or n for c, n in seen}
+    for c, n in zip(nominations["unit_code"], nominations["unit"]):
+        if (c or n) not in keys:
+            seen.append((c, n))
+            keys.add(c or n)
+    return seen
+
+
+def count_initiatives(initiatives: pd.DataFrame, year: int | None) -> dict[str, dict[str, int]]:
+    """Initiatives of the year (or with no year given) by loại × cấp công nhận."""
+    out: dict[str, dict[str, int]] = {}
+    if initiatives is None or initiatives.empty:
+        return out
+    df = initiatives
+    if year is not None and "nam" in df:
+        df = df[df["nam"].isna() | (df["nam"] == year)]
+    grouped = df.groupby(["loai", "cap"]).size()
+    for kind in INITIATIVE_KINDS:
+        levels = {lvl: int(grouped.get((kind, lvl), 0)) for lvl in INITIATIVE_LEVELS if grouped.get((kind, lvl), 0)}
+        if levels:
+            out[kind] = levels
+    return out
+
+
+def consolidate(nominations: pd.DataFrame, initiatives: pd.DataFrame | None, year: int, *,
+                files: int = 0, units: pd.DataFrame | None = None,
+                catalog: Catalog | None = None) -> Consolidation:
+    catalog = catalog or load_catalog()
+    counted = nominations[nominations["award"].notna() & nominations["subject"].notna()]
+    counts = (counted.groupby(["unit_code", "unit", "award", "subject"], dropna=False).size()
+              .rename("n").reset_index())
+    lists = {code: sort_nominees(counted[counted["award"] == code])
+             for code in _ordered_codes(counted["award"].unique())}
+    return Consolidation(year=year, counts=counts, lists=lists,
+                         initiatives=count_initiatives(initiatives, year),
+                         rows=len(counted), files=files, units=unit_order(counted, units))
+
+
+def summary_rows(result: Consolidation, catalog: Catalog | None = None) -> list[dict]:
+    """One line per award and subject present, in catalogue order, for tables and reports."""
+    catalog = catalog or load_catalog()
+    out = []
+    for code, t in result.totals.items():
+        a = catalog[code]
+        out.append({"code": code, "name": a.name, "tap_the": t[TAP_THE], "ca_nhan": t[CA_NHAN],
+                    "tong": t[TAP_THE] + t[CA_NHAN]})
+    return out
+
+
+def display_date(row) -> str:
+    if row.get("ngay_sinh") is not None and not pd.isna(row.get("ngay_sinh")):
+        return row["ngay_sinh"].strftime("%d/%m/%Y")
+    return clean(row.get("ngay_sinh_raw") or "")

@@ -1,0 +1,175 @@
+"""The consolidated workbook: a printable `Tổng hợp` sheet and one list per award."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .catalog import CA_NHAN, SUBJECT_LABEL, TAP_THE, Catalog, load_catalog
+from .consolidate import Consolidation
+from .fileio import atomic_path
+
+LIST_HEADERS = ["STT", "Đơn vị", "Họ và tên / Tên tập thể", "Đối tượng", "Ngày sinh", "Giới tính",
+                "Chức vụ", "Khoa, phòng", "Nguồn (tệp, trang, dòng)"]
+MAX_SHEET_NAME = 31
+
+
+def sheet_name_for(award_name: str, used: set[str]) -> str:
+    """An Excel-legal, unique sheet name (≤ 31 chars, none of []:*?/\\)."""
+    bad = '[]:*?/\\'
+    base = "".join("-" if ch in bad else ch for ch in award_name).strip("' ")[:MAX_SHEET_NAME] or "Sheet"
+    name, i = base, 2
+    while name.lower() in used:
+        tail = f" ({i})"
+        name = base[: MAX_SHEET_NAME - len(tail)] + tail
+        i += 1
+    used.add(name.lower())
+    return name
+
+
+def _date_text(d, raw) -> str:
+    if d is not None and not pd.isna(d):
+        return d.strftime("%d/%m/%Y")
+    return raw or ""
+
+
+def write_consolidation(result: Consolidation, out: str | os.PathLike, catalog: Catalog | None = None,
+                        title_unit: str = "SỞ Y TẾ") -> Path:
+    """Write the Tổng hợp workbook atomically with XlsxWriter (a few big writes, no cell-by-cell reads)."""
+    import xlsxwriter
+
+    catalog = catalog or load_catalog()
+    out = Path(out)
+    with atomic_path(out, suffix=".xlsx") as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "strings_to_numbers": False})
+        f_title = wb.add_format({"bold": True, "font_name": "Times New Roman", "font_size": 14, "align": "center"})
+        f_sub = wb.add_format({"italic": True, "font_name": "Times New Roman", "font_size": 12, "align": "center"})
+        f_head = wb.add_format({"bold": True, "font_name": "Times New Roman", "font_size": 11, "border": 1,
+                                "align": "center", "valign": "vcenter", "text_wrap": True, "bg_color": "#DDEBF7"})
+        f_cell = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "valign": "vcenter"})
+        f_num = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "align": "center"})
+        f_tot = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "bold": True,
+                               "align": "center", "bg_color": "#F2F2F2"})
+        f_totl = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "bold": True,
+                                "bg_color": "#F2F2F2"})
+        used: set[str] = {"tổng hợp"}
+        ws = wb.add_worksheet("Tổng hợp")
+        codes = list(result.totals)
+        columns: list[tuple[str, str]] = []  # (award, subject)
+        for code in codes:
+            for s in catalog[code].subjects:
+                columns.append((code, s))
+        ncols = 2 + len(columns) + 2
+        ws.merge_range(0, 0, 0, ncols - 1, f"BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM {result.year}", f_title)
+        ws.merge_range(1, 0, 1, ncols - 1, f"({title_unit} – {result.rows} lượt đề nghị từ {result.files} tệp)", f_sub)
+        h1, h2 = 3, 4
+        ws.merge_range(h1, 0, h2, 0, "STT", f_head)
+        ws.merge_range(h1, 1, h2, 1, "Đơn vị", f_head)
+        col = 2
+        for code in codes:
+            subs = catalog[code].subjects
+            if len(subs) == 1:
+                ws.write(h1, col, catalog[code].name, f_head)
+                ws.write(h2, col, SUBJECT_LABEL[subs[0]], f_head)
+            else:
+                ws.merge_range(h1, col, h1, col + len(subs) - 1, catalog[code].name, f_head)
+                for k, s in enumerate(subs):
+                    ws.write(h2, col + k, SUBJECT_LABEL[s], f_head)
+            col += len(subs)
+        ws.merge_range(h1, col, h1, col + 1, "Cộng", f_head)
+        ws.write(h2, col, "Tập thể", f_head)
+        ws.write(h2, col + 1, "Cá nhân", f_head)
+        by_unit = result.by_unit
+        units = [(c, n) for c, n in result.units if n in by_unit]
+        first = h2 + 1
+        from xlsxwriter.utility import xl_rowcol_to_cell as cell
+        for i, (_code, name) in enumerate(units):
+            r = first + i
+            ws.write_number(r, 0, i + 1, f_num)
+            ws.write_string(r, 1, name, f_cell)
+            per = by_unit[name]
+            tt = cn = 0
+            tt_cells, cn_cells = [], []
+            for k, (code, s) in enumerate(columns):
+                v = per.get(code, {}).get(s, 0)
+                ws.write_number(r, 2 + k, v, f_num)
+                (tt_cells if s == TAP_THE else cn_cells).append(cell(r, 2 + k))
+                if s == TAP_THE:
+                    tt += v
+                else:
+                    cn += v
+            c0 = 2 + len(columns)
+            ws.write_formula(r, c0, "=" + ("+".join(tt_cells) or "0"), f_tot, tt)
+            ws.write_formula(r, c0 + 1, "=" + ("+".join(cn_cells) or "0"), f_tot, cn)
+        last = first + len(units) - 1
+        rt = last + 1
+        ws.merge_range(rt, 0, rt, 1, "Tổng cộng", f_totl)
+        totals = result.totals
+        for k, (code, s) in enumerate(columns):
+            v = totals[code][s]
+            if units:
+                ws.write_formula(rt, 2 + k, f"=SUM({cell(first, 2 + k)}:{cell(last, 2 + k)})", f_tot, v)
+            else:
+                ws.write_number(rt, 2 + k, v, f_tot)
+        c0 = 2 + len(columns)
+        sum_tt = sum(totals[c][TAP_THE] for c in codes)
+        sum_cn = sum(totals[c][CA_NHAN] for c in codes)
+        for k, v in ((0, sum_tt), (1, sum_cn)):
+            if units:
+                ws.write_formula(rt, c0 + k, f"=SUM({cell(first, c0 + k)}:{cell(last, c0 + k)})", f_tot, v)
+            else:
+                ws.write_number(rt, c0 + k, v, f_tot)
+        # initiatives below the table
+        r = rt + 2
+        if result.initiatives:
+            ws.write(r, 1, "Sáng kiến, đề tài", f_totl)
+            labels = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
+            kinds = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
+            for k, lvl in enumerate(labels):
+                ws.write(r, 2 + k, labels[lvl], f_head)
+            for j, (kind, lbl) in enumerate(kinds.items()):
+                ws.write(r + 1 + j, 1, lbl, f_cell)
+                for k, lvl in enumerate(labels):
+                    ws.write_number(r + 1 + j, 2 + k, result.initiatives.get(kind, {}).get(lvl, 0), f_num)
+        ws.set_column(0, 0, 5)
+        ws.set_column(1, 1, 36)
+        ws.set_column(2, ncols - 1, 11)
+        ws.set_row(h1, 48)
+        ws.freeze_panes(first, 2)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(h1, h2)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer("&CTrang &P/&N")
+
+        for code, df in result.lists.items():
+            name = sheet_name_for(catalog[code].name, used)
+            ls = wb.add_worksheet(name)
+            ls.merge_range(0, 0, 0, len(LIST_HEADERS) - 1,
+                           f"DANH SÁCH ĐỀ NGHỊ {catalog[code].name.upper()} NĂM {result.year}", f_title)
+            ls.write_row(2, 0, LIST_HEADERS, f_head)
+            data = [
+                [i + 1, u, n, SUBJECT_LABEL.get(s, ""), _date_text(d, raw), g, cv, kp, f"{fi}, {sh}, dòng {ro}"]
+                for i, (u, n, s, d, raw, g, cv, kp, fi, sh, ro) in enumerate(zip(
+                    df["unit"], df["ho_ten"], df["subject"], df["ngay_sinh"], df["ngay_sinh_raw"], df["gioi_tinh"],
+                    df["chuc_vu"], df["khoa_phong"], df["file"], df["sheet"], df["row"]))
+            ]
+            for i, row in enumerate(data):
+                ls.write_row(3 + i, 0, row, f_cell)
+            ls.set_column(0, 0, 5)
+            ls.set_column(1, 1, 30)
+            ls.set_column(2, 2, 28)
+            ls.set_column(3, 5, 11)
+            ls.set_column(6, 7, 20)
+            ls.set_column(8, 8, 30)
+            ls.freeze_panes(3, 0)
+            ls.autofilter(2, 0, 2 + len(data), len(LIST_HEADERS) - 1)
+            ls.set_landscape()
+            ls.set_paper(9)
+            ls.fit_to_pages(1, 0)
+            ls.repeat_rows(2)
+            ls.set_footer("&CTrang &P/&N")
+        wb.close()
+    return out

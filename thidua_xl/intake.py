@@ -1,0 +1,629 @@
+"""Intake: workbooks in, one nominations DataFrame out.
+
+Reads a master workbook, unit files or folders of them, each file once with
+python-calamine, finds the nomination table wherever it sits and whatever its
+headers look like, and keeps for every nominee the file, sheet and Excel row it
+came from. A file that cannot be read becomes a BAD_FILE finding; the others go on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
+from .model import ERROR, INITIATIVE_COLUMNS, NOMINATION_COLUMNS, WARNING, FileReport, Finding
+from .text import clean, fold, parse_date, person_key
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+META_SHEET = "_thidua"  # hidden key/value sheet written by `split`: ma_don_vi, ten_don_vi, nam
+UNITS_SHEET = "Đơn vị"
+CONFIG_SHEET = "Cấu hình"
+INITIATIVES_SHEET = "Sáng kiến"
+HEADER_SCAN_ROWS = 40
+
+# Canonical header -> (column id, accepted variants). Variants are compared folded
+# (no case, no diacritics, no punctuation), so "Họ và tên" covers "HỌ VÀ TÊN" and "Ho va ten".
+NOMINATION_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "STT": ("stt", ("TT", "Số TT", "Số thứ tự")),
+    "Họ và tên": ("ho_ten", (
+        "Họ tên", "Họ và tên / Tên tập thể", "Tên tập thể", "Họ và tên, tên tập thể",
+        "Họ tên / Tên tập thể", "Họ và tên/Tên tập thể", "Tên tập thể, cá nhân",
+        "Tên tập thể / cá nhân", "Họ và tên cá nhân, tên tập thể", "Tên cá nhân, tập thể",
+    )),
+    "Ngày sinh": ("ngay_sinh", (
+        "Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Ngày/tháng/năm sinh",
+    )),
+    "Giới tính": ("gioi_tinh", ("Nam/Nữ", "Nam, Nữ", "Giới")),
+    "Chức vụ": ("chuc_vu", ("Chức vụ, chức danh", "Chức danh", "Chức vụ/chức danh", "Chức vụ, chức danh nghề nghiệp")),
+    "Khoa, phòng": ("khoa_phong", (
+        "Khoa/Phòng", "Bộ phận", "Đơn vị công tác", "Khoa phòng", "Khoa, phòng công tác",
+        "Khoa, phòng, bộ phận",
+    )),
+    "Hình thức đề nghị": ("hinh_thuc", (
+        "Danh hiệu đề nghị", "Danh hiệu, hình thức khen thưởng", "Hình thức khen thưởng",
+        "Danh hiệu, hình thức đề nghị", "Hình thức khen thưởng đề nghị", "Danh hiệu thi đua",
+        "Danh hiệu", "Hình thức", "Danh hiệu/hình thức khen thưởng", "Đề nghị",
+    )),
+    "Đối tượng": ("doi_tuong", ("Tập thể/Cá nhân", "Loại đối tượng")),
+    "Sáng kiến": ("sang_kien", ("Sáng kiến, đề tài", "Tên sáng kiến", "Sáng kiến/đề tài")),
+    "Ghi chú": ("ghi_chu", ()),
+}
+NOMINATION_REQUIRED = ("Họ và tên", "Hình thức đề nghị")
+
+INITIATIVE_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "STT": ("stt", ("TT", "Số TT")),
+    "Tên sáng kiến, đề tài": ("ten", ("Tên sáng kiến", "Tên đề tài", "Tên sáng kiến/đề tài", "Sáng kiến, đề tài")),
+    "Loại": ("loai", ("Loại sáng kiến", "Sáng kiến/Đề tài")),
+    "Cấp công nhận": ("cap", ("Cấp", "Cấp công nhận sáng kiến", "Cấp công nhận, áp dụng")),
+    "Tác giả": ("tac_gia", ("Tác giả, đồng tác giả", "Tác giả / đồng tác giả", "Chủ nhiệm", "Chủ nhiệm đề tài")),
+    "Năm": ("nam", ("Năm công nhận",)),
+    "Đơn vị": ("don_vi", ("Tên đơn vị", "Đơn vị công tác")),
+}
+INITIATIVE_REQUIRED = ("Tên sáng kiến, đề tài", "Tác giả")
+
+UNIT_LIST_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Mã đơn vị": ("unit_code", ("Mã", "Mã ĐV")),
+    "Tên đơn vị": ("unit", ("Đơn vị", "Tên")),
+    "Email": ("email", ("Thư điện tử", "E-mail", "Địa chỉ email")),
+    "Tên sheet": ("sheet", ("Sheet", "Trang tính", "Tên trang tính")),
+}
+UNIT_LIST_REQUIRED = ("Mã đơn vị", "Tên đơn vị")
+
+
+def _variant_index(spec) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, (_, variants) in spec.items():
+        for v in (canonical, *variants):
+            index.setdefault(fold(v), canonical)
+    return index
+
+
+_INDEXES: dict[int, dict[str, str]] = {}
+
+
+def match_header(cell: object, spec) -> str | None:
+    """Canonical header for a header cell, ignoring case, accents, spacing, line breaks, notes in ()."""
+    index = _INDEXES.setdefault(id(spec), _variant_index(spec))
+    key = fold(cell)
+    if not key:
+        return None
+    if key in index:
+        return index[key]
+    bare = fold(re.sub(r"\(.*?\)|\[.*?\]", " ", clean(cell)))
+    if bare in index:
+        return index[bare]
+    bare = re.sub(r"\s*\d+$", "", bare)  # "Ghi chú 1", "Hình thức đề nghị (6)"
+    return index.get(bare)
+
+
+@dataclass
+class Table:
+    """A table found on a sheet: where its header is and what each column means."""
+
+    header_idx: int  # 0-based index into the sheet's rows
+    columns: dict[int, str]  # column index -> canonical header
+    headers_typed: dict[str, str]  # typed header -> canonical
+    extra: list[str]
+    missing: list[str]
+
+
+def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEADER_SCAN_ROWS) -> Table | None:
+    """The header row is the one among the first rows that names the most known columns."""
+    best: Table | None = None
+    best_score = 0
+    for i, row in enumerate(rows[:scan]):
+        columns: dict[int, str] = {}
+        typed: dict[str, str] = {}
+        extra: list[str] = []
+        for j, cell in enumerate(row):
+            if cell is None or cell == "":
+                continue
+            canonical = match_header(cell, spec)
+            if canonical and canonical not in columns.values():
+                columns[j] = canonical
+                typed[clean(cell)] = canonical
+            elif isinstance(cell, str) and clean(cell):
+                extra.append(clean(cell))
+        if not all(r in columns.values() for r in required):
+            continue
+        score = len(columns)
+        if score > best_score:
+            missing = [c for c in spec if c not in columns.values()]
+            best = Table(i, columns, typed, extra, missing)
+            best_score = score
+    return best
+
+
+# --- reading one sheet's nomination rows ---------------------------------------
+_HEADING = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ]|\d{1,2})\s*[.)\-–:]\s*\S", re.U)
+_ROMAN = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ])\s*\.?\s*$")
+_TOTAL = re.compile(r"^(tổng\s*cộng|cộng|tổng\s*số|tổng)\s*(?:[:.(].*|\d[\d.,\s]*)?$")
+_FOOTER = re.compile(
+    r"^(nguoi lap|thu truong|giam doc|xac nhan|ky ten|ky ghi ro|t m |tm |kt |chu tich|"
+    r"[\w ]{0,30}ngay \d{0,2}\s*thang \d{0,2}\s*nam \d{4})"
+)
+_UNIT_LABELS = {"don vi", "ten don vi", "don vi de nghi", "co quan don vi", "don vi bao cao"}
+_YEAR_IN_TITLE = re.compile(r"\bnam (20\d{2}|19\d{2})\b")
+
+
+def _is_total(text: str) -> bool:
+    """'Tổng cộng', 'CỘNG:', 'Tổng số 12' — matched with diacritics, so 'Công đoàn' is not a total."""
+    return bool(text) and bool(_TOTAL.match(clean(text).lower()))
+
+
+def _subject_of_heading(text: str) -> str:
+    f = fold(text)
+    if "tap the" in f:
+        return TAP_THE
+    if "ca nhan" in f:
+        return CA_NHAN
+    return ""
+
+
+def _doi_tuong(value: object) -> str:
+    f = fold(value)
+    if f in {"tap the", "tt", "tap the lao dong"}:
+        return TAP_THE
+    if f in {"ca nhan", "cn"}:
+        return CA_NHAN
+    return ""
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d/%m/%Y")
+    return clean(value)
+
+
+def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
+                         unit_code: str, unit: str, catalog: Catalog, row_offset: int = 0) -> pd.DataFrame:
+    """Turn a sheet's rows below the header into nominee records (one per real nominee)."""
+    col = {canon: j for j, canon in table.columns.items()}
+    spec_ids = {canon: NOMINATION_HEADERS[canon][0] for canon in NOMINATION_HEADERS}
+    width = max(col.values()) + 1
+    records = []
+    group_subject = ""
+    for i in range(table.header_idx + 1, len(rows)):
+        raw = rows[i]
+        if len(raw) < width:
+            raw = list(raw) + [None] * (width - len(raw))
+        values = {spec_ids[c]: raw[j] for c, j in col.items()}
+        texts = {k: _as_text(v) for k, v in values.items() if k != "ngay_sinh"}
+        name = texts.get("ho_ten", "")
+        stt = texts.get("stt", "")
+        award_text = texts.get("hinh_thuc", "")
+        dob_value = values.get("ngay_sinh")
+        dob_text = _as_text(dob_value)
+        gender = texts.get("gioi_tinh", "")
+        content = [t for k, t in texts.items() if t and k not in ("stt",)] + ([dob_text] if dob_text else [])
+        if not content and not stt:
+            continue  # empty row (or STT only)
+        if not content and stt:
+            continue  # a numbered but empty row of a printed form
+        lead = fold(name or stt)
+        if (_is_total(stt) or _is_total(name)) and not dob_text and not gender:
+            break  # the totals row ends the table
+        if not award_text and not dob_text and not gender:
+            heading_text = f"{stt} {name}".strip()
+            if (_ROMAN.match(stt) and name) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"} \
+                    or (_ROMAN.match(stt) and not name):
+                group_subject = _subject_of_heading(heading_text) or group_subject
+                continue
+            row_text = fold(" ".join(_as_text(c) for c in raw if c not in (None, "")))
+            if _FOOTER.match(lead) or _FOOTER.match(row_text):
+                break  # signature block below the table
+        dob = parse_date(dob_value)
+        rec = {
+            "file": file, "path": path, "sheet": sheet, "row": i + 1 + row_offset,
+            "unit_code": unit_code, "unit": unit, "stt": stt,
+            "ho_ten": name, "ngay_sinh": dob.date, "nam_sinh": dob.year,
+            "ngay_sinh_raw": dob.raw or dob_text, "ngay_sinh_error": dob.error,
+            "gioi_tinh": gender, "chuc_vu": texts.get("chuc_vu", ""), "khoa_phong": texts.get("khoa_phong", ""),
+            "hinh_thuc": award_text, "doi_tuong": _doi_tuong(texts.get("doi_tuong", "")),
+            "doi_tuong_raw": texts.get("doi_tuong", ""), "group_subject": group_subject,
+            "sang_kien": texts.get("sang_kien", ""), "ghi_chu": texts.get("ghi_chu", ""),
+        }
+        records.append(rec)
+    df = pd.DataFrame.from_records(records, columns=[c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")])
+    return df
+
+
+def finish_nominations(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Whole-column steps: award codes, the subject each row is counted under, person keys."""
+    if df.empty:
+        return pd.DataFrame(columns=NOMINATION_COLUMNS)
+    df = df.copy()
+    df["nam_sinh"] = pd.array(df["nam_sinh"].tolist(), dtype="Int64")
+    df["row"] = df["row"].astype(int)
+    matched = {t: catalog.match(t) for t in df["hinh_thuc"].unique()}
+    df["award"] = df["hinh_thuc"].map(matched)
+    award_subject = {a.code: a.subject for a in catalog}
+    subj = df["award"].map(award_subject)
+    has_person = df["nam_sinh"].notna() | (df["ngay_sinh_raw"] != "") | (df["gioi_tinh"] != "")
+    inferred = pd.Series(TAP_THE, index=df.index)
+    inferred[df["group_subject"] != ""] = df["group_subject"]
+    inferred[has_person] = CA_NHAN
+    stated = df["doi_tuong"].where(df["doi_tuong"] != "", inferred)
+    df["subject"] = subj.where(subj != BOTH, stated).where(subj.notna(), None)
+    years = df["nam_sinh"].astype(object).where(df["nam_sinh"].notna(), None)
+    df["person_key"] = [
+        person_key(n, y) if s != TAP_THE else person_key(n)
+        for n, y, s in zip(df["ho_ten"], years, df["subject"])
+    ]
+    return df[NOMINATION_COLUMNS]
+
+
+def read_initiative_rows(rows: list[list], table: Table, *, file: str, sheet: str, unit_code: str,
+                         unit: str, row_offset: int = 0) -> pd.DataFrame:
+    col = {INITIATIVE_HEADERS[canon][0]: j for j, canon in table.columns.items()}
+    records = []
+    for i in range(table.header_idx + 1, len(rows)):
+        raw = rows[i]
+        get = lambda k: _as_text(raw[col[k]]) if k in col and col[k] < len(raw) else ""  # noqa: E731
+        ten = get("ten")
+        if not ten:
+            continue
+        if _is_total(ten) or _is_total(get("stt")):
+            break
+        loai_f = fold(get("loai") or ten)
+        loai = "de_tai" if ("de tai" in loai_f or "de an" in loai_f) else "sang_kien"
+        cap_f = fold(get("cap"))
+        cap = ("toan_quoc" if "toan quoc" in cap_f else "bo" if ("bo" in cap_f.split() or "nganh" in cap_f)
+               else "tinh" if "tinh" in cap_f else "co_so")
+        nam = parse_date(get("nam")).year if get("nam") else None
+        records.append({
+            "file": file, "sheet": sheet, "row": i + 1 + row_offset,
+            "unit_code": unit_code, "unit": get("don_vi") or unit,
+            "ten": ten, "loai": loai, "cap": cap, "tac_gia": get("tac_gia"), "nam": nam,
+        })
+    df = pd.DataFrame.from_records(records, columns=INITIATIVE_COLUMNS)
+    df["nam"] = pd.array(df["nam"].tolist(), dtype="Int64")
+    return df
+
+
+# --- files ---------------------------------------------------------------------
+@dataclass
+class Intake:
+    """Everything read from the inputs, ready for validation and consolidation."""
+
+    nominations: pd.DataFrame
+    initiatives: pd.DataFrame
+    files: list[FileReport] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    units: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["unit_code", "unit", "email", "sheet"]))
+    config: dict[str, str] = field(default_factory=dict)
+    year: int | None = None
+
+    @property
+    def bad_files(self) -> list[str]:
+        return [f.file for f in self.files if not f.ok]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Finding]]:
+    """Files named, and the workbooks of folders named (not recursive, no Excel owner files)."""
+    out: list[Path] = []
+    findings: list[Finding] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.iterdir(), key=lambda c: c.name):
+                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES and not child.name.startswith("~$"):
+                    out.append(child)
+        elif path.is_file():
+            if path.name.startswith("~$"):
+                continue
+            out.append(path)
+        else:
+            findings.append(Finding("BAD_FILE", ERROR, f"Không tìm thấy tệp hoặc thư mục “{path}”.", file=str(path)))
+    return out, findings
+
+
+def open_workbook(path: Path):
+    """Open with calamine, translating its failures into Vietnamese reasons."""
+    import python_calamine as pc
+
+    try:
+        return pc.CalamineWorkbook.from_path(str(path)), None
+    except pc.PasswordError:
+        return None, "tệp được đặt mật khẩu (mã hóa), cần gỡ mật khẩu rồi gửi lại"
+    except pc.ZipError:
+        return None, "tệp không phải là tệp Excel hợp lệ (hỏng hoặc sai định dạng)"
+    except pc.XmlError as exc:
+        return None, f"nội dung XML của tệp bị lỗi ({exc})"
+    except PermissionError:
+        return None, "tệp đang bị khóa (có thể đang mở trong Excel), hãy đóng tệp rồi chạy lại"
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
+        return None, f"không đọc được tệp ({type(exc).__name__}: {exc})"
+
+
+def sheet_rows(wb, name: str) -> tuple[list[list], int]:
+    """All rows of a sheet from A1, so list index + 1 is the Excel row number."""
+    sheet = wb.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False)
+    return rows, 0
+
+
+def _visible_sheets(wb) -> list[str]:
+    import python_calamine as pc
+
+    try:
+        return [m.name for m in wb.sheets_metadata
+                if m.visible == pc.SheetVisibleEnum.Visible and m.typ == pc.SheetTypeEnum.WorkSheet]
+    except Exception:  # noqa: BLE001 - older calamine without metadata
+        return list(wb.sheet_names)
+
+
+def _key_values(rows: list[list]) -> dict[str, str]:
+    out = {}
+    for r in rows:
+        if len(r) >= 2 and clean(r[0]):
+            out[fold(r[0])] = clean(r[1]) if not isinstance(r[1], float) else clean(r[1])
+    return out
+
+
+def _title_info(rows: list[list], header_idx: int) -> tuple[str, int | None]:
+    """Unit name from a title row "Đơn vị: …" and the year from "… NĂM 2020" above the header."""
+    unit, year = "", None
+    for r in rows[:header_idx]:
+        for cell in r:
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            text = clean(cell)
+            if ":" in text and not unit and fold(text.split(":", 1)[0]) in _UNIT_LABELS:
+                unit = clean(text.split(":", 1)[1])
+            y = _YEAR_IN_TITLE.search(fold(text))
+            if y and year is None:
+                year = int(y.group(1))
+    return unit, year
+
+
+class UnitRegistry:
+    """Known units (from a master's Đơn vị sheet), looked up by code, name or sheet."""
+
+    def __init__(self, units: pd.DataFrame | None = None):
+        self.by_code: dict[str, tuple[str, str]] = {}
+        self.by_name: dict[str, tuple[str, str]] = {}
+        if units is not None:
+            for code, name in zip(units["unit_code"], units["unit"]):
+                self.add(code, name)
+
+    def add(self, code: str, name: str) -> None:
+        self.by_code[fold(code)] = (code, name)
+        self.by_name[fold(name)] = (code, name)
+
+    def find(self, text: str) -> tuple[str, str] | None:
+        return self.by_code.get(fold(text)) or self.by_name.get(fold(text))
+
+
+def read_units_sheet(rows: list[list]) -> pd.DataFrame:
+    table = find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED)
+    cols = ["unit_code", "unit", "email", "sheet"]
+    if table is None:
+        return pd.DataFrame(columns=cols)
+    col = {UNIT_LIST_HEADERS[c][0]: j for j, c in table.columns.items()}
+    recs = []
+    for r in rows[table.header_idx + 1:]:
+        get = lambda k: clean(r[col[k]]) if k in col and col[k] < len(r) else ""  # noqa: E731
+        if not get("unit_code") and not get("unit"):
+            continue
+        recs.append({k: get(k) for k in cols})
+    return pd.DataFrame.from_records(recs, columns=cols)
+
+
+def _find_units_sheet(names: list[str]) -> str | None:
+    for n in names:
+        if fold(n) in ("don vi", "danh sach don vi"):
+            return n
+    return None
+
+
+def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Intake) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Read one workbook (master or unit file) into nomination and initiative frames."""
+    report = FileReport(path=str(path), file=path.name)
+    intake.files.append(report)
+    wb, reason = open_workbook(path)
+    if wb is None:
+        report.kind, report.ok = "bad", False
+        intake.findings.append(Finding("BAD_FILE", ERROR, f"Không đọc được tệp “{path.name}”: {reason}.", file=path.name))
+        return [], []
+    noms: list[pd.DataFrame] = []
+    inits: list[pd.DataFrame] = []
+    try:
+        names = list(wb.sheet_names)
+        report.sheets = names
+        units_sheet = _find_units_sheet(names)
+        cache: dict[str, list[list]] = {}
+
+        def rows_of(name: str) -> list[list]:
+            if name not in cache:
+                cache[name] = sheet_rows(wb, name)[0]
+            return cache[name]
+
+        if units_sheet is not None and not read_units_sheet(rows_of(units_sheet)).empty:
+            _read_master(path, wb, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits)
+        else:
+            _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report, noms, inits)
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
+        report.kind, report.ok = "bad", False
+        intake.findings.append(Finding("BAD_FILE", ERROR,
+                                       f"Không đọc được tệp “{path.name}”: {type(exc).__name__}: {exc}.", file=path.name))
+        return [], []
+    finally:
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return noms, inits
+
+
+def _read_master(path, wb, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits):
+    report.kind = "master"
+    units = read_units_sheet(rows_of(units_sheet))
+    for code, name in zip(units["unit_code"], units["unit"]):
+        registry.add(code, name)
+    intake.units = pd.concat([intake.units, units], ignore_index=True).drop_duplicates("unit_code", keep="last")
+    config_name = next((n for n in names if fold(n) == fold(CONFIG_SHEET)), None)
+    if config_name:
+        kv = _key_values(rows_of(config_name))
+        intake.config.update({k: v for k, v in kv.items()})
+        year_text = kv.get("nam") or kv.get("nam thi dua") or kv.get("nam danh gia")
+        if year_text and re.fullmatch(r"\d{4}", year_text):
+            report.year = int(year_text)
+    folded_names = {fold(n): n for n in names}
+    for code, name, sheet in zip(units["unit_code"], units["unit"], units["sheet"]):
+        sheet_name = None
+        for cand in (sheet, code, name):
+            if cand and fold(cand) in folded_names:
+                sheet_name = folded_names[fold(cand)]
+                break
+        if sheet_name is None:
+            intake.findings.append(Finding(
+                "MISSING_SHEET", WARNING, f"Tệp tổng hợp không có trang tính của đơn vị “{name}” ({code}).",
+                file=path.name, sheet=units_sheet, unit=name))
+            continue
+        _read_nomination_sheet(path, sheet_name, rows_of(sheet_name), code, name, catalog, intake, report, noms,
+                               missing_header_severity=WARNING)
+    init_name = folded_names.get(fold(INITIATIVES_SHEET))
+    if init_name:
+        _read_initiative_sheet(path, init_name, rows_of(init_name), "", "", intake, report, inits, registry)
+
+
+def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report, noms, inits):
+    report.kind = "unit"
+    meta_name = next((n for n in names if n == META_SHEET), None)
+    code, unit, source = "", "", ""
+    if meta_name:
+        kv = _key_values(rows_of(meta_name))
+        code, unit = kv.get("ma don vi", ""), kv.get("ten don vi", "")
+        if kv.get("nam", "").isdigit():
+            report.year = int(kv["nam"])
+        source = "mã đơn vị ghi trong tệp"
+    visible = [n for n in _visible_sheets(wb) if n != META_SHEET]
+    nomination_sheets = []
+    init_sheets = []
+    for n in visible:
+        rows = rows_of(n)
+        t = find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)
+        if t is not None:
+            nomination_sheets.append((n, rows, t))
+            continue
+        ti = find_table(rows, INITIATIVE_HEADERS, INITIATIVE_REQUIRED)
+        if ti is not None:
+            init_sheets.append((n, rows))
+    if not code:
+        for n, rows, t in nomination_sheets:
+            title_unit, title_year = _title_info(rows, t.header_idx)
+            if report.year is None and title_year:
+                report.year = title_year
+            if title_unit and not unit:
+                hit = registry.find(title_unit)
+                code, unit = hit if hit else ("", title_unit)
+                source = "dòng “Đơn vị: …” trong tệp"
+    if not code and not unit:
+        hit = registry.find(path.stem)
+        if hit:
+            code, unit = hit
+        else:
+            code, unit = path.stem, path.stem
+        source = "tên tệp"
+    elif not code:
+        hit = registry.find(unit)
+        if hit:
+            code, unit = hit
+    elif not unit:
+        hit = registry.find(code)
+        unit = hit[1] if hit else code
+    report.unit_code, report.unit, report.unit_source = code, unit, source
+    if not nomination_sheets:
+        report.ok = False
+        intake.findings.append(Finding(
+            "BAD_FILE", ERROR,
+            f"Tệp “{path.name}” không có bảng đề nghị: không tìm thấy dòng tiêu đề có cột “Họ và tên” và "
+            f"“Hình thức đề nghị” trong {HEADER_SCAN_ROWS} dòng đầu của trang tính nào.",
+            file=path.name, unit=unit))
+    for n, rows, _t in nomination_sheets:
+        _read_nomination_sheet(path, n, rows, code, unit, catalog, intake, report, noms)
+    for n, rows in init_sheets:
+        _read_initiative_sheet(path, n, rows, code, unit, intake, report, inits, registry)
+
+
+def _read_nomination_sheet(path, sheet, rows, code, unit, catalog, intake, report, noms,
+                           missing_header_severity=ERROR):
+    table = find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)
+    if table is None:
+        if any(any(c not in (None, "") for c in r) for r in rows):
+            intake.findings.append(Finding(
+                "BAD_FILE", missing_header_severity,
+                f"Trang tính “{sheet}” không có dòng tiêu đề của bảng đề nghị (cần cột “Họ và tên” và “Hình thức đề nghị”).",
+                file=path.name, sheet=sheet, unit=unit))
+        return
+    report.header_row[sheet] = table.header_idx + 1
+    report.mapped[sheet] = table.headers_typed
+    report.missing[sheet] = table.missing
+    report.extra[sheet] = table.extra
+    df = read_nomination_rows(rows, table, file=path.name, path=str(path), sheet=sheet,
+                              unit_code=code, unit=unit, catalog=catalog)
+    report.rows += len(df)
+    if not df.empty:
+        noms.append(df)
+
+
+def _read_initiative_sheet(path, sheet, rows, code, unit, intake, report, inits, registry):
+    table = find_table(rows, INITIATIVE_HEADERS, INITIATIVE_REQUIRED)
+    if table is None:
+        return
+    report.header_row[sheet] = table.header_idx + 1
+    report.mapped[sheet] = table.headers_typed
+    report.missing[sheet] = table.missing
+    df = read_initiative_rows(rows, table, file=path.name, sheet=sheet, unit_code=code, unit=unit)
+    if not code and not df.empty:
+        # a master's initiatives table names the unit per row
+        hits = [registry.find(u) for u in df["unit"]]
+        df["unit_code"] = [h[0] if h else "" for h in hits]
+        df["unit"] = [h[1] if h else u for h, u in zip(hits, df["unit"])]
+    if not df.empty:
+        inits.append(df)
+
+
+def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = None,
+               progress: Callable[[str], None] | None = None) -> Intake:
+    """Read every workbook named (masters first, so their unit lists identify unit files)."""
+    catalog = catalog or load_catalog()
+    files, findings = expand_paths(paths)
+    intake = Intake(nominations=pd.DataFrame(columns=NOMINATION_COLUMNS),
+                    initiatives=pd.DataFrame(columns=INITIATIVE_COLUMNS), findings=findings)
+    registry = UnitRegistry()
+    noms: list[pd.DataFrame] = []
+    inits: list[pd.DataFrame] = []
+    for path in files:
+        n, i = read_file(path, catalog, registry, intake)
+        noms += n
+        inits += i
+        if progress:
+            progress(path.name)
+    frames = [f for f in noms if not f.empty]
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=NOMINATION_COLUMNS)
+    intake.nominations = finish_nominations(raw, catalog)
+    ifr = [f for f in inits if not f.empty]
+    if ifr:
+        intake.initiatives = pd.concat(ifr, ignore_index=True)
+    years = [f.year for f in intake.files if f.kind == "master" and f.year] or \
+            [f.year for f in intake.files if f.year]
+    intake.year = years[0] if years else None
+    return intake
+
+
+def header_drift(intake: Intake) -> list[dict]:
+    """Per file and sheet: which typed header went to which column, which expected ones are missing."""
+    out = []
+    for f in intake.files:
+        for sheet, mapped in f.mapped.items():
+            out.append({"file": f.file, "sheet": sheet, "header_row": f.header_row.get(sheet),
+                        "mapped": mapped, "missing": f.missing.get(sheet, []), "extra": f.extra.get(sheet, [])})
+    return out

@@ -1,0 +1,96 @@
+"""Plain records passed between the pipeline stages.
+
+Nominations travel as one DataFrame whose columns are listed in NOMINATION_COLUMNS;
+every row keeps its source (file, sheet, Excel row) so any finding, total or annex
+line can point back at the cell it came from.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+# Columns of the nominations DataFrame produced by intake.
+NOMINATION_COLUMNS = [
+    "file",          # file name as given (basename)
+    "path",          # full path
+    "sheet",         # sheet name
+    "row",           # Excel row number, 1-based
+    "unit_code",     # Mã đơn vị ('' when unknown)
+    "unit",          # Tên đơn vị
+    "stt",
+    "ho_ten",        # NFC, trimmed
+    "ngay_sinh",     # datetime.date or None
+    "nam_sinh",      # Int64 year (from a full date or a year alone)
+    "ngay_sinh_raw",  # the text as typed, for messages
+    "ngay_sinh_error",  # None or a Vietnamese reason
+    "gioi_tinh",     # 'Nam' / 'Nữ' / '' / other text as typed
+    "chuc_vu",
+    "khoa_phong",
+    "hinh_thuc",     # award text as typed
+    "award",         # award code or None
+    "doi_tuong",     # 'tap_the' / 'ca_nhan' / '' as stated in the file
+    "doi_tuong_raw",
+    "group_subject",  # subject from a group heading above the row ('' if none)
+    "subject",       # tap_the / ca_nhan / None: the subject the row is counted under
+    "sang_kien",
+    "ghi_chu",
+    "person_key",    # name_key|birth year, see text.person_key
+]
+
+INITIATIVE_COLUMNS = [
+    "file", "sheet", "row", "unit_code", "unit", "ten", "loai", "cap", "tac_gia", "nam",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, pointing at its source; the same record feeds CLI, JSON and Excel."""
+
+    code: str
+    severity: str
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    unit: str | None = None
+    rule: str | None = None
+    legal_basis: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def where(self) -> str:
+        parts = [p for p in (self.file, self.sheet) if p]
+        if self.row is not None:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f"cột “{self.column}”")
+        return ", ".join(parts)
+
+
+@dataclass
+class FileReport:
+    """What intake learned about one file: its unit, its header mapping, its drift."""
+
+    path: str
+    file: str
+    kind: str = "unit"  # unit | master | bad
+    unit_code: str = ""
+    unit: str = ""
+    unit_source: str = ""  # how the unit was identified
+    sheets: list[str] = field(default_factory=list)
+    header_row: dict[str, int] = field(default_factory=dict)  # sheet -> Excel row of header
+    mapped: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> {header as typed: canonical}
+    missing: dict[str, list[str]] = field(default_factory=dict)  # sheet -> expected canonical headers absent
+    extra: dict[str, list[str]] = field(default_factory=dict)  # sheet -> unknown headers kept but ignored
+    rows: int = 0
+    year: int | None = None
+    ok: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)

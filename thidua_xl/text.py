@@ -1,0 +1,250 @@
+"""Vietnamese text: NFC, matching keys, person keys, collation, dates.
+
+Every module that compares or sorts Vietnamese text goes through here, so that
+"Nguyễn Văn Hoà" typed in NFD with two spaces and "nguyễn văn hòa" are one person
+everywhere, and every list is sorted the way a Vietnamese reader expects.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+__all__ = [
+    "nfc", "clean", "fold", "name_key", "person_key", "split_name",
+    "sort_key", "name_sort_key", "sort_names", "parse_date", "ParsedDate",
+    "ngay_vn", "so2",
+]
+
+_WS = re.compile(r"\s+")
+# The five Vietnamese tone marks as combining characters (huyền, sắc, hỏi, ngã, nặng).
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# ICU/Vietnamese order of tones: ngang < huyền < hỏi < ngã < sắc < nặng.
+_TONE_ORDER = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5}
+
+
+def nfc(value: object) -> str:
+    """NFC text with non-breaking spaces made plain; None/NaN become ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    text = str(value)
+    return unicodedata.normalize("NFC", text.replace("\u00a0", " ").replace("\u200b", ""))
+
+
+def clean(value: object) -> str:
+    """NFC, trimmed, inner runs of whitespace (line breaks too) collapsed to one space."""
+    return _WS.sub(" ", nfc(value)).strip()
+
+
+def fold(value: object) -> str:
+    """Loose matching key: no case, no diacritics (đ→d), no punctuation, single spaces.
+
+    Used for headers and award names, where users type with or without accents.
+    """
+    text = unicodedata.normalize("NFD", clean(value).lower().replace("đ", "d"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^\w]+", " ", text)
+    return _WS.sub(" ", text).strip()
+
+
+def _word_parts(word: str) -> tuple[str, int]:
+    """Split one word into its letters without tone and its tone (0 = ngang)."""
+    tone = 0
+    kept = []
+    for ch in unicodedata.normalize("NFD", word):
+        t = _TONES.get(ch)
+        if t:
+            tone = t
+        else:
+            kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def name_key(value: object) -> str:
+    """Matching key for a name: case, spacing and old/new tone placement ignored.
+
+    "Hoà"/"Hòa" and "Thuý"/"Thúy" only differ in where the tone sits, so the key
+    keeps each word's letters and appends its tone as a digit.
+    """
+    words = clean(value).lower().split(" ")
+    out = []
+    for w in words:
+        if not w:
+            continue
+        base, tone = _word_parts(w)
+        out.append(f"{base}{tone}" if tone else base)
+    return " ".join(out)
+
+
+def person_key(name: object, birth_year: object = None) -> str:
+    """Name key plus birth year; a full date and a year alone of the same year match."""
+    key = name_key(name)
+    if birth_year is None or (isinstance(birth_year, float) and math.isnan(birth_year)):
+        return key
+    try:
+        return f"{key}|{int(birth_year)}"
+    except (TypeError, ValueError):
+        return key
+
+
+def split_name(full: object) -> tuple[str, str]:
+    """(họ đệm, tên): the last word is the tên."""
+    words = clean(full).split(" ")
+    if len(words) <= 1:
+        return "", words[0] if words else ""
+    return " ".join(words[:-1]), words[-1]
+
+
+# --- collation -----------------------------------------------------------------
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {ch: i + 10 for i, ch in enumerate(_ALPHABET)}
+
+
+def _primary_secondary(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    primary: list[int] = []
+    secondary: list[int] = []
+    tertiary: list[int] = []
+    for word in clean(text).split(" "):
+        if not word:
+            continue
+        base, tone = _word_parts(word)
+        for ch in base:
+            low = ch.lower()
+            primary.append(_RANK.get(low, 100 + ord(low)) if low.isalnum() else 1)
+            tertiary.append(0 if ch == low else 1)
+        primary.append(0)  # word boundary sorts before any letter
+        secondary.append(_TONE_ORDER[tone])
+    return tuple(primary), tuple(secondary), tuple(tertiary)
+
+
+try:  # pragma: no cover - depends on an optional package
+    import icu  # type: ignore
+
+    _COLLATOR = icu.Collator.createInstance(icu.Locale("vi_VN"))
+except Exception:  # noqa: BLE001 - PyICU missing or broken: pure Python fallback
+    _COLLATOR = None
+
+
+def sort_key(text: object, use_icu: bool | None = None):
+    """Vietnamese collation key (D < Đ, O < Ô < Ơ, tones ngang < huyền < hỏi < ngã < sắc < nặng)."""
+    if (use_icu is None and _COLLATOR is not None) or (use_icu and _COLLATOR is not None):
+        return _COLLATOR.getSortKey(clean(text))
+    return _primary_secondary(str(text))
+
+
+def name_sort_key(full: object, use_icu: bool | None = None):
+    """Sort people by tên, then họ đệm, the order of every Vietnamese name list."""
+    ho_dem, ten = split_name(full)
+    return (sort_key(ten, use_icu), sort_key(ho_dem, use_icu))
+
+
+def sort_names(names, use_icu: bool | None = None) -> list:
+    return sorted(names, key=lambda n: name_sort_key(n, use_icu))
+
+
+# --- dates ---------------------------------------------------------------------
+class ParsedDate:
+    """A date of birth as typed: a full date, a year alone, nothing, or unreadable."""
+
+    __slots__ = ("date", "year", "error", "raw")
+
+    def __init__(self, date=None, year=None, error=None, raw=""):
+        self.date: dt.date | None = date
+        self.year: int | None = year
+        self.error: str | None = error
+        self.raw: str = raw
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"ParsedDate(date={self.date!r}, year={self.year!r}, error={self.error!r})"
+
+    @property
+    def empty(self) -> bool:
+        return self.date is None and self.year is None and self.error is None
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
+_YMD = re.compile(r"^(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_YEAR = re.compile(r"^(\d{4})$")
+_NGAY = re.compile(r"^ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})$", re.I)
+
+
+def _mk(y: int, m: int, d: int, raw: str) -> ParsedDate:
+    try:
+        return ParsedDate(date=dt.date(y, m, d), year=y, raw=raw)
+    except ValueError:
+        return ParsedDate(error=f"ngày {d:02d}/{m:02d}/{y} không tồn tại", raw=raw)
+
+
+def parse_date(value: object) -> ParsedDate:
+    """Read a date as units type it: Excel date, serial, 13/02/1980, 13-02-1980, 1980-02-13, 1980."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ParsedDate()
+    if isinstance(value, dt.datetime):
+        return ParsedDate(date=value.date(), year=value.year, raw=value.date().isoformat())
+    if isinstance(value, dt.date):
+        return ParsedDate(date=value, year=value.year, raw=value.isoformat())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        n = float(value)
+        if n.is_integer() and 1000 <= n <= 2200:
+            return ParsedDate(year=int(n), raw=str(int(n)))
+        if 1 <= n < 2958466:
+            d = _EXCEL_EPOCH + dt.timedelta(days=int(n))
+            return ParsedDate(date=d, year=d.year, raw=d.isoformat())
+        return ParsedDate(error=f"giá trị {value!r} không phải là ngày", raw=str(value))
+    raw = clean(value)
+    if not raw:
+        return ParsedDate()
+    m = _DMY.match(raw)
+    if m:
+        d, mo, y = (int(x) for x in m.groups())
+        if y < 100:
+            y += 1900 if y > 30 else 2000
+        return _mk(y, mo, d, raw)
+    m = _YMD.match(raw)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        return _mk(y, mo, d, raw)
+    m = _NGAY.match(raw)
+    if m:
+        d, mo, y = (int(x) for x in m.groups())
+        return _mk(y, mo, d, raw)
+    m = _YEAR.match(raw)
+    if m:
+        return ParsedDate(year=int(m.group(1)), raw=raw)
+    return ParsedDate(error=f"không đọc được ngày “{raw}”", raw=raw)
+
+
+def so2(n: object) -> str:
+    """Counts in the seed's style: "01" … "09", then plain numbers."""
+    try:
+        i = int(n)
+    except (TypeError, ValueError):
+        return str(n)
+    return f"{i:02d}" if 0 <= i < 10 else str(i)
+
+
+def ngay_vn(value: object = None, blank_day: bool = False) -> str:
+    """Nghị định 30/2020 date: zero-padded day < 10 and months 1–2 only.
+
+    "ngày 05 tháng 7 năm 2023", "ngày 13 tháng 02 năm 2020"; with blank_day the
+    day is left for the văn thư to fill ("ngày    tháng 01 năm 2021").
+    """
+    if value is None:
+        value = dt.date.today()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        parsed = parse_date(value)
+        if parsed.date is None:
+            return clean(value)
+        value = parsed.date
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    day = "    " if blank_day else (f"{value.day:02d}" if value.day < 10 else str(value.day))
+    return f"ngày {day} tháng {month} năm {value.year}"
