@@ -67,13 +67,7 @@ def exit_code_for(intake, errors: int = 0) -> int:
     return 1 if (intake.bad_files or errors) else 0
 
 
-def resolve_year(year: Optional[int], intake) -> int:
-    """--year, else the master's config, else a unit file's title, else last year."""
-    if year:
-        return year
-    if intake is not None and intake.year:
-        return intake.year
-    return dt.date.today().year - 1
+from .pipeline import resolve_year  # noqa: E402  (re-exported for the commands)
 
 
 def _audit_folder(paths: List[Path], out: Optional[Path] = None) -> Path:
@@ -114,13 +108,14 @@ def consolidate(
     from rich.table import Table
 
     from .catalog import load_catalog
-    from .consolidate import consolidate as run, summary_rows
+    from .consolidate import summary_rows
+    from .pipeline import totals
     from .export import write_consolidation
     from .fileio import write_json
 
     intake = load(paths)
     y = resolve_year(year, intake)
-    result = run(intake.nominations, intake.initiatives, y, files=sum(f.ok for f in intake.files), units=intake.units)
+    result = totals(intake, y)
     _print_bad_files(intake)
     table = Table(title=f"Tổng hợp đề nghị khen thưởng năm {y}")
     table.add_column("Hình thức")

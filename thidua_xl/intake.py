@@ -25,6 +25,7 @@ META_SHEET = "_thidua"  # hidden key/value sheet written by `split`: ma_don_vi, 
 UNITS_SHEET = "Đơn vị"
 CONFIG_SHEET = "Cấu hình"
 INITIATIVES_SHEET = "Sáng kiến"
+NARRATIVE_SHEET = "Văn bản"
 HEADER_SCAN_ROWS = 40
 
 # Canonical header -> (column id, accepted variants). Variants are compared folded
@@ -297,7 +298,8 @@ class Intake:
     files: list[FileReport] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     units: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["unit_code", "unit", "email", "sheet"]))
-    config: dict[str, str] = field(default_factory=dict)
+    config: dict[str, str] = field(default_factory=dict)  # folded label -> value, sheet `Cấu hình`
+    narrative: dict[str, str] = field(default_factory=dict)  # folded label -> text, sheet `Văn bản`
     year: int | None = None
 
     @property
@@ -475,6 +477,9 @@ def _read_master(path, wb, names, units_sheet, rows_of, catalog, registry, intak
         year_text = kv.get("nam") or kv.get("nam thi dua") or kv.get("nam danh gia")
         if year_text and re.fullmatch(r"\d{4}", year_text):
             report.year = int(year_text)
+    narrative_name = next((n for n in names if fold(n) == fold(NARRATIVE_SHEET)), None)
+    if narrative_name:
+        intake.narrative.update(_key_values(rows_of(narrative_name)))
     folded_names = {fold(n): n for n in names}
     for code, name, sheet in zip(units["unit_code"], units["unit"], units["sheet"]):
         sheet_name = None

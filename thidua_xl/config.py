@@ -1,0 +1,101 @@
+"""The master's settings (sheet `Cấu hình`) and narrative texts (sheet `Văn bản`).
+
+Both sheets are key/value tables: column A the Vietnamese label, column B the value.
+Labels are matched folded (case/accents/spacing ignored), so staff may retype them.
+Passwords are never stored here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from .text import clean, fold
+
+# field name -> (label in the sheet, default)
+CONFIG_FIELDS: dict[str, tuple[str, str]] = {
+    "nam": ("Năm", ""),
+    "tinh": ("Tỉnh", "Lào Cai"),
+    "dia_danh": ("Địa danh (ghi ở dòng ngày tháng)", "Lào Cai"),
+    "co_quan_chu_quan": ("Cơ quan chủ quản", "UBND TỈNH LÀO CAI"),
+    "co_quan_ban_hanh": ("Cơ quan ban hành", "SỞ Y TẾ"),
+    "viet_tat_co_quan": ("Chữ viết tắt cơ quan", "SYT"),
+    "don_vi_soan_thao": ("Đơn vị soạn thảo", "TCCB"),
+    "giam_doc": ("Giám đốc", ""),
+    "nguoi_ky": ("Người ký", ""),
+    "chuc_vu_nguoi_ky": ("Chức vụ người ký", "GIÁM ĐỐC"),
+    "quyen_han_ky": ("Quyền hạn ký (để trống, KT., TL., Q.)", ""),
+    "chuc_vu_cap_truong": ("Chức vụ cấp trưởng (khi ký thay)", "GIÁM ĐỐC"),
+    "so_bao_cao": ("Số báo cáo", ""),
+    "so_cong_van": ("Số công văn", ""),
+    "so_quyet_dinh": ("Số quyết định (đầu tiên)", ""),
+    "so_to_trinh": ("Số tờ trình", ""),
+    "ngay_van_ban": ("Ngày văn bản (để trống: văn thư điền)", ""),
+    "noi_nhan_bao_cao": ("Nơi nhận báo cáo (mỗi dòng một nơi)", "Sở Nội vụ;Ban Thi đua – Khen thưởng tỉnh;Ban Giám đốc Sở"),
+    "kinh_gui_cong_van": ("Kính gửi (công văn phát động)", "Các phòng chuyên môn thuộc Sở;Các đơn vị trực thuộc trong ngành"),
+    "ty_le_cstdcs": ("Tỷ lệ CSTĐCS tối đa so với LĐTT", "0.15"),
+    "email_gui": ("Email người gửi", ""),
+    "smtp_host": ("Máy chủ SMTP", ""),
+    "smtp_port": ("Cổng SMTP", "587"),
+    "smtp_bao_mat": ("Bảo mật SMTP (starttls, ssl, không)", "starttls"),
+    "smtp_user": ("Tài khoản SMTP", ""),
+    "email_nhan_bao_cao": ("Email nhận văn bản (mỗi dòng một địa chỉ)", ""),
+}
+
+# Narrative sheet `Văn bản`: field -> label. Documents read these; the demo fills them.
+NARRATIVE_FIELDS: dict[str, str] = {
+    "can_cu_bao_cao": "Căn cứ (báo cáo tổng kết)",
+    "dac_diem_tinh_hinh": "Đặc điểm tình hình",
+    "thuan_loi": "Thuận lợi",
+    "kho_khan": "Khó khăn",
+    "lanh_dao_chi_dao": "Công tác lãnh đạo, chỉ đạo",
+    "to_chuc_phong_trao": "Tổ chức phong trào thi đua",
+    "ket_qua_chuyen_mon": "Kết quả thực hiện nhiệm vụ chuyên môn",
+    "uu_diem": "Ưu điểm",
+    "ton_tai": "Tồn tại",
+    "bai_hoc": "Bài học kinh nghiệm",
+    "kien_nghi": "Kiến nghị, đề xuất",
+    "phuong_huong": "Phương hướng, nhiệm vụ năm sau",
+    "chu_de_phat_dong": "Chủ đề phong trào thi đua (công văn phát động)",
+    "muc_tieu": "Mục tiêu",
+    "giai_phap": "Các giải pháp chủ yếu",
+    "to_chuc_thuc_hien": "Tổ chức thực hiện",
+}
+
+
+def _lookup(kv: dict[str, str], label: str, name: str) -> str | None:
+    for key in (fold(label), fold(label.split("(")[0]), fold(name.replace("_", " "))):
+        if key in kv:
+            return kv[key]
+    return None
+
+
+@dataclass
+class Config:
+    values: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str) -> str:
+        v = self.values.get(name)
+        return v if v not in (None, "") else CONFIG_FIELDS.get(name, ("", ""))[1]
+
+    def list(self, name: str) -> list[str]:
+        """Multi-value settings: separated by ';' or line breaks."""
+        raw = self.get(name).replace("\n", ";")
+        return [clean(x) for x in raw.split(";") if clean(x)]
+
+    @classmethod
+    def from_kv(cls, kv: dict[str, str]) -> "Config":
+        """kv: folded label -> value (as intake.Intake.config holds it)."""
+        vals = {}
+        for name, (label, _default) in CONFIG_FIELDS.items():
+            v = _lookup(kv, label, name)
+            if v is not None:
+                vals[name] = v
+        return cls(vals)
+
+
+def narrative_from_kv(kv: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for name, label in NARRATIVE_FIELDS.items():
+        v = _lookup(kv, label, name)
+        if v:
+            out[name] = v
+    return out
