@@ -88,9 +88,26 @@ def _variant_index(spec) -> dict[str, str]:
 _INDEXES: dict[int, dict[str, str]] = {}
 
 
+_MATCH_CACHE: dict[tuple[int, str], str | None] = {}
+
+
 def match_header(cell: object, spec) -> str | None:
     """Canonical header for a header cell, ignoring case, accents, spacing, line breaks, notes in ()."""
-    index = _INDEXES.setdefault(id(spec), _variant_index(spec))
+    if not isinstance(cell, str):
+        return None
+    hit = _MATCH_CACHE.get((id(spec), cell), False)
+    if hit is not False:
+        return hit
+    result = _match_header(cell, spec)
+    if len(_MATCH_CACHE) < 100_000:
+        _MATCH_CACHE[(id(spec), cell)] = result
+    return result
+
+
+def _match_header(cell: str, spec) -> str | None:
+    index = _INDEXES.get(id(spec))
+    if index is None:
+        index = _INDEXES[id(spec)] = _variant_index(spec)
     key = fold(cell)
     if not key:
         return None
@@ -365,7 +382,7 @@ def _key_values(rows: list[list]) -> dict[str, str]:
     out = {}
     for r in rows:
         if len(r) >= 2 and clean(r[0]):
-            out[fold(r[0])] = clean(r[1]) if not isinstance(r[1], float) else clean(r[1])
+            out[fold(str(r[0]).replace("_", " "))] = clean(r[1])
     return out
 
 
@@ -552,15 +569,15 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
             f"Tệp “{path.name}” không có bảng đề nghị: không tìm thấy dòng tiêu đề có cột “Họ và tên” và "
             f"“Hình thức đề nghị” trong {HEADER_SCAN_ROWS} dòng đầu của trang tính nào.",
             file=path.name, unit=unit))
-    for n, rows, _t in nomination_sheets:
-        _read_nomination_sheet(path, n, rows, code, unit, catalog, intake, report, noms)
+    for n, rows, t in nomination_sheets:
+        _read_nomination_sheet(path, n, rows, code, unit, catalog, intake, report, noms, table=t)
     for n, rows in init_sheets:
         _read_initiative_sheet(path, n, rows, code, unit, intake, report, inits, registry)
 
 
 def _read_nomination_sheet(path, sheet, rows, code, unit, catalog, intake, report, noms,
-                           missing_header_severity=ERROR):
-    table = find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)
+                           missing_header_severity=ERROR, table=None):
+    table = table or find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)
     if table is None:
         if any(any(c not in (None, "") for c in r) for r in rows):
             intake.findings.append(Finding(

@@ -1,0 +1,28 @@
+"""Shared fixtures: small real workbooks written by the tests themselves."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="session")
+def seed_province():
+    """The 2020 Lào Cai province of seed 003 (§4 counts), as plain tables."""
+    from thidua_xl.sample import add_initiatives, generate
+
+    p = generate()
+    add_initiatives(p)
+    return p
+
+
+@pytest.fixture(scope="session")
+def seed_folder(tmp_path_factory, seed_province):
+    """Its twelve unit files, half of them hand-made and messy."""
+    from thidua_xl.sample import write_unit_files
+
+    folder = tmp_path_factory.mktemp("don-vi-gui-ve")
+    write_unit_files(seed_province, folder)
+    return folder

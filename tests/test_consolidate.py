@@ -1,0 +1,126 @@
+"""Consolidation: the totals the Sở signs, checked against the 2020 Lào Cai report (seed 003, §4)."""
+from __future__ import annotations
+
+import json
+
+import python_calamine as pc
+import pytest
+
+from thidua_xl.cli import main
+from thidua_xl.consolidate import consolidate
+from thidua_xl.intake import read_paths
+from thidua_xl.sample import SEED_2020
+
+
+@pytest.fixture(scope="module")
+def seed_result(seed_folder):
+    intake = read_paths([seed_folder])
+    return intake, consolidate(intake.nominations, intake.initiatives, 2020, files=len(intake.files),
+                               units=intake.units)
+
+
+def test_twelve_unit_files_half_of_them_messy_read_without_findings(seed_result):
+    intake, _ = seed_result
+    assert len(intake.files) == 12 and intake.findings == []
+
+
+def test_section_4_of_the_2020_report(seed_result):
+    _, result = seed_result
+    t = result.totals
+    assert t["CO_TINH"]["tap_the"] == 1                                    # Cờ thi đua của UBND tỉnh: 01 tập thể
+    assert t["TTUT"]["ca_nhan"] == 23                                      # Thầy thuốc ưu tú: 23 cá nhân
+    assert t["BK_TTCP"]["ca_nhan"] == 3                                    # Bằng khen của Thủ tướng: 03 cá nhân
+    assert t["HCLD3"]["ca_nhan"] == 1                                      # Huân chương Lao động hạng Ba: 01
+    assert t["BK_TINH"]["tap_the"] + t["BK_BO"]["tap_the"] == 26           # Bằng khen cấp Tỉnh, Bộ: 26 tập thể
+    assert t["BK_TINH"]["ca_nhan"] + t["BK_BO"]["ca_nhan"] == 151          # … 151 cá nhân
+    assert t["TTLDXS"]["tap_the"] == 41
+    assert t["CSTD_TINH"]["ca_nhan"] == 13
+    assert (t["GK"]["tap_the"], t["GK"]["ca_nhan"]) == (19, 339)            # giấy khen: 358 (19 tập thể, 339 cá nhân)
+    assert t["TTLDTT"]["tap_the"] == 127
+    assert t["CSTDCS"]["ca_nhan"] == 200
+    assert t["LDTT"]["ca_nhan"] == 1326
+
+
+def test_initiatives_line_of_the_2020_report(seed_result):
+    _, result = seed_result
+    # "193 sáng kiến cơ sở; 28 đề tài cơ sở; 9 sáng kiến cấp tỉnh; 01 Đề tài cấp tỉnh"
+    assert result.initiatives == {"sang_kien": {"co_so": 193, "tinh": 9}, "de_tai": {"co_so": 28, "tinh": 1}}
+
+
+def test_unit_totals_add_up_to_the_province(seed_result, seed_province):
+    _, result = seed_result
+    by_unit = result.by_unit
+    assert len(by_unit) == 12
+    for code, subjects in SEED_2020.items():
+        for subject, n in subjects.items():
+            assert sum(u.get(code, {}).get(subject, 0) for u in by_unit.values()) == n
+    expected = seed_province.nominations.groupby("unit").size().to_dict()
+    got = {u: sum(v["tap_the"] + v["ca_nhan"] for v in awards.values()) for u, awards in by_unit.items()}
+    assert got == expected
+
+
+def test_every_row_with_a_recognised_award_is_counted_once(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Hình thức đề nghị", "Năm sinh"])
+    ws.append(["Hà Văn A", "LĐTT", 1980])
+    ws.append(["Hà Văn A", "LĐTT", 1980])  # a duplicate is still a proposal: counted, and flagged by validation
+    ws.append(["", "LĐTT", 1981])  # missing name: counted, flagged
+    ws.append(["Hà Văn C", "Không rõ", 1982])  # unknown award: not counted
+    f = tmp_path / "BVSN.xlsx"
+    wb.save(f)
+    intake = read_paths([f])
+    result = consolidate(intake.nominations, intake.initiatives, 2020, files=1)
+    assert result.totals == {"LDTT": {"tap_the": 0, "ca_nhan": 3}}
+    assert result.rows == 3
+
+
+def test_per_award_lists_are_sorted_by_ten_then_ho_dem(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Hình thức đề nghị", "Năm sinh"])
+    for name in ["Nguyễn Văn Bình", "Trần Thị An", "Lê Văn An", "Phạm Thị Ánh", "Đỗ Đức Dũng", "Vũ Văn Đạt"]:
+        ws.append([name, "LĐTT", 1980])
+    f = tmp_path / "BVSN.xlsx"
+    wb.save(f)
+    intake = read_paths([f])
+    lst = consolidate(intake.nominations, intake.initiatives, 2020).lists["LDTT"]
+    assert lst["ho_ten"].tolist() == ["Lê Văn An", "Trần Thị An", "Phạm Thị Ánh", "Nguyễn Văn Bình",
+                                      "Đỗ Đức Dũng", "Vũ Văn Đạt"]
+
+
+def test_cli_consolidate_json_gives_exactly_the_seed_totals(seed_folder, tmp_path):
+    out = tmp_path / "tong-hop.json"
+    xlsx = tmp_path / "tong-hop.xlsx"
+    assert main(["consolidate", str(seed_folder), "--year", "2020", "--json", str(out), "--out", str(xlsx)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["year"] == 2020 and data["files"] == 12 and data["rows"] == 2270
+    for code, subjects in SEED_2020.items():
+        assert data["totals"][code] == subjects
+    assert data["initiatives"]["de_tai"]["tinh"] == 1
+    assert set(data["by_unit"]) >= {"Bệnh viện Đa khoa tỉnh", "Trung tâm Kiểm soát bệnh tật tỉnh"}
+
+
+def test_consolidated_workbook_reads_back_with_the_same_totals(seed_folder, tmp_path):
+    xlsx = tmp_path / "tong-hop.xlsx"
+    assert main(["consolidate", str(seed_folder), "--year", "2020", "--out", str(xlsx)]) == 0
+    wb = pc.CalamineWorkbook.from_path(str(xlsx))
+    assert wb.sheet_names[0] == "Tổng hợp"
+    assert "Lao động tiên tiến" in wb.sheet_names
+    rows = wb.get_sheet_by_name("Tổng hợp").to_python()
+    total_row = next(r for r in rows if r and r[0] == "Tổng cộng")
+    header = next(r for r in rows if "Lao động tiên tiến" in r)
+    assert total_row[header.index("Lao động tiên tiến")] == 1326
+    ldtt = wb.get_sheet_by_name("Lao động tiên tiến").to_python()
+    assert len([r for r in ldtt[3:] if r[0] != ""]) == 1326
+
+
+def test_same_inputs_give_byte_identical_json(seed_folder, tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    main(["consolidate", str(seed_folder), "--year", "2020", "--json", str(a)])
+    main(["consolidate", str(seed_folder), "--year", "2020", "--json", str(b)])
+    assert a.read_bytes() == b.read_bytes()
