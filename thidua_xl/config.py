@@ -38,6 +38,16 @@ CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     "smtp_bao_mat": ("Bảo mật SMTP (starttls, ssl, không)", "starttls"),
     "smtp_user": ("Tài khoản SMTP", ""),
     "email_nhan_bao_cao": ("Email nhận văn bản (mỗi dòng một địa chỉ)", ""),
+    # Word documents (issue 5)
+    "ten_co_quan": ("Tên cơ quan viết trong câu (vd. Sở Y tế)", ""),
+    "so_bien_ban": ("Số biên bản Hội đồng TĐKT", ""),
+    "hoi_dong_tong_so": ("Tổng số thành viên Hội đồng TĐKT", ""),
+    "hoi_dong_co_mat": ("Số thành viên Hội đồng có mặt", ""),
+    "chu_tich_hoi_dong": ("Chủ tịch Hội đồng (chủ trì họp)", ""),
+    "thu_ky_hoi_dong": ("Thư ký Hội đồng", ""),
+    "thoi_gian_hop": ("Thời gian họp Hội đồng (giờ, ngày)", ""),
+    "dia_diem_hop": ("Địa điểm họp Hội đồng", ""),
+    "ket_thuc_hop": ("Giờ kết thúc họp Hội đồng", ""),
 }
 
 # Narrative sheet `Văn bản`: field -> label. Documents read these; the demo fills them.
@@ -58,6 +68,11 @@ NARRATIVE_FIELDS: dict[str, str] = {
     "muc_tieu": "Mục tiêu",
     "giai_phap": "Các giải pháp chủ yếu",
     "to_chuc_thuc_hien": "Tổ chức thực hiện",
+    "can_cu_quyet_dinh": "Căn cứ quyết định khen thưởng",
+    "thi_hanh_quyet_dinh": "Điều 3 quyết định (trách nhiệm thi hành)",
+    "can_cu_to_trinh": "Căn cứ tờ trình",
+    "noi_dung_bien_ban": "Nội dung họp Hội đồng (biên bản)",
+    "ket_luan_bien_ban": "Kết luận của Hội đồng (biên bản)",
 }
 
 
