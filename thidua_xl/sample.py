@@ -176,8 +176,13 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
                                      "subject": TAP_THE, "sang_kien": ""})
                     else:
                         pool = by_unit_people[code]
-                        p = rng.choice(pool) if pool and award.code in ("GK", "BK_TINH", "BK_BO", "CSTD_TINH") \
-                            and rng.random() < 0.5 else people.new()
+                        stars = [q for c, _n, q in cstdcs_people if c == code]
+                        if award.code == "CSTD_TINH" and stars:
+                            p = stars[i % len(stars)]  # chosen among this year's CSTĐCS
+                        elif pool and award.code in ("GK", "BK_TINH", "BK_BO") and rng.random() < 0.5:
+                            p = rng.choice(pool)
+                        else:
+                            p = people.new()
                         rows.append({"unit_code": code, "unit": name, **p, "award": award.code,
                                      "subject": CA_NHAN, "sang_kien": ""})
     nominations = pd.DataFrame(rows)
@@ -236,7 +241,10 @@ CAP_LABEL = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "
 
 
 def _award_text(code: str, style: str, rng: random.Random) -> str:
-    a = load_catalog()[code]
+    cat = load_catalog()
+    if code not in cat.by_code:
+        return code  # a text typed by hand, kept as the unit typed it
+    a = cat[code]
     if style == "abbrev" and a.aliases:
         return rng.choice(a.aliases)
     return a.name
@@ -281,7 +289,9 @@ def write_unit_file(path: str | Path, unit_code: str, unit: str, rows: pd.DataFr
         for i, r in enumerate(part.itertuples(index=False)):
             n += 1
             d = r.ngay_sinh
-            if d is None or (not isinstance(d, dt.date)):
+            if isinstance(d, str):
+                dob = d
+            elif d is None or (not isinstance(d, dt.date)) or pd.isna(d):
                 dob = None
             elif messy:
                 style = rng.random()
@@ -325,3 +335,65 @@ def write_unit_files(province: Province, folder: str | Path, *, messy_every: int
         out.append(write_unit_file(Path(folder) / name, u.unit_code, u.unit, rows, year=province.year,
                                    messy=bool(messy_every) and i % messy_every == 1, seed=i, initiatives=inits))
     return out
+
+
+# Every award of the catalogue, at the size of a small province: the demo's year.
+DEMO_TOTALS: dict[str, dict[str, int]] = {
+    "LDTT": {CA_NHAN: 420}, "CSTDCS": {CA_NHAN: 58}, "CSTD_TINH": {CA_NHAN: 6}, "CSTD_BO": {CA_NHAN: 3},
+    "CSTD_TQ": {CA_NHAN: 1}, "TTLDTT": {TAP_THE: 40}, "TTLDXS": {TAP_THE: 12}, "CO_TINH": {TAP_THE: 2},
+    "CO_BO": {TAP_THE: 1}, "CO_CP": {TAP_THE: 1}, "GK": {TAP_THE: 15, CA_NHAN: 90},
+    "BK_TINH": {TAP_THE: 6, CA_NHAN: 25}, "BK_BO": {TAP_THE: 3, CA_NHAN: 12}, "BK_TTCP": {TAP_THE: 1, CA_NHAN: 3},
+    "HCLD3": {TAP_THE: 1, CA_NHAN: 1}, "HCLD2": {CA_NHAN: 1}, "HCLD1": {TAP_THE: 1}, "TTUT": {CA_NHAN: 4},
+    "TTND": {CA_NHAN: 1}, "KNC": {CA_NHAN: 10},
+}
+
+
+def inject_mistakes(province: Province, seed: int = 13) -> list[str]:
+    """The mistakes units really make, each once, so the demo's Kiểm tra has something to say."""
+    rng = random.Random(seed)
+    df = province.nominations
+    units = province.units["unit_code"].tolist()
+    notes: list[str] = []
+
+    def add(code: str, **row) -> None:
+        name = province.units.set_index("unit_code").loc[code, "unit"]
+        base = {"unit_code": code, "unit": name, "ho_ten": "", "ngay_sinh": None, "gioi_tinh": "", "chuc_vu": "",
+                "khoa_phong": "", "award": "LDTT", "subject": CA_NHAN, "sang_kien": ""}
+        base.update(row)
+        extra.append(base)
+
+    extra: list[dict] = []
+    add(units[0], ho_ten="", ngay_sinh=dt.date(1986, 4, 2), gioi_tinh="Nữ", award="LDTT")
+    notes.append("thiếu họ tên")
+    add(units[1], ho_ten="Hoàng Thị Mai", ngay_sinh="31/02/1985", gioi_tinh="Nữ", award="LDTT")
+    notes.append("ngày sinh không tồn tại (31/02)")
+    add(units[2], ho_ten="Vàng Seo Lử", ngay_sinh=f"12/05/{province.year + 5}", gioi_tinh="Nam", award="LDTT")
+    notes.append("ngày sinh ở tương lai")
+    add(units[3], ho_ten="Giàng A Páo", ngay_sinh=dt.date(1979, 9, 9), gioi_tinh="Nam", award="Lao động tiên tiếng")
+    notes.append("tên hình thức gõ sai")
+    add(units[4], ho_ten="Lù Thị Dín", ngay_sinh=dt.date(1990, 1, 15), gioi_tinh="Nữ", award="TTLDTT", subject=CA_NHAN)
+    notes.append("danh hiệu tập thể đề nghị cho cá nhân")
+    dup = df[(df["award"] == "LDTT") & (df["unit_code"] == units[0])].iloc[0].to_dict()
+    dup.update({"unit_code": units[5], "unit": province.units.set_index("unit_code").loc[units[5], "unit"]})
+    extra.append(dup)
+    notes.append("một người được hai đơn vị cùng đề nghị LĐTT")
+    add(units[6], ho_ten="Tẩn Láo Sử", ngay_sinh=dt.date(1983, 3, 3), gioi_tinh="Nam", award="CSTDCS")
+    notes.append("CSTĐCS không có LĐTT và sáng kiến")
+    add(units[7], ho_ten="NguyÔn V¨n B×nh", ngay_sinh=dt.date(1975, 6, 1), gioi_tinh="Nam", award="LDTT")
+    notes.append("họ tên gõ bằng phông TCVN3 cũ")
+    # one unit proposes too many CSTĐCS for its LĐTT (the 15% rule)
+    code = units[8]
+    pool = df[(df["unit_code"] == code) & (df["award"] == "LDTT")]
+    already = set(df[(df["unit_code"] == code) & (df["award"] == "CSTDCS")]["ho_ten"])
+    for r in pool[~pool["ho_ten"].isin(already)].head(6).to_dict("records"):
+        r = dict(r)
+        r.update({"award": "CSTDCS", "sang_kien": f"Sáng kiến cải tiến tại {r['khoa_phong']}"})
+        extra.append(r)
+        province.initiatives = pd.concat([province.initiatives, pd.DataFrame([{
+            "unit_code": code, "unit": r["unit"], "ten": r["sang_kien"], "loai": "sang_kien", "cap": "co_so",
+            "tac_gia": r["ho_ten"], "nam": province.year}])], ignore_index=True)
+    notes.append("vượt tỷ lệ CSTĐCS so với LĐTT")
+    add(units[9], ho_ten="Phàn Văn Tiến", ngay_sinh=dt.date(1980, 8, 8), gioi_tinh="Nam", award="CSTD_TINH")
+    notes.append("CSTĐ cấp tỉnh chưa đủ 3 năm liên tục CSTĐCS")
+    province.nominations = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
+    return notes

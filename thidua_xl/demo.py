@@ -1,0 +1,173 @@
+"""`thidua demo`: a year of a provincial health sector, end to end, in one folder.
+
+It generates a Sở Y tế with twelve units, writes the master workbook, splits it,
+lets the units "send back" their files (some made by hand, with the usual
+mistakes), collects them, checks, consolidates, renders the documents and leaves
+the emails as drafts — each stage through the same command a user would run.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .catalog import SUBJECT_LABEL, load_catalog
+
+DEMO_YEAR_OFFSET = 1  # the demo works on last year's results, as the Sở does in December/January
+
+NARRATIVE = {
+    "can_cu_bao_cao": "Căn cứ Công văn số 1414/SNV-TĐKT ngày 14/12/{year} của Sở Nội vụ về việc hướng dẫn tổng kết "
+                      "phong trào thi đua, công tác khen thưởng năm {year}.",
+    "dac_diem_tinh_hinh": "Sở Y tế là cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh, giúp Ủy ban nhân dân tỉnh thực "
+                          "hiện chức năng quản lý nhà nước về công tác y tế trên địa bàn.",
+    "thuan_loi": "Ngành Y tế nhận được sự quan tâm, chỉ đạo trực tiếp của Tỉnh ủy, Hội đồng nhân dân, Ủy ban nhân "
+                 "dân tỉnh và của Bộ Y tế; cán bộ, công chức, viên chức tích cực hưởng ứng các phong trào thi đua.",
+    "kho_khan": "Quỹ thi đua, khen thưởng của đơn vị hạn hẹp, khó khăn trong khen thưởng đột xuất.",
+    "lanh_dao_chi_dao": "Sở Y tế kịp thời ban hành kế hoạch triển khai công tác thi đua, khen thưởng năm {year} và "
+                        "hướng dẫn các đơn vị đăng ký thi đua từ đầu năm.",
+    "to_chuc_phong_trao": "Phong trào “Đổi mới phong cách, thái độ phục vụ của cán bộ y tế hướng tới sự hài lòng "
+                          "của người bệnh” và phong trào thi đua chuyên đề được các đơn vị hưởng ứng tích cực.",
+    "ket_qua_chuyen_mon": "Công tác khám chữa bệnh được thực hiện tốt tại các tuyến, bảo đảm thường trực cấp cứu "
+                          "24/24 giờ; công tác phòng, chống dịch bệnh được triển khai chủ động.",
+    "uu_diem": "Phong trào thi đua được phát động sôi nổi, rộng khắp; công tác khen thưởng kịp thời, đúng quy định.",
+    "ton_tai": "Một số đơn vị gửi hồ sơ đề nghị khen thưởng chậm, danh sách còn sai sót.",
+    "bai_hoc": "Phong trào thi đua phải bám sát nhiệm vụ chính trị của đơn vị; khen thưởng phải đúng người, "
+               "đúng thành tích.",
+    "kien_nghi": "Không.",
+    "phuong_huong": "Tiếp tục đổi mới nội dung, hình thức tổ chức các phong trào thi đua; nâng cao chất lượng "
+                    "công tác khen thưởng; chú trọng khen thưởng người lao động trực tiếp.",
+    "chu_de_phat_dong": "Công chức, viên chức, người lao động ngành Y tế đoàn kết, kỷ cương, liêm chính, hành động, "
+                        "trách nhiệm, sáng tạo, hiệu quả, thi đua thực hiện các nhiệm vụ được giao năm {next}",
+    "muc_tieu": "Phát huy tinh thần đoàn kết, chủ động sáng tạo của mỗi tập thể, cá nhân, phấn đấu hoàn thành "
+                "xuất sắc nhiệm vụ được giao năm {next}.",
+    "giai_phap": "Tiếp tục quán triệt Luật Thi đua, khen thưởng năm 2022 và các văn bản hướng dẫn; gắn phong trào "
+                 "thi đua với nhiệm vụ chuyên môn; phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến.",
+    "to_chuc_thuc_hien": "Các phòng chuyên môn thuộc Sở, các đơn vị trực thuộc căn cứ nội dung phát động tổ chức "
+                         "triển khai thực hiện, báo cáo kết quả về Sở Y tế (qua phòng Tổ chức cán bộ).",
+}
+
+CONFIG = {
+    "tinh": "Lào Cai",
+    "dia_danh": "Lào Cai",
+    "co_quan_chu_quan": "UBND TỈNH LÀO CAI",
+    "co_quan_ban_hanh": "SỞ Y TẾ",
+    "giam_doc": "Trần Minh Đức",
+    "nguoi_ky": "Trần Minh Đức",
+    "chuc_vu_nguoi_ky": "GIÁM ĐỐC",
+    "email_gui": "tdkt@syt.example.vn",
+    "email_nhan_bao_cao": "bantdkt@snv.example.vn",
+}
+
+
+def _frame_for_master(nominations: pd.DataFrame) -> pd.DataFrame:
+    """The generator's award codes become what a unit would type: the award's name."""
+    cat = load_catalog()
+    df = nominations.copy()
+    df["hinh_thuc"] = [cat[a].name if a in cat.by_code else a for a in df["award"]]
+    df["doi_tuong"] = [SUBJECT_LABEL.get(s, "") for s in df["subject"]]
+    return df
+
+
+def run_demo(out: str | Path, echo: Callable[[str], None] = print, year: int | None = None) -> str:
+    """Write the whole demo into `out`; returns a one-line summary. Never asks anything."""
+    import datetime as dt
+
+    from . import cli
+    from .sample import DEMO_TOTALS, generate, inject_mistakes, write_unit_files
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    year = year or dt.date.today().year - DEMO_YEAR_OFFSET
+    narrative = {k: v.format(year=year, next=year + 1) for k, v in NARRATIVE.items()}
+    province = generate(DEMO_TOTALS, year=year, seed=year)
+    mistakes = inject_mistakes(province)
+    master = out / f"ThiDua-{year}.xlsx"
+    returned = out / "don-vi-gui-ve"
+    split_dir = out / "gui-don-vi"
+    done: list[str] = []
+    skipped: list[str] = []
+
+    def step(label: str, argv: list[str], ok_codes=(0, 1)) -> int:
+        echo(f"\n== {label}: thidua {' '.join(argv)}")
+        buf_err = io.StringIO()
+        with contextlib.redirect_stderr(buf_err):
+            code = cli.main(argv)
+        msg = buf_err.getvalue()
+        if code == 2 and "chưa có" in msg:
+            skipped.append(label)
+            echo(f"   (bỏ qua: {msg.strip()})")
+        elif code not in ok_codes:
+            skipped.append(label)
+            echo(f"   (lỗi, mã {code}: {msg.strip()})")
+        else:
+            done.append(label)
+            if msg.strip():
+                echo(msg.strip())
+        return code
+
+    # 1. the master workbook of the year, with settings, units, narrative texts and initiatives
+    echo(f"Tạo tệp tổng hợp {master.name} cho {len(province.units)} đơn vị, năm {year}.")
+    try:
+        from .workbook.master import create_master
+
+        create_master(master, year, province.units, initiatives=province.initiatives,
+                      narrative=narrative, config=CONFIG)
+        done.append("Tạo tệp tổng hợp")
+    except ImportError:
+        skipped.append("Tạo tệp tổng hợp")
+    # 2. split: one file per unit, to be emailed
+    if master.exists():
+        step("Tách tệp đơn vị", ["split", str(master), "--out", str(split_dir)])
+    # 3. the units send their files back (half of them made by hand, with the usual mistakes)
+    write_unit_files(province, returned)
+    echo(f"Các đơn vị gửi về {len(list(returned.glob('*.xlsx')))} tệp (có lỗi thường gặp: {'; '.join(mistakes)}).")
+    # 4. collect them into the master (backup first)
+    collected = master.exists() and step("Nhập tệp đơn vị", ["collect", str(returned), "--into", str(master)]) in (0, 1) \
+        and "Nhập tệp đơn vị" in done
+    sources = [str(master)] if collected else [str(returned)]
+    # 5. last years' awards into the history register
+    history_file = out / "lich-su-khen-thuong.xlsx"
+    _write_history(province, history_file)
+    db = out / "thidua-history.sqlite"
+    has_history = step("Nhập lịch sử", ["history", "import", str(history_file), "--history", str(db)]) == 0
+    # 6. check, consolidate, render, deliver
+    v = ["validate", *sources, "--year", str(year), "--json", str(out / "kiem-tra.json")]
+    if has_history:
+        v += ["--history", str(db)]
+    step("Kiểm tra", v)
+    step("Tổng hợp", ["consolidate", *sources, "--year", str(year), "--json", str(out / "tong-hop.json"),
+                      "--out", str(out / "tong-hop.xlsx")])
+    docs = out / "van-ban"
+    step("Xuất văn bản", ["report", *sources, "--year", str(year), "--out", str(docs)])
+    if docs.exists() and any(docs.iterdir()):
+        step("Thư nháp gửi văn bản", ["email", "--docs", str(docs), "--to", CONFIG["email_nhan_bao_cao"],
+                                       "--from", CONFIG["email_gui"], "--draft", str(out / "thu-nhap")])
+    if collected and split_dir.exists():
+        step("Thư nháp gửi đơn vị", ["email", "--units", str(master), "--split-dir", str(split_dir),
+                                      "--draft", str(out / "thu-nhap-don-vi")])
+    if has_history and collected:
+        step("Lưu lịch sử", ["history", "archive", str(master), "--year", str(year), "--history",
+                             str(db.with_name("thidua-history-sau-luu.sqlite"))])
+    summary = f"{len(done)} bước đã chạy ({', '.join(done)})"
+    if skipped:
+        summary += f"; chưa chạy: {', '.join(skipped)}"
+    return summary
+
+
+def _write_history(province, path: Path) -> Path:
+    """The register of earlier years as the Sở would export it (CONTRACT §6 headers)."""
+    import openpyxl
+
+    cat = load_catalog()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Lịch sử"
+    ws.append(["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức", "Số quyết định"])
+    for r in province.history.itertuples(index=False):
+        d = r.ngay_sinh.strftime("%d/%m/%Y") if r.ngay_sinh is not None else None
+        ws.append([r.ho_ten, d, r.unit, int(r.nam), cat[r.award].name, f"{100 + int(r.nam) % 100}/QĐ-SYT"])
+    wb.save(path)
+    return path
