@@ -109,8 +109,9 @@ def consolidate(
 
     from .catalog import load_catalog
     from .consolidate import summary_rows
-    from .pipeline import totals
     from .export import write_consolidation
+    from .intake import NOMINATION_HEADERS
+    from .pipeline import sources, totals
     from .fileio import write_json
 
     intake = load(paths)
@@ -124,6 +125,16 @@ def consolidate(
     for r in summary_rows(result, load_catalog()):
         table.add_row(r["name"], str(r["tap_the"]), str(r["ca_nhan"]))
     console.print(table)
+    src = sources(intake)
+    files_table = Table(title="Tệp đã đọc")
+    for c in ("Tệp", "Đơn vị", "Nhận biết đơn vị qua", "Số dòng", "Cột không có trong tệp"):
+        files_table.add_column(c, overflow="fold")
+    for s_ in src:
+        missing = [h for h in NOMINATION_HEADERS if h not in ("STT", "Ghi chú", "Sáng kiến")
+                   and any(h in sh["missing"] for sh in s_["sheets"])]
+        files_table.add_row(s_["file"], s_["unit"] or "—", s_["unit_source"] or ("tệp tổng hợp" if s_["kind"] == "master" else "—"),
+                            str(s_["rows"]) if s_["ok"] else "lỗi", ", ".join(missing))
+    console.print(files_table)
     if result.initiatives:
         names = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
         lv = {"co_so": "cơ sở", "tinh": "cấp tỉnh", "bo": "cấp bộ", "toan_quoc": "toàn quốc"}
@@ -131,7 +142,7 @@ def consolidate(
         console.print("Sáng kiến, đề tài: " + "; ".join(parts))
     outputs = []
     if json_out:
-        write_json(json_out, result.to_json())
+        write_json(json_out, {**result.to_json(), "sources": src})
         outputs.append(json_out)
         console.print(f"Đã ghi {json_out}")
     if out:
@@ -200,9 +211,23 @@ def init(
     master: Path = typer.Argument(..., help="Tệp tổng hợp mới (.xlsx/.xlsm)."),
     year: int = typer.Option(..., "--year", help="Năm thi đua."),
     units: Optional[Path] = typer.Option(None, "--units", help="Danh sách đơn vị (.xlsx/.csv: Mã đơn vị, Tên đơn vị, Email)."),
+    force: bool = typer.Option(False, "--force", help="Ghi đè tệp tổng hợp đã có (tệp cũ được sao lưu)."),
 ):
     """Tạo tệp tổng hợp (master) mới."""
-    _not_yet("Tạo tệp tổng hợp")
+    from .fileio import backup
+    from .workbook.master import create_master
+    from .workbook.units import read_units
+
+    unit_list = read_units(units) if units else None
+    for w in (unit_list.warnings if unit_list else []):
+        err.print(f"[yellow]Cảnh báo:[/] {w}")
+    if master.exists() and not force:
+        raise UserError(f"Tệp “{master}” đã có. Chọn tên khác, hoặc thêm --force để ghi đè (tệp cũ được sao lưu).")
+    saved = backup(master) if master.exists() else None
+    create_master(master, year, unit_list.units if unit_list else None)
+    n = len(unit_list.units) if unit_list else 0
+    console.print(f"Đã tạo {master}: năm {year}, {n} đơn vị." + (f" Bản sao lưu tệp cũ: {saved}" if saved else ""))
+    _audit("init", [units] if units else [], [master], {"units": n}, 0, folder=master.parent)
 
 
 @app.command()
@@ -211,7 +236,13 @@ def split(
     out: Path = typer.Option(..., "--out", help="Thư mục ghi các tệp đơn vị."),
 ):
     """Tách tệp cho từng đơn vị (<Mã đơn vị>.xlsx)."""
-    _not_yet("Tách tệp đơn vị")
+    from .workbook.split import split_master
+
+    files = split_master(master, out)
+    for f in files:
+        console.print(f"  {f.name}")
+    console.print(f"Đã ghi {len(files)} tệp đơn vị vào {out}.")
+    _audit("split", [master], files, {"files": len(files)}, 0, folder=master.parent)
 
 
 @app.command()
@@ -221,22 +252,140 @@ def collect(
     dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ in thay đổi, không ghi."),
 ):
     """Nhập các tệp đơn vị gửi về vào tệp tổng hợp (có sao lưu)."""
-    _not_yet("Nhập tệp đơn vị")
+    from .workbook.collect import collect as run_collect
+
+    result = run_collect(folder, into, dry_run=dry_run)
+    for line in result.lines():
+        (err if line.startswith("Không nhập") else console).print(line, markup=False)
+    if not result.units and not result.refused:
+        console.print(f"Không có tệp đơn vị nào trong “{folder}”.")
+    if dry_run:
+        console.print(f"Chạy thử (--dry-run): chưa ghi gì vào {into}.")
+    elif result.written:
+        console.print(f"Đã cập nhật {into} ({len(result.units)} đơn vị). Bản sao lưu: {result.backup}")
+    code = result.exit_code
+    _audit("collect", [folder, into], [into] if result.written else [],
+           {"units": len(result.units), "refused": len(result.refused), "dry_run": dry_run}, code, folder=into.parent)
+    raise typer.Exit(code)
 
 
 @app.command()
 def email(
-    docs: Optional[Path] = typer.Option(None, "--docs"),
-    to: Optional[List[str]] = typer.Option(None, "--to"),
+    docs: Optional[Path] = typer.Option(None, "--docs", help="Thư mục văn bản: gửi mọi tệp .docx/.pdf/.xlsx trong đó."),
+    to: Optional[List[str]] = typer.Option(None, "--to", help="Người nhận (lặp lại cho nhiều người; mỗi người một thư)."),
+    units: Optional[Path] = typer.Option(None, "--units", help="Tệp tổng hợp: gửi mỗi đơn vị tệp <Mã đơn vị>.xlsx của nó."),
+    split_dir: Optional[Path] = typer.Option(None, "--split-dir", help="Thư mục các tệp đơn vị (do lệnh split tạo)."),
+    only: Optional[List[str]] = typer.Option(None, "--unit", help="Chỉ gửi cho đơn vị có mã này (lặp lại được)."),
+    master: Optional[Path] = typer.Option(None, "--master", help="Tệp tổng hợp để lấy mặc định từ trang Cấu hình (với --docs)."),
+    draft: Optional[Path] = typer.Option(None, "--draft", help="Lưu thư nháp .eml vào thư mục này (mặc định: <thư mục>/ban-nhap)."),
+    send: bool = typer.Option(False, "--send", help="Gửi qua máy chủ SMTP."),
+    smtp_host: Optional[str] = typer.Option(None, "--smtp-host", help="Máy chủ SMTP."),
+    smtp_port: Optional[int] = typer.Option(None, "--smtp-port", help="Cổng SMTP (mặc định 587 STARTTLS, 465 SSL)."),
+    starttls: bool = typer.Option(False, "--starttls", help="Mã hóa bằng STARTTLS."),
+    use_ssl: bool = typer.Option(False, "--ssl", help="Mã hóa SSL/TLS ngay từ đầu (thường cổng 465)."),
+    no_tls: bool = typer.Option(False, "--no-tls", help="Không mã hóa (chỉ với máy chủ nội bộ)."),
+    cafile: Optional[Path] = typer.Option(None, "--cafile", help="Tệp chứng chỉ (PEM) cần tin cậy thêm, ví dụ của máy chủ Sở."),
+    user: Optional[str] = typer.Option(None, "--user", help="Tài khoản đăng nhập SMTP."),
+    password_env: Optional[str] = typer.Option(None, "--password-env", help="Tên biến môi trường chứa mật khẩu SMTP."),
+    sender: Optional[str] = typer.Option(None, "--from", help="Địa chỉ người gửi."),
+    subject: Optional[str] = typer.Option(None, "--subject", help="Tiêu đề thư (mặc định: theo mẫu)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Năm thi đua (ghi trong tiêu đề, nội dung)."),
+    max_size: float = typer.Option(10.0, "--max-size", help="Dung lượng tối đa một thư, MB (0: không giới hạn)."),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="Thư mục mẫu email (*.j2) thay cho mẫu có sẵn."),
+    unsent: Optional[Path] = typer.Option(None, "--unsent-dir", help="Nơi lưu thư chưa gửi được (mặc định: <thư mục>/chua-gui)."),
+    retries: int = typer.Option(3, "--retries", help="Số lần thử lại khi lỗi tạm thời."),
+    retry_delay: float = typer.Option(2.0, "--retry-delay", help="Giây chờ trước lần thử lại đầu (gấp đôi mỗi lần)."),
+    timeout: float = typer.Option(60.0, "--timeout", help="Giây chờ máy chủ trả lời."),
 ):
     """Gửi email văn bản hoặc tệp đơn vị (hoặc lưu thư nháp .eml)."""
-    _not_yet("Gửi email")
+    from . import mail
+
+    if (docs is None) == (units is None):
+        raise UserError("Chọn một trong hai: --docs THU_MUC --to ĐỊA_CHỈ, hoặc --units TỆP_TỔNG_HỢP --split-dir THU_MUC.")
+    if units is not None and split_dir is None:
+        raise UserError("Thiếu --split-dir: thư mục chứa các tệp <Mã đơn vị>.xlsx.")
+    if docs is not None and (split_dir is not None or only):
+        raise UserError("--split-dir và --unit chỉ dùng với --units.")
+    if send and draft is not None:
+        raise UserError("Chọn --draft (lưu thư nháp) hoặc --send (gửi ngay), không dùng cả hai.")
+    if sum((starttls, use_ssl, no_tls)) > 1:
+        raise UserError("Chỉ chọn một trong --starttls, --ssl, --no-tls.")
+    if max_size < 0:
+        raise UserError("--max-size phải là số MB không âm.")
+    mode = "send" if send else "draft"
+    defaults = mail.mail_defaults(units if units is not None else master)
+    smtp = None
+    if send:
+        security = "starttls" if starttls else "ssl" if use_ssl else "none" if no_tls else (defaults.security or "starttls")
+        login = user if user is not None else defaults.user
+        password = None
+        if login:
+            if password_env:
+                password = os.environ.get(password_env)
+                if not password:
+                    raise UserError(f"Biến môi trường {password_env} chưa có mật khẩu SMTP.")
+            elif sys.stdin is not None and sys.stdin.isatty():
+                import getpass
+
+                password = getpass.getpass(f"Mật khẩu SMTP của {login}: ")
+            else:
+                raise UserError("Thiếu mật khẩu SMTP: đặt mật khẩu vào một biến môi trường và dùng "
+                                "--password-env TÊN_BIẾN (không ghi mật khẩu vào tệp hay dòng lệnh).")
+        elif password_env:
+            raise UserError("--password-env cần đi kèm --user (tài khoản SMTP).")
+        host = smtp_host or defaults.host
+        if not host:
+            raise UserError("Thiếu máy chủ SMTP: dùng --smtp-host (hoặc điền “Máy chủ SMTP” trong trang Cấu hình).")
+        smtp = mail.SmtpSettings(host=host, port=smtp_port or defaults.port, security=security, user=login or "",
+                                 password=password, cafile=str(cafile) if cafile else None, timeout=timeout,
+                                 retries=max(0, retries), retry_delay=max(0.0, retry_delay))
+    common = dict(mode=mode, smtp=smtp, sender=sender or "", subject=subject, draft_dir=draft, unsent_dir=unsent,
+                  year=year, max_size=int(max_size * 1024 * 1024) or None, templates=templates,
+                  on_result=lambda d: (console if d.ok else err).print(d.line(), markup=False))
+    if docs is not None:
+        results = mail.send_documents(docs, to or None, master=master, **common)
+        base = docs
+    else:
+        results = mail.send_unit_files(units, split_dir, units=only or None, **common)
+        base = split_dir
+    bad = [d for d in results if not d.ok]
+    kept = sorted({str(d.eml.parent) for d in results if d.eml is not None and not d.ok and mode == "send"})
+    counts = {s: sum(d.status == s for d in results) for s in (mail.SENT, mail.DRAFT, mail.REFUSED, mail.FAILED, mail.SKIPPED)}
+    summary = ", ".join(f"{n} {mail.STATUS_VN[s]}" for s, n in counts.items() if n)
+    console.print(f"Kết quả: {summary or 'không có thư nào'}.", markup=False)
+    drafts = sorted({str(d.eml.parent) for d in results if d.eml is not None and mode == "draft"})
+    if drafts:
+        console.print(f"Thư nháp (.eml, mở bằng Outlook/Thunderbird rồi bấm Gửi) trong: {', '.join(drafts)}", markup=False)
+    if kept:
+        err.print(f"Thư chưa gửi được đã lưu (.eml) trong: {', '.join(kept)}", markup=False)
+    code = 1 if bad else 0
+    outputs = [d.eml for d in results if d.eml is not None]
+    _audit("email", [p for p in (docs, units) if p is not None], outputs, counts, code, folder=base)
+    raise typer.Exit(code)
 
 
 @app.command("build-workbook")
-def build_workbook(out: Optional[Path] = typer.Option(None, "--out")):
+def build_workbook(
+    out: Optional[Path] = typer.Option(None, "--out", help="Tệp .xlsm cần ghi (mặc định workbooks/ThiDua.xlsm)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Năm thi đua ghi trong tệp (mặc định: năm nay)."),
+    units: Optional[Path] = typer.Option(None, "--units", help="Danh sách đơn vị (.xlsx/.csv: Mã đơn vị, Tên đơn vị, Email)."),
+):
     """Dựng tệp ThiDua.xlsm (có ribbon “Thi đua”) từ mã nguồn."""
-    _not_yet("Dựng tệp ThiDua.xlsm")
+    from .workbook.build import build_workbook as build
+
+    unit_df = None
+    if units is not None:
+        if not units.is_file():
+            raise UserError(f"Không tìm thấy tệp danh sách đơn vị “{units}”.")
+        from .workbook.units import read_units
+
+        unit_df = read_units(units).units
+    info = build(out, year=year, units=unit_df)
+    console.print(f"Đã ghi {info.path}: {len(info.sheets)} trang tính, mô-đun VBA {', '.join(info.modules[-2:])}, "
+                  f"ribbon “Thi đua”.")
+    if out is not None:  # the default target is the repository's own workbooks/ folder: no log there
+        _audit("build-workbook", [units] if units else [], [info.path], {"sheets": len(info.sheets)}, 0,
+               folder=info.path.parent)
 
 
 @history_app.command("import")

@@ -64,3 +64,20 @@ def run(paths: Iterable, year: int | None = None, history=None, *, validate: boo
         result.findings = check(intake, y, history)
     result.consolidation = totals(intake, y)
     return result
+
+
+def sources(intake: Intake) -> list[dict]:
+    """Per file: its unit and how it was recognised, rows read, and header drift.
+
+    Reported with every consolidation so a column a unit renamed or dropped is seen,
+    not silently counted as empty (the Power Query trap).
+    """
+    out = []
+    for f in intake.files:
+        out.append({
+            "file": f.file, "kind": f.kind, "ok": f.ok, "unit_code": f.unit_code, "unit": f.unit,
+            "unit_source": f.unit_source, "rows": f.rows,
+            "sheets": [{"sheet": s, "header_row": f.header_row.get(s), "mapped": f.mapped.get(s, {}),
+                        "missing": f.missing.get(s, []), "extra": f.extra.get(s, [])} for s in f.mapped],
+        })
+    return out
