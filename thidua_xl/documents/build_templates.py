@@ -1,0 +1,564 @@
+"""Builds the Word templates (templates/*.docx) reproducibly from python-docx.
+
+Run `python -m thidua_xl.documents.build_templates [DIR]`. The output is what staff
+open and edit in Word: plain paragraphs with named styles, Jinja tags typed in one
+run each ({{ … }}, {%p … %}), and annex tables whose prototype rows carry
+«markers» filled by the fast annex path (annex.py) instead of Jinja.
+
+Layout: Nghị định 30/2020/NĐ-CP, Phụ lục I (A4; margins 20/20/30/15 mm; Times New
+Roman 14 pt; two-column header; page numbers at the top from page 2).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+FONT = "Times New Roman"
+BODY_PT = 14
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
+TEXT_WIDTH_CM = 16.0  # 210 mm − 30 mm − 20 mm would be 16.0; right margin 15 mm leaves 16.5
+HEADER_LEFT_CM = 6.3
+HEADER_RIGHT_CM = 10.0
+
+# Paragraph styles the renderer relies on (rules are sized from the text above them).
+RULE_HALF = "TĐKT Gạch dưới tên cơ quan"
+RULE_FULL = "TĐKT Gạch dưới tiêu ngữ"
+RULE_TITLE = "TĐKT Gạch dưới trích yếu"
+
+
+def _rfonts(rpr) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+
+
+def _setup_styles(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    _rfonts(normal.element.get_or_add_rPr())
+    pf = normal.paragraph_format
+    pf.alignment = JUSTIFY
+    pf.first_line_indent = Cm(1.27)
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(6)
+    pf.line_spacing = 1.15
+    # docDefaults too, so tables and headers inherit the font
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _rfonts(rpr_default)
+    for name in (RULE_HALF, RULE_FULL, RULE_TITLE):
+        st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        st.base_style = normal
+        st.font.size = Pt(2)
+        st.paragraph_format.first_line_indent = Cm(0)
+        st.paragraph_format.space_after = Pt(0)
+        st.paragraph_format.space_before = Pt(0)
+        st.paragraph_format.line_spacing = 1.0
+        _border(st.element.get_or_add_pPr(), "bottom")
+    cell = styles.add_style("TĐKT Ô bảng", WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    cell.font.size = Pt(13)
+    cell.paragraph_format.first_line_indent = Cm(0)
+    cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.line_spacing = 1.0
+    cell.paragraph_format.alignment = LEFT
+
+
+def _border(ppr, side: str) -> None:
+    bdr = OxmlElement("w:pBdr")
+    b = OxmlElement(f"w:{side}")
+    b.set(qn("w:val"), "single")
+    b.set(qn("w:sz"), "6")
+    b.set(qn("w:space"), "1")
+    b.set(qn("w:color"), "000000")
+    bdr.append(b)
+    # pBdr must come before spacing/ind/jc in CT_PPr order; put it early
+    ppr.insert(0, bdr)
+
+
+def _new_document():
+    doc = Document()
+    _setup_styles(doc)
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
+    sec.left_margin, sec.right_margin = Mm(30), Mm(15)
+    sec.header_distance = Mm(10)
+    sec.footer_distance = Mm(10)
+    _page_number_header(sec)
+    return doc
+
+
+def _page_number_header(section) -> None:
+    """PAGE field centred in the top margin, none on page 1 (NĐ 30)."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = CENTER
+    p.paragraph_format.first_line_indent = Cm(0)
+    run = p.add_run()
+    run.font.size = Pt(14)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+
+
+def _para(container, text: str = "", *, bold=False, italic=False, size=None, align=None, indent=None,
+          first=None, after=None, before=None, style=None, underline=False, keep_next=False):
+    p = container.add_paragraph(style=style)
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        run.underline = underline or None
+        if size:
+            run.font.size = Pt(size)
+    pf = p.paragraph_format
+    if align is not None:
+        pf.alignment = align
+    if indent is not None:
+        pf.left_indent = Cm(indent)
+    if first is not None:
+        pf.first_line_indent = Cm(first)
+    if after is not None:
+        pf.space_after = Pt(after)
+    if before is not None:
+        pf.space_before = Pt(before)
+    if keep_next:
+        pf.keep_with_next = True
+    return p
+
+
+def _runs(p, parts) -> None:
+    """parts: [(text, {bold, italic})]"""
+    for text, fmt in parts:
+        r = p.add_run(text)
+        r.bold = fmt.get("bold") or None
+        r.italic = fmt.get("italic") or None
+
+
+def _center(container, text="", **kw):
+    kw.setdefault("first", 0)
+    kw.setdefault("after", 0)
+    return _para(container, text, align=CENTER, **kw)
+
+
+def _tag(container, tag: str):
+    """A paragraph holding only a {%p … %} tag (docxtpl removes it)."""
+    return _para(container, tag, first=0, after=0)
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        b = OxmlElement(f"w:{side}")
+        b.set(qn("w:val"), "nil")
+        borders.append(b)
+    tbl_pr.append(borders)
+
+
+def _widths(table, widths_cm) -> None:
+    table.autofit = False
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm):
+            cell.width = Cm(w)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+
+
+def _cell_first(cell):
+    """The cell's own first paragraph, emptied of defaults."""
+    return cell.paragraphs[0]
+
+
+def _fill(p, text, *, bold=False, italic=False, size=None, align=CENTER):
+    if text:
+        r = p.add_run(text)
+        r.bold = bold or None
+        r.italic = italic or None
+        if size:
+            r.font.size = Pt(size)
+    p.paragraph_format.alignment = align
+    p.paragraph_format.first_line_indent = Cm(0)
+    p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.line_spacing = 1.0
+    return p
+
+
+def header_block(doc, *, left_top="{{ co_quan_chu_quan }}", left_bold="{{ co_quan_ban_hanh }}",
+                 cong_van=False) -> None:
+    """NĐ 30 ô 1–4: chủ quản / ban hành / Số on the left, Quốc hiệu / Tiêu ngữ / date on the right."""
+    t = doc.add_table(rows=2, cols=2)
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _no_borders(t)
+    _widths(t, [HEADER_LEFT_CM, HEADER_RIGHT_CM])
+    left, right = t.rows[0].cells
+    _fill(_cell_first(left), left_top, size=13)
+    _fill(left.add_paragraph(), left_bold, bold=True, size=13)
+    left.add_paragraph(style=RULE_HALF)
+    _fill(_cell_first(right), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13)
+    _fill(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, size=14)
+    right.add_paragraph(style=RULE_FULL)
+    left2, right2 = t.rows[1].cells
+    p = _fill(_cell_first(left2), "Số: {{ so_ky_hieu }}", size=13)
+    p.paragraph_format.space_before = Pt(6)
+    if cong_van:
+        q = _fill(left2.add_paragraph(), "V/v {{ trich_yeu }}", size=12)
+        q.paragraph_format.space_before = Pt(6)
+    p = _fill(_cell_first(right2), "{{ dia_danh }}, {{ ngay }}", italic=True, size=14)
+    p.paragraph_format.space_before = Pt(6)
+    _para(doc, "", after=6, first=0)
+
+
+def title_block(doc, loai: str, trich_yeu: str = "{{ trich_yeu }}") -> None:
+    """Tên loại (IN HOA, đậm) and trích yếu (đậm) with a rule under it (ô 5a)."""
+    _center(doc, loai, bold=True, before=6, keep_next=True)
+    _center(doc, trich_yeu, bold=True, keep_next=True)
+    doc.add_paragraph(style=RULE_TITLE)
+    _para(doc, "", after=6, first=0)
+
+
+def loop_paragraphs(doc, var: str, prefix: str = "", **kw) -> None:
+    """One paragraph per item of a list (narrative texts come as lists of paragraphs)."""
+    _tag(doc, f"{{%p for doan in {var} %}}")
+    _para(doc, prefix + "{{ doan }}", **kw)
+    _tag(doc, "{%p endfor %}")
+
+
+def heading(doc, text: str, *, center=False, italic=False) -> None:
+    if center:
+        _center(doc, text, bold=True, italic=italic, keep_next=True, after=6)
+    else:
+        _para(doc, text, bold=True, italic=italic, keep_next=True)
+
+
+def signer_block(doc, *, noi_nhan=True) -> None:
+    """Nơi nhận (12 pt bold italic, list 11 pt) on the left, the signer on the right (ô 7, 9b)."""
+    _para(doc, "", after=0, first=0)
+    t = doc.add_table(rows=1, cols=2)
+    _no_borders(t)
+    _widths(t, [8.0, 8.0])
+    left, right = t.rows[0].cells
+    if noi_nhan:
+        _fill(_cell_first(left), "Nơi nhận:", bold=True, italic=True, size=12, align=LEFT)
+        _fill(left.add_paragraph(), "{%p for dong in noi_nhan %}", size=11, align=LEFT)
+        _fill(left.add_paragraph(), "{{ dong }}", size=11, align=LEFT)
+        _fill(left.add_paragraph(), "{%p endfor %}", size=11, align=LEFT)
+    _fill(_cell_first(right), "{{ ky_dong1 }}", bold=True, size=14)
+    _fill(right.add_paragraph(), "{%p if ky_dong2 %}")
+    _fill(right.add_paragraph(), "{{ ky_dong2 }}", bold=True, size=14)
+    _fill(right.add_paragraph(), "{%p endif %}")
+    for _ in range(4):
+        _fill(right.add_paragraph(), "")
+    _fill(right.add_paragraph(), "{{ nguoi_ky }}", bold=True, size=14)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    tr_pr.append(el)
+
+
+def _cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def annex_table(doc, columns: list[tuple[str, str, float]]) -> None:
+    """Danh sách table: a repeated header row, then prototype rows the annex filler clones.
+
+    «nhom» rows are section headings (I. TẬP THỂ …), «don_vi» rows unit headings,
+    the last row the nominee. Headings span all columns (gridSpan, no vMerge).
+    """
+    t = doc.add_table(rows=4, cols=len(columns))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(t, [w for _, _, w in columns])
+    hdr = t.rows[0]
+    _repeat_header(hdr)
+    _cant_split(hdr)
+    for cell, (label, _, _) in zip(hdr.cells, columns):
+        _fill(cell.paragraphs[0], label, bold=True, size=13)
+    for i, marker in ((1, "«nhom»"), (2, "«don_vi»")):
+        row = t.rows[i]
+        _cant_split(row)
+        merged = row.cells[0].merge(row.cells[-1])
+        for extra in merged.paragraphs[1:]:
+            extra._p.getparent().remove(extra._p)
+        _fill(merged.paragraphs[0], marker, bold=(i == 1), italic=(i == 2), size=13, align=LEFT)
+    row = t.rows[3]
+    _cant_split(row)
+    for cell, (_, marker, _) in zip(row.cells, columns):
+        align = CENTER if marker in ("«stt»", "«nam_sinh»", "«ngay_sinh»", "«gioi_tinh»") else LEFT
+        _fill(cell.paragraphs[0], marker, size=13, align=align)
+
+
+def annex_section(doc, title: str, subtitle: str, note: str, columns) -> None:
+    """A new section for the phụ lục: its own page numbering, from page 2."""
+    new = doc.add_section(WD_SECTION.NEW_PAGE)
+    new.header.is_linked_to_previous = False
+    new.first_page_header.is_linked_to_previous = False
+    _page_number_header(new)
+    pg = OxmlElement("w:pgNumType")
+    pg.set(qn("w:start"), "1")
+    new._sectPr.append(pg)
+    _center(doc, title, bold=True, keep_next=True)
+    _center(doc, subtitle, bold=True, keep_next=True)
+    _center(doc, note, italic=True, keep_next=True)
+    doc.add_paragraph(style=RULE_TITLE)
+    _para(doc, "", after=6, first=0)
+    annex_table(doc, columns)
+
+
+# --- the five documents ---------------------------------------------------------
+def build_bao_cao(path: Path) -> None:
+    doc = _new_document()
+    header_block(doc)
+    title_block(doc, "BÁO CÁO")
+    heading(doc, "Phần I", center=True)
+    heading(doc, "TÌNH HÌNH TỔ CHỨC TRIỂN KHAI THỰC HIỆN PHONG TRÀO THI ĐUA, CÔNG TÁC KHEN THƯỞNG NĂM {{ nam }}",
+            center=True)
+    loop_paragraphs(doc, "can_cu")
+    _para(doc, "{{ ten_co_quan }} báo cáo tổng kết công tác thi đua, khen thưởng năm {{ nam }} và phương hướng "
+               "nhiệm vụ năm {{ nam_sau }}, cụ thể như sau:")
+    heading(doc, "1. Đặc điểm tình hình")
+    loop_paragraphs(doc, "dac_diem_tinh_hinh")
+    loop_paragraphs(doc, "thuan_loi")
+    loop_paragraphs(doc, "kho_khan")
+    heading(doc, "2. Công tác lãnh đạo, chỉ đạo, tổ chức công tác thi đua khen thưởng")
+    loop_paragraphs(doc, "lanh_dao_chi_dao")
+    _tag(doc, "{%p if sang_kien %}")
+    _para(doc, "Phong trào phát huy sáng kiến, cải tiến kỹ thuật, nghiên cứu khoa học trong ngành Y tế tiếp tục được "
+               "đẩy mạnh; các đơn vị tổ chức đăng ký đề tài, sáng kiến. Trong năm {{ nam }} ngành Y tế có "
+               "{{ sang_kien }}.")
+    _tag(doc, "{%p endif %}")
+    heading(doc, "3. Kết quả đạt được trong phong trào thi đua yêu nước")
+    heading(doc, "3.1. Tổ chức phong trào thi đua:")
+    loop_paragraphs(doc, "to_chuc_phong_trao")
+    heading(doc, "3.2. Kết quả thực hiện nhiệm vụ chuyên môn:")
+    loop_paragraphs(doc, "ket_qua_chuyen_mon")
+    heading(doc, "4. Kết quả khen thưởng trong phong trào thi đua yêu nước")
+    loop_paragraphs(doc, "mo_dau_khen_thuong")
+    _para(doc, "Kết quả cụ thể:")
+    loop_paragraphs(doc, "ket_qua_khen_thuong", prefix="- ")
+    heading(doc, "5. Đánh giá tổng quát, nguyên nhân và các bài học kinh nghiệm")
+    heading(doc, "* Ưu điểm")
+    loop_paragraphs(doc, "uu_diem")
+    heading(doc, "* Tồn tại")
+    loop_paragraphs(doc, "ton_tai")
+    heading(doc, "* Bài học kinh nghiệm")
+    loop_paragraphs(doc, "bai_hoc")
+    heading(doc, "6. Kiến nghị, đề xuất")
+    loop_paragraphs(doc, "kien_nghi")
+    heading(doc, "Phần II", center=True)
+    heading(doc, "PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ GIẢI PHÁP THỰC HIỆN PHONG TRÀO THI ĐUA, CÔNG TÁC KHEN THƯỞNG "
+                 "NĂM {{ nam_sau }}", center=True)
+    loop_paragraphs(doc, "phuong_huong")
+    _para(doc, "Trên đây là báo cáo kết quả tổ chức triển khai thực hiện phong trào thi đua, công tác khen thưởng "
+               "năm {{ nam }} và phương hướng nhiệm vụ năm {{ nam_sau }} của {{ ten_co_quan }}./.")
+    signer_block(doc)
+    doc.save(path)
+
+
+def _kinh_gui(doc) -> None:
+    """Kính gửi: one recipient on the same line, several as dash lines aligned under the colon."""
+    _tag(doc, "{%p if kinh_gui|length == 1 %}")
+    _center(doc, "Kính gửi: {{ kinh_gui[0] }}", after=6)
+    _tag(doc, "{%p else %}")
+    _para(doc, "Kính gửi:", indent=2.5, first=0, after=0)
+    _tag(doc, "{%p for dong in kinh_gui %}")
+    _para(doc, "{{ dong }}", indent=4.8, first=0, after=0)
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+    _para(doc, "", first=0)
+
+
+def build_cong_van(path: Path) -> None:
+    doc = _new_document()
+    header_block(doc, cong_van=True)
+    _kinh_gui(doc)
+    loop_paragraphs(doc, "mo_dau")
+    heading(doc, "I. CHỦ ĐỀ")
+    loop_paragraphs(doc, "chu_de")
+    heading(doc, "II. MỤC TIÊU VÀ CÁC GIẢI PHÁP CHỦ YẾU")
+    heading(doc, "1. Mục tiêu")
+    loop_paragraphs(doc, "muc_tieu")
+    heading(doc, "2. Các giải pháp chủ yếu")
+    loop_paragraphs(doc, "giai_phap")
+    heading(doc, "III. TỔ CHỨC THỰC HIỆN")
+    loop_paragraphs(doc, "to_chuc_thuc_hien")
+    loop_paragraphs(doc, "ket_luan")
+    signer_block(doc)
+    doc.save(path)
+
+
+QD_COLUMNS = [
+    ("STT", "«stt»", 1.4),
+    ("Họ và tên / Tên tập thể", "«ho_ten»", 5.4),
+    ("Ngày sinh", "«ngay_sinh»", 2.6),
+    ("Chức vụ", "«chuc_vu»", 3.2),
+    ("Khoa, phòng", "«khoa_phong»", 3.4),
+]
+TTR_COLUMNS = [
+    ("STT", "«stt»", 1.4),
+    ("Họ và tên / Tên tập thể", "«ho_ten»", 4.6),
+    ("Năm sinh", "«nam_sinh»", 1.8),
+    ("Giới tính", "«gioi_tinh»", 1.6),
+    ("Chức vụ, đơn vị công tác", "«chuc_vu_don_vi»", 4.6),
+    ("Ghi chú", "«ghi_chu»", 2.0),
+]
+
+
+def build_quyet_dinh(path: Path) -> None:
+    doc = _new_document()
+    header_block(doc)
+    title_block(doc, "QUYẾT ĐỊNH")
+    _center(doc, "{{ tham_quyen }}", bold=True, after=6)
+    _tag(doc, "{%p for doan in can_cu %}")
+    _para(doc, "{{ doan }}", italic=True)
+    _tag(doc, "{%p endfor %}")
+    _center(doc, "QUYẾT ĐỊNH:", bold=True, before=6, after=6)
+    for n in (1, 2, 3):
+        p = _para(doc)
+        _runs(p, [(f"Điều {n}. ", {"bold": True}), (f"{{{{ dieu{n} }}}}", {})])
+    signer_block(doc)
+    annex_section(doc, "DANH SÁCH", "{{ tieu_de_danh_sach }}", "{{ kem_theo }}", QD_COLUMNS)
+    doc.save(path)
+
+
+def build_to_trinh(path: Path) -> None:
+    doc = _new_document()
+    header_block(doc)
+    title_block(doc, "TỜ TRÌNH")
+    _kinh_gui(doc)
+    _tag(doc, "{%p for doan in can_cu %}")
+    _para(doc, "{{ doan }}")
+    _tag(doc, "{%p endfor %}")
+    _para(doc, "{{ de_nghi }}")
+    loop_paragraphs(doc, "chi_tiet", prefix="- ")
+    loop_paragraphs(doc, "ket_luan")
+    signer_block(doc)
+    annex_section(doc, "DANH SÁCH", "{{ tieu_de_danh_sach }}", "{{ kem_theo }}", TTR_COLUMNS)
+    doc.save(path)
+
+
+def build_bien_ban(path: Path) -> None:
+    doc = _new_document()
+    header_block(doc, left_top="{{ co_quan_ban_hanh }}", left_bold="{{ hoi_dong }}")
+    title_block(doc, "BIÊN BẢN")
+    _para(doc, "Thời gian bắt đầu: {{ thoi_gian_hop }}.")
+    _para(doc, "Địa điểm: {{ dia_diem_hop }}.")
+    _para(doc, "Thành phần: {{ thanh_phan }}")
+    _para(doc, "Chủ trì: {{ chu_tri }}.")
+    _para(doc, "Thư ký: {{ thu_ky }}.")
+    heading(doc, "Nội dung (theo diễn biến cuộc họp):")
+    loop_paragraphs(doc, "noi_dung")
+    heading(doc, "Kết quả bỏ phiếu kín:")
+    t = doc.add_table(rows=2, cols=6)
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(t, [1.4, 5.8, 1.9, 1.9, 2.4, 2.0])
+    _repeat_header(t.rows[0])
+    for cell, label in zip(t.rows[0].cells, ("STT", "Danh hiệu, hình thức khen thưởng", "Tập thể", "Cá nhân",
+                                             "Số phiếu đồng ý", "Tỷ lệ (%)")):
+        _fill(cell.paragraphs[0], label, bold=True, size=13)
+    cells = t.rows[1].cells
+    _fill(cells[0].paragraphs[0], "{%tr for kq in ket_qua %}", size=13)
+    # docxtpl needs the {%tr %} tags in rows of their own: build them as three rows
+    t.add_row()
+    t.add_row()
+    tag_open, body, tag_close = t.rows[1], t.rows[2], t.rows[3]
+    for c in tag_open.cells[1:]:
+        c.paragraphs[0].text = ""
+    values = ("{{ kq.stt }}", "{{ kq.ten }}", "{{ kq.tap_the }}", "{{ kq.ca_nhan }}", "{{ kq.phieu }}", "{{ kq.ty_le }}")
+    for c, v in zip(body.cells, values):
+        _fill(c.paragraphs[0], v, size=13, align=LEFT if v == "{{ kq.ten }}" else CENTER)
+    _fill(tag_close.cells[0].paragraphs[0], "{%tr endfor %}", size=13)
+    _para(doc, "", first=0, after=0)
+    heading(doc, "Kết luận:")
+    loop_paragraphs(doc, "ket_luan")
+    _para(doc, "Cuộc họp kết thúc vào {{ ket_thuc_hop }}.")
+    _para(doc, "", after=0)
+    t = doc.add_table(rows=1, cols=2)
+    _no_borders(t)
+    _widths(t, [8.0, 8.0])
+    for cell, (role, name) in zip(t.rows[0].cells, (("THƯ KÝ", "{{ thu_ky_ten }}"), ("CHỦ TỌA", "{{ chu_tri_ten }}"))):
+        _fill(cell.paragraphs[0], role, bold=True)
+        for _ in range(4):
+            _fill(cell.add_paragraph(), "")
+        _fill(cell.add_paragraph(), name, bold=True)
+    doc.save(path)
+
+
+BUILDERS = {
+    "bao-cao-tong-ket": build_bao_cao,
+    "cong-van-phat-dong": build_cong_van,
+    "quyet-dinh": build_quyet_dinh,
+    "to-trinh": build_to_trinh,
+    "bien-ban": build_bien_ban,
+}
+
+
+def build_all(folder: Path = TEMPLATE_DIR) -> list[Path]:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for kind, build in BUILDERS.items():
+        path = folder / f"{kind}.docx"
+        build(path)
+        _normalise_zip(path)
+        out.append(path)
+    return out
+
+
+def _normalise_zip(path: Path) -> None:
+    """Fixed timestamps and order, so rebuilding gives the same bytes (reviewable diffs)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in items:
+            if name == "docProps/core.xml":
+                import re
+                data = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
+                              rb"<dcterms:\1\2>2020-01-01T00:00:00Z<", data)
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    tmp.replace(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_DIR
+    for p in build_all(target):
+        print(p)

@@ -1,0 +1,555 @@
+"""Each document's context: the consolidated numbers, the master's settings and the staff's texts.
+
+Plain functions from (Consolidation, Config, narrative) to dicts of strings and lists
+of paragraphs; the templates only place them. Empty narrative fields fall back to
+sensible Vietnamese defaults, so a first run already gives a signable draft.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..catalog import CA_NHAN, TAP_THE, load_catalog
+from ..config import Config
+from ..consolidate import Consolidation
+from ..text import clean, name_sort_key, nfc, so2, sort_key
+from .filters import ngay_vn
+
+KIND_CODES = {
+    "bao-cao-tong-ket": "BC",
+    "cong-van-phat-dong": "",
+    "quyet-dinh": "QĐ",
+    "to-trinh": "TTr",
+    "bien-ban": "BB",
+}
+SO_AWARDS = ("LDTT", "CSTDCS", "TTLDTT", "GK")  # decided by the Giám đốc Sở
+TINH_AUTHORITIES = ("tinh", "cp", "nha_nuoc")   # proposed to the Chủ tịch UBND tỉnh (through Sở Nội vụ)
+BO_AUTHORITIES = ("bo",)                          # proposed to the Bộ trưởng Bộ Y tế
+
+
+# --- small helpers ------------------------------------------------------------------
+def paragraphs(text: object) -> list[str]:
+    """Narrative cell → paragraphs (one per line; blank lines dropped)."""
+    return [clean(line) for line in nfc(text).replace("\r", "\n").split("\n") if clean(line)]
+
+
+def _para_or(narrative: dict, key: str, default: list[str] | str) -> list[str]:
+    got = paragraphs(narrative.get(key, ""))
+    if got:
+        return got
+    return [default] if isinstance(default, str) else list(default)
+
+
+def dash_list(items: list[str], last: str = ".") -> list[str]:
+    """'- a;' … '- z.' (NĐ 30 lists: each line ends ';', the last '.')."""
+    out = []
+    for i, item in enumerate(items):
+        item = clean(item).lstrip("-–• ").rstrip(";.,")
+        out.append(f"- {item}{last if i == len(items) - 1 else ';'}")
+    return out
+
+
+def so_ky_hieu(number: str, kind_code: str, config: Config) -> str:
+    """'15/BC-SYT'; an empty number leaves room for the văn thư ('     /BC-SYT')."""
+    org = config.get("viet_tat_co_quan") or "SYT"
+    if kind_code == "BB":  # the Hội đồng numbers its own minutes (NĐ 30)
+        org = "HĐTĐKT"
+    suffix = f"{kind_code}-{org}" if kind_code else f"{org}-{config.get('don_vi_soan_thao') or 'TCCB'}"
+    n = clean(number)
+    if n.isdigit():
+        n = so2(int(n))
+    return f"{n or '       '}/{suffix}"
+
+
+def doc_date(config: Config) -> str:
+    raw = clean(config.get("ngay_van_ban"))
+    if raw:
+        return ngay_vn(raw)
+    return ngay_vn(dt.date.today(), blank_day=True)
+
+
+def sentence_org(config: Config) -> str:
+    """The issuing body as written inside a sentence ('Sở Y tế')."""
+    given = clean(config.get("ten_co_quan"))
+    if given:
+        return given
+    upper = clean(config.get("co_quan_ban_hanh"))
+    if upper.upper() == "SỞ Y TẾ":
+        return "Sở Y tế"
+    return upper[:1] + upper[1:].lower() if upper else "Sở Y tế"
+
+
+def signer(config: Config) -> dict[str, str]:
+    """'GIÁM ĐỐC' or 'KT. GIÁM ĐỐC' + 'PHÓ GIÁM ĐỐC', and the name (no học hàm, NĐ 30)."""
+    quyen = clean(config.get("quyen_han_ky")).upper()
+    chuc_vu = clean(config.get("chuc_vu_nguoi_ky")).upper() or "GIÁM ĐỐC"
+    truong = clean(config.get("chuc_vu_cap_truong")).upper() or "GIÁM ĐỐC"
+    name = clean(config.get("nguoi_ky")) or clean(config.get("giam_doc"))
+    if quyen:
+        if not quyen.endswith("."):
+            quyen += "."
+        if quyen == "KT." and chuc_vu == truong:
+            chuc_vu = "PHÓ " + truong
+        return {"ky_dong1": f"{quyen} {truong}", "ky_dong2": chuc_vu, "nguoi_ky": name}
+    return {"ky_dong1": chuc_vu, "ky_dong2": "", "nguoi_ky": name}
+
+
+def common(kind: str, config: Config, year: int, number: str = "") -> dict:
+    luu = f"- Lưu: VT, {config.get('don_vi_soan_thao') or 'TCCB'}."
+    return {
+        "co_quan_chu_quan": clean(config.get("co_quan_chu_quan")).upper(),
+        "co_quan_ban_hanh": clean(config.get("co_quan_ban_hanh")).upper(),
+        "ten_co_quan": sentence_org(config),
+        "dia_danh": clean(config.get("dia_danh")) or clean(config.get("tinh")),
+        "tinh": clean(config.get("tinh")),
+        "ngay": doc_date(config),
+        "so_ky_hieu": so_ky_hieu(number, KIND_CODES[kind], config),
+        "nam": int(year),
+        "nam_sau": int(year) + 1,
+        "luu": luu,
+        **signer(config),
+    }
+
+
+def _noi_nhan(items: list[str], config: Config) -> list[str]:
+    luu = f"Lưu: VT, {config.get('don_vi_soan_thao') or 'TCCB'}"
+    return dash_list([*items, luu])
+
+
+def ngay_text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.strftime("%d/%m/%Y")
+    return clean(value)
+
+
+# --- báo cáo tổng kết: the results section, worded as seed 003 §4 ---------------------
+def _subjects(n_tt: int, n_cn: int) -> str:
+    parts = []
+    if n_tt:
+        parts.append(f"{so2(n_tt)} tập thể")
+    if n_cn:
+        parts.append(f"{so2(n_cn)} cá nhân")
+    return ", ".join(parts)
+
+
+# (label, award codes) in the seed's order; award lines with no rows are left out.
+RESULT_LINES: list[tuple[str, tuple[str, ...]]] = [
+    ("Cờ thi đua của Chính phủ", ("CO_CP",)),
+    ("Cờ thi đua của UBND tỉnh", ("CO_TINH",)),
+    ("Cờ thi đua của Bộ Y tế", ("CO_BO",)),
+    ("Danh hiệu Thầy thuốc Nhân dân", ("TTND",)),
+    ("Danh hiệu Thầy thuốc ưu tú", ("TTUT",)),
+    ("Huân chương Lao động hạng Nhất", ("HCLD1",)),
+    ("Huân chương Lao động hạng Nhì", ("HCLD2",)),
+    ("Bằng khen của Thủ tướng Chính phủ", ("BK_TTCP",)),
+    ("Huân chương Lao động hạng Ba", ("HCLD3",)),
+    ("Bằng khen cấp Tỉnh, Bộ, ngành", ("BK_TINH", "BK_BO")),
+    ("Tập thể Lao động xuất sắc", ("TTLDXS",)),
+    ("Chiến sĩ thi đua toàn quốc", ("CSTD_TQ",)),
+    ("Chiến sĩ thi đua cấp Bộ", ("CSTD_BO",)),
+    ("Chiến sĩ thi đua cấp tỉnh", ("CSTD_TINH",)),
+    ("Kỷ niệm chương Vì sức khỏe nhân dân", ("KNC",)),
+]
+
+
+def award_lines(result: Consolidation) -> list[str]:
+    """'Cờ thi đua của UBND tỉnh: 01 tập thể', … then the Sở's own line."""
+    lines = []
+    for label, codes in RESULT_LINES:
+        tt = sum(result.total(c, TAP_THE) for c in codes)
+        cn = sum(result.total(c, CA_NHAN) for c in codes)
+        if tt or cn:
+            lines.append(f"{label}: {_subjects(tt, cn)}")
+    so_line = so_awards_line(result)
+    if so_line:
+        lines.append(so_line)
+    return lines
+
+
+def so_awards_line(result: Consolidation, org: str = "Sở Y tế") -> str:
+    """'Sở Y tế còn tặng giấy khen: 358 (19 tập thể, 339 cá nhân); khen thưởng 127 tập thể lao động
+    tiên tiến; 200 chiến sĩ thi đua cấp cơ sở, 1326 lao động tiên tiến' — parts with no rows left out."""
+    gk_tt, gk_cn = result.total("GK", TAP_THE), result.total("GK", CA_NHAN)
+    ttldtt = result.total("TTLDTT")
+    people = [(result.total("CSTDCS"), "chiến sĩ thi đua cấp cơ sở"), (result.total("LDTT"), "lao động tiên tiến")]
+    people_txt = ", ".join(f"{so2(n)} {label}" for n, label in people if n)
+    chunks = []
+    if ttldtt:
+        chunks.append(f"{so2(ttldtt)} tập thể lao động tiên tiến")
+    if people_txt:
+        chunks.append(people_txt)
+    khen = ("khen thưởng " + "; ".join(chunks)) if chunks else ""
+    if gk_tt or gk_cn:
+        gk = f"{so2(gk_tt + gk_cn)} ({_subjects(gk_tt, gk_cn)})" if gk_tt and gk_cn else _subjects(gk_tt, gk_cn)
+        return f"{org} còn tặng giấy khen: {gk}" + (f"; {khen}" if khen else "")
+    if khen:
+        return f"{org} {khen}"
+    return ""
+
+
+INITIATIVE_LABELS = [
+    (("sang_kien", "co_so"), "sáng kiến cơ sở"),
+    (("de_tai", "co_so"), "đề tài cơ sở"),
+    (("sang_kien", "tinh"), "sáng kiến cấp tỉnh"),
+    (("de_tai", "tinh"), "Đề tài cấp tỉnh"),
+    (("sang_kien", "bo"), "sáng kiến cấp Bộ"),
+    (("de_tai", "bo"), "Đề tài cấp Bộ"),
+    (("sang_kien", "toan_quoc"), "sáng kiến cấp toàn quốc"),
+    (("de_tai", "toan_quoc"), "Đề tài cấp toàn quốc"),
+]
+
+
+def _initiative_count(n: int) -> str:
+    # Seed 003 writes "9 sáng kiến cấp tỉnh; 01 Đề tài cấp tỉnh": a lone one as "01", others as they are.
+    return "01" if n == 1 else str(n)
+
+
+def initiatives_line(result: Consolidation) -> str:
+    """'193 sáng kiến cơ sở; 28 đề tài cơ sở; 9 sáng kiến cấp tỉnh; 01 Đề tài cấp tỉnh'."""
+    parts = []
+    for (kind, level), label in INITIATIVE_LABELS:
+        n = int((result.initiatives or {}).get(kind, {}).get(level, 0))
+        if n:
+            parts.append(f"{_initiative_count(n)} {label}")
+    return "; ".join(parts)
+
+
+def _can_cu_default(year: int, org: str) -> list[str]:
+    if year >= 2024:
+        nd = ("Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số điều "
+              "của Luật Thi đua, khen thưởng")
+    else:
+        nd = ("Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ quy định chi tiết thi hành một số điều "
+              "của Luật Thi đua, khen thưởng")
+    return ["Căn cứ Luật Thi đua, khen thưởng", f"Căn cứ {nd}"]
+
+
+def bao_cao_context(result: Consolidation, config: Config, narrative: dict) -> dict:
+    y = result.year
+    ctx = common("bao-cao-tong-ket", config, y, config.get("so_bao_cao"))
+    org = ctx["ten_co_quan"]
+    ctx.update({
+        "trich_yeu": f"Tổng kết công tác thi đua, khen thưởng năm {y}, phương hướng, nhiệm vụ năm {y + 1}",
+        "can_cu": _para_or(narrative, "can_cu_bao_cao",
+                           f"Căn cứ hướng dẫn của Sở Nội vụ về việc tổng kết phong trào thi đua, công tác khen "
+                           f"thưởng năm {y}."),
+        "dac_diem_tinh_hinh": _para_or(narrative, "dac_diem_tinh_hinh",
+                                       f"{org} là cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh {ctx['tinh']}, giúp "
+                                       f"Ủy ban nhân dân tỉnh thực hiện chức năng quản lý nhà nước về y tế trên địa "
+                                       f"bàn. Trong quá trình tổ chức phong trào thi đua, công tác khen thưởng, {org} "
+                                       f"có những thuận lợi, khó khăn sau:"),
+        "thuan_loi": [f"- Thuận lợi: {p}" if i == 0 else p for i, p in enumerate(_para_or(
+            narrative, "thuan_loi", "Ngành Y tế nhận được sự quan tâm, chỉ đạo của cấp ủy, chính quyền; cán bộ, "
+                                    "công chức, viên chức tích cực hưởng ứng các phong trào thi đua."))],
+        "kho_khan": [f"- Khó khăn: {p}" if i == 0 else p for i, p in enumerate(_para_or(
+            narrative, "kho_khan", "Quỹ thi đua, khen thưởng của đơn vị còn hạn hẹp."))],
+        "lanh_dao_chi_dao": _para_or(narrative, "lanh_dao_chi_dao",
+                                     f"{org} kịp thời ban hành kế hoạch, hướng dẫn và các văn bản chỉ đạo các đơn "
+                                     f"vị trực thuộc về công tác thi đua, khen thưởng năm {y}."),
+        "sang_kien": initiatives_line(result),
+        "to_chuc_phong_trao": _para_or(narrative, "to_chuc_phong_trao",
+                                       f"{org} xây dựng kế hoạch, phát động phong trào thi đua trong toàn ngành; "
+                                       f"công tác thi đua được thực hiện toàn diện trên các lĩnh vực."),
+        "ket_qua_chuyen_mon": _para_or(narrative, "ket_qua_chuyen_mon",
+                                       "Các đơn vị trong ngành hoàn thành tốt nhiệm vụ chuyên môn được giao."),
+        "mo_dau_khen_thuong": ["Công tác khen thưởng, tôn vinh và biểu dương các điển hình tiên tiến được thực "
+                               "hiện khách quan, công bằng; chú trọng đến các tập thể, cá nhân trực tiếp lao động, "
+                               "cống hiến."],
+        "ket_qua_khen_thuong": award_lines(result) or ["Chưa có số liệu khen thưởng."],
+        "uu_diem": _para_or(narrative, "uu_diem", "Phong trào thi đua được phát động sôi nổi, rộng khắp trong "
+                                                  "toàn ngành, được cán bộ, công chức, viên chức tích cực hưởng ứng."),
+        "ton_tai": _para_or(narrative, "ton_tai", "Quỹ thi đua, khen thưởng hạn hẹp nên còn hạn chế khen thưởng "
+                                                  "đột xuất."),
+        "bai_hoc": _para_or(narrative, "bai_hoc", "Công tác thi đua, khen thưởng phải đúng người, đúng thành "
+                                                  "tích, công khai, dân chủ."),
+        "kien_nghi": _para_or(narrative, "kien_nghi", "Không."),
+        "phuong_huong": _para_or(narrative, "phuong_huong",
+                                 f"Tiếp tục đổi mới nội dung, hình thức tổ chức các phong trào thi đua, nâng cao "
+                                 f"chất lượng công tác khen thưởng năm {y + 1}."),
+        "noi_nhan": _noi_nhan(config.list("noi_nhan_bao_cao"), config),
+    })
+    return ctx
+
+
+def _quoted(text: str) -> str:
+    quotes = "“”\"'"
+    return "“" + text.strip().rstrip(".").strip(quotes) + "”."
+
+
+def cong_van_context(result: Consolidation, config: Config, narrative: dict) -> dict:
+    y = result.year
+    ctx = common("cong-van-phat-dong", config, y, config.get("so_cong_van"))
+    org = ctx["ten_co_quan"]
+    recipients = config.list("kinh_gui_cong_van")
+    chu_de = _para_or(narrative, "chu_de_phat_dong",
+                      f"Công chức, viên chức, người lao động ngành Y tế tỉnh {ctx['tinh']} đoàn kết, kỷ cương, "
+                      f"sáng tạo, thi đua thực hiện thắng lợi các nhiệm vụ được giao năm {y + 1}")
+    ctx.update({
+        "trich_yeu": f"phát động phong trào thi đua năm {y + 1}",
+        "kinh_gui": dash_list(recipients) if len(recipients) > 1 else [clean(r).rstrip(";.") + "." for r in recipients],
+        "mo_dau": [f"Phát huy kết quả đạt được trong phong trào thi đua yêu nước năm {y}, {org} tổ chức phát động "
+                   f"phong trào thi đua năm {y + 1} ngành Y tế với các nội dung cụ thể như sau:"],
+        "chu_de": [_quoted(p) if len(chu_de) == 1 else p for p in chu_de],
+        "muc_tieu": _para_or(narrative, "muc_tieu",
+                             "Phát huy tinh thần đoàn kết, chủ động sáng tạo của mỗi tập thể, cá nhân, nỗ lực phấn "
+                             f"đấu hoàn thành xuất sắc nhiệm vụ được giao năm {y + 1}."),
+        "giai_phap": _para_or(narrative, "giai_phap",
+                              "Tăng cường sự lãnh đạo, chỉ đạo của cấp ủy, chính quyền trong việc phát động, tổ chức "
+                              "phong trào thi đua; phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến."),
+        "to_chuc_thuc_hien": _para_or(narrative, "to_chuc_thuc_hien",
+                                      "Các phòng chuyên môn thuộc Sở, các đơn vị trực thuộc căn cứ nội dung phát "
+                                      "động, tổ chức triển khai thực hiện và đăng ký thi đua."),
+        "ket_luan": [f"Phát huy kết quả đã đạt được năm {y}, các đơn vị tổ chức, triển khai sâu rộng phong trào thi "
+                     f"đua góp phần thực hiện thắng lợi nhiệm vụ được giao năm {y + 1}./."],
+        "noi_nhan": _noi_nhan(["Như trên"], config),
+    })
+    return ctx
+
+
+# --- lists for decisions and submissions ----------------------------------------------
+@dataclass
+class AnnexRow:
+    """One row of a danh sách: a heading (nhom / don_vi) or a nominee (dong)."""
+
+    kind: str  # nhom | don_vi | dong
+    values: dict = field(default_factory=dict)
+
+
+def _unit_rank(result: Consolidation) -> dict[str, int]:
+    rank = {}
+    for i, (code, name) in enumerate(result.units):
+        rank.setdefault(name, i)
+    return rank
+
+
+def _roman(n: int) -> str:
+    return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][n - 1] if 0 < n <= 10 else str(n)
+
+
+def annex_rows(frames: list[tuple[str | None, pd.DataFrame]], result: Consolidation,
+               show_award_column: bool = False) -> list[AnnexRow]:
+    """Group each award's list I. Tập thể / II. Cá nhân, then by unit; sorted by tên then họ đệm; numbered.
+
+    frames: [(award heading or None, DataFrame of nominees)].
+    """
+    rank = _unit_rank(result)
+    rows: list[AnnexRow] = []
+    for award_no, (award_title, df) in enumerate(frames, start=1):
+        if df is None or df.empty:
+            continue
+        if award_title:
+            rows.append(AnnexRow("nhom", {"nhom": f"{award_no}. {award_title}"}))
+        section = 0
+        for subject, label in ((TAP_THE, "TẬP THỂ"), (CA_NHAN, "CÁ NHÂN")):
+            sub = df[df["subject"] == subject]
+            if sub.empty:
+                continue
+            section += 1
+            rows.append(AnnexRow("nhom", {"nhom": f"{_roman(section)}. {label} ({so2(len(sub))})"}))
+            keyf = sort_key if subject == TAP_THE else name_sort_key
+            recs = sub.to_dict("records")
+            recs.sort(key=lambda r: (rank.get(r.get("unit"), 10_000), sort_key(r.get("unit") or ""),
+                                     keyf(r.get("ho_ten") or "")))
+            stt = 0
+            current = object()
+            for r in recs:
+                unit = clean(r.get("unit"))
+                if unit != current:
+                    current = unit
+                    count = sum(1 for x in recs if clean(x.get("unit")) == unit)
+                    rows.append(AnnexRow("don_vi", {"don_vi": f"{unit or 'Chưa rõ đơn vị'} ({so2(count)})"}))
+                stt += 1
+                rows.append(AnnexRow("dong", _row_values(r, stt)))
+    return rows
+
+
+def _row_values(r: dict, stt: int) -> dict:
+    ngay = ngay_text(r.get("ngay_sinh")) or clean(r.get("ngay_sinh_raw"))
+    nam = r.get("nam_sinh")
+    try:
+        nam = "" if nam is None or pd.isna(nam) else str(int(nam))
+    except (TypeError, ValueError):
+        nam = clean(nam)
+    chuc_vu = clean(r.get("chuc_vu"))
+    khoa = clean(r.get("khoa_phong"))
+    unit = clean(r.get("unit"))
+    if r.get("subject") == TAP_THE:
+        cv_dv = unit
+    else:
+        cv_dv = ", ".join(x for x in (chuc_vu, khoa, unit) if x)
+    return {
+        "stt": str(stt), "ho_ten": clean(r.get("ho_ten")), "ngay_sinh": ngay, "nam_sinh": nam,
+        "gioi_tinh": clean(r.get("gioi_tinh")), "chuc_vu": chuc_vu, "khoa_phong": khoa, "don_vi": unit,
+        "chuc_vu_don_vi": cv_dv, "ghi_chu": clean(r.get("ghi_chu")), "sang_kien": clean(r.get("sang_kien")),
+    }
+
+
+def count_phrase(df: pd.DataFrame) -> str:
+    """'19 tập thể và 339 cá nhân' (parts with none left out)."""
+    tt = int((df["subject"] == TAP_THE).sum()) if not df.empty else 0
+    cn = int((df["subject"] == CA_NHAN).sum()) if not df.empty else 0
+    parts = [f"{so2(tt)} tập thể" if tt else "", f"{so2(cn)} cá nhân" if cn else ""]
+    return " và ".join(p for p in parts if p)
+
+
+def _award_phrase(code: str) -> str:
+    a = load_catalog()[code]
+    if a.kind == "danh_hieu_thi_dua":
+        return f"danh hiệu “{a.name}”"
+    return a.name
+
+
+def quyet_dinh_context(code: str, df: pd.DataFrame, result: Consolidation, config: Config, narrative: dict,
+                       number: str = "") -> dict:
+    y = result.year
+    a = load_catalog()[code]
+    ctx = common("quyet-dinh", config, y, number)
+    org = ctx["ten_co_quan"]
+    truong = clean(config.get("chuc_vu_cap_truong")).upper() or "GIÁM ĐỐC"
+    phrase = _award_phrase(code)
+    can_cu = _para_or(narrative, "can_cu_quyet_dinh", [
+        *_can_cu_default(y, org),
+        f"Căn cứ Quyết định của Ủy ban nhân dân tỉnh {ctx['tinh']} quy định chức năng, nhiệm vụ, quyền hạn và "
+        f"cơ cấu tổ chức của {org}",
+        f"Căn cứ kết quả họp Hội đồng Thi đua – Khen thưởng {org} xét khen thưởng năm {y}",
+        f"Theo đề nghị của Trưởng phòng Tổ chức cán bộ",
+    ])
+    can_cu = [c.rstrip(";.") + ("." if i == len(can_cu) - 1 else ";") for i, c in enumerate(can_cu)]
+    who = count_phrase(df)
+    if a.kind == "danh_hieu_thi_dua":
+        dieu1 = (f"Công nhận danh hiệu “{a.name}” năm {y} cho {who} thuộc các đơn vị trực thuộc {org} "
+                 f"(có danh sách kèm theo).")
+        dieu2 = ("Các tập thể, cá nhân có tên tại Điều 1 được hưởng chế độ khen thưởng theo quy định hiện hành, "
+                 "do đơn vị chi trả từ quỹ thi đua, khen thưởng của đơn vị.")
+    else:
+        dieu1 = (f"Tặng {a.name} cho {who} đã có thành tích xuất sắc trong thực hiện nhiệm vụ năm {y} "
+                 f"(có danh sách kèm theo).")
+        dieu2 = ("Tiền thưởng kèm theo thực hiện theo quy định hiện hành về thi đua, khen thưởng, do đơn vị chi trả "
+                 "từ quỹ thi đua, khen thưởng của đơn vị.")
+    dieu3 = _para_or(narrative, "thi_hanh_quyet_dinh",
+                     f"Chánh Văn phòng, Trưởng phòng Tổ chức cán bộ {org}, Thủ trưởng các đơn vị có liên quan và "
+                     f"các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.")[0]
+    ctx.update({
+        "trich_yeu": f"Về việc {'công nhận' if a.kind == 'danh_hieu_thi_dua' else 'tặng'} {phrase} năm {y}",
+        "tham_quyen": f"{truong} {ctx['co_quan_ban_hanh']}",
+        "can_cu": can_cu,
+        "dieu1": dieu1, "dieu2": dieu2, "dieu3": dieu3,
+        "noi_nhan": _noi_nhan(["Như Điều 3", "Ban Giám đốc Sở"], config),
+        "tieu_de_danh_sach": f"{'Tập thể, cá nhân' if a.subject == 'both' else 'Tập thể' if a.subject == TAP_THE else 'Cá nhân'} "
+                              f"được {'công nhận' if a.kind == 'danh_hieu_thi_dua' else 'tặng'} {phrase} năm {y}",
+        "kem_theo": f"(Kèm theo Quyết định số {ctx['so_ky_hieu']} {ctx['ngay']} của {truong.capitalize()} "
+                    f"{org})",
+    })
+    return ctx
+
+
+def to_trinh_context(target: str, frames: list[tuple[str, pd.DataFrame]], result: Consolidation, config: Config,
+                     narrative: dict, number: str = "") -> dict:
+    """target 'tinh' (Chủ tịch UBND tỉnh, through Sở Nội vụ) or 'bo' (Bộ trưởng Bộ Y tế)."""
+    y = result.year
+    ctx = common("to-trinh", config, y, number)
+    org = ctx["ten_co_quan"]
+    tinh = ctx["tinh"]
+    if target == "tinh":
+        kinh_gui = dash_list([f"Chủ tịch Ủy ban nhân dân tỉnh {tinh}", f"Sở Nội vụ tỉnh {tinh}"])
+        nguoi = f"Chủ tịch Ủy ban nhân dân tỉnh {tinh}"
+        de_nghi_ai = f"Sở Nội vụ xem xét, trình Chủ tịch Ủy ban nhân dân tỉnh {tinh}"
+    else:
+        kinh_gui = ["Bộ trưởng Bộ Y tế."]
+        nguoi = "Bộ trưởng Bộ Y tế"
+        de_nghi_ai = "Bộ trưởng Bộ Y tế (qua Vụ Thi đua – Khen thưởng)"
+    all_rows = pd.concat([df for _, df in frames], ignore_index=True) if frames else pd.DataFrame(columns=["subject"])
+    chi_tiet = []
+    for title, df in frames:
+        if not df.empty:
+            tt, cn = int((df["subject"] == TAP_THE).sum()), int((df["subject"] == CA_NHAN).sum())
+            chi_tiet.append(f"{title}: {_subjects(tt, cn)}")
+    chi_tiet = [c + (";" if i < len(chi_tiet) - 1 else ".") for i, c in enumerate(chi_tiet)]
+    can_cu = _para_or(narrative, "can_cu_to_trinh", [
+        *_can_cu_default(y, org),
+        f"Căn cứ kết quả họp Hội đồng Thi đua – Khen thưởng {org} xét khen thưởng năm {y}",
+    ])
+    can_cu = [c.rstrip(";.") + ("." if i == len(can_cu) - 1 else ";") for i, c in enumerate(can_cu)]
+    ctx.update({
+        "trich_yeu": f"Về việc đề nghị {nguoi} khen thưởng cho các tập thể, cá nhân thuộc {org} năm {y}",
+        "kinh_gui": kinh_gui,
+        "can_cu": can_cu,
+        "de_nghi": (f"{org} đề nghị {de_nghi_ai} xét tặng danh hiệu thi đua, hình thức khen thưởng cho "
+                    f"{count_phrase(all_rows)} đã có thành tích xuất sắc năm {y} (có danh sách kèm theo), cụ thể:"),
+        "chi_tiet": chi_tiet,
+        "ket_luan": [f"{org} kính trình {nguoi} xem xét, quyết định./."],
+        "noi_nhan": _noi_nhan(["Như trên", "Ban Giám đốc Sở"], config),
+        "tieu_de_danh_sach": f"Tập thể, cá nhân đề nghị {nguoi} khen thưởng năm {y}",
+        "kem_theo": f"(Kèm theo Tờ trình số {ctx['so_ky_hieu']} {ctx['ngay']} của {org})",
+    })
+    return ctx
+
+
+def _pct(votes: int, total: int) -> str:
+    if not total:
+        return ""
+    return f"{votes * 100 / total:.1f}".replace(".", ",").replace(",0", "") if votes * 100 % total == 0 \
+        else f"{votes * 100 / total:.1f}".replace(".", ",")
+
+
+def bien_ban_context(result: Consolidation, config: Config, narrative: dict, votes: dict | None = None) -> dict:
+    """Biên bản họp Hội đồng TĐKT (NĐ 30 Mẫu 1.9): votes = {award code: số phiếu đồng ý}."""
+    y = result.year
+    ctx = common("bien-ban", config, y, config.get("so_bien_ban"))
+    org = ctx["ten_co_quan"]
+    votes = votes or {}
+
+    def _int(name: str) -> int:
+        v = clean(config.get(name))
+        return int(v) if v.isdigit() else 0
+
+    tong, co_mat = _int("hoi_dong_tong_so"), _int("hoi_dong_co_mat")
+    ket_qua = []
+    cat = load_catalog()
+    for code, t in result.totals.items():
+        tt, cn = t.get(TAP_THE, 0), t.get(CA_NHAN, 0)
+        if not (tt or cn):
+            continue
+        v = votes.get(code)
+        ket_qua.append({
+            "stt": str(len(ket_qua) + 1), "ten": cat[code].name, "tap_the": so2(tt) if tt else "",
+            "ca_nhan": so2(cn) if cn else "",
+            "phieu": f"{v}/{co_mat or tong}" if v is not None and (co_mat or tong) else ("" if v is None else str(v)),
+            "ty_le": _pct(v, co_mat or tong) if v is not None else "",
+        })
+    chu_tri = clean(config.get("chu_tich_hoi_dong")) or clean(config.get("giam_doc"))
+    thu_ky = clean(config.get("thu_ky_hoi_dong"))
+    thanh_phan = (f"{co_mat}/{tong} thành viên Hội đồng Thi đua – Khen thưởng {org} có mặt." if tong
+                  else "Các thành viên Hội đồng Thi đua – Khen thưởng (danh sách kèm theo).")
+    ctx.update({
+        "hoi_dong": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
+        "trich_yeu": f"Họp Hội đồng Thi đua – Khen thưởng {org} xét khen thưởng năm {y}",
+        "thoi_gian_hop": clean(config.get("thoi_gian_hop")) or "…… giờ …… ngày …… tháng …… năm ……",
+        "dia_diem_hop": clean(config.get("dia_diem_hop")) or f"Hội trường {org}",
+        "thanh_phan": thanh_phan,
+        "chu_tri": chu_tri + ", Chủ tịch Hội đồng" if chu_tri else "Chủ tịch Hội đồng",
+        "thu_ky": thu_ky or "……",
+        "chu_tri_ten": chu_tri, "thu_ky_ten": thu_ky,
+        "noi_dung": _para_or(narrative, "noi_dung_bien_ban", [
+            f"Thư ký Hội đồng báo cáo tổng hợp đề nghị khen thưởng năm {y} của các đơn vị trực thuộc ({result.rows} "
+            f"lượt đề nghị từ {len(result.units)} đơn vị) và kết quả kiểm tra hồ sơ.",
+            "Các thành viên Hội đồng thảo luận, bỏ phiếu kín đối với từng danh hiệu, hình thức khen thưởng.",
+        ]),
+        "ket_qua": ket_qua,
+        "ket_luan": _para_or(narrative, "ket_luan_bien_ban",
+                             f"Hội đồng thống nhất đề nghị Giám đốc {org} quyết định công nhận danh hiệu, tặng "
+                             f"Giấy khen theo thẩm quyền; trình cấp có thẩm quyền khen thưởng các danh hiệu, hình "
+                             f"thức khen thưởng cấp trên theo kết quả bỏ phiếu nêu trên."),
+        "ket_thuc_hop": clean(config.get("ket_thuc_hop")) or "…… giờ …… cùng ngày",
+    })
+    return ctx

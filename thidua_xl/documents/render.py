@@ -1,0 +1,318 @@
+"""Rendering the Word documents: docxtpl in a sandbox, a template lint, the annex fast path.
+
+Templates are data staff may edit, so they run in Jinja's SandboxedEnvironment with
+autoescape on (a "&" in a unit name would otherwise corrupt the XML silently) and
+StrictUndefined; before rendering, every variable a template uses must be provided,
+and after rendering no `{{`/`{%` may be left that the data did not bring.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..catalog import load_catalog
+from ..config import Config
+from ..consolidate import Consolidation
+from ..errors import UserError
+from ..fileio import atomic_path
+from ..model import ERROR
+from . import annex as annex_mod
+from . import context as C
+from .filters import FILTERS
+
+KINDS = ("bao-cao-tong-ket", "cong-van-phat-dong", "quyet-dinh", "to-trinh", "bien-ban")
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+_TAG = re.compile(r"\{\{|\{%|\{#")
+
+
+class TemplateProblem(UserError):
+    """A template that cannot be rendered safely (missing variable, leftover tag, forbidden code)."""
+
+
+def make_env() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env.filters.update(FILTERS)
+    return env
+
+
+def template_path(kind: str, templates_dir: str | Path | None = None) -> Path:
+    """The staff's own copy (templates_dir/<kind>.docx) when present, else the packaged one."""
+    if templates_dir:
+        own = Path(templates_dir) / f"{kind}.docx"
+        if own.is_file():
+            return own
+    path = TEMPLATE_DIR / f"{kind}.docx"
+    if not path.is_file():
+        raise TemplateProblem(f"Không tìm thấy mẫu văn bản “{kind}.docx”.")
+    return path
+
+
+def _strings(obj) -> Iterable[str]:
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _strings(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from _strings(v)
+    elif isinstance(obj, C.AnnexRow):
+        yield from _strings(obj.values)
+
+
+def _all_text(docx) -> list[str]:
+    texts = []
+    body = docx.element.body
+    for p in body.iter(f"{{{annex_mod.W}}}p"):
+        texts.append("".join(t.text or "" for t in p.iter(annex_mod._T)))
+    for section in docx.sections:
+        for part in (section.header, section.first_page_header, section.footer):
+            for p in part._element.iter(f"{{{annex_mod.W}}}p"):
+                texts.append("".join(t.text or "" for t in p.iter(annex_mod._T)))
+    return texts
+
+
+def lint_template(path: str | Path, context: dict, annex: bool = False) -> list[str]:
+    """Problems of a template against a context: variables used but not provided, unknown annex markers."""
+    tpl = DocxTemplate(str(path))
+    problems = []
+    try:
+        missing = sorted(tpl.get_undeclared_template_variables(make_env()) - set(context))
+    except TemplateError as exc:
+        return [f"lỗi cú pháp thẻ Jinja: {exc}"]
+    if missing:
+        problems.append("thiếu dữ liệu cho biến: " + ", ".join(missing))
+    if annex:
+        tpl.init_docx()
+        unknown = annex_mod.markers_in(tpl.docx.element.body) - set(annex_mod.ANNEX_FIELDS)
+        if unknown:
+            problems.append("bảng danh sách có ô không rõ: " + ", ".join(f"«{m}»" for m in sorted(unknown)))
+    return problems
+
+
+def leftover_tags(docx, context: dict) -> list[str]:
+    """Paragraphs with `{{`/`{%`/`{#` the data did not bring (a tag Word split, a typo)."""
+    from_data = [s for s in _strings(context) if _TAG.search(s)]
+    bad = []
+    for text in _all_text(docx):
+        if _TAG.search(text) and not any(s in text for s in from_data):
+            bad.append(text[:120])
+    return bad
+
+
+def render_docx(template: str | Path, context: dict, out: str | Path,
+                annex_rows: list | None = None) -> Path:
+    """Render one document: lint, docxtpl (sandboxed, autoescaped), annex rows, atomic save."""
+    template = Path(template)
+    out = Path(out)
+    problems = lint_template(template, context, annex=annex_rows is not None)
+    if problems:
+        raise TemplateProblem(f"Mẫu “{template.name}” không dùng được: " + "; ".join(problems) + ".")
+    tpl = DocxTemplate(str(template))
+    try:
+        tpl.render(context, jinja_env=make_env(), autoescape=True)
+    except TemplateError as exc:
+        raise TemplateProblem(f"Mẫu “{template.name}” bị từ chối khi xuất văn bản: {exc}") from exc
+    left = leftover_tags(tpl.docx, context)
+    if left:
+        raise TemplateProblem(f"Mẫu “{template.name}” còn thẻ chưa xử lý (có thể Word đã tách thẻ): "
+                              + " | ".join(left[:3]))
+    size_rules(tpl.docx)
+    if annex_rows is not None:
+        annex_mod.fill_annex(tpl.docx.element.body, annex_rows)
+    with atomic_path(out) as tmp:
+        tpl.save(str(tmp))
+    return out
+
+
+# --- the short rules under the issuing body, the Tiêu ngữ and the trích yếu (NĐ 30) ------
+RULE_STYLES = {"TĐKT Gạch dưới tên cơ quan": 0.5, "TĐKT Gạch dưới tiêu ngữ": 1.0, "TĐKT Gạch dưới trích yếu": 0.4}
+# Rough Times New Roman advance widths in em; enough to size a rule to a line of text.
+_NARROW = set("fijlrtI.,;:!'()-/ ")
+_WIDE = set("mwMW")
+
+
+def text_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
+    import unicodedata
+
+    em = 0.0
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch):
+            continue
+        if ch == " ":
+            em += 0.25
+        elif ch in _NARROW:
+            em += 0.3
+        elif ch in _WIDE:
+            em += 0.85
+        elif ch.isupper():
+            em += 0.7
+        elif ch.isdigit():
+            em += 0.5
+        else:
+            em += 0.46
+    return em * size_pt * (1.06 if bold else 1.0) / 72 * 2.54
+
+
+def _para_size_bold(p) -> tuple[float, bool]:
+    size, bold = 14.0, False
+    for r in p.runs:
+        if r.text.strip():
+            if r.font.size:
+                size = r.font.size.pt
+            bold = bool(r.bold)
+            break
+    return size, bold
+
+
+def size_rules(docx) -> None:
+    """Give each rule paragraph the length NĐ 30 asks, centred under the text above it."""
+    from docx.shared import Cm
+    from docx.text.paragraph import Paragraph
+
+    W = annex_mod.W
+    sec = docx.sections[0]
+    body_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000
+    for p_el in list(docx.element.body.iter(f"{{{W}}}p")):
+        p = Paragraph(p_el, None)
+        style_id = p_el.pPr.pStyle.val if p_el.pPr is not None and p_el.pPr.pStyle is not None else ""
+        style = docx.styles.element.get_by_id(style_id) if style_id else None
+        name = style.name_val if style is not None else ""
+        ratio = RULE_STYLES.get(name)
+        if ratio is None:
+            continue
+        prev = p_el.getprevious()
+        if prev is None or prev.tag != f"{{{W}}}p":
+            continue
+        above = Paragraph(prev, None)
+        size, bold = _para_size_bold(above)
+        tc = p_el.getparent()
+        width = body_cm
+        if tc.tag == f"{{{W}}}tc":
+            tcw = tc.find(f"{{{W}}}tcPr/{{{W}}}tcW")
+            if tcw is not None and tcw.get(f"{{{W}}}w"):
+                width = int(tcw.get(f"{{{W}}}w")) / 567
+            width -= 0.4  # cell margins
+        rule = min(text_width_cm(above.text, size, bold), width) * ratio
+        side = max((width - rule) / 2, 0)
+        p.paragraph_format.left_indent = Cm(side)
+        p.paragraph_format.right_indent = Cm(side)
+        p.paragraph_format.first_line_indent = Cm(0)
+
+
+# --- what goes into decisions and submissions ---------------------------------------
+@dataclass
+class Excluded:
+    """A nominee kept out of decisions and submissions, and why."""
+
+    award: str
+    ho_ten: str
+    unit: str
+    file: str
+    sheet: str
+    row: int
+    reasons: list[str]
+
+
+def split_lists(result: Consolidation, findings=None) -> tuple[dict[str, pd.DataFrame], list[Excluded]]:
+    """Award lists without the rows that carry a row-level error; unit-level findings keep rows in."""
+    bad: dict[tuple, list[str]] = {}
+    for f in findings or []:
+        if getattr(f, "severity", None) == ERROR and getattr(f, "row", None) is not None:
+            bad.setdefault((f.file or "", f.sheet or "", int(f.row)), []).append(f"{f.code}: {f.message}")
+    lists: dict[str, pd.DataFrame] = {}
+    excluded: list[Excluded] = []
+    for code, df in result.lists.items():
+        if not bad or df.empty or "row" not in df:
+            lists[code] = df
+            continue
+        keys = [(str(fi or ""), str(sh or ""), int(r) if pd.notna(r) else -1)
+                for fi, sh, r in zip(df.get("file", ""), df.get("sheet", ""), df["row"])]
+        keep = [k not in bad for k in keys]
+        for k, ok, rec in zip(keys, keep, df.to_dict("records")):
+            if not ok:
+                excluded.append(Excluded(code, str(rec.get("ho_ten", "")), str(rec.get("unit", "")),
+                                         k[0], k[1], k[2], bad[k]))
+        lists[code] = df[keep].reset_index(drop=True)
+    return lists, excluded
+
+
+def _next_number(first: str, i: int) -> str:
+    first = (first or "").strip()
+    if first.isdigit():
+        return str(int(first) + i)
+    return first if i == 0 else ""
+
+
+def _out_name(kind: str, year: int, suffix: str = "") -> str:
+    base = {"bao-cao-tong-ket": "Bao-cao-tong-ket", "cong-van-phat-dong": "Cong-van-phat-dong",
+            "quyet-dinh": "Quyet-dinh", "to-trinh": "To-trinh", "bien-ban": "Bien-ban-Hoi-dong-TDKT"}[kind]
+    return f"{base}{'-' + suffix if suffix else ''}-{year}.docx"
+
+
+def render_reports(result: Consolidation, config: Config, narrative: dict, out_dir: str | Path,
+                   kinds: Iterable[str] | None = None, findings=None, votes: dict | None = None,
+                   templates_dir: str | Path | None = None) -> list[Path]:
+    """Render the chosen documents into out_dir; returns the .docx paths written.
+
+    findings: rows with a row-level error are kept out of decisions and submissions
+    (see split_lists); the báo cáo counts everything consolidation counts.
+    votes: {award code: số phiếu đồng ý} for the biên bản.
+    """
+    out_dir = Path(out_dir)
+    kinds = list(kinds or KINDS)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise UserError(f"Loại văn bản không có: {', '.join(unknown)}. Chọn trong: {', '.join(KINDS)}.")
+    narrative = narrative or {}
+    y = result.year
+    written: list[Path] = []
+    lists, _ = split_lists(result, findings)
+    cat = load_catalog()
+
+    if "bao-cao-tong-ket" in kinds:
+        written.append(render_docx(template_path("bao-cao-tong-ket", templates_dir),
+                                   C.bao_cao_context(result, config, narrative),
+                                   out_dir / _out_name("bao-cao-tong-ket", y)))
+    if "cong-van-phat-dong" in kinds:
+        written.append(render_docx(template_path("cong-van-phat-dong", templates_dir),
+                                   C.cong_van_context(result, config, narrative),
+                                   out_dir / _out_name("cong-van-phat-dong", y + 1)))
+    if "quyet-dinh" in kinds:
+        i = 0
+        for code in C.SO_AWARDS:
+            df = lists.get(code)
+            if df is None or df.empty:
+                continue
+            number = _next_number(config.get("so_quyet_dinh"), i)
+            i += 1
+            ctx = C.quyet_dinh_context(code, df, result, config, narrative, number)
+            rows = C.annex_rows([(None, df)], result)
+            written.append(render_docx(template_path("quyet-dinh", templates_dir), ctx,
+                                       out_dir / _out_name("quyet-dinh", y, code), annex_rows=rows))
+    if "to-trinh" in kinds:
+        first = config.get("so_to_trinh")
+        n = 0
+        for target, authorities, suffix in (("tinh", C.TINH_AUTHORITIES, "UBND-tinh"),
+                                            ("bo", C.BO_AUTHORITIES, "Bo-Y-te")):
+            frames = [(a.name, lists[a.code]) for a in cat
+                      if a.authority in authorities and a.code in lists and not lists[a.code].empty]
+            if not frames:
+                continue
+            ctx = C.to_trinh_context(target, frames, result, config, narrative, _next_number(first, n))
+            n += 1
+            rows = C.annex_rows(frames, result)
+            written.append(render_docx(template_path("to-trinh", templates_dir), ctx,
+                                       out_dir / _out_name("to-trinh", y, suffix), annex_rows=rows))
+    if "bien-ban" in kinds:
+        written.append(render_docx(template_path("bien-ban", templates_dir),
+                                   C.bien_ban_context(result, config, narrative, votes),
+                                   out_dir / _out_name("bien-ban", y)))
+    return written
