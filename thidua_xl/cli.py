@@ -64,7 +64,8 @@ def exit_code_for(intake, errors: int = 0) -> int:
     """2 when nothing could be read, 1 when some file was bad or errors were found, else 0."""
     if intake.files and all(not f.ok for f in intake.files):
         return 2
-    return 1 if (intake.bad_files or errors) else 0
+    intake_errors = any(f.severity == "error" for f in intake.findings)
+    return 1 if (intake.bad_files or errors or intake_errors) else 0
 
 
 from .pipeline import resolve_year  # noqa: E402  (re-exported for the commands)
@@ -201,9 +202,57 @@ def report(
     out: Path = typer.Option(..., "--out", help="Thư mục ghi văn bản Word."),
     kind: Optional[List[str]] = typer.Option(None, "--kind", help="bao-cao-tong-ket, cong-van-phat-dong, quyet-dinh, to-trinh, bien-ban"),
     year: Optional[int] = typer.Option(None, "--year", help="Năm thi đua."),
+    pdf: bool = typer.Option(False, "--pdf", help="Chuyển thêm sang PDF (LibreOffice, hoặc Word trên Windows)."),
+    history: Optional[Path] = typer.Option(None, "--history", help="Tệp sổ lịch sử (SQLite) dùng khi kiểm tra."),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="Thư mục mẫu văn bản đã sửa (<loại>.docx)."),
 ):
     """Xuất văn bản Word: báo cáo tổng kết, công văn phát động, quyết định, tờ trình, biên bản."""
-    _not_yet("Xuất văn bản")
+    from .documents import KINDS, render_reports, split_lists
+    from .documents.votes import read_votes
+    from .model import ERROR
+    from .pipeline import check, totals
+    from .config import Config, narrative_from_kv
+
+    kinds = list(kind or KINDS)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise UserError(f"Loại văn bản không có: {', '.join(bad)}. Chọn trong: {', '.join(KINDS)}.")
+    intake = load(paths)
+    y = resolve_year(year, intake)
+    _print_bad_files(intake)
+    findings = check(intake, y, history)
+    result = totals(intake, y)
+    _, excluded = split_lists(result, findings)
+    if excluded:
+        err.print(f"[bold yellow]{len(excluded)} dòng có lỗi không đưa vào quyết định và tờ trình[/] "
+                  "(báo cáo tổng kết vẫn đếm như bảng Tổng hợp):")
+        for e in excluded[:30]:
+            err.print(f"  - {e.ho_ten or '(không tên)'} – {e.unit} ({e.file}, {e.sheet}, dòng {e.row}): "
+                      + "; ".join(e.reasons))
+        if len(excluded) > 30:
+            err.print(f"  … và {len(excluded) - 30} dòng khác (xem kết quả `thidua validate`).")
+    unit_level = [f for f in findings if f.row is None and f.code != "BAD_FILE"]
+    for f in unit_level[:20]:
+        level = "Lỗi" if f.severity == ERROR else "Lưu ý"
+        err.print(f"[yellow]{level} cấp đơn vị[/] ({f.unit or f.file}): {f.message} – các dòng vẫn được giữ, "
+                  "cán bộ TĐKT quyết định.")
+    written = render_reports(result, Config.from_kv(intake.config), narrative_from_kv(intake.narrative), out,
+                             kinds=kinds, findings=findings, votes=read_votes(paths), templates_dir=templates)
+    for pth in written:
+        console.print(f"Đã ghi {pth}")
+    outputs = list(written)
+    if pdf:
+        from .documents.pdf import NoConverter, to_pdf
+
+        try:
+            pdfs = to_pdf(written, out)
+            outputs += pdfs
+            console.print(f"Đã chuyển {len(pdfs)} văn bản sang PDF.")
+        except NoConverter as exc:
+            err.print(f"[yellow]{exc}[/]")
+    code = exit_code_for(intake, len(excluded))
+    _audit("report", paths, outputs, {"documents": len(written), "excluded_rows": len(excluded)}, code)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -341,7 +390,7 @@ def email(
                                  retries=max(0, retries), retry_delay=max(0.0, retry_delay))
     common = dict(mode=mode, smtp=smtp, sender=sender or "", subject=subject, draft_dir=draft, unsent_dir=unsent,
                   year=year, max_size=int(max_size * 1024 * 1024) or None, templates=templates,
-                  on_result=lambda d: (console if d.ok else err).print(d.line(), markup=False))
+                  on_result=lambda d: (console if d.ok else err).print(d.line(), markup=False, soft_wrap=True))
     if docs is not None:
         results = mail.send_documents(docs, to or None, master=master, **common)
         base = docs
@@ -352,12 +401,13 @@ def email(
     kept = sorted({str(d.eml.parent) for d in results if d.eml is not None and not d.ok and mode == "send"})
     counts = {s: sum(d.status == s for d in results) for s in (mail.SENT, mail.DRAFT, mail.REFUSED, mail.FAILED, mail.SKIPPED)}
     summary = ", ".join(f"{n} {mail.STATUS_VN[s]}" for s, n in counts.items() if n)
-    console.print(f"Kết quả: {summary or 'không có thư nào'}.", markup=False)
+    console.print(f"Kết quả: {summary or 'không có thư nào'}.", markup=False, soft_wrap=True)
     drafts = sorted({str(d.eml.parent) for d in results if d.eml is not None and mode == "draft"})
     if drafts:
-        console.print(f"Thư nháp (.eml, mở bằng Outlook/Thunderbird rồi bấm Gửi) trong: {', '.join(drafts)}", markup=False)
+        console.print(f"Thư nháp (.eml, mở bằng Outlook/Thunderbird rồi bấm Gửi) trong: {', '.join(drafts)}",
+                      markup=False, soft_wrap=True)
     if kept:
-        err.print(f"Thư chưa gửi được đã lưu (.eml) trong: {', '.join(kept)}", markup=False)
+        err.print(f"Thư chưa gửi được đã lưu (.eml) trong: {', '.join(kept)}", markup=False, soft_wrap=True)
     code = 1 if bad else 0
     outputs = [d.eml for d in results if d.eml is not None]
     _audit("email", [p for p in (docs, units) if p is not None], outputs, counts, code, folder=base)
