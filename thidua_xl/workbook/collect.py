@@ -1,0 +1,267 @@
+"""`thidua collect`: the units' returned files into the master, without losing anything.
+
+Order of a run: read the master and every returned file once (intake, calamine); tell
+whose file is whose (the code written by `split`, else the `Đơn vị:` title, else the file
+name); refuse what cannot be attributed or read; print per unit what changed since its
+previous submission (the rows now in the master); then, unless --dry-run, back the
+master up and rewrite only the rows of the units' sheets, in one atomic save.
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalog import SUBJECT_LABEL, load_catalog
+from ..errors import UserError
+from ..fileio import backup
+from ..intake import INITIATIVES_SHEET, expand_paths, read_paths
+from ..text import clean, fold
+from .layout import INITIATIVE_LAYOUT
+from .patch import SheetData, replace_sheet_rows
+from .rows import initiative_rows_from_frame, unit_tables
+
+COMPARED = (("ngay_sinh_raw", "Ngày sinh"), ("gioi_tinh", "Giới tính"), ("chuc_vu", "Chức vụ"),
+            ("khoa_phong", "Khoa, phòng"), ("subject", "Đối tượng"), ("sang_kien", "Sáng kiến"),
+            ("ghi_chu", "Ghi chú"))
+
+
+@dataclass
+class UnitChange:
+    """What one unit's returned file changes in the master."""
+
+    unit_code: str
+    unit: str
+    file: str
+    sheet: str
+    rows_before: int
+    rows_after: int
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    initiatives: int | None = None  # rows of its initiatives table, None when the file has none
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclass
+class Refusal:
+    file: str
+    reason: str
+
+
+@dataclass
+class CollectReport:
+    master: Path
+    dry_run: bool
+    units: list[UnitChange] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    backup: Path | None = None
+    written: bool = False
+    files: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """1 when some returned file was refused (the others were still collected)."""
+        return 1 if self.refused else 0
+
+    def lines(self) -> list[str]:
+        """The change report in Vietnamese, one line per item."""
+        out: list[str] = []
+        for u in self.units:
+            head = f"{u.unit} ({u.unit_code}) – tệp “{u.file}”: {u.rows_before} → {u.rows_after} dòng"
+            if u.unchanged:
+                head += ", không thay đổi"
+            else:
+                head += f": thêm {len(u.added)}, bỏ {len(u.removed)}, sửa {len(u.changed)}"
+            if u.initiatives:
+                head += f"; {u.initiatives} sáng kiến, đề tài"
+            out.append(head)
+            out += [f"  + {x}" for x in u.added]
+            out += [f"  − {x}" for x in u.removed]
+            out += [f"  ~ {x}" for x in u.changed]
+            out += [f"  ! {w}" for w in u.warnings]
+        for r in self.refused:
+            out.append(f"Không nhập tệp “{r.file}”: {r.reason}")
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "master": str(self.master), "dry_run": self.dry_run, "written": self.written,
+            "backup": str(self.backup) if self.backup else None, "files": self.files,
+            "units": [u.__dict__ for u in self.units],
+            "refused": [r.__dict__ for r in self.refused],
+        }
+
+
+def _label(rec, award_names: dict[str, str]) -> str:
+    name = clean(rec.ho_ten)
+    year = rec.nam_sinh
+    who = f"{name} ({int(year)})" if year is not None and not pd.isna(year) else name
+    award = award_names.get(rec.award) if isinstance(rec.award, str) else None
+    return f"{who} – {award or clean(rec.hinh_thuc) or '(chưa ghi hình thức)'}"
+
+
+def _key(rec) -> tuple[str, str]:
+    award = rec.award if isinstance(rec.award, str) and rec.award else "?" + fold(rec.hinh_thuc)
+    return rec.person_key, award
+
+
+def _values(rec) -> dict[str, str]:
+    out = {label: clean(getattr(rec, col)) for col, label in COMPARED}
+    out["Đối tượng"] = SUBJECT_LABEL.get(rec.subject, "") if isinstance(rec.subject, str) else ""
+    return out
+
+
+def diff_rows(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """Rows added, removed and changed, matched by person key and award (duplicates pair in order)."""
+    names = {a.code: a.name for a in load_catalog()}
+    old: dict[tuple, list] = {}
+    for rec in before.itertuples(index=False):
+        old.setdefault(_key(rec), []).append(rec)
+    added, changed = [], []
+    seen: Counter = Counter()
+    for rec in after.itertuples(index=False):
+        k = _key(rec)
+        i = seen[k]
+        seen[k] += 1
+        if i < len(old.get(k, [])):
+            prev = old[k][i]
+            a, b = _values(prev), _values(rec)
+            diffs = [f"{lbl}: “{a[lbl]}” → “{b[lbl]}”" for lbl in a if a[lbl] != b[lbl]]
+            if diffs:
+                changed.append(f"{_label(rec, names)}: " + "; ".join(diffs))
+        else:
+            added.append(_label(rec, names))
+    removed = [_label(rec, names) for k, recs in old.items() for rec in recs[seen.get(k, 0):]]
+    return added, removed, changed
+
+
+def _master_sheet(report, code: str, unit: str, sheet: str) -> str | None:
+    folded = {fold(n): n for n in report.sheets}
+    for cand in (sheet, code, unit):
+        if cand and fold(cand) in folded:
+            return folded[fold(cand)]
+    return None
+
+
+def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool = False, *,
+            backup_dir: str | os.PathLike | None = None) -> CollectReport:
+    """Collect the unit files of folder (or one file) into master; returns what was (or would be) done."""
+    master = Path(master)
+    if not master.is_file():
+        raise UserError(f"Không tìm thấy tệp tổng hợp “{master}”.")
+    if master.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UserError(f"Tệp tổng hợp phải là .xlsx hoặc .xlsm (đã cho: “{master.name}”).")
+    files, missing = expand_paths([folder])
+    if missing:
+        raise UserError(" ".join(f.message for f in missing))
+    files = [f for f in files if f.resolve() != master.resolve()]
+    report = CollectReport(master=master, dry_run=dry_run, files=len(files))
+    intake = read_paths([master, *files])
+    mrep = intake.files[0]
+    if not mrep.ok or mrep.kind != "master":
+        reasons = " ".join(f.message for f in intake.findings if f.code == "BAD_FILE" and f.file == master.name)
+        raise UserError(f"“{master.name}” không dùng được làm tệp tổng hợp. " + (reasons or
+                        "Cần trang “Đơn vị” với các cột “Mã đơn vị”, “Tên đơn vị”."))
+    units = intake.units
+    unit_name = dict(zip(units["unit_code"], units["unit"]))
+    unit_sheet = dict(zip(units["unit_code"], units["sheet"]))
+    bad_files = {f.file for f in intake.findings if f.code == "BAD_FILE" and f.severity == "error"}
+    chosen: dict[str, object] = {}
+    for rep, path in zip(intake.files[1:], files):
+        if not rep.ok or rep.file in bad_files:
+            why = "; ".join(f.message for f in intake.findings if f.code == "BAD_FILE" and f.file == rep.file)
+            report.refused.append(Refusal(rep.file, (why or "tệp không đọc được") +
+                                          " Trang của đơn vị trong tệp tổng hợp được giữ nguyên."))
+            continue
+        if rep.kind == "master":
+            report.refused.append(Refusal(rep.file, "đây là một tệp tổng hợp, không phải tệp của đơn vị."))
+            continue
+        if rep.unit_code not in unit_name:
+            report.refused.append(Refusal(rep.file, (
+                f"không xác định được đơn vị: mã/tên “{rep.unit_code or rep.unit}” không có trong trang “Đơn vị” "
+                "của tệp tổng hợp. Hãy đặt tên tệp theo mã đơn vị, hoặc ghi dòng “Đơn vị: <tên đơn vị>” "
+                "phía trên bảng.")))
+            continue
+        prev = chosen.get(rep.unit_code)
+        if prev is not None:
+            older, newer = sorted([prev, (rep, path)], key=lambda rp: rp[1].stat().st_mtime)
+            chosen[rep.unit_code] = newer
+            report.refused.append(Refusal(older[0].file, f"đã có tệp mới hơn của cùng đơn vị "
+                                                         f"(“{newer[0].file}”), chỉ nhập tệp mới hơn."))
+            continue
+        chosen[rep.unit_code] = (rep, path)
+
+    noms = intake.nominations
+    in_master = noms[noms["path"] == str(master)]
+    sheets: dict[str, SheetData] = {}
+    collected_paths = {str(p) for _r, p in chosen.values()}
+    tables = unit_tables(noms[noms["path"].isin(collected_paths)])
+    for code, (rep, path) in chosen.items():
+        sheet = _master_sheet(mrep, code, unit_name[code], unit_sheet.get(code, ""))
+        header_row = mrep.header_row.get(sheet) if sheet else None
+        if sheet is None or header_row is None:
+            report.refused.append(Refusal(rep.file, (
+                f"tệp tổng hợp không có trang của đơn vị “{unit_name[code]}”" if sheet is None else
+                f"trang “{sheet}” của tệp tổng hợp không còn dòng tiêu đề bảng đề nghị") +
+                "; hãy bổ sung rồi chạy lại."))
+            continue
+        before = in_master[in_master["unit_code"] == code]
+        after = noms[(noms["path"] == str(path))]
+        added, removed, changed = diff_rows(before, after)
+        change = UnitChange(code, unit_name[code], rep.file, sheet, len(before), len(after), added, removed, changed)
+        if rep.year and intake.year and rep.year != intake.year:
+            change.warnings.append(f"tệp ghi năm {rep.year}, tệp tổng hợp là năm {intake.year}.")
+        if after.empty and not before.empty:
+            change.warnings.append("tệp không có dòng đề nghị nào: trang của đơn vị sẽ trống.")
+        table = tables.get(code)
+        headers = table.headers if table else [c for c in _nomination_headers()]
+        sheets[sheet] = SheetData(header_row, headers, table.rows if table else [],
+                                  text_headers=("Ngày sinh", "Số CCCD"))
+        report.units.append(change)
+
+    # initiatives: a unit's rows in the master's table are replaced by its file's table, if it sent one
+    init_sheet = next((s for s in mrep.sheets if fold(s) == fold(INITIATIVES_SHEET)), None)
+    init_header = mrep.header_row.get(init_sheet) if init_sheet else None
+    sent = {}
+    for change in report.units:
+        rep, _path = chosen[change.unit_code]
+        if any("Tên sáng kiến, đề tài" in m.values() for m in rep.mapped.values()):
+            sent[change.unit_code] = rep.file
+    if sent and init_header:
+        inits = intake.initiatives
+        keep = inits[(inits["file"] == master.name) & ~inits["unit_code"].isin(list(sent))]
+        new = inits[inits["file"].isin(list(sent.values()))]
+        for change in report.units:
+            if change.unit_code in sent:
+                change.initiatives = int((new["unit_code"] == change.unit_code).sum())
+        merged = pd.concat([keep, new], ignore_index=True) if len(new) else keep
+        rows = initiative_rows_from_frame(merged, unit_name) if len(merged) else []
+        sheets[init_sheet] = SheetData(init_header, [c.header for c in INITIATIVE_LAYOUT], rows)
+
+    if dry_run or not sheets:
+        return report
+    try:
+        report.backup = backup(master, backup_dir)
+        replace_sheet_rows(master, sheets)
+    except PermissionError as exc:
+        raise UserError(f"Không ghi được “{master.name}”: tệp đang mở hoặc bị khóa (hãy đóng Excel rồi chạy lại). "
+                        f"({exc})") from exc
+    report.written = True
+    return report
+
+
+def _nomination_headers() -> list[str]:
+    from .layout import NOMINATION_LAYOUT
+
+    return [c.header for c in NOMINATION_LAYOUT]
+
+
+__all__ = ["collect", "CollectReport", "UnitChange", "Refusal", "diff_rows"]
