@@ -1,0 +1,1 @@
+"""Writing the VBA project of ThiDua.xlsm from text sources (MS-OVBA)."""

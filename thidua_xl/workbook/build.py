@@ -1,0 +1,216 @@
+"""Build the macro-enabled master `workbooks/ThiDua.xlsm` from text sources.
+
+The master comes from `master.create_master`; we add the hidden `xlwings.conf`
+sheet, a VBA project generated from `macros/*.bas` plus the standalone `xlwings.bas`
+of the installed xlwings (so users need no xlwings add-in), a hash of the sources
+(custom document property, so a test can tell a stale committed workbook without
+trusting file times), and, as the very last step, the `customUI14.xml` ribbon
+(XlsxWriter and openpyxl know nothing of it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..fileio import atomic_path
+
+ROOT = Path(__file__).resolve().parents[2]
+MACROS = ROOT / "macros"
+DEFAULT_OUT = ROOT / "workbooks" / "ThiDua.xlsm"
+RIBBON_PART = "customUI/customUI14.xml"
+RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
+RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+CONF_SHEET = "xlwings.conf"
+# Where the Windows installer puts the interpreter (docs/windows-smoke-test.md); xlwings.bas
+# expands environment variables in settings.
+INTERPRETER_WIN = r"%LOCALAPPDATA%\ThiDua\venv\Scripts\pythonw.exe"
+HASH_PROPERTY = "ThiDuaSourceHash"
+XLWINGS_PROPERTY = "ThiDuaXlwingsVersion"
+
+# Files whose content ends up in the workbook; the hash over them says when it is stale.
+SOURCE_GLOBS = (
+    "macros/*.bas",
+    "macros/customUI14.xml",
+    "thidua_xl/vba/*.py",
+    "thidua_xl/workbook/build.py",
+    "thidua_xl/workbook/master.py",
+    "thidua_xl/workbook/layout.py",
+    "thidua_xl/workbook/rows.py",
+    "thidua_xl/data/awards.csv",
+)
+
+
+@dataclass
+class BuildInfo:
+    path: Path
+    modules: list[str]
+    sheets: list[str]
+    source_hash: str
+
+
+def source_files(root: Path = ROOT) -> list[Path]:
+    files: set[Path] = set()
+    for pattern in SOURCE_GLOBS:
+        files.update(p for p in root.glob(pattern) if p.is_file())
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def source_hash(root: Path = ROOT) -> str:
+    """SHA-256 over the sources' names and contents, line endings normalised (git may convert them)."""
+    h = hashlib.sha256()
+    for p in source_files(root):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        h.update(p.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return h.hexdigest()
+
+
+def xlwings_bas_path() -> Path:
+    import xlwings
+
+    path = Path(xlwings.__file__).parent / "xlwings.bas"
+    if not path.is_file():
+        from ..errors import UserError
+
+        raise UserError(f"Không tìm thấy xlwings.bas trong gói xlwings ({path.parent}).")
+    return path
+
+
+def standard_modules(macros: Path = MACROS):
+    """Our modules (macros/*.bas) then xlwings' standalone module."""
+    from ..vba.project import read_bas
+
+    mods = [read_bas(p) for p in sorted(macros.glob("*.bas"))]
+    mods.append(read_bas(xlwings_bas_path()))
+    return mods
+
+
+def vba_project_bytes(sheet_count: int, macros: Path = MACROS) -> tuple[bytes, list[str]]:
+    """vbaProject.bin with ThisWorkbook, one document module per sheet (Sheet1…) and the standard modules."""
+    from ..vba.project import WORKBOOK_BASE, WORKSHEET_BASE, build_vba_project, document_module
+
+    modules = [document_module("ThisWorkbook", WORKBOOK_BASE)]
+    modules += [document_module(f"Sheet{i + 1}", WORKSHEET_BASE) for i in range(sheet_count)]
+    modules += standard_modules(macros)
+    return build_vba_project(modules), [m.name for m in modules]
+
+
+def ribbon_xml(macros: Path = MACROS) -> bytes:
+    return (macros / "customUI14.xml").read_bytes()
+
+
+def ribbon_tags(xml: bytes | None = None) -> list[tuple[str, str, str]]:
+    """(label, onAction, tag) of every button of the ribbon."""
+    from lxml import etree
+
+    root = etree.fromstring(xml if xml is not None else ribbon_xml())
+    return [(b.get("label"), b.get("onAction"), b.get("tag")) for b in root.iter(f"{{{RIBBON_NS}}}button")]
+
+
+def inject_ribbon(path: Path, xml: bytes) -> None:
+    """Add customUI/customUI14.xml with its root relationship (and content type) to a finished package."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(i, zin.read(i.filename)) for i in zin.infolist() if i.filename != RIBBON_PART]
+    out = []
+    for info, data in items:
+        if info.filename == "_rels/.rels":
+            text = data.decode("utf-8")
+            if RIBBON_REL not in text:
+                rel = f'<Relationship Id="rIdThiDuaRibbon" Type="{RIBBON_REL}" Target="{RIBBON_PART}"/>'
+                text = text.replace("</Relationships>", rel + "</Relationships>")
+            data = text.encode("utf-8")
+        elif info.filename == "[Content_Types].xml":
+            text = data.decode("utf-8")
+            if f'PartName="/{RIBBON_PART}"' not in text:
+                over = f'<Override PartName="/{RIBBON_PART}" ContentType="application/xml"/>'
+                text = text.replace("</Types>", over + "</Types>")
+            data = text.encode("utf-8")
+        out.append((info, data))
+    stamp = (1980, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in out:
+            zout.writestr(info, data)
+        zout.writestr(zipfile.ZipInfo(RIBBON_PART, date_time=stamp), xml, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _customizer(result: dict, interpreter: str, macros: Path, digest: str):
+    def customize(wb, info=None) -> None:
+        conf = wb.add_worksheet(CONF_SHEET)
+        conf.write_string(0, 0, "Interpreter_Win")
+        conf.write_string(0, 1, interpreter)
+        conf.write_string(1, 0, "ADD_WORKBOOK_TO_PYTHONPATH")
+        conf.write_string(1, 1, "False")
+        conf.set_column(0, 0, 30)
+        conf.set_column(1, 1, 60)
+        conf.hide()
+        sheets = wb.worksheets()
+        for i, ws in enumerate(sheets):
+            ws.set_vba_name(f"Sheet{i + 1}")
+        blob, names = vba_project_bytes(len(sheets), macros)
+        wb.add_vba_project(io.BytesIO(blob), is_stream=True)
+        wb.set_vba_name("ThisWorkbook")
+        import xlwings
+
+        wb.set_custom_property(HASH_PROPERTY, digest)
+        wb.set_custom_property(XLWINGS_PROPERTY, xlwings.__version__)
+        result["modules"] = names
+        result["sheets"] = [ws.name for ws in sheets]
+
+    return customize
+
+
+def _minimal_master(path: Path, year: int, units=None, *, customize=None) -> Path:
+    """Stand-in while workbook.master is unavailable: a guide sheet only."""
+    import xlsxwriter
+
+    with atomic_path(path, suffix=".xlsm") as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        ws = wb.add_worksheet("Hướng dẫn")
+        ws.write_string(0, 0, f"TỆP TỔNG HỢP THI ĐUA, KHEN THƯỞNG NĂM {year}")
+        if customize:
+            customize(wb, {"year": year})
+        wb.close()
+    return path
+
+
+def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = None, units=None,
+                   interpreter: str = INTERPRETER_WIN, macros: Path = MACROS) -> BuildInfo:
+    """Write ThiDua.xlsm (default workbooks/ThiDua.xlsm) atomically; return what went in."""
+    from ..errors import UserError
+
+    out = Path(out) if out else DEFAULT_OUT
+    if out.suffix.lower() != ".xlsm":
+        raise UserError(f"Tệp có macro phải có đuôi .xlsm (đã cho: “{out.name}”).")
+    if any(ord(ch) > 127 for p in macros.glob("*.bas") for ch in p.read_text("utf-8")):
+        raise UserError("Mã VBA trong macros/*.bas phải là ký tự ASCII (VBA lưu theo bảng mã 1252).")
+    year = int(year or dt.date.today().year)
+    digest = source_hash()
+    result: dict = {}
+    customize = _customizer(result, interpreter, macros, digest)
+    try:
+        from .master import create_master
+    except ImportError:
+        create_master = None
+    with atomic_path(out, suffix=".xlsm") as tmp:
+        if create_master is not None:
+            create_master(tmp, year, units, customize=customize)
+        else:
+            _minimal_master(tmp, year, units, customize=customize)
+        inject_ribbon(tmp, ribbon_xml(macros))  # last: nothing after may rewrite the package
+    return BuildInfo(out, result.get("modules", []), result.get("sheets", []), digest)
+
+
+def stored_hash(path: str | os.PathLike) -> str | None:
+    """The source hash recorded in a built workbook's custom properties (None if absent)."""
+    with zipfile.ZipFile(path) as z:
+        try:
+            xml = z.read("docProps/custom.xml").decode("utf-8")
+        except KeyError:
+            return None
+    m = re.search(rf'name="{HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', xml)
+    return m.group(1) if m else None

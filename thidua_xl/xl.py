@@ -1,0 +1,601 @@
+"""The Excel adapter: the "Thi đua" ribbon's buttons land here through xlwings.
+
+Every button calls the VBA `RibbonRun`, which runs `thidua_xl.xl.run('<tag>')` in a
+fresh Python process. Each action reads the sheets it needs in one call each,
+calls the same core functions as the CLI, and writes results back as one 2-D block
+per sheet (colours grouped by range), so a 30,000-row master costs a handful of
+round trips to Excel, not one per cell. The tables to write are computed by plain
+functions (`check_table`, `summary_table`, `award_tables`) testable without Excel.
+Errors reach the user as a Vietnamese alert; details go to a log beside the workbook.
+Imports stay lazy: every click pays for the process start.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from pathlib import Path
+from typing import Callable
+
+TITLE = "Thi đua"
+CHECK_SHEET = "Kiểm tra"
+SUMMARY_SHEET = "Tổng hợp"
+GUIDE_SHEET = "Hướng dẫn"
+CONF_SHEET = "xlwings.conf"
+RESULTS_DIR = "ket-qua"
+LOG_NAME = "thidua-loi.log"
+HISTORY_NAME = "thidua-history.sqlite"
+CHECK_HEADERS = ["STT", "Mức", "Mã", "Đơn vị", "Trang tính", "Dòng", "Cột", "Nội dung", "Căn cứ", "Đi tới"]
+SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+COLOR_HEADER = "#DDEBF7"
+COLOR_SEVERITY = {"error": "#F8CBAD", "warning": "#FFF2CC", "info": "#E2EFDA"}
+COLOR_TOTAL = "#F2F2F2"
+
+
+class NotReady(Exception):
+    """A button whose module is not built yet (shown as a 'chưa có' alert, not an error)."""
+
+
+# --- small helpers -------------------------------------------------------------------
+def vn_number(n: int) -> str:
+    """2569 -> '2.569' (Vietnamese thousands separator)."""
+    return f"{int(n):,}".replace(",", ".")
+
+
+def _cell(value):
+    """xlwings value -> what calamine would give intake: '' for blanks, whole floats as int."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return int(value)
+    return value
+
+
+def col_letter(index: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    s = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _pad(rows: list[list]) -> list[list]:
+    width = max((len(r) for r in rows), default=0)
+    return [list(r) + [None] * (width - len(r)) for r in rows]
+
+
+def _quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+# --- reading the caller book --------------------------------------------------------
+def sheet_rows(sheet) -> list[list]:
+    """All cells from A1 to the used range's last cell, in one read, as calamine-like values."""
+    last = sheet.used_range.last_cell
+    values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
+    return [[_cell(v) for v in row] for row in (values or [])]
+
+
+def read_book(book, names: Callable[[list[str]], list[str]] | None = None) -> dict[str, list[list]]:
+    """Sheet name -> rows, for the sheets `names` picks (default: every sheet but our outputs)."""
+    all_names = [s.name for s in book.sheets]
+    wanted = names(all_names) if names else [n for n in all_names if n != CONF_SHEET]
+    return {n: sheet_rows(book.sheets[n]) for n in wanted}
+
+
+def intake_from_sheets(book_name: str, sheets: dict[str, list[list]], path: str | None = None):
+    """An Intake for an open master, read from its cells (unsaved edits included), not from disk."""
+    import pandas as pd
+
+    from . import intake as it
+    from .catalog import load_catalog
+    from .model import FileReport
+    from .text import fold
+
+    catalog = load_catalog()
+    names = list(sheets)
+    units_sheet = next((n for n in names if fold(n) in ("don vi", "danh sach don vi")), None)
+    if units_sheet is None or it.read_units_sheet(sheets[units_sheet]).empty:
+        from .errors import UserError
+
+        raise UserError(f"Sổ “{book_name}” không có trang “{it.UNITS_SHEET}” với danh sách đơn vị "
+                        "(cột “Mã đơn vị”, “Tên đơn vị”).")
+    fake_path = Path(path or book_name)
+    result = it.Intake(nominations=pd.DataFrame(columns=it.NOMINATION_COLUMNS),
+                       initiatives=pd.DataFrame(columns=it.INITIATIVE_COLUMNS))
+    report = FileReport(path=str(fake_path), file=fake_path.name)
+    result.files.append(report)
+    noms: list = []
+    inits: list = []
+    it._read_master(fake_path, None, names, units_sheet, lambda n: sheets[n], catalog, it.UnitRegistry(),
+                    result, report, noms, inits)
+    frames = [f for f in noms if not f.empty]
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=it.NOMINATION_COLUMNS)
+    result.nominations = it.finish_nominations(raw, catalog)
+    frames = [f for f in inits if not f.empty]
+    if frames:
+        result.initiatives = pd.concat(frames, ignore_index=True)
+    result.year = report.year
+    return result
+
+
+def _needed_sheets(all_names: list[str]) -> list[str]:
+    """The master's input sheets: everything except what the tool writes."""
+    from .catalog import load_catalog
+    from .export import sheet_name_for
+
+    used: set[str] = set()
+    outputs = {CONF_SHEET, CHECK_SHEET, SUMMARY_SHEET}
+    outputs |= {sheet_name_for(a.name, used) for a in load_catalog()}
+    return [n for n in all_names if n not in outputs]
+
+
+def load_book(book):
+    """(intake, year, rows by sheet) of the caller book."""
+    from .pipeline import resolve_year
+
+    sheets = read_book(book, _needed_sheets)
+    intake = intake_from_sheets(book.name, sheets, getattr(book, "fullname", None))
+    return intake, resolve_year(None, intake), sheets
+
+
+def header_rows(intake, sheets: dict[str, list[list]]) -> dict[str, tuple[int, list]]:
+    """Sheet -> (Excel row of the nomination header, its cells), for links to the offending column."""
+    out = {}
+    for f in intake.files:
+        for name, row in f.header_row.items():
+            if name in sheets and row and row <= len(sheets[name]):
+                out[name] = (row, sheets[name][row - 1])
+    return out
+
+
+def book_folder(book) -> Path:
+    full = Path(getattr(book, "fullname", "") or book.name)
+    return full.parent if full.is_absolute() else Path.cwd()
+
+
+# --- the tables (plain data, no Excel) -----------------------------------------------
+def check_table(findings, book_name: str, year: int, header_rows: dict[str, tuple[int, list]] | None = None
+                ) -> tuple[list[list], dict[str, tuple[int, int]]]:
+    """The `Kiểm tra` sheet as one 2-D block, and the row span (first, last; 1-based) of each severity.
+
+    Findings are ordered errors → warnings → notes, so each severity is one coloured range.
+    A finding in this workbook gets a HYPERLINK formula to its cell.
+    """
+    from .intake import NOMINATION_HEADERS, match_header
+
+    header_rows = header_rows or {}
+    ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.unit or "", f.sheet or "",
+                                              f.row or 0))
+    errors = sum(f.severity == "error" for f in ordered)
+    warnings = sum(f.severity == "warning" for f in ordered)
+    rows: list[list] = [
+        [f"KẾT QUẢ KIỂM TRA ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}: {errors} lỗi, {warnings} cảnh báo"],
+        [f"Cập nhật {dt.datetime.now():%d/%m/%Y %H:%M}. Bấm ô ở cột “Đi tới” để đến dòng cần sửa."],
+        CHECK_HEADERS,
+    ]
+    first_data = len(rows) + 1
+    spans: dict[str, tuple[int, int]] = {}
+    for i, f in enumerate(ordered):
+        link = None
+        if f.sheet and f.row and (f.file in (None, book_name)):
+            letter = "A"
+            hdr = header_rows.get(f.sheet)
+            if hdr and f.column:
+                for j, cell in enumerate(hdr[1]):
+                    if match_header(cell, NOMINATION_HEADERS) == f.column:
+                        letter = col_letter(j)
+                        break
+            target = f"{_quote_sheet(f.sheet)}!{letter}{f.row}"
+            link = f'=HYPERLINK("#{target}","{f.sheet.replace(chr(34), "")}!{letter}{f.row}")'
+        rows.append([i + 1, SEVERITY_LABEL.get(f.severity, f.severity), f.code, f.unit or "", f.sheet or "",
+                     f.row if f.row is not None else "", f.column or "", f.message, f.legal_basis or "", link])
+        r = first_data + i
+        lo, _ = spans.get(f.severity, (r, r))
+        spans[f.severity] = (lo, r)
+    return _pad(rows), spans
+
+
+def summary_table(result, catalog=None) -> tuple[list[list], int, int]:
+    """The `Tổng hợp` sheet: (block, header row, total row), 1-based rows; units × award/subject."""
+    from .catalog import SUBJECT_LABEL, TAP_THE, load_catalog
+
+    catalog = catalog or load_catalog()
+    codes = list(result.totals)
+    columns = [(c, s) for c in codes for s in catalog[c].subjects]
+    rows: list[list] = [
+        [f"BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM {result.year}"],
+        [f"{vn_number(result.rows)} lượt đề nghị, {len(result.by_unit)} đơn vị"],
+        ["STT", "Đơn vị"] + [catalog[c].name for c, _ in columns] + ["Cộng", "Cộng"],
+        ["", ""] + [SUBJECT_LABEL[s] for _, s in columns] + ["Tập thể", "Cá nhân"],
+    ]
+    header = 3
+    by_unit = result.by_unit
+    units = [(c, n) for c, n in result.units if n in by_unit]
+    for i, (_code, name) in enumerate(units):
+        per = by_unit[name]
+        vals = [per.get(c, {}).get(s, 0) for c, s in columns]
+        tt = sum(v for v, (_, s) in zip(vals, columns) if s == TAP_THE)
+        rows.append([i + 1, name] + vals + [tt, sum(vals) - tt])
+    totals = result.totals
+    vals = [totals[c][s] for c, s in columns]
+    tt = sum(v for v, (_, s) in zip(vals, columns) if s == TAP_THE)
+    rows.append(["", "Tổng cộng"] + vals + [tt, sum(vals) - tt])
+    total_row = len(rows)
+    if result.initiatives:
+        kinds = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
+        levels = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
+        rows.append([])
+        rows.append(["", "Sáng kiến, đề tài"] + list(levels.values()))
+        for k, label in kinds.items():
+            rows.append(["", label] + [result.initiatives.get(k, {}).get(lv, 0) for lv in levels])
+    return _pad(rows), header, total_row
+
+
+def award_tables(result, catalog=None) -> dict[str, list[list]]:
+    """Sheet name -> block: one list of nominees per award, in Vietnamese order."""
+    from .catalog import SUBJECT_LABEL, load_catalog
+    from .export import LIST_HEADERS, sheet_name_for
+
+    catalog = catalog or load_catalog()
+    used: set[str] = {SUMMARY_SHEET.lower(), CHECK_SHEET.lower()}
+    out: dict[str, list[list]] = {}
+    for code, df in result.lists.items():
+        name = sheet_name_for(catalog[code].name, used)
+        rows: list[list] = [[f"DANH SÁCH ĐỀ NGHỊ {catalog[code].name.upper()} NĂM {result.year}"], [], LIST_HEADERS]
+        for i, (u, n, s, d, raw, g, cv, kp, fi, sh, ro) in enumerate(zip(
+                df["unit"], df["ho_ten"], df["subject"], df["ngay_sinh"], df["ngay_sinh_raw"], df["gioi_tinh"],
+                df["chuc_vu"], df["khoa_phong"], df["file"], df["sheet"], df["row"])):
+            date = d.strftime("%d/%m/%Y") if d is not None and d == d else (raw or "")
+            rows.append([i + 1, u, n, SUBJECT_LABEL.get(s, ""), date, g, cv, kp, f"{fi}, {sh}, dòng {ro}"])
+        out[name] = _pad(rows)
+    return out
+
+
+# --- writing through xlwings --------------------------------------------------------
+def _status(app, text: str | bool) -> None:
+    try:
+        app.status_bar = text
+    except Exception:  # noqa: BLE001 - the remote engine has no status bar
+        pass
+
+
+def output_sheet(book, name: str, after=None):
+    """The sheet `name`, emptied (created at the end if missing)."""
+    names = [s.name for s in book.sheets]
+    if name in names:
+        sheet = book.sheets[name]
+        sheet.clear()
+        return sheet
+    return book.sheets.add(name, after=after or book.sheets[len(names) - 1])
+
+
+def write_block(sheet, block: list[list], top_left: str = "A1") -> None:
+    if block:
+        sheet.range(top_left).value = block
+
+
+def _autofit(sheet) -> None:
+    try:
+        sheet.autofit("columns")
+    except Exception:  # noqa: BLE001 - not every engine autofits
+        pass
+
+
+# --- the actions ----------------------------------------------------------------------
+def kiem_tra(book) -> str:
+    from .pipeline import check
+
+    app = book.app
+    _status(app, "Thi đua: đang đọc các trang tính…")
+    intake, year, sheets = load_book(book)
+    history = book_folder(book) / HISTORY_NAME
+    _status(app, f"Thi đua: đang kiểm tra {vn_number(len(intake.nominations))} dòng…")
+    findings = check(intake, year, history=history if history.is_file() else None)
+    block, spans = check_table(findings, book.name, year, header_rows(intake, sheets))
+    _status(app, "Thi đua: đang ghi trang Kiểm tra…")
+    sheet = output_sheet(book, CHECK_SHEET)
+    write_block(sheet, block)
+    sheet.range((3, 1), (3, len(CHECK_HEADERS))).color = COLOR_HEADER
+    for severity, (lo, hi) in spans.items():
+        sheet.range((lo, 1), (hi, len(CHECK_HEADERS))).color = COLOR_SEVERITY.get(severity, "#FFFFFF")
+    _autofit(sheet)
+    sheet.activate()
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    units = intake.nominations["unit"].nunique() if len(intake.nominations) else 0
+    return (f"Đã kiểm tra {vn_number(len(intake.nominations))} dòng của {units} đơn vị: "
+            f"{errors} lỗi, {warnings} cảnh báo. Xem trang “{CHECK_SHEET}”.")
+
+
+def tong_hop(book) -> str:
+    from .catalog import load_catalog
+    from .pipeline import totals
+
+    app = book.app
+    _status(app, "Thi đua: đang đọc các trang tính…")
+    intake, year, _sheets = load_book(book)
+    _status(app, "Thi đua: đang tổng hợp…")
+    result = totals(intake, year)
+    catalog = load_catalog()
+    block, header, total_row = summary_table(result, catalog)
+    lists = award_tables(result, catalog)
+    _status(app, "Thi đua: đang ghi trang Tổng hợp…")
+    sheet = output_sheet(book, SUMMARY_SHEET)
+    write_block(sheet, block)
+    width = len(block[header - 1])
+    sheet.range((header, 1), (header + 1, width)).color = COLOR_HEADER
+    sheet.range((total_row, 1), (total_row, width)).color = COLOR_TOTAL
+    _autofit(sheet)
+    # award sheets of an earlier run whose award has no nominee now would mislead: remove them
+    from .export import sheet_name_for
+
+    used: set[str] = {SUMMARY_SHEET.lower(), CHECK_SHEET.lower()}
+    every_list = {sheet_name_for(a.name, used) for a in catalog}
+    for s in list(book.sheets):
+        if s.name in every_list and s.name not in lists:
+            s.delete()
+    last = sheet
+    for i, (name, rows) in enumerate(lists.items()):
+        _status(app, f"Thi đua: danh sách {i + 1}/{len(lists)}: {name}")
+        ls = output_sheet(book, name, after=last)
+        write_block(ls, rows)
+        ls.range((3, 1), (3, len(rows[2]))).color = COLOR_HEADER
+        _autofit(ls)
+        last = ls
+    sheet.activate()
+    return (f"Đã tổng hợp {vn_number(result.rows)} lượt đề nghị của {len(result.by_unit)} đơn vị "
+            f"vào trang “{SUMMARY_SHEET}” và {len(lists)} trang danh sách theo hình thức.")
+
+
+def _saved_path(book) -> Path:
+    """The workbook file, saved first: file-based steps read what the user sees."""
+    full = Path(getattr(book, "fullname", "") or "")
+    if not full.is_absolute():
+        from .errors import UserError
+
+        raise UserError("Hãy lưu tệp (Ctrl+S) vào một thư mục trước khi dùng chức năng này.")
+    book.save()
+    return full
+
+
+def _require(module: str, what: str):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise NotReady(f"Chức năng “{what}” chưa có trong phiên bản này ({exc.name}).") from exc
+
+
+def _run_command(args: list[str]) -> tuple[int, str]:
+    """Run a `thidua` command in this process; (exit code, what it printed)."""
+    import contextlib
+    import io
+
+    from .cli import main
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        code = main(args)
+    text = "\n".join(line.rstrip() for line in buf.getvalue().splitlines() if line.strip())
+    return code, text
+
+
+def _command_action(module: str, what: str, args: Callable[[Path, Path], list[str]], out_dir: str) -> Callable:
+    def action(book) -> str:
+        _require(module, what)
+        path = _saved_path(book)
+        out = path.parent / RESULTS_DIR / out_dir
+        _status(book.app, f"Thi đua: {what.lower()}…")
+        code, text = _run_command(args(path, out))
+        if code == 2:
+            from .errors import UserError
+
+            raise UserError(text or f"Không thực hiện được “{what}”.")
+        tail = "\n".join(text.splitlines()[-12:])
+        return f"{what}: xong{' (có lỗi cần xem)' if code == 1 else ''}.\n{tail}"
+
+    action.__name__ = out_dir.replace("-", "_")
+    return action
+
+
+xuat_van_ban = _command_action("thidua_xl.documents.render", "Xuất văn bản",
+                               lambda p, out: ["report", str(p), "--out", str(out)], "van-ban")
+tach_file = _command_action("thidua_xl.workbook.split", "Tách file đơn vị",
+                            lambda p, out: ["split", str(p), "--out", str(out)], "don-vi")
+gui_email = _command_action("thidua_xl.mail", "Gửi email",
+                            lambda p, out: ["email", "--units", str(p), "--split-dir",
+                                            str(p.parent / RESULTS_DIR / "don-vi"), "--draft", str(out)], "thu")
+
+
+def nhap_file(book) -> str:
+    _require("thidua_xl.workbook.collect", "Nhập file đơn vị")
+    path = _saved_path(book)
+    folder = path.parent / RESULTS_DIR / "don-vi-gui-ve"
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"Hãy chép các tệp đơn vị gửi về vào thư mục:\n{folder}\nrồi bấm lại “Nhập file đơn vị”."
+    from .errors import UserError
+
+    raise UserError("Tệp tổng hợp đang mở trong Excel nên không ghi đè được. Hãy đóng tệp rồi chạy:\n"
+                    f"thidua collect \"{folder}\" --into \"{path}\"")
+
+
+def luu_lich_su(book) -> str:
+    _require("thidua_xl.history", "Lưu kết quả vào lịch sử")
+    path = _saved_path(book)
+    _intake, year, _sheets = load_book(book)
+    code, text = _run_command(["history", "archive", str(path), "--year", str(year),
+                               "--history", str(path.parent / HISTORY_NAME)])
+    if code == 2:
+        from .errors import UserError
+
+        raise UserError(text)
+    return f"Đã lưu kết quả năm {year} vào sổ lịch sử {HISTORY_NAME}.\n{text}"
+
+
+def them_don_vi(book) -> str:
+    """Add a nomination sheet for every unit of `Đơn vị` that has none, and record its name."""
+    from .intake import UNITS_SHEET, read_units_sheet
+    from .text import fold
+
+    sheets = read_book(book, lambda names: [n for n in names if fold(n) == fold(UNITS_SHEET)])
+    if not sheets:
+        from .errors import UserError
+
+        raise UserError(f"Không có trang “{UNITS_SHEET}”.")
+    units_name, rows = next(iter(sheets.items()))
+    units = read_units_sheet(rows)
+    existing = {fold(s.name) for s in book.sheets}
+    todo = [(c, n, s) for c, n, s in zip(units["unit_code"], units["unit"], units["sheet"])
+            if not any(x and fold(x) in existing for x in (s, c, n))]
+    if not todo:
+        return "Mọi đơn vị trong trang “Đơn vị” đều đã có trang tính."
+    plan = new_unit_sheets(todo, [s.name for s in book.sheets], book_year(book))
+    anchor = book.sheets[units_name]
+    for name, block in plan.items():
+        ws = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+        write_block(ws, block)
+        ws.range((4, 1), (4, len(block[3]))).color = COLOR_HEADER
+    # the sheet names go into the units table's "Tên sheet" column in one write
+    col = _units_sheet_column(rows)
+    if col is not None:
+        by_code = {c: n for (c, _u, _s), n in zip(todo, plan)}
+        header_idx = _units_header_index(rows)
+        values = []
+        for r in rows[header_idx + 1:]:
+            code = str(r[0]) if r else ""
+            values.append([by_code.get(code, r[col] if col < len(r) else "")])
+        if values:
+            anchor.range((header_idx + 2, col + 1)).value = values
+    return f"Đã thêm {len(plan)} trang tính đơn vị: {', '.join(plan)}."
+
+
+def book_year(book) -> int:
+    try:
+        return load_book(book)[1]
+    except Exception:  # noqa: BLE001
+        return dt.date.today().year
+
+
+def _units_header_index(rows) -> int:
+    from .intake import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table
+
+    t = find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED)
+    return t.header_idx if t else 0
+
+
+def _units_sheet_column(rows) -> int | None:
+    from .intake import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table
+
+    t = find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED)
+    if t is None:
+        return None
+    return next((j for j, canon in t.columns.items() if canon == "Tên sheet"), None)
+
+
+def new_unit_sheets(todo: list[tuple[str, str, str]], existing: list[str], year: int) -> dict[str, list[list]]:
+    """Sheet name -> block (title rows + the nomination header) for each new unit."""
+    try:
+        from .workbook.layout import NOMINATION_LAYOUT, unit_sheet_names
+
+        headers = [c.header for c in NOMINATION_LAYOUT]
+        names = unit_sheet_names([n for _c, n, _s in todo], {e.lower() for e in existing})
+    except ImportError:
+        from .intake import NOMINATION_HEADERS
+        from .export import sheet_name_for
+
+        headers = list(NOMINATION_HEADERS)
+        used = {e.lower() for e in existing}
+        names = [sheet_name_for(n, used) for _c, n, _s in todo]
+    out = {}
+    for (code, unit, sheet), name in zip(todo, names):
+        name = sheet or name
+        out[name] = _pad([[f"Đơn vị: {unit}"], [f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}"], [], headers])
+    return out
+
+
+def mo_thu_muc(book) -> str:
+    folder = book_folder(book) / RESULTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    if hasattr(os, "startfile"):
+        os.startfile(folder)  # noqa: S606 - Windows Explorer
+        return ""
+    return f"Thư mục kết quả: {folder}"
+
+
+def huong_dan(book) -> str:
+    if GUIDE_SHEET in [s.name for s in book.sheets]:
+        book.sheets[GUIDE_SHEET].activate()
+    return ("Các bước: 1. Điền trang Cấu hình và Đơn vị (bấm “Thêm đơn vị” để tạo trang cho đơn vị mới). "
+            "2. “Tách file đơn vị” rồi “Gửi email” cho các đơn vị. 3. Chép tệp gửi về vào thư mục kết quả, "
+            "“Nhập file đơn vị”. 4. “Kiểm tra”, sửa các dòng báo lỗi. 5. “Tổng hợp”, “Xuất văn bản”. "
+            "6. Sau khi có quyết định: “Lưu kết quả vào lịch sử”.")
+
+
+ACTIONS: dict[str, Callable] = {
+    "kiem_tra": kiem_tra,
+    "tong_hop": tong_hop,
+    "xuat_van_ban": xuat_van_ban,
+    "gui_email": gui_email,
+    "tach_file": tach_file,
+    "nhap_file": nhap_file,
+    "luu_lich_su": luu_lich_su,
+    "them_don_vi": them_don_vi,
+    "mo_thu_muc": mo_thu_muc,
+    "huong_dan": huong_dan,
+}
+
+
+def _log(book, action: str, exc: BaseException) -> Path | None:
+    import traceback
+
+    try:
+        path = book_folder(book) / LOG_NAME
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} {action}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return None
+
+
+def run(action: str, book=None) -> str:
+    """Entry point of every ribbon button: run one action on the calling workbook, end with an alert."""
+    from .errors import UserError
+
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    app = book.app
+    fn = ACTIONS.get(action)
+    try:
+        if fn is None:
+            raise UserError(f"Nút “{action}” chưa được gán chức năng nào.")
+        with app.properties(screen_updating=False, calculation="manual"):
+            message = fn(book)
+        if message:
+            app.alert(message, title=TITLE)
+        return message
+    except NotReady as exc:
+        app.alert(str(exc), title=TITLE, mode="info")
+        return str(exc)
+    except UserError as exc:
+        app.alert(str(exc), title=TITLE, mode="critical")
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - no traceback ever reaches the user
+        log = _log(book, action, exc)
+        where = f"\nChi tiết đã ghi vào {log}." if log else ""
+        message = f"Lỗi không mong đợi khi chạy “{action}”: {type(exc).__name__}: {exc}{where}"
+        app.alert(message, title=TITLE, mode="critical")
+        return message
+    finally:
+        _status(app, False)
