@@ -402,6 +402,14 @@ def test_unit_files_as_drafts_and_subset(tmp_path):
     assert by["BVDK"].eml.name == "BVDK.eml" and _attachments(msg) == {"BVDK.xlsx": hashes["BVDK"]}
     assert "2025" in msg["Subject"]  # year from the master
 
+    # a unit with two addresses: two drafts, neither overwriting the other
+    results = mail.send_unit_files(master, split, draft_dir=tmp_path / "nhap2", units=["TTYT_BT"])
+    assert sorted(d.eml.name for d in results) == ["TTYT_BT-vanthu.bt@laocai.gov.vn.eml", "TTYT_BT.eml"]
+    tos = {email.message_from_bytes(d.eml.read_bytes(), policy=policy.default)["To"].addresses[0].addr_spec
+           for d in results}
+    assert tos == {"ttyt.bt@laocai.gov.vn", "vanthu.bt@laocai.gov.vn"}
+    assert results[0].line().startswith("đã lưu thư nháp: Trung tâm Y tế huyện Bảo Thắng (TTYT_BT) <")
+
 
 def test_defaults_from_config_sheet(tmp_path, server, capsys):
     rec, port = server()

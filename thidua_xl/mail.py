@@ -116,9 +116,11 @@ class Outgoing:
     parts: int = 1
     error: str = ""  # set when the message cannot be sent at all (a file over the size limit)
 
-    @property
-    def file_stem(self) -> str:
+    def file_stem(self, with_recipient: bool = False) -> str:
+        """`<Mã đơn vị>` or `<address>`, `-phan-i-n` for parts; safe as a Windows file name."""
         base = self.unit_code or self.recipient
+        if with_recipient and self.unit_code:
+            base = f"{self.unit_code}-{self.recipient}"
         stem = re.sub(r"[^\w@.+-]+", "_", nfc(base), flags=re.U).strip("._") or "thu"
         return f"{stem}-phan-{self.part}-{self.parts}" if self.parts > 1 else stem
 
@@ -148,7 +150,8 @@ class Delivery:
         """One Vietnamese result line for the terminal and the Excel status sheet."""
         who = self.recipient or "(không có email)"
         if self.unit:
-            who = f"{self.unit} ({self.unit_code}) <{who}>" if self.recipient else f"{self.unit} ({self.unit_code}): {who}"
+            unit = f"{self.unit} ({self.unit_code})" if self.unit != self.unit_code else self.unit
+            who = f"{unit} <{self.recipient}>" if self.recipient else unit
         part = f" (phần {self.part}/{self.parts})" if self.parts > 1 else ""
         text = f"{STATUS_VN.get(self.status, self.status)}: {who}{part}"
         if self.attachments:
@@ -559,12 +562,23 @@ def _envelope_sender(msg: EmailMessage, fallback: str) -> str:
     return frm.addresses[0].addr_spec if frm is not None and frm.addresses else ""
 
 
-def _write_eml(folder: Path, out: Outgoing) -> Path:
-    """Save as a draft Outlook and Thunderbird open for editing and sending (X-Unsent: 1)."""
+def _write_eml(folder: Path, out: Outgoing, used: set[str]) -> Path:
+    """Save as a draft Outlook and Thunderbird open for editing and sending (X-Unsent: 1).
+
+    `used` holds the names written in this run, so two messages never share a file.
+    """
     msg = out.message
     del msg["X-Unsent"]
     msg["X-Unsent"] = "1"
-    path = folder / f"{out.file_stem}.eml"
+    stem = out.file_stem()
+    if stem.casefold() in used:
+        stem = out.file_stem(with_recipient=True)
+    base, n = stem, 1
+    while stem.casefold() in used:
+        n += 1
+        stem = f"{base}-{n}"
+    used.add(stem.casefold())
+    path = folder / f"{stem}.eml"
     try:
         with atomic_path(path) as tmp:
             tmp.write_bytes(msg.as_bytes(policy=SMTP_POLICY))
@@ -608,6 +622,7 @@ def deliver(outgoing: Iterable[Outgoing], *, mode: str = "draft", smtp: SmtpSett
     run_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     conn = _Connection(smtp) if mode == "send" else None
     fatal: str | None = None
+    used: set[str] = set()
     results: list[Delivery] = []
     try:
         for out in outgoing:
@@ -616,7 +631,7 @@ def deliver(outgoing: Iterable[Outgoing], *, mode: str = "draft", smtp: SmtpSett
                          attachments=[a.name for a in out.attachments], part=out.part, parts=out.parts,
                          message_id=str(msg["Message-ID"] or ""))
             if mode == "draft":
-                d.eml = _write_eml(Path(draft_dir), out)
+                d.eml = _write_eml(Path(draft_dir), out, used)
                 if out.error:
                     d.status, d.answer = FAILED, out.error
             elif out.error:
@@ -629,7 +644,7 @@ def deliver(outgoing: Iterable[Outgoing], *, mode: str = "draft", smtp: SmtpSett
                 if is_fatal:
                     fatal = d.answer
             if mode == "send" and d.status != SENT:
-                d.eml = _write_eml(Path(unsent_dir), out)
+                d.eml = _write_eml(Path(unsent_dir), out, used)
             results.append(d)
             _log(log, run_id, mode, d, out)
             if on_result:
