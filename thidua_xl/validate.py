@@ -1,20 +1,269 @@
-"""Validation: runs the checks over the nominations and returns findings.
+"""Validation: the nominations checked against the law, the quotas and the history.
 
-Placeholder of the foundation: it passes intake's own findings through and checks
-the two required fields; the rules engine (issue: Validation) replaces it.
+The story of a run: intake's own findings (BAD_FILE …) first; legacy-encoded
+cells converted to Unicode (and reported); the rules of the award year's regime
+loaded (packaged, then the master's `Quy định` sheet, then a `--rules` file);
+each rule's check run over whole columns; the findings returned in file order.
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 
-from .model import ERROR, Finding
+from . import legacy
+from .catalog import Catalog, load_catalog
+from .errors import UserError
+from .model import WARNING, Finding
+from .rules.checks import Context
+from .rules.engine import KINDS, RuleSet, load_rules
+from .text import clean, fold, name_key
+
+LEGACY_RULE = "LEGACY.ENCODING"
+LEGACY_BASIS = "Nghị định 30/2020/NĐ-CP, Phụ lục I (phông chữ tiếng Việt Unicode theo TCVN 6909:2001)"
+# Nomination text columns that may hold legacy-encoded text, with their header names.
+LEGACY_COLUMNS = {
+    "ho_ten": "Họ và tên", "hinh_thuc": "Hình thức đề nghị", "chuc_vu": "Chức vụ", "khoa_phong": "Khoa, phòng",
+    "gioi_tinh": "Giới tính", "doi_tuong_raw": "Đối tượng", "sang_kien": "Sáng kiến", "ghi_chu": "Ghi chú",
+}
+HISTORY_WINDOW = 12  # years of history loaded for the history rules
 
 
 def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
-    findings = list(intake.findings)
-    df: pd.DataFrame = intake.nominations
-    for col, label in (("ho_ten", "Họ và tên"), ("hinh_thuc", "Hình thức đề nghị")):
-        for r in df[df[col] == ""].itertuples():
-            findings.append(Finding("MISSING_FIELD", ERROR, f"Thiếu “{label}”.", file=r.file, sheet=r.sheet,
-                                    row=int(r.row), column=label, unit=r.unit, rule="REQUIRED"))
+    """Check every nomination of `intake` for award year `year`.
+
+    history: path of the SQLite register, a DataFrame as `history.load_frame` returns,
+    False for none, or None for the default file beside the master when it exists.
+    rules: None (packaged + master sheet), a path of an override file, or a RuleSet.
+    Legacy-encoded cells of intake.nominations are replaced by their Unicode text.
+    """
+    year = int(year)
+    catalog = load_catalog()
+    findings: list[Finding] = list(intake.findings)
+    findings += fix_legacy(intake, catalog)
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules, intake=intake)
+    ctx = build_context(intake, year, catalog, history)
+    found: list[Finding] = []
+    for rule in ruleset.for_year(year):
+        found += KINDS[rule.kind](ctx, rule)
+    order = {f: i for i, f in enumerate(dict.fromkeys(intake.nominations["file"]))}
+    found.sort(key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
+    return findings + found
+
+
+# --- context ----------------------------------------------------------------------------
+def _unit_key(codes: pd.Series, names: pd.Series) -> pd.Series:
+    return codes.fillna("").where(codes.fillna("") != "", names.fillna("").map(fold))
+
+
+def build_context(intake, year: int, catalog: Catalog, history=None) -> Context:
+    df = intake.nominations.reset_index(drop=True).copy()
+    df["_i"] = range(len(df))
+    keys = df["person_key"].fillna("").astype(str)
+    df["name_key"] = keys.str.split("|", n=1).str[0]
+    df["birth_year"] = df["nam_sinh"].astype("Float64").astype(float)
+    df["birth_date"] = [d.isoformat() if d is not None and not pd.isna(d) else "" for d in df["ngay_sinh"]]
+    df["unit_key"] = _unit_key(df["unit_code"], df["unit"])
+    df["has_person"] = df["nam_sinh"].notna() | (df["ngay_sinh_raw"].fillna("") != "") | (df["gioi_tinh"] != "")
+    df["award_name"] = df["award"].map({a.code: a.name for a in catalog}).fillna("")
+    hist, label = _history_frame(intake, year, history)
+    units = _unit_lookup(intake)
+    if hist is not None:
+        hist = hist.copy()
+        hist["unit_key"] = [units.get(k, k) for k in hist["unit_key"]]
+        hist["source"] = "history"
+    nominated = df[df["award"].notna() & (df["ho_ten"] != "")]
+    known = nominated[["name_key", "birth_year", "birth_date", "unit_key", "subject", "award"]].assign(
+        year=year, source="nomination")
+    if hist is not None and not hist.empty:
+        known = pd.concat([known, hist[known.columns]], ignore_index=True)
+    sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
+    return Context(df=df, year=year, catalog=catalog, initiatives=_initiative_authors(intake.initiatives, units),
+                   known=known, history=hist, history_label=label,
+                   history_years=set(int(y) for y in hist["year"].unique()) if hist is not None else set(),
+                   initiative_sheets=sheets, config_values=_explicit_config(intake))
+
+
+def _explicit_config(intake) -> dict[str, str]:
+    """Settings the master states itself (defaults are the rules' own params)."""
+    from .config import Config
+
+    return {k: v for k, v in Config.from_kv(intake.config).values.items() if v not in (None, "")}
+
+
+def _unit_lookup(intake) -> dict[str, str]:
+    """Folded unit name or code → unit code, so history rows meet this year's units."""
+    out: dict[str, str] = {}
+    for code, name in zip(intake.units.get("unit_code", []), intake.units.get("unit", [])):
+        if code:
+            out[fold(name)] = code
+            out[fold(code)] = code
+    for code, name in zip(intake.nominations["unit_code"], intake.nominations["unit"]):
+        if code:
+            out.setdefault(fold(name), code)
+            out.setdefault(fold(code), code)
+    return out
+
+
+def default_history_path(intake) -> Path | None:
+    """`thidua-history.sqlite` beside the master (else beside the first file read)."""
+    from .history import DEFAULT_NAME
+
+    files = [f for f in intake.files if f.kind == "master"] or list(intake.files)
+    return Path(files[0].path).resolve().parent / DEFAULT_NAME if files else None
+
+
+def _history_frame(intake, year: int, history) -> tuple[pd.DataFrame | None, str]:
+    from . import history as register
+
+    if history is False:
+        return None, ""
+    if isinstance(history, pd.DataFrame):
+        return history, "(dữ liệu truyền vào)"
+    if history is None:
+        path = default_history_path(intake)
+        if path is None or not path.is_file():
+            return None, ""
+    else:
+        path = Path(history)
+        if not path.is_file():
+            raise UserError(f"Không tìm thấy sổ lịch sử “{path}”.")
+    frame = register.load_frame(path, years=(year - HISTORY_WINDOW, year))
+    return frame, f"“{path.name}”"
+
+
+_AUTHOR_TITLE = (r"^(?:(?:gs|pgs|ts|ths|bs|bscki|bsckii|bsck1|bsck2|ck1|ck2|cki|ckii|ds|dd|đd|ktv|cn|ys|"
+                 r"kts|ks|nt)\.?\s*)+")
+
+
+def _initiative_authors(initiatives: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+    """One row per (initiative, author) with the author's name key, unit, level and year."""
+    from .rules.checks import LEVEL_ORDER
+
+    cols = ["author_key", "unit_key", "level", "nam", "ten_key"]
+    if initiatives is None or initiatives.empty:
+        return pd.DataFrame(columns=cols)
+    df = initiatives.copy()
+    df["tac_gia"] = df["tac_gia"].fillna("").map(lambda t: legacy.convert(t)[0])
+    df["ten"] = df["ten"].fillna("").map(lambda t: legacy.convert(t)[0])
+    df["author"] = df["tac_gia"].str.split(r"[,;\n]+")
+    df = df.explode("author")
+    df["author"] = df["author"].fillna("").map(clean).str.replace(_AUTHOR_TITLE, "", regex=True, case=False)
+    df = df[df["author"] != ""]
+    df["author_key"] = df["author"].map(name_key)
+    uk = _unit_key(df["unit_code"], df["unit"])
+    df["unit_key"] = [units.get(k, k) if k else "" for k in uk]
+    df["level"] = df["cap"].map(LEVEL_ORDER).fillna(1).astype(int)
+    df["nam"] = df["nam"].astype("Float64").astype(float)
+    df["ten_key"] = df["ten"].map(fold)
+    return df[cols].reset_index(drop=True)
+
+
+# --- legacy encodings -----------------------------------------------------------------------
+def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
+    """Convert TCVN3/VNI cells of the nominations to Unicode, reporting each converted cell.
+
+    Character statistics find most cells; for files where they found some, the cells'
+    fonts (read with openpyxl, only for those files) settle the ambiguous rest.
+    """
+    df = intake.nominations
+    if df.empty:
+        return []
+    cand: dict[str, pd.Series] = {}
+    for col in LEGACY_COLUMNS:
+        s = df[col].fillna("").astype(str)
+        mask = s.str.contains(legacy._LEGACY_CANDIDATE) & ~s.str.contains(legacy._VIET_UNICODE)
+        if mask.any():
+            cand[col] = s[mask]
+    if not cand:
+        return []
+    hits: list[tuple[int, str, str, str, str | None]] = []  # (index, column, new text, encoding, font)
+    flagged_files: set[str] = set()
+    for col, s in cand.items():
+        for idx, text in s.items():
+            enc = legacy.detect(text)
+            if enc:
+                flagged_files.add(df.at[idx, "file"])
+                hits.append((idx, col, legacy.to_unicode(text, enc), enc, None))
+    fonts = _fonts_for(intake, df, cand, flagged_files)
+    if fonts:
+        by_cell = {(h[0], h[1]): h for h in hits}
+        for (idx, col), font in fonts.items():
+            enc, caps = legacy.encoding_of_font(font)
+            if enc is None:
+                continue
+            text = cand[col][idx]
+            by_cell[(idx, col)] = (idx, col, legacy.to_unicode(text, enc, capitals=caps), enc, font)
+        hits = list(by_cell.values())
+    if not hits:
+        return []
+    findings = []
+    new = df.copy()
+    for idx, col, text, enc, font in sorted(hits, key=lambda h: (h[0], list(LEGACY_COLUMNS).index(h[1]))):
+        old = df.at[idx, col]
+        new.at[idx, col] = text
+        how = f"phông {font}" if font else "nhận dạng theo ký tự"
+        findings.append(Finding(
+            "LEGACY_ENCODING", WARNING,
+            f"Ô “{LEGACY_COLUMNS[col]}” viết bằng bảng mã {legacy.ENCODING_LABEL[enc]} ({how}): “{old}” được đọc là "
+            f"“{text}”. Hãy chuyển tệp sang Unicode (ví dụ Unikey › Công cụ chuyển mã) trước khi gửi lại. "
+            f"[Quy định {LEGACY_RULE}; căn cứ: {LEGACY_BASIS}]",
+            file=df.at[idx, "file"], sheet=df.at[idx, "sheet"], row=int(df.at[idx, "row"]),
+            column=LEGACY_COLUMNS[col], unit=df.at[idx, "unit"], rule=LEGACY_RULE, legal_basis=LEGACY_BASIS))
+    changed = sorted({h[0] for h in hits})
+    new.loc[changed, "doi_tuong"] = new.loc[changed, "doi_tuong_raw"].map(_doi_tuong)
+    from .intake import finish_nominations
+
+    redone = finish_nominations(new.loc[changed], catalog)
+    for c in ("award", "subject", "person_key"):
+        new.loc[changed, c] = redone[c]
+    intake.nominations = new
     return findings
+
+
+def _doi_tuong(text: object) -> str:
+    f = fold(text)
+    return "tap_the" if f in ("tap the", "tt") else "ca_nhan" if f in ("ca nhan", "cn") else ""
+
+
+def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[str]) -> dict:
+    """Font names of the candidate cells in `files` ((index, column) → font), via openpyxl."""
+    if not files:
+        return {}
+    from .intake import NOMINATION_HEADERS, match_header
+
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    out = {}
+    reports = {f.file: f for f in intake.files}
+    for file in sorted(files):
+        rep = reports.get(file)
+        if rep is None or not os.path.isfile(rep.path):
+            continue
+        try:
+            wb = openpyxl.load_workbook(rep.path, data_only=True)
+        except Exception:  # noqa: BLE001 - statistics already decided; fonts are a bonus
+            continue
+        for sheet, header_row in rep.header_row.items():
+            if sheet not in wb.sheetnames:
+                continue
+            ws = wb[sheet]
+            columns = {}
+            for cell in ws[header_row]:
+                canon = match_header(cell.value, NOMINATION_HEADERS)
+                if canon:
+                    columns[NOMINATION_HEADERS[canon][0]] = cell.column
+            here = df[(df["file"] == file) & (df["sheet"] == sheet)]
+            for col, s in cand.items():
+                source_col = "doi_tuong" if col == "doi_tuong_raw" else col
+                if source_col not in columns:
+                    continue
+                for idx in s.index.intersection(here.index):
+                    font = ws.cell(row=int(df.at[idx, "row"]), column=columns[source_col]).font
+                    if font is not None and font.name:
+                        out[(idx, col)] = font.name
+        wb.close()
+    return out

@@ -1,0 +1,340 @@
+"""The awards register: who received what, in which year (SQLite).
+
+History rules (three consecutive CSTĐCS, a Bằng khen five years before …) need
+the past. The register is one SQLite file, by default `thidua-history.sqlite`
+beside the master. It is filled by importing an old list (`history import`,
+CONTRACT §6) and by archiving each year's approved awards (`history archive`).
+Both are idempotent: the same person, award and year is stored once, a year
+alone matching a full date of birth of that year.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
+from .errors import UserError
+from .model import ERROR, Finding
+from .text import clean, fold, name_key, parse_date
+
+DEFAULT_NAME = "thidua-history.sqlite"
+
+HISTORY_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "STT": ("stt", ("TT", "Số TT")),
+    "Họ và tên": ("ho_ten", ("Họ tên", "Họ và tên / Tên tập thể", "Tên tập thể", "Họ tên / Tên tập thể",
+                             "Họ và tên/Tên tập thể", "Tên tập thể, cá nhân")),
+    "Ngày sinh": ("ngay_sinh", ("Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh")),
+    "Đơn vị": ("don_vi", ("Tên đơn vị", "Đơn vị công tác", "Mã đơn vị", "Cơ quan, đơn vị")),
+    "Năm": ("nam", ("Năm khen thưởng", "Năm thi đua", "Năm đạt", "Năm công nhận")),
+    "Hình thức": ("hinh_thuc", ("Hình thức khen thưởng", "Danh hiệu", "Hình thức đề nghị", "Danh hiệu thi đua",
+                                "Danh hiệu, hình thức khen thưởng", "Hình thức, danh hiệu")),
+    "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Quyết định", "Số, ngày quyết định", "Số quyết định khen thưởng")),
+    "Đối tượng": ("doi_tuong", ("Tập thể/Cá nhân",)),
+}
+HISTORY_REQUIRED = ("Họ và tên", "Năm", "Hình thức")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS award (
+    id INTEGER PRIMARY KEY,
+    ho_ten TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    ngay_sinh TEXT NOT NULL DEFAULT '',
+    nam_sinh INTEGER,
+    birth_key TEXT NOT NULL DEFAULT '',
+    don_vi TEXT NOT NULL DEFAULT '',
+    unit_key TEXT NOT NULL DEFAULT '',
+    scope_key TEXT NOT NULL DEFAULT '',
+    nam INTEGER NOT NULL,
+    award TEXT NOT NULL,
+    hinh_thuc TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL,
+    so_quyet_dinh TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL,
+    UNIQUE (name_key, birth_key, scope_key, nam, award)
+);
+CREATE INDEX IF NOT EXISTS award_person ON award (name_key, nam_sinh);
+CREATE INDEX IF NOT EXISTS award_year ON award (nam, award);
+CREATE TABLE IF NOT EXISTS import_log (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    added INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+_KEY = ["name_key", "nam_sinh_k", "scope_key", "nam", "award"]
+
+
+@dataclass
+class ImportResult:
+    """What an import or archive did: rows read, records added, rows already there, rows refused."""
+
+    db: Path
+    rows: int = 0
+    added: int = 0
+    already: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def refused(self) -> int:
+        return sum(f.severity == ERROR for f in self.findings)
+
+
+def default_path(paths: Iterable[str | os.PathLike]) -> Path:
+    """`thidua-history.sqlite` beside the master (an .xlsm, or the first file named), else in the folder named."""
+    paths = [Path(p) for p in paths]
+    files = [p for p in paths if p.is_file()]
+    masters = [p for p in files if p.suffix.lower() == ".xlsm"] or files
+    if masters:
+        return masters[0].resolve().parent / DEFAULT_NAME
+    folders = [p for p in paths if p.is_dir()]
+    return (folders[0] if folders else Path.cwd()).resolve() / DEFAULT_NAME
+
+
+def connect(db: str | os.PathLike) -> sqlite3.Connection:
+    """Open (creating when absent) the register; the schema is created on first use."""
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = sqlite3.connect(str(db))
+        con.executescript(_SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"Tệp “{db}” không phải là sổ lịch sử hợp lệ (SQLite): {exc}.") from None
+    return con
+
+
+# --- reading an import file ---------------------------------------------------------------
+def _read_rows(path: Path) -> list[list]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            sample = fh.read(4096)
+            fh.seek(0)
+            delim = ";" if sample.count(";") > sample.count(",") else ","
+            return [list(r) for r in csv.reader(fh, delimiter=delim)]
+    from .intake import find_table, open_workbook  # noqa: F401  (same reader as intake)
+
+    wb, reason = open_workbook(path)
+    if wb is None:
+        raise UserError(f"Không đọc được tệp “{path.name}”: {reason}.")
+    best: list[list] = []
+    for name in wb.sheet_names:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if find_table(rows, HISTORY_HEADERS, HISTORY_REQUIRED) is not None:
+            return rows
+        best = best or rows
+    return best
+
+
+def read_history_file(path: str | os.PathLike, catalog: Catalog | None = None) -> tuple[pd.DataFrame, list[Finding]]:
+    """Records of an import file (CONTRACT §6) and findings for the rows it refuses."""
+    from . import legacy
+    from .intake import find_table
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"Không tìm thấy tệp “{path}”.")
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"):
+        raise UserError(f"Tệp lịch sử “{path.name}” phải là .xlsx hoặc .csv.")
+    catalog = catalog or load_catalog()
+    rows = _read_rows(path)
+    table = find_table(rows, HISTORY_HEADERS, HISTORY_REQUIRED)
+    if table is None:
+        raise UserError(f"Tệp “{path.name}” không có dòng tiêu đề với các cột “Họ và tên”, “Năm”, “Hình thức”.")
+    col = {HISTORY_HEADERS[c][0]: j for j, c in table.columns.items()}
+    findings: list[Finding] = []
+    recs = []
+    for i in range(table.header_idx + 1, len(rows)):
+        raw = rows[i]
+        get = lambda k: raw[col[k]] if k in col and col[k] < len(raw) else None  # noqa: E731
+        name = legacy.convert(clean(get("ho_ten")))[0]
+        award_text = legacy.convert(clean(get("hinh_thuc")))[0]
+        year_raw = get("nam")
+        if not name and not award_text:
+            continue
+        where = dict(file=path.name, sheet=None, row=i + 1, rule="HISTORY.IMPORT")
+        code = catalog.match(award_text)
+        year = parse_date(year_raw).year
+        if not name:
+            findings.append(Finding("MISSING_FIELD", ERROR, "Dòng lịch sử thiếu “Họ và tên”: bỏ qua.",
+                                    column="Họ và tên", **where))
+            continue
+        if code is None:
+            sug = catalog.suggest(award_text)
+            hint = f" Có phải là “{sug[0]}”?" if sug else ""
+            findings.append(Finding("UNKNOWN_AWARD", ERROR,
+                                    f"“{name}”: không nhận ra hình thức “{award_text}”: bỏ qua dòng này.{hint}",
+                                    column="Hình thức", **where))
+            continue
+        if year is None or not 1945 <= year <= dt.date.today().year + 1:
+            findings.append(Finding("BAD_DATE", ERROR, f"“{name}”: năm “{clean(year_raw)}” không hợp lệ: bỏ qua.",
+                                    column="Năm", **where))
+            continue
+        dob = parse_date(get("ngay_sinh"))
+        stated = fold(get("doi_tuong"))
+        subject = catalog[code].subject
+        if subject == BOTH:
+            subject = TAP_THE if stated.startswith("tap the") else CA_NHAN if stated.startswith("ca nhan") else (
+                CA_NHAN if dob.year else TAP_THE)
+        recs.append({
+            "ho_ten": name, "ngay_sinh": dob.date.isoformat() if dob.date else "", "nam_sinh": dob.year,
+            "don_vi": legacy.convert(clean(get("don_vi")))[0], "nam": int(year), "award": code,
+            "hinh_thuc": award_text, "subject": subject, "so_quyet_dinh": clean(get("so_quyet_dinh")),
+        })
+    return pd.DataFrame.from_records(recs, columns=["ho_ten", "ngay_sinh", "nam_sinh", "don_vi", "nam", "award",
+                                                    "hinh_thuc", "subject", "so_quyet_dinh"]), findings
+
+
+# --- writing --------------------------------------------------------------------------------
+def _prepare(records: pd.DataFrame) -> pd.DataFrame:
+    df = records.copy()
+    df["ho_ten"] = df["ho_ten"].map(clean)
+    df["name_key"] = df["ho_ten"].map(name_key)
+    df["ngay_sinh"] = df["ngay_sinh"].fillna("").astype(str)
+    df["nam_sinh"] = pd.array([None if pd.isna(v) else int(v) for v in df["nam_sinh"]], dtype="Int64")
+    df["birth_key"] = [d if d else ("" if pd.isna(y) else str(int(y))) for d, y in zip(df["ngay_sinh"], df["nam_sinh"])]
+    df["don_vi"] = df["don_vi"].fillna("").map(clean)
+    df["unit_key"] = df["don_vi"].map(fold)
+    df["scope_key"] = df["unit_key"].where(df["subject"] == TAP_THE, "")
+    df["nam_sinh_k"] = df["nam_sinh"].fillna(-1).astype(int)
+    for c in ("hinh_thuc", "so_quyet_dinh"):
+        df[c] = df[c].fillna("").astype(str)
+    return df.drop_duplicates(["name_key", "birth_key", "scope_key", "nam", "award"])
+
+
+def add_records(db: str | os.PathLike, records: pd.DataFrame, source: str, kind: str = "import") -> tuple[int, int]:
+    """Store records not already in the register; returns (added, already there).
+
+    A record is already there when the same name key, award, year (and unit, for a
+    collective) is stored with a compatible birth: equal dates, or a year alone
+    matching a date of that year, or no birth on either side.
+    """
+    if records.empty:
+        return 0, 0
+    new = _prepare(records)
+    con = connect(db)
+    try:
+        years = sorted(int(y) for y in new["nam"].unique())
+        marks = ",".join("?" * len(years))
+        old = pd.read_sql_query(
+            f"SELECT name_key, nam_sinh, ngay_sinh, scope_key, nam, award FROM award WHERE nam IN ({marks})",
+            con, params=years)
+        old["nam_sinh_k"] = old["nam_sinh"].fillna(-1).astype(int)
+        m = new.reset_index().merge(old.rename(columns={"ngay_sinh": "ngay_sinh_old"})[_KEY + ["ngay_sinh_old"]],
+                                    on=_KEY, how="inner")
+        same = m[(m["ngay_sinh"] == "") | (m["ngay_sinh_old"] == "") | (m["ngay_sinh"] == m["ngay_sinh_old"])]
+        fresh = new[~new.index.isin(same["index"])]
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        cols = ["ho_ten", "name_key", "ngay_sinh", "nam_sinh", "birth_key", "don_vi", "unit_key", "scope_key",
+                "nam", "award", "hinh_thuc", "subject", "so_quyet_dinh"]
+        values = [tuple(None if pd.isna(v) else (int(v) if c in ("nam", "nam_sinh") else v)
+                        for c, v in zip(cols, rec)) + (source, now)
+                  for rec in fresh[cols].itertuples(index=False, name=None)]
+        with con:
+            before = con.total_changes
+            con.executemany(
+                f"INSERT OR IGNORE INTO award ({', '.join(cols)}, source, added_at) "
+                f"VALUES ({', '.join('?' * (len(cols) + 2))})", values)
+            added = con.total_changes - before
+            con.execute("INSERT INTO import_log (source, kind, rows, added, at) VALUES (?, ?, ?, ?, ?)",
+                        (source, kind, len(records), added, now))
+    finally:
+        con.close()
+    return added, len(records) - added
+
+
+def import_file(db: str | os.PathLike, path: str | os.PathLike, catalog: Catalog | None = None) -> ImportResult:
+    """`thidua history import FILE`: read an .xlsx/.csv list of past awards into the register."""
+    records, findings = read_history_file(path, catalog)
+    added, already = add_records(db, records, source=Path(path).name, kind="import")
+    return ImportResult(Path(db), rows=len(records) + sum(f.severity == ERROR for f in findings),
+                        added=added, already=already, findings=findings)
+
+
+def nominations_to_records(nominations: pd.DataFrame) -> pd.DataFrame:
+    """This year's nominations as register records (rows with a name, a known award and a subject)."""
+    df = nominations[(nominations["ho_ten"] != "") & nominations["award"].notna() & nominations["subject"].notna()]
+    return pd.DataFrame({
+        "ho_ten": df["ho_ten"],
+        "ngay_sinh": [d.isoformat() if d is not None and not pd.isna(d) else "" for d in df["ngay_sinh"]],
+        "nam_sinh": df["nam_sinh"],
+        "don_vi": [c or u for c, u in zip(df["unit_code"], df["unit"])],
+        "award": df["award"], "hinh_thuc": df["hinh_thuc"], "subject": df["subject"],
+        "so_quyet_dinh": "",
+    })
+
+
+def archive(db: str | os.PathLike, intake, year: int) -> ImportResult:
+    """`thidua history archive PATH... --year Y`: record the year's approved awards (once)."""
+    records = nominations_to_records(intake.nominations)
+    records["nam"] = int(year)
+    source = ", ".join(f.file for f in intake.files if f.ok) or "?"
+    added, already = add_records(db, records, source=f"lưu năm {year}: {source}", kind="archive")
+    return ImportResult(Path(db), rows=len(records), added=added, already=already)
+
+
+# --- reading ----------------------------------------------------------------------------------
+def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Register records for validation joins: name_key, birth_year, birth_date, unit, subject, award, year."""
+    db = Path(db)
+    if not db.is_file():
+        raise UserError(f"Không tìm thấy sổ lịch sử “{db}”.")
+    con = connect(db)
+    try:
+        q = ("SELECT ho_ten, name_key, nam_sinh AS birth_year, ngay_sinh AS birth_date, don_vi, unit_key, "
+             "subject, award, nam AS year FROM award")
+        params: list = []
+        if years:
+            q += " WHERE nam BETWEEN ? AND ?"
+            params = [int(years[0]), int(years[1])]
+        df = pd.read_sql_query(q, con, params=params)
+    finally:
+        con.close()
+    df["birth_year"] = df["birth_year"].astype(float)
+    return df
+
+
+def years_covered(db: str | os.PathLike) -> set[int]:
+    con = connect(db)
+    try:
+        return {int(r[0]) for r in con.execute("SELECT DISTINCT nam FROM award")}
+    finally:
+        con.close()
+
+
+def person_awards(db: str | os.PathLike, name: str, birth: object = None) -> pd.DataFrame:
+    """A person's (or collective's) awards by year: year, award code and name, unit, decision."""
+    catalog = load_catalog()
+    key = name_key(name)
+    b = parse_date(birth) if birth not in (None, "") else None
+    con = connect(db)
+    try:
+        df = pd.read_sql_query(
+            "SELECT nam AS year, award, hinh_thuc, don_vi, ngay_sinh, nam_sinh, so_quyet_dinh, subject "
+            "FROM award WHERE name_key = ? ORDER BY nam, award", con, params=[key])
+    finally:
+        con.close()
+    if b is not None and b.year:
+        same_year = df["nam_sinh"].isna() | (df["nam_sinh"] == b.year)
+        if b.date:
+            same_year &= (df["ngay_sinh"] == "") | (df["ngay_sinh"] == b.date.isoformat())
+        df = df[same_year]
+    df.insert(2, "award_name", df["award"].map(lambda c: catalog.by_code[c].name if c in catalog.by_code else c))
+    return df.reset_index(drop=True)
+
+
+def count(db: str | os.PathLike) -> int:
+    con = connect(db)
+    try:
+        return int(con.execute("SELECT COUNT(*) FROM award").fetchone()[0])
+    finally:
+        con.close()

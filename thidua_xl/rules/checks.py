@@ -1,0 +1,450 @@
+"""The kinds of check, one function each, over whole columns.
+
+A check receives the validation context and one rule record and returns the
+findings for the rows the rule catches. Selections and joins are pandas
+operations; Python loops only run over the rows that are already known to be
+hits (to word their messages).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from ..catalog import CA_NHAN, TAP_THE, Catalog
+from ..model import INFO, WARNING, Finding
+from ..text import fold
+from .engine import Rule, check, render
+
+COL_NAME = "Họ và tên"
+COL_DOB = "Ngày sinh"
+COL_AWARD = "Hình thức đề nghị"
+COL_SUBJECT = "Đối tượng"
+COL_INITIATIVE = "Sáng kiến"
+NOT_CHECKED = "NOT_CHECKED"
+QUOTA_REMAINING = "QUOTA_REMAINING"
+LEVEL_ORDER = {"co_so": 1, "tinh": 2, "bo": 2, "toan_quoc": 3}
+LEVEL_LABEL = {"co_so": "cơ sở", "tinh": "cấp tỉnh", "bo": "cấp bộ", "toan_quoc": "toàn quốc"}
+
+
+@dataclass
+class Context:
+    """Everything a check may look at, prepared once per validation run.
+
+    `df` is the nominations frame plus helper columns: `_i` (position), `name_key`,
+    `birth_year` (float, NaN when unknown), `birth_date` (ISO text or ''),
+    `unit_key` (unit code, else folded unit name) and `has_person`.
+    `known` stacks this year's nominations and the history register (columns
+    name_key, birth_year, birth_date, unit_key, subject, award, year, source).
+    """
+
+    df: pd.DataFrame
+    year: int
+    catalog: Catalog
+    initiatives: pd.DataFrame  # one row per (initiative, author): author_key, unit_key, cap, nam, ten_key
+    known: pd.DataFrame
+    history: pd.DataFrame | None = None
+    history_label: str = ""
+    history_years: set[int] = field(default_factory=set)
+    initiative_sheets: set[tuple[str, str]] = field(default_factory=set)  # (file, sheet) with a Sáng kiến column
+    config_values: dict[str, str] = field(default_factory=dict)
+
+    def award_name(self, code) -> str:
+        if code is None or (isinstance(code, float) and math.isnan(code)):
+            return ""
+        a = self.catalog.by_code.get(code)
+        return a.name if a else str(code)
+
+    def rows_for(self, rule: Rule) -> pd.DataFrame:
+        df = self.df
+        if "*" in rule.awards:
+            return df[df["award"].notna() & (df["ho_ten"] != "")]
+        return df[df["award"].isin(rule.awards) & (df["ho_ten"] != "")]
+
+    # --- person matching ------------------------------------------------------------
+    def matched(self, left: pd.DataFrame, right: pd.DataFrame) -> set:
+        """Positions (`_i`) of left rows whose person or collective appears in right.
+
+        Individuals: same name key and birth year, and full dates equal when both
+        are known (a year alone matches a full date of that year); a row without
+        any birth year matches the same name in the same unit. Collectives: same
+        unit and same name key.
+        """
+        if left.empty or right.empty:
+            return set()
+        hits: set = set()
+        li = left[left["subject"] != TAP_THE]
+        ri = right[right["subject"] != TAP_THE]
+        if not li.empty and not ri.empty:
+            a = li[li["birth_year"].notna()][["_i", "name_key", "birth_year", "birth_date"]]
+            b = ri[ri["birth_year"].notna()][["name_key", "birth_year", "birth_date"]].drop_duplicates()
+            m = a.merge(b, on=["name_key", "birth_year"], suffixes=("", "_r"))
+            ok = (m["birth_date"] == "") | (m["birth_date_r"] == "") | (m["birth_date"] == m["birth_date_r"])
+            hits.update(m.loc[ok, "_i"])
+            m2 = li[["_i", "name_key", "unit_key", "birth_year"]].merge(
+                ri[["name_key", "unit_key", "birth_year"]].drop_duplicates(), on=["name_key", "unit_key"],
+                suffixes=("", "_r"))
+            ok2 = m2["birth_year"].isna() | m2["birth_year_r"].isna()
+            hits.update(m2.loc[ok2, "_i"])
+        lc = left[left["subject"] == TAP_THE]
+        rc = right[right["subject"] == TAP_THE]
+        if not lc.empty and not rc.empty:
+            m3 = lc[["_i", "unit_key", "name_key"]].merge(rc[["unit_key", "name_key"]].drop_duplicates(),
+                                                          on=["unit_key", "name_key"])
+            hits.update(m3["_i"])
+        return hits
+
+    def known_awards(self, awards, years) -> pd.DataFrame:
+        k = self.known
+        return k[k["award"].isin(list(awards)) & k["year"].isin(list(years))]
+
+    def config_number(self, key: str | None) -> float | None:
+        """A number the master's `Cấu hình` sheet states explicitly (e.g. ty_le_cstdcs)."""
+        if not key or key not in self.config_values:
+            return None
+        text = str(self.config_values[key]).strip().replace(",", ".")
+        try:
+            value = float(text.rstrip("%").strip())
+        except ValueError:
+            return None
+        return value / 100 if (text.endswith("%") or value > 1) else value
+
+
+# --- emitting findings ----------------------------------------------------------------
+def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, column: str | None, *, code: str | None = None,
+         severity: str | None = None, **values) -> list[Finding]:
+    """One finding per row of `rows`; a `detail` (or any) column of rows fills the template."""
+    out = []
+    base = {"year": ctx.year, **rule.params, **values}
+    for rec in rows.to_dict("records"):
+        vals = {**base, **rec}
+        vals.setdefault("award_name", ctx.award_name(rec.get("award")))
+        if not vals.get("award_name"):
+            vals["award_name"] = ctx.award_name(rec.get("award"))
+        out.append(Finding(
+            code or rule.code, severity or rule.effective_severity, render(rule, vals),
+            file=rec.get("file"), sheet=rec.get("sheet"), row=int(rec["row"]) if rec.get("row") is not None else None,
+            column=rec.get("_column") or column, unit=rec.get("unit"), rule=rule.id, legal_basis=rule.legal_ref,
+        ))
+    return out
+
+
+def not_checked(ctx: Context, rule: Rule, rows: pd.DataFrame, reason: str) -> list[Finding]:
+    """A rule that needed data the inputs lack: a warning naming the rule, never a silent pass."""
+    if rows.empty:
+        return []
+    title = rule.title or rule.id
+    msg = (f"Không kiểm tra được quy định “{title}” cho “{{ho_ten}}” ({{award_name}} năm {{year}}): "
+           f"{reason}. Hãy kiểm tra thủ công.")
+    stand_in = replace(rule, message=msg, verified=True)
+    return emit(ctx, stand_in, rows, COL_AWARD, code=NOT_CHECKED, severity=WARNING)
+
+
+def _where(rec: dict, here: dict) -> str:
+    if rec["file"] == here["file"] and rec["sheet"] == here["sheet"]:
+        return f"dòng {rec['row']}"
+    unit = f", đơn vị {rec['unit']}" if rec.get("unit") and rec.get("unit") != here.get("unit") else ""
+    return f"dòng {rec['row']} trang “{rec['sheet']}” tệp {rec['file']}{unit}"
+
+
+def _years(ys) -> str:
+    return ", ".join(str(int(y)) for y in sorted(ys))
+
+
+# --- row checks ----------------------------------------------------------------------
+@check("required")
+def required(ctx: Context, rule: Rule) -> list[Finding]:
+    col = rule.params.get("column", "ho_ten")
+    rows = ctx.df[ctx.df[col].fillna("") == ""]
+    return emit(ctx, rule, rows, rule.params.get("label", col))
+
+
+@check("date_of_birth")
+def date_of_birth(ctx: Context, rule: Rule) -> list[Finding]:
+    """Unreadable or non-existent dates, dates in the future, ages (in the award year) out of range."""
+    df = ctx.df
+    min_age, max_age = rule.params.get("min_age", 18), rule.params.get("max_age", 80)
+    err = df["ngay_sinh_error"].fillna("").astype(str)
+    bad = df[err != ""].copy()
+    bad["detail"] = "không hợp lệ: " + err[err != ""]
+    ok = df[(err == "") & df["birth_year"].notna()]
+    today = dt.date.today()
+    future_date = ok["ngay_sinh"].map(lambda d: d is not None and not pd.isna(d) and d > today, na_action="ignore")
+    future = ok[(ok["birth_year"] > ctx.year) | (future_date.fillna(False).astype(bool))].copy()
+    future["detail"] = "nằm trong tương lai (sau năm thi đua " + str(ctx.year) + " hoặc sau ngày hôm nay)"
+    rest = ok[~ok.index.isin(future.index) & (ok["subject"] != TAP_THE)]
+    age = ctx.year - rest["birth_year"]
+    odd = rest[(age < min_age) | (age > max_age)].copy()
+    odd["detail"] = [f"cho tuổi {int(a)} vào năm {ctx.year}, ngoài khoảng hợp lý {min_age}–{max_age} tuổi"
+                     for a in (ctx.year - odd["birth_year"])]
+    rows = pd.concat([bad, future, odd])
+    return emit(ctx, rule, rows.sort_values("_i"), COL_DOB)
+
+
+@check("known_award")
+def known_award(ctx: Context, rule: Rule) -> list[Finding]:
+    df = ctx.df
+    rows = df[(df["hinh_thuc"] != "") & df["award"].isna()].copy()
+    if rows.empty:
+        return []
+    hint = {}
+    for text in rows["hinh_thuc"].unique():
+        sug = ctx.catalog.suggest(text)
+        hint[text] = (f" Có phải là “{sug[0]}”?" if sug else
+                      " Hãy ghi đúng tên hoặc chữ viết tắt của một danh hiệu, hình thức khen thưởng trong danh mục.")
+    rows["detail"] = rows["hinh_thuc"].map(hint)
+    return emit(ctx, rule, rows, COL_AWARD)
+
+
+_COLLECTIVE_NAME = re.compile(
+    r"^(khoa|phong|to|tram|benh vien|trung tam|ban|doi|don vi|chi cuc|cong doan|doan|chi bo|dang bo|hoi|"
+    r"van phong|bo phan|nha thuoc|tap the|truong|vien|phan vien|so|cuc|chi doan|nhom|kip|ekip)\b")
+
+
+@check("subject")
+def subject(ctx: Context, rule: Rule) -> list[Finding]:
+    """A collective award on a person, an individual award on a collective, a stated Đối tượng the award refuses."""
+    df = ctx.df[ctx.df["award"].notna()]
+    award_subject = df["award"].map({a.code: a.subject for a in ctx.catalog})
+    parts = []
+    a = df[(award_subject == TAP_THE) & df["has_person"]].copy()
+    a["detail"] = "“" + a["award_name"] + "” chỉ xét tặng tập thể, nhưng dòng này có ngày sinh hoặc giới tính của một cá nhân."
+    a["_column"] = COL_DOB
+    parts.append(a)
+    b = df[(award_subject == TAP_THE) & ~df["has_person"] & (df["doi_tuong"] == CA_NHAN)].copy()
+    b["detail"] = "“" + b["award_name"] + "” chỉ xét tặng tập thể, nhưng cột “Đối tượng” ghi “Cá nhân”."
+    b["_column"] = COL_SUBJECT
+    parts.append(b)
+    c = df[(award_subject == CA_NHAN) & (df["doi_tuong"] == TAP_THE)].copy()
+    c["detail"] = "“" + c["award_name"] + "” chỉ xét tặng cá nhân, nhưng cột “Đối tượng” ghi “Tập thể”."
+    c["_column"] = COL_SUBJECT
+    parts.append(c)
+    d = df[(award_subject == CA_NHAN) & (df["doi_tuong"] == "") & ~df["has_person"]].copy()
+    if not d.empty:
+        looks = d["ho_ten"].map(lambda n: bool(_COLLECTIVE_NAME.match(fold(n))))
+        d = d[looks | (d["group_subject"] == TAP_THE)]
+        d["detail"] = "“" + d["award_name"] + "” chỉ xét tặng cá nhân, nhưng đây là tên một tập thể."
+        d["_column"] = COL_NAME
+        parts.append(d)
+    rows = pd.concat(parts)
+    return emit(ctx, rule, rows.sort_values("_i"), COL_NAME)
+
+
+@check("duplicate")
+def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
+    """The same person (or collective of one unit) proposed for the same award twice, anywhere."""
+    df = ctx.rows_for(rule)
+    out_rows = []
+    ind = df[df["subject"] != TAP_THE].copy()
+    ind["by"] = ind["birth_year"].fillna(-1)
+    keys_i = ["name_key", "by", "award"]
+    cand = ind[ind.duplicated(keys_i, keep=False)]
+    for _, group in cand.groupby(keys_i, sort=False):
+        recs = group.to_dict("records")
+        for r in recs:
+            others = [o for o in recs if o["_i"] != r["_i"]
+                      and (r["birth_date"] == "" or o["birth_date"] == "" or r["birth_date"] == o["birth_date"])]
+            if others:
+                out_rows.append({**r, "detail": "; ".join(_where(o, r) for o in others[:5])})
+    col = df[df["subject"] == TAP_THE]
+    keys_c = ["unit_key", "name_key", "award"]
+    cand = col[col.duplicated(keys_c, keep=False)]
+    for _, group in cand.groupby(keys_c, sort=False):
+        recs = group.to_dict("records")
+        for r in recs:
+            others = [o for o in recs if o["_i"] != r["_i"]]
+            out_rows.append({**r, "detail": "; ".join(_where(o, r) for o in others[:5])})
+    if not out_rows:
+        return []
+    rows = pd.DataFrame(out_rows).sort_values("_i")
+    return emit(ctx, rule, rows, COL_NAME)
+
+
+# --- cross-row and history checks ----------------------------------------------------------
+@check("same_year_award")
+def same_year_award(ctx: Context, rule: Rule) -> list[Finding]:
+    """The award presupposes another one in the same year (CSTĐCS ⇒ LĐTT, TTLĐXS ⇒ TTLĐTT)."""
+    rows = ctx.rows_for(rule)
+    if rows.empty:
+        return []
+    right = ctx.known_awards(rule.params.get("needs", []), [ctx.year])
+    hits = ctx.matched(rows, right)
+    return emit(ctx, rule, rows[~rows["_i"].isin(hits)], COL_AWARD)
+
+
+@check("initiative")
+def initiative(ctx: Context, rule: Rule) -> list[Finding]:
+    """A recognised initiative of at least `min_level` in the last `window_years` years.
+
+    Sources: the initiatives table (authors matched on their name key, in the same
+    unit when the table names one) and the row's own `Sáng kiến` cell.
+    """
+    rows = ctx.rows_for(rule)
+    if rows.empty:
+        return []
+    min_level = rule.params.get("min_level", "co_so")
+    need = LEVEL_ORDER.get(min_level, 1)
+    window = int(rule.params.get("window_years", 1))
+    first = ctx.year - window + 1
+    init = ctx.initiatives
+    init = init[init["nam"].isna() | ((init["nam"] >= first) & (init["nam"] <= ctx.year))]
+    m = rows[["_i", "name_key", "unit_key"]].merge(
+        init[["author_key", "unit_key", "level"]], left_on="name_key", right_on="author_key", suffixes=("", "_init"))
+    m = m[(m["unit_key_init"] == "") | (m["unit_key_init"] == m["unit_key"])]
+    ok = set(m.loc[m["level"] >= need, "_i"])
+    some = set(m["_i"])
+    # The row's own Sáng kiến cell: its level comes from the table when the title matches.
+    cell = rows[(rows["sang_kien"] != "") & ~rows["_i"].isin(ok)]
+    unknown_level: set = set()
+    if not cell.empty:
+        titled = cell[["_i", "sang_kien"]].assign(ten_key=cell["sang_kien"].map(fold)).merge(
+            ctx.initiatives[["ten_key", "level"]], on="ten_key", how="left")
+        best = titled.groupby("_i")["level"].max()
+        ok.update(best[best >= need].index)
+        if need <= 1:
+            ok.update(best[best.isna()].index)  # the unit states a recognised cơ sở initiative
+        else:
+            unknown_level.update(best[best.isna()].index)
+            some.update(best[best.notna() & (best < need)].index)
+    missing = rows[~rows["_i"].isin(ok)]
+    if missing.empty:
+        return []
+    if len(ctx.initiatives):
+        no_data = missing.iloc[0:0]
+    else:
+        with_column = [(f, s) in ctx.initiative_sheets for f, s in zip(missing["file"], missing["sheet"])]
+        no_data = missing[[not w for w in with_column]]
+    out = not_checked(ctx, rule, no_data,
+                      "tệp không có cột “Sáng kiến” và không có bảng “Sáng kiến” để đối chiếu")
+    level_unknown = missing[missing["_i"].isin(unknown_level) & ~missing["_i"].isin(no_data["_i"])]
+    out += not_checked(ctx, rule, level_unknown,
+                       "cột “Sáng kiến” có ghi nhưng bảng “Sáng kiến” không cho biết cấp công nhận")
+    fail = missing[~missing["_i"].isin(no_data["_i"]) & ~missing["_i"].isin(level_unknown["_i"])].copy()
+    span = str(ctx.year) if window <= 1 else f"{first}–{ctx.year}"
+    fail["detail"] = [
+        (f"(chỉ có sáng kiến cấp thấp hơn {LEVEL_LABEL.get(min_level, min_level)} trong {span})" if i in some
+         else f"(cột “Sáng kiến” để trống và bảng “Sáng kiến” không ghi tác giả này trong {span})")
+        for i in fail["_i"]
+    ]
+    return out + emit(ctx, rule, fail, COL_INITIATIVE)
+
+
+def _history_gap(ctx: Context, years) -> list[int]:
+    """Years before this one the history register does not cover."""
+    if ctx.history is None:
+        return [y for y in years if y != ctx.year]
+    return [y for y in years if y != ctx.year and y not in ctx.history_years]
+
+
+def _no_history_reason(ctx: Context, gap) -> str:
+    if ctx.history is None:
+        return "chưa có sổ lịch sử khen thưởng (dùng “thidua history import” hoặc --history)"
+    return f"sổ lịch sử {ctx.history_label} chưa có dữ liệu năm {_years(gap)}"
+
+
+@check("streak")
+def streak(ctx: Context, rule: Rule) -> list[Finding]:
+    """The award in every one of the `years` consecutive years ending this year (history + this year)."""
+    rows = ctx.rows_for(rule)
+    if rows.empty:
+        return []
+    n = int(rule.params.get("years", 3))
+    needs = rule.params.get("needs", [])
+    years = list(range(ctx.year - n + 1, ctx.year + 1))
+    gap = set(_history_gap(ctx, years))
+    missing: dict[int, list[int]] = {i: [] for i in rows["_i"]}
+    unknown: dict[int, list[int]] = {i: [] for i in rows["_i"]}
+    for y in years:
+        hits = ctx.matched(rows, ctx.known_awards(needs, [y]))
+        for i in rows["_i"]:
+            if i not in hits:
+                (unknown if y in gap else missing)[i].append(y)
+    fail = rows[rows["_i"].map(lambda i: bool(missing[i]))].copy()
+    needs_name = ", ".join(ctx.award_name(c) for c in needs)
+    fail["detail"] = [f"không có {needs_name} năm {_years(missing[i])}" for i in fail["_i"]]
+    out = emit(ctx, rule, fail, COL_AWARD, first_year=years[0])
+    unsure = rows[rows["_i"].map(lambda i: not missing[i] and bool(unknown[i]))]
+    return out + not_checked(ctx, rule, unsure, _no_history_reason(ctx, sorted(gap)))
+
+
+@check("count_in_window")
+def count_in_window(ctx: Context, rule: Rule) -> list[Finding]:
+    """At least `count` years with one of `needs` among the last `window_years` years."""
+    rows = ctx.rows_for(rule)
+    if rows.empty:
+        return []
+    window = int(rule.params.get("window_years", 6))
+    need = int(rule.params.get("count", 2))
+    years = list(range(ctx.year - window + 1, ctx.year + 1))
+    gap = _history_gap(ctx, years)
+    found = {i: 0 for i in rows["_i"]}
+    for y in years:
+        for i in ctx.matched(rows, ctx.known_awards(rule.params.get("needs", []), [y])):
+            found[i] += 1
+    short = rows[rows["_i"].map(lambda i: found[i] < need)].copy()
+    if gap:
+        return not_checked(ctx, rule, short, _no_history_reason(ctx, gap))
+    short["found"] = short["_i"].map(found)
+    return emit(ctx, rule, short, COL_AWARD, first_year=years[0])
+
+
+@check("prior_award")
+def prior_award(ctx: Context, rule: Rule) -> list[Finding]:
+    """One of `needs` at least `min_years_since` years before this one (history register)."""
+    rows = ctx.rows_for(rule)
+    if rows.empty:
+        return []
+    if ctx.history is None:
+        return not_checked(ctx, rule, rows, _no_history_reason(ctx, []))
+    last = ctx.year - int(rule.params.get("min_years_since", 5))
+    k = ctx.history
+    right = k[k["award"].isin(rule.params.get("needs", [])) & (k["year"] <= last)]
+    hits = ctx.matched(rows, right)
+    fail = rows[~rows["_i"].isin(hits)].copy()
+    span = f"{min(ctx.history_years)}–{max(ctx.history_years)}" if ctx.history_years else "không có năm nào"
+    fail["detail"] = f"(sổ lịch sử có dữ liệu các năm {span})"
+    return emit(ctx, rule, fail, COL_AWARD, last_year=last)
+
+
+@check("quota_ratio")
+def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
+    """Per unit: count(award) ≤ ratio × count(`of`), once per unit; else how many more it may propose."""
+    df = ctx.df
+    award = rule.awards[0]
+    of = rule.params.get("of", "LDTT")
+    ratio = ctx.config_number(rule.params.get("config_key"))
+    if ratio is None:
+        ratio = float(rule.params.get("ratio", 0.15))
+    sel = df[df["award"].isin([award, of]) & (df["ho_ten"] != "")]
+    if sel.empty:
+        return []
+    sel = sel.assign(pid=sel["name_key"] + "|" + sel["birth_year"].fillna(-1).astype(int).astype(str))
+    counts = sel.groupby(["unit_key", "award"])["pid"].nunique().unstack(fill_value=0)
+    first = sel.sort_values("_i").groupby("unit_key").first()
+    out = []
+    rounding = rule.params.get("rounding", "floor")
+    for unit_key, c in counts.iterrows():
+        proposed, base = int(c.get(award, 0)), int(c.get(of, 0))
+        if proposed == 0 and base == 0:
+            continue
+        raw = ratio * base
+        allowed = math.floor(raw + 1e-9) if rounding == "floor" else (
+            math.ceil(raw - 1e-9) if rounding == "ceil" else int(round(raw)))
+        where = first.loc[unit_key]
+        vals = {"proposed": proposed, "base": base, "allowed": allowed, "excess": max(0, proposed - allowed),
+                "remaining": max(0, allowed - proposed), "ratio": ratio, "ratio_pct": f"{ratio * 100:g}%",
+                "year": ctx.year, "award_name": ctx.award_name(award), "of_name": ctx.award_name(of)}
+        if proposed > allowed:
+            out.append(Finding(rule.code, rule.effective_severity, render(rule, vals), file=where["file"],
+                               sheet=where["sheet"], row=None, column=None, unit=where["unit"], rule=rule.id,
+                               legal_basis=rule.legal_ref))
+        else:
+            info = replace(rule, verified=True, message=(
+                "Đơn vị đề nghị {proposed} {award_name} trên {base} {of_name}: tối đa {allowed} "
+                "({ratio_pct}), còn có thể đề nghị thêm {remaining}."))
+            out.append(Finding(QUOTA_REMAINING, INFO, render(info, vals), file=where["file"], sheet=where["sheet"],
+                               row=None, column=None, unit=where["unit"], rule=rule.id, legal_basis=rule.legal_ref))
+    return out
