@@ -94,7 +94,7 @@ def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=
 def _print_bad_files(intake) -> None:
     for f in intake.findings:
         if f.code == "BAD_FILE":
-            err.print(f"[bold red]Lỗi tệp:[/] {f.message}" + (f" ({f.where})" if f.sheet else ""))
+            err.print(f"[bold red]Lỗi tệp:[/] {f.message}" + (f" ({f.where})" if f.sheet else ""), soft_wrap=True)
 
 
 # --- consolidate -----------------------------------------------------------------

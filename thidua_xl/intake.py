@@ -129,6 +129,28 @@ class Table:
     headers_typed: dict[str, str]  # typed header -> canonical
     extra: list[str]
     missing: list[str]
+    birth_by_gender: tuple[int, int] | None = None  # (Nam column, Nữ column) under a merged "Ngày sinh"
+    sub_header_rows: int = 0  # rows of a two-row header below header_idx
+
+
+def _gender_split(rows: list[list], table: Table) -> None:
+    """A two-row header: "Ngày sinh" merged over "Nam" | "Nữ", the birth date written under the gender."""
+    if table.header_idx + 1 >= len(rows):
+        return
+    sub = rows[table.header_idx + 1]
+    folded = {j: fold(c) for j, c in enumerate(sub) if isinstance(c, str) and c.strip()}
+    nam = [j for j, f in folded.items() if f == "nam"]
+    nu = [j for j, f in folded.items() if f == "nu"]
+    birth = [j for j, c in table.columns.items() if c == "Ngày sinh"]
+    if nam and nu and birth and birth[0] in (nam[0], nu[0]) and abs(nam[0] - nu[0]) == 1:
+        table.birth_by_gender = (nam[0], nu[0])
+        table.sub_header_rows = 1
+        if "Giới tính" in table.missing:
+            table.missing.remove("Giới tính")
+    elif folded and not any(
+            isinstance(sub[j], str) and j in table.columns and table.columns[j] in NOMINATION_REQUIRED
+            and clean(sub[j]) for j in range(len(sub))) and all(re.fullmatch(r"\(?\d{1,2}\)?", f) for f in folded.values()):
+        table.sub_header_rows = 1  # a row of column numbers "(1) (2) (3)" under the header
 
 
 def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEADER_SCAN_ROWS) -> Table | None:
@@ -155,6 +177,8 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
             missing = [c for c in spec if c not in columns.values()]
             best = Table(i, columns, typed, extra, missing)
             best_score = score
+    if best is not None and spec is NOMINATION_HEADERS:
+        _gender_split(rows, best)
     return best
 
 
@@ -204,14 +228,25 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
     """Turn a sheet's rows below the header into nominee records (one per real nominee)."""
     col = {canon: j for j, canon in table.columns.items()}
     spec_ids = {canon: NOMINATION_HEADERS[canon][0] for canon in NOMINATION_HEADERS}
-    width = max(col.values()) + 1
+    split = table.birth_by_gender
+    width = max([*col.values(), *(split or ())]) + 1
     records = []
     group_subject = ""
-    for i in range(table.header_idx + 1, len(rows)):
+    for i in range(table.header_idx + 1 + table.sub_header_rows, len(rows)):
         raw = rows[i]
         if len(raw) < width:
             raw = list(raw) + [None] * (width - len(raw))
         values = {spec_ids[c]: raw[j] for c, j in col.items()}
+        if split:
+            nam, nu = raw[split[0]], raw[split[1]]
+            if nam not in (None, ""):
+                values["ngay_sinh"] = nam
+                values["gioi_tinh"] = values.get("gioi_tinh") or "Nam"
+            elif nu not in (None, ""):
+                values["ngay_sinh"] = nu
+                values["gioi_tinh"] = values.get("gioi_tinh") or "Nữ"
+            else:
+                values["ngay_sinh"] = None
         texts = {k: _as_text(v) for k, v in values.items() if k != "ngay_sinh"}
         name = texts.get("ho_ten", "")
         stt = texts.get("stt", "")
@@ -345,26 +380,47 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[F
 
 def open_workbook(path: Path):
     """Open with calamine, translating its failures into Vietnamese reasons."""
+    wb, reason, _scan = open_checked(path)
+    return wb, reason
+
+
+def open_checked(path: Path):
+    """Pre-check the raw bytes (safety.inspect: bombs, encryption, traps), then open with calamine.
+
+    Returns (workbook or None, Vietnamese reason or None, safety.Scan or None).
+    """
+    import io
+
     import python_calamine as pc
 
+    from .safety import Refused, inspect
+
     try:
-        return pc.CalamineWorkbook.from_path(str(path)), None
+        scan = inspect(path)
+    except Refused as exc:
+        return None, str(exc), None
+    try:
+        if scan.data is not None:  # a trimmed copy: stray cells far from the table dropped
+            return pc.CalamineWorkbook.from_filelike(io.BytesIO(scan.data)), None, scan
+        return pc.CalamineWorkbook.from_path(str(path)), None, scan
     except pc.PasswordError:
-        return None, "tệp được đặt mật khẩu (mã hóa), cần gỡ mật khẩu rồi gửi lại"
+        return None, "tệp được đặt mật khẩu (mã hóa), cần gỡ mật khẩu rồi gửi lại", None
     except pc.ZipError:
-        return None, "tệp không phải là tệp Excel hợp lệ (hỏng hoặc sai định dạng)"
+        return None, "tệp không phải là tệp Excel hợp lệ (hỏng hoặc sai định dạng)", None
     except pc.XmlError as exc:
-        return None, f"nội dung XML của tệp bị lỗi ({exc})"
+        return None, f"nội dung XML của tệp bị lỗi ({exc})", None
     except PermissionError:
-        return None, "tệp đang bị khóa (có thể đang mở trong Excel), hãy đóng tệp rồi chạy lại"
+        return None, "tệp đang bị khóa (có thể đang mở trong Excel), hãy đóng tệp rồi chạy lại", None
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
-        return None, f"không đọc được tệp ({type(exc).__name__}: {exc})"
+        return None, f"không đọc được tệp ({type(exc).__name__}: {exc})", None
 
 
 def sheet_rows(wb, name: str) -> tuple[list[list], int]:
-    """All rows of a sheet from A1, so list index + 1 is the Excel row number."""
+    """All rows of a sheet from A1, so list index + 1 is the Excel row number (capped, see safety)."""
+    from .safety import LIMITS
+
     sheet = wb.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=False)
+    rows = sheet.to_python(skip_empty_area=False, nrows=LIMITS.max_rows)
     return rows, 0
 
 
@@ -446,11 +502,12 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
     """Read one workbook (master or unit file) into nomination and initiative frames."""
     report = FileReport(path=str(path), file=path.name)
     intake.files.append(report)
-    wb, reason = open_workbook(path)
+    wb, reason, scan = open_checked(path)
     if wb is None:
         report.kind, report.ok = "bad", False
         intake.findings.append(Finding("BAD_FILE", ERROR, f"Không đọc được tệp “{path.name}”: {reason}.", file=path.name))
         return [], []
+    _scan_findings(path, scan, intake)
     noms: list[pd.DataFrame] = []
     inits: list[pd.DataFrame] = []
     try:
@@ -478,7 +535,49 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
             wb.close()
         except Exception:  # noqa: BLE001
             pass
+    _hidden_row_findings(path, scan, noms, intake)
     return noms, inits
+
+
+def _scan_findings(path: Path, scan, intake: Intake) -> None:
+    """What the raw pre-check saw that the values alone would hide: stray cells, formulas without values."""
+    for s in (scan.sheets.values() if scan else ()):
+        if s.stray_cells:
+            cells = ", ".join(s.stray_cells[:5]) + (" …" if len(s.stray_cells) > 5 else "")
+            where = f"sau dòng {s.trimmed_at:,}".replace(",", ".") if s.trimmed_at else "ở cột quá xa"
+            intake.findings.append(Finding(
+                "STRAY_CELLS", WARNING,
+                f"Trang tính “{s.name}” của tệp “{path.name}” có ô dữ liệu lạc {where} (ô {cells}), cách xa bảng: "
+                "đã bỏ qua. Hãy xóa các ô này trong tệp.", file=path.name, sheet=s.name))
+        if s.formulas_without_value:
+            cells = ", ".join(s.formulas_without_value[:10]) + (" …" if len(s.formulas_without_value) > 10 else "")
+            first = re.match(r"([A-Z]+)(\d+)", s.formulas_without_value[0])
+            intake.findings.append(Finding(
+                "FORMULA_NO_VALUE", ERROR,
+                f"Trang tính “{s.name}” của tệp “{path.name}” có {len(s.formulas_without_value)} ô công thức chưa có "
+                f"giá trị tính sẵn (ô {cells}), nên đọc ra là ô trống. Hãy mở tệp bằng Excel, lưu lại rồi gửi.",
+                file=path.name, sheet=s.name, row=int(first.group(2)) if first else None))
+
+
+def _hidden_row_findings(path: Path, scan, noms: list[pd.DataFrame], intake: Intake) -> None:
+    """Hidden rows are read like the others (hiding is not withdrawing) but the user is told which."""
+    if not scan:
+        return
+    for df in noms:
+        if df.empty:
+            continue
+        sheet = df["sheet"].iat[0]
+        s = scan.sheets.get(sheet)
+        if not s or not s.hidden_rows:
+            continue
+        hit = sorted(set(df["row"].astype(int)) & set(s.hidden_rows))
+        if hit:
+            rows = ", ".join(map(str, hit[:15])) + (" …" if len(hit) > 15 else "")
+            intake.findings.append(Finding(
+                "HIDDEN_ROWS", WARNING,
+                f"Trang tính “{sheet}” có {len(hit)} dòng đề nghị đang bị ẩn (dòng {rows}); các dòng này vẫn được "
+                "đọc và tính. Nếu đơn vị không đề nghị các trường hợp này, hãy xóa dòng thay vì ẩn.",
+                file=path.name, sheet=sheet, row=hit[0]))
 
 
 def _read_master(path, wb, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits):
@@ -527,6 +626,18 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
             report.year = int(kv["nam"])
         source = "mã đơn vị ghi trong tệp"
     visible = [n for n in _visible_sheets(wb) if n != META_SHEET]
+    for n in names:
+        if n == META_SHEET or n in visible:
+            continue
+        try:
+            hidden_table = find_table(rows_of(n), NOMINATION_HEADERS, NOMINATION_REQUIRED)
+        except Exception:  # noqa: BLE001 - a chart sheet has no cells
+            hidden_table = None
+        if hidden_table is not None:
+            intake.findings.append(Finding(
+                "HIDDEN_SHEET", WARNING,
+                f"Trang tính ẩn “{n}” của tệp “{path.name}” có bảng đề nghị nhưng không được đọc (trang ẩn được coi là "
+                "không gửi). Nếu cần tính, hãy bỏ ẩn trang tính rồi gửi lại.", file=path.name, sheet=n))
     nomination_sheets = []
     init_sheets = []
     for n in visible:
