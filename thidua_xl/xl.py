@@ -266,6 +266,18 @@ def _status(app, text: str | bool) -> None:
         pass
 
 
+def quiet(app):
+    """No repainting and no recalculation while we write (restored after); engines that cannot, skip it."""
+    import contextlib
+
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(app.properties(screen_updating=False, calculation="manual"))
+    except NotImplementedError:  # the remote engine cannot read these settings back
+        pass
+    return stack
+
+
 def output_sheet(book, name: str, after=None):
     """The sheet `name`, emptied (created at the end if missing)."""
     names = [s.name for s in book.sheets]
@@ -580,7 +592,7 @@ def run(action: str, book=None) -> str:
     try:
         if fn is None:
             raise UserError(f"Nút “{action}” chưa được gán chức năng nào.")
-        with app.properties(screen_updating=False, calculation="manual"):
+        with quiet(app):
             message = fn(book)
         if message:
             app.alert(message, title=TITLE)

@@ -1,0 +1,280 @@
+"""The ribbon actions run for real on xlwings' own Book/Sheet/Range objects.
+
+xlwings' remote engine (`xw.Book(json=payload)`) serves the desktop API in memory and
+records every write; the payload is built from a real master written by
+`create_master` and read back cell by cell with calamine, as Excel would send it.
+The remote engine is PolyForm-Noncommercial xlwings PRO code: the licence key is set
+for the tests only; the product's runtime path is the BSD desktop engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+xw = pytest.importorskip("xlwings")
+
+from thidua_xl import xl  # noqa: E402
+from thidua_xl.model import ERROR, WARNING, Finding  # noqa: E402
+
+UNITS = pd.DataFrame({
+    "unit_code": ["BVDK", "TTYT-BT", "CDC"],
+    "unit": ["Bệnh viện Đa khoa tỉnh", "Trung tâm Y tế huyện Bảo Thắng", "Trung tâm Kiểm soát bệnh tật tỉnh"],
+    "email": ["bvdk@example.vn", "bt@example.vn", "cdc@example.vn"],
+})
+AWARDS = ["Lao động tiên tiến", "Chiến sĩ thi đua cơ sở", "Giấy khen", "Bằng khen UBND tỉnh"]
+
+
+def nominations(n: int) -> pd.DataFrame:
+    """n nominees spread over the units and four awards, plus two broken rows (no name, unknown award)."""
+    rows = []
+    for i in range(n):
+        rows.append({"unit_code": UNITS["unit_code"][i % 3], "ho_ten": f"Nguyễn Văn Người {i}",
+                     "ngay_sinh": dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28), "gioi_tinh": "Nam" if i % 2 else "Nữ",
+                     "hinh_thuc": AWARDS[i % 4]})
+    rows.append({"unit_code": "BVDK", "ho_ten": "", "ngay_sinh": dt.date(1980, 1, 1), "gioi_tinh": "Nam",
+                 "hinh_thuc": "Lao động tiên tiến"})
+    rows.append({"unit_code": "CDC", "ho_ten": "Trần Thị Lạ", "ngay_sinh": dt.date(1981, 1, 1), "gioi_tinh": "Nữ",
+                 "hinh_thuc": "Huy hiệu không có"})
+    return pd.DataFrame(rows)
+
+
+def _json_value(v):
+    if v == "" or v is None:
+        return None
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()
+    return v
+
+
+def payload_of(path, name: str = "ThiDua.xlsm") -> dict:
+    """What the VBA client of xlwings would send for this workbook (every sheet's used cells)."""
+    import python_calamine as pc
+
+    wb = pc.CalamineWorkbook.from_path(str(path))
+    sheets = []
+    for sheet_name in wb.sheet_names:
+        rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False) or [[None]]
+        width = max(len(r) for r in rows) or 1
+        values = [[_json_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
+        sheets.append({"name": sheet_name, "values": values, "pictures": [], "tables": []})
+    return {"client": "VBA", "version": xw.__version__,
+            "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
+            "names": [], "sheets": sheets}
+
+
+@pytest.fixture(scope="module")
+def masters(tmp_path_factory):
+    from thidua_xl.workbook.master import create_master
+
+    folder = tmp_path_factory.mktemp("xl")
+    return {n: create_master(folder / f"m{n}.xlsx", 2024, UNITS, nominations=nominations(n)) for n in (100, 10_000)}
+
+
+@pytest.fixture
+def book(masters, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the remote book has no folder: logs land in the cwd
+    return xw.Book(json=payload_of(masters[100]))
+
+
+def actions(book, func=None):
+    acts = book.json()["actions"]
+    return [a for a in acts if func is None or a["func"] == func]
+
+
+def sheet_index(book, name):
+    return [s.name for s in book.sheets].index(name)
+
+
+def written(book, name):
+    """The blocks written to sheet `name`, as (start_row, start_col, values)."""
+    i = sheet_index(book, name)
+    return [(a["start_row"], a["start_column"], a["values"]) for a in actions(book, "setValues")
+            if a["sheet_position"] == i]
+
+
+def alert(book):
+    (a,) = actions(book, "alert")
+    return a["args"][0], a["args"][3]
+
+
+def test_kiem_tra_writes_findings_with_links_and_colours(book):
+    message = xl.run("kiem_tra", book)
+    text, mode = alert(book)
+    assert text == message
+    assert mode != "critical"
+    assert text.startswith("Đã kiểm tra 102 dòng của 3 đơn vị: ")
+    blocks = written(book, "Kiểm tra")
+    assert len(blocks) == 1  # one 2-D block for the whole sheet
+    r0, c0, values = blocks[0]
+    assert (r0, c0) == (0, 0)
+    assert values[2] == xl.CHECK_HEADERS
+    body = values[3:]
+    assert [r[0] for r in body] == list(range(1, len(body) + 1))
+    missing = [r for r in body if r[2] == "MISSING_FIELD"]
+    assert missing and missing[0][1] == "Lỗi"
+    sheet, row = missing[0][4], missing[0][5]
+    # the link goes to the empty "Họ và tên" cell of the offending row
+    assert missing[0][9] == f'=HYPERLINK("#\'{sheet}\'!B{row}","{sheet}!B{row}")'
+    unknown = [r for r in body if r[2] == "UNKNOWN_AWARD"]
+    assert unknown and "Huy hiệu không có" in unknown[0][7]
+    severities = [r[1] for r in body]
+    assert severities == sorted(severities, key=["Lỗi", "Cảnh báo", "Ghi chú"].index)
+    colours = actions(book, "setRangeColor")
+    assert colours[0]["args"][0].lower() == xl.COLOR_HEADER.lower() and colours[0]["start_row"] == 2
+    n_err = severities.count("Lỗi")
+    err = [c for c in colours if c["args"][0].lower() == xl.COLOR_SEVERITY["error"].lower()]
+    assert len(err) == 1 and err[0]["start_row"] == 3 and err[0]["row_count"] == n_err
+    assert f"{n_err} lỗi" in text
+
+
+def test_tong_hop_matches_the_cli_totals(book, masters):
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.pipeline import load, totals
+
+    xl.run("tong_hop", book)
+    expected = totals(load([masters[100]]), 2024)  # the CLI's path: read the file from disk
+    (_, _, values), = written(book, "Tổng hợp")
+    assert values[0][0] == "BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"
+    header, subjects = values[2], values[3]
+    total = next(r for r in values if r[1] == "Tổng cộng")
+    cat = load_catalog()
+    for code, t in expected.totals.items():
+        for subj, label in (("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")):
+            cols = [j for j, (h, s) in enumerate(zip(header, subjects)) if h == cat[code].name and s == label]
+            if cols:
+                assert total[cols[0]] == t[subj]
+    assert sum(v for v in total[2:-2]) == expected.rows == 101
+    units = [r[1] for r in values[4:] if isinstance(r[0], int)]
+    assert units == list(UNITS["unit"])
+    # one list sheet per award, nominees sorted, sources given
+    lists = {s.name for s in book.sheets} - {s["name"] for s in payload_of(masters[100])["sheets"]}
+    from thidua_xl.export import sheet_name_for
+
+    used = {"tổng hợp", "kiểm tra"}
+    assert lists == {sheet_name_for(cat[c].name, used) for c in expected.totals}
+    assert len(lists) == 4
+    (_, _, ldtt), = written(book, "Lao động tiên tiến")
+    assert len(ldtt) - 3 == expected.total("LDTT")
+    assert ldtt[3][8].startswith("ThiDua.xlsm, ")
+    text, mode = alert(book)
+    assert "101 lượt đề nghị của 3 đơn vị" in text
+
+
+@pytest.mark.parametrize("action", ["kiem_tra", "tong_hop"])
+def test_number_of_writes_does_not_grow_with_rows(masters, action, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    counts = {}
+    for n in (100, 10_000):
+        b = xw.Book(json=payload_of(masters[n]))
+        xl.run(action, b)
+        acts = actions(b)
+        assert not [a for a in acts if a["func"] == "alert" and a["args"][3] == "critical"], acts[-1]
+        counts[n] = [a["func"] for a in acts]
+    assert counts[100] == counts[10_000]
+    assert len(counts[10_000]) <= 30  # about four writes per sheet
+
+
+def test_them_don_vi_adds_missing_unit_sheets(masters, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    payload = payload_of(masters[100])
+    units = next(s for s in payload["sheets"] if s["name"] == "Đơn vị")
+    units["values"].append(["YTDP", "Trung tâm Y tế dự phòng", "ytdp@example.vn", None])
+    b = xw.Book(json=payload)
+    message = xl.run("them_don_vi", b)
+    assert "Trung tâm Y tế dự phòng" in message
+    new = [a for a in actions(b, "addSheet")]
+    assert len(new) == 1 and new[0]["args"][1] == "Trung tâm Y tế dự phòng"
+    (_, _, block), = written(b, "Trung tâm Y tế dự phòng")
+    assert "Họ và tên" in block[3] and "Hình thức đề nghị" in block[3]
+    col = written(b, "Đơn vị")
+    assert col and col[0][2][-1] == ["Trung tâm Y tế dự phòng"]
+    # and the new sheet is read as that unit's table
+    b2 = xw.Book(json=payload)
+    assert xl.run("them_don_vi", b2)  # idempotent on the original payload too
+
+
+def test_user_errors_and_crashes_become_vietnamese_alerts(book, tmp_path, monkeypatch):
+    xl.run("khong_co", book)
+    text, mode = alert(book)
+    assert mode == "critical" and "khong_co" in text
+
+    def broken(_book):
+        return 1 / 0
+
+    monkeypatch.setitem(xl.ACTIONS, "hong", broken)
+    b = xw.Book(json=payload_of_small())
+    message = xl.run("hong", b)
+    text, mode = alert(b)
+    assert mode == "critical" and "ZeroDivisionError" in text and "Traceback" not in text
+    log = tmp_path / xl.LOG_NAME
+    assert log.is_file() and "Traceback" in log.read_text("utf-8") and message == text
+
+
+def test_missing_module_is_a_chua_co_alert(book, monkeypatch):
+    monkeypatch.setitem(xl.ACTIONS, "moi", lambda b: xl._require("thidua_xl.khong_ton_tai", "Chức năng mới"))
+    xl.run("moi", book)
+    text, mode = alert(book)
+    assert "chưa có" in text and mode == "info"
+
+
+def test_book_without_units_sheet_is_a_user_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    b = xw.Book(json=payload_of_small())
+    xl.run("kiem_tra", b)
+    text, mode = alert(b)
+    assert mode == "critical" and "Đơn vị" in text
+    assert not (tmp_path / xl.LOG_NAME).exists()  # a user error is not a crash
+
+
+def test_file_based_buttons_need_a_saved_workbook(book):
+    xl.run("tach_file", book)
+    text, mode = alert(book)
+    assert mode in ("critical", "info")
+    assert "lưu tệp" in text or "chưa có" in text
+
+
+def payload_of_small():
+    return {"client": "VBA", "version": xw.__version__,
+            "book": {"name": "Khac.xlsx", "active_sheet_index": 0, "selection": "A1"}, "names": [],
+            "sheets": [{"name": "Sheet1", "values": [["a", 1]], "pictures": [], "tables": []}]}
+
+
+def test_check_table_is_plain_data():
+    findings = [
+        Finding("DUPLICATE", WARNING, "Trùng.", file="ThiDua.xlsm", sheet="BV 'A'", row=7, column="Hình thức đề nghị"),
+        Finding("BAD_FILE", ERROR, "Hỏng.", file="khac.xlsx"),
+        Finding("QUOTA_EXCEEDED", ERROR, "Vượt tỷ lệ.", unit="BV"),
+    ]
+    header = {"BV 'A'": (4, ["STT", "Họ và tên", "Ngày sinh", "Hình thức đề nghị"])}
+    block, spans = xl.check_table(findings, "ThiDua.xlsm", 2024, header)
+    assert block[0][0].endswith("2 lỗi, 1 cảnh báo")
+    assert [r[2] for r in block[3:]] == ["BAD_FILE", "QUOTA_EXCEEDED", "DUPLICATE"]
+    assert spans == {"error": (4, 5), "warning": (6, 6)}
+    assert block[5][9] == '=HYPERLINK("#\'BV \'\'A\'\'\'!D7","BV \'A\'!D7")'
+    assert block[3][9] is None  # another file: no link
+    assert all(len(r) == len(xl.CHECK_HEADERS) for r in block)
+
+
+def test_helpers():
+    assert xl.vn_number(2569) == "2.569" and xl.vn_number(12) == "12"
+    assert [xl.col_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert xl._cell(2020.0) == 2020 and xl._cell(None) == "" and xl._cell(1.5) == 1.5
+
+
+def test_every_ribbon_tag_is_an_action():
+    from thidua_xl.workbook.build import ribbon_tags
+
+    tags = [t for _l, _a, t in ribbon_tags()]
+    assert sorted(tags) == sorted(xl.ACTIONS)
+
+
+def test_import_is_cheap():
+    code = "import sys, thidua_xl.xl; print(sorted(m for m in ('pandas', 'xlwings', 'openpyxl') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
