@@ -281,13 +281,27 @@ def test_starttls_self_signed_and_auth_password_from_env(tmp_path, server, capsy
     assert (tmp_path / "vb" / "chua-gui" / "snv@laocai.gov.vn.eml").is_file()
 
 
+def test_implicit_tls_port(tmp_path, server, capsys):
+    cert, key = _self_signed(tmp_path)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    rec, port = server(ssl_context=ctx)
+    hashes = _docs(tmp_path / "vb")
+    code, out = _run(["email", "--docs", str(tmp_path / "vb"), "--to", "a@x.vn", "--send", "--ssl", "--cafile", str(cert),
+                      "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--from", "s@x.vn"], capsys)
+    assert code == 0, out
+    (_, msg), = rec.parsed()
+    assert _attachments(msg) == hashes
+
+
 def test_wrong_password_and_missing_password(tmp_path, server, capsys, monkeypatch):
     rec, port, cert = _tls_server(server, tmp_path)
     _docs(tmp_path / "vb")
-    smtp = mail.SmtpSettings("127.0.0.1", port, security="starttls", user="tdkt", password="sai", cafile=str(cert), **TINY)
+    smtp = mail.SmtpSettings("127.0.0.1", port, security="starttls", user="tdkt", password="Sai-Mat-Khau-9", cafile=str(cert), **TINY)
     results = mail.send_documents(tmp_path / "vb", ["a@x.vn", "b@x.vn"], mode="send", smtp=smtp, sender="s@x.vn")
     assert [d.status for d in results] == ["failed", "failed"]
     assert "535" in results[0].answer and results[0].attempts == 1 and results[1].attempts == 0
+    assert "Sai-Mat-Khau-9" not in repr(smtp) + json.dumps([d.to_dict() for d in results])
     assert not rec.messages
 
     args = ["email", "--docs", str(tmp_path / "vb"), "--to", "a@x.vn", "--send", "--smtp-host", "127.0.0.1",
@@ -322,9 +336,12 @@ def test_drafts_parse_back_with_same_attachments(tmp_path, capsys):
 
 def test_drafts_without_sender_and_explicit_folder(tmp_path):
     _docs(tmp_path / "vb")
-    results = mail.send_documents(tmp_path / "vb", ["a@x.vn"], draft_dir=tmp_path / "nhap")
+    results = mail.send_documents(tmp_path / "vb", ["Ban Thi đua – Khen thưởng tỉnh <tdkt@x.vn>", "tdkt@x.vn"],
+                                  draft_dir=tmp_path / "nhap")
+    assert len(results) == 1  # the same address twice gets one message
     msg = email.message_from_bytes(results[0].eml.read_bytes(), policy=policy.default)
     assert results[0].eml.parent == tmp_path / "nhap" and msg["From"] is None and msg["X-Unsent"] == "1"
+    assert msg["To"].addresses[0].display_name == "Ban Thi đua – Khen thưởng tỉnh"
 
 
 # --- size limit -----------------------------------------------------------------------------

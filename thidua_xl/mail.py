@@ -462,16 +462,29 @@ class _Connection:
     def open(self) -> smtplib.SMTP:
         if self.smtp is not None:
             return self.smtp
+        opened: list[smtplib.SMTP] = []
+        try:
+            self.smtp = self._open(opened)
+            return self.smtp
+        except BaseException:
+            for smtp in opened:  # a session that failed half-way (TLS, login) is closed, not leaked
+                try:
+                    smtp.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            raise
+
+    def _open(self, opened: list) -> smtplib.SMTP:
         s = self.s
         try:
             if s.security == "ssl":
                 smtp = smtplib.SMTP_SSL(s.host, s.effective_port, timeout=s.timeout, context=s.context())
             else:
                 smtp = smtplib.SMTP(s.host, s.effective_port, timeout=s.timeout)
+            opened.append(smtp)
             smtp.ehlo()
             if s.security == "starttls":
                 if not smtp.has_extn("starttls"):
-                    smtp.close()
                     raise _Fatal("máy chủ không hỗ trợ STARTTLS (thử --ssl, hoặc hỏi quản trị mạng)")
                 smtp.starttls(context=s.context())
                 smtp.ehlo()
@@ -490,14 +503,13 @@ class _Connection:
             raise _Fatal(f"máy chủ không hỗ trợ đăng nhập (AUTH): {exc}") from None
         except smtplib.SMTPResponseException as exc:
             if 400 <= exc.smtp_code < 500:
-                raise _Temporary(_answer(exc.smtp_code, exc.smtp_error)) from None
+                raise _Temporary(_answer(exc.smtp_code, exc.smtp_error), connection=True) from None
             raise _Fatal(_answer(exc.smtp_code, exc.smtp_error)) from None
         except (socket.gaierror,) as exc:
             raise _Fatal(f"không tìm thấy máy chủ “{s.host}” ({exc})") from None
         except (OSError, smtplib.SMTPException) as exc:
             raise _Temporary(f"không kết nối được {s.host}:{s.effective_port} ({exc or type(exc).__name__})",
                              connection=True) from None
-        self.smtp = smtp
         return smtp
 
     def drop(self) -> None:
@@ -546,6 +558,8 @@ class _Connection:
         try:
             smtp.rset()
         except (OSError, smtplib.SMTPException):
+            self.drop()
+        if code == 421:  # the server is closing this session: the retry opens a new one
             self.drop()
         answer = _answer(code, resp)
         if 400 <= code < 500:
@@ -708,7 +722,13 @@ def send_documents(docs_dir: str | Path, recipients: Sequence[str] | None = None
     """
     docs_dir = Path(docs_dir)
     defaults = mail_defaults(master)
-    rcpts = [clean(r) for r in (recipients or defaults.recipients) if clean(r)]
+    from email.utils import parseaddr
+
+    typed = [clean(r) for r in (recipients or defaults.recipients) if clean(r)]
+    rcpts = {}  # address -> display name; "Sở Nội vụ <snv@…>" is accepted too
+    for r in typed:
+        name, addr = parseaddr(r)
+        rcpts.setdefault(addr or r, name)
     if not rcpts:
         raise UserError("Chưa có người nhận: dùng --to ĐỊA_CHỈ (hoặc điền “Email nhận văn bản” trong trang Cấu hình).")
     bad = [r for r in rcpts if not _check_address(r)]
@@ -726,8 +746,8 @@ def send_documents(docs_dir: str | Path, recipients: Sequence[str] | None = None
     subj, body = render_templates("van-ban", ctx, templates)
     subj = clean(subject) or subj
     outgoing = []
-    for r in dict.fromkeys(rcpts):
-        outgoing += build_messages(r, atts, subj, body, sender=sender, max_size=max_size)
+    for r, name in rcpts.items():
+        outgoing += build_messages(r, atts, subj, body, sender=sender, name=name, max_size=max_size)
     too_big = [o for o in outgoing if o.error]
     if too_big:
         raise UserError(f"Không gửi: {too_big[0].error}.")
