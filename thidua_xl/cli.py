@@ -162,17 +162,33 @@ def validate(
     year: Optional[int] = typer.Option(None, "--year", help="Năm thi đua."),
     history: Optional[Path] = typer.Option(None, "--history", help="Tệp sổ lịch sử (SQLite)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Ghi các phát hiện ra tệp JSON."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Tệp quy định riêng của Sở (.toml, .xlsx, .csv)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Ghi trang Kiểm tra và bản sao danh sách ra tệp .xlsx."),
 ):
     """Kiểm tra: từng dòng đề nghị theo quy định, tiêu chuẩn, tỷ lệ và lịch sử khen thưởng."""
     from rich.table import Table
 
     from .fileio import write_json
     from .model import ERROR, WARNING
-    from .validate import validate as run
+    from .validate import validate as run, write_findings_workbook
 
+    if rules is not None and not rules.is_file():
+        raise UserError(f"Không tìm thấy tệp quy định “{rules}”.")
+    if history is not None and not history.is_file():
+        raise UserError(f"Không tìm thấy sổ lịch sử “{history}”.")
     intake = load(paths)
     y = resolve_year(year, intake)
-    findings = run(intake, y, history=history)
+    findings = run(intake, y, history=history, rules=rules)
+    from collections import Counter
+
+    by_code = Counter((f.code, f.severity) for f in findings)
+    if by_code:
+        summary = Table(title="Tóm tắt theo mã")
+        for c in ("Mã", "Mức", "Số lượng"):
+            summary.add_column(c)
+        for (c, s), n in sorted(by_code.items(), key=lambda kv: ({"error": 0, "warning": 1}.get(kv[0][1], 2), kv[0][0])):
+            summary.add_row(c, "Lỗi" if s == ERROR else "Cảnh báo" if s == WARNING else "Ghi chú", str(n))
+        console.print(summary)
     counts = {ERROR: sum(f.severity == ERROR for f in findings), WARNING: sum(f.severity == WARNING for f in findings)}
     table = Table(title=f"Kết quả kiểm tra năm {y}: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo")
     for c in ("Mức", "Mã", "Vị trí", "Nội dung"):
@@ -186,8 +202,11 @@ def validate(
     if json_out:
         write_json(json_out, {"year": y, "findings": [f.to_dict() for f in findings], "counts": counts})
         console.print(f"Đã ghi {json_out}")
+    if out:
+        write_findings_workbook(intake, findings, out, y)
+        console.print(f"Đã ghi {out}")
     code = exit_code_for(intake, counts[ERROR])
-    _audit("validate", paths, [json_out] if json_out else [], counts, code)
+    _audit("validate", paths, [p for p in (json_out, out) if p], counts, code)
     raise typer.Exit(code)
 
 
@@ -439,16 +458,41 @@ def build_workbook(
 
 
 @history_app.command("import")
-def history_import(file: Path = typer.Argument(...), history: Optional[Path] = typer.Option(None, "--history")):
-    """Nhập sổ lịch sử khen thưởng từ tệp .xlsx/.csv."""
-    _not_yet("Nhập lịch sử")
+def history_import(file: Path = typer.Argument(..., help="Tệp .xlsx/.csv: Họ và tên, Ngày sinh, Đơn vị, Năm, Hình thức."),
+                   history: Optional[Path] = typer.Option(None, "--history", help="Tệp sổ lịch sử (SQLite).")):
+    """Nhập sổ lịch sử khen thưởng từ tệp .xlsx/.csv (nhập lại cùng tệp không thêm trùng)."""
+    from . import history as register
+
+    if not file.is_file():
+        raise UserError(f"Không tìm thấy tệp “{file}”.")
+    db = history or register.default_path([file])
+    result = register.import_file(db, file)
+    for f in result.findings:
+        err.print(f"[yellow]Bỏ qua:[/] {f.where}: {f.message}")
+    console.print(f"Sổ lịch sử {db}: đọc {result.rows} dòng, thêm {result.added} bản ghi mới, "
+                  f"{result.already} bản ghi đã có, bỏ qua {result.refused} dòng lỗi.")
+    code = 1 if result.refused else 0
+    _audit("history import", [file], [db], {"added": result.added, "already": result.already,
+                                            "refused": result.refused}, code, folder=file.parent)
+    raise typer.Exit(code)
 
 
 @history_app.command("archive")
-def history_archive(paths: List[Path] = typer.Argument(...), year: int = typer.Option(..., "--year"),
-                    history: Optional[Path] = typer.Option(None, "--history")):
-    """Lưu kết quả năm vào sổ lịch sử."""
-    _not_yet("Lưu lịch sử")
+def history_archive(paths: List[Path] = typer.Argument(..., help="Tệp tổng hợp, tệp đơn vị hoặc thư mục."),
+                    year: int = typer.Option(..., "--year", help="Năm khen thưởng được lưu."),
+                    history: Optional[Path] = typer.Option(None, "--history", help="Tệp sổ lịch sử (SQLite).")):
+    """Lưu kết quả khen thưởng của một năm vào sổ lịch sử (chạy lại không thêm trùng)."""
+    from . import history as register
+
+    intake = load(paths)
+    _print_bad_files(intake)
+    db = history or register.default_path(paths)
+    result = register.archive(db, intake, year)
+    console.print(f"Sổ lịch sử {db}: năm {year}, {result.rows} lượt khen thưởng, thêm {result.added} bản ghi mới, "
+                  f"{result.already} bản ghi đã có.")
+    code = exit_code_for(intake)
+    _audit("history archive", paths, [db], {"added": result.added, "already": result.already}, code)
+    raise typer.Exit(code)
 
 
 # --- demo --------------------------------------------------------------------------

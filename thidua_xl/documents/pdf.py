@@ -1,0 +1,87 @@
+"""PDF copies of the documents: LibreOffice headless, or Word through docx2pdf on Windows.
+
+Each conversion gets its own LibreOffice profile (-env:UserInstallation), so two runs
+at once (or a LibreOffice the officer has open) do not block each other.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import UserError
+
+_WINDOWS_SOFFICE = (r"C:\Program Files\LibreOffice\program\soffice.exe",
+                    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
+
+
+class NoConverter(UserError):
+    """Neither LibreOffice nor Word (docx2pdf) is available."""
+
+
+def find_soffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if sys.platform == "win32":
+        for p in _WINDOWS_SOFFICE:
+            if os.path.isfile(p):
+                return p
+    return None
+
+
+def _docx2pdf():
+    if sys.platform not in ("win32", "darwin"):
+        return None
+    try:
+        from docx2pdf import convert  # type: ignore
+    except Exception:  # noqa: BLE001 - optional
+        return None
+    return convert
+
+
+def available() -> str | None:
+    """'libreoffice', 'word' or None."""
+    if find_soffice():
+        return "libreoffice"
+    if _docx2pdf():
+        return "word"
+    return None
+
+
+def to_pdf(docx_paths, out_dir: str | Path | None = None, timeout: int = 300) -> list[Path]:
+    """Convert .docx files to PDF beside them (or into out_dir); returns the PDFs written."""
+    paths = [Path(p) for p in docx_paths]
+    if not paths:
+        return []
+    out_dir = Path(out_dir) if out_dir else paths[0].parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    soffice = find_soffice()
+    if soffice:
+        with tempfile.TemporaryDirectory(prefix="thidua-lo-") as profile:
+            cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, paths)]
+            try:
+                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            except subprocess.TimeoutExpired as exc:
+                raise UserError(f"LibreOffice không chuyển xong sang PDF sau {timeout} giây.") from exc
+        pdfs = [out_dir / (p.stem + ".pdf") for p in paths]
+        missing = [p.name for p in pdfs if not p.is_file()]
+        if missing:
+            raise UserError("LibreOffice không tạo được PDF cho: " + ", ".join(missing)
+                            + (f" ({proc.stderr.strip()[:200]})" if proc.stderr.strip() else ""))
+        return pdfs
+    convert = _docx2pdf()
+    if convert:
+        pdfs = []
+        for p in paths:
+            target = out_dir / (p.stem + ".pdf")
+            convert(str(p), str(target))
+            pdfs.append(target)
+        return pdfs
+    raise NoConverter("Không chuyển được sang PDF: máy chưa cài LibreOffice (soffice) hoặc Microsoft Word "
+                      "với gói docx2pdf. Các tệp Word (.docx) vẫn đã được tạo.")
