@@ -267,3 +267,88 @@ def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[
                         out[(idx, col)] = font.name
         wb.close()
     return out
+
+
+# --- the Kiểm tra workbook -------------------------------------------------------------------
+CHECK_SHEET = "Kiểm tra"
+COPY_SHEET = "Đề nghị"
+COPY_COLUMNS = [  # (nominations column, header)
+    ("unit", "Đơn vị"), ("file", "Tệp"), ("sheet", "Trang tính"), ("row", "Dòng"), ("stt", "STT"),
+    ("ho_ten", "Họ và tên"), ("ngay_sinh_raw", "Ngày sinh"), ("gioi_tinh", "Giới tính"), ("chuc_vu", "Chức vụ"),
+    ("khoa_phong", "Khoa, phòng"), ("hinh_thuc", "Hình thức đề nghị"), ("doi_tuong_raw", "Đối tượng"),
+    ("sang_kien", "Sáng kiến"), ("ghi_chu", "Ghi chú"),
+]
+SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+
+
+def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathLike, year: int) -> Path:
+    """`validate --out FILE.xlsx`: a `Kiểm tra` sheet (one line per finding, each linked to its
+    cell) and a copy of the nominations with the offending cells highlighted."""
+    import xlsxwriter
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    from .fileio import atomic_path
+
+    out = Path(out)
+    df = intake.nominations.reset_index(drop=True)
+    line_of = {(f, s, int(r)): i + 2 for i, (f, s, r) in enumerate(zip(df["file"], df["sheet"], df["row"]))}
+    col_of = {header: j for j, (_c, header) in enumerate(COPY_COLUMNS)}
+    col_of.update({"Hình thức": col_of["Hình thức đề nghị"], "Tên tập thể": col_of["Họ và tên"]})
+    with atomic_path(out, suffix=".xlsx") as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
+        base = {"font_name": "Times New Roman", "font_size": 11, "border": 1, "valign": "top", "text_wrap": True}
+        f_head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center"})
+        f_cell = wb.add_format(base)
+        f_link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
+        f_sev = {"error": wb.add_format({**base, "bg_color": "#F8CBAD"}),
+                 "warning": wb.add_format({**base, "bg_color": "#FFE699"}),
+                 "info": wb.add_format({**base, "bg_color": "#E2EFDA"})}
+        f_title = wb.add_format({"bold": True, "font_name": "Times New Roman", "font_size": 14})
+        ws = wb.add_worksheet(CHECK_SHEET)
+        copy = wb.add_worksheet(COPY_SHEET)
+        counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_LABEL}
+        ws.write(0, 0, f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}: {counts['error']} lỗi, "
+                       f"{counts['warning']} cảnh báo, {counts['info']} ghi chú", f_title)
+        heads = ["STT", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Mức", "Mã", "Nội dung", "Căn cứ", "Quy định"]
+        widths = [5, 28, 16, 16, 6, 16, 9, 18, 80, 40, 24]
+        for j, (h, w) in enumerate(zip(heads, widths)):
+            ws.write(2, j, h, f_head)
+            ws.set_column(j, j, w)
+        marks: dict[tuple[int, int], str] = {}
+        for i, f in enumerate(findings):
+            r = 3 + i
+            ws.write_number(r, 0, i + 1, f_cell)
+            for j, v in enumerate([f.unit, f.file, f.sheet]):
+                ws.write_string(r, 1 + j, v or "", f_cell)
+            line = line_of.get((f.file, f.sheet, int(f.row))) if f.row is not None else None
+            if line is not None:
+                cj = col_of.get(f.column or "", col_of["Họ và tên"])
+                cell = xl_rowcol_to_cell(line - 1, cj)
+                ws.write_url(r, 4, f"internal:'{COPY_SHEET}'!{cell}", f_link, string=str(f.row))
+                rank = {"error": 0, "warning": 1, "info": 2}
+                prev = marks.get((line - 1, cj))
+                if prev is None or rank[f.severity] < rank[prev]:
+                    marks[(line - 1, cj)] = f.severity
+            else:
+                ws.write_string(r, 4, "" if f.row is None else str(f.row), f_cell)
+            ws.write_string(r, 5, f.column or "", f_cell)
+            ws.write_string(r, 6, SEVERITY_LABEL.get(f.severity, f.severity), f_sev.get(f.severity, f_cell))
+            for j, v in enumerate([f.code, f.message, f.legal_basis or "", f.rule or ""]):
+                ws.write_string(r, 7 + j, v, f_cell)
+        ws.autofilter(2, 0, 2 + max(1, len(findings)), len(heads) - 1)
+        ws.freeze_panes(3, 0)
+        for j, (c, h) in enumerate(COPY_COLUMNS):
+            copy.write(0, j, h, f_head)
+            copy.set_column(j, j, 8 if c in ("row", "stt") else 22)
+        for i, rec in enumerate(df[[c for c, _h in COPY_COLUMNS]].itertuples(index=False, name=None)):
+            for j, v in enumerate(rec):
+                fmt = f_sev[marks[(i + 1, j)]] if (i + 1, j) in marks else f_cell
+                if j == 3:
+                    copy.write_number(i + 1, j, int(v), fmt)
+                else:
+                    copy.write_string(i + 1, j, "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v), fmt)
+        copy.freeze_panes(1, 0)
+        copy.autofilter(0, 0, max(1, len(df)), len(COPY_COLUMNS) - 1)
+        wb.close()
+    return out
