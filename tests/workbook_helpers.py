@@ -67,10 +67,10 @@ def external_unit_file(path: Path, unit_title: str | None, rows) -> Path:
     ws.append(["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2025"])
     ws.append([])
     ws.append(["TT", "Hình thức khen thưởng", "Họ và tên / Tên tập thể", "Năm sinh", "Nam/Nữ", "Chức vụ, chức danh"])
-    ws.append(["I", "CÁ NHÂN"])
+    ws.append(["I", None, "CÁ NHÂN"])
     for i, (name, dob, gender, _cccd, cv, _kp, award, _subject) in enumerate(rows):
         ws.append([i + 1, award, name, dob, gender, cv])
-    ws.append(["", "Tổng cộng", len(rows)])
+    ws.append([None, None, f"Tổng cộng: {len(rows)}"])
     wb.save(path)
     return path
 

@@ -116,6 +116,11 @@ def _key(rec) -> tuple[str, str]:
 def _values(rec) -> dict[str, str]:
     out = {label: clean(getattr(rec, col)) for col, label in COMPARED}
     out["Đối tượng"] = SUBJECT_LABEL.get(rec.subject, "") if isinstance(rec.subject, str) else ""
+    d = rec.ngay_sinh
+    if d is not None and not pd.isna(d):
+        out["Ngày sinh"] = d.strftime("%d/%m/%Y")  # a date typed as text or as a date is the same date
+    elif rec.nam_sinh is not None and not pd.isna(rec.nam_sinh):
+        out["Ngày sinh"] = str(int(rec.nam_sinh))
     return out
 
 
