@@ -47,6 +47,7 @@ class Recorder:
         self.refuse, self.flaky, self.always_busy = set(refuse), set(flaky), set(always_busy)
         self.rcpt_tries: dict[str, int] = {}
         self.auth_logins: list[str] = []
+        self.close_first_data, self.closed = False, False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_tries[address] = self.rcpt_tries.get(address, 0) + 1
@@ -58,6 +59,9 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.close_first_data and not self.closed:
+            self.closed = True
+            return "421 4.3.2 Hệ thống đang bảo trì, đóng kết nối"
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content))
         return "250 2.0.0 Đã nhận"
 
@@ -229,6 +233,18 @@ def test_temporary_failure_retried_with_backoff(tmp_path, server):
     assert [r for r, _ in rec.parsed()] == [["a@laocai.gov.vn"]]
 
 
+def test_session_closed_by_server_is_reopened(tmp_path, server):
+    rec = Recorder()
+    rec.close_first_data = True
+    rec, port = server(rec)
+    hashes = _docs(tmp_path / "vb")
+    results = mail.send_documents(tmp_path / "vb", ["a@x.vn", "b@x.vn"], mode="send", sender="s@x.vn",
+                                  smtp=mail.SmtpSettings("127.0.0.1", port, security="none", **TINY))
+    assert [(d.status, d.attempts) for d in results] == [("sent", 2), ("sent", 1)]
+    assert [r for r, _ in rec.parsed()] == [["a@x.vn"], ["b@x.vn"]]
+    assert all(_attachments(m) == hashes for _, m in rec.parsed())
+
+
 def test_server_unreachable_keeps_every_message(tmp_path):
     _docs(tmp_path / "vb")
     port = _free_port()  # nothing listens there
@@ -363,6 +379,15 @@ def test_size_limit_splits_into_parts(tmp_path, server):
     assert [d.eml.name for d in drafts] == ["a@x.vn-phan-1-2.eml", "a@x.vn-phan-2-2.eml"]
 
 
+def test_server_size_limit_answer_is_reported(tmp_path, server):
+    rec, port = server(data_size_limit=50_000)
+    _docs(tmp_path / "vb")
+    d, = mail.send_documents(tmp_path / "vb", ["a@x.vn"], mode="send", max_size=None, sender="s@x.vn",
+                             smtp=mail.SmtpSettings("127.0.0.1", port, security="none", **TINY))
+    assert d.status == "failed" and d.answer.startswith("552") and d.attempts == 1
+    assert d.eml.is_file() and not rec.messages
+
+
 def test_one_file_over_the_limit_is_refused_clearly(tmp_path, capsys):
     _docs(tmp_path / "vb", sizes=(300_000, 1000, 1000))
     code, out = _run(["email", "--docs", str(tmp_path / "vb"), "--to", "a@x.vn", "--max-size", "0.1"], capsys)
@@ -483,6 +508,7 @@ def test_repo_templates_match_packaged_defaults():
     (["--docs", "{vb}/khong-co", "--to", "a@x.vn"], "Không tìm thấy"),
     (["--units", "{vb}/khong-co.xlsx", "--split-dir", "{vb}"], "Không tìm thấy"),
     (["--units", "{vb}/x.xlsx"], "--split-dir"),
+    (["--units", "{vb}/x.xlsx", "--split-dir", "{vb}", "--to", "a@x.vn"], "--to"),
 ])
 def test_bad_arguments_exit_2(tmp_path, capsys, args, needle):
     _docs(tmp_path / "vb")

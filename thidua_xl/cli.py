@@ -374,6 +374,8 @@ def email(
         raise UserError("Thiếu --split-dir: thư mục chứa các tệp <Mã đơn vị>.xlsx.")
     if docs is not None and (split_dir is not None or only):
         raise UserError("--split-dir và --unit chỉ dùng với --units.")
+    if units is not None and (to or master is not None):
+        raise UserError("Với --units, người nhận là email của từng đơn vị trong trang Đơn vị: bỏ --to và --master.")
     if send and draft is not None:
         raise UserError("Chọn --draft (lưu thư nháp) hoặc --send (gửi ngay), không dùng cả hai.")
     if sum((starttls, use_ssl, no_tls)) > 1:
