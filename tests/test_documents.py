@@ -487,3 +487,10 @@ def test_cli_report_unknown_kind_is_a_user_error(small_folder, tmp_path, capsys)
     code = main(["report", str(small_folder), "--out", str(tmp_path), "--kind", "thu-moi"])
     assert code == 2
     assert "thu-moi" in capsys.readouterr().err
+
+
+def test_names_typed_in_capitals_are_written_in_the_usual_case():
+    person = C._row_values({"ho_ten": "ĐẶNG PHƯƠNG DUNG", "subject": "ca_nhan", "unit": "BV"}, 1)
+    collective = C._row_values({"ho_ten": "KHOA HỒI SỨC & CẤP CỨU", "subject": "tap_the", "unit": "BV"}, 2)
+    assert person["ho_ten"] == "Đặng Phương Dung"
+    assert collective["ho_ten"] == "KHOA HỒI SỨC & CẤP CỨU"  # a unit's own name is left as typed

@@ -266,6 +266,7 @@ def signer_block(doc, *, noi_nhan=True) -> None:
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
     _widths(t, [8.0, 8.0])
+    _cant_split(t.rows[0])  # the signer never alone at the top of a page
     left, right = t.rows[0].cells
     if noi_nhan:
         _fill(_cell_first(left), "Nơi nhận:", bold=True, italic=True, size=12, align=LEFT)
@@ -422,10 +423,10 @@ def build_cong_van(path: Path) -> None:
 
 QD_COLUMNS = [
     ("STT", "«stt»", 1.4),
-    ("Họ và tên / Tên tập thể", "«ho_ten»", 5.4),
-    ("Ngày sinh", "«ngay_sinh»", 2.6),
-    ("Chức vụ", "«chuc_vu»", 3.2),
-    ("Khoa, phòng", "«khoa_phong»", 3.4),
+    ("Họ và tên / Tên tập thể", "«ho_ten»", 5.2),
+    ("Ngày sinh", "«ngay_sinh»", 2.5),
+    ("Chức vụ", "«chuc_vu»", 3.0),
+    ("Khoa, phòng", "«khoa_phong»", 4.2),
 ]
 TTR_COLUMNS = [
     ("STT", "«stt»", 1.4),
@@ -510,6 +511,7 @@ def build_bien_ban(path: Path) -> None:
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
     _widths(t, [8.0, 8.0])
+    _cant_split(t.rows[0])
     for cell, (role, name) in zip(t.rows[0].cells, (("THƯ KÝ", "{{ thu_ky_ten }}"), ("CHỦ TỌA", "{{ chu_tri_ten }}"))):
         _fill(cell.paragraphs[0], role, bold=True)
         for _ in range(4):

@@ -387,8 +387,11 @@ def _row_values(r: dict, stt: int) -> dict:
         cv_dv = unit
     else:
         cv_dv = ", ".join(x for x in (chuc_vu, khoa, unit) if x)
+    ho_ten = clean(r.get("ho_ten"))
+    if r.get("subject") == CA_NHAN and ho_ten.isupper():  # "ĐẶNG PHƯƠNG DUNG" typed in capitals
+        ho_ten = ho_ten.title()
     return {
-        "stt": str(stt), "ho_ten": clean(r.get("ho_ten")), "ngay_sinh": ngay, "nam_sinh": nam,
+        "stt": str(stt), "ho_ten": ho_ten, "ngay_sinh": ngay, "nam_sinh": nam,
         "gioi_tinh": clean(r.get("gioi_tinh")), "chuc_vu": chuc_vu, "khoa_phong": khoa, "don_vi": unit,
         "chuc_vu_don_vi": cv_dv, "ghi_chu": clean(r.get("ghi_chu")), "sang_kien": clean(r.get("sang_kien")),
     }
