@@ -278,3 +278,92 @@ def test_import_is_cheap():
     code = "import sys, thidua_xl.xl; print(sorted(m for m in ('pandas', 'xlwings', 'openpyxl') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.fixture
+def saved_book(masters, tmp_path):
+    """A master saved in a folder, open in the (remote) engine under its full name, as on Windows."""
+    import shutil
+
+    folder = tmp_path / "Thi đua 2024"
+    folder.mkdir()
+    path = folder / "ThiDua.xlsx"
+    shutil.copy2(masters[100], path)
+    return xw.Book(json=payload_of(path, name=str(path))), path
+
+
+def test_file_buttons_split_draft_and_collect_through_the_cli_code(saved_book):
+    import openpyxl
+
+    book, path = saved_book
+    xl.run("tach_file", book)
+    text, mode = alert(book)
+    assert mode != "critical", text
+    split_dir = path.parent / xl.RESULTS_DIR / "don-vi"
+    files = sorted(p.name for p in split_dir.glob("*.xlsx"))
+    assert files == sorted(f"{c}.xlsx" for c in UNITS["unit_code"])
+
+    book2 = xw.Book(json=payload_of(path, name=str(path)))
+    xl.run("gui_email", book2)
+    text, mode = alert(book2)
+    assert mode != "critical", text
+    drafts = list((path.parent / xl.RESULTS_DIR / "thu").rglob("*.eml"))
+    assert len(drafts) == 3
+
+    # first click: the inbox folder is made and explained; then a unit sends its file back with one more row
+    book3 = xw.Book(json=payload_of(path, name=str(path)))
+    assert "Hãy chép" in xl.run("nhap_file", book3)
+    inbox = path.parent / xl.RESULTS_DIR / "don-vi-gui-ve"
+    wb = openpyxl.load_workbook(split_dir / "CDC.xlsx")
+    ws = next(w for w in wb.worksheets if w.sheet_state == "visible")
+    header = next(r for r in range(1, 20) if ws.cell(r, 2).value == "Họ và tên")
+    last = max(r for r in range(header, ws.max_row + 1) if ws.cell(r, 2).value)
+    ws.cell(last + 1, 2).value = "Vũ Thị Mới Gửi"
+    ws.cell(last + 1, 3).value = "02/03/1990"
+    ws.cell(last + 1, 4).value = "Nữ"
+    ws.cell(last + 1, 8).value = "Lao động tiên tiến"
+    wb.save(inbox / "CDC.xlsx")
+    before = path.read_bytes()
+    book4 = xw.Book(json=payload_of(path, name=str(path)))
+    message = xl.run("nhap_file", book4)
+    assert "Đã nhập 1 tệp đơn vị" in message, message
+    assert path.read_bytes() == before  # the open master is not rewritten behind Excel's back
+    cdc_sheet = [s for s in book4.sheets if s.name.startswith("Trung tâm Kiểm soát")][0].name
+    (row0, _c, block), = written(book4, cdc_sheet)
+    names = [r[1] for r in block if r and r[1]]
+    assert "Vũ Thị Mới Gửi" in names and len(names) == 34 + 1
+    master_rows = next(sh["values"] for sh in payload_of(path)["sheets"] if sh["name"] == cdc_sheet)
+    master_header = next(i for i, r in enumerate(master_rows) if "Họ và tên" in r)  # 0-based
+    assert row0 == master_header + 1  # the block starts right below the master's header row
+    assert list((path.parent / "sao-luu").glob("ThiDua.*.xlsx"))
+
+
+def test_collect_blocks_without_changes_writes_nothing(saved_book, tmp_path):
+    _book, path = saved_book
+    inbox = tmp_path / "empty-inbox"
+    inbox.mkdir()
+    report, blocks = xl.collect_blocks(path, inbox)
+    assert blocks == {} and not report.units
+
+
+def test_history_and_documents_buttons(saved_book):
+    book, path = saved_book
+    xl.run("luu_lich_su", book)
+    text, mode = alert(book)
+    assert mode != "critical", text
+    assert (path.parent / xl.HISTORY_NAME).is_file() and "2024" in text
+    book2 = xw.Book(json=payload_of(path, name=str(path)))
+    xl.run("xuat_van_ban", book2)
+    text, mode = alert(book2)
+    assert mode != "critical", text
+    docs = list((path.parent / xl.RESULTS_DIR / "van-ban").glob("*.docx"))
+    assert len(docs) >= 3, text
+
+
+def test_folder_and_guide_buttons(saved_book):
+    book, path = saved_book
+    message = xl.run("mo_thu_muc", book)
+    assert (path.parent / xl.RESULTS_DIR).is_dir() and str(path.parent / xl.RESULTS_DIR) in message
+    book2 = xw.Book(json=payload_of(path, name=str(path)))
+    assert "Kiểm tra" in xl.run("huong_dan", book2)
+    assert actions(book2, "activateSheet") or actions(book2, "alert")

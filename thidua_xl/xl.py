@@ -141,7 +141,7 @@ def load_book(book):
     from .pipeline import resolve_year
 
     sheets = read_book(book, _needed_sheets)
-    intake = intake_from_sheets(book.name, sheets, getattr(book, "fullname", None))
+    intake = intake_from_sheets(Path(book.name).name, sheets, getattr(book, "fullname", None))
     return intake, resolve_year(None, intake), sheets
 
 
@@ -310,7 +310,7 @@ def kiem_tra(book) -> str:
     history = book_folder(book) / HISTORY_NAME
     _status(app, f"Thi đua: đang kiểm tra {vn_number(len(intake.nominations))} dòng…")
     findings = check(intake, year, history=history if history.is_file() else None)
-    block, spans = check_table(findings, book.name, year, header_rows(intake, sheets))
+    block, spans = check_table(findings, Path(book.name).name, year, header_rows(intake, sheets))
     _status(app, "Thi đua: đang ghi trang Kiểm tra…")
     sheet = output_sheet(book, CHECK_SHEET)
     write_block(sheet, block)
@@ -418,7 +418,7 @@ def _command_action(module: str, what: str, args: Callable[[Path, Path], list[st
     return action
 
 
-xuat_van_ban = _command_action("thidua_xl.documents.render", "Xuất văn bản",
+xuat_van_ban = _command_action("thidua_xl.documents", "Xuất văn bản",
                                lambda p, out: ["report", str(p), "--out", str(out)], "van-ban")
 tach_file = _command_action("thidua_xl.workbook.split", "Tách file đơn vị",
                             lambda p, out: ["split", str(p), "--out", str(out)], "don-vi")
@@ -427,17 +427,73 @@ gui_email = _command_action("thidua_xl.mail", "Gửi email",
                                             str(p.parent / RESULTS_DIR / "don-vi"), "--draft", str(out)], "thu")
 
 
+def collect_blocks(master: Path, folder: Path):
+    """Run `collect` on a copy of the saved master; return (report, {sheet: (first row, rows)}) to write.
+
+    Excel keeps the open master locked, so the returned unit files are merged into a
+    copy by the same code as `thidua collect`, and the sheets that changed come back
+    as blocks (from the first row below the header, padded over the old rows).
+    """
+    import shutil
+    import tempfile
+
+    import python_calamine as pc
+
+    from .intake import (INITIATIVE_HEADERS, INITIATIVE_REQUIRED, NOMINATION_HEADERS, NOMINATION_REQUIRED,
+                         find_table)
+    from .workbook.collect import collect
+
+    def rows_of(path: Path) -> dict[str, list[list]]:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        try:
+            return {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
+        finally:
+            wb.close()
+
+    with tempfile.TemporaryDirectory(prefix="thidua-nhap-") as tmp:
+        copy = Path(tmp) / master.name
+        shutil.copy2(master, copy)
+        report = collect(folder, copy, backup_dir=Path(tmp) / "sao-luu")
+        if not report.written:
+            return report, {}
+        before, after = rows_of(master), rows_of(copy)
+    blocks: dict[str, tuple[int, list[list]]] = {}
+    for name, new in after.items():
+        old = before.get(name, [])
+        if [[_cell(v) for v in r] for r in new] == [[_cell(v) for v in r] for r in old]:
+            continue
+        table = find_table(new, NOMINATION_HEADERS, NOMINATION_REQUIRED) or \
+            find_table(new, INITIATIVE_HEADERS, INITIATIVE_REQUIRED)
+        first = table.header_idx + 1 if table else 0
+        height = max(len(new), len(old)) - first
+        width = max((len(r) for r in new[first:] + old[first:]), default=0)
+        body = [[None if v == "" else v for v in r] for r in new[first:]]
+        body += [[] for _ in range(height - len(body))]
+        blocks[name] = (first + 1, [list(r) + [None] * (width - len(r)) for r in body])
+    return report, blocks
+
+
 def nhap_file(book) -> str:
     _require("thidua_xl.workbook.collect", "Nhập file đơn vị")
+    from .fileio import backup
+
     path = _saved_path(book)
     folder = path.parent / RESULTS_DIR / "don-vi-gui-ve"
-    if not folder.is_dir():
+    if not folder.is_dir() or not any(folder.iterdir()):
         folder.mkdir(parents=True, exist_ok=True)
         return f"Hãy chép các tệp đơn vị gửi về vào thư mục:\n{folder}\nrồi bấm lại “Nhập file đơn vị”."
-    from .errors import UserError
-
-    raise UserError("Tệp tổng hợp đang mở trong Excel nên không ghi đè được. Hãy đóng tệp rồi chạy:\n"
-                    f"thidua collect \"{folder}\" --into \"{path}\"")
+    _status(book.app, "Thi đua: đang đọc các tệp đơn vị gửi về…")
+    report, blocks = collect_blocks(path, folder)
+    lines = report.lines()
+    if not blocks:
+        return "Không có thay đổi nào để nhập.\n" + "\n".join(lines[:15])
+    saved = backup(path)
+    for name, (first_row, rows) in blocks.items():
+        _status(book.app, f"Thi đua: đang ghi trang {name}…")
+        if rows and rows[0]:
+            book.sheets[name].range((first_row, 1)).value = rows
+    return (f"Đã nhập {len(report.units)} tệp đơn vị vào {len(blocks)} trang tính (bản sao lưu: {saved.name}). "
+            "Hãy xem lại rồi lưu tệp (Ctrl+S).\n" + "\n".join(lines[:15]))
 
 
 def luu_lich_su(book) -> str:
@@ -477,16 +533,17 @@ def them_don_vi(book) -> str:
         write_block(ws, block)
         ws.range((4, 1), (4, len(block[3]))).color = COLOR_HEADER
     # the sheet names go into the units table's "Tên sheet" column in one write
-    col = _units_sheet_column(rows)
+    table = _units_table(rows)
+    col = next((j for j, canon in table.columns.items() if canon == "Tên sheet"), None) if table else None
+    code_col = next((j for j, canon in table.columns.items() if canon == "Mã đơn vị"), 0) if table else 0
     if col is not None:
-        by_code = {c: n for (c, _u, _s), n in zip(todo, plan)}
-        header_idx = _units_header_index(rows)
+        by_code = {str(c): n for (c, _u, _s), n in zip(todo, plan)}
         values = []
-        for r in rows[header_idx + 1:]:
-            code = str(r[0]) if r else ""
-            values.append([by_code.get(code, r[col] if col < len(r) else "")])
+        for r in rows[table.header_idx + 1:]:
+            code = str(r[code_col]) if code_col < len(r) else ""
+            values.append([by_code.get(code, r[col] if col < len(r) else None)])
         if values:
-            anchor.range((header_idx + 2, col + 1)).value = values
+            anchor.range((table.header_idx + 2, col + 1)).value = values
     return f"Đã thêm {len(plan)} trang tính đơn vị: {', '.join(plan)}."
 
 
@@ -497,20 +554,10 @@ def book_year(book) -> int:
         return dt.date.today().year
 
 
-def _units_header_index(rows) -> int:
+def _units_table(rows):
     from .intake import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table
 
-    t = find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED)
-    return t.header_idx if t else 0
-
-
-def _units_sheet_column(rows) -> int | None:
-    from .intake import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table
-
-    t = find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED)
-    if t is None:
-        return None
-    return next((j for j, canon in t.columns.items() if canon == "Tên sheet"), None)
+    return find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED)
 
 
 def new_unit_sheets(todo: list[tuple[str, str, str]], existing: list[str], year: int) -> dict[str, list[list]]:
