@@ -1,10 +1,16 @@
-"""Audit log: one JSON line per command, beside the master or in the output folder."""
+"""Audit log: one JSON line per command, beside the master or in the output folder.
+
+The office must be able to say later which files a decision was built from: every
+line names the inputs with their sha256, the outputs, the finding counts and the
+exit code. Appending never fails the command it records.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import getpass
 import json
 import os
+import socket
 from pathlib import Path
 
 from .fileio import sha256
@@ -12,28 +18,59 @@ from .fileio import sha256
 LOG_NAME = "thidua-audit.jsonl"
 
 
-def record(folder: str | os.PathLike, command: str, inputs=(), outputs=(), counts: dict | None = None,
-           exit_code: int | None = None) -> Path | None:
-    """Append one line; never fails the command it records."""
+def _user() -> str:
     try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some service accounts
+        return os.environ.get("USERNAME") or os.environ.get("USER") or ""
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return sha256(path)
+    except OSError:  # locked by Excel, vanished meanwhile: still log the run
+        return None
+
+
+def entry(command: str, inputs=(), outputs=(), counts: dict | None = None, exit_code: int | None = None,
+          message: str | None = None) -> dict:
+    """The record appended for one run (also what tests and the Excel adapter can inspect)."""
+    from . import __version__
+
+    return {
+        "time": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "user": _user(),
+        "host": socket.gethostname(),
+        "version": __version__,
+        "command": command,
+        "inputs": [{"path": str(Path(p).resolve()), "sha256": _digest(Path(p))} for p in inputs if Path(p).is_file()],
+        "outputs": [{"path": str(Path(p).resolve()), "sha256": _digest(Path(p)) if Path(p).is_file() else None}
+                    for p in outputs if p is not None],
+        "counts": counts or {},
+        "exit_code": exit_code,
+        **({"message": message} if message else {}),
+    }
+
+
+def record(folder: str | os.PathLike, command: str, inputs=(), outputs=(), counts: dict | None = None,
+           exit_code: int | None = None, message: str | None = None) -> Path | None:
+    """Append one line to <folder>/thidua-audit.jsonl; returns its path, or None if it could not be written."""
+    try:
+        line = json.dumps(entry(command, inputs, outputs, counts, exit_code, message), ensure_ascii=False,
+                          default=str) + "\n"
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        try:
-            user = getpass.getuser()
-        except Exception:  # noqa: BLE001
-            user = os.environ.get("USERNAME", "")
-        entry = {
-            "time": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "user": user,
-            "command": command,
-            "inputs": [{"path": str(p), "sha256": sha256(p)} for p in inputs if Path(p).is_file()],
-            "outputs": [str(p) for p in outputs],
-            "counts": counts or {},
-            "exit_code": exit_code,
-        }
         path = folder / LOG_NAME
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        # one write of one line in append mode: concurrent runs do not interleave lines
+        with open(path, "a", encoding="utf-8", newline="\n") as fh:
+            fh.write(line)
         return path
-    except OSError:
+    except Exception:  # noqa: BLE001 - the log must never break the command it records
         return None
+
+
+def read(folder: str | os.PathLike) -> list[dict]:
+    path = Path(folder) / LOG_NAME
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]

@@ -518,17 +518,38 @@ def main(argv: Optional[list[str]] = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
     except UserError as exc:
-        err.print(f"[bold red]Lỗi:[/] {exc}")
+        err.print(f"[bold red]Lỗi:[/] {exc}", soft_wrap=True)
+        _audit_failure(args, exc.exit_code, str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("Đã dừng theo yêu cầu.")
+        _audit_failure(args, 130, "dừng theo yêu cầu")
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence for users
         if debug:
             raise
         err.print(f"[bold red]Lỗi không mong đợi:[/] {type(exc).__name__}: {exc}\n"
-                  "Hãy chạy lại với --debug và gửi nội dung cho bộ phận kỹ thuật.")
+                  "Hãy chạy lại với --debug và gửi nội dung cho bộ phận kỹ thuật.", soft_wrap=True)
+        _audit_failure(args, 2, f"{type(exc).__name__}: {exc}")
         return 2
+
+
+def _audit_failure(args: list[str], code: int, message: str) -> None:
+    """A command that stopped on an error is logged too, beside the first input that exists."""
+    try:
+        from . import audit
+        from .intake import expand_paths
+
+        words = [a for a in args if not a.startswith("-")]
+        if not words:
+            return
+        command = " ".join(words[:2]) if words[0] == "history" and len(words) > 1 else words[0]
+        paths = [Path(a) for a in words[1:] if Path(a).exists()]
+        if paths:
+            files, _ = expand_paths(paths)
+            audit.record(_audit_folder(paths), command, inputs=files, counts=None, exit_code=code, message=message)
+    except Exception:  # noqa: BLE001 - logging must not mask the user's error
+        pass
 
 
 def run() -> None:  # pragma: no cover

@@ -1,0 +1,255 @@
+"""Benchmark: a whole province, timed stage by stage against the cost of just reading the files.
+
+    python bench/run.py                    # 10,000 / 30,000 / 60,000 nominations, 60 units, 100,000 history rows
+    python bench/run.py --small            # 2,000 nominations (CI)
+    python bench/run.py --sizes 30000 --json out.json
+
+Each size runs in its own process (clean peak memory, warm imports excluded from the stage
+times). The generated unit files are cached in --data (default: a temp folder).
+Targets (issue 9): intake + validation + consolidation <= 2 x the read floor; the whole
+pipeline for 30,000 nominations < 10 s; peak memory < 1 GB; time roughly linear in rows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+UNITS = 60
+HISTORY_ROWS = 100_000
+SIZES = (10_000, 30_000, 60_000)
+SMALL = 2_000
+YEAR = 2024
+
+_DISTRICTS = ["Bát Xát", "Bảo Thắng", "Bảo Yên", "Bắc Hà", "Mường Khương", "Si Ma Cai", "Văn Bàn", "Sa Pa",
+              "Lào Cai", "Yên Bái", "Lục Yên", "Văn Yên", "Mù Cang Chải", "Trạm Tấu", "Trấn Yên", "Văn Chấn",
+              "Yên Bình", "Nghĩa Lộ", "Than Uyên", "Tân Uyên"]
+_KINDS = ["Trung tâm Y tế huyện", "Bệnh viện Đa khoa huyện", "Phòng Y tế huyện"]
+_SPECIAL = ["Bệnh viện Đa khoa tỉnh", "Bệnh viện Sản Nhi", "Bệnh viện Y học cổ truyền", "Bệnh viện Nội tiết",
+            "Bệnh viện Phổi", "Bệnh viện Tâm thần", "Bệnh viện Mắt", "Bệnh viện Phục hồi chức năng",
+            "Trung tâm Kiểm soát bệnh tật tỉnh", "Trung tâm Kiểm nghiệm", "Trung tâm Pháp y", "Trung tâm Giám định y khoa",
+            "Trường Cao đẳng Y tế", "Văn phòng Sở Y tế", "Chi cục Dân số", "Chi cục An toàn thực phẩm",
+            "Trung tâm Cấp cứu 115", "Trung tâm Truyền máu", "Bệnh viện Lao", "Bệnh viện Ung bướu"]
+
+
+def province_units(n: int = UNITS, seed: int = 60) -> list[tuple[str, str, str, float]]:
+    """n units with uneven sizes, as (code, name, email, weight) for sample.generate."""
+    rng = random.Random(seed)
+    names = list(_SPECIAL) + [f"{k} {d}" for d in _DISTRICTS for k in _KINDS]
+    out = []
+    for i, name in enumerate(names[:n]):
+        code = f"DV{i + 1:02d}"
+        out.append((code, name, f"{code.lower()}@syt.example.vn", rng.uniform(0.3, 3.0)))
+    return out
+
+
+def make_province(rows: int, folder: Path, seed: int = 2024) -> dict:
+    """Unit files for a province of about `rows` nominations (cached by size), plus history records."""
+    from thidua_xl.sample import SEED_2020, generate, write_unit_files
+
+    marker = folder / "province.json"
+    if marker.is_file():
+        return json.loads(marker.read_text("utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    base = sum(v for d in SEED_2020.values() for v in d.values())
+    t = time.perf_counter()
+    p = generate(year=YEAR, seed=seed, units=province_units(), scale=rows / base, history_years=3)
+    write_unit_files(p, folder, messy_every=3)
+    info = {"nominations": int(len(p.nominations)), "units": int(len(p.units)), "generate_s": time.perf_counter() - t}
+    p.history.to_pickle(folder / "history-seed.pkl")
+    marker.write_text(json.dumps(info), "utf-8")
+    return info
+
+
+def history_records(folder: Path, n: int = HISTORY_ROWS, seed: int = 7):
+    """The province's own history (so the history rules find matches) topped up with other people to n rows."""
+    import pandas as pd
+
+    from thidua_xl.catalog import CA_NHAN
+    from thidua_xl.sample import _People
+
+    own = pd.read_pickle(folder / "history-seed.pkl")
+    rng = random.Random(seed)
+    people = _People(rng, YEAR)
+    extra = []
+    awards = ["LDTT"] * 7 + ["CSTDCS", "GK", "BK_TINH"]
+    while len(own) + len(extra) < n:
+        p = people.new()
+        for back in range(1, 6):
+            extra.append({"ho_ten": p["ho_ten"], "ngay_sinh": p["ngay_sinh"], "unit": "Bệnh viện Đa khoa tỉnh",
+                          "nam": YEAR - back, "award": rng.choice(awards)})
+    df = pd.concat([own, pd.DataFrame(extra)], ignore_index=True).head(n)
+    return pd.DataFrame({
+        "ho_ten": df["ho_ten"],
+        "ngay_sinh": [d.isoformat() if d is not None and not pd.isna(d) else "" for d in df["ngay_sinh"]],
+        "nam_sinh": [d.year if d is not None and not pd.isna(d) else None for d in df["ngay_sinh"]],
+        "don_vi": df["unit"], "nam": df["nam"].astype(int), "award": df["award"], "hinh_thuc": "",
+        "subject": CA_NHAN, "so_quyet_dinh": "",
+    })
+
+
+def read_floor(files: list[Path]) -> int:
+    """What any tool must pay: python-calamine reading every sheet of every file into Python lists."""
+    import python_calamine as pc
+
+    cells = 0
+    for f in files:
+        wb = pc.CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            cells += sum(len(r) for r in rows)
+        wb.close()
+    return cells
+
+
+def timed(fn, repeat: int = 1):
+    times, out = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return out, statistics.median(times)
+
+
+def run_size(rows: int, data: Path, repeat: int, history: bool = True) -> dict:
+    """All stages for one size, in this process."""
+    from thidua_xl import export, history as hist_mod
+    from thidua_xl.intake import expand_paths, read_paths
+    from thidua_xl.pipeline import totals
+    from thidua_xl.validate import validate
+
+    folder = data / f"p{rows}"
+    info = make_province(rows, folder)
+    files, _ = expand_paths([folder])
+    out = Path(tempfile.mkdtemp(prefix="thidua-bench-out-"))
+    res: dict = {"target_rows": rows, **info, "files": len(files)}
+
+    db = None
+    if history:
+        recs = history_records(folder)
+        db = out / "history.sqlite"
+        _, res["history_import_s"] = timed(lambda: hist_mod.add_records(db, recs, source="bench"))
+        res["history_rows"] = int(hist_mod.count(db))
+
+    _, res["floor_s"] = timed(lambda: read_floor(files), repeat)
+    intake, res["intake_s"] = timed(lambda: read_paths([folder]), repeat)
+    res["rows"] = int(len(intake.nominations))
+    res["bad_files"] = len(intake.bad_files)
+    findings, res["validate_s"] = timed(lambda: validate(intake, YEAR, history=db), repeat)
+    res["findings"] = len(findings)
+    result, res["consolidate_s"] = timed(lambda: totals(intake, YEAR), repeat)
+    _, res["write_xlsx_s"] = timed(lambda: export.write_consolidation(result, out / "Tong-hop.xlsx"))
+    try:
+        res["render_ldtt_s"], res["ldtt_names"] = render_ldtt(intake, result, findings, out)
+    except Exception as exc:  # noqa: BLE001 - the documents stage may not exist yet in this checkout
+        res["render_ldtt_s"], res["render_error"] = None, f"{type(exc).__name__}: {exc}"
+    core = res["intake_s"] + res["validate_s"] + res["consolidate_s"]
+    res["core_s"] = core
+    res["core_over_floor"] = core / res["floor_s"] if res["floor_s"] else None
+    res["pipeline_s"] = core + res["write_xlsx_s"] + (res["render_ldtt_s"] or 0)
+    res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return res
+
+
+def render_ldtt(intake, result, findings, out: Path) -> tuple[float, int]:
+    """The Giám đốc's LĐTT decision with its annex of every name (the biggest document)."""
+    from thidua_xl.config import Config, narrative_from_kv
+    from thidua_xl.documents import context as C
+    from thidua_xl.documents.render import render_docx, split_lists, template_path
+
+    config = Config.from_kv(intake.config)
+    narrative = narrative_from_kv(intake.narrative)
+    t = time.perf_counter()
+    lists, _ = split_lists(result, findings)
+    df = lists["LDTT"]
+    ctx = C.quyet_dinh_context("LDTT", df, result, config, narrative, config.get("so_quyet_dinh"))
+    rows = C.annex_rows([(None, df)], result)
+    render_docx(template_path("quyet-dinh"), ctx, out / "Quyet-dinh-LDTT.docx", annex_rows=rows)
+    return time.perf_counter() - t, int(len(df))
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu or platform.processor(), "cores": os.cpu_count(), "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}"}
+
+
+def table(results: list[dict]) -> str:
+    cols = [("target_rows", "rows (target)", "{:,}"), ("rows", "rows read", "{:,}"), ("files", "files", "{}"),
+            ("floor_s", "read floor s", "{:.2f}"), ("intake_s", "intake s", "{:.2f}"),
+            ("validate_s", "validate s", "{:.2f}"), ("consolidate_s", "consolidate s", "{:.2f}"),
+            ("core_over_floor", "core/floor", "{:.2f}"), ("write_xlsx_s", "Tổng hợp.xlsx s", "{:.2f}"),
+            ("render_ldtt_s", "QĐ LĐTT s", "{:.2f}"), ("pipeline_s", "pipeline s", "{:.2f}"),
+            ("peak_rss_mb", "peak MB", "{:.0f}")]
+    lines = ["| " + " | ".join(c[1] for c in cols) + " |", "|" + "---|" * len(cols)]
+    for r in results:
+        lines.append("| " + " | ".join(c[2].format(r[c[0]]) if r.get(c[0]) is not None else "n/a" for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="*", default=None)
+    ap.add_argument("--small", action="store_true", help=f"one province of {SMALL:,} nominations (CI)")
+    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "thidua-bench-data")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per stage (median)")
+    ap.add_argument("--no-history", action="store_true")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--in-process", action="store_true", help="run sizes in this process (tests)")
+    ap.add_argument("--_one", type=int, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a._one:
+        print(json.dumps(run_size(a._one, a.data, a.repeat, history=not a.no_history)))
+        return []
+    sizes = a.sizes or ([SMALL] if a.small else list(SIZES))
+    results = []
+    for n in sizes:
+        if a.in_process:
+            r = run_size(n, a.data, a.repeat, history=not a.no_history)
+        else:
+            cmd = [sys.executable, __file__, "--_one", str(n), "--data", str(a.data), "--repeat", str(a.repeat)]
+            cmd += ["--no-history"] if a.no_history else []
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                sys.stderr.write(proc.stderr)
+                raise SystemExit(f"size {n} failed")
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+        results.append(r)
+        print(f"{n:>7,} rows: floor {r['floor_s']:.2f}s, intake {r['intake_s']:.2f}s, validate {r['validate_s']:.2f}s, "
+              f"consolidate {r['consolidate_s']:.2f}s (core/floor {r['core_over_floor']:.2f}), "
+              f"xlsx {r['write_xlsx_s']:.2f}s, QĐ LĐTT {r['render_ldtt_s'] or float('nan'):.2f}s, "
+              f"pipeline {r['pipeline_s']:.2f}s, peak {r['peak_rss_mb']:.0f} MB", flush=True)
+    by = {r["target_rows"]: r for r in results}
+    print()
+    print(table(results))
+    print(f"\nmachine: {machine()}")
+    if 60_000 in by and 30_000 in by:
+        ratio = by[60_000]["pipeline_s"] / by[30_000]["pipeline_s"]
+        print(f"60k/30k pipeline time ratio: {ratio:.2f} (2.0 = linear)")
+    if a.json:
+        a.json.write_text(json.dumps({"machine": machine(), "results": results}, ensure_ascii=False, indent=2), "utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main()

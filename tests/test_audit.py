@@ -1,0 +1,67 @@
+"""Audit log: one JSON line per command, beside the inputs (or in the output folder)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from badfile_helpers import good_unit, random_bytes
+from thidua_xl import audit
+from thidua_xl.cli import main
+
+
+def sha(p) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_consolidate_and_validate_each_append_one_line(tmp_path, capsys):
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    a = good_unit(folder / "A.xlsx")
+    b = good_unit(folder / "B.xlsx", unit="Bệnh viện B")
+    out = tmp_path / "ket-qua"
+    assert main(["consolidate", str(folder), "--year", "2024", "--json", str(out / "c.json")]) == 0
+    assert main(["validate", str(folder), "--year", "2024", "--json", str(out / "v.json")]) in (0, 1)
+    capsys.readouterr()
+    lines = (folder / audit.LOG_NAME).read_text("utf-8").splitlines()
+    assert len(lines) == 2
+    c, v = (json.loads(x) for x in lines)
+    assert c["command"] == "consolidate" and v["command"] == "validate"
+    assert {i["path"]: i["sha256"] for i in c["inputs"]} == {str(a.resolve()): sha(a), str(b.resolve()): sha(b)}
+    assert c["outputs"] == [{"path": str((out / "c.json").resolve()), "sha256": sha(out / "c.json")}]
+    assert c["counts"]["rows"] == 6 and c["exit_code"] == 0
+    assert set(v["counts"]) >= {"error", "warning"}
+    t = dt.datetime.fromisoformat(c["time"])
+    assert t.tzinfo is not None and abs((dt.datetime.now().astimezone() - t).total_seconds()) < 120
+    assert c["user"] and c["version"]
+
+
+def test_bad_run_is_logged_with_its_exit_code(tmp_path, capsys):
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    random_bytes(folder)
+    assert main(["consolidate", str(folder), "--year", "2024"]) == 2
+    capsys.readouterr()
+    [e] = audit.read(folder)
+    assert e["exit_code"] == 2 and e["counts"]["bad_files"] == 1
+    assert e["inputs"][0]["path"].endswith("ngau-nhien.xlsx")
+
+
+def test_user_error_is_logged_by_the_error_boundary(tmp_path, capsys):
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    good_unit(folder / "A.xlsx")
+    code = main(["report", str(folder), "--out", str(tmp_path / "vb"), "--kind", "khong-co"])
+    capsys.readouterr()
+    assert code == 2
+    entries = audit.read(folder)
+    assert entries and entries[-1]["command"] == "report" and entries[-1]["exit_code"] == 2
+    assert entries[-1].get("message")
+
+
+def test_record_never_fails(tmp_path):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    assert audit.record(blocker, "consolidate", inputs=[blocker]) is None  # cannot create a folder there
+    p = audit.record(tmp_path / "ok", "validate", inputs=[tmp_path / "missing.xlsx"], counts={"error": 0})
+    assert p is not None and audit.read(tmp_path / "ok")[0]["inputs"] == []

@@ -1,0 +1,230 @@
+"""Data safety: inputs never modified, atomic writes that survive a kill, backups, reproducible JSON,
+sandboxed templates, and the pre-parse limits of thidua_xl.safety."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from badfile_helpers import (
+    BILLION_LAUGHS, as_zip_bytes, encrypted, good_unit, read_part, replace_parts, sha256_tree, zip_bomb,
+)
+from thidua_xl import fileio, safety
+from thidua_xl.cli import main
+
+
+def cli(capsys, *args) -> tuple[int, str]:
+    code = main([str(a) for a in args])
+    cap = capsys.readouterr()
+    text = cap.out + cap.err
+    assert "Traceback" not in text
+    return code, text
+
+
+def not_built(text: str) -> bool:
+    return "chưa có trong phiên bản này" in text
+
+
+# --- inputs are never modified ----------------------------------------------------------
+def test_no_command_modifies_its_inputs(tmp_path, seed_folder, capsys):
+    units = tmp_path / "don-vi"
+    shutil.copytree(seed_folder, units)
+    before = sha256_tree(units)
+
+    def unchanged(step: str):
+        after = sha256_tree(units)
+        assert {k: v for k, v in after.items() if k in before} == before, f"{step} changed an input file"
+
+    out = tmp_path / "out"
+    cli(capsys, "consolidate", units, "--json", out / "c.json", "--out", out / "Tong-hop.xlsx")
+    unchanged("consolidate")
+    cli(capsys, "validate", units, "--json", out / "v.json")
+    unchanged("validate")
+    code, text = cli(capsys, "report", units, "--out", out / "van-ban", "--kind", "quyet-dinh")
+    unchanged("report")
+    csv = tmp_path / "units.csv"
+    csv.write_text("Mã đơn vị,Tên đơn vị,Email\nBVDKT,Bệnh viện Đa khoa tỉnh,a@x.vn\nCDC,Trung tâm Kiểm soát bệnh tật tỉnh,\n",
+                   encoding="utf-8")
+    csv_hash = fileio.sha256(csv)
+    master = tmp_path / "ThiDua.xlsx"
+    code, text = cli(capsys, "init", master, "--year", 2020, "--units", csv)
+    assert fileio.sha256(csv) == csv_hash
+    if code == 0 and not not_built(text):
+        master_hash = fileio.sha256(master)
+        code, text = cli(capsys, "split", master, "--out", tmp_path / "tach")
+        assert fileio.sha256(master) == master_hash, "split changed the master"
+        code, text = cli(capsys, "collect", units, "--into", master)
+        unchanged("collect")
+        if code in (0, 1) and not not_built(text):
+            backups = list((master.parent / "sao-luu").glob("ThiDua.*.xlsx"))
+            assert backups and any(fileio.sha256(b) == master_hash for b in backups), "no backup before collect"
+    code, text = cli(capsys, "history", "archive", units, "--year", 2020, "--history", tmp_path / "h.sqlite")
+    unchanged("history archive")
+
+
+# --- atomic writes --------------------------------------------------------------------------
+WRITER = r"""
+import sys, time
+from thidua_xl.fileio import atomic_path
+with atomic_path(sys.argv[1]) as tmp:
+    with open(tmp, "wb") as fh:
+        fh.write(b"NEW" * 1000)
+        fh.flush()
+        print("writing", flush=True)
+        while True:
+            fh.write(b"\0" * (1 << 20))
+            time.sleep(0.01)
+"""
+
+
+def test_killed_write_leaves_previous_file_intact(tmp_path):
+    target = good_unit(tmp_path / "ThiDua.xlsx")
+    old = target.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+        time.sleep(0.2)
+        temps = [p for p in tmp_path.iterdir() if p.name.startswith(".ThiDua.")]
+        assert temps and temps[0].stat().st_size > 1000  # the new content really was being written
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert target.read_bytes() == old
+    with zipfile.ZipFile(target) as z:  # still a whole workbook
+        assert z.testzip() is None
+
+
+def test_failed_write_leaves_previous_file_and_no_temp(tmp_path):
+    target = tmp_path / "ket-qua.json"
+    fileio.write_json(target, {"a": 1})
+    with pytest.raises(RuntimeError):
+        with fileio.atomic_path(target) as tmp:
+            tmp.write_text("{half")
+            raise RuntimeError("disk full")
+    assert target.read_text("utf-8") == '{\n  "a": 1\n}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["ket-qua.json"]
+
+
+def test_backup_is_a_timestamped_copy(tmp_path):
+    master = good_unit(tmp_path / "ThiDua.xlsx")
+    b1 = fileio.backup(master)
+    b2 = fileio.backup(master)
+    assert b1 != b2 and b1.parent == tmp_path / "sao-luu"
+    assert b1.name.startswith("ThiDua.") and b1.suffix == ".xlsx"
+    assert fileio.sha256(b1) == fileio.sha256(master) == fileio.sha256(b2)
+
+
+# --- reproducible outputs ---------------------------------------------------------------------
+def test_same_inputs_give_byte_identical_json(tmp_path, seed_folder, capsys):
+    for cmd in ("consolidate", "validate"):
+        cli(capsys, cmd, seed_folder, "--json", tmp_path / f"{cmd}-1.json")
+        cli(capsys, cmd, seed_folder, "--json", tmp_path / f"{cmd}-2.json")
+        assert (tmp_path / f"{cmd}-1.json").read_bytes() == (tmp_path / f"{cmd}-2.json").read_bytes()
+
+
+# --- templates cannot run code or read files ------------------------------------------------------
+ESCAPES = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ self._TemplateReference__context }}",
+]
+
+
+@pytest.mark.parametrize("payload", ESCAPES)
+def test_document_templates_render_in_a_sandbox(payload):
+    render = pytest.importorskip("thidua_xl.documents.render")
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    with pytest.raises((SecurityError, UndefinedError)):
+        render.make_env().from_string(payload).render()
+
+
+@pytest.mark.parametrize("payload", ESCAPES + ["{% include '../../../../../../etc/passwd' %}"])
+def test_email_templates_render_in_a_sandbox(tmp_path, payload):
+    mail = pytest.importorskip("thidua_xl.mail")
+    from thidua_xl.errors import UserError
+
+    (tmp_path / "evil.subject.j2").write_text("Tiêu đề", encoding="utf-8")
+    (tmp_path / "evil.body.j2").write_text(payload, encoding="utf-8")
+    with pytest.raises(UserError):
+        mail.render_templates("evil", {}, templates=tmp_path)
+
+
+# --- pre-parse limits ----------------------------------------------------------------------------
+def test_limits_declared_and_actual_size(tmp_path):
+    base = good_unit(tmp_path / "a.xlsx")
+    small = safety.Limits(max_uncompressed=200_000)
+    big = replace_parts(base, tmp_path / "big.xlsx", {"xl/media/x.bin": os.urandom(300_000)})
+    with pytest.raises(safety.Refused, match="bom zip"):
+        safety.inspect(big, small)
+    assert safety.inspect(base, small).kind == "xlsx"
+
+
+def test_entity_declarations_refused_in_any_part(tmp_path):
+    base = good_unit(tmp_path / "a.xlsx")
+    for part in ("xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/styles.xml", "[Content_Types].xml"):
+        bad = replace_parts(base, tmp_path / "b.xlsx", {part: BILLION_LAUGHS})
+        with pytest.raises(safety.Refused, match="DOCTYPE"):
+            safety.inspect(bad)
+    # a DOCTYPE split across the 1 MiB read boundary is still seen
+    sheet = read_part(base, "xl/worksheets/sheet1.xml")
+    n = (1 << 20) - 4
+    pad = b"<!--" + b"x" * (n - 7) + b"-->"
+    assert len(pad) == n
+    bad = replace_parts(base, tmp_path / "c.xlsx", {"xl/worksheets/sheet1.xml": pad + b"<!DOCTYPE x>" + sheet})
+    with pytest.raises(safety.Refused):
+        safety.inspect(bad)
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    p = tmp_path / "tai-lieu.xlsx"
+    p.write_bytes(as_zip_bytes({"word/document.xml": b"<w:document/>", "[Content_Types].xml": b"<Types/>"}))
+    with pytest.raises(safety.Refused, match="không phải là bảng tính"):
+        safety.inspect(p)
+
+
+def test_encrypted_and_zip_bomb_are_refused_without_calamine(tmp_path):
+    with pytest.raises(safety.Refused, match="mật khẩu"):
+        safety.inspect(encrypted(tmp_path))
+    with pytest.raises(safety.Refused, match="bom zip"):
+        safety.inspect(zip_bomb(tmp_path, megabytes=25))
+
+
+def test_stray_cells_are_trimmed_in_a_copy(tmp_path):
+    import openpyxl
+    import python_calamine as pc
+    import io
+
+    p = good_unit(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(p)
+    wb.active.cell(500_000, 2, "lạc")
+    wb.save(p)
+    raw = p.read_bytes()
+    scan = safety.inspect(p)
+    assert p.read_bytes() == raw
+    s = scan.sheets["Đề nghị"]
+    assert s.trimmed_at == 8 and s.stray_cells == ["B500000"]
+    rows = pc.CalamineWorkbook.from_filelike(io.BytesIO(scan.data)).get_sheet_by_name("Đề nghị").to_python(
+        skip_empty_area=False)
+    assert len(rows) == 8
+
+
+def test_real_big_sheet_without_gap_is_refused(tmp_path):
+    import xlsxwriter
+
+    p = tmp_path / "lon.xlsx"
+    wb = xlsxwriter.Workbook(str(p), {"constant_memory": True})
+    ws = wb.add_worksheet("S")
+    for r in range(1, 3001):
+        ws.write_row(r, 0, [r, "x"])
+    wb.close()
+    with pytest.raises(safety.Refused, match="quá lớn"):
+        safety.inspect(p, safety.Limits(max_rows=2000))
+    assert safety.inspect(p).sheets["S"].max_row == 3001
