@@ -53,8 +53,15 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
 
 
 # --- context ----------------------------------------------------------------------------
+def _map_unique(series: pd.Series, fn) -> pd.Series:
+    """fn applied once per distinct value (names and units repeat a lot)."""
+    values = series.fillna("").astype(str)
+    table = {v: fn(v) for v in values.unique()}
+    return values.map(table)
+
+
 def _unit_key(codes: pd.Series, names: pd.Series) -> pd.Series:
-    return codes.fillna("").where(codes.fillna("") != "", names.fillna("").map(fold))
+    return codes.fillna("").where(codes.fillna("") != "", _map_unique(names, fold))
 
 
 def build_context(intake, year: int, catalog: Catalog, history=None) -> Context:
@@ -99,7 +106,8 @@ def _unit_lookup(intake) -> dict[str, str]:
         if code:
             out[fold(name)] = code
             out[fold(code)] = code
-    for code, name in zip(intake.nominations["unit_code"], intake.nominations["unit"]):
+    pairs = intake.nominations[["unit_code", "unit"]].drop_duplicates()
+    for code, name in zip(pairs["unit_code"], pairs["unit"]):
         if code:
             out.setdefault(fold(name), code)
             out.setdefault(fold(code), code)
@@ -151,12 +159,12 @@ def _initiative_authors(initiatives: pd.DataFrame, units: dict[str, str]) -> pd.
     df = df.explode("author")
     df["author"] = df["author"].fillna("").map(clean).str.replace(_AUTHOR_TITLE, "", regex=True, case=False)
     df = df[df["author"] != ""]
-    df["author_key"] = df["author"].map(name_key)
+    df["author_key"] = _map_unique(df["author"], name_key)
     uk = _unit_key(df["unit_code"], df["unit"])
     df["unit_key"] = [units.get(k, k) if k else "" for k in uk]
     df["level"] = df["cap"].map(LEVEL_ORDER).fillna(1).astype(int)
     df["nam"] = df["nam"].astype("Float64").astype(float)
-    df["ten_key"] = df["ten"].map(fold)
+    df["ten_key"] = _map_unique(df["ten"], fold)
     return df[cols].reset_index(drop=True)
 
 

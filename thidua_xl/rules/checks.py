@@ -113,13 +113,20 @@ class Context:
         return value / 100 if (text.endswith("%") or value > 1) else value
 
 
+# Row fields a message template may use (the rest of the frame stays out of the loop).
+MESSAGE_FIELDS = {"_i", "file", "sheet", "row", "unit", "unit_code", "ho_ten", "hinh_thuc", "award", "award_name",
+                  "ngay_sinh_raw", "gioi_tinh", "chuc_vu", "khoa_phong", "sang_kien", "ghi_chu", "doi_tuong_raw",
+                  "birth_date", "birth_year"}
+
+
 # --- emitting findings ----------------------------------------------------------------
 def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, column: str | None, *, code: str | None = None,
          severity: str | None = None, **values) -> list[Finding]:
     """One finding per row of `rows`; a `detail` (or any) column of rows fills the template."""
     out = []
     base = {"year": ctx.year, **rule.params, **values}
-    for rec in rows.to_dict("records"):
+    keep = [c for c in rows.columns if c in MESSAGE_FIELDS or c not in ctx.df.columns]
+    for rec in rows[keep].to_dict("records"):
         vals = {**base, **rec}
         vals.setdefault("award_name", ctx.award_name(rec.get("award")))
         if not vals.get("award_name"):
@@ -300,9 +307,10 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     cell = rows[(rows["sang_kien"] != "") & ~rows["_i"].isin(ok)]
     unknown_level: set = set()
     if not cell.empty:
-        titled = cell[["_i", "sang_kien"]].assign(ten_key=cell["sang_kien"].map(fold)).merge(
-            ctx.initiatives[["ten_key", "level"]], on="ten_key", how="left")
-        best = titled.groupby("_i")["level"].max()
+        keys = {v: fold(v) for v in cell["sang_kien"].unique()}
+        titled = cell[["_i", "sang_kien"]].assign(ten_key=cell["sang_kien"].map(keys)).merge(
+            ctx.initiatives[["ten_key", "level"]].drop_duplicates(), on="ten_key", how="left")
+        best = titled.assign(level=titled["level"].astype(float)).groupby("_i")["level"].max()
         ok.update(best[best >= need].index)
         if need <= 1:
             ok.update(best[best.isna()].index)  # the unit states a recognised cơ sở initiative
