@@ -188,12 +188,11 @@ def test_libreoffice_imports_every_module_in_full(built, tmp_path):
                     "--outdir", str(tmp_path), str(built.path)], check=True, capture_output=True, timeout=180)
     ods = tmp_path / "ThiDua.ods"
     assert ods.is_file()
-    ns = "{http://openoffice.org/2000/script}"
     with zipfile.ZipFile(ods) as z:
         basic = {Path(n).stem: etree.fromstring(z.read(n)).text or ""
                  for n in z.namelist() if n.startswith("Basic/VBAProject/") and not n.endswith("script-lb.xml")}
-        assert etree.fromstring(z.read("Basic/VBAProject/script-lb.xml")).get(f"{{{'http://openoffice.org/2000/library'}}}name") == "VBAProject"
-    del ns
+        library = etree.fromstring(z.read("Basic/VBAProject/script-lb.xml"))
+    assert library.get("{http://openoffice.org/2000/library}name") == "VBAProject"
     for mod in build.standard_modules():
         imported = basic[mod.name].replace("\r\n", "\n")
         for line in mod.source.split("\r\n"):

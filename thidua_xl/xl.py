@@ -131,7 +131,7 @@ def _needed_sheets(all_names: list[str]) -> list[str]:
     from .export import sheet_name_for
 
     used: set[str] = set()
-    outputs = {CONF_SHEET, CHECK_SHEET, SUMMARY_SHEET}
+    outputs = {CONF_SHEET, CHECK_SHEET, SUMMARY_SHEET, GUIDE_SHEET, "Danh mục", "Lịch sử", "Biểu quyết"}
     outputs |= {sheet_name_for(a.name, used) for a in load_catalog()}
     return [n for n in all_names if n not in outputs]
 
