@@ -1,0 +1,254 @@
+"""Put whole sheets made by the tool (Tổng hợp, one per award, Kiểm tra) into the master.
+
+`consolidate --out` and `validate --out` write a workbook of their own with XlsxWriter;
+this copies its sheets into the user's master, replacing sheets of the same name in
+place and adding the others at the end. Like `patch`, every other part of the master
+is copied byte for byte (VBA project, ribbon, shapes, the units' sheets), so a
+macro-enabled master keeps its buttons. The copied sheets' styles are appended to
+the master's stylesheet and their shared strings become inline strings.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..fileio import atomic_path, backup
+from .patch import NS, PKG_REL_NS, REL_NS, sheet_parts
+
+_WS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_WS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_HUGE = etree.XMLParser(huge_tree=True)
+
+
+def _q(tag: str, ns: str = NS) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def _xml(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _child(root, tag: str, before: tuple[str, ...]):
+    """The styleSheet child `tag`, created in schema order (before the first of `before`) when absent."""
+    el = root.find(_q(tag))
+    if el is not None:
+        return el
+    el = etree.Element(_q(tag))
+    el.set("count", "0")
+    for b in before:
+        nxt = root.find(_q(b))
+        if nxt is not None:
+            nxt.addprevious(el)
+            return el
+    root.append(el)
+    return el
+
+
+_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles",
+          "colors", "extLst")
+
+
+def merge_styles(master_xml: bytes, source_xml: bytes) -> tuple[bytes, int, int]:
+    """Append the source's formats to the master's stylesheet; return it with the xf and dxf offsets."""
+    m = etree.fromstring(master_xml)
+    s = etree.fromstring(source_xml)
+
+    def after(tag):
+        return _ORDER[_ORDER.index(tag) + 1:]
+
+    # number formats: reuse the master's id for the same code, else a new id
+    m_fmts = _child(m, "numFmts", after("numFmts"))
+    by_code = {f.get("formatCode"): int(f.get("numFmtId")) for f in m_fmts}
+    next_id = max([163, *by_code.values()]) + 1
+    fmt_map: dict[int, int] = {}
+    s_fmts = s.find(_q("numFmts"))
+    for f in (s_fmts if s_fmts is not None else []):
+        code, fid = f.get("formatCode"), int(f.get("numFmtId"))
+        if code not in by_code:
+            etree.SubElement(m_fmts, _q("numFmt"), numFmtId=str(next_id), formatCode=code)
+            by_code[code] = next_id
+            next_id += 1
+        fmt_map[fid] = by_code[code]
+    m_fmts.set("count", str(len(m_fmts)))
+    if not len(m_fmts):
+        m.remove(m_fmts)
+    offsets = {}
+    for tag in ("fonts", "fills", "borders"):
+        mt, st = _child(m, tag, after(tag)), s.find(_q(tag))
+        offsets[tag] = len(mt)
+        for el in list(st if st is not None else []):
+            mt.append(el)
+        mt.set("count", str(len(mt)))
+    m_xfs, s_xfs = _child(m, "cellXfs", after("cellXfs")), s.find(_q("cellXfs"))
+    xf_offset = len(m_xfs)
+    for xf in list(s_xfs if s_xfs is not None else []):
+        for attr, tag in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
+            xf.set(attr, str(int(xf.get(attr, "0")) + offsets[tag]))
+        nid = int(xf.get("numFmtId", "0"))
+        xf.set("numFmtId", str(fmt_map.get(nid, nid)))
+        xf.set("xfId", "0")
+        m_xfs.append(xf)
+    m_xfs.set("count", str(len(m_xfs)))
+    s_dxfs = s.find(_q("dxfs"))
+    dxf_offset = 0
+    if s_dxfs is not None and len(s_dxfs):
+        m_dxfs = _child(m, "dxfs", after("dxfs"))
+        dxf_offset = len(m_dxfs)
+        for d in list(s_dxfs):
+            m_dxfs.append(d)
+        m_dxfs.set("count", str(len(m_dxfs)))
+    return _xml(m), xf_offset, dxf_offset
+
+
+def _shared_strings(z: zipfile.ZipFile) -> list:
+    if "xl/sharedStrings.xml" not in z.namelist():
+        return []
+    return list(etree.fromstring(z.read("xl/sharedStrings.xml"), parser=_HUGE).iter(_q("si")))
+
+
+def _restyle_sheet(xml: bytes, strings: list, xf_offset: int, dxf_offset: int) -> bytes:
+    root = etree.fromstring(xml, parser=_HUGE)
+    for c in root.iter(_q("c")):
+        if c.get("s") is not None:
+            c.set("s", str(int(c.get("s")) + xf_offset))
+        if c.get("t") == "s":
+            v = c.find(_q("v"))
+            si = strings[int(v.text)]
+            c.remove(v)
+            c.set("t", "inlineStr")
+            is_ = etree.SubElement(c, _q("is"))
+            for child in si:
+                is_.append(etree.fromstring(etree.tostring(child)))
+    for row in root.iter(_q("row")):
+        if row.get("s") is not None:
+            row.set("s", str(int(row.get("s")) + xf_offset))
+    for col in root.iter(_q("col")):
+        if col.get("style") is not None:
+            col.set("style", str(int(col.get("style")) + xf_offset))
+    for rule in root.iter(_q("cfRule")):
+        if rule.get("dxfId") is not None:
+            rule.set("dxfId", str(int(rule.get("dxfId")) + dxf_offset))
+    for view in root.iter(_q("sheetView")):
+        view.attrib.pop("tabSelected", None)  # one selected tab only, or Excel groups the sheets
+    return _xml(root)
+
+
+def _sheet_rels_ok(z: zipfile.ZipFile, part: str) -> bytes | None:
+    """The sheet's relationships, if they are all external (hyperlinks); else ValueError."""
+    rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    if rels not in z.namelist():
+        return None
+    root = etree.fromstring(z.read(rels))
+    if any(r.get("TargetMode") != "External" for r in root):
+        raise ValueError(f"sheet part {part} has drawings, comments or tables: not supported")
+    return z.read(rels)
+
+
+def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, sheets: list[str] | None = None, *,
+                      backup_dir: str | os.PathLike | None = None, make_backup: bool = True) -> Path:
+    """Copy sheets of `source` (all by default) into `master`: backup first, one atomic save.
+
+    A sheet whose name the master already has is replaced where it stands (the names
+    defined for it, such as print titles, come from the source); the others are added
+    at the end. Returns the backup path (or the master when no backup was asked).
+    """
+    master, source = Path(master), Path(source)
+    with zipfile.ZipFile(source) as zs:
+        s_parts = sheet_parts(zs)
+        names = list(s_parts) if sheets is None else list(sheets)
+        missing = [n for n in names if n not in s_parts]
+        if missing:
+            raise KeyError(f"sheets not in {source.name}: {missing}")
+        s_wb = etree.fromstring(zs.read("xl/workbook.xml"))
+        s_index = {el.get("name"): i for i, el in enumerate(s_wb.iter(_q("sheet")))}
+        s_names = s_wb.find(_q("definedNames"))
+        strings = _shared_strings(zs)
+        s_styles = zs.read("xl/styles.xml")
+        s_xml = {n: zs.read(s_parts[n]) for n in names}
+        s_rels = {n: _sheet_rels_ok(zs, s_parts[n]) for n in names}
+    saved = backup(master, backup_dir) if make_backup else master
+    with zipfile.ZipFile(master) as zm:
+        m_parts = sheet_parts(zm)
+        styles, xf_off, dxf_off = merge_styles(zm.read("xl/styles.xml"), s_styles)
+        new: dict[str, bytes] = {"xl/styles.xml": styles}
+        m_wb = etree.fromstring(zm.read("xl/workbook.xml"))
+        m_sheets_el = m_wb.find(_q("sheets"))
+        m_index = {el.get("name"): i for i, el in enumerate(m_sheets_el)}
+        rels = etree.fromstring(zm.read("xl/_rels/workbook.xml.rels"))
+        ct = etree.fromstring(zm.read("[Content_Types].xml"))
+        used_ids = {int(el.get("sheetId")) for el in m_sheets_el}
+        used_rids = {r.get("Id") for r in rels}
+        existing = set(zm.namelist())
+        drop: set[str] = set()
+        m_defined = m_wb.find(_q("definedNames"))
+        for name in names:
+            xml = _restyle_sheet(s_xml[name], strings, xf_off, dxf_off)
+            if name in m_parts:
+                part = m_parts[name]
+                local = m_index[name]
+                old_rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+                if old_rels in existing:
+                    drop.add(old_rels)
+                if m_defined is not None:
+                    for d in list(m_defined):
+                        if d.get("localSheetId") == str(local):
+                            m_defined.remove(d)
+            else:
+                k = 1
+                while f"xl/worksheets/sheet{k}.xml" in existing or f"xl/worksheets/sheet{k}.xml" in new:
+                    k += 1
+                part = f"xl/worksheets/sheet{k}.xml"
+                rid = next(f"rId{n}" for n in range(1, 10_000) if f"rId{n}" not in used_rids)
+                used_rids.add(rid)
+                etree.SubElement(rels, _q("Relationship", PKG_REL_NS), Id=rid, Type=_WS_TYPE,
+                                 Target=f"worksheets/sheet{k}.xml")
+                etree.SubElement(ct, _q("Override", _CT_NS), PartName="/" + part, ContentType=_WS_CT)
+                sheet_id = max(used_ids | {0}) + 1
+                used_ids.add(sheet_id)
+                el = etree.SubElement(m_sheets_el, _q("sheet"), name=name, sheetId=str(sheet_id))
+                el.set(_q("id", REL_NS), rid)
+                local = len(m_sheets_el) - 1
+                m_index[name] = local
+            new[part] = xml
+            if s_rels[name] is not None:
+                new[posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")] = s_rels[name]
+                drop.discard(posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels"))
+            # names defined for the sheet in the source (print titles, filter ranges)
+            for d in (s_names if s_names is not None else []):
+                if d.get("localSheetId") == str(s_index[name]):
+                    if m_defined is None:
+                        m_defined = etree.Element(_q("definedNames"))
+                        m_sheets_el.addnext(m_defined)
+                    copy = etree.fromstring(etree.tostring(d))
+                    copy.set("localSheetId", str(local))
+                    m_defined.append(copy)
+        if m_defined is not None:  # Excel wants them sorted by name
+            for d in sorted(m_defined, key=lambda d: (d.get("name").lower().removeprefix("_xlnm."),
+                                                      int(d.get("localSheetId", "-1")))):
+                m_defined.append(d)
+        new["xl/workbook.xml"] = _xml(m_wb)
+        new["xl/_rels/workbook.xml.rels"] = _xml(rels)
+        new["[Content_Types].xml"] = _xml(ct)
+        with atomic_path(master, suffix=master.suffix) as tmp:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+                for info in zm.infolist():
+                    if info.filename in drop:
+                        continue
+                    if info.filename in new:
+                        zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                        zi.compress_type = zipfile.ZIP_DEFLATED
+                        zout.writestr(zi, new.pop(info.filename))
+                    else:
+                        zout.writestr(info, zm.read(info.filename))
+                for part, data in new.items():
+                    zout.writestr(zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                                  compress_type=zipfile.ZIP_DEFLATED)
+    return saved
+
+
+__all__ = ["write_sheets_into", "merge_styles"]
