@@ -494,3 +494,33 @@ def test_names_typed_in_capitals_are_written_in_the_usual_case():
     collective = C._row_values({"ho_ten": "KHOA HỒI SỨC & CẤP CỨU", "subject": "tap_the", "unit": "BV"}, 2)
     assert person["ho_ten"] == "Đặng Phương Dung"
     assert collective["ho_ten"] == "KHOA HỒI SỨC & CẤP CỨU"  # a unit's own name is left as typed
+
+
+def test_votes_sheet_of_the_master_feeds_the_bien_ban(tmp_path):
+    from thidua_xl.documents.votes import read_votes
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cấu hình"
+    ws = wb.create_sheet("Biểu quyết")
+    ws.append(["KẾT QUẢ BỎ PHIẾU"])
+    ws.append(["STT", "Hình thức khen thưởng", "Số phiếu đồng ý"])
+    ws.append([1, "CSTĐ cấp tỉnh", 13])
+    ws.append([2, "Bằng khen UBND tỉnh", "12"])
+    ws.append([3, "Không rõ", 5])
+    master = tmp_path / "ThiDua.xlsx"
+    wb.save(master)
+    assert read_votes([tmp_path / "khong-co.xlsx", master]) == {"CSTD_TINH": 13, "BK_TINH": 12}
+    assert C._pct(13, 14) == "92,9" and C._pct(14, 14) == "100" and C._pct(1, 0) == ""
+
+
+def test_pdf_without_any_converter_says_so_plainly(small_result, tmp_path, monkeypatch):
+    from thidua_xl.documents.pdf import NoConverter, available, to_pdf
+
+    _, result = small_result
+    (doc,) = render_reports(result, CONFIG, {}, tmp_path, kinds=["bien-ban"])
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr("sys.platform", "linux")
+    assert available() is None
+    with pytest.raises(NoConverter, match="LibreOffice"):
+        to_pdf([doc])
+    assert doc.is_file()

@@ -336,8 +336,7 @@ def _roman(n: int) -> str:
     return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][n - 1] if 0 < n <= 10 else str(n)
 
 
-def annex_rows(frames: list[tuple[str | None, pd.DataFrame]], result: Consolidation,
-               show_award_column: bool = False) -> list[AnnexRow]:
+def annex_rows(frames: list[tuple[str | None, pd.DataFrame]], result: Consolidation) -> list[AnnexRow]:
     """Group each award's list I. Tập thể / II. Cá nhân, then by unit; sorted by tên then họ đệm; numbered.
 
     frames: [(award heading or None, DataFrame of nominees)].
@@ -526,10 +525,11 @@ def to_trinh_context(target: str, frames: list[tuple[str, pd.DataFrame]], result
 
 
 def _pct(votes: int, total: int) -> str:
+    """Vietnamese percentage with a decimal comma: 92,9 / 100."""
     if not total:
         return ""
-    return f"{votes * 100 / total:.1f}".replace(".", ",").replace(",0", "") if votes * 100 % total == 0 \
-        else f"{votes * 100 / total:.1f}".replace(".", ",")
+    text = f"{votes * 100 / total:.1f}"
+    return (text[:-2] if text.endswith(".0") else text).replace(".", ",")
 
 
 def bien_ban_context(result: Consolidation, config: Config, narrative: dict, votes: dict | None = None) -> dict:
