@@ -78,3 +78,10 @@ def codes_at(findings, file, row) -> set[str]:
 
 def errors(findings) -> list:
     return [f for f in findings if f.severity == "error"]
+
+
+def ldtt_rows(n: int, prefix: str = "Cán bộ") -> list[dict]:
+    """n distinct LĐTT nominees, enough to keep a CSTĐCS within its 15% quota."""
+    names = ["An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Long", "Minh", "Nam",
+             "Phong", "Quang", "Sơn", "Tâm", "Uyên", "Vinh", "Xuân", "Yến", "Đạt", "Thảo"]
+    return [person(f"{prefix} {names[i]}", "Lao động tiên tiến", dob=f"0{1 + i % 9}/03/198{i % 10}") for i in range(n)]
