@@ -59,6 +59,8 @@ def so_ky_hieu(number: str, kind_code: str, config: Config) -> str:
         org = "HĐTĐKT"
     suffix = f"{kind_code}-{org}" if kind_code else f"{org}-{config.get('don_vi_soan_thao') or 'TCCB'}"
     n = clean(number)
+    if n.endswith(".0") and n[:-2].isdigit():  # a number cell read as 15.0
+        n = n[:-2]
     if n.isdigit():
         n = so2(int(n))
     return f"{n or '       '}/{suffix}"
