@@ -129,7 +129,8 @@ _NUCLEI = {
 }
 _FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
 _VOWELS = set("aăâeêioôơuưy")
-_WORD = re.compile(r"[^\W\d_]+", re.U)
+# A "word" runs between spaces and punctuation; legacy symbols (¨, ×, the 0xAD soft hyphen) stay inside it.
+_WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}/\\\-\"'“”‘’&+*=<>|]+", re.U)
 
 
 def _syllable_ok(word: str) -> bool:
