@@ -111,11 +111,25 @@ def test_dry_run_prints_changes_and_writes_nothing(returned, capsys):
     digest = sha256(master)
     assert main(["collect", str(out), "--into", str(master), "--dry-run"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "Bệnh viện Đa khoa tỉnh Lào Cai (BVDK)" in text and "thêm 5" in text
-    assert "+ Nguyễn Văn An (1980) – Lao động tiên tiến" in text
+    assert "Bệnh viện Đa khoa tỉnh Lào Cai (BVDK) – tệp “BVDK.xlsx”: 0 → 5 dòng (lần gửi đầu tiên)" in text
     assert "--dry-run" in text
     assert sha256(master) == digest
     assert not (master.parent / "sao-luu").exists()
+    # a resubmission: the rows that changed are listed, still nothing written
+    assert main(["collect", str(out), "--into", str(master)]) == 0
+    backups = list((master.parent / "sao-luu").iterdir())
+    wb = openpyxl.load_workbook(out / "BVDK.xlsx")
+    ws = wb["Đề nghị khen thưởng"]
+    ws["B13"], ws["C13"], ws["D13"], ws["H13"] = "Mai Văn Khoa", "1991", "Nam", "LĐTT"
+    wb.save(out / "BVDK.xlsx")
+    capsys.readouterr()
+    digest = sha256(master)
+    assert main(["collect", str(out), "--into", str(master), "--dry-run"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "5 → 6 dòng: thêm 1, bỏ 0, sửa 0" in text
+    assert "+ Mai Văn Khoa (1991) – Lao động tiên tiến" in text
+    assert sha256(master) == digest
+    assert list((master.parent / "sao-luu").iterdir()) == backups
 
 
 def test_resubmission_reports_added_removed_changed(returned):

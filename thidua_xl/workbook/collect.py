@@ -71,21 +71,26 @@ class CollectReport:
         """1 when some returned file was refused (the others were still collected)."""
         return 1 if self.refused else 0
 
-    def lines(self) -> list[str]:
-        """The change report in Vietnamese, one line per item."""
+    def lines(self, limit: int = 25) -> list[str]:
+        """The change report in Vietnamese: a line per unit, then up to `limit` rows that changed."""
         out: list[str] = []
         for u in self.units:
             head = f"{u.unit} ({u.unit_code}) – tệp “{u.file}”: {u.rows_before} → {u.rows_after} dòng"
             if u.unchanged:
                 head += ", không thay đổi"
+            elif u.rows_before == 0:
+                head += " (lần gửi đầu tiên)"
             else:
                 head += f": thêm {len(u.added)}, bỏ {len(u.removed)}, sửa {len(u.changed)}"
             if u.initiatives:
                 head += f"; {u.initiatives} sáng kiến, đề tài"
             out.append(head)
-            out += [f"  + {x}" for x in u.added]
-            out += [f"  − {x}" for x in u.removed]
-            out += [f"  ~ {x}" for x in u.changed]
+            if u.rows_before:
+                items = [f"  + {x}" for x in u.added] + [f"  − {x}" for x in u.removed] + \
+                        [f"  ~ {x}" for x in u.changed]
+                out += items[:limit]
+                if len(items) > limit:
+                    out.append(f"  … và {len(items) - limit} thay đổi khác.")
             out += [f"  ! {w}" for w in u.warnings]
         for r in self.refused:
             out.append(f"Không nhập tệp “{r.file}”: {r.reason}")
