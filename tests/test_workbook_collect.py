@@ -281,3 +281,16 @@ def test_many_units_one_save(tmp_path):
     assert len(report.units) == 60 and not report.refused
     assert len(read_paths([master]).nominations) == 3000
     assert elapsed < 20, elapsed
+
+
+def test_master_open_in_excel_is_not_written(returned):
+    master, out = returned
+    lock = master.with_name("~$" + master.name)
+    lock.write_bytes(b"owner")
+    digest = sha256(master)
+    with pytest.raises(UserError, match="đang mở trong Excel"):
+        collect(out, master)
+    assert sha256(master) == digest
+    assert collect(out, master, dry_run=True).units  # a dry run still reports
+    lock.unlink()
+    assert collect(out, master).written

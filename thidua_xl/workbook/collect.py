@@ -258,6 +258,10 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
 
     if dry_run or not sheets:
         return report
+    lock = master.with_name("~$" + master.name)
+    if lock.exists():
+        raise UserError(f"“{master.name}” đang mở trong Excel (có tệp khóa “{lock.name}”): hãy lưu, đóng tệp "
+                        "rồi chạy lại. Chưa ghi gì.")
     try:
         report.backup = backup(master, backup_dir)
         replace_sheet_rows(master, sheets)
