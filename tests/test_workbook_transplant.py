@@ -87,3 +87,29 @@ def test_libreoffice_opens_the_rewritten_master(tmp_path):
     assert converted.exists()
     intake = read_paths([converted])
     assert sorted(intake.nominations["ho_ten"]) == sorted(r[0] for c in FILLED for r in FILLED[c])
+
+
+def test_history_sheet_shows_the_register(tmp_path):
+    from thidua_xl.history import import_file
+    from thidua_xl.workbook.history_view import write_history_sheet
+
+    src = tmp_path / "lich-su.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức", "Số quyết định"])
+    ws.append(["Nguyễn Văn An", "13/02/1980", "Bệnh viện Đa khoa tỉnh Lào Cai", 2023, "CSTĐCS", "12/QĐ-SYT"])
+    ws.append(["Nguyễn Văn An", "13/02/1980", "Bệnh viện Đa khoa tỉnh Lào Cai", 2024, "LĐTT", ""])
+    wb.save(src)
+    db = tmp_path / "ls.sqlite"
+    import_file(db, src)
+    master = make_xlsm_with_ribbon(tmp_path / "ThiDua.xlsm")
+    assert write_history_sheet(master, db) == 2
+    ws = openpyxl.load_workbook(master)["Lịch sử"]
+    assert [c.value for c in ws[3]] == ["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức", "Số quyết định",
+                                        "Đối tượng"]
+    assert [ws.cell(4, j).value for j in (1, 4, 5, 6)] == ["Nguyễn Văn An", 2024, "Lao động tiên tiến", None]
+    assert ws.cell(5, 5).value == "Chiến sĩ thi đua cơ sở" and ws.cell(5, 6).value == "12/QĐ-SYT"
+    assert ws.protection.sheet  # still read-only
+    with zipfile.ZipFile(master) as z:
+        assert z.read("xl/vbaProject.bin") == VBA_BIN
+    assert not read_paths([master]).findings  # the view is not mistaken for nominations
