@@ -424,3 +424,13 @@ def test_thirty_thousand_nominations_against_a_hundred_thousand_history_rows_in_
     elapsed = time.perf_counter() - t
     assert found  # the synthetic set has duplicates and quota overruns
     assert elapsed < 3.0, f"validation took {elapsed:.2f} s"
+
+
+def test_surnames_that_look_like_collective_words_are_people(tmp_path):
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        {"Họ và tên": "Tô Văn Hùng", "Hình thức đề nghị": "Lao động tiên tiến"},
+        {"Họ và tên": "Đoàn Thị Lan", "Hình thức đề nghị": "Lao động tiên tiến"},
+        {"Họ và tên": "Trương Văn Bảy", "Hình thức đề nghị": "Lao động tiên tiến"},
+        {"Họ và tên": "Tổ Dinh dưỡng", "Hình thức đề nghị": "Lao động tiên tiến"},
+    ])
+    assert where(only(run(f), "SUBJECT_MISMATCH")) == {("BV.xlsx", R + 3)}

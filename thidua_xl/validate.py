@@ -220,7 +220,9 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
             file=df.at[idx, "file"], sheet=df.at[idx, "sheet"], row=int(df.at[idx, "row"]),
             column=LEGACY_COLUMNS[col], unit=df.at[idx, "unit"], rule=LEGACY_RULE, legal_basis=LEGACY_BASIS))
     changed = sorted({h[0] for h in hits})
-    new.loc[changed, "doi_tuong"] = new.loc[changed, "doi_tuong_raw"].map(_doi_tuong)
+    stated = sorted({h[0] for h in hits if h[1] == "doi_tuong_raw"})
+    if stated:
+        new.loc[stated, "doi_tuong"] = new.loc[stated, "doi_tuong_raw"].map(_doi_tuong)
     from .intake import finish_nominations
 
     redone = finish_nominations(new.loc[changed], catalog)

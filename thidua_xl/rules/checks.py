@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..catalog import CA_NHAN, TAP_THE, Catalog
 from ..model import INFO, WARNING, Finding
-from ..text import fold
+from ..text import clean, fold
 from .engine import Rule, check, render
 
 COL_NAME = "Họ và tên"
@@ -206,9 +206,12 @@ def known_award(ctx: Context, rule: Rule) -> list[Finding]:
     return emit(ctx, rule, rows, COL_AWARD)
 
 
+# Words that open a collective's name, matched with their diacritics so that the surnames
+# Tô, Đoàn, Trương are not mistaken for Tổ, Đoàn thể, Trường.
 _COLLECTIVE_NAME = re.compile(
-    r"^(khoa|phong|to|tram|benh vien|trung tam|ban|doi|don vi|chi cuc|cong doan|doan|chi bo|dang bo|hoi|"
-    r"van phong|bo phan|nha thuoc|tap the|truong|vien|phan vien|so|cuc|chi doan|nhom|kip|ekip)\b")
+    r"^(khoa|phòng|tổ|trạm|bệnh viện|trung tâm|ban|đội|đơn vị|chi cục|công đoàn|chi bộ|đảng bộ|văn phòng|"
+    r"bộ phận|nhà thuốc|tập thể|phân viện|viện|trường|sở|cục|chi đoàn|đoàn thanh niên|nhóm|kíp|ê kíp|ekip|"
+    r"phòng khám|hội đồng|hội)(\s|$)")
 
 
 @check("subject")
@@ -231,7 +234,7 @@ def subject(ctx: Context, rule: Rule) -> list[Finding]:
     parts.append(c)
     d = df[(award_subject == CA_NHAN) & (df["doi_tuong"] == "") & ~df["has_person"]].copy()
     if not d.empty:
-        looks = d["ho_ten"].map(lambda n: bool(_COLLECTIVE_NAME.match(fold(n))))
+        looks = d["ho_ten"].map(lambda n: bool(_COLLECTIVE_NAME.match(clean(n).lower())))
         d = d[looks | (d["group_subject"] == TAP_THE)]
         d["detail"] = "“" + d["award_name"] + "” chỉ xét tặng cá nhân, nhưng đây là tên một tập thể."
         d["_column"] = COL_NAME
