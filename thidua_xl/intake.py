@@ -18,7 +18,7 @@ import pandas as pd
 
 from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .model import ERROR, INITIATIVE_COLUMNS, NOMINATION_COLUMNS, WARNING, FileReport, Finding
-from .text import clean, fold, parse_date, person_key
+from .text import clean, fold, name_key, parse_date, person_key
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 META_SHEET = "_thidua"  # hidden key/value sheet written by `split`: ma_don_vi, ten_don_vi, nam
@@ -158,6 +158,8 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     best: Table | None = None
     best_score = 0
     for i, row in enumerate(rows[:scan]):
+        if best is not None and i > best.header_idx + 5:
+            break  # the header is found; what follows is data
         columns: dict[int, str] = {}
         typed: dict[str, str] = {}
         extra: list[str] = []
@@ -223,68 +225,130 @@ def _as_text(value: object) -> str:
     return clean(value)
 
 
+def _column_texts(body: list[list], j: int | None, memo: dict) -> list[str]:
+    """One column as cleaned text; each distinct string is cleaned once (units repeat most values)."""
+    if j is None:
+        return [""] * len(body)
+    out = []
+    append = append_ = out.append
+    for r in body:
+        v = r[j] if j < len(r) else None
+        if v is None or v == "":
+            append_("")
+        elif type(v) is str:
+            t = memo.get(v)
+            if t is None:
+                t = memo[v] = clean(v)
+            append(t)
+        else:
+            append(_as_text(v))
+    return out
+
+
+_TOTAL_MEMO: dict[str, bool] = {}
+_DOI_TUONG_MEMO: dict[str, str] = {}
+
+
+def _is_total_cached(text: str) -> bool:
+    if not text:
+        return False
+    hit = _TOTAL_MEMO.get(text)
+    if hit is None:
+        hit = _is_total(text)
+        if len(_TOTAL_MEMO) < 200_000:
+            _TOTAL_MEMO[text] = hit
+    return hit
+
+
 def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
                          unit_code: str, unit: str, catalog: Catalog, row_offset: int = 0) -> pd.DataFrame:
-    """Turn a sheet's rows below the header into nominee records (one per real nominee)."""
-    col = {canon: j for j, canon in table.columns.items()}
-    spec_ids = {canon: NOMINATION_HEADERS[canon][0] for canon in NOMINATION_HEADERS}
+    """Turn a sheet's rows below the header into nominee records (one per real nominee).
+
+    Column by column: every cell is cleaned once per distinct value; the per-row loop only
+    decides which rows are nominees (headings, totals, signature block).
+    """
+    col = {NOMINATION_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     split = table.birth_by_gender
-    width = max([*col.values(), *(split or ())]) + 1
-    records = []
-    group_subject = ""
-    for i in range(table.header_idx + 1 + table.sub_header_rows, len(rows)):
-        raw = rows[i]
-        if len(raw) < width:
-            raw = list(raw) + [None] * (width - len(raw))
-        values = {spec_ids[c]: raw[j] for c, j in col.items()}
-        if split:
-            nam, nu = raw[split[0]], raw[split[1]]
-            if nam not in (None, ""):
-                values["ngay_sinh"] = nam
-                values["gioi_tinh"] = values.get("gioi_tinh") or "Nam"
-            elif nu not in (None, ""):
-                values["ngay_sinh"] = nu
-                values["gioi_tinh"] = values.get("gioi_tinh") or "Nữ"
+    first = table.header_idx + 1 + table.sub_header_rows
+    body = rows[first:]
+    memo: dict[str, str] = {}
+    text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
+    tx = {cid: _column_texts(body, col.get(cid), memo) for cid in text_ids}
+    if split:
+        nam_vals = [r[split[0]] if split[0] < len(r) else None for r in body]
+        nu_vals = [r[split[1]] if split[1] < len(r) else None for r in body]
+        dob_vals, genders = [], tx["gioi_tinh"]
+        for i, (a, b) in enumerate(zip(nam_vals, nu_vals)):
+            if a not in (None, ""):
+                dob_vals.append(a)
+                genders[i] = genders[i] or "Nam"
+            elif b not in (None, ""):
+                dob_vals.append(b)
+                genders[i] = genders[i] or "Nữ"
             else:
-                values["ngay_sinh"] = None
-        texts = {k: _as_text(v) for k, v in values.items() if k != "ngay_sinh"}
-        name = texts.get("ho_ten", "")
-        stt = texts.get("stt", "")
-        award_text = texts.get("hinh_thuc", "")
-        dob_value = values.get("ngay_sinh")
-        dob_text = _as_text(dob_value)
-        gender = texts.get("gioi_tinh", "")
-        content = [t for k, t in texts.items() if t and k not in ("stt",)] + ([dob_text] if dob_text else [])
-        if not content and not stt:
-            continue  # empty row (or STT only)
-        if not content and stt:
-            continue  # a numbered but empty row of a printed form
-        lead = fold(name or stt)
-        if (_is_total(stt) or _is_total(name)) and not dob_text and not gender:
+                dob_vals.append(None)
+    else:
+        j = col.get("ngay_sinh")
+        dob_vals = [r[j] if j is not None and j < len(r) else None for r in body]
+    dob_texts = [("" if v is None or v == "" else memo.get(v) or _as_text(v)) if type(v) is str or v is None
+                 else _as_text(v) for v in dob_vals]
+    names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
+    content_cols = [tx[c] for c in text_ids if c != "stt" and c in col] + ([tx["gioi_tinh"]] if split else [])
+    keep: list[int] = []
+    groups: list[str] = []
+    group_subject = ""
+    for i in range(len(body)):
+        dob_text = dob_texts[i]
+        if not dob_text and not any(c[i] for c in content_cols):
+            continue  # an empty row, or a numbered but empty row of a printed form
+        name, stt, gender = names[i], stts[i], genders[i]
+        if not dob_text and not gender and (_is_total_cached(stt) or _is_total_cached(name)):
             break  # the totals row ends the table
-        if not award_text and not dob_text and not gender:
+        if not awards[i] and not dob_text and not gender:
             heading_text = f"{stt} {name}".strip()
             if (_ROMAN.match(stt) and name) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"} \
                     or (_ROMAN.match(stt) and not name):
                 group_subject = _subject_of_heading(heading_text) or group_subject
                 continue
-            row_text = fold(" ".join(_as_text(c) for c in raw if c not in (None, "")))
+            row_text = fold(" ".join(_as_text(c) for c in body[i] if c not in (None, "")))
+            lead = fold(name or stt)
             if _FOOTER.match(lead) or _FOOTER.match(row_text):
                 break  # signature block below the table
-        dob = parse_date(dob_value)
-        rec = {
-            "file": file, "path": path, "sheet": sheet, "row": i + 1 + row_offset,
-            "unit_code": unit_code, "unit": unit, "stt": stt,
-            "ho_ten": name, "ngay_sinh": dob.date, "nam_sinh": dob.year,
-            "ngay_sinh_raw": dob.raw or dob_text, "ngay_sinh_error": dob.error,
-            "gioi_tinh": gender, "chuc_vu": texts.get("chuc_vu", ""), "khoa_phong": texts.get("khoa_phong", ""),
-            "hinh_thuc": award_text, "doi_tuong": _doi_tuong(texts.get("doi_tuong", "")),
-            "doi_tuong_raw": texts.get("doi_tuong", ""), "group_subject": group_subject,
-            "sang_kien": texts.get("sang_kien", ""), "ghi_chu": texts.get("ghi_chu", ""),
-        }
-        records.append(rec)
-    df = pd.DataFrame.from_records(records, columns=[c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")])
-    return df
+        keep.append(i)
+        groups.append(group_subject)
+    date_memo: dict = {}
+    parsed = []
+    for i in keep:
+        v = dob_vals[i]
+        if type(v) is str:
+            d = date_memo.get(v)
+            if d is None:
+                d = date_memo[v] = parse_date(v)
+        else:
+            d = parse_date(v)
+        parsed.append(d)
+    doi_raw = [tx["doi_tuong"][i] for i in keep]
+    doi = []
+    for t in doi_raw:
+        d = _DOI_TUONG_MEMO.get(t)
+        if d is None:
+            d = _DOI_TUONG_MEMO[t] = _doi_tuong(t)
+        doi.append(d)
+    n = len(keep)
+    pick = lambda cid: [tx[cid][i] for i in keep]  # noqa: E731
+    data = {
+        "file": [file] * n, "path": [path] * n, "sheet": [sheet] * n,
+        "row": [first + i + 1 + row_offset for i in keep],
+        "unit_code": [unit_code] * n, "unit": [unit] * n, "stt": pick("stt"),
+        "ho_ten": pick("ho_ten"), "ngay_sinh": [d.date for d in parsed], "nam_sinh": [d.year for d in parsed],
+        "ngay_sinh_raw": [d.raw or dob_texts[i] for d, i in zip(parsed, keep)],
+        "ngay_sinh_error": [d.error for d in parsed],
+        "gioi_tinh": pick("gioi_tinh"), "chuc_vu": pick("chuc_vu"), "khoa_phong": pick("khoa_phong"),
+        "hinh_thuc": pick("hinh_thuc"), "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
+        "sang_kien": pick("sang_kien"), "ghi_chu": pick("ghi_chu"),
+    }
+    columns = [c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")]
+    return pd.DataFrame(data, columns=columns)
 
 
 def finish_nominations(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
@@ -305,35 +369,89 @@ def finish_nominations(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     stated = df["doi_tuong"].where(df["doi_tuong"] != "", inferred)
     df["subject"] = subj.where(subj != BOTH, stated).where(subj.notna(), None)
     years = df["nam_sinh"].astype(object).where(df["nam_sinh"].notna(), None)
-    df["person_key"] = [
-        person_key(n, y) if s != TAP_THE else person_key(n)
-        for n, y, s in zip(df["ho_ten"], years, df["subject"])
-    ]
+    df["person_key"] = _person_keys(df["ho_ten"], years, df["subject"])
     return df[NOMINATION_COLUMNS]
+
+
+_WORD_KEYS: dict[str, str] = {}
+
+
+def _person_keys(names, years, subjects) -> list[str]:
+    """text.person_key for a whole column, each distinct word keyed once (names share most words)."""
+    words = _WORD_KEYS
+    out = []
+    for n, y, s in zip(names, years, subjects):
+        parts = []
+        for w in clean(n).lower().split(" "):
+            if not w:
+                continue
+            k = words.get(w)
+            if k is None:
+                k = name_key(w)
+                if len(words) < 500_000:
+                    words[w] = k
+            parts.append(k)
+        key = " ".join(parts)
+        if s != TAP_THE and y is not None and not (isinstance(y, float) and y != y):
+            try:
+                key = f"{key}|{int(y)}"
+            except (TypeError, ValueError):
+                pass
+        out.append(key)
+    return out
+
+
+_LOAI_MEMO: dict[str, str] = {}
+_CAP_MEMO: dict[str, str] = {}
+
+
+def _loai(text: str) -> str:
+    hit = _LOAI_MEMO.get(text)
+    if hit is None:
+        f = fold(text)
+        hit = "de_tai" if ("de tai" in f or "de an" in f) else "sang_kien"
+        if len(_LOAI_MEMO) < 100_000:
+            _LOAI_MEMO[text] = hit
+    return hit
+
+
+def _cap(text: str) -> str:
+    hit = _CAP_MEMO.get(text)
+    if hit is None:
+        f = fold(text)
+        hit = ("toan_quoc" if "toan quoc" in f else "bo" if ("bo" in f.split() or "nganh" in f)
+               else "tinh" if "tinh" in f else "co_so")
+        if len(_CAP_MEMO) < 100_000:
+            _CAP_MEMO[text] = hit
+    return hit
 
 
 def read_initiative_rows(rows: list[list], table: Table, *, file: str, sheet: str, unit_code: str,
                          unit: str, row_offset: int = 0) -> pd.DataFrame:
     col = {INITIATIVE_HEADERS[canon][0]: j for j, canon in table.columns.items()}
+    first = table.header_idx + 1
+    body = rows[first:]
+    memo: dict[str, str] = {}
+    tx = {cid: _column_texts(body, col.get(cid), memo) for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
     records = []
-    for i in range(table.header_idx + 1, len(rows)):
-        raw = rows[i]
-        get = lambda k: _as_text(raw[col[k]]) if k in col and col[k] < len(raw) else ""  # noqa: E731
-        ten = get("ten")
+    year_memo: dict[str, int | None] = {}
+    for i, ten in enumerate(tx["ten"]):
         if not ten:
             continue
-        if _is_total(ten) or _is_total(get("stt")):
+        if _is_total_cached(ten) or _is_total_cached(tx["stt"][i]):
             break
-        loai_f = fold(get("loai") or ten)
-        loai = "de_tai" if ("de tai" in loai_f or "de an" in loai_f) else "sang_kien"
-        cap_f = fold(get("cap"))
-        cap = ("toan_quoc" if "toan quoc" in cap_f else "bo" if ("bo" in cap_f.split() or "nganh" in cap_f)
-               else "tinh" if "tinh" in cap_f else "co_so")
-        nam = parse_date(get("nam")).year if get("nam") else None
+        nam_text = tx["nam"][i]
+        if nam_text:
+            if nam_text not in year_memo:
+                year_memo[nam_text] = parse_date(nam_text).year
+            nam = year_memo[nam_text]
+        else:
+            nam = None
         records.append({
-            "file": file, "sheet": sheet, "row": i + 1 + row_offset,
-            "unit_code": unit_code, "unit": get("don_vi") or unit,
-            "ten": ten, "loai": loai, "cap": cap, "tac_gia": get("tac_gia"), "nam": nam,
+            "file": file, "sheet": sheet, "row": first + i + 1 + row_offset,
+            "unit_code": unit_code, "unit": tx["don_vi"][i] or unit,
+            "ten": ten, "loai": _loai(tx["loai"][i] or ten), "cap": _cap(tx["cap"][i]), "tac_gia": tx["tac_gia"][i],
+            "nam": nam,
         })
     df = pd.DataFrame.from_records(records, columns=INITIATIVE_COLUMNS)
     df["nam"] = pd.array(df["nam"].tolist(), dtype="Int64")

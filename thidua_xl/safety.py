@@ -234,43 +234,43 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
                 inflated += len(chunk)
                 if inflated > limits.max_uncompressed:
                     raise Refused(f"dữ liệu giải nén vượt {limits.max_uncompressed // 1048576} MB (nghi “bom zip”)")
-                window = tail + chunk
-                if b"<!" in window and any(d in window for d in _DANGEROUS):
-                    raise Refused(f"phần “{info.filename}” chứa khai báo DOCTYPE/ENTITY trong XML "
-                                  "(nghi “bom XML” mở rộng thực thể), không đọc")
+                if b"<!" in chunk or b"<!" in tail + chunk[:16]:
+                    window = tail + chunk
+                    if any(d in window for d in _DANGEROUS):
+                        raise Refused(f"phần “{info.filename}” chứa khai báo DOCTYPE/ENTITY trong XML "
+                                      "(nghi “bom XML” mở rộng thực thể), không đọc")
                 if sheet is not None:
                     chunks.append(chunk)
-                tail = window[-64:]
+                tail = (tail + chunk)[-64:] if len(chunk) < 64 else chunk[-64:]
     except Refused:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
         raise Refused(f"phần “{info.filename}” của tệp bị hỏng ({exc})") from exc
     if sheet is None:
         return inflated, None
-    data = b"".join(chunks)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     return inflated, _scan_sheet(data, sheet, limits)
 
 
 def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
     """Learn rows, hidden rows and formulas without values; return a trimmed copy if the range is a trap."""
-    rows = [int(m) for m in _ROW_TAG.findall(data)]
+    rows = list(map(int, _ROW_TAG.findall(data)))
     if not rows and b"<row" in data:  # rows without r= are numbered in order
         rows = list(range(1, data.count(b"<row") + 1))
     sheet.max_row = max(rows) if rows else 0
-    max_col = 0
-    for letters, _ in _WIDE_CELL.findall(data):
-        max_col = max(max_col, col_number(letters))
-    sheet.max_col = max(max_col, 26 if rows else 0)
+    wide = {letters for letters, _ in _WIDE_CELL.findall(data)}
+    sheet.max_col = max([26 if rows else 0, *map(col_number, wide)])
     if b'hidden="' in data:
         sheet.hidden_rows = [int(m) for m in _HIDDEN_ROW.findall(data)]
-    if b"<f" in data:
+    if b"<f>" in data or b"<f " in data:
         sheet.formulas_without_value = [m.decode() for m in _FORMULA_NO_VALUE.findall(data)]
     cut = None
-    ordered = sorted(set(rows))
-    for a, b in zip(ordered, ordered[1:]):
-        if b - a > limits.empty_run:
-            cut = a
-            break
+    if sheet.max_row > len(rows) + limits.empty_run:  # room for a long gap: look for it
+        ordered = sorted(set(rows))
+        for a, b in zip(ordered, ordered[1:]):
+            if b - a > limits.empty_run:
+                cut = a
+                break
     too_wide = sheet.max_col > limits.max_cols
     if cut is None and not too_wide:
         if sheet.max_row > limits.max_rows or sheet.max_row * sheet.max_col > limits.max_cells:
