@@ -186,3 +186,43 @@ def test_streak_under_the_2022_law_counts_titles_earned_under_the_old_one(tmp_pa
     found = validate(read_paths([unit]), 2024, history=_hist([("Nguyễn Văn An", "CSTDCS", 2022),
                                                              ("Nguyễn Văn An", "CSTDCS", 2023)]))
     assert not [f for f in found if f.code in ("CRITERIA_NOT_MET", "NOT_CHECKED")]
+
+
+REGIMES = [(2020, "A", ERROR), (2024, "B", WARNING)]
+
+
+@pytest.mark.parametrize("year, prefix, severity", REGIMES)
+def test_cstdcs_needs_ldtt_and_an_initiative_in_both_regimes(tmp_path, year, prefix, severity):
+    unit = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("Nguyễn Văn An", "CSTĐCS", Sáng_kiến="SK"), person("Nguyễn Văn An", "LĐTT"),    # passes both
+        person("Lê Văn Bình", "CSTĐCS", dob="1975", Sáng_kiến="SK"),                            # no LĐTT
+        person("Trần Văn Cường", "CSTĐCS", dob="1976"), person("Trần Văn Cường", "LĐTT", dob="1976"),  # no SK
+    ] + ldtt_rows(14), year=year)
+    found = [f for f in validate(read_paths([unit]), year, history=False) if f.code == "CRITERIA_NOT_MET"]
+    assert sorted((f.row, f.rule, f.severity) for f in found) == [
+        (R + 2, f"{prefix}.CSTDCS.LDTT", severity), (R + 3, f"{prefix}.CSTDCS.SANG_KIEN", severity)]
+
+
+@pytest.mark.parametrize("year, prefix, severity", REGIMES)
+def test_cstd_tinh_streak_fails_in_both_regimes(tmp_path, year, prefix, severity):
+    unit = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("Nguyễn Văn An", "CSTĐ cấp tỉnh"), person("Nguyễn Văn An", "CSTĐCS", Sáng_kiến="SK"),
+        person("Nguyễn Văn An", "LĐTT")] + ldtt_rows(7), year=year,
+        initiatives=[["SK tỉnh", "Sáng kiến", "Tỉnh", "Nguyễn Văn An", year]])
+    hist = _hist([("Nguyễn Văn An", "CSTDCS", year - 2), ("Người Khác", "GK", year - 1)])
+    found = [f for f in validate(read_paths([unit]), year, history=hist) if f.code == "CRITERIA_NOT_MET"]
+    assert [(f.row, f.rule, f.severity) for f in found] == [(R, f"{prefix}.CSTD_TINH.CSTDCS_3_NAM", severity)]
+    assert f"năm {year - 1}" in found[0].message
+
+
+@pytest.mark.parametrize("year, prefix, _severity", REGIMES)
+def test_ttldxs_among_ttldtt_and_bk_ttcp_after_a_bang_khen_in_both_regimes(tmp_path, year, prefix, _severity):
+    unit = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        {"Họ và tên": "Khoa Nội", "Hình thức đề nghị": "TTLĐXS"}, {"Họ và tên": "Khoa Nội", "Hình thức đề nghị": "TTLĐTT"},
+        {"Họ và tên": "Khoa Nhi", "Hình thức đề nghị": "TTLĐXS"},
+        person("Nguyễn Văn An", "BK TTCP"), person("Lê Văn Bình", "BK TTCP", dob="1980"),
+    ], year=year)
+    hist = _hist([("Nguyễn Văn An", "BK_BO", year - 5), ("Lê Văn Bình", "BK_TINH", year - 4)])
+    found = [f for f in validate(read_paths([unit]), year, history=hist) if f.code == "CRITERIA_NOT_MET"]
+    assert sorted((f.row, f.rule, f.severity) for f in found) == [
+        (R + 2, f"{prefix}.TTLDXS.TTLDTT", WARNING), (R + 4, f"{prefix}.BK_TTCP.BK_5_NAM", WARNING)]
