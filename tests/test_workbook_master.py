@@ -212,6 +212,24 @@ def test_cli_init(tmp_path, capsys):
     before = master.read_bytes()
     assert main(["init", str(master), "--year", "2026"]) == 2  # never overwrites silently
     assert master.read_bytes() == before
-    assert main(["init", str(master), "--year", "2026", "--force"]) == 0
+    assert main(["init", str(master), "--year", "2026", "--force", "--units", str(tmp_path / "units.csv")]) == 0
     assert read_paths([master]).year == 2026
+    empty = tmp_path / "empty.xlsx"
+    assert main(["init", str(empty), "--year", "2026"]) == 0  # units typed in Excel later
+    assert main(["split", str(empty), "--out", str(tmp_path / "o")]) == 2
+    assert "chưa có đơn vị" in " ".join(capsys.readouterr().err.split())
     assert list((tmp_path / "sao-luu").iterdir())  # the old master was kept
+
+
+def test_votes_sheet_feeds_the_bien_ban(tmp_path):
+    from thidua_xl.documents.votes import read_votes
+
+    path = make_master(tmp_path / "m.xlsx")
+    assert read_votes([path]) == {}  # nothing voted yet
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Biểu quyết"]
+    assert [c.value for c in ws[3]][:4] == ["STT", "Hình thức", "Số thành viên Hội đồng", "Số phiếu đồng ý"]
+    assert ws["B4"].value == load_catalog().awards[0].name
+    ws["C4"], ws["D4"] = 9, 8
+    wb.save(path)
+    assert read_votes([path]) == {load_catalog().awards[0].code: 8}

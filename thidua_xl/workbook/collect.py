@@ -183,7 +183,7 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
     units = intake.units
     unit_name = dict(zip(units["unit_code"], units["unit"]))
     unit_sheet = dict(zip(units["unit_code"], units["sheet"]))
-    bad_files = {f.file for f in intake.findings if f.code == "BAD_FILE" and f.severity == "error"}
+    bad_files = {f.file for f in intake.findings if f.code == "BAD_FILE"}  # any BAD_FILE: keep the old rows
     chosen: dict[str, object] = {}
     for rep, path in zip(intake.files[1:], files):
         if not rep.ok or rep.file in bad_files:

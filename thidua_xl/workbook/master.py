@@ -14,6 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
+from ..catalog import load_catalog
 from ..config import CONFIG_FIELDS, NARRATIVE_FIELDS
 from ..errors import UserError
 from ..fileio import atomic_path
@@ -26,8 +27,7 @@ from .units import check_units
 
 UNITS_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Email", "Tên sheet"]
 HISTORY_HEADERS = ["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức", "Số quyết định", "Đối tượng"]
-VOTE_HEADERS = ["STT", "Họ và tên / Tên tập thể", "Đơn vị", "Hình thức đề nghị", "Số thành viên Hội đồng",
-                "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả"]
+VOTE_HEADERS = ["STT", "Hình thức", "Số thành viên Hội đồng", "Số phiếu đồng ý", "Kết quả", "Ghi chú"]
 
 GUIDE = [
     ("TỆP TỔNG HỢP THI ĐUA, KHEN THƯỞNG NĂM {year}", "title"),
@@ -199,13 +199,19 @@ def create_master(path: str | os.PathLike, year: int, units: pd.DataFrame | None
         for i, (label, text) in enumerate(_narrative_rows(narrative)):
             ws.write_string(i, 0, label, fmt.label)
             ws.write_string(i, 1, text, fmt.wrap)
-        # votes of the Hội đồng
+        # votes of the Hội đồng, one row per award (documents.votes reads `Hình thức`, `Số phiếu đồng ý`)
         ws = wb.add_worksheet(VOTES_SHEET)
         ws.write_string(0, 0, f"KẾT QUẢ BIỂU QUYẾT CỦA HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG NĂM {year}", fmt.title)
+        ws.write_string(1, 0, "Ghi số thành viên Hội đồng và số phiếu đồng ý cho từng hình thức được xét.", fmt.note)
         ws.write_row(2, 0, VOTE_HEADERS, fmt.head)
-        for j, w in enumerate((5, 30, 30, 34, 12, 12, 10, 14)):
+        for j, w in enumerate((5, 44, 14, 14, 16, 30)):
             ws.set_column(j, j, w, fmt.text)
-        ws.data_validation(3, 7, 2002, 7, {"validate": "list", "source": ["Đồng ý", "Không đồng ý"],
+        for i, award in enumerate(load_catalog()):
+            r = i + 3
+            ws.write_number(r, 0, i + 1, fmt.number)
+            ws.write_string(r, 1, award.name, fmt.text)
+        n = len(load_catalog().awards)
+        ws.data_validation(3, 4, 2 + n, 4, {"validate": "list", "source": ["Thông qua", "Không thông qua"],
                                            "error_type": "warning"})
         ws.freeze_panes(3, 2)
         ws.set_landscape()

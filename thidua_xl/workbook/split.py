@@ -65,6 +65,9 @@ def split_master(master: str | os.PathLike, out_dir: str | os.PathLike, *, year:
     intake = read_paths([master])
     bad = [f.message for f in intake.findings if f.code == "BAD_FILE"]
     report = intake.files[0] if intake.files else None
+    if report is not None and report.kind != "master" and "Đơn vị" in report.sheets:
+        raise UserError(f"Trang “Đơn vị” của “{master.name}” chưa có đơn vị nào: hãy điền mã, tên, email "
+                        "của các đơn vị rồi chạy lại.")
     if report is None or report.kind != "master":
         raise UserError(f"“{master.name}” không phải tệp tổng hợp: " + (" ".join(bad) if bad else
                         "không có trang “Đơn vị” với các cột “Mã đơn vị”, “Tên đơn vị”."))
