@@ -153,3 +153,17 @@ def test_cli_history_archive_then_validate_uses_it(tmp_path):
     assert main(["validate", str(y2020), "--year", "2020", "--history", str(db), "--json", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert not [f for f in data["findings"] if f["rule"] == "A.CSTD_TINH.CSTDCS_3_NAM"]
+
+
+def test_a_collective_in_the_register_is_matched_by_its_unit(tmp_path):
+    db = tmp_path / "h.sqlite"
+    history.import_file(db, write_table(tmp_path / "a.xlsx", HEAD + ["Đối tượng"], [
+        ["Khoa Nội", "", "Bệnh viện A", 2020, "Giấy khen", "", "Tập thể"],
+        ["Khoa Nội", "", "Bệnh viện A", 2020, "TTLĐTT", "", ""],
+        ["Khoa Nhi", "", "Bệnh viện B", 2020, "TTLĐTT", "", ""]]))
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        {"Họ và tên": "Khoa Nội", "Hình thức đề nghị": "TTLĐXS"},
+        {"Họ và tên": "Khoa Nhi", "Hình thức đề nghị": "TTLĐXS"}])
+    found = [x for x in validate(read_paths([f]), 2020, history=db) if x.rule == "A.TTLDXS.TTLDTT"]
+    assert [x.row for x in found] == [FIRST_ROW + 1]
+    assert set(history.person_awards(db, "Khoa Nội")["subject"]) == {"tap_the"}
