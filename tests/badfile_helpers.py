@@ -133,7 +133,9 @@ def no_header(folder: Path) -> Path:
 
 
 def sha256_tree(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Hashes of the user's files in a folder (not the audit log the tool appends to)."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+            if p.is_file() and p.name != "thidua-audit.jsonl"}
 
 
 def as_zip_bytes(parts: dict[str, bytes]) -> bytes:
