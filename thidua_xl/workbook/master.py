@@ -18,7 +18,7 @@ from ..catalog import load_catalog
 from ..config import CONFIG_FIELDS, NARRATIVE_FIELDS
 from ..errors import UserError
 from ..fileio import atomic_path
-from ..intake import CONFIG_SHEET, INITIATIVES_SHEET, NARRATIVE_SHEET, UNITS_SHEET
+from ..intake import CONFIG_SHEET, NARRATIVE_SHEET, UNITS_SHEET
 from ..text import clean, nfc
 from .layout import (CHECK_SHEET, GUIDE_SHEET, HISTORY_SHEET, SUMMARY_SHEET, VOTES_SHEET, Formats,
                      unit_sheet_names, write_catalog_sheet, write_initiative_sheet, write_nomination_sheet)

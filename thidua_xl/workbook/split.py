@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import UserError
 from ..fileio import atomic_path
-from ..intake import INITIATIVES_SHEET, META_SHEET, read_paths
+from ..intake import META_SHEET, read_paths
 from .layout import (UNIT_CODE_NAME, UNIT_FILE_INSTRUCTIONS, Formats, write_catalog_sheet, write_initiative_sheet,
                      write_nomination_sheet)
 from .rows import UnitTable, initiative_rows_from_frame, unit_tables
