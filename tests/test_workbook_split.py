@@ -98,6 +98,7 @@ def test_split_refuses_what_is_not_a_master(tmp_path):
 def test_file_names_from_codes():
     assert unit_file_name("BVĐK/01") == "BVĐK-01.xlsx"
     assert unit_file_name("TT:YT*") == "TT-YT-.xlsx"
+    assert unit_file_name("CON") == "CON_.xlsx" and unit_file_name("com1") == "com1_.xlsx"
 
 
 def test_cli_split(master, tmp_path, capsys):

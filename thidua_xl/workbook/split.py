@@ -23,9 +23,15 @@ UNIT_FILE_SHEET = "Đề nghị khen thưởng"
 _BAD_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
 def unit_file_name(code: str) -> str:
-    """`<Mã đơn vị>.xlsx`, with characters Windows forbids in file names replaced."""
-    return _BAD_FILE_CHARS.sub("-", code).strip(" .") + ".xlsx"
+    """`<Mã đơn vị>.xlsx`, with characters (and device names) Windows forbids in file names avoided."""
+    stem = _BAD_FILE_CHARS.sub("-", code).strip(" .") or "don-vi"
+    if stem.upper() in _RESERVED:
+        stem = f"{stem}_"
+    return stem + ".xlsx"
 
 
 def write_unit_file(path: str | os.PathLike, *, code: str, unit: str, year: int, table: UnitTable | None = None,
