@@ -61,7 +61,7 @@ def test_a_toml_override_changes_a_ratio_and_a_severity(tmp_path):
     unit = _quota_unit(tmp_path)
     assert [f.severity for f in validate(read_paths([unit]), 2020, history=False) if f.code == "QUOTA_EXCEEDED"] == [ERROR]
     over = tmp_path / "quy-dinh.toml"
-    over.write_text('[[rule]]\nid = "A.CSTDCS.TY_LE"\nparams = { ratio = 0.3 }\n', encoding="utf-8")
+    over.write_text('[[rule]]\nid = "A.CSTDCS.TY_LE"\nparams = { ratio = 0.3, max_ratio = 0.3 }\n', encoding="utf-8")
     found = validate(read_paths([unit]), 2020, history=False, rules=over)
     assert not [f for f in found if f.code == "QUOTA_EXCEEDED"]
     assert "tối đa 3 (30%)" in next(f.message for f in found if f.code == "QUOTA_REMAINING")

@@ -235,17 +235,21 @@ def test_a_unit_within_its_quota_is_told_how_many_more_it_may_propose(tmp_path):
     assert "tối đa 2" in info[0].message and "còn có thể đề nghị thêm 1" in info[0].message
 
 
-def test_the_masters_own_ratio_replaces_the_default(tmp_path):
-    from thidua_xl.intake import read_paths as rp
-
+def test_the_masters_own_ratio_replaces_the_default_but_never_raises_the_legal_cap(tmp_path):
     rows = ldtt(7) + [person("Người An", "CSTĐCS", dob="01/03/1980", Sáng_kiến="SK"),
                       person("Người Bình", "CSTĐCS", dob="02/03/1981", Sáng_kiến="SK")]
-    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", rows)
-    intake = rp([f])
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", rows, year=2024)
+    intake = read_paths([f])
     intake.config["ty le cstdcs toi da so voi ldtt"] = "0,3"
-    found = validate(intake, 2020, history=False)
+    found = validate(intake, 2024, history=False)
     assert not only(found, "QUOTA_EXCEEDED")
     assert "tối đa 2 (30%)" in only(found, "QUOTA_REMAINING")[0].message
+    intake = read_paths([f])
+    intake.config["ty le cstdcs toi da so voi ldtt"] = "30%"
+    assert "tối đa 1 (15% số" in only(validate(intake, 2020, history=False), "QUOTA_EXCEEDED")[0].message
+    intake = read_paths([f])
+    intake.config["ty le cstdcs toi da so voi ldtt"] = "10%"
+    assert "tối đa 0 (10% số" in only(validate(intake, 2020, history=False), "QUOTA_EXCEEDED")[0].message
 
 
 # --- history rules ----------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_rules_option_applies_the_sos_override(tmp_path):
     unit = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", rows)
     assert main(["validate", str(unit), "--year", "2020"]) == 1
     over = tmp_path / "quy-dinh.toml"
-    over.write_text('[[rule]]\nid = "A.CSTDCS.TY_LE"\nparams = { ratio = 0.3 }\n', encoding="utf-8")
+    over.write_text('[[rule]]\nid = "A.CSTDCS.TY_LE"\nparams = { ratio = 0.3, max_ratio = 0.3 }\n', encoding="utf-8")
     assert main(["validate", str(unit), "--year", "2020", "--rules", str(over)]) == 0
 
 

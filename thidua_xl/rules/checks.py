@@ -429,6 +429,8 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
     ratio = ctx.config_number(rule.params.get("config_key"))
     if ratio is None:
         ratio = float(rule.params.get("ratio", 0.15))
+    if rule.params.get("max_ratio") is not None:  # a province may lower the legal cap, not raise it
+        ratio = min(ratio, float(rule.params["max_ratio"]))
     sel = df[df["award"].isin([award, of]) & (df["ho_ten"] != "")]
     if sel.empty:
         return []
