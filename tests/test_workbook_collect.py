@@ -288,3 +288,19 @@ def test_master_open_in_excel_is_not_written(returned):
     assert collect(out, master, dry_run=True).units  # a dry run still reports
     lock.unlink()
     assert collect(out, master).written
+
+
+def test_older_copy_of_a_unit_file_is_skipped(returned):
+    import os
+
+    master, out = returned
+    shutil.copy2(out / "TTYT-BT.xlsx", out / "TTYT-BT (ban cu).xlsx")
+    wb = openpyxl.load_workbook(out / "TTYT-BT (ban cu).xlsx")
+    wb["Đề nghị khen thưởng"]["B8"] = "Tên cũ"
+    wb.save(out / "TTYT-BT (ban cu).xlsx")
+    os.utime(out / "TTYT-BT (ban cu).xlsx", (1_600_000_000, 1_600_000_000))
+    report = collect(out, master)
+    assert [s.file for s in report.skipped] == ["TTYT-BT (ban cu).xlsx"] and not report.refused
+    assert report.exit_code == 0
+    assert "Tên cũ" not in set(read_paths([master]).nominations["ho_ten"])
+    assert any(line.startswith("Bỏ qua tệp “TTYT-BT (ban cu).xlsx”") for line in report.lines())

@@ -20,7 +20,7 @@ from ..errors import UserError
 from ..fileio import backup
 from ..intake import INITIATIVES_SHEET, expand_paths, read_paths
 from ..text import clean, fold
-from .layout import INITIATIVE_LAYOUT
+from .layout import INITIATIVE_LAYOUT, NOMINATION_LAYOUT
 from .patch import SheetData, replace_sheet_rows
 from .rows import initiative_rows_from_frame, unit_tables
 
@@ -62,6 +62,7 @@ class CollectReport:
     dry_run: bool
     units: list[UnitChange] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    skipped: list[Refusal] = field(default_factory=list)  # older copies of a unit's file: not an error
     backup: Path | None = None
     written: bool = False
     files: int = 0
@@ -92,6 +93,8 @@ class CollectReport:
                 if len(items) > limit:
                     out.append(f"  … và {len(items) - limit} thay đổi khác.")
             out += [f"  ! {w}" for w in u.warnings]
+        for r in self.skipped:
+            out.append(f"Bỏ qua tệp “{r.file}”: {r.reason}")
         for r in self.refused:
             out.append(f"Không nhập tệp “{r.file}”: {r.reason}")
         return out
@@ -102,6 +105,7 @@ class CollectReport:
             "backup": str(self.backup) if self.backup else None, "files": self.files,
             "units": [u.__dict__ for u in self.units],
             "refused": [r.__dict__ for r in self.refused],
+            "skipped": [r.__dict__ for r in self.skipped],
         }
 
 
@@ -204,7 +208,7 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
         if prev is not None:
             older, newer = sorted([prev, (rep, path)], key=lambda rp: rp[1].stat().st_mtime)
             chosen[rep.unit_code] = newer
-            report.refused.append(Refusal(older[0].file, f"đã có tệp mới hơn của cùng đơn vị "
+            report.skipped.append(Refusal(older[0].file, f"đã có tệp mới hơn của cùng đơn vị "
                                                          f"(“{newer[0].file}”), chỉ nhập tệp mới hơn."))
             continue
         chosen[rep.unit_code] = (rep, path)
@@ -232,7 +236,7 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
         if after.empty and not before.empty:
             change.warnings.append("tệp không có dòng đề nghị nào: trang của đơn vị sẽ trống.")
         table = tables.get(code)
-        headers = table.headers if table else [c for c in _nomination_headers()]
+        headers = table.headers if table else [c.header for c in NOMINATION_LAYOUT]
         sheets[sheet] = SheetData(header_row, headers, table.rows if table else [],
                                   text_headers=("Ngày sinh", "Số CCCD"))
         report.units.append(change)
@@ -270,12 +274,6 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
                         f"({exc})") from exc
     report.written = True
     return report
-
-
-def _nomination_headers() -> list[str]:
-    from .layout import NOMINATION_LAYOUT
-
-    return [c.header for c in NOMINATION_LAYOUT]
 
 
 __all__ = ["collect", "CollectReport", "UnitChange", "Refusal", "diff_rows"]
