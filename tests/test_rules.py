@@ -226,3 +226,19 @@ def test_ttldxs_among_ttldtt_and_bk_ttcp_after_a_bang_khen_in_both_regimes(tmp_p
     found = [f for f in validate(read_paths([unit]), year, history=hist) if f.code == "CRITERIA_NOT_MET"]
     assert sorted((f.row, f.rule, f.severity) for f in found) == [
         (R + 2, f"{prefix}.TTLDXS.TTLDTT", WARNING), (R + 4, f"{prefix}.BK_TTCP.BK_5_NAM", WARNING)]
+
+
+@pytest.mark.parametrize("year, prefix", [(2020, "A"), (2024, "B")])
+def test_optional_columns_rank_discipline_and_recruitment_date_when_a_unit_sends_them(tmp_path, year, prefix):
+    unit = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("Nguyễn Văn An", "LĐTT"), person("Lê Văn Bình", "LĐTT", dob="1981"),
+        person("Trần Văn Cường", "LĐTT", dob="1982"), person("Phạm Văn Dũng", "LĐTT", dob="1983")], year=year)
+    intake = read_paths([unit])
+    assert not [f for f in validate(intake, year, history=False) if f.code == "CRITERIA_NOT_MET"]
+    intake = read_paths([unit])
+    intake.nominations["xep_loai"] = ["HTXSNV", "htnv", "", "Hoàn thành tốt nhiệm vụ"]
+    intake.nominations["ky_luat"] = ["không", "", "Khiển trách", ""]
+    intake.nominations["ngay_tuyen_dung"] = ["01/01/2010", "", "", f"01/06/{year}"]
+    found = {(f.row, f.rule) for f in validate(intake, year, history=False) if f.code == "CRITERIA_NOT_MET"}
+    assert found == {(R + 1, f"{prefix}.LDTT.XEP_LOAI"), (R + 2, f"{prefix}.LDTT.KY_LUAT"),
+                     (R + 3, f"{prefix}.LDTT.TUYEN_DUNG")}

@@ -461,3 +461,67 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
             out.append(Finding(QUOTA_REMAINING, INFO, render(info, vals), file=where["file"], sheet=where["sheet"],
                                row=None, column=None, unit=where["unit"], rule=rule.id, legal_basis=rule.legal_ref))
     return out
+
+
+# --- optional columns (xếp loại, kỷ luật, ngày tuyển dụng) ------------------------------------
+# These run only when intake carries the column (a unit file that has it); otherwise there is
+# nothing to check and nothing to report.
+def _optional(ctx: Context, rule: Rule) -> tuple[pd.DataFrame, str] | None:
+    col = rule.params.get("column", "")
+    if col not in ctx.df.columns:
+        return None
+    rows = ctx.rows_for(rule)
+    values = rows[col].fillna("").astype(str).map(lambda v: v.strip())
+    return rows[values != ""], col
+
+
+@check("column_in")
+def column_in(ctx: Context, rule: Rule) -> list[Finding]:
+    """A filled optional column must hold one of `allowed` (compared folded: HTTNV = httnv)."""
+    got = _optional(ctx, rule)
+    if got is None:
+        return []
+    rows, col = got
+    allowed = {fold(a) for a in rule.params.get("allowed", [])}
+    keys = {v: fold(v) for v in rows[col].astype(str).unique()}
+    bad = rows[~rows[col].astype(str).map(keys).isin(allowed)].copy()
+    bad["value"] = bad[col]
+    return emit(ctx, rule, bad, rule.params.get("label", col))
+
+
+@check("column_empty")
+def column_empty(ctx: Context, rule: Rule) -> list[Finding]:
+    """A filled optional column (e.g. Kỷ luật) disqualifies unless it says one of `ignore` ("không")."""
+    got = _optional(ctx, rule)
+    if got is None:
+        return []
+    rows, col = got
+    ignore = {fold(a) for a in rule.params.get("ignore", [])}
+    bad = rows[~rows[col].astype(str).map(fold).isin(ignore)].copy()
+    bad["value"] = bad[col]
+    return emit(ctx, rule, bad, rule.params.get("label", col))
+
+
+@check("months_before_year_end")
+def months_before_year_end(ctx: Context, rule: Rule) -> list[Finding]:
+    """A date column (ngày tuyển dụng) at least `min_months` before 31/12 of the award year."""
+    got = _optional(ctx, rule)
+    if got is None:
+        return []
+    rows, col = got
+    from ..text import parse_date
+
+    end = dt.date(ctx.year, 12, 31)
+    need = int(rule.params.get("min_months", 10))
+
+    def months(v) -> float:
+        d = parse_date(v).date
+        if d is None:
+            return math.nan
+        return (end.year - d.year) * 12 + (end.month - d.month) + (1 if end.day >= d.day else 0)
+
+    m = rows[col].map(months)
+    bad = rows[m.notna() & (m < need)].copy()
+    bad["value"] = bad[col].astype(str)
+    bad["months"] = m[bad.index].astype(int)
+    return emit(ctx, rule, bad, rule.params.get("label", col))
