@@ -60,15 +60,15 @@ def test_out_writes_a_kiem_tra_sheet_linked_to_highlighted_cells(tmp_path):
     out = tmp_path / "kiem-tra.xlsx"
     assert main(["validate", str(unit), "--year", "2020", "--out", str(out)]) == 1
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Kiểm tra", "Đề nghị"]
+    assert wb.sheetnames == ["Kiểm tra", "Đề nghị (đánh dấu)"]
     ws = wb["Kiểm tra"]
     header = [c.value for c in ws[3]]
     assert header[:9] == ["STT", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Mức", "Mã", "Nội dung"]
     line = [c.value for c in ws[4]]
     assert line[1:8] == ["Bệnh viện A", "BV.xlsx", "Đề nghị", str(R), "Ngày sinh", "Lỗi", "BAD_DATE"]
     link = ws.cell(row=4, column=5).hyperlink
-    assert link is not None and link.location == "'Đề nghị'!G2"
-    copy = wb["Đề nghị"]
+    assert link is not None and link.location == "'Đề nghị (đánh dấu)'!G2"
+    copy = wb["Đề nghị (đánh dấu)"]
     assert copy["F2"].value == "Nguyễn Văn An" and copy["G2"].value == "31/02/1980"
     assert copy["G2"].fill.fgColor.rgb.endswith("F8CBAD")
     assert copy["G3"].fill.fgColor.rgb in (None, "00000000")

@@ -281,7 +281,7 @@ def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[
 
 # --- the Kiểm tra workbook -------------------------------------------------------------------
 CHECK_SHEET = "Kiểm tra"
-COPY_SHEET = "Đề nghị"
+COPY_SHEET = "Đề nghị (đánh dấu)"
 COPY_COLUMNS = [  # (nominations column, header)
     ("unit", "Đơn vị"), ("file", "Tệp"), ("sheet", "Trang tính"), ("row", "Dòng"), ("stt", "STT"),
     ("ho_ten", "Họ và tên"), ("ngay_sinh_raw", "Ngày sinh"), ("gioi_tinh", "Giới tính"), ("chuc_vu", "Chức vụ"),
