@@ -128,7 +128,6 @@ def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, column: str | None, *, co
     keep = [c for c in rows.columns if c in MESSAGE_FIELDS or c not in ctx.df.columns]
     for rec in rows[keep].to_dict("records"):
         vals = {**base, **rec}
-        vals.setdefault("award_name", ctx.award_name(rec.get("award")))
         if not vals.get("award_name"):
             vals["award_name"] = ctx.award_name(rec.get("award"))
         out.append(Finding(

@@ -9,7 +9,6 @@ rule off in an override file or a ``Quy định`` sheet, never in code.
 """
 from __future__ import annotations
 
-import copy
 import csv
 import math
 import os
@@ -360,10 +359,6 @@ def _fmt(v):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     return v
-
-
-def copy_rules(rules: RuleSet) -> RuleSet:
-    return RuleSet([copy.copy(r) for r in rules])
 
 
 from . import checks as _checks  # noqa: E402,F401  (registers the kinds)
