@@ -115,12 +115,20 @@ def read_floor(files: list[Path]) -> int:
     return cells
 
 
-def timed(fn, repeat: int = 1):
+STAGE_PEAKS: dict[str, float] = {}
+
+
+def timed(fn, repeat: int = 1, stage: str | None = None):
+    """Median wall time of `repeat` runs; with `stage`, also the stage's own peak RSS (Linux)."""
     times, out = [], None
     for _ in range(repeat):
+        if stage:
+            _reset_peak_rss()
         t = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t)
+        if stage:
+            STAGE_PEAKS[stage] = max(STAGE_PEAKS.get(stage, 0.0), _peak_rss_mb())
     return out, statistics.median(times)
 
 
@@ -144,24 +152,48 @@ def run_size(rows: int, data: Path, repeat: int, history: bool = True) -> dict:
         _, res["history_import_s"] = timed(lambda: hist_mod.add_records(db, recs, source="bench"))
         res["history_rows"] = int(hist_mod.count(db))
 
-    _, res["floor_s"] = timed(lambda: read_floor(files), repeat)
-    intake, res["intake_s"] = timed(lambda: read_paths([folder]), repeat)
+    reset_peak = _reset_peak_rss()
+    _, res["floor_s"] = timed(lambda: read_floor(files), repeat, "floor")
+    intake, res["intake_s"] = timed(lambda: read_paths([folder]), repeat, "intake")
     res["rows"] = int(len(intake.nominations))
     res["bad_files"] = len(intake.bad_files)
-    findings, res["validate_s"] = timed(lambda: validate(intake, YEAR, history=db), repeat)
+    findings, res["validate_s"] = timed(lambda: validate(intake, YEAR, history=db), repeat, "validate")
     res["findings"] = len(findings)
-    result, res["consolidate_s"] = timed(lambda: totals(intake, YEAR), repeat)
-    _, res["write_xlsx_s"] = timed(lambda: export.write_consolidation(result, out / "Tong-hop.xlsx"))
+    result, res["consolidate_s"] = timed(lambda: totals(intake, YEAR), repeat, "consolidate")
+    _, res["write_xlsx_s"] = timed(lambda: export.write_consolidation(result, out / "Tong-hop.xlsx"), 1, "write_xlsx")
     try:
+        _reset_peak_rss()
         res["render_ldtt_s"], res["ldtt_names"] = render_ldtt(intake, result, findings, out)
+        STAGE_PEAKS["render_ldtt"] = _peak_rss_mb()
     except Exception as exc:  # noqa: BLE001 - the documents stage may not exist yet in this checkout
         res["render_ldtt_s"], res["render_error"] = None, f"{type(exc).__name__}: {exc}"
     core = res["intake_s"] + res["validate_s"] + res["consolidate_s"]
     res["core_s"] = core
     res["core_over_floor"] = core / res["floor_s"] if res["floor_s"] else None
     res["pipeline_s"] = core + res["write_xlsx_s"] + (res["render_ldtt_s"] or 0)
-    res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["peak_rss_mb"] = max([_peak_rss_mb(), *STAGE_PEAKS.values()]) if reset_peak else _peak_rss_mb()
+    res["peak_scope"] = "pipeline stages" if reset_peak else "whole process (incl. generating the files)"
+    res["stage_peak_mb"] = {k: round(v) for k, v in STAGE_PEAKS.items()}
     return res
+
+
+def _reset_peak_rss() -> bool:
+    """Linux: forget the peak so far (file generation, history import), so the peak is the pipeline's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def render_ldtt(intake, result, findings, out: Path) -> tuple[float, int]:
@@ -238,7 +270,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         print(f"{n:>7,} rows: floor {r['floor_s']:.2f}s, intake {r['intake_s']:.2f}s, validate {r['validate_s']:.2f}s, "
               f"consolidate {r['consolidate_s']:.2f}s (core/floor {r['core_over_floor']:.2f}), "
               f"xlsx {r['write_xlsx_s']:.2f}s, QĐ LĐTT {r['render_ldtt_s'] or float('nan'):.2f}s, "
-              f"pipeline {r['pipeline_s']:.2f}s, peak {r['peak_rss_mb']:.0f} MB", flush=True)
+              f"pipeline {r['pipeline_s']:.2f}s, peak {r['peak_rss_mb']:.0f} MB {r.get('stage_peak_mb', '')}", flush=True)
     by = {r["target_rows"]: r for r in results}
     print()
     print(table(results))

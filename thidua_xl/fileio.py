@@ -54,7 +54,12 @@ def backup(path: str | os.PathLike, folder: str | os.PathLike | None = None) -> 
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     dest = folder / f"{path.stem}.{stamp}{path.suffix}"
-    shutil.copy2(path, dest)
+    n = 1
+    while dest.exists():
+        dest = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
+        n += 1
+    with atomic_path(dest) as tmp:  # a crash mid-copy never leaves a truncated "backup"
+        shutil.copy2(path, tmp)
     return dest
 
 
