@@ -149,7 +149,7 @@ def test_stray_value_at_row_one_million(tmp_path, capsys):
     stray = [f for f in r["v"]["findings"] if f["code"] == "STRAY_CELLS"]
     assert len(stray) == 1 and stray[0]["file"] == "C.xlsx" and stray[0]["sheet"] == "Đề nghị"
     assert "D1000000" in stray[0]["message"] and "XFD40" in stray[0]["message"]
-    assert "D1000000" in r["text_v"]
+    assert "D1000000" in r["text_v"] and "D1000000" in r["text_c"]  # consolidate tells the user too
 
 
 def test_formulas_with_and_without_cached_values(tmp_path, capsys):
@@ -186,7 +186,7 @@ def test_formulas_with_and_without_cached_values(tmp_path, capsys):
     f = [x for x in r["v"]["findings"] if x["code"] == "FORMULA_NO_VALUE"]
     assert len(f) == 1 and f[0]["file"] == "E.xlsx" and f[0]["sheet"] == "Đề nghị" and f[0]["row"] == 6
     assert "G6" in f[0]["message"] and "G8" in f[0]["message"]
-    assert "FORMULA_NO_VALUE" in r["text_v"]
+    assert "FORMULA_NO_VALUE" in r["text_v"] and "G6" in r["text_c"]
 
 
 def test_hidden_sheets_and_rows(tmp_path, capsys):

@@ -91,10 +91,19 @@ def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=
                  counts=counts, exit_code=exit_code)
 
 
+_FILE_WARNINGS = ("STRAY_CELLS", "HIDDEN_SHEET", "HIDDEN_ROWS", "MISSING_SHEET")
+
+
 def _print_bad_files(intake) -> None:
+    """What intake found about the files themselves (unreadable, formulas without values, stray cells…)."""
+    from rich.markup import escape
+
     for f in intake.findings:
-        if f.code == "BAD_FILE":
-            err.print(f"[bold red]Lỗi tệp:[/] {f.message}" + (f" ({f.where})" if f.sheet else ""), soft_wrap=True)
+        where = f" ({escape(f.where)})" if f.sheet else ""
+        if f.code == "BAD_FILE" or f.severity == "error":
+            err.print(f"[bold red]Lỗi tệp:[/] {escape(f.message)}{where}", soft_wrap=True)
+        elif f.code in _FILE_WARNINGS:
+            err.print(f"[yellow]Cảnh báo:[/] {escape(f.message)}{where}", soft_wrap=True)
 
 
 # --- consolidate -----------------------------------------------------------------
