@@ -240,6 +240,8 @@ def _column_texts(body: list[list], j: int | None, memo: dict) -> list[str]:
             if t is None:
                 t = memo[v] = clean(v)
             append(t)
+        elif type(v) is int:
+            append(str(v))
         else:
             append(_as_text(v))
     return out
@@ -380,9 +382,9 @@ def _person_keys(names, years, subjects) -> list[str]:
     """text.person_key for a whole column, each distinct word keyed once (names share most words)."""
     words = _WORD_KEYS
     out = []
-    for n, y, s in zip(names, years, subjects):
+    for n, y, s in zip(list(names), list(years), list(subjects)):
         parts = []
-        for w in clean(n).lower().split(" "):
+        for w in (n if type(n) is str else clean(n)).lower().split(" "):
             if not w:
                 continue
             k = words.get(w)
