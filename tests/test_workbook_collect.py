@@ -304,3 +304,25 @@ def test_older_copy_of_a_unit_file_is_skipped(returned):
     assert report.exit_code == 0
     assert "Tên cũ" not in set(read_paths([master]).nominations["ho_ten"])
     assert any(line.startswith("Bỏ qua tệp “TTYT-BT (ban cu).xlsx”") for line in report.lines())
+
+
+@pytest.mark.slow
+def test_collect_into_a_master_saved_by_another_program(returned, tmp_path):
+    """A master re-saved by a spreadsheet program (shared strings, its own styles) still takes a collect."""
+    import subprocess
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice (soffice) is not installed")
+    master, out = returned
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "lo-out"), str(master)],
+                   check=True, capture_output=True, timeout=180)
+    resaved = tmp_path / "lo-out" / master.name
+    report = collect(out, resaved)
+    assert report.written and not report.refused
+    intake = read_paths([resaved])
+    assert not intake.findings
+    assert sorted(intake.nominations["ho_ten"]) == sorted([r[0] for c in FILLED for r in FILLED[c]] +
+                                                          [r[0] for r in EXTERNAL])
+    ws = openpyxl.load_workbook(resaved)[intake.units.set_index("unit_code").loc["BVDK", "sheet"]]
+    assert ws["C5"].number_format.lower().startswith("dd/mm/yy") and ws.data_validations.dataValidation
