@@ -106,6 +106,18 @@ def _print_bad_files(intake) -> None:
             err.print(f"[yellow]Cảnh báo:[/] {escape(f.message)}{where}", soft_wrap=True)
 
 
+def _write_into(master: Path, produced: Path, sheets=None) -> None:
+    """Copy the tool's sheets into the user's master: refuse while Excel has it open; backup, atomic save."""
+    from .workbook.transplant import write_sheets_into
+
+    if not master.is_file():
+        raise UserError(f"Không tìm thấy tệp tổng hợp “{master}”.")
+    if (master.parent / f"~${master.name}").exists():
+        raise UserError(f"Tệp “{master.name}” đang mở trong Excel: hãy đóng tệp rồi chạy lại.")
+    saved = write_sheets_into(master, produced, sheets)
+    console.print(f"Đã ghi vào {master} (bản sao lưu: {saved})")
+
+
 # --- consolidate -----------------------------------------------------------------
 @app.command()
 def consolidate(
@@ -113,6 +125,7 @@ def consolidate(
     year: Optional[int] = typer.Option(None, "--year", help="Năm thi đua (mặc định: năm trong trang Cấu hình)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Ghi kết quả ra tệp JSON."),
     out: Optional[Path] = typer.Option(None, "--out", help="Ghi bảng Tổng hợp ra tệp Excel (.xlsx)."),
+    into: Optional[Path] = typer.Option(None, "--into", help="Ghi trang Tổng hợp và các trang theo hình thức vào tệp tổng hợp (có sao lưu)."),
 ):
     """Tổng hợp: đếm theo hình thức khen thưởng × tập thể/cá nhân × đơn vị."""
     from rich.table import Table
@@ -159,6 +172,13 @@ def consolidate(
         write_consolidation(result, out)
         outputs.append(out)
         console.print(f"Đã ghi {out}")
+    if into:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            produced = out or write_consolidation(result, Path(tmp) / "tong-hop.xlsx")
+            _write_into(into, produced)
+        outputs.append(into)
     code = exit_code_for(intake)
     _audit("consolidate", paths, outputs, {"rows": result.rows, "bad_files": len(intake.bad_files)}, code)
     raise typer.Exit(code)
@@ -173,6 +193,7 @@ def validate(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Ghi các phát hiện ra tệp JSON."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Tệp quy định riêng của Sở (.toml, .xlsx, .csv)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Ghi trang Kiểm tra và bản sao danh sách ra tệp .xlsx."),
+    into: Optional[Path] = typer.Option(None, "--into", help="Ghi trang Kiểm tra vào tệp tổng hợp (có sao lưu)."),
 ):
     """Kiểm tra: từng dòng đề nghị theo quy định, tiêu chuẩn, tỷ lệ và lịch sử khen thưởng."""
     from rich.table import Table
@@ -214,8 +235,14 @@ def validate(
     if out:
         write_findings_workbook(intake, findings, out, y)
         console.print(f"Đã ghi {out}")
+    if into:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            produced = out or write_findings_workbook(intake, findings, Path(tmp) / "kiem-tra.xlsx", y)
+            _write_into(into, Path(produced), ["Kiểm tra"])
     code = exit_code_for(intake, counts[ERROR])
-    _audit("validate", paths, [p for p in (json_out, out) if p], counts, code)
+    _audit("validate", paths, [p for p in (json_out, out, into) if p], counts, code)
     raise typer.Exit(code)
 
 
