@@ -1,9 +1,15 @@
 """Shared fixtures: small real workbooks written by the tests themselves."""
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
+
+# xlwings' remote engine (used only by tests/test_xl.py to drive the Excel adapter without Excel)
+# reads its licence key when xlwings.pro is first imported, whichever test imports it first.
+# PolyForm Noncommercial covers government institutions; the product itself never needs a key.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
