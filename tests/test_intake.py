@@ -247,3 +247,14 @@ def test_initiatives_table(tmp_path):
     ini = read_paths([f]).initiatives
     assert ini[["loai", "cap", "nam"]].values.tolist() == [["sang_kien", "co_so", 2020], ["de_tai", "tinh", 2020]]
     assert ini.iloc[0]["tac_gia"] == "Hà Văn A; Lê B"
+
+
+def test_optional_columns_reach_the_rules_and_ids_stay_text(tmp_path):
+    f = write(tmp_path / "BVSN.xlsx", [
+        ["Họ và tên", "Hình thức đề nghị", "Năm sinh", "Xếp loại đánh giá", "Hình thức kỷ luật", "Ngày tuyển dụng", "Số CCCD"],
+        ["Hà Văn A", "LĐTT", 1980, "HTTNV", "Không", "01/03/2025", "001080012345"],
+        ["Hà Văn B", "LĐTT", 1981, None, None, None, None],
+    ])
+    df = read_paths([f]).nominations
+    assert df[["xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd"]].values.tolist() == [
+        ["HTTNV", "Không", "01/03/2025", "001080012345"], ["", "", "", ""]]

@@ -54,7 +54,14 @@ NOMINATION_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Đối tượng": ("doi_tuong", ("Tập thể/Cá nhân", "Loại đối tượng")),
     "Sáng kiến": ("sang_kien", ("Sáng kiến, đề tài", "Tên sáng kiến", "Sáng kiến/đề tài")),
     "Ghi chú": ("ghi_chu", ()),
+    # Optional columns some Sở ask for; rules use them when present (xếp loại, kỷ luật, tuyển dụng).
+    "Xếp loại": ("xep_loai", ("Xếp loại đánh giá", "Đánh giá, xếp loại", "Kết quả đánh giá, xếp loại",
+                               "Xếp loại viên chức", "Kết quả xếp loại", "Mức độ hoàn thành nhiệm vụ")),
+    "Kỷ luật": ("ky_luat", ("Hình thức kỷ luật", "Kỷ luật (nếu có)")),
+    "Ngày tuyển dụng": ("ngay_tuyen_dung", ("Thời gian tuyển dụng", "Ngày vào ngành", "Năm tuyển dụng")),
+    "Số CCCD": ("so_cccd", ("CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số CMND/CCCD")),
 }
+OPTIONAL_COLUMNS = ("xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd")
 NOMINATION_REQUIRED = ("Họ và tên", "Hình thức đề nghị")
 
 INITIATIVE_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -348,6 +355,7 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
         "gioi_tinh": pick("gioi_tinh"), "chuc_vu": pick("chuc_vu"), "khoa_phong": pick("khoa_phong"),
         "hinh_thuc": pick("hinh_thuc"), "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
         "sang_kien": pick("sang_kien"), "ghi_chu": pick("ghi_chu"),
+        **{cid: pick(cid) for cid in OPTIONAL_COLUMNS},
     }
     columns = [c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")]
     return pd.DataFrame(data, columns=columns)
@@ -358,6 +366,9 @@ def finish_nominations(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=NOMINATION_COLUMNS)
     df = df.copy()
+    for c in OPTIONAL_COLUMNS:
+        if c not in df.columns:
+            df[c] = ""
     df["nam_sinh"] = pd.array(df["nam_sinh"].tolist(), dtype="Int64")
     df["row"] = df["row"].astype(int)
     matched = {t: catalog.match(t) for t in df["hinh_thuc"].unique()}

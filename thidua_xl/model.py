@@ -38,6 +38,8 @@ NOMINATION_COLUMNS = [
     "sang_kien",
     "ghi_chu",
     "person_key",    # name_key|birth year, see text.person_key
+    # optional columns ('' when the file has none): used by rules when present
+    "xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd",
 ]
 
 INITIATIVE_COLUMNS = [
