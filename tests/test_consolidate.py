@@ -124,3 +124,12 @@ def test_same_inputs_give_byte_identical_json(seed_folder, tmp_path):
     main(["consolidate", str(seed_folder), "--year", "2020", "--json", str(a)])
     main(["consolidate", str(seed_folder), "--year", "2020", "--json", str(b)])
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_json_does_not_depend_on_the_order_files_are_named(seed_folder, tmp_path):
+    files = sorted(seed_folder.glob("*.xlsx"))
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    main(["consolidate", *map(str, files), "--year", "2020", "--json", str(a)])
+    main(["consolidate", *map(str, reversed(files)), "--year", "2020", "--json", str(b)])
+    ja, jb = json.loads(a.read_text("utf-8")), json.loads(b.read_text("utf-8"))
+    assert list(ja["by_unit"]) == list(jb["by_unit"]) and ja["totals"] == jb["totals"]

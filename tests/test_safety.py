@@ -228,3 +228,17 @@ def test_real_big_sheet_without_gap_is_refused(tmp_path):
     with pytest.raises(safety.Refused, match="quá lớn"):
         safety.inspect(p, safety.Limits(max_rows=2000))
     assert safety.inspect(p).sheets["S"].max_row == 3001
+
+
+def test_outputs_are_readable_by_colleagues_not_private(tmp_path):
+    import os
+    import stat
+
+    from thidua_xl.fileio import write_text
+
+    old = os.umask(0o022)
+    try:
+        p = write_text(tmp_path / "ket-qua.json", "{}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(p.stat().st_mode) == 0o644

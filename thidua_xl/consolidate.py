@@ -71,25 +71,32 @@ def sort_nominees(df: pd.DataFrame) -> pd.DataFrame:
     """Tập thể first, then cá nhân; within each, by tên then họ đệm (collectives by full name)."""
     if df.empty:
         return df
-    keys = [
-        (0, sort_key(n)) if s == TAP_THE else (1, name_sort_key(n))
-        for n, s in zip(df["ho_ten"], df["subject"])
-    ]
-    order = sorted(range(len(df)), key=lambda i: (keys[i], df["unit"].iat[i], i))
+    memo: dict = {}
+    keys = []
+    for n, s in zip(df["ho_ten"].tolist(), df["subject"].tolist()):
+        k = memo.get((n, s))
+        if k is None:
+            k = memo[(n, s)] = (0, sort_key(n)) if s == TAP_THE else (1, name_sort_key(n))
+        keys.append(k)
+    units = df["unit"].tolist()
+    order = sorted(range(len(df)), key=lambda i: (keys[i], units[i], i))
     return df.iloc[order].reset_index(drop=True)
 
 
 def unit_order(nominations: pd.DataFrame, units: pd.DataFrame | None = None) -> list[tuple[str, str]]:
-    """Units as the master lists them, then any others in the order they were read."""
+    """Units as the master lists them, then any others by name (Vietnamese order).
+
+    Sorting the others makes the output independent of the order files were named in.
+    """
     seen: list[tuple[str, str]] = []
     if units is not None and not units.empty:
         seen += [(c, n) for c, n in zip(units["unit_code"], units["unit"])]
     keys = {c or n for c, n in seen}
+    others: dict[str, tuple[str, str]] = {}
     for c, n in zip(nominations["unit_code"], nominations["unit"]):
         if (c or n) not in keys:
-            seen.append((c, n))
-            keys.add(c or n)
-    return seen
+            others.setdefault(c or n, (c, n))
+    return seen + sorted(others.values(), key=lambda cn: (sort_key(cn[1]), cn[0]))
 
 
 def count_initiatives(initiatives: pd.DataFrame, year: int | None) -> dict[str, dict[str, int]]:
