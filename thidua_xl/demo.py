@@ -169,5 +169,8 @@ def _write_history(province, path: Path) -> Path:
     for r in province.history.itertuples(index=False):
         d = r.ngay_sinh.strftime("%d/%m/%Y") if r.ngay_sinh is not None else None
         ws.append([r.ho_ten, d, r.unit, int(r.nam), cat[r.award].name, f"{100 + int(r.nam) % 100}/QĐ-SYT"])
-    wb.save(path)
+    from .fileio import atomic_path
+
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .catalog import CA_NHAN, TAP_THE, load_catalog
+from .fileio import atomic_path
 
 UNITS = [
     ("BVDKT", "Bệnh viện Đa khoa tỉnh", "bvdkt@syt.example.vn", 0.22),
@@ -155,6 +156,9 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
                          "sang_kien": title})
             cstdcs_people.append((code, name, p))
     # Other awards.
+    taken: dict[tuple[str, str], set[str]] = {}  # (award, unit) -> people already proposed for it
+    star_used: dict[str, int] = {}
+    ttldtt_order = cat["TTLDTT"].order
     for award in cat:
         if award.code in ("LDTT", "CSTDCS") or award.code not in totals:
             continue
@@ -168,21 +172,31 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
                         if award.code in ("CO_TINH", "CO_BO", "CO_CP"):
                             label = name
                         else:
-                            label = KHOA[(i + award.order) % len(KHOA)]
+                            # TTLĐXS is chosen among the unit's TTLĐTT: same collectives
+                            order = ttldtt_order if award.code == "TTLDXS" else award.order
+                            label = KHOA[(i + order) % len(KHOA)]
                             if i >= len(KHOA):
                                 label = f"{label} – cơ sở {i // len(KHOA) + 1}"
                         rows.append({"unit_code": code, "unit": name, "ho_ten": label, "ngay_sinh": None,
                                      "gioi_tinh": "", "chuc_vu": "", "khoa_phong": "", "award": award.code,
                                      "subject": TAP_THE, "sang_kien": ""})
                     else:
-                        pool = by_unit_people[code]
+                        seen = taken.setdefault((award.code, code), set())
+                        pool = [q for q in by_unit_people[code] if q["ho_ten"] not in seen]
                         stars = [q for c, _n, q in cstdcs_people if c == code]
-                        if award.code == "CSTD_TINH" and stars:
-                            p = stars[i % len(stars)]  # chosen among this year's CSTĐCS
+                        k = star_used.get(code, 0)
+                        if award.code in ("CSTD_TINH", "CSTD_BO") and k < len(stars):
+                            p = stars[k]  # chosen among this year's CSTĐCS, with a wider initiative
+                            star_used[code] = k + 1
+                            level = "tinh" if award.code == "CSTD_TINH" else "bo"
+                            for ini in initiatives:
+                                if ini["tac_gia"] == p["ho_ten"] and ini["unit_code"] == code:
+                                    ini["cap"] = level
                         elif pool and award.code in ("GK", "BK_TINH", "BK_BO") and rng.random() < 0.5:
                             p = rng.choice(pool)
                         else:
                             p = people.new()
+                        seen.add(p["ho_ten"])
                         rows.append({"unit_code": code, "unit": name, **p, "award": award.code,
                                      "subject": CA_NHAN, "sang_kien": ""})
     nominations = pd.DataFrame(rows)
@@ -194,10 +208,21 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
                          "award": "CSTDCS" if rng.random() < 0.5 else "LDTT"})
     # Individual CSTĐ tỉnh nominees get their three CSTĐCS years.
     for r in rows:
-        if r["award"] == "CSTD_TINH" and r["subject"] == CA_NHAN:
+        if r["award"] in ("CSTD_TINH", "CSTD_BO") and r["subject"] == CA_NHAN:
             for back in (1, 2):
                 hist.append({"ho_ten": r["ho_ten"], "ngay_sinh": r["ngay_sinh"], "unit": r["unit"],
                              "nam": year - back, "award": "CSTDCS"})
+    # Higher awards stand on an earlier one (BK TTg on a BK tỉnh/bộ, HCLĐ on the one below, TTND on TTƯT).
+    prerequisite = {"BK_TTCP": ("BK_TINH", 6), "HCLD3": ("BK_TTCP", 6), "HCLD2": ("HCLD3", 6),
+                    "HCLD1": ("HCLD2", 6), "TTND": ("TTUT", 3), "CSTD_TQ": ("CSTD_TINH", 3)}
+    for r in rows:
+        if r["award"] in prerequisite:
+            before, back = prerequisite[r["award"]]
+            hist.append({"ho_ten": r["ho_ten"], "ngay_sinh": r["ngay_sinh"], "unit": r["unit"],
+                         "nam": year - back, "award": before})
+            if r["award"] == "CSTD_TQ":
+                hist.append({"ho_ten": r["ho_ten"], "ngay_sinh": r["ngay_sinh"], "unit": r["unit"],
+                             "nam": year - 2 * back, "award": before})
     units_df = pd.DataFrame([{"unit_code": c, "unit": n, "email": e} for c, n, e, _ in units])
     return Province(year=year, units=units_df, nominations=nominations,
                     initiatives=pd.DataFrame(initiatives, columns=["unit_code", "unit", "ten", "loai", "cap", "tac_gia", "nam"]),
@@ -320,8 +345,8 @@ def write_unit_file(path: str | Path, unit_code: str, unit: str, rows: pd.DataFr
         for i, r in enumerate(initiatives.itertuples(index=False), 1):
             si.append([i, r.ten, LOAI_LABEL[r.loai], CAP_LABEL[r.cap], r.tac_gia, int(r.nam)])
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 
