@@ -28,3 +28,15 @@ def test_demo_runs_every_stage_and_exits_0(tmp_path):
     codes = {f["code"] for f in findings["findings"]}
     assert {"MISSING_FIELD"} <= codes
     assert (out / "tong-hop.xlsx").stat().st_size > 10_000
+    assert {"DUPLICATE", "BAD_DATE", "UNKNOWN_AWARD", "SUBJECT_MISMATCH", "CRITERIA_NOT_MET", "QUOTA_EXCEEDED",
+            "LEGACY_ENCODING"} <= codes
+    # the officer sees the results in the master itself
+    assert {"Tổng hợp", "Kiểm tra"} <= set(pc.CalamineWorkbook.from_path(str(masters[0])).sheet_names)
+    # every Word document, and the drafts that carry them
+    docs = sorted(p.name for p in (out / "van-ban").glob("*.docx"))
+    assert any(d.startswith("Bao-cao-tong-ket") for d in docs) and any(d.startswith("Cong-van-phat-dong") for d in docs)
+    assert sum(d.startswith("Quyet-dinh") for d in docs) == 4
+    assert any(d.startswith("To-trinh") for d in docs) and any(d.startswith("Bien-ban") for d in docs)
+    assert list((out / "thu-nhap").glob("*.eml"))
+    assert list((out / "gui-don-vi").glob("*.xlsx")) and list((out / "thu-nhap-don-vi").glob("*.eml"))
+    assert "chưa chạy" not in proc.stdout

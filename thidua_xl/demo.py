@@ -134,12 +134,14 @@ def run_demo(out: str | Path, echo: Callable[[str], None] = print, year: int | N
     db = out / "thidua-history.sqlite"
     has_history = step("Nhập lịch sử", ["history", "import", str(history_file), "--history", str(db)]) == 0
     # 6. check, consolidate, render, deliver
-    v = ["validate", *sources, "--year", str(year), "--json", str(out / "kiem-tra.json")]
+    into = ["--into", str(master)] if collected else []
+    v = ["validate", *sources, "--year", str(year), "--json", str(out / "kiem-tra.json"),
+         "--out", str(out / "kiem-tra.xlsx"), *into]
     if has_history:
         v += ["--history", str(db)]
     step("Kiểm tra", v)
     step("Tổng hợp", ["consolidate", *sources, "--year", str(year), "--json", str(out / "tong-hop.json"),
-                      "--out", str(out / "tong-hop.xlsx")])
+                      "--out", str(out / "tong-hop.xlsx"), *into])
     docs = out / "van-ban"
     step("Xuất văn bản", ["report", *sources, "--year", str(year), "--out", str(docs)])
     if docs.exists() and any(docs.iterdir()):
