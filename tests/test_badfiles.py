@@ -14,6 +14,7 @@ from badfile_helpers import (
     title_rows, xml_bomb, zip_bomb,
 )
 from thidua_xl.cli import main
+from workbook_helpers import to_cp1258
 
 
 def run(capsys, *args) -> tuple[int, str]:
@@ -289,22 +290,6 @@ def test_file_locked_by_excel(tmp_path, capsys, monkeypatch):
     assert code == 1
     assert "K.xlsx" in text and "bị khóa" in text
     assert json.loads((tmp_path / "c.json").read_text("utf-8"))["rows"] == 3
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Excel writes it: precomposed ơ/ư/â…, the tone as a separate combining mark."""
-    import unicodedata
-
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-            out += base.encode("cp1258") + "".join(c for c in parts if c in tones).encode("cp1258")
-    return out
 
 
 def test_units_csv_not_utf8(tmp_path, capsys):
