@@ -181,19 +181,28 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
     cand: dict[str, pd.Series] = {}
     for col in LEGACY_COLUMNS:
         s = df[col].fillna("").astype(str)
-        mask = s.str.contains(legacy._LEGACY_CANDIDATE) & ~s.str.contains(legacy._VIET_UNICODE)
+        # Tested once per distinct text (columns repeat the same few values), then spread by isin.
+        odd = [v for v in s.unique() if legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]
+        if not odd:
+            continue
+        mask = s.isin(odd)
         if mask.any():
             cand[col] = s[mask]
     if not cand:
         return []
     hits: list[tuple[int, str, str, str, str | None]] = []  # (index, column, new text, encoding, font)
     flagged_files: set[str] = set()
+    seen: dict[str, tuple[str | None, str]] = {}  # text → (encoding, Unicode text): cells repeat a lot
     for col, s in cand.items():
         for idx, text in s.items():
-            enc = legacy.detect(text)
+            got = seen.get(text)
+            if got is None:
+                enc = legacy.detect(text)
+                got = seen[text] = (enc, legacy.to_unicode(text, enc) if enc else text)
+            enc = got[0]
             if enc:
                 flagged_files.add(df.at[idx, "file"])
-                hits.append((idx, col, legacy.to_unicode(text, enc), enc, None))
+                hits.append((idx, col, got[1], enc, None))
     fonts = _fonts_for(intake, df, cand, flagged_files)
     if fonts:
         by_cell = {(h[0], h[1]): h for h in hits}

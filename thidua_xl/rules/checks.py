@@ -251,8 +251,7 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
     ind["by"] = ind["birth_year"].fillna(-1)
     keys_i = ["name_key", "by", "award"]
     cand = ind[ind.duplicated(keys_i, keep=False)]
-    for _, group in cand.groupby(keys_i, sort=False):
-        recs = group.to_dict("records")
+    for recs in _groups(cand, keys_i):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]
                       and (r["birth_date"] == "" or o["birth_date"] == "" or r["birth_date"] == o["birth_date"])]
@@ -261,8 +260,7 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
     col = df[df["subject"] == TAP_THE]
     keys_c = ["unit_key", "name_key", "award"]
     cand = col[col.duplicated(keys_c, keep=False)]
-    for _, group in cand.groupby(keys_c, sort=False):
-        recs = group.to_dict("records")
+    for recs in _groups(cand, keys_c):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]]
             out_rows.append({**r, "detail": "; ".join(_where(o, r) for o in others[:5])})
@@ -270,6 +268,15 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
         return []
     rows = pd.DataFrame(out_rows).sort_values("_i")
     return emit(ctx, rule, rows, COL_NAME)
+
+
+def _groups(frame: pd.DataFrame, keys: list[str]) -> list[list[dict]]:
+    """Records grouped as `groupby(keys, sort=False)` would (first-seen order, NaN keys dropped),
+    with one `to_dict` for the whole frame instead of one per group."""
+    groups: dict[tuple, list[dict]] = {}
+    for rec in frame.dropna(subset=keys).to_dict("records"):
+        groups.setdefault(tuple(rec[k] for k in keys), []).append(rec)
+    return list(groups.values())
 
 
 # --- cross-row and history checks ----------------------------------------------------------
