@@ -269,6 +269,11 @@ def _is_total_cached(text: str) -> bool:
     return hit
 
 
+def _looks_like_heading(stt: str, name: str) -> bool:
+    return bool(_ROMAN.match(stt) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"}
+                or (not name and _HEADING.match(stt)))
+
+
 def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
                          unit_code: str, unit: str, catalog: Catalog, row_offset: int = 0) -> pd.DataFrame:
     """Turn a sheet's rows below the header into nominee records (one per real nominee).
@@ -306,13 +311,18 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
     keep: list[int] = []
     groups: list[str] = []
     group_subject = ""
+    after_total = False
     for i in range(len(body)):
         dob_text = dob_texts[i]
         if not dob_text and not any(c[i] for c in content_cols):
             continue  # an empty row, or a numbered but empty row of a printed form
         name, stt, gender = names[i], stts[i], genders[i]
         if not dob_text and not gender and (_is_total_cached(stt) or _is_total_cached(name)):
-            break  # the totals row ends the table
+            after_total = True  # a totals line; a group's subtotal ("Cộng") may have nominees below it
+            continue
+        if after_total and not (awards[i] and name) and (awards[i] or not _looks_like_heading(stt, name)):
+            continue  # below a totals line only a real nominee (or a group heading) reopens the table
+        after_total = False
         if not awards[i] and not dob_text and not gender:
             heading_text = f"{stt} {name}".strip()
             if (_ROMAN.match(stt) and name) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"} \
@@ -652,7 +662,10 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
                 cache[name] = sheet_rows(wb, name)[0]
             return cache[name]
 
-        if units_sheet is not None and not read_units_sheet(rows_of(units_sheet)).empty:
+        is_master = units_sheet is not None and (
+            not read_units_sheet(rows_of(units_sheet)).empty
+            or any(fold(n) == fold(CONFIG_SHEET) for n in names))  # a fresh master has no units yet
+        if is_master:
             _read_master(path, wb, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits)
         else:
             _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report, noms, inits)
