@@ -1,7 +1,9 @@
 """The consolidated workbook: a printable `Tổng hợp` sheet and one list per award."""
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -34,9 +36,41 @@ def _date_text(d, raw) -> str:
     return raw or ""
 
 
+def _write_list_row(ws, r: int, row: list, fmt) -> None:
+    """`ws.write_row(r, 0, row, fmt)` without XlsxWriter's per-cell type dispatch for the plain cells
+    (ints, and text that cannot be taken for a formula or a link); anything else goes through write()."""
+    for c, v in enumerate(row):
+        cls = v.__class__
+        if cls is str and v and v[0] not in "={" and ":" not in v:
+            ws.write_string(r, c, v, fmt)
+        elif cls is int:
+            ws.write_number(r, c, v, fmt)
+        else:
+            ws.write(r, c, v, fmt)
+
+
+@contextmanager
+def _gc_paused():
+    """XlsxWriter keeps one small object per cell; the cyclic collector re-walking them (and everything
+    else alive) made writing grow faster than the rows. Nothing written here forms cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def write_consolidation(result: Consolidation, out: str | os.PathLike, catalog: Catalog | None = None,
                         title_unit: str = "SỞ Y TẾ") -> Path:
     """Write the Tổng hợp workbook atomically with XlsxWriter (a few big writes, no cell-by-cell reads)."""
+    with _gc_paused():
+        return _write_consolidation(result, out, catalog, title_unit)
+
+
+def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog: Catalog | None,
+                         title_unit: str) -> Path:
     import xlsxwriter
 
     catalog = catalog or load_catalog()
@@ -152,12 +186,12 @@ def write_consolidation(result: Consolidation, out: str | os.PathLike, catalog: 
             ls.write_row(2, 0, LIST_HEADERS, f_head)
             data = [
                 [i + 1, u, n, SUBJECT_LABEL.get(s, ""), _date_text(d, raw), g, cv, kp, f"{fi}, {sh}, dòng {ro}"]
-                for i, (u, n, s, d, raw, g, cv, kp, fi, sh, ro) in enumerate(zip(
-                    df["unit"], df["ho_ten"], df["subject"], df["ngay_sinh"], df["ngay_sinh_raw"], df["gioi_tinh"],
-                    df["chuc_vu"], df["khoa_phong"], df["file"], df["sheet"], df["row"]))
+                for i, (u, n, s, d, raw, g, cv, kp, fi, sh, ro) in enumerate(zip(*(df[c].tolist() for c in (
+                    "unit", "ho_ten", "subject", "ngay_sinh", "ngay_sinh_raw", "gioi_tinh",
+                    "chuc_vu", "khoa_phong", "file", "sheet", "row"))))
             ]
             for i, row in enumerate(data):
-                ls.write_row(3 + i, 0, row, f_cell)
+                _write_list_row(ls, 3 + i, row, f_cell)
             ls.set_column(0, 0, 5)
             ls.set_column(1, 1, 30)
             ls.set_column(2, 2, 28)
