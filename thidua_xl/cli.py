@@ -295,6 +295,9 @@ def report(
                              kinds=kinds, findings=findings, votes=read_votes(paths), templates_dir=templates)
     for pth in written:
         console.print(f"Đã ghi {pth}")
+    for k in kinds:  # a kind asked for but not written (e.g. no higher award to propose) is said, not silent
+        if not any(Path(p).stem.lower().startswith(k) for p in written):
+            console.print(f"Không lập “{k}”: không có đề nghị nào thuộc loại văn bản này.")
     outputs = list(written)
     if pdf:
         from .documents.pdf import NoConverter, to_pdf
