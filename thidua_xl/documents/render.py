@@ -125,11 +125,52 @@ def render_docx(template: str | Path, context: dict, out: str | Path,
         raise TemplateProblem(f"Mẫu “{template.name}” còn thẻ chưa xử lý (có thể Word đã tách thẻ): "
                               + " | ".join(left[:3]))
     size_rules(tpl.docx)
+    deferred = None
     if annex_rows is not None:
-        annex_mod.fill_annex(tpl.docx.element.body, annex_rows)
+        deferred = annex_mod.DeferredAnnex(tpl.docx.element.body, annex_rows)
+        if deferred.usable:
+            deferred.prepare()
+        else:
+            annex_mod.fill_annex(tpl.docx.element.body, annex_rows)
+            deferred = None
     with atomic_path(out) as tmp:
-        tpl.save(str(tmp))
+        if deferred is None:
+            tpl.save(str(tmp))
+        else:
+            _save_streaming(tpl, deferred, tmp)
     return out
+
+
+def _save_streaming(tpl: DocxTemplate, deferred, path) -> None:
+    """Save with the annex rows streamed into word/document.xml, never held as a tree or one string.
+
+    The document (without its rows) is saved to memory as docxtpl would, then copied part by
+    part; the main part is written as head, one row at a time, tail.
+    """
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    tpl.save(buf)
+    main = tpl.docx.part.partname.lstrip("/")
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename != main:
+                zout.writestr(item, data)
+                continue
+            head, tail = deferred.split(data)
+            del data
+            with zout.open(item, "w") as w:
+                w.write(head)
+                chunk: list[bytes] = []
+                for row in deferred.rows_bytes():
+                    chunk.append(row)
+                    if len(chunk) >= 2000:
+                        w.write(b"".join(chunk))
+                        chunk.clear()
+                w.write(b"".join(chunk))
+                w.write(tail)
 
 
 # --- the short rules under the issuing body, the Tiêu ngữ and the trích yếu (NĐ 30) ------
