@@ -232,3 +232,16 @@ def test_email_drafts_one_per_recipient_with_every_document(tmp_path, capsys):
         atts = {a.get_filename(): a.get_payload(decode=True) for a in msg.iter_attachments()}
         assert atts == payloads
     assert seen_to == {"bantdkt@snv.example.vn", "vanthu@syt.example.vn"}
+
+
+def test_a_folder_without_workbooks_is_not_a_clean_result(tmp_path, capsys):
+    """Only Excel owner files and other documents: nothing to read is unusable input (2), not 'no errors'."""
+    folder = tmp_path / "nham-thu-muc"
+    folder.mkdir()
+    (folder / "~$BVDK.xlsx").write_bytes(b"owner")
+    (folder / "cong-van.docx").write_bytes(b"PK")
+    for cmd in (["validate", folder], ["consolidate", folder, "--json", tmp_path / "x.json"]):
+        code, out, err = run_cli(capsys, *cmd)
+        assert code == 2 and no_traceback(out, err)
+        assert "nham-thu-muc" in out + err
+    assert not (tmp_path / "x.json").exists()

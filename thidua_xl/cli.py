@@ -54,6 +54,9 @@ def load(paths: List[Path]):
     files, missing = expand_paths(paths)
     if missing:
         raise UserError(" ".join(f.message for f in missing))
+    if not files:  # a wrong folder must not look like a clean result
+        raise UserError("Không có tệp Excel nào (.xlsx, .xlsm, .xls) để đọc trong: "
+                        + ", ".join(f"“{p}”" for p in paths) + " (tệp “~$…” là tệp tạm của Excel, được bỏ qua).")
     with _progress(len(files), "Đọc tệp") as prog:
         task = prog.add_task("Đọc tệp Excel", total=len(files))
         result = read_paths(paths, progress=lambda name: prog.update(task, advance=1, description=f"Đọc {name}"))
