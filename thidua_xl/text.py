@@ -131,8 +131,22 @@ except Exception:  # noqa: BLE001 - PyICU missing or broken: pure Python fallbac
     _COLLATOR = None
 
 
+_SORT_MEMO: dict[str, object] = {}  # default-collation keys of strings (tên and họ đệm repeat a lot)
+
+
 def sort_key(text: object, use_icu: bool | None = None):
     """Vietnamese collation key (D < Đ, O < Ô < Ơ, tones ngang < huyền < hỏi < ngã < sắc < nặng)."""
+    if use_icu is None and text.__class__ is str:
+        key = _SORT_MEMO.get(text)
+        if key is None:
+            if len(_SORT_MEMO) > 200_000:
+                _SORT_MEMO.clear()
+            key = _SORT_MEMO[text] = _sort_key(text, None)
+        return key
+    return _sort_key(text, use_icu)
+
+
+def _sort_key(text: object, use_icu: bool | None):
     if (use_icu is None and _COLLATOR is not None) or (use_icu and _COLLATOR is not None):
         return _COLLATOR.getSortKey(clean(text))
     return _primary_secondary(str(text))
