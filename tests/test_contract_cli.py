@@ -245,3 +245,23 @@ def test_a_folder_without_workbooks_is_not_a_clean_result(tmp_path, capsys):
         assert code == 2 and no_traceback(out, err)
         assert "nham-thu-muc" in out + err
     assert not (tmp_path / "x.json").exists()
+
+
+def test_email_units_drafts_each_unit_its_own_file(tmp_path, capsys):
+    units = tmp_path / "dv.csv"
+    units.write_text("Mã đơn vị,Tên đơn vị,Email\nBVDK,Bệnh viện Đa khoa tỉnh,bvdk@example.vn\n"
+                     "CDC,Trung tâm Kiểm soát bệnh tật,\n", encoding="utf-8")
+    master = tmp_path / "ThiDua.xlsx"
+    assert run_cli(capsys, "init", master, "--year", 2024, "--units", units)[0] == 0
+    split = tmp_path / "tach"
+    assert run_cli(capsys, "split", master, "--out", split)[0] == 0
+    drafts = tmp_path / "nhap"
+    code, out, err = run_cli(capsys, "email", "--units", master, "--split-dir", split, "--draft", drafts)
+    assert no_traceback(out, err)
+    emls = sorted(drafts.glob("*.eml"))
+    assert len(emls) == 1
+    msg = email.message_from_bytes(emls[0].read_bytes(), policy=email.policy.default)
+    assert "bvdk@example.vn" in str(msg["To"])
+    assert [a.get_filename() for a in msg.iter_attachments()] == ["BVDK.xlsx"]
+    assert [a.get_payload(decode=True) for a in msg.iter_attachments()] == [(split / "BVDK.xlsx").read_bytes()]
+    assert "CDC" in out + err  # the unit without an email is listed, not skipped silently

@@ -238,3 +238,48 @@ def test_history_import_twice_and_three_year_streak(tmp_path, capsys):
     assert not [f for f in rep["findings"] if f["row"] in (du_row, thieu_row) and f["severity"] == "error"
                 and f["code"] == "CRITERIA_NOT_MET"]
     assert [f for f in rep["findings"] if f["row"] in (du_row, thieu_row) and f["severity"] == "warning"]
+
+
+def test_master_rows_point_at_the_unit_sheet_of_the_master(tmp_path, capsys):
+    units = tmp_path / "dv.csv"
+    # as Excel saves "CSV UTF-8": a byte-order mark and CRLF
+    units.write_bytes("\ufeffMã đơn vị,Tên đơn vị,Email\r\nBVDK,Bệnh viện Đa khoa tỉnh,a@example.vn\r\n"
+                      "CDC,Trung tâm Kiểm soát bệnh tật,b@example.vn\r\n".encode("utf-8"))
+    master = tmp_path / "ThiDua.xlsx"
+    assert run_cli(capsys, "init", master, "--year", 2023, "--units", units)[0] == 0
+    wb = openpyxl.load_workbook(master)
+    assert {"Bệnh viện Đa khoa tỉnh", "Trung tâm Kiểm soát bệnh tật"} <= set(wb.sheetnames)
+
+    def put(ws, row, name, dob, award):
+        hdr = next(r for r in range(1, 30) if ws.cell(r, 2).value == "Họ và tên" or
+                   any(ws.cell(r, c).value == "Họ và tên" for c in range(1, 15)))
+        cols = {ws.cell(hdr, c).value: c for c in range(1, 30) if ws.cell(hdr, c).value}
+        ws.cell(row, cols["Họ và tên"], name)
+        ws.cell(row, cols["Ngày sinh"], dob)
+        ws.cell(row, cols["Hình thức đề nghị"], award)
+
+    a, c = wb["Bệnh viện Đa khoa tỉnh"], wb["Trung tâm Kiểm soát bệnh tật"]
+    put(a, 8, "Nguyễn Văn An", dt.datetime(1980, 2, 13), "LĐTT")
+    put(a, 9, "Nguyễn Văn An", "13/02/1980", "Lao động tiên tiến")
+    put(a, 11, None, "01/01/1990", "LĐTT")
+    put(c, 10, "nguyễn văn an", 1980, "lđtt")
+    wb.save(master)
+    _, rep = validate_json(capsys, tmp_path, master, expect_code=1)
+    assert rep["year"] == 2023
+    got = {(f["code"], f["sheet"], f["row"]) for f in rep["findings"] if f["severity"] == "error"}
+    assert ("MISSING_FIELD", "Bệnh viện Đa khoa tỉnh", 11) in got
+    assert {("DUPLICATE", "Bệnh viện Đa khoa tỉnh", 9), ("DUPLICATE", "Trung tâm Kiểm soát bệnh tật", 10)} & got
+    assert all(f["file"] == "ThiDua.xlsx" for f in rep["findings"])
+
+
+def test_legacy_text_recognised_without_its_font(tmp_path, capsys):
+    path = write_openpyxl(tmp_path / "cu.xlsx", {"S": [
+        ["Đơn vị: Bệnh viện A"], ["STT", "Họ và tên", "Ngày sinh", "Hình thức đề nghị"],
+        [1, "Nguyeãn Vaên Taâm", "01/01/1980", "LĐTT"],                  # VNI
+        [2, "NguyÔn ThÞ Thu Hµ", "02/02/1981", "Lao ®éng tiªn tiÕn"]]})  # TCVN3
+    _, rep = validate_json(capsys, tmp_path, path, year=2024)
+    leg = findings_of(rep, "LEGACY_ENCODING")
+    assert any(f["row"] == 3 and "Nguyễn Văn Tâm" in f["message"] for f in leg)
+    assert any(f["row"] == 4 and "Nguyễn Thị Thu Hà" in f["message"] for f in leg)
+    # the converted text is used downstream: the TCVN3 award is counted as LĐTT
+    assert findings_of(rep, "UNKNOWN_AWARD") == []
