@@ -39,6 +39,10 @@ def nfc(value: object) -> str:
 
 def clean(value: object) -> str:
     """NFC, trimmed, inner runs of whitespace (line breaks too) collapsed to one space."""
+    if value.__class__ is str:  # fast path: str.split() and \s share Python's whitespace set
+        if value.isascii():
+            return " ".join(value.split())
+        return " ".join(unicodedata.normalize("NFC", value.replace("\u00a0", " ").replace("\u200b", "")).split())
     return _WS.sub(" ", nfc(value)).strip()
 
 
