@@ -309,3 +309,18 @@ def test_master_identifies_unit_files_whatever_the_order(tmp_path, capsys):
     (folder / "BVDK.xlsx").rename(other / "BVDK.xlsx")
     rep = consolidate_json(capsys, tmp_path, other, master, expect_code=0)
     assert list(rep["by_unit"]) == ["Bệnh viện Đa khoa tỉnh"]
+
+
+@pytest.mark.parametrize("numbers", [["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"], [1, 2, 3, 4, 5, 6],
+                                     ["1", "2", "3", "4", "5", "6"]])
+def test_row_of_column_numbers_under_the_header_is_not_a_nominee(tmp_path, capsys, numbers):
+    """Official forms number their columns under the header; that row is no nominee (no false errors)."""
+    rows = [["Đơn vị: Bệnh viện A"], ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Hình thức đề nghị", "Ghi chú"],
+            numbers, ["I", "TẬP THỂ"], [1, "Khoa Nội", None, None, "Giấy khen"],
+            ["II", "CÁ NHÂN"], [1, "Lê Văn Có", "1980", "Nam", "Giấy khen"], [2, "Lê Văn Hai", "1981", "Nam", "LĐTT"]]
+    path = write_openpyxl(tmp_path / "A.xlsx", {"S": rows})
+    rep = consolidate_json(capsys, tmp_path, path, year=2024, expect_code=0)
+    assert rep["rows"] == 3
+    assert rep["totals"]["GK"] == {"tap_the": 1, "ca_nhan": 1}
+    _, v = validate_json(capsys, tmp_path, path, year=2024)
+    assert [f for f in v["findings"] if f["row"] == 3] == []

@@ -154,10 +154,24 @@ def _gender_split(rows: list[list], table: Table) -> None:
         table.sub_header_rows = 1
         if "Giới tính" in table.missing:
             table.missing.remove("Giới tính")
-    elif folded and not any(
-            isinstance(sub[j], str) and j in table.columns and table.columns[j] in NOMINATION_REQUIRED
-            and clean(sub[j]) for j in range(len(sub))) and all(re.fullmatch(r"\(?\d{1,2}\)?", f) for f in folded.values()):
-        table.sub_header_rows = 1  # a row of column numbers "(1) (2) (3)" under the header
+    elif _is_column_numbers(sub):
+        table.sub_header_rows = 1  # a row of column numbers "(1) (2) (3)" or 1 2 3 under the header
+
+
+def _is_column_numbers(row: list) -> bool:
+    """Official forms number their columns under the header: "(1) (2) (3)…" or 1 2 3…, increasing."""
+    vals = []
+    for c in row:
+        if c is None or c == "":
+            continue
+        if isinstance(c, (int, float)) and not isinstance(c, bool) and float(c).is_integer():
+            vals.append(int(c))
+            continue
+        m = re.fullmatch(r"\(?\s*(\d{1,2})\s*\)?", clean(c)) if isinstance(c, str) else None
+        if m is None:
+            return False
+        vals.append(int(m.group(1)))
+    return len(vals) >= 3 and all(b > a for a, b in zip(vals, vals[1:]))
 
 
 def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEADER_SCAN_ROWS) -> Table | None:
