@@ -324,3 +324,16 @@ def test_row_of_column_numbers_under_the_header_is_not_a_nominee(tmp_path, capsy
     assert rep["totals"]["GK"] == {"tap_the": 1, "ca_nhan": 1}
     _, v = validate_json(capsys, tmp_path, path, year=2024)
     assert [f for f in v["findings"] if f["row"] == 3] == []
+
+
+def test_totals_row_in_whatever_column_comes_first(tmp_path, capsys):
+    """Columns in any order: with the award column first, 'Tổng cộng' is typed under it; still no nominee."""
+    path = write_xlsxwriter(tmp_path / "tu-lam.xlsx", {"DS": [
+        ["SỞ Y TẾ"], ["Đơn vị: Trung tâm Kiểm soát bệnh tật"], [],
+        ["Danh hiệu đề nghị", "Họ tên", "Năm sinh"], ["(1)", "(2)", "(3)"],
+        ["LĐTT", "Vũ Văn Một", 1980], ["Giấy khen", "Khoa Xét nghiệm", None], ["Tổng cộng", None, None],
+        ["Cộng: 2", None, None]]})
+    rep = consolidate_json(capsys, tmp_path, path, year=2024, expect_code=0)
+    assert rep["rows"] == 2
+    _, v = validate_json(capsys, tmp_path, path, year=2024)
+    assert [f for f in v["findings"] if f["row"] is not None and f["row"] >= 8] == []

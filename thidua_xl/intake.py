@@ -283,6 +283,10 @@ def _is_total_cached(text: str) -> bool:
     return hit
 
 
+def _first_text(row: list) -> str:
+    return next((clean(c) for c in row if isinstance(c, str) and c.strip()), "")
+
+
 def _looks_like_heading(stt: str, name: str) -> bool:
     return bool(_ROMAN.match(stt) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"}
                 or (not name and _HEADING.match(stt)))
@@ -331,7 +335,8 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
         if not dob_text and not any(c[i] for c in content_cols):
             continue  # an empty row, or a numbered but empty row of a printed form
         name, stt, gender = names[i], stts[i], genders[i]
-        if not dob_text and not gender and (_is_total_cached(stt) or _is_total_cached(name)):
+        if not dob_text and not gender and (_is_total_cached(stt) or _is_total_cached(name) or (
+                not name and _is_total_cached(_first_text(body[i])))):  # columns in any order: "Tổng cộng" first
             after_total = True  # a totals line; a group's subtotal ("Cộng") may have nominees below it
             continue
         if after_total and not (awards[i] and name) and (awards[i] or not _looks_like_heading(stt, name)):
