@@ -133,3 +133,13 @@ def test_json_does_not_depend_on_the_order_files_are_named(seed_folder, tmp_path
     main(["consolidate", *map(str, reversed(files)), "--year", "2020", "--json", str(b)])
     ja, jb = json.loads(a.read_text("utf-8")), json.loads(b.read_text("utf-8"))
     assert list(ja["by_unit"]) == list(jb["by_unit"]) and ja["totals"] == jb["totals"]
+
+
+def test_award_sheet_names_fit_excel_without_trailing_spaces():
+    from thidua_xl.export import sheet_name_for
+
+    used: set[str] = set()
+    name = sheet_name_for("Cờ thi đua của Ủy ban nhân dân tỉnh", used)
+    assert len(name) <= 31 and name == name.strip()
+    again = sheet_name_for("Cờ thi đua của Ủy ban nhân dân tỉnh", used)
+    assert again != name and len(again) <= 31 and again.endswith("(2)")

@@ -26,3 +26,15 @@ def test_lao_dong_tien_tien_needs_a_good_rating_discipline_free_and_ten_months(t
     assert any("XEP_LOAI" in r for r in by_row[3])
     assert any("KY_LUAT" in r for r in by_row[4])
     assert any("TUYEN_DUNG" in r for r in by_row[5])
+
+
+def test_subject_mismatch_points_at_the_gender_cell_when_there_is_no_birth_date(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Hình thức đề nghị", "Ngày sinh", "Giới tính"])
+    ws.append(["Lù Thị Dín", "TTLĐTT", None, "Nữ"])
+    ws.append(["Lò Văn Sử", "TTLĐTT", "1980", None])
+    f = tmp_path / "CDC.xlsx"
+    wb.save(f)
+    found = {x.row: x.column for x in validate(read_paths([f]), 2025, history=False) if x.code == "SUBJECT_MISMATCH"}
+    assert found == {2: "Giới tính", 3: "Ngày sinh"}

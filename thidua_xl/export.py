@@ -20,11 +20,11 @@ MAX_SHEET_NAME = 31
 def sheet_name_for(award_name: str, used: set[str]) -> str:
     """An Excel-legal, unique sheet name (≤ 31 chars, none of []:*?/\\)."""
     bad = '[]:*?/\\'
-    base = "".join("-" if ch in bad else ch for ch in award_name).strip("' ")[:MAX_SHEET_NAME] or "Sheet"
+    base = "".join("-" if ch in bad else ch for ch in award_name).strip("' ")[:MAX_SHEET_NAME].rstrip("' ") or "Sheet"
     name, i = base, 2
     while name.lower() in used:
         tail = f" ({i})"
-        name = base[: MAX_SHEET_NAME - len(tail)] + tail
+        name = base[: MAX_SHEET_NAME - len(tail)].rstrip() + tail
         i += 1
     used.add(name.lower())
     return name

@@ -221,7 +221,10 @@ def subject(ctx: Context, rule: Rule) -> list[Finding]:
     parts = []
     a = df[(award_subject == TAP_THE) & df["has_person"]].copy()
     a["detail"] = "“" + a["award_name"] + "” chỉ xét tặng tập thể, nhưng dòng này có ngày sinh hoặc giới tính của một cá nhân."
+    # point at the cell that makes the row a person: the birth date, else the gender
+    dob_empty = (a["ngay_sinh_raw"].fillna("") == "") & a["nam_sinh"].isna()
     a["_column"] = COL_DOB
+    a.loc[dob_empty, "_column"] = "Giới tính"
     parts.append(a)
     b = df[(award_subject == TAP_THE) & ~df["has_person"] & (df["doi_tuong"] == CA_NHAN)].copy()
     b["detail"] = "“" + b["award_name"] + "” chỉ xét tặng tập thể, nhưng cột “Đối tượng” ghi “Cá nhân”."

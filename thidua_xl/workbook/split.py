@@ -71,7 +71,7 @@ def split_master(master: str | os.PathLike, out_dir: str | os.PathLike, *, year:
     intake = read_paths([master])
     bad = [f.message for f in intake.findings if f.code == "BAD_FILE"]
     report = intake.files[0] if intake.files else None
-    if report is not None and report.kind != "master" and "Đơn vị" in report.sheets:
+    if report is not None and "Đơn vị" in report.sheets and (report.kind != "master" or intake.units.empty):
         raise UserError(f"Trang “Đơn vị” của “{master.name}” chưa có đơn vị nào: hãy điền mã, tên, email "
                         "của các đơn vị rồi chạy lại.")
     if report is None or report.kind != "master":
