@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import python_calamine as pc
 import pytest
@@ -10,6 +11,8 @@ from thidua_xl.cli import main
 from thidua_xl.consolidate import consolidate
 from thidua_xl.intake import read_paths
 from thidua_xl.sample import SEED_2020
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +146,63 @@ def test_award_sheet_names_fit_excel_without_trailing_spaces():
     assert len(name) <= 31 and name == name.strip()
     again = sheet_name_for("Cờ thi đua của Ủy ban nhân dân tỉnh", used)
     assert again != name and len(again) <= 31 and again.endswith("(2)")
+
+
+@pytest.fixture(scope="module")
+def every_award_folder(tmp_path_factory):
+    """A province proposing every award of the catalogue: the widest Tổng hợp sheet."""
+    from thidua_xl.sample import DEMO_TOTALS, generate, write_unit_files
+
+    folder = tmp_path_factory.mktemp("moi-hinh-thuc")
+    write_unit_files(generate(DEMO_TOTALS, year=2025), folder)
+    return folder
+
+
+def test_tong_hop_sheet_is_set_up_for_printing_on_a4(every_award_folder, tmp_path):
+    """Units × awards is ~30 columns wide: A4 landscape at a readable scale, page breaks only between
+    awards (never between an award's Tập thể and Cá nhân), STT and Đơn vị and the header on every page."""
+    import openpyxl
+
+    out = tmp_path / "tong-hop.xlsx"
+    assert main(["consolidate", str(every_award_folder), "--year", "2025", "--out", str(out)]) == 0
+    ws = openpyxl.load_workbook(out)["Tổng hợp"]
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert 70 <= int(ws.page_setup.scale) <= 100
+    assert ws.print_title_rows.replace("$", "") == "4:5" and ws.print_title_cols.replace("$", "") == "A:B"
+    breaks = [b.id for b in ws.col_breaks.brk]
+    assert len(breaks) == 1  # two pages wide, not ten columns a page nor 4-pt print
+    award_starts = {rng.min_col for rng in ws.merged_cells.ranges if rng.min_row == 4 and rng.max_row == 4}
+    award_starts |= {c.column for c in ws[4] if c.value and c.column > 2}
+    for b in breaks:  # openpyxl's break id is the last column before the break (1-based)
+        assert b + 1 in award_starts, f"page break inside an award at column {b + 1}"
+    title = next(r for r in ws.merged_cells.ranges if r.min_row == 1)
+    assert title.max_col == breaks[0]  # the title is centred on the first page, not across both
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_tong_hop_prints_two_readable_pages(every_award_folder, tmp_path):
+    """Printed by LibreOffice (Times New Roman → Liberation Serif, metric-compatible): the Tổng hợp sheet
+    takes exactly the planned pages, each with the unit names, and no column spills onto a page of its own."""
+    import subprocess
+
+    from thidua_xl.consolidate import consolidate as consolidate_rows
+    from thidua_xl.export import write_consolidation
+
+    intake = read_paths([every_award_folder])
+    result = consolidate_rows(intake.nominations, intake.initiatives, 2025, files=len(intake.files),
+                              units=intake.units)
+    result.lists = {}  # only the Tổng hợp sheet in the PDF
+    xlsx = write_consolidation(result, tmp_path / "tong-hop.xlsx")
+    subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)], check=True, timeout=180,
+                   capture_output=True)
+    pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "tong-hop.pdf"), "-"], check=True,
+                           capture_output=True, text=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) == 2
+    assert len(result.totals) == 20  # every award of the catalogue (HCLĐ counted by hạng): 31 count columns
+    assert "BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM 2025" in pages[0]
+    for p in pages:
+        assert "Đơn vị" in p and "Tổng cộng" in p and p.count("Tập thể") + p.count("Cá nhân") >= 8
+    assert "Lao" in pages[0] and "Cộng" in pages[1]

@@ -30,6 +30,48 @@ def sheet_name_for(award_name: str, used: set[str]) -> str:
     return name
 
 
+# Tổng hợp sheet on A4 landscape: column widths (Excel characters) and how they print.
+STT_WIDTH, UNIT_WIDTH, COUNT_WIDTH = 5, 32, 7.5
+MARGIN_IN = 0.4
+_A4_LANDSCAPE_PT = 842
+_MIN_SCALE = 70  # below this 11-pt numbers are too small to read on paper
+
+
+def _col_pt(width: float) -> float:
+    """Printed width of an Excel column of `width` characters (Calibri/Times 11: 7 px a character + 5 px)."""
+    return (int(width * 7 + 0.5) + 5) * 0.75
+
+
+def print_layout(groups: list[int]) -> tuple[int, list[int]]:
+    """Print scale (%) and the columns to break before, so the award columns of the Tổng hợp sheet
+    print on as few A4 landscape pages as a readable scale allows, STT and Đơn vị repeated on each, and
+    never split the Tập thể | Cá nhân pair of one award across two pages.
+
+    `groups` is the number of count columns of each award in order (the Cộng pair last)."""
+    printable = _A4_LANDSCAPE_PT - 2 * MARGIN_IN * 72
+    fixed = _col_pt(STT_WIDTH) + _col_pt(UNIT_WIDTH)
+    count = _col_pt(COUNT_WIDTH)
+
+    def pages_at(scale: int) -> list[int]:
+        room = printable * 0.97 * 100 / scale - fixed  # 3 %: spreadsheet programs round widths differently
+        breaks, used, col = [], 0.0, 2
+        for n in groups:
+            w = n * count
+            if used and used + w > room:
+                breaks.append(col)
+                used = 0.0
+            used += w
+            col += n
+        return breaks
+
+    best = (100, pages_at(100))
+    for scale in range(100, _MIN_SCALE - 1, -5):
+        breaks = pages_at(scale)
+        if len(breaks) < len(best[1]):
+            best = (scale, breaks)
+    return best
+
+
 def _date_text(d, raw) -> str:
     if d is not None and not pd.isna(d):
         return d.strftime("%d/%m/%Y")
@@ -76,11 +118,16 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
     catalog = catalog or load_catalog()
     out = Path(out)
     with atomic_path(out, suffix=".xlsx") as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "strings_to_numbers": False})
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "strings_to_numbers": False,
+                                             # column widths are measured in this font's digits
+                                             "default_format_properties": {"font_name": "Times New Roman",
+                                                                           "font_size": 11}})
         f_title = wb.add_format({"bold": True, "font_name": "Times New Roman", "font_size": 14, "align": "center"})
         f_sub = wb.add_format({"italic": True, "font_name": "Times New Roman", "font_size": 12, "align": "center"})
         f_head = wb.add_format({"bold": True, "font_name": "Times New Roman", "font_size": 11, "border": 1,
                                 "align": "center", "valign": "vcenter", "text_wrap": True, "bg_color": "#DDEBF7"})
+        f_head2 = wb.add_format({"bold": True, "font_name": "Times New Roman", "font_size": 10, "border": 1,
+                                 "align": "center", "valign": "vcenter", "bg_color": "#DDEBF7"})
         f_cell = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "valign": "vcenter"})
         f_num = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "align": "center"})
         f_tot = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "bold": True,
@@ -95,8 +142,10 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
             for s in catalog[code].subjects:
                 columns.append((code, s))
         ncols = 2 + len(columns) + 2
-        ws.merge_range(0, 0, 0, ncols - 1, f"BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM {result.year}", f_title)
-        ws.merge_range(1, 0, 1, ncols - 1, f"({title_unit} – {result.rows} lượt đề nghị từ {result.files} tệp)", f_sub)
+        scale, breaks = print_layout([len(catalog[c].subjects) for c in codes] + [2])
+        title_end = (breaks[0] if breaks else ncols) - 1  # the title centred on the first printed page
+        ws.merge_range(0, 0, 0, title_end, f"BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM {result.year}", f_title)
+        ws.merge_range(1, 0, 1, title_end, f"({title_unit} – {result.rows} lượt đề nghị từ {result.files} tệp)", f_sub)
         h1, h2 = 3, 4
         ws.merge_range(h1, 0, h2, 0, "STT", f_head)
         ws.merge_range(h1, 1, h2, 1, "Đơn vị", f_head)
@@ -105,15 +154,15 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
             subs = catalog[code].subjects
             if len(subs) == 1:
                 ws.write(h1, col, catalog[code].name, f_head)
-                ws.write(h2, col, SUBJECT_LABEL[subs[0]], f_head)
+                ws.write(h2, col, SUBJECT_LABEL[subs[0]], f_head2)
             else:
                 ws.merge_range(h1, col, h1, col + len(subs) - 1, catalog[code].name, f_head)
                 for k, s in enumerate(subs):
-                    ws.write(h2, col + k, SUBJECT_LABEL[s], f_head)
+                    ws.write(h2, col + k, SUBJECT_LABEL[s], f_head2)
             col += len(subs)
         ws.merge_range(h1, col, h1, col + 1, "Cộng", f_head)
-        ws.write(h2, col, "Tập thể", f_head)
-        ws.write(h2, col + 1, "Cá nhân", f_head)
+        ws.write(h2, col, "Tập thể", f_head2)
+        ws.write(h2, col + 1, "Cá nhân", f_head2)
         by_unit = result.by_unit
         units = [(c, n) for c, n in result.units if n in by_unit]
         first = h2 + 1
@@ -161,21 +210,23 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
             labels = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
             kinds = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
             for k, lvl in enumerate(labels):
-                ws.write(r, 2 + k, labels[lvl], f_head)
+                ws.write(r, 2 + k, labels[lvl], f_head2)
             for j, (kind, lbl) in enumerate(kinds.items()):
                 ws.write(r + 1 + j, 1, lbl, f_cell)
                 for k, lvl in enumerate(labels):
                     ws.write_number(r + 1 + j, 2 + k, result.initiatives.get(kind, {}).get(lvl, 0), f_num)
-        ws.set_column(0, 0, 5)
-        ws.set_column(1, 1, 36)
-        ws.set_column(2, ncols - 1, 11)
-        ws.set_row(h1, 48)
+        ws.set_column(0, 0, STT_WIDTH)
+        ws.set_column(1, 1, UNIT_WIDTH)
+        ws.set_column(2, ncols - 1, COUNT_WIDTH)
+        ws.set_row(h1, 80)
         ws.freeze_panes(first, 2)
         ws.set_landscape()
         ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
         ws.repeat_rows(h1, h2)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.repeat_columns(0, 1)
+        ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.6, bottom=0.6)
+        ws.set_print_scale(scale)
+        ws.set_v_pagebreaks(breaks)
         ws.set_footer("&CTrang &P/&N")
 
         for code, df in result.lists.items():
@@ -197,7 +248,7 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
             ls.set_column(2, 2, 28)
             ls.set_column(3, 5, 11)
             ls.set_column(6, 7, 20)
-            ls.set_column(8, 8, 30)
+            ls.set_column(8, 8, 46)  # “<tệp>, <trang>, dòng N” stays inside its border
             ls.freeze_panes(3, 0)
             ls.autofilter(2, 0, 2 + len(data), len(LIST_HEADERS) - 1)
             ls.set_landscape()
