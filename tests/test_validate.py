@@ -438,3 +438,15 @@ def test_surnames_that_look_like_collective_words_are_people(tmp_path):
         {"Họ và tên": "Tổ Dinh dưỡng", "Hình thức đề nghị": "Lao động tiên tiến"},
     ])
     assert where(only(run(f), "SUBJECT_MISMATCH")) == {("BV.xlsx", R + 3)}
+
+
+def test_namesakes_born_the_same_year_count_twice_towards_the_quota(tmp_path):
+    """Two Lao động tiên tiến with one name and birth year but different dates are two people."""
+    rows = ldtt(5) + [person("Nguyễn Thị Hương", "LĐTT", dob="01/02/1985", gender="Nữ"),
+                      person("Nguyễn Thị Hương", "LĐTT", dob="09/10/1985", gender="Nữ"),
+                      person("Người An", "CSTĐCS", dob="01/03/1980", Sáng_kiến="SK")]
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", rows)
+    found = run(f)
+    assert not only(found, "DUPLICATE") and not only(found, "QUOTA_EXCEEDED")
+    [info] = only(found, "QUOTA_REMAINING")
+    assert "trên 7 Lao động tiên tiến: tối đa 1" in info.message and "còn có thể đề nghị thêm 0" in info.message

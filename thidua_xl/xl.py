@@ -56,13 +56,10 @@ def _cell(value):
 
 
 def col_letter(index: int) -> str:
-    """0 -> 'A', 27 -> 'AB'."""
-    s = ""
-    index += 1
-    while index:
-        index, r = divmod(index - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    """0 -> 'A', 27 -> 'AB' (the workbook writer's own, imported only when a sheet is written)."""
+    from .workbook.patch import col_letter as letter
+
+    return letter(index)
 
 
 def _pad(rows: list[list]) -> list[list]:

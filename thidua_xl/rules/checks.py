@@ -443,7 +443,10 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
     sel = df[df["award"].isin([award, of]) & (df["ho_ten"] != "")]
     if sel.empty:
         return []
-    sel = sel.assign(pid=sel["name_key"] + "|" + sel["birth_year"].fillna(-1).astype(int).astype(str))
+    # a person counts once (a duplicate row is reported elsewhere); namesakes born the same year but on
+    # different known dates are two people, as in `duplicate`
+    born = sel["birth_date"].where(sel["birth_date"] != "", sel["birth_year"].fillna(-1).astype(int).astype(str))
+    sel = sel.assign(pid=sel["name_key"] + "|" + born)
     counts = sel.groupby(["unit_key", "award"])["pid"].nunique().unstack(fill_value=0)
     first = sel.sort_values("_i").groupby("unit_key").first()
     out = []
@@ -491,11 +494,7 @@ def column_in(ctx: Context, rule: Rule) -> list[Finding]:
     if got is None:
         return []
     rows, col = got
-    allowed = {fold(a) for a in rule.params.get("allowed", [])}
-    keys = {v: fold(v) for v in rows[col].astype(str).unique()}
-    bad = rows[~rows[col].astype(str).map(keys).isin(allowed)].copy()
-    bad["value"] = bad[col]
-    return emit(ctx, rule, bad, rule.params.get("label", col))
+    return _emit_folded(ctx, rule, rows, col, rule.params.get("allowed", []))
 
 
 @check("column_empty")
@@ -505,8 +504,15 @@ def column_empty(ctx: Context, rule: Rule) -> list[Finding]:
     if got is None:
         return []
     rows, col = got
-    ignore = {fold(a) for a in rule.params.get("ignore", [])}
-    bad = rows[~rows[col].astype(str).map(fold).isin(ignore)].copy()
+    return _emit_folded(ctx, rule, rows, col, rule.params.get("ignore", []))
+
+
+def _emit_folded(ctx: Context, rule: Rule, rows: pd.DataFrame, col: str, listed) -> list[Finding]:
+    """A finding for each row whose cell, compared folded (HTTNV = httnv, Không = khong), is not one of `listed`."""
+    texts = rows[col].astype(str)
+    keys = {v: fold(v) for v in texts.unique()}  # each distinct text folded once
+    inside = texts.map(keys).isin({fold(a) for a in listed})
+    bad = rows[~inside].copy()
     bad["value"] = bad[col]
     return emit(ctx, rule, bad, rule.params.get("label", col))
 

@@ -233,16 +233,26 @@ def replace_sheet_rows(workbook: str | os.PathLike, sheets: dict[str, SheetData]
                     ct.remove(o)
             new["[Content_Types].xml"] = etree.tostring(ct, xml_declaration=True, encoding="UTF-8",
                                                         standalone=True)
-        with atomic_path(out, suffix=out.suffix) as tmp:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-                for info in z.infolist():
-                    if info.filename in drop:
-                        continue
-                    if info.filename in new:
-                        zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                        zi.compress_type = zipfile.ZIP_DEFLATED
-                        zi.external_attr = info.external_attr
-                        zout.writestr(zi, new[info.filename])
-                    else:
-                        zout.writestr(info, z.read(info.filename))
+        write_package(z, out, new, drop)
     return out
+
+
+def write_package(z: zipfile.ZipFile, out: Path, new: dict[str, bytes], drop=frozenset()) -> None:
+    """Save package `z` as `out` atomically: parts in `drop` left out, parts in `new` replaced (or
+    appended when `z` lacks them), every other part — vbaProject.bin, customUI, shapes — copied as is."""
+    new = dict(new)
+    with atomic_path(out, suffix=out.suffix) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in z.infolist():
+                if info.filename in drop:
+                    continue
+                if info.filename in new:
+                    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                    zi.compress_type = zipfile.ZIP_DEFLATED
+                    zi.external_attr = info.external_attr
+                    zout.writestr(zi, new.pop(info.filename))
+                else:
+                    zout.writestr(info, z.read(info.filename))
+            for part, data in new.items():
+                zout.writestr(zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                              compress_type=zipfile.ZIP_DEFLATED)

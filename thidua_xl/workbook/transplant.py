@@ -16,8 +16,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..fileio import atomic_path, backup
-from .patch import NS, PKG_REL_NS, REL_NS, sheet_parts
+from ..fileio import backup
+from .patch import NS, PKG_REL_NS, REL_NS, sheet_parts, write_package
 
 _WS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _WS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -234,20 +234,7 @@ def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, shee
         new["xl/workbook.xml"] = _xml(m_wb)
         new["xl/_rels/workbook.xml.rels"] = _xml(rels)
         new["[Content_Types].xml"] = _xml(ct)
-        with atomic_path(master, suffix=master.suffix) as tmp:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-                for info in zm.infolist():
-                    if info.filename in drop:
-                        continue
-                    if info.filename in new:
-                        zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                        zi.compress_type = zipfile.ZIP_DEFLATED
-                        zout.writestr(zi, new.pop(info.filename))
-                    else:
-                        zout.writestr(info, zm.read(info.filename))
-                for part, data in new.items():
-                    zout.writestr(zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)), data,
-                                  compress_type=zipfile.ZIP_DEFLATED)
+        write_package(zm, master, new, drop)
     return saved
 
 
