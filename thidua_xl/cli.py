@@ -39,12 +39,21 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết l
 
 
 def _progress(total: int, label: str):
-    """A rich progress bar on stderr; silent when not a terminal and few items."""
+    """A rich progress bar on stderr; silent when not a terminal. The file being read is shown after
+    the bar, so the bar does not jump about with the length of each file name."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.fields[file]}", style="dim"),
                     console=err, transient=True, disable=not err.is_terminal)
     return prog
+
+
+def _working(text: str):
+    """A spinner on stderr for a long step without countable items (totals, writing a workbook)."""
+    from contextlib import nullcontext
+
+    return err.status(text) if err.is_terminal else nullcontext()
 
 
 def load(paths: List[Path]):
@@ -58,8 +67,8 @@ def load(paths: List[Path]):
         raise UserError("Không có tệp Excel nào (.xlsx, .xlsm, .xls) để đọc trong: "
                         + ", ".join(f"“{p}”" for p in paths) + " (tệp “~$…” là tệp tạm của Excel, được bỏ qua).")
     with _progress(len(files), "Đọc tệp") as prog:
-        task = prog.add_task("Đọc tệp Excel", total=len(files))
-        result = read_paths(paths, progress=lambda name: prog.update(task, advance=1, description=f"Đọc {name}"))
+        task = prog.add_task("Đọc tệp Excel", total=len(files), file="")
+        result = read_paths(paths, progress=lambda name: prog.update(task, advance=1, file=name))
     return result
 
 
@@ -136,13 +145,16 @@ def consolidate(
     from .catalog import load_catalog
     from .consolidate import summary_rows
     from .export import write_consolidation
-    from .intake import NOMINATION_HEADERS
-    from .pipeline import sources, totals
     from .fileio import write_json
+    from .pipeline import sources, totals
+
+    # the columns a unit's table is expected to have (the JSON `sources` lists every missing one)
+    expected = ("Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng")
 
     intake = load(paths)
     y = resolve_year(year, intake)
-    result = totals(intake, y)
+    with _working("Đang tổng hợp…"):
+        result = totals(intake, y)
     _print_bad_files(intake)
     table = Table(title=f"Tổng hợp đề nghị khen thưởng năm {y}")
     table.add_column("Hình thức")
@@ -156,8 +168,7 @@ def consolidate(
     for c in ("Tệp", "Đơn vị", "Nhận biết đơn vị qua", "Số dòng", "Cột không có trong tệp"):
         files_table.add_column(c, overflow="fold")
     for s_ in src:
-        missing = [h for h in NOMINATION_HEADERS if h not in ("STT", "Ghi chú", "Sáng kiến")
-                   and any(h in sh["missing"] for sh in s_["sheets"])]
+        missing = [h for h in expected if any(h in sh["missing"] for sh in s_["sheets"])]
         files_table.add_row(s_["file"], s_["unit"] or "—", s_["unit_source"] or ("tệp tổng hợp" if s_["kind"] == "master" else "—"),
                             str(s_["rows"]) if s_["ok"] else "lỗi", ", ".join(missing))
     console.print(files_table)
@@ -172,7 +183,8 @@ def consolidate(
         outputs.append(json_out)
         console.print(f"Đã ghi {json_out}")
     if out:
-        write_consolidation(result, out)
+        with _working(f"Đang ghi {out.name}…"):
+            write_consolidation(result, out)
         outputs.append(out)
         console.print(f"Đã ghi {out}")
     if into:
@@ -266,8 +278,10 @@ def report(
 ):
     """Xuất văn bản Word: báo cáo tổng kết, công văn phát động, quyết định, tờ trình, biên bản."""
     from .documents import KINDS, render_reports, split_lists
-    from .documents.votes import read_votes
-    from .model import ERROR
+    from rich.markup import escape
+
+    from .documents.votes import read_vote_sheet
+    from .model import ERROR, INFO
     from .pipeline import check, totals
     from .config import Config, narrative_from_kv
 
@@ -285,17 +299,20 @@ def report(
         err.print(f"[bold yellow]{len(excluded)} dòng có lỗi không đưa vào quyết định và tờ trình[/] "
                   "(báo cáo tổng kết vẫn đếm như bảng Tổng hợp):")
         for e in excluded[:30]:
-            err.print(f"  - {e.ho_ten or '(không tên)'} – {e.unit} ({e.file}, {e.sheet}, dòng {e.row}): "
-                      + "; ".join(e.reasons))
+            err.print(escape(f"  - {e.ho_ten or '(không tên)'} – {e.unit} ({e.file}, {e.sheet}, dòng {e.row}): "
+                             + "; ".join(e.reasons)))
         if len(excluded) > 30:
             err.print(f"  … và {len(excluded) - 30} dòng khác (xem kết quả `thidua validate`).")
-    unit_level = [f for f in findings if f.row is None and f.code != "BAD_FILE"]
+    # a quota over the limit is shown, not enforced; "still room for n more" (info) is not news here
+    unit_level = [f for f in findings if f.row is None and f.code != "BAD_FILE" and f.severity != INFO]
     for f in unit_level[:20]:
         level = "Lỗi" if f.severity == ERROR else "Lưu ý"
-        err.print(f"[yellow]{level} cấp đơn vị[/] ({f.unit or f.file}): {f.message} – các dòng vẫn được giữ, "
-                  "cán bộ TĐKT quyết định.")
+        err.print(f"[yellow]{level} cấp đơn vị[/] ({escape(f.unit or f.file or '')}): {escape(f.message)} – các dòng "
+                  "vẫn được giữ, cán bộ TĐKT quyết định.")
+    if len(unit_level) > 20:
+        err.print(f"  … và {len(unit_level) - 20} lưu ý cấp đơn vị khác (xem kết quả `thidua validate`).")
     written = render_reports(result, Config.from_kv(intake.config), narrative_from_kv(intake.narrative), out,
-                             kinds=kinds, findings=findings, votes=read_votes(paths), templates_dir=templates)
+                             kinds=kinds, findings=findings, votes=read_vote_sheet(paths), templates_dir=templates)
     for pth in written:
         console.print(f"Đã ghi {pth}")
     for k in kinds:  # a kind asked for but not written (e.g. no higher award to propose) is said, not silent
