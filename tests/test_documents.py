@@ -524,3 +524,81 @@ def test_pdf_without_any_converter_says_so_plainly(small_result, tmp_path, monke
     with pytest.raises(NoConverter, match="LibreOffice"):
         to_pdf([doc])
     assert doc.is_file()
+
+
+def test_master_from_init_votes_with_members_reach_the_bien_ban_through_the_cli(tmp_path, capsys):
+    """The `Biểu quyết` sheet `thidua init` writes is the one the report reads, members column included."""
+    from thidua_xl.documents.votes import Vote, read_vote_sheet, read_votes
+
+    units = tmp_path / "don-vi.csv"
+    units.write_text("Mã đơn vị,Tên đơn vị,Email\nBVDK,Bệnh viện Đa khoa tỉnh,bvdk@x.vn\n", encoding="utf-8")
+    master = tmp_path / "ThiDua-2020.xlsx"
+    assert main(["init", str(master), "--year", "2020", "--units", str(units)]) == 0
+    wb = openpyxl.load_workbook(master)
+    ws = wb["Cấu hình"]
+    settings = {"Tổng số thành viên Hội đồng TĐKT": 15, "Số thành viên Hội đồng có mặt": 14}
+    for row in ws.iter_rows(min_row=1):
+        if row[0].value in settings:
+            row[1].value = settings[row[0].value]
+    sheet = next(s for s in wb.worksheets if s.title.startswith("Bệnh viện Đa khoa"))
+    header = next(r for r in range(1, 20) if sheet.cell(r, 2).value == "Họ và tên")
+    cols = {sheet.cell(header, c).value: c for c in range(1, sheet.max_column + 1)}
+    for i, (name, award) in enumerate((("Lò Thị Mai", "LĐTT"), ("Vàng A Sử", "LĐTT"),
+                                       ("Khoa Nhi", "Tập thể lao động tiên tiến"))):
+        sheet.cell(header + 1 + i, cols["Họ và tên"], name)
+        sheet.cell(header + 1 + i, cols["Hình thức đề nghị"], award)
+        if award == "LĐTT":
+            sheet.cell(header + 1 + i, cols["Ngày sinh"], "13/02/1980")
+            sheet.cell(header + 1 + i, cols["Giới tính"], "Nữ")
+    votes = wb["Biểu quyết"]
+    row_of = {votes.cell(r, 2).value: r for r in range(4, votes.max_row + 1)}
+    votes.cell(row_of["Lao động tiên tiến"], 3, 13)  # one member left before this vote
+    votes.cell(row_of["Lao động tiên tiến"], 4, 12)
+    votes.cell(row_of["Tập thể lao động tiên tiến"], 4, 14)  # no member count: the members present (14)
+    wb.save(master)
+
+    assert read_vote_sheet([master]) == {"LDTT": Vote(12, 13), "TTLDTT": Vote(14, None)}
+    assert read_votes([master]) == {"LDTT": 12, "TTLDTT": 14}
+    out = tmp_path / "van-ban"
+    code = main(["report", str(master), "--out", str(out), "--kind", "bien-ban"])
+    assert code == 0, capsys.readouterr().err
+    doc = Document(str(out / "Bien-ban-Hoi-dong-TDKT-2020.docx"))
+    rows = {r[1]: r for r in ([c.text for c in row.cells] for row in doc.tables[-2].rows)}
+    assert rows["Lao động tiên tiến"][3:] == ["02", "12/13", "92,3"]
+    assert rows["Tập thể lao động tiên tiến"][2:] == ["01", "", "14/14", "100"]
+    assert "Thành phần: 14/15 thành viên Hội đồng Thi đua – Khen thưởng Sở Y tế có mặt." in texts(
+        out / "Bien-ban-Hoi-dong-TDKT-2020.docx")
+
+
+def test_signer_block_goes_with_the_closing_text_and_vote_rows_never_split(seed_docs):
+    """No signature alone at the top of a page: the paragraph above it keeps with it (LibreOffice and Word)."""
+    for name, path in seed_docs.items():
+        body = Document(str(path)).element.body
+        signer = next(t for t in body.iter(f"{W}tbl")
+                      if any("Nơi nhận:" in (x.text or "") or x.text == "THƯ KÝ" for x in t.iter(f"{W}t")))
+        before = list(body)[: list(body).index(signer)]
+        texts_before = [p for p in before if p.tag == f"{W}p" and "".join(t.text or "" for t in p.iter(f"{W}t"))]
+        spacer = signer.getprevious()
+        for p in (texts_before[-1], spacer):
+            assert p.find(f"{W}pPr/{W}keepNext") is not None, name
+        assert signer.find(f"{W}tr/{W}trPr/{W}cantSplit") is not None, name
+    bien_ban = Document(str(seed_docs["Bien-ban-Hoi-dong-TDKT-2020.docx"])).tables[-2]
+    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in bien_ban._tbl.findall(f"{W}tr")[1:])
+
+
+def test_cli_report_shows_a_quota_over_the_limit_not_the_room_left(tmp_path, capsys):
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    _unit_file(folder / "BVDK.xlsx", "Bệnh viện Đa khoa tỉnh",
+               [(f"Nguyễn Văn Đức {chr(65 + i)}", "13/02/1980", "Nam", "", "", "LĐTT") for i in range(20)]
+               + [("Nguyễn Văn Đức A", "13/02/1980", "Nam", "", "", "CSTĐCS")])  # 1 of 3 allowed: room left
+    _unit_file(folder / "TTYT.xlsx", "Trung tâm Y tế huyện Bát Xát",
+               [("Vàng A Sử", "1982", "Nam", "", "", "LĐTT"), ("Vàng A Sử", "1982", "Nam", "", "", "CSTĐCS"),
+                ("Ơn Thị Ánh", "1988", "Nữ", "", "", "LĐTT"), ("Ơn Thị Ánh", "1988", "Nữ", "", "", "CSTĐCS")])
+    out = tmp_path / "van-ban"
+    main(["report", str(folder), "--out", str(out), "--year", "2020", "--kind", "quyet-dinh"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert "cấp đơn vị (Trung tâm Y tế huyện Bát Xát)" in err and "các dòng vẫn được giữ" in err
+    assert "Bệnh viện Đa khoa tỉnh)" not in err  # "còn có thể đề nghị thêm" is no news at this step
+    cs = [r[1] for r in annex_table_rows(out / "Quyet-dinh-CSTDCS-2020.docx")[1:] if len(r) > 1]
+    assert cs == ["Nguyễn Văn Đức A", "Ơn Thị Ánh", "Vàng A Sử"]  # over the quota, still in: the officer decides

@@ -77,3 +77,26 @@ def test_page_one_renders_as_an_image(pdfs, tmp_path):
     _run("pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdfs["Quyet-dinh-GK-2020"]), str(tmp_path / "p"))
     png = next(tmp_path.glob("p*.png"))
     assert png.stat().st_size > 5_000
+
+
+def _pages(pdf) -> list[str]:
+    return _run("pdftotext", "-layout", str(pdf), "-").split("\f")
+
+
+def test_signature_is_never_alone_on_a_page(seed_folder, tmp_path):
+    """Whatever the length of the text, the signer's page also carries the closing words ("…./.")."""
+    result = totals(read_paths([seed_folder]), 2020)
+    docs = []
+    for n in range(8):  # each extra line moves the page end by one line: one of them falls on the signer
+        lines = "\n".join(f"Nội dung tổ chức thực hiện thứ {i + 1} của các đơn vị trực thuộc trong ngành."
+                          for i in range(n))
+        (doc,) = render_reports(result, CONFIG, {"to_chuc_thuc_hien": lines}, tmp_path / f"d{n}",
+                                kinds=["cong-van-phat-dong"])
+        docs.append(doc.rename(tmp_path / f"cong-van-{n:02d}.docx"))
+    two_pages = 0
+    for pdf in to_pdf(docs, tmp_path / "pdf"):
+        pages = _pages(pdf)
+        two_pages += len([p for p in pages if p.strip()]) > 1
+        signer_page = next(p for p in pages if "Hoàng Quốc Hương" in p)
+        assert "./." in signer_page and "GIÁM ĐỐC" in signer_page, pdf.name
+    assert two_pages  # the case that matters did occur

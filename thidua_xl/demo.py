@@ -59,7 +59,23 @@ CONFIG = {
     "chuc_vu_nguoi_ky": "GIÁM ĐỐC",
     "email_gui": "tdkt@syt.example.vn",
     "email_nhan_bao_cao": "bantdkt@snv.example.vn",
+    # the Hội đồng's meeting, for the biên bản (its votes go into the `Biểu quyết` sheet: _write_votes)
+    "hoi_dong_tong_so": "15",
+    "hoi_dong_co_mat": "14",
+    "chu_tich_hoi_dong": "Trần Minh Đức",
+    "thu_ky_hoi_dong": "Lê Thị Thu Hà",
+    "dia_diem_hop": "Hội trường Sở Y tế",
+    "ket_thuc_hop": "16 giờ 30 cùng ngày",
 }
+
+
+def _write_votes(workbook, info) -> None:
+    """The Hội đồng's secret ballot as the secretary types it: members voting, votes in favour."""
+    ws = workbook.get_worksheet_by_name("Biểu quyết")
+    present = int(CONFIG["hoi_dong_co_mat"])
+    for i, _award in enumerate(load_catalog()):
+        ws.write_number(3 + i, 2, present)
+        ws.write_number(3 + i, 3, present - i % 3)
 
 
 def _frame_for_master(nominations: pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +130,8 @@ def run_demo(out: str | Path, echo: Callable[[str], None] = print, year: int | N
         from .workbook.master import create_master
 
         create_master(master, year, province.units, initiatives=province.initiatives,
-                      narrative=narrative, config=CONFIG)
+                      narrative=narrative, customize=_write_votes,
+                      config={**CONFIG, "thoi_gian_hop": f"14 giờ 00 ngày 20 tháng 12 năm {year}"})
         done.append("Tạo tệp tổng hợp")
     except ImportError:
         skipped.append("Tạo tệp tổng hợp")

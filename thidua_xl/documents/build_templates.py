@@ -260,13 +260,26 @@ def heading(doc, text: str, *, center=False, italic=False) -> None:
         _para(doc, text, bold=True, italic=italic, keep_next=True)
 
 
+def _keep_last_with_next(doc) -> None:
+    """The last text paragraph (not a {%p %} tag, which docxtpl removes) stays with what follows."""
+    for p in reversed(doc.paragraphs):
+        if not p.text.startswith("{%p"):
+            p.paragraph_format.keep_with_next = True
+            return
+
+
 def signer_block(doc, *, noi_nhan=True) -> None:
-    """Nơi nhận (12 pt bold italic, list 11 pt) on the left, the signer on the right (ô 7, 9b)."""
-    _para(doc, "", after=0, first=0)
+    """Nơi nhận (12 pt bold italic, list 11 pt) on the left, the signer on the right (ô 7, 9b).
+
+    The block never splits, and the closing paragraph goes with it: a signature alone
+    at the top of a page, with nothing of the text above it, is not signable.
+    """
+    _keep_last_with_next(doc)
+    _para(doc, "", after=0, first=0, keep_next=True)
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
     _widths(t, [8.0, 8.0])
-    _cant_split(t.rows[0])  # the signer never alone at the top of a page
+    _cant_split(t.rows[0])
     left, right = t.rows[0].cells
     if noi_nhan:
         _fill(_cell_first(left), "Nơi nhận:", bold=True, italic=True, size=12, align=LEFT)
@@ -502,12 +515,13 @@ def build_bien_ban(path: Path) -> None:
     values = ("{{ kq.stt }}", "{{ kq.ten }}", "{{ kq.tap_the }}", "{{ kq.ca_nhan }}", "{{ kq.phieu }}", "{{ kq.ty_le }}")
     for c, v in zip(body.cells, values):
         _fill(c.paragraphs[0], v, size=13, align=LEFT if v == "{{ kq.ten }}" else CENTER)
+    _cant_split(body)  # an award's line is never cut across two pages
     _fill(tag_close.cells[0].paragraphs[0], "{%tr endfor %}", size=13)
     _para(doc, "", first=0, after=0)
     heading(doc, "Kết luận:")
     loop_paragraphs(doc, "ket_luan")
-    _para(doc, "Cuộc họp kết thúc vào {{ ket_thuc_hop }}.")
-    _para(doc, "", after=0)
+    _para(doc, "Cuộc họp kết thúc vào {{ ket_thuc_hop }}.", keep_next=True)
+    _para(doc, "", after=0, keep_next=True)
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
     _widths(t, [8.0, 8.0])

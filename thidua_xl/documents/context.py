@@ -534,8 +534,20 @@ def _pct(votes: int, total: int) -> str:
     return (text[:-2] if text.endswith(".0") else text).replace(".", ",")
 
 
+def _vote(vote, members: int) -> tuple[int | None, int]:
+    """(votes in favour, out of how many): a Vote's own member count, else the members present."""
+    if vote is None:
+        return None, members
+    if isinstance(vote, int):
+        return vote, members
+    return vote.dong_y, vote.thanh_vien or members
+
+
 def bien_ban_context(result: Consolidation, config: Config, narrative: dict, votes: dict | None = None) -> dict:
-    """Biên bản họp Hội đồng TĐKT (NĐ 30 Mẫu 1.9): votes = {award code: số phiếu đồng ý}."""
+    """Biên bản họp Hội đồng TĐKT (NĐ 30 Mẫu 1.9).
+
+    votes: {award code: số phiếu đồng ý, or a votes.Vote that also says how many members voted}.
+    """
     y = result.year
     ctx = common("bien-ban", config, y, config.get("so_bien_ban"))
     org = ctx["ten_co_quan"]
@@ -552,12 +564,12 @@ def bien_ban_context(result: Consolidation, config: Config, narrative: dict, vot
         tt, cn = t.get(TAP_THE, 0), t.get(CA_NHAN, 0)
         if not (tt or cn):
             continue
-        v = votes.get(code)
+        v, of = _vote(votes.get(code), co_mat or tong)
         ket_qua.append({
             "stt": str(len(ket_qua) + 1), "ten": cat[code].name, "tap_the": so2(tt) if tt else "",
             "ca_nhan": so2(cn) if cn else "",
-            "phieu": f"{v}/{co_mat or tong}" if v is not None and (co_mat or tong) else ("" if v is None else str(v)),
-            "ty_le": _pct(v, co_mat or tong) if v is not None else "",
+            "phieu": f"{v}/{of}" if v is not None and of else ("" if v is None else str(v)),
+            "ty_le": _pct(v, of) if v is not None else "",
         })
     chu_tri = clean(config.get("chu_tich_hoi_dong")) or clean(config.get("giam_doc"))
     thu_ky = clean(config.get("thu_ky_hoi_dong"))

@@ -1,11 +1,14 @@
-"""The Hội đồng's vote results for the biên bản: an optional `Biểu quyết` sheet in the master.
+"""The Hội đồng's vote results for the biên bản: the `Biểu quyết` sheet of the master.
 
 Columns (header matched like the nomination table's): `Hình thức` (award name,
-abbreviation or code) and `Số phiếu đồng ý`. Missing sheet: no votes, and the
-biên bản leaves the cells for the secretary to fill in.
+abbreviation or code), `Số phiếu đồng ý` and, optionally, `Số thành viên Hội đồng`
+(members who voted on that award; when empty the biên bản uses the members present
+from the `Cấu hình` sheet). Missing sheet: no votes, and the biên bản leaves the
+cells for the secretary to fill in.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..catalog import load_catalog
@@ -15,10 +18,27 @@ VOTES_SHEET = "Biểu quyết"
 _AWARD = {fold(x) for x in ("Hình thức", "Hình thức khen thưởng", "Danh hiệu, hình thức khen thưởng",
                             "Danh hiệu", "Hình thức đề nghị")}
 _VOTES = {fold(x) for x in ("Số phiếu đồng ý", "Số phiếu", "Phiếu đồng ý", "Đồng ý")}
+_MEMBERS = {fold(x) for x in ("Số thành viên Hội đồng", "Số thành viên", "Tổng số thành viên",
+                              "Số thành viên biểu quyết", "Tổng số phiếu")}
 
 
-def read_votes(paths) -> dict[str, int]:
-    """{award code: số phiếu đồng ý} from the first workbook among paths with a `Biểu quyết` sheet."""
+@dataclass(frozen=True)
+class Vote:
+    """One award's result: votes in favour, of how many members (None: the config's members present)."""
+
+    dong_y: int
+    thanh_vien: int | None = None
+
+
+def _int(value) -> int | None:
+    raw = clean(value)
+    if raw.endswith(".0"):
+        raw = raw[:-2]
+    return int(raw) if raw.isdigit() else None
+
+
+def read_vote_sheet(paths) -> dict[str, Vote]:
+    """{award code: Vote} from the first workbook among paths with a `Biểu quyết` sheet."""
     import python_calamine as pc
 
     cat = load_catalog()
@@ -34,20 +54,27 @@ def read_votes(paths) -> dict[str, int]:
             rows = wb.get_sheet_by_name(names[fold(VOTES_SHEET)]).to_python()
         except Exception:  # noqa: BLE001 - an unreadable sheet means no votes, never a crash
             continue
-        out: dict[str, int] = {}
+        out: dict[str, Vote] = {}
         cols = None
         for row in rows:
-            keys = [fold(c) for c in row]
             if cols is None:
+                keys = [fold(c) for c in row]
                 a = next((i for i, k in enumerate(keys) if k in _AWARD), None)
                 v = next((i for i, k in enumerate(keys) if k in _VOTES), None)
+                m = next((i for i, k in enumerate(keys) if k in _MEMBERS), None)
                 if a is not None and v is not None:
-                    cols = (a, v)
+                    cols = (a, v, m)
                 continue
-            a, v = cols
+            a, v, m = cols
             code = cat.match(row[a]) if a < len(row) else None
-            raw = clean(row[v]) if v < len(row) else ""
-            if code and raw.replace(".0", "").isdigit():
-                out[code] = int(float(raw))
+            votes = _int(row[v]) if v < len(row) else None
+            if code and votes is not None:
+                members = _int(row[m]) if m is not None and m < len(row) else None
+                out[code] = Vote(votes, members or None)
         return out
     return {}
+
+
+def read_votes(paths) -> dict[str, int]:
+    """{award code: số phiếu đồng ý} (see read_vote_sheet for the members of each vote)."""
+    return {code: v.dong_y for code, v in read_vote_sheet(paths).items()}
