@@ -299,14 +299,20 @@ def test_units_csv_not_utf8(tmp_path, capsys):
     csv.write_bytes(to_cp1258(text))
     before = sha256_tree(tmp_path)
     code, out = run(capsys, "init", tmp_path / "ThiDua.xlsx", "--year", 2024, "--units", csv)
-    if "chưa có trong phiên bản này" in out:
-        pytest.skip("`thidua init` is not built yet (workbook issue)")
     assert sha256_tree(tmp_path)["don-vi.csv"] == before["don-vi.csv"]
-    if code == 0:
-        from thidua_xl.intake import read_paths
+    assert code == 0
+    from thidua_xl.intake import read_paths
 
-        units = read_paths([tmp_path / "ThiDua.xlsx"]).units
-        assert "Bệnh viện Đa khoa tỉnh" in units["unit"].tolist()
-        assert "UTF-8" in out or "1258" in out  # the user is told the encoding was guessed
-    else:
-        assert code == 2 and "don-vi.csv" in out
+    units = read_paths([tmp_path / "ThiDua.xlsx"]).units
+    assert units["unit"].tolist() == ["Bệnh viện Đa khoa tỉnh", "Trung tâm Y tế huyện Bắc Hà"]  # NFC, every tone
+    assert units["email"].tolist() == ["a@example.vn", ""]
+    assert "don-vi.csv" in out and "UTF-8" in out and "1258" in out  # the user is told the encoding was guessed
+
+
+def test_units_file_that_is_not_a_table(tmp_path, capsys):
+    """Random bytes named .csv: a Vietnamese message naming the file, exit 2, nothing created."""
+    csv = tmp_path / "don-vi.csv"
+    csv.write_bytes(bytes(range(256)) * 3)
+    code, out = run(capsys, "init", tmp_path / "ThiDua.xlsx", "--year", 2024, "--units", csv)
+    assert code == 2 and "don-vi.csv" in out and "CSV UTF-8" in out
+    assert not (tmp_path / "ThiDua.xlsx").exists()

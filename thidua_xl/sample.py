@@ -21,7 +21,7 @@ UNITS = [
     ("BVDKT", "Bệnh viện Đa khoa tỉnh", "bvdkt@syt.example.vn", 0.22),
     ("BVSN", "Bệnh viện Sản Nhi", "bvsn@syt.example.vn", 0.12),
     ("BVYHCT", "Bệnh viện Y học cổ truyền", "bvyhct@syt.example.vn", 0.06),
-    ("BVPHCN", "Bệnh viện Nội tiết", "bvnt@syt.example.vn", 0.04),
+    ("BVNT", "Bệnh viện Nội tiết", "bvnt@syt.example.vn", 0.04),
     ("CDC", "Trung tâm Kiểm soát bệnh tật tỉnh", "cdc@syt.example.vn", 0.07),
     ("TTKN", "Trung tâm Kiểm nghiệm", "ttkn@syt.example.vn", 0.03),
     ("TTYT_TP", "Trung tâm Y tế thành phố Lào Cai", "ttyt.tp@syt.example.vn", 0.09),
