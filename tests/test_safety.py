@@ -112,6 +112,31 @@ def test_failed_write_leaves_previous_file_and_no_temp(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["ket-qua.json"]
 
 
+def test_output_open_in_excel_is_a_clear_message_not_a_crash(tmp_path, seed_folder, capsys, monkeypatch):
+    """On Windows a result the officer still has open in Excel cannot be replaced (sharing violation):
+    the command says so in Vietnamese, exits 2, keeps the old file and leaves no temporary file."""
+    from thidua_xl.cli import main
+
+    out = tmp_path / "tong-hop.xlsx"
+    assert main(["consolidate", str(seed_folder), "--out", str(out)]) == 0
+    before = fileio.sha256(out)
+    capsys.readouterr()
+    real_replace = os.replace
+
+    def excel_holds(src, dst):
+        if Path(dst) == out:  # root can write anything here: fail the way Windows does for a file Excel holds
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", excel_holds)
+    code = main(["consolidate", str(seed_folder), "--out", str(out)])
+    text = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "Traceback" not in text and "không mong đợi" not in text
+    assert "tong-hop.xlsx" in text and "đang mở" in text and "đóng tệp" in text
+    assert fileio.sha256(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 def test_backup_is_a_timestamped_copy(tmp_path):
     master = good_unit(tmp_path / "ThiDua.xlsx")
     b1 = fileio.backup(master)

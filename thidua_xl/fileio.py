@@ -30,7 +30,13 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None):
         os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
-        os.replace(tmp_path, target)
+        try:
+            os.replace(tmp_path, target)
+        except PermissionError as exc:  # Windows: the target is open in Excel/Word (or read-only)
+            from .errors import UserError
+
+            raise UserError(f"Không ghi được “{target}”: tệp đang mở (trong Excel hoặc Word) hoặc chỉ cho đọc. "
+                            "Hãy đóng tệp rồi chạy lại; tệp cũ vẫn giữ nguyên.") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
