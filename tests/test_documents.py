@@ -602,3 +602,31 @@ def test_cli_report_shows_a_quota_over_the_limit_not_the_room_left(tmp_path, cap
     assert "Bệnh viện Đa khoa tỉnh)" not in err  # "còn có thể đề nghị thêm" is no news at this step
     cs = [r[1] for r in annex_table_rows(out / "Quyet-dinh-CSTDCS-2020.docx")[1:] if len(r) > 1]
     assert cs == ["Nguyễn Văn Đức A", "Ơn Thị Ánh", "Vàng A Sử"]  # over the quota, still in: the officer decides
+
+
+def test_pdf_through_word_on_windows_and_word_failing_is_a_plain_message(small_result, tmp_path, monkeypatch):
+    """Without LibreOffice, Windows converts through Word (docx2pdf); Word itself cannot run here, so a stand-in
+    module plays its two outcomes: a PDF written, or Word refusing (a COM error) — never a traceback."""
+    import sys
+    import types
+
+    from thidua_xl.documents.pdf import available, to_pdf
+
+    _, result = small_result
+    (doc,) = render_reports(result, CONFIG, {}, tmp_path, kinds=["bien-ban"])
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr("sys.platform", "win32")
+    monkeypatch.setattr("thidua_xl.documents.pdf._WINDOWS_SOFFICE", ())
+    word = types.ModuleType("docx2pdf")
+    word.convert = lambda src, dst: Path(dst).write_bytes(b"%PDF-1.7 " + Path(src).name.encode())
+    monkeypatch.setitem(sys.modules, "docx2pdf", word)
+    assert available() == "word"
+    (pdf,) = to_pdf([doc], tmp_path / "pdf")
+    assert pdf == tmp_path / "pdf" / "Bien-ban-Hoi-dong-TDKT-2020.pdf" and pdf.read_bytes().startswith(b"%PDF")
+
+    def refuse(src, dst):
+        raise OSError("(-2147221005, 'Invalid class string')")
+
+    word.convert = refuse
+    with pytest.raises(UserError, match="Microsoft Word không chuyển được “Bien-ban-Hoi-dong-TDKT-2020.docx”"):
+        to_pdf([doc], tmp_path / "pdf2")

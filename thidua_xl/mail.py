@@ -696,6 +696,16 @@ def _check_address(addr: str) -> bool:
     return bool(_EMAIL.match(addr)) and addr.isascii()
 
 
+def _sender(given: str, defaults: MailDefaults, mode: str) -> str:
+    """--from, else the config sheet's; required (and checked) before anything is built or sent."""
+    sender = clean(given) or defaults.sender
+    if sender and not _check_address(sender):
+        raise UserError(f"Địa chỉ người gửi không hợp lệ: “{sender}”.")
+    if mode == "send" and not sender:
+        raise UserError("Cần địa chỉ người gửi (--from, hoặc “Email người gửi” trong trang Cấu hình).")
+    return sender
+
+
 def _context(defaults: MailDefaults, year: int | None, **extra) -> dict:
     y = year or defaults.year or (dt.date.today().year - 1)
     return {**defaults.context, "nam": y, "ngay": dt.date.today().strftime("%d/%m/%Y"), **extra}
@@ -734,11 +744,7 @@ def send_documents(docs_dir: str | Path, recipients: Sequence[str] | None = None
     bad = [r for r in rcpts if not _check_address(r)]
     if bad:
         raise UserError("Địa chỉ email không hợp lệ: " + ", ".join(f"“{b}”" for b in bad) + ".")
-    sender = clean(sender) or defaults.sender
-    if sender and not _check_address(sender):
-        raise UserError(f"Địa chỉ người gửi không hợp lệ: “{sender}”.")
-    if mode == "send" and not sender:
-        raise UserError("Cần địa chỉ người gửi (--from, hoặc “Email người gửi” trong trang Cấu hình).")
+    sender = _sender(sender, defaults, mode)
     atts = collect_attachments(docs_dir)
     if not atts:
         raise UserError(f"Thư mục “{docs_dir}” không có tệp .docx, .pdf hay .xlsx nào để gửi.")
@@ -776,11 +782,7 @@ def send_unit_files(master: str | Path, split_dir: str | Path, *, mode: str = "d
     defaults = mail_defaults(master)
     if intake.units.empty:
         raise UserError(f"Tệp “{Path(master).name}” không có trang “Đơn vị” với danh sách đơn vị.")
-    sender = clean(sender) or defaults.sender
-    if sender and not _check_address(sender):
-        raise UserError(f"Địa chỉ người gửi không hợp lệ: “{sender}”.")
-    if mode == "send" and not sender:
-        raise UserError("Cần địa chỉ người gửi (--from, hoặc “Email người gửi” trong trang Cấu hình).")
+    sender = _sender(sender, defaults, mode)
     files = {}
     for p in sorted(split_dir.iterdir(), key=lambda p: (p.name.lower() != p.stem.lower() + ".xlsx", p.name)):
         if p.is_file() and p.suffix.lower() in UNIT_SUFFIXES and not p.name.startswith("~$"):

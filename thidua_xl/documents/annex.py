@@ -106,27 +106,36 @@ def _safe(value) -> str:
     return _XML_BAD.sub("", str(value))
 
 
-def fill_annex(body, rows) -> int:
-    """Replace the prototype rows of the annex table with one row per item; returns rows written.
-
-    rows: iterable of objects with .kind ('nhom' | 'don_vi' | 'dong') and .values (dict).
-    """
+def _prototypes(body) -> tuple[object, dict[str, object]]:
+    """The annex table and its prototype rows, or a plain message saying what the template lacks."""
     found = find_annex(body)
     if not found:
         raise AnnexError("Mẫu văn bản không có bảng danh sách (hàng mẫu «stt», «ho_ten»…).")
     tbl, protos = found
     if "dong" not in protos:
         raise AnnexError("Bảng danh sách trong mẫu thiếu hàng mẫu người được khen (ô «stt», «ho_ten»…).")
+    return tbl, protos
+
+
+def _kind_values(row, kinds) -> tuple[str, dict]:
+    """A row of a kind the template has no prototype for is written as a nominee row with its text as name."""
+    if row.kind in kinds:
+        return row.kind, row.values
+    return "dong", {"ho_ten": row.values.get(row.kind, "")}
+
+
+def fill_annex(body, rows) -> int:
+    """Replace the prototype rows of the annex table with one row per item; returns rows written.
+
+    rows: iterable of objects with .kind ('nhom' | 'don_vi' | 'dong') and .values (dict).
+    """
+    tbl, protos = _prototypes(body)
     stamps = {k: _Stamp(tr) for k, tr in protos.items()}
-    anchor = protos["dong"]
-    first = min(protos.values(), key=lambda tr: tbl.index(tr))
-    anchor = first
-    last = anchor
+    last = min(protos.values(), key=lambda tr: tbl.index(tr))
     n = 0
     for row in rows:
-        stamp = stamps.get(row.kind) or stamps["dong"]
-        values = row.values if row.kind in stamps else {"ho_ten": row.values.get(row.kind, "")}
-        el = stamp.make(values)
+        kind, values = _kind_values(row, stamps)
+        el = stamps[kind].make(values)
         last.addnext(el)
         last = el
         n += 1
@@ -162,12 +171,7 @@ class DeferredAnnex:
     """
 
     def __init__(self, body, rows):
-        found = find_annex(body)
-        if not found:
-            raise AnnexError("Mẫu văn bản không có bảng danh sách (hàng mẫu «stt», «ho_ten»…).")
-        tbl, protos = found
-        if "dong" not in protos:
-            raise AnnexError("Bảng danh sách trong mẫu thiếu hàng mẫu người được khen (ô «stt», «ho_ten»…).")
+        tbl, protos = _prototypes(body)
         self.rows = rows
         self.stamps = {k: _Stamp(tr) for k, tr in protos.items()}
         self.usable = all(tr.tail is None for tr in protos.values())
@@ -209,12 +213,5 @@ class DeferredAnnex:
         return b"".join(out)
 
     def rows_bytes(self):
-        stamps = self.stamps
         for row in self.rows:
-            kind = row.kind if row.kind in stamps else "dong"
-            values = row.values if row.kind in stamps else {"ho_ten": row.values.get(row.kind, "")}
-            yield self._row(kind, values)
-
-
-def tostring(el) -> bytes:  # pragma: no cover - debugging aid
-    return etree.tostring(el, encoding="utf-8")
+            yield self._row(*_kind_values(row, self.stamps))

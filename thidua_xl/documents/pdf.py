@@ -80,7 +80,13 @@ def to_pdf(docx_paths, out_dir: str | Path | None = None, timeout: int = 300) ->
         pdfs = []
         for p in paths:
             target = out_dir / (p.stem + ".pdf")
-            convert(str(p), str(target))
+            try:
+                convert(str(p), str(target))
+            except Exception as exc:  # noqa: BLE001 - Word missing, busy or refusing: say so, keep the .docx
+                raise UserError(f"Microsoft Word không chuyển được “{p.name}” sang PDF ({type(exc).__name__}: "
+                                f"{exc}). Các tệp Word (.docx) vẫn đã được tạo.") from exc
+            if not target.is_file():
+                raise UserError(f"Microsoft Word không tạo được PDF cho “{p.name}”.")
             pdfs.append(target)
         return pdfs
     raise NoConverter("Không chuyển được sang PDF: máy chưa cài LibreOffice (soffice) hoặc Microsoft Word "
