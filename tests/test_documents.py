@@ -630,3 +630,20 @@ def test_pdf_through_word_on_windows_and_word_failing_is_a_plain_message(small_r
     word.convert = refuse
     with pytest.raises(UserError, match="Microsoft Word không chuyển được “Bien-ban-Hoi-dong-TDKT-2020.docx”"):
         to_pdf([doc], tmp_path / "pdf2")
+
+
+def test_broken_staff_templates_are_plain_messages_not_tracebacks(small_folder, tmp_path, capsys):
+    own = tmp_path / "mau"
+    own.mkdir()
+    (own / "bien-ban.docx").write_bytes(b"WordDocument\x00 a .doc renamed")
+    code = main(["report", str(small_folder), "--out", str(tmp_path / "a"), "--year", "2020", "--kind", "bien-ban",
+                 "--templates", str(own)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "Mẫu “bien-ban.docx” không mở được" in err and "không mong đợi" not in err
+    no_list = Document()
+    no_list.add_paragraph("{{ trich_yeu }}")  # a quyết định whose Danh sách table was deleted
+    no_list.save(own / "quyet-dinh.docx")
+    code = main(["report", str(small_folder), "--out", str(tmp_path / "b"), "--year", "2020", "--kind", "quyet-dinh",
+                 "--templates", str(own)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2 and "không có bảng danh sách" in err and "Traceback" not in err

@@ -13,6 +13,8 @@ import re
 
 from lxml import etree
 
+from ..errors import UserError
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _T = f"{{{W}}}t"
 _R = f"{{{W}}}r"
@@ -26,8 +28,8 @@ ANNEX_FIELDS = ("nhom", "don_vi", "stt", "ho_ten", "ngay_sinh", "nam_sinh", "gio
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class AnnexError(ValueError):
-    """The template's annex table is not usable (missing prototype, unknown marker)."""
+class AnnexError(UserError, ValueError):
+    """The template's annex table is not usable (missing prototype, unknown marker): the staff fix the template."""
 
 
 def _text(el) -> str:

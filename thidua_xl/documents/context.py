@@ -164,7 +164,7 @@ RESULT_LINES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-def award_lines(result: Consolidation) -> list[str]:
+def award_lines(result: Consolidation, org: str = "Sở Y tế") -> list[str]:
     """'Cờ thi đua của UBND tỉnh: 01 tập thể', … then the Sở's own line."""
     lines = []
     for label, codes in RESULT_LINES:
@@ -172,7 +172,7 @@ def award_lines(result: Consolidation) -> list[str]:
         cn = sum(result.total(c, CA_NHAN) for c in codes)
         if tt or cn:
             lines.append(f"{label}: {_subjects(tt, cn)}")
-    so_line = so_awards_line(result)
+    so_line = so_awards_line(result, org)
     if so_line:
         lines.append(so_line)
     return lines
@@ -267,7 +267,7 @@ def bao_cao_context(result: Consolidation, config: Config, narrative: dict) -> d
         "mo_dau_khen_thuong": ["Công tác khen thưởng, tôn vinh và biểu dương các điển hình tiên tiến được thực "
                                "hiện khách quan, công bằng; chú trọng đến các tập thể, cá nhân trực tiếp lao động, "
                                "cống hiến."],
-        "ket_qua_khen_thuong": award_lines(result) or ["Chưa có số liệu khen thưởng."],
+        "ket_qua_khen_thuong": award_lines(result, org) or ["Chưa có số liệu khen thưởng."],
         "uu_diem": _para_or(narrative, "uu_diem", "Phong trào thi đua được phát động sôi nổi, rộng khắp trong "
                                                   "toàn ngành, được cán bộ, công chức, viên chức tích cực hưởng ứng."),
         "ton_tai": _para_or(narrative, "ton_tai", "Quỹ thi đua, khen thưởng hạn hẹp nên còn hạn chế khen thưởng "

@@ -82,6 +82,12 @@ def _all_text(docx) -> list[str]:
 def lint_template(path: str | Path, context: dict, annex: bool = False) -> list[str]:
     """Problems of a template against a context: variables used but not provided, unknown annex markers."""
     tpl = DocxTemplate(str(path))
+    try:
+        tpl.init_docx()
+    except Exception as exc:  # noqa: BLE001 - not a zip, a .doc renamed, Word's lock file: the staff's to fix
+        raise TemplateProblem(f"Mẫu “{Path(path).name}” không mở được: tệp bị hỏng hoặc không phải tệp Word .docx "
+                              f"({type(exc).__name__}). Hãy mở bằng Word và lưu lại dạng .docx, hoặc xóa tệp "
+                              "để dùng mẫu có sẵn.") from None
     problems = []
     try:
         missing = sorted(tpl.get_undeclared_template_variables(make_env()) - set(context))
@@ -90,7 +96,6 @@ def lint_template(path: str | Path, context: dict, annex: bool = False) -> list[
     if missing:
         problems.append("thiếu dữ liệu cho biến: " + ", ".join(missing))
     if annex:
-        tpl.init_docx()
         unknown = annex_mod.markers_in(tpl.docx.element.body) - set(annex_mod.ANNEX_FIELDS)
         if unknown:
             problems.append("bảng danh sách có ô không rõ: " + ", ".join(f"«{m}»" for m in sorted(unknown)))
