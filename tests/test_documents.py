@@ -647,3 +647,19 @@ def test_broken_staff_templates_are_plain_messages_not_tracebacks(small_folder, 
                  "--templates", str(own)])
     err = " ".join(capsys.readouterr().err.split())
     assert code == 2 and "không có bảng danh sách" in err and "Traceback" not in err
+
+
+def test_body_is_justified_with_first_line_indent_and_the_can_cu_italic(seed_docs):
+    """NĐ 30: nội dung justified, first line 1–1.27 cm, ≥ 6 pt between paragraphs; căn cứ of a quyết định italic."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = Document(str(seed_docs["Quyet-dinh-GK-2020.docx"]))
+    normal = doc.styles["Normal"].paragraph_format
+    assert normal.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert 1.0 <= normal.first_line_indent.cm <= 1.27 and normal.space_after.pt >= 6
+    paras = doc.paragraphs
+    can_cu = [p for p in paras if p.text.startswith(("Căn cứ", "Theo đề nghị"))]
+    assert len(can_cu) >= 4 and all(r.italic for p in can_cu for r in p.runs if r.text.strip())
+    dieu = next(p for p in paras if p.text.startswith("Điều 1."))
+    assert dieu.paragraph_format.alignment in (None, WD_ALIGN_PARAGRAPH.JUSTIFY)  # the Normal style's
+    assert dieu.runs[0].bold and not dieu.runs[0].italic and not any(r.italic for r in dieu.runs)
