@@ -68,3 +68,30 @@ def _empty_history(tmp_path):
     history.import_file(db, f)
     assert sqlite3.connect(db).execute("select count(*) from award").fetchone()[0] == 1
     return db
+
+
+def test_into_refuses_a_master_carrying_an_xml_bomb(tmp_path, capsys):
+    import zipfile
+
+    master = _master(tmp_path)
+    bombed = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(master) as zin, zipfile.ZipFile(bombed, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>', 1)
+            zout.writestr(info, data)
+    before = bombed.read_bytes()
+    assert main(["consolidate", str(master), "--into", str(bombed)]) == 2
+    assert "bom.xlsx" in capsys.readouterr().err
+    assert bombed.read_bytes() == before
+
+
+def test_rewriting_code_refuses_dtds_itself():
+    import pytest
+
+    from thidua_xl.safety import Refused, parse_xml
+
+    assert parse_xml(b"<a><b/></a>").tag == "a"
+    with pytest.raises(Refused):
+        parse_xml(b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')

@@ -14,7 +14,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from .errors import NotAvailable, UserError
+from .errors import UserError
 
 app = typer.Typer(
     name="thidua",
@@ -126,7 +126,13 @@ def _write_into(master: Path, produced: Path, sheets=None) -> None:
         raise UserError(f"Không tìm thấy tệp tổng hợp “{master}”.")
     if (master.parent / f"~${master.name}").exists():
         raise UserError(f"Tệp “{master.name}” đang mở trong Excel: hãy đóng tệp rồi chạy lại.")
-    saved = write_sheets_into(master, produced, sheets)
+    from .safety import Refused, inspect
+
+    try:
+        inspect(master)  # the same pre-parse limits as any input: no bomb gets rewritten
+        saved = write_sheets_into(master, produced, sheets)
+    except Refused as exc:
+        raise UserError(f"Không ghi vào “{master.name}”: {exc}.") from None
     console.print(f"Đã ghi vào {master} (bản sao lưu: {saved})")
 
 
@@ -261,11 +267,7 @@ def validate(
     raise typer.Exit(code)
 
 
-# --- commands of later stages (each replaced by its own issue) ---------------------
-def _not_yet(what: str):
-    raise NotAvailable(f"Chức năng “{what}” chưa có trong phiên bản này.")
-
-
+# --- documents, workbooks, delivery ----------------------------------------------------
 @app.command()
 def report(
     paths: List[Path] = typer.Argument(..., help="Tệp tổng hợp, tệp đơn vị hoặc thư mục."),

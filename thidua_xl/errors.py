@@ -5,7 +5,3 @@ class UserError(Exception):
     """Unusable input or arguments (missing file, unreadable master, bad option value)."""
 
     exit_code = 2
-
-
-class NotAvailable(UserError):
-    """A command whose stage has not been built yet."""

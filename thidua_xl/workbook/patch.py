@@ -19,6 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..safety import parse_xml
+
 from ..fileio import atomic_path
 from ..text import fold
 
@@ -68,8 +70,8 @@ def _q(tag: str) -> str:
 
 def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> part name inside the package."""
-    wb = etree.fromstring(z.read("xl/workbook.xml"))
-    rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    wb = parse_xml(z.read("xl/workbook.xml"))
+    rels = parse_xml(z.read("xl/_rels/workbook.xml.rels"))
     target = {r.get("Id"): r.get("Target") for r in rels}
     out = {}
     for s in wb.iter(_q("sheet")):
@@ -81,7 +83,7 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
 def _shared_strings(z: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in z.namelist():
         return []
-    root = etree.fromstring(z.read("xl/sharedStrings.xml"), parser=etree.XMLParser(huge_tree=True))
+    root = parse_xml(z.read("xl/sharedStrings.xml"), huge=True)
     return ["".join(t.text or "" for t in si.iter(_q("t"))) for si in root.iter(_q("si"))]
 
 
@@ -125,7 +127,7 @@ def _cell_xml(ref: str, value, style: str | None, date1904: bool, as_text: bool)
 
 
 def _patch_sheet(xml: bytes, data: SheetData, strings: list[str], date1904: bool) -> bytes:
-    root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True))
+    root = parse_xml(xml, huge=True)
     sheet_data = root.find(_q("sheetData"))
     header_row = data.header_row
     col_style: dict[int, str] = {}
@@ -219,7 +221,7 @@ def replace_sheet_rows(workbook: str | os.PathLike, sheets: dict[str, SheetData]
         for name, data in sheets.items():
             new[parts[name]] = _patch_sheet(z.read(parts[name]), data, strings, date1904)
         drop: set[str] = set()
-        rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        rels = parse_xml(z.read("xl/_rels/workbook.xml.rels"))
         for r in list(rels):
             if r.get("Type") == CALC_CHAIN_TYPE:
                 drop.add(posixpath.normpath(posixpath.join("xl", r.get("Target"))).lstrip("/"))
@@ -227,7 +229,7 @@ def replace_sheet_rows(workbook: str | os.PathLike, sheets: dict[str, SheetData]
         if drop:
             new["xl/_rels/workbook.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
                                                                standalone=True)
-            ct = etree.fromstring(z.read("[Content_Types].xml"))
+            ct = parse_xml(z.read("[Content_Types].xml"))
             for o in list(ct):
                 if o.get("PartName", "").lstrip("/") in drop:
                     ct.remove(o)

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..safety import parse_xml
+
 from ..fileio import backup
 from .patch import NS, PKG_REL_NS, REL_NS, sheet_parts, write_package
 
 _WS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _WS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-_HUGE = etree.XMLParser(huge_tree=True)
 
 
 def _q(tag: str, ns: str = NS) -> str:
@@ -55,8 +56,8 @@ _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "ce
 
 def merge_styles(master_xml: bytes, source_xml: bytes) -> tuple[bytes, int, int]:
     """Append the source's formats to the master's stylesheet; return it with the xf and dxf offsets."""
-    m = etree.fromstring(master_xml)
-    s = etree.fromstring(source_xml)
+    m = parse_xml(master_xml)
+    s = parse_xml(source_xml)
 
     def after(tag):
         return _ORDER[_ORDER.index(tag) + 1:]
@@ -108,11 +109,11 @@ def merge_styles(master_xml: bytes, source_xml: bytes) -> tuple[bytes, int, int]
 def _shared_strings(z: zipfile.ZipFile) -> list:
     if "xl/sharedStrings.xml" not in z.namelist():
         return []
-    return list(etree.fromstring(z.read("xl/sharedStrings.xml"), parser=_HUGE).iter(_q("si")))
+    return list(parse_xml(z.read("xl/sharedStrings.xml"), huge=True).iter(_q("si")))
 
 
 def _restyle_sheet(xml: bytes, strings: list, xf_offset: int, dxf_offset: int) -> bytes:
-    root = etree.fromstring(xml, parser=_HUGE)
+    root = parse_xml(xml, huge=True)
     for c in root.iter(_q("c")):
         if c.get("s") is not None:
             c.set("s", str(int(c.get("s")) + xf_offset))
@@ -143,7 +144,7 @@ def _sheet_rels_ok(z: zipfile.ZipFile, part: str) -> bytes | None:
     rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
     if rels not in z.namelist():
         return None
-    root = etree.fromstring(z.read(rels))
+    root = parse_xml(z.read(rels))
     if any(r.get("TargetMode") != "External" for r in root):
         raise ValueError(f"sheet part {part} has drawings, comments or tables: not supported")
     return z.read(rels)
@@ -164,7 +165,7 @@ def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, shee
         missing = [n for n in names if n not in s_parts]
         if missing:
             raise KeyError(f"sheets not in {source.name}: {missing}")
-        s_wb = etree.fromstring(zs.read("xl/workbook.xml"))
+        s_wb = parse_xml(zs.read("xl/workbook.xml"))
         s_index = {el.get("name"): i for i, el in enumerate(s_wb.iter(_q("sheet")))}
         s_names = s_wb.find(_q("definedNames"))
         strings = _shared_strings(zs)
@@ -176,11 +177,11 @@ def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, shee
         m_parts = sheet_parts(zm)
         styles, xf_off, dxf_off = merge_styles(zm.read("xl/styles.xml"), s_styles)
         new: dict[str, bytes] = {"xl/styles.xml": styles}
-        m_wb = etree.fromstring(zm.read("xl/workbook.xml"))
+        m_wb = parse_xml(zm.read("xl/workbook.xml"))
         m_sheets_el = m_wb.find(_q("sheets"))
         m_index = {el.get("name"): i for i, el in enumerate(m_sheets_el)}
-        rels = etree.fromstring(zm.read("xl/_rels/workbook.xml.rels"))
-        ct = etree.fromstring(zm.read("[Content_Types].xml"))
+        rels = parse_xml(zm.read("xl/_rels/workbook.xml.rels"))
+        ct = parse_xml(zm.read("[Content_Types].xml"))
         used_ids = {int(el.get("sheetId")) for el in m_sheets_el}
         used_rids = {r.get("Id") for r in rels}
         existing = set(zm.namelist())
