@@ -367,3 +367,30 @@ def test_folder_and_guide_buttons(saved_book):
     book2 = xw.Book(json=payload_of(path, name=str(path)))
     assert "Kiểm tra" in xl.run("huong_dan", book2)
     assert actions(book2, "activateSheet") or actions(book2, "alert")
+
+
+def test_gui_email_drafts_unit_files_and_the_documents_for_the_province(tmp_path):
+    """One click: each unit its file, and the province the documents, to the addresses in Cấu hình."""
+    from email import policy
+    from email.parser import BytesParser
+
+    from thidua_xl.workbook.master import create_master
+
+    folder = tmp_path / "Thi đua 2024"
+    path = create_master(folder / "ThiDua.xlsx", 2024, UNITS, nominations=nominations(30),
+                         config={"email_nhan_bao_cao": "bantdkt@snv.example.vn"})
+    for action in ("tach_file", "xuat_van_ban"):
+        book = xw.Book(json=payload_of(path, name=str(path)))
+        xl.run(action, book)
+        assert alert(book)[1] != "critical", alert(book)[0]
+    book = xw.Book(json=payload_of(path, name=str(path)))
+    xl.run("gui_email", book)
+    text, mode = alert(book)
+    assert mode != "critical", text
+    thu = path.parent / xl.RESULTS_DIR / "thu"
+    unit_drafts = list(thu.glob("*.eml"))
+    doc_drafts = list((thu / "van-ban").glob("*.eml"))
+    assert len(unit_drafts) == 3 and len(doc_drafts) == 1
+    msg = BytesParser(policy=policy.default).parse(doc_drafts[0].open("rb"))
+    assert msg["To"] == "bantdkt@snv.example.vn"
+    assert any(p.get_filename().startswith("Bao-cao-tong-ket") for p in msg.iter_attachments())

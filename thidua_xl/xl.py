@@ -419,9 +419,37 @@ xuat_van_ban = _command_action("thidua_xl.documents", "Xuất văn bản",
                                lambda p, out: ["report", str(p), "--out", str(out)], "van-ban")
 tach_file = _command_action("thidua_xl.workbook.split", "Tách file đơn vị",
                             lambda p, out: ["split", str(p), "--out", str(out)], "don-vi")
-gui_email = _command_action("thidua_xl.mail", "Gửi email",
-                            lambda p, out: ["email", "--units", str(p), "--split-dir",
-                                            str(p.parent / RESULTS_DIR / "don-vi"), "--draft", str(out)], "thu")
+_email_units = _command_action("thidua_xl.mail", "Gửi email cho đơn vị",
+                               lambda p, out: ["email", "--units", str(p), "--split-dir",
+                                               str(p.parent / RESULTS_DIR / "don-vi"), "--draft", str(out)], "thu")
+_email_docs = _command_action("thidua_xl.mail", "Gửi văn bản",
+                              lambda p, out: ["email", "--docs", str(p.parent / RESULTS_DIR / "van-ban"),
+                                              "--master", str(p), "--draft", str(out / "van-ban")], "thu")
+
+
+def gui_email(book) -> str:
+    """Drafts (.eml, opened and sent from Outlook) of what the other buttons produced.
+
+    Each unit gets its file from "Tách file đơn vị"; the documents of "Xuất văn bản" go to the
+    addresses of `Email nhận văn bản` in Cấu hình. Drafts only: Excel cannot ask for a password.
+    """
+    results = _saved_path(book).parent / RESULTS_DIR
+    parts = []
+    if (results / "don-vi").is_dir():
+        parts.append(_email_units(book))
+    docs = results / "van-ban"
+    if docs.is_dir() and any(docs.glob("*.docx")):
+        try:
+            parts.append(_email_docs(book))
+        except Exception as exc:  # noqa: BLE001 - e.g. no recipient configured: say so, keep the unit drafts
+            if not parts:
+                raise
+            parts.append(f"Gửi văn bản: chưa làm được — {exc}")
+    if not parts:
+        from .errors import UserError
+
+        raise UserError("Chưa có gì để gửi: hãy bấm “Tách file đơn vị” hoặc “Xuất văn bản” trước.")
+    return "\n\n".join(parts)
 
 
 def collect_blocks(master: Path, folder: Path):
