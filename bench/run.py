@@ -167,6 +167,7 @@ def run_size(rows: int, data: Path, repeat: int, history: bool = True) -> dict:
         STAGE_PEAKS["render_ldtt"] = _peak_rss_mb()
     except Exception as exc:  # noqa: BLE001 - the documents stage may not exist yet in this checkout
         res["render_ldtt_s"], res["render_error"] = None, f"{type(exc).__name__}: {exc}"
+    res["collect_s"] = time_collect(intake, folder, out)
     core = res["intake_s"] + res["validate_s"] + res["consolidate_s"]
     res["core_s"] = core
     res["core_over_floor"] = core / res["floor_s"] if res["floor_s"] else None
@@ -194,6 +195,22 @@ def _peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def time_collect(intake, folder: Path, out: Path) -> float | None:
+    """`thidua collect` of every unit file into a fresh master: one load and one save of the master."""
+    import pandas as pd
+
+    from thidua_xl.workbook.collect import collect
+    from thidua_xl.workbook.master import create_master
+
+    units = pd.DataFrame([{"unit_code": f.unit_code or Path(f.file).stem, "unit": f.unit, "email": ""}
+                          for f in intake.files if f.ok]).drop_duplicates("unit_code")
+    master = create_master(out / "ThiDua-bench.xlsx", YEAR, units)
+    report, seconds = timed(lambda: collect(folder, master, backup_dir=out / "sao-luu"), 1, "collect")
+    if report.refused:
+        raise RuntimeError(f"collect refused {len(report.refused)} bench files")
+    return seconds
 
 
 def render_ldtt(intake, result, findings, out: Path) -> tuple[float, int]:
@@ -230,7 +247,8 @@ def table(results: list[dict]) -> str:
     cols = [("target_rows", "rows (target)", "{:,}"), ("rows", "rows read", "{:,}"), ("files", "files", "{}"),
             ("floor_s", "read floor s", "{:.2f}"), ("intake_s", "intake s", "{:.2f}"),
             ("validate_s", "validate s", "{:.2f}"), ("consolidate_s", "consolidate s", "{:.2f}"),
-            ("core_over_floor", "core/floor", "{:.2f}"), ("write_xlsx_s", "Tổng hợp.xlsx s", "{:.2f}"),
+            ("core_over_floor", "core/floor", "{:.2f}"), ("collect_s", "collect s", "{:.2f}"),
+            ("write_xlsx_s", "Tổng hợp.xlsx s", "{:.2f}"),
             ("render_ldtt_s", "QĐ LĐTT s", "{:.2f}"), ("pipeline_s", "pipeline s", "{:.2f}"),
             ("peak_rss_mb", "peak MB", "{:.0f}")]
     lines = ["| " + " | ".join(c[1] for c in cols) + " |", "|" + "---|" * len(cols)]
