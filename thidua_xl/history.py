@@ -283,15 +283,26 @@ def archive(db: str | os.PathLike, intake, year: int) -> ImportResult:
 
 
 # --- reading ----------------------------------------------------------------------------------
-def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Register records for validation joins: name_key, birth_year, birth_date, unit, subject, award, year."""
+_FRAME_COLUMNS = {"ho_ten": "ho_ten", "name_key": "name_key", "birth_year": "nam_sinh AS birth_year",
+                  "birth_date": "ngay_sinh AS birth_date", "don_vi": "don_vi", "unit_key": "unit_key",
+                  "subject": "subject", "award": "award", "year": "nam AS year"}
+JOIN_COLUMNS = ("name_key", "birth_year", "birth_date", "unit_key", "subject", "award", "year")
+
+
+def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
+               columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Register records for validation joins: name_key, birth_year, birth_date, unit, subject, award, year.
+
+    `columns` (default all) lets validation skip the display texts it never reads
+    (ho_ten, don_vi): fetching them is most of the load of a 100,000-row register.
+    """
     db = Path(db)
     if not db.is_file():
         raise UserError(f"Không tìm thấy sổ lịch sử “{db}”.")
     con = connect(db)
     try:
-        q = ("SELECT ho_ten, name_key, nam_sinh AS birth_year, ngay_sinh AS birth_date, don_vi, unit_key, "
-             "subject, award, nam AS year FROM award")
+        cols = [_FRAME_COLUMNS[c] for c in (columns or _FRAME_COLUMNS)]
+        q = f"SELECT {', '.join(cols)} FROM award"
         params: list = []
         if years:
             q += " WHERE nam BETWEEN ? AND ?"

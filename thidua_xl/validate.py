@@ -137,7 +137,7 @@ def _history_frame(intake, year: int, history) -> tuple[pd.DataFrame | None, str
         path = Path(history)
         if not path.is_file():
             raise UserError(f"Không tìm thấy sổ lịch sử “{path}”.")
-    frame = register.load_frame(path, years=(year - HISTORY_WINDOW, year))
+    frame = register.load_frame(path, years=(year - HISTORY_WINDOW, year), columns=register.JOIN_COLUMNS)
     return frame, f"“{path.name}”"
 
 
