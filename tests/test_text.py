@@ -93,3 +93,30 @@ def test_blank_day_for_the_van_thu():
 
 def test_so2_pads_counts_below_ten():
     assert [text.so2(n) for n in (1, 9, 10, 151)] == ["01", "09", "10", "151"]
+
+
+# --- whole columns at once: the same text as one cell at a time -------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELL_CHARS = list(" \t\n\r\u00a0\u200b\u3000\x1c\x85ABaăâbcđĐeêioôơuưyYÝ\u0300\u0301\u0303\u0309\u0323"
+                   "\u0302\u0306\u031b\u0340ấầẩẫậÀÁẢÃẠòóỏõọỳýỷỹỵΣσ")
+_CELLS = st.text(alphabet=st.sampled_from(_CELL_CHARS), max_size=12) | st.sampled_from(
+    ["Hoà", "Thuý", "NGUYỄN  VĂN\nHOÀ", "ΑΣ Β", "", " ", "a\x00b"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_CELLS, min_size=1, max_size=8))
+def test_a_column_cleaned_at_once_is_each_cell_cleaned(cells):
+    assert text.clean_strings(cells) == [text.clean(c) for c in cells]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_CELLS | st.none() | st.integers(0, 3000) | st.floats(allow_nan=True), min_size=1, max_size=8))
+def test_a_column_of_names_keyed_at_once_is_each_name_keyed(names):
+    assert text.name_keys(names) == [text.name_key(n) for n in names]
+
+
+def test_column_keys_keep_old_and_new_tone_placement_together():
+    assert text.name_keys(["Lê Thị Hoà", "LÊ  THỊ HÒA", unicodedata.normalize("NFD", "lê thị hoà")]) == \
+        [text.name_key("Lê Thị Hòa")] * 3

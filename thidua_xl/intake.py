@@ -18,7 +18,7 @@ import pandas as pd
 
 from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .model import ERROR, INITIATIVE_COLUMNS, NOMINATION_COLUMNS, WARNING, FileReport, Finding
-from .text import clean, fold, name_key, parse_date, person_key
+from .text import clean, clean_strings, fold, name_key, name_keys, parse_date, person_key
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 META_SHEET = "_thidua"  # hidden key/value sheet written by `split`: ma_don_vi, ten_don_vi, nam
@@ -247,27 +247,50 @@ def _as_text(value: object) -> str:
 
 
 def _column_texts(body: list[list], j: int | None, memo: dict) -> list[str]:
-    """One column as cleaned text; each distinct string is cleaned once (units repeat most values)."""
+    """One column as cleaned text. The strings not met before are cleaned together
+    (text.clean_strings); `memo` carries them across columns and files, which repeat most values."""
     if j is None:
         return [""] * len(body)
-    out = []
-    append = append_ = out.append
-    for r in body:
-        v = r[j] if j < len(r) else None
+    values = [r[j] if j < len(r) else None for r in body]
+    new = [v for v in dict.fromkeys(values) if v.__class__ is str and v not in memo]
+    if new:
+        memo.update(zip(new, clean_strings(new)))
+    return [memo[v] if v.__class__ is str else "" if v is None else _scalar_text(v) for v in values]
+
+
+_NO_DATE = ("", parse_date(None))
+
+
+def _dates(values: list, memo: dict[str, str]) -> tuple[list[str], list]:
+    """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once."""
+    seen: dict[tuple, tuple] = {}  # keyed with the type: True == 1 == 1.0, but not as dates
+    texts, parsed = [], []
+    for v in values:
         if v is None or v == "":
-            append_("")
-        elif type(v) is str:
-            t = memo.get(v)
-            if t is None:
-                t = memo[v] = clean(v)
-            append(t)
-        elif type(v) is int:
-            append(str(v))
+            got = _NO_DATE
         else:
-            append(_as_text(v))
-    return out
+            k = (v.__class__, v)
+            got = seen.get(k)
+            if got is None:
+                text = (memo.get(v) or clean(v)) if v.__class__ is str else _scalar_text(v)
+                got = seen[k] = (text, parse_date(v))
+        texts.append(got[0])
+        parsed.append(got[1])
+    return texts, parsed
 
 
+def _scalar_text(v: object) -> str:
+    """_as_text of a number, date or bool cell (what calamine gives besides strings)."""
+    if v.__class__ is float:
+        return "" if v != v else str(int(v)) if v.is_integer() else str(v)
+    if v.__class__ is int:
+        return str(v)
+    return _as_text(v)
+
+
+# Cleaned text of every raw string met during one read_paths (emptied when it ends): units'
+# files repeat the same award names, titles and departments.
+_CLEAN_MEMO: dict[str, str] = {}
 _TOTAL_MEMO: dict[str, bool] = {}
 _DOI_TUONG_MEMO: dict[str, str] = {}
 
@@ -303,7 +326,7 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
     split = table.birth_by_gender
     first = table.header_idx + 1 + table.sub_header_rows
     body = rows[first:]
-    memo: dict[str, str] = {}
+    memo = _CLEAN_MEMO
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
     tx = {cid: _column_texts(body, col.get(cid), memo) for cid in text_ids}
     if split:
@@ -322,8 +345,7 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
     else:
         j = col.get("ngay_sinh")
         dob_vals = [r[j] if j is not None and j < len(r) else None for r in body]
-    dob_texts = [("" if v is None or v == "" else memo.get(v) or _as_text(v)) if type(v) is str or v is None
-                 else _as_text(v) for v in dob_vals]
+    dob_texts, dob_parsed = _dates(dob_vals, memo)
     names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
     content_cols = [tx[c] for c in text_ids if c != "stt" and c in col] + ([tx["gioi_tinh"]] if split else [])
     keep: list[int] = []
@@ -354,17 +376,7 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
                 break  # signature block below the table
         keep.append(i)
         groups.append(group_subject)
-    date_memo: dict = {}
-    parsed = []
-    for i in keep:
-        v = dob_vals[i]
-        if type(v) is str:
-            d = date_memo.get(v)
-            if d is None:
-                d = date_memo[v] = parse_date(v)
-        else:
-            d = parse_date(v)
-        parsed.append(d)
+    parsed = [dob_parsed[i] for i in keep]
     doi_raw = [tx["doi_tuong"][i] for i in keep]
     doi = []
     for t in doi_raw:
@@ -415,25 +427,10 @@ def finish_nominations(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return df[NOMINATION_COLUMNS]
 
 
-_WORD_KEYS: dict[str, str] = {}
-
-
 def _person_keys(names, years, subjects) -> list[str]:
-    """text.person_key for a whole column, each distinct word keyed once (names share most words)."""
-    words = _WORD_KEYS
+    """text.person_key for a whole column (the name keys computed together by text.name_keys)."""
     out = []
-    for n, y, s in zip(list(names), list(years), list(subjects)):
-        parts = []
-        for w in (n if type(n) is str else clean(n)).lower().split(" "):
-            if not w:
-                continue
-            k = words.get(w)
-            if k is None:
-                k = name_key(w)
-                if len(words) < 500_000:
-                    words[w] = k
-            parts.append(k)
-        key = " ".join(parts)
+    for key, y, s in zip(name_keys(list(names)), list(years), list(subjects)):
         if s != TAP_THE and y is not None and not (isinstance(y, float) and y != y):
             try:
                 key = f"{key}|{int(y)}"
@@ -473,7 +470,7 @@ def read_initiative_rows(rows: list[list], table: Table, *, file: str, sheet: st
     col = {INITIATIVE_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     first = table.header_idx + 1
     body = rows[first:]
-    memo: dict[str, str] = {}
+    memo = _CLEAN_MEMO
     tx = {cid: _column_texts(body, col.get(cid), memo) for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
     records = []
     year_memo: dict[str, int | None] = {}
@@ -658,11 +655,44 @@ def _find_units_sheet(names: list[str]) -> str | None:
     return None
 
 
-def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Intake) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+@dataclass
+class Loaded:
+    """A workbook opened and pre-checked, with the sheets already parsed (see `load_file`)."""
+
+    wb: object
+    reason: str | None
+    scan: object
+    rows: dict[str, list[list]] = field(default_factory=dict)
+
+
+def load_file(path: Path) -> Loaded:
+    """The part of reading a file that needs no other file: safety scan, open, parse the sheets.
+
+    Runs in worker threads (python-calamine parses without the GIL), so the next files are
+    being parsed while this one's rows are classified. A unit file's sheets are all read
+    anyway; a master's are left to be read on demand (it has many sheets intake never needs).
+    A sheet that fails here is simply not cached: `read_file` reads it again and reports it.
+    """
+    wb, reason, scan = open_checked(path)
+    loaded = Loaded(wb, reason, scan)
+    if wb is not None:
+        try:
+            names = list(wb.sheet_names)
+            if _find_units_sheet(names) is None:
+                for name in names:
+                    loaded.rows[name] = sheet_rows(wb, name)[0]
+        except Exception:  # noqa: BLE001 - read_file meets the same error and reports it
+            pass
+    return loaded
+
+
+def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Intake,
+              loaded: Loaded | None = None) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
     """Read one workbook (master or unit file) into nomination and initiative frames."""
     report = FileReport(path=str(path), file=path.name)
     intake.files.append(report)
-    wb, reason, scan = open_checked(path)
+    loaded = loaded or load_file(path)
+    wb, reason, scan = loaded.wb, loaded.reason, loaded.scan
     if wb is None:
         report.kind, report.ok = "bad", False
         intake.findings.append(Finding("BAD_FILE", ERROR, f"Không đọc được tệp “{path.name}”: {reason}.", file=path.name))
@@ -674,7 +704,7 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
         names = list(wb.sheet_names)
         report.sheets = names
         units_sheet = _find_units_sheet(names)
-        cache: dict[str, list[list]] = {}
+        cache: dict[str, list[list]] = loaded.rows
 
         def rows_of(name: str) -> list[list]:
             if name not in cache:
@@ -897,12 +927,15 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
     registry = UnitRegistry()
     noms: list[pd.DataFrame] = []
     inits: list[pd.DataFrame] = []
-    for path in files:
-        n, i = read_file(path, catalog, registry, intake)
-        noms += n
-        inits += i
-        if progress:
-            progress(path.name)
+    try:
+        for path, loaded in _prefetched(files):
+            n, i = read_file(path, catalog, registry, intake, loaded)
+            noms += n
+            inits += i
+            if progress:
+                progress(path.name)
+    finally:
+        _CLEAN_MEMO.clear()
     frames = [f for f in noms if not f.empty]
     raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=NOMINATION_COLUMNS)
     intake.nominations = finish_nominations(raw, catalog)
@@ -913,6 +946,46 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
             [f.year for f in intake.files if f.year]
     intake.year = years[0] if years else None
     return intake
+
+
+PREFETCH_AHEAD = 4  # files parsed ahead of the one being classified (bounds the rows held in memory)
+
+
+def _prefetched(files: list[Path]):
+    """(path, Loaded) in the given order, the next files loaded by worker threads meanwhile."""
+    if len(files) < 2:
+        for path in files:
+            yield path, load_file(path)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = max(1, min(2, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="thidua-read") as pool:
+        pending = deque()
+        ahead = iter(files)
+        for path in ahead:
+            pending.append((path, pool.submit(_load_quietly, path)))
+            if len(pending) >= PREFETCH_AHEAD:
+                break
+        try:
+            while pending:
+                path, future = pending.popleft()
+                nxt = next(ahead, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(_load_quietly, nxt)))
+                yield path, future.result()
+        finally:
+            for _path, future in pending:
+                future.cancel()
+
+
+def _load_quietly(path: Path) -> Loaded | None:
+    """load_file in a worker; None (read again in the main thread, which reports the error) on a surprise."""
+    try:
+        return load_file(path)
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def header_drift(intake: Intake) -> list[dict]:
