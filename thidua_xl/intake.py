@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .model import ERROR, INITIATIVE_COLUMNS, NOMINATION_COLUMNS, WARNING, FileReport, Finding
-from .text import clean, clean_strings, fold, name_key, name_keys, parse_date, person_key
+from .text import ParsedDate, clean, clean_strings, fold, name_key, name_keys, parse_date, person_key
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 META_SHEET = "_thidua"  # hidden key/value sheet written by `split`: ma_don_vi, ten_don_vi, nam
@@ -182,21 +183,21 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
         if best is not None and i > best.header_idx + 5:
             break  # the header is found; what follows is data
         columns: dict[int, str] = {}
-        typed: dict[str, str] = {}
-        extra: list[str] = []
+        others: list[str] = []
         for j, cell in enumerate(row):
             if cell is None or cell == "":
                 continue
             canonical = match_header(cell, spec)
             if canonical and canonical not in columns.values():
                 columns[j] = canonical
-                typed[clean(cell)] = canonical
-            elif isinstance(cell, str) and clean(cell):
-                extra.append(clean(cell))
+            elif isinstance(cell, str):
+                others.append(cell)
         if not all(r in columns.values() for r in required):
             continue
         score = len(columns)
-        if score > best_score:
+        if score > best_score:  # only now the texts the report shows (data rows are scanned too)
+            typed = {clean(row[j]): canonical for j, canonical in columns.items()}
+            extra = [t for t in map(clean, others) if t]
             missing = [c for c in spec if c not in columns.values()]
             best = Table(i, columns, typed, extra, missing)
             best_score = score
@@ -246,16 +247,30 @@ def _as_text(value: object) -> str:
     return clean(value)
 
 
-def _column_texts(body: list[list], j: int | None, memo: dict) -> list[str]:
+def _transpose(body: list[list]) -> list[tuple]:
+    """The columns of a block of rows (short rows padded with None)."""
+    from itertools import zip_longest
+
+    return list(zip_longest(*body)) if body else []
+
+
+def _column_texts(body: list[list], j: int | None, memo: dict, columns: list[tuple] | None = None) -> list[str]:
     """One column as cleaned text. The strings not met before are cleaned together
     (text.clean_strings); `memo` carries them across columns and files, which repeat most values."""
     if j is None:
         return [""] * len(body)
-    values = [r[j] if j < len(r) else None for r in body]
-    new = [v for v in dict.fromkeys(values) if v.__class__ is str and v not in memo]
+    if columns is not None:
+        values = columns[j] if j < len(columns) else [None] * len(body)
+    else:
+        values = [r[j] if j < len(r) else None for r in body]
+    distinct = dict.fromkeys(values)
+    new = [v for v in distinct if v.__class__ is str and v not in memo]
     if new:
         memo.update(zip(new, clean_strings(new)))
-    return [memo[v] if v.__class__ is str else "" if v is None else _scalar_text(v) for v in values]
+    numbers = _NUMBER_MEMO  # floats only (1.0 == True as dict keys); NaN is never stored, so gets ""
+    numbers.update((v, _scalar_text(v)) for v in distinct if v.__class__ is float and v == v and v not in numbers)
+    return [memo[v] if v.__class__ is str else "" if v is None else numbers.get(v, "") if v.__class__ is float
+            else _scalar_text(v) for v in values]
 
 
 _NO_DATE = ("", parse_date(None))
@@ -272,8 +287,14 @@ def _dates(values: list, memo: dict[str, str]) -> tuple[list[str], list]:
             k = (v.__class__, v)
             got = seen.get(k)
             if got is None:
-                text = (memo.get(v) or clean(v)) if v.__class__ is str else _scalar_text(v)
-                got = seen[k] = (text, parse_date(v))
+                if (v.__class__ is dt.date or v.__class__ is dt.datetime) and v.year >= 1000:  # an Excel date
+                    d = v if v.__class__ is dt.date else v.date()
+                    iso = d.isoformat()
+                    got = (f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}", ParsedDate(date=d, year=v.year, raw=iso))
+                else:
+                    text = (memo.get(v) or clean(v)) if v.__class__ is str else _scalar_text(v)
+                    got = (text, parse_date(v))
+                seen[k] = got
         texts.append(got[0])
         parsed.append(got[1])
     return texts, parsed
@@ -291,6 +312,7 @@ def _scalar_text(v: object) -> str:
 # Cleaned text of every raw string met during one read_paths (emptied when it ends): units'
 # files repeat the same award names, titles and departments.
 _CLEAN_MEMO: dict[str, str] = {}
+_NUMBER_MEMO: dict[float, str] = {}
 _TOTAL_MEMO: dict[str, bool] = {}
 _DOI_TUONG_MEMO: dict[str, str] = {}
 
@@ -315,9 +337,20 @@ def _looks_like_heading(stt: str, name: str) -> bool:
                 or (not name and _HEADING.match(stt)))
 
 
+RAW_NOMINATION_COLUMNS = [c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")]
+
+
 def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
                          unit_code: str, unit: str, catalog: Catalog, row_offset: int = 0) -> pd.DataFrame:
-    """Turn a sheet's rows below the header into nominee records (one per real nominee).
+    """Turn a sheet's rows below the header into nominee records (one per real nominee)."""
+    data = nomination_columns(rows, table, file=file, path=path, sheet=sheet, unit_code=unit_code, unit=unit,
+                              row_offset=row_offset)
+    return pd.DataFrame(data, columns=RAW_NOMINATION_COLUMNS)
+
+
+def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
+                       unit_code: str, unit: str, row_offset: int = 0) -> dict[str, list]:
+    """read_nomination_rows as plain column lists (one DataFrame is built for all sheets at the end).
 
     Column by column: every cell is cleaned once per distinct value; the per-row loop only
     decides which rows are nominees (headings, totals, signature block).
@@ -327,11 +360,13 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
     first = table.header_idx + 1 + table.sub_header_rows
     body = rows[first:]
     memo = _CLEAN_MEMO
+    columns = _transpose(body)
+    none = [None] * len(body)
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
-    tx = {cid: _column_texts(body, col.get(cid), memo) for cid in text_ids}
+    tx = {cid: _column_texts(body, col.get(cid), memo, columns) for cid in text_ids}
     if split:
-        nam_vals = [r[split[0]] if split[0] < len(r) else None for r in body]
-        nu_vals = [r[split[1]] if split[1] < len(r) else None for r in body]
+        nam_vals = columns[split[0]] if split[0] < len(columns) else none
+        nu_vals = columns[split[1]] if split[1] < len(columns) else none
         dob_vals, genders = [], tx["gioi_tinh"]
         for i, (a, b) in enumerate(zip(nam_vals, nu_vals)):
             if a not in (None, ""):
@@ -344,7 +379,7 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
                 dob_vals.append(None)
     else:
         j = col.get("ngay_sinh")
-        dob_vals = [r[j] if j is not None and j < len(r) else None for r in body]
+        dob_vals = columns[j] if j is not None and j < len(columns) else none
     dob_texts, dob_parsed = _dates(dob_vals, memo)
     names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
     content_cols = [tx[c] for c in text_ids if c != "stt" and c in col] + ([tx["gioi_tinh"]] if split else [])
@@ -376,30 +411,30 @@ def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str
                 break  # signature block below the table
         keep.append(i)
         groups.append(group_subject)
-    parsed = [dob_parsed[i] for i in keep]
-    doi_raw = [tx["doi_tuong"][i] for i in keep]
+    n = len(keep)
+    take = itemgetter(*keep) if n > 1 else (lambda seq: (seq[keep[0]],)) if n else (lambda seq: ())
+    pick = lambda cid: list(take(tx[cid]))  # noqa: E731
+    parsed = list(take(dob_parsed))
+    doi_raw = pick("doi_tuong")
     doi = []
     for t in doi_raw:
         d = _DOI_TUONG_MEMO.get(t)
         if d is None:
             d = _DOI_TUONG_MEMO[t] = _doi_tuong(t)
         doi.append(d)
-    n = len(keep)
-    pick = lambda cid: [tx[cid][i] for i in keep]  # noqa: E731
     data = {
         "file": [file] * n, "path": [path] * n, "sheet": [sheet] * n,
         "row": [first + i + 1 + row_offset for i in keep],
         "unit_code": [unit_code] * n, "unit": [unit] * n, "stt": pick("stt"),
         "ho_ten": pick("ho_ten"), "ngay_sinh": [d.date for d in parsed], "nam_sinh": [d.year for d in parsed],
-        "ngay_sinh_raw": [d.raw or dob_texts[i] for d, i in zip(parsed, keep)],
+        "ngay_sinh_raw": [d.raw or t for d, t in zip(parsed, take(dob_texts))],
         "ngay_sinh_error": [d.error for d in parsed],
         "gioi_tinh": pick("gioi_tinh"), "chuc_vu": pick("chuc_vu"), "khoa_phong": pick("khoa_phong"),
         "hinh_thuc": pick("hinh_thuc"), "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
         "sang_kien": pick("sang_kien"), "ghi_chu": pick("ghi_chu"),
         **{cid: pick(cid) for cid in OPTIONAL_COLUMNS},
     }
-    columns = [c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")]
-    return pd.DataFrame(data, columns=columns)
+    return data
 
 
 def finish_nominations(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
@@ -427,10 +462,15 @@ def finish_nominations(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return df[NOMINATION_COLUMNS]
 
 
+def _as_list(values) -> list:
+    """A Series as a list (tolist: iterating a pandas string column element by element is slow)."""
+    return values.tolist() if hasattr(values, "tolist") else list(values)
+
+
 def _person_keys(names, years, subjects) -> list[str]:
     """text.person_key for a whole column (the name keys computed together by text.name_keys)."""
     out = []
-    for key, y, s in zip(name_keys(list(names)), list(years), list(subjects)):
+    for key, y, s in zip(name_keys(_as_list(names)), _as_list(years), _as_list(subjects)):
         if s != TAP_THE and y is not None and not (isinstance(y, float) and y != y):
             try:
                 key = f"{key}|{int(y)}"
@@ -687,7 +727,7 @@ def load_file(path: Path) -> Loaded:
 
 
 def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Intake,
-              loaded: Loaded | None = None) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+              loaded: Loaded | None = None) -> tuple[list[dict[str, list]], list[pd.DataFrame]]:
     """Read one workbook (master or unit file) into nomination and initiative frames."""
     report = FileReport(path=str(path), file=path.name)
     intake.files.append(report)
@@ -698,7 +738,7 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
         intake.findings.append(Finding("BAD_FILE", ERROR, f"Không đọc được tệp “{path.name}”: {reason}.", file=path.name))
         return [], []
     _scan_findings(path, scan, intake)
-    noms: list[pd.DataFrame] = []
+    noms: list[dict[str, list]] = []
     inits: list[pd.DataFrame] = []
     try:
         names = list(wb.sheet_names)
@@ -752,18 +792,18 @@ def _scan_findings(path: Path, scan, intake: Intake) -> None:
                 file=path.name, sheet=s.name, row=int(first.group(2)) if first else None))
 
 
-def _hidden_row_findings(path: Path, scan, noms: list[pd.DataFrame], intake: Intake) -> None:
+def _hidden_row_findings(path: Path, scan, noms: list[dict[str, list]], intake: Intake) -> None:
     """Hidden rows are read like the others (hiding is not withdrawing) but the user is told which."""
     if not scan:
         return
-    for df in noms:
-        if df.empty:
+    for data in noms:
+        if not data["row"]:
             continue
-        sheet = df["sheet"].iat[0]
+        sheet = data["sheet"][0]
         s = scan.sheets.get(sheet)
         if not s or not s.hidden_rows:
             continue
-        hit = sorted(set(df["row"].astype(int)) & set(s.hidden_rows))
+        hit = sorted(set(data["row"]) & set(s.hidden_rows))
         if hit:
             rows = ", ".join(map(str, hit[:15])) + (" …" if len(hit) > 15 else "")
             intake.findings.append(Finding(
@@ -893,11 +933,10 @@ def _read_nomination_sheet(path, sheet, rows, code, unit, catalog, intake, repor
     report.mapped[sheet] = table.headers_typed
     report.missing[sheet] = table.missing
     report.extra[sheet] = table.extra
-    df = read_nomination_rows(rows, table, file=path.name, path=str(path), sheet=sheet,
-                              unit_code=code, unit=unit, catalog=catalog)
-    report.rows += len(df)
-    if not df.empty:
-        noms.append(df)
+    data = nomination_columns(rows, table, file=path.name, path=str(path), sheet=sheet, unit_code=code, unit=unit)
+    report.rows += len(data["row"])
+    if data["row"]:
+        noms.append(data)
 
 
 def _read_initiative_sheet(path, sheet, rows, code, unit, intake, report, inits, registry):
@@ -925,7 +964,7 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
     intake = Intake(nominations=pd.DataFrame(columns=NOMINATION_COLUMNS),
                     initiatives=pd.DataFrame(columns=INITIATIVE_COLUMNS), findings=findings)
     registry = UnitRegistry()
-    noms: list[pd.DataFrame] = []
+    noms: list[dict[str, list]] = []
     inits: list[pd.DataFrame] = []
     try:
         for path, loaded in _prefetched(files):
@@ -936,8 +975,14 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
                 progress(path.name)
     finally:
         _CLEAN_MEMO.clear()
-    frames = [f for f in noms if not f.empty]
-    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=NOMINATION_COLUMNS)
+        _NUMBER_MEMO.clear()
+    if noms:
+        from itertools import chain
+
+        raw = pd.DataFrame({c: list(chain.from_iterable(d[c] for d in noms)) for c in RAW_NOMINATION_COLUMNS},
+                           columns=RAW_NOMINATION_COLUMNS)
+    else:
+        raw = pd.DataFrame(columns=NOMINATION_COLUMNS)
     intake.nominations = finish_nominations(raw, catalog)
     ifr = [f for f in inits if not f.empty]
     if ifr:
