@@ -976,14 +976,7 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
     finally:
         _CLEAN_MEMO.clear()
         _NUMBER_MEMO.clear()
-    if noms:
-        from itertools import chain
-
-        raw = pd.DataFrame({c: list(chain.from_iterable(d[c] for d in noms)) for c in RAW_NOMINATION_COLUMNS},
-                           columns=RAW_NOMINATION_COLUMNS)
-    else:
-        raw = pd.DataFrame(columns=NOMINATION_COLUMNS)
-    intake.nominations = finish_nominations(raw, catalog)
+    intake.nominations = build_nominations(noms, catalog)
     ifr = [f for f in inits if not f.empty]
     if ifr:
         intake.initiatives = pd.concat(ifr, ignore_index=True)
@@ -991,6 +984,17 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
             [f.year for f in intake.files if f.year]
     intake.year = years[0] if years else None
     return intake
+
+
+def build_nominations(noms: list[dict[str, list]], catalog: Catalog) -> pd.DataFrame:
+    """The nominations frame of every sheet read (nomination_columns), finished in one go."""
+    if not noms:
+        return finish_nominations(pd.DataFrame(columns=NOMINATION_COLUMNS), catalog)
+    from itertools import chain
+
+    raw = pd.DataFrame({c: list(chain.from_iterable(d[c] for d in noms)) for c in RAW_NOMINATION_COLUMNS},
+                       columns=RAW_NOMINATION_COLUMNS)
+    return finish_nominations(raw, catalog)
 
 
 PREFETCH_AHEAD = 4  # files parsed ahead of the one being classified (bounds the rows held in memory)

@@ -112,9 +112,7 @@ def intake_from_sheets(book_name: str, sheets: dict[str, list[list]], path: str 
     inits: list = []
     it._read_master(fake_path, None, names, units_sheet, lambda n: sheets[n], catalog, it.UnitRegistry(),
                     result, report, noms, inits)
-    frames = [f for f in noms if not f.empty]
-    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=it.NOMINATION_COLUMNS)
-    result.nominations = it.finish_nominations(raw, catalog)
+    result.nominations = it.build_nominations(noms, catalog)
     frames = [f for f in inits if not f.empty]
     if frames:
         result.initiatives = pd.concat(frames, ignore_index=True)
