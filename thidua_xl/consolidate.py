@@ -71,16 +71,28 @@ def sort_nominees(df: pd.DataFrame) -> pd.DataFrame:
     """Tập thể first, then cá nhân; within each, by tên then họ đệm (collectives by full name)."""
     if df.empty:
         return df
-    memo: dict = {}
-    keys = []
-    for n, s in zip(df["ho_ten"].tolist(), df["subject"].tolist()):
-        k = memo.get((n, s))
-        if k is None:
-            k = memo[(n, s)] = (0, sort_key(n)) if s == TAP_THE else (1, name_sort_key(n))
-        keys.append(k)
-    units = df["unit"].tolist()
-    order = sorted(range(len(df)), key=lambda i: (keys[i], units[i], i))
-    return df.iloc[order].reset_index(drop=True)
+    return df.iloc[_nominee_order(df)].reset_index(drop=True)
+
+
+def _nominee_order(df: pd.DataFrame) -> list[int]:
+    """Positions of df's rows in list order (ties: unit, then the order read).
+
+    Each distinct name is keyed and ranked once; the rows are then ordered by
+    (rank, unit, position) with numpy's stable lexsort instead of comparing tuples.
+    """
+    import numpy as np
+
+    pairs = list(zip(df["ho_ten"].tolist(), df["subject"].tolist()))
+    keys = {p: (0, sort_key(p[0])) if p[1] == TAP_THE else (1, name_sort_key(p[0])) for p in dict.fromkeys(pairs)}
+    rank: dict = {}
+    previous, r = None, -1
+    for p in sorted(keys, key=keys.__getitem__):
+        if keys[p] != previous:
+            previous, r = keys[p], r + 1
+        rank[p] = r
+    name_rank = np.fromiter(map(rank.__getitem__, pairs), dtype=np.int64, count=len(pairs))
+    _units, unit_rank = np.unique(np.array(df["unit"].fillna("").tolist(), dtype=object), return_inverse=True)
+    return np.lexsort((np.arange(len(pairs)), unit_rank.reshape(-1), name_rank)).tolist()
 
 
 def unit_order(nominations: pd.DataFrame, units: pd.DataFrame | None = None) -> list[tuple[str, str]]:
@@ -93,7 +105,7 @@ def unit_order(nominations: pd.DataFrame, units: pd.DataFrame | None = None) -> 
         seen += [(c, n) for c, n in zip(units["unit_code"], units["unit"])]
     keys = {c or n for c, n in seen}
     others: dict[str, tuple[str, str]] = {}
-    for c, n in zip(nominations["unit_code"], nominations["unit"]):
+    for c, n in dict.fromkeys(zip(nominations["unit_code"].tolist(), nominations["unit"].tolist())):
         if (c or n) not in keys:
             others.setdefault(c or n, (c, n))
     return seen + sorted(others.values(), key=lambda cn: (sort_key(cn[1]), cn[0]))
@@ -122,7 +134,9 @@ def consolidate(nominations: pd.DataFrame, initiatives: pd.DataFrame | None, yea
     counted = nominations[nominations["award"].notna() & nominations["subject"].notna()]
     counts = (counted.groupby(["unit_code", "unit", "award", "subject"], dropna=False).size()
               .rename("n").reset_index())
-    lists = {code: sort_nominees(counted[counted["award"] == code])
+    # one sort for every list: each award's rows keep the global order (keys computed once per name)
+    ordered = counted.iloc[_nominee_order(counted)] if len(counted) else counted
+    lists = {code: ordered[ordered["award"] == code].reset_index(drop=True)
              for code in _ordered_codes(counted["award"].unique())}
     return Consolidation(year=year, counts=counts, lists=lists,
                          initiatives=count_initiatives(initiatives, year),
