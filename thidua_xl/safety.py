@@ -262,7 +262,7 @@ def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
     sheet.max_col = max([26 if rows else 0, *map(col_number, wide)])
     if b'hidden="' in data:
         sheet.hidden_rows = [int(m) for m in _HIDDEN_ROW.findall(data)]
-    if b"<f>" in data or b"<f " in data:
+    if b"<f" in data and (b"<f>" in data or b"<f " in data):  # one scan in the common case: no formulas
         sheet.formulas_without_value = [m.decode() for m in _FORMULA_NO_VALUE.findall(data)]
     cut = None
     if sheet.max_row > len(rows) + limits.empty_run:  # room for a long gap: look for it
