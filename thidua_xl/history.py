@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -290,11 +291,13 @@ JOIN_COLUMNS = ("name_key", "birth_year", "birth_date", "unit_key", "subject", "
 
 
 def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
-               columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+               columns: tuple[str, ...] | None = None, people: "People | None" = None) -> pd.DataFrame:
     """Register records for validation joins: name_key, birth_year, birth_date, unit, subject, award, year.
 
     `columns` (default all) lets validation skip the display texts it never reads
     (ho_ten, don_vi): fetching them is most of the load of a 100,000-row register.
+    `people` (default all) keeps only the records a run's joins can meet (see `People`),
+    found through the (name_key, nam_sinh) index instead of reading the whole register.
     """
     db = Path(db)
     if not db.is_file():
@@ -303,15 +306,57 @@ def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
     try:
         cols = [_FRAME_COLUMNS[c] for c in (columns or _FRAME_COLUMNS)]
         q = f"SELECT {', '.join(cols)} FROM award"
+        where: list[str] = []
         params: list = []
         if years:
-            q += " WHERE nam BETWEEN ? AND ?"
+            where.append("nam BETWEEN ? AND ?")
             params = [int(years[0]), int(years[1])]
+        if people is not None:
+            ids, values = people.ids()
+            where.append(f"id IN ({ids})")
+            params += values
+        if where:
+            q += " WHERE " + " AND ".join(where)
+        if people is not None:
+            q += " ORDER BY id"
         df = pd.read_sql_query(q, con, params=params)
     finally:
         con.close()
     df["birth_year"] = df["birth_year"].astype(float)
     return df
+
+
+@dataclass(frozen=True)
+class People:
+    """Whom a run can match in the register, so the other records stay on disk.
+
+    pairs: (name key, birth year) met on both; names: name keys met by records
+    without a birth year; any_birth: name keys met whatever the record's birth year
+    (a nomination without a birth year, or a collective).
+    """
+
+    pairs: frozenset[tuple[str, int]]
+    names: frozenset[str]
+    any_birth: frozenset[str]
+
+    def ids(self) -> tuple[str, list[str]]:
+        """The query of their record ids and its parameters (JSON lists: one value to bind each)."""
+        sql = ("SELECT a.id FROM json_each(?) w JOIN award a ON a.name_key = json_extract(w.value, '$[0]') "
+               "AND a.nam_sinh = json_extract(w.value, '$[1]') "
+               "UNION SELECT a.id FROM json_each(?) w JOIN award a ON a.name_key = w.value AND a.nam_sinh IS NULL "
+               "UNION SELECT a.id FROM json_each(?) w JOIN award a ON a.name_key = w.value")
+        lists = (list(self.pairs), list(self.names), list(self.any_birth))
+        return sql, [json.dumps(v, ensure_ascii=False) for v in lists]
+
+
+def years_in(db: str | os.PathLike, years: tuple[int, int]) -> set[int]:
+    """Years from years[0] to years[1] that have records in the register."""
+    con = connect(db)
+    try:
+        return {int(r[0]) for r in con.execute("SELECT DISTINCT nam FROM award WHERE nam BETWEEN ? AND ?",
+                                               [int(years[0]), int(years[1])])}
+    finally:
+        con.close()
 
 
 def years_covered(db: str | os.PathLike) -> set[int]:

@@ -74,7 +74,7 @@ def build_context(intake, year: int, catalog: Catalog, history=None) -> Context:
     df["unit_key"] = _unit_key(df["unit_code"], df["unit"])
     df["has_person"] = df["nam_sinh"].notna() | (df["ngay_sinh_raw"].fillna("") != "") | (df["gioi_tinh"] != "")
     df["award_name"] = df["award"].map({a.code: a.name for a in catalog}).fillna("")
-    hist, label = _history_frame(intake, year, history)
+    hist, label, history_years = _history_frame(intake, year, history, Context.people(df))
     units = _unit_lookup(intake)
     if hist is not None:
         hist = hist.copy()
@@ -88,7 +88,7 @@ def build_context(intake, year: int, catalog: Catalog, history=None) -> Context:
     sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
     return Context(df=df, year=year, catalog=catalog, initiatives=_initiative_authors(intake.initiatives, units),
                    known=known, history=hist, history_label=label,
-                   history_years=set(int(y) for y in hist["year"].unique()) if hist is not None else set(),
+                   history_years=history_years,
                    initiative_sheets=sheets, config_values=_explicit_config(intake))
 
 
@@ -122,23 +122,25 @@ def default_history_path(intake) -> Path | None:
     return Path(files[0].path).resolve().parent / DEFAULT_NAME if files else None
 
 
-def _history_frame(intake, year: int, history) -> tuple[pd.DataFrame | None, str]:
+def _history_frame(intake, year: int, history, people) -> tuple[pd.DataFrame | None, str, set[int]]:
+    """The register records the run can match (of `people`), its label and the years it covers."""
     from . import history as register
 
     if history is False:
-        return None, ""
+        return None, "", set()
     if isinstance(history, pd.DataFrame):
-        return history, "(dữ liệu truyền vào)"
+        return history, "(dữ liệu truyền vào)", set(int(y) for y in history["year"].unique())
     if history is None:
         path = default_history_path(intake)
         if path is None or not path.is_file():
-            return None, ""
+            return None, "", set()
     else:
         path = Path(history)
         if not path.is_file():
             raise UserError(f"Không tìm thấy sổ lịch sử “{path}”.")
-    frame = register.load_frame(path, years=(year - HISTORY_WINDOW, year), columns=register.JOIN_COLUMNS)
-    return frame, f"“{path.name}”"
+    window = (year - HISTORY_WINDOW, year)
+    frame = register.load_frame(path, years=window, columns=register.JOIN_COLUMNS, people=people)
+    return frame, f"“{path.name}”", register.years_in(path, window)
 
 
 _AUTHOR_TITLE = (r"^(?:(?:gs|pgs|ts|ths|bs|bscki|bsckii|bsck1|bsck2|ck1|ck2|cki|ckii|ds|dd|đd|ktv|cn|ys|"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from ..catalog import CA_NHAN, TAP_THE, Catalog
+from ..history import People
 from ..model import INFO, WARNING, Finding
 from ..text import clean, fold
 from .engine import Rule, check, render
@@ -96,6 +97,22 @@ class Context:
                                                           on=["unit_key", "name_key"])
             hits.update(m3["_i"])
         return hits
+
+    @staticmethod
+    def people(left: pd.DataFrame) -> People:
+        """The register records `matched` can meet for left rows (or any subset of them).
+
+        Mirrors its joins without the units (the register's units are mapped to this
+        year's codes only after loading): an individual with a birth year meets that
+        name and year; any individual meets records of its name without a birth year;
+        an individual without a birth year, or a collective, meets every record of its name.
+        """
+        ind = (left["subject"] != TAP_THE).to_numpy()
+        born = left["birth_year"].notna().to_numpy()
+        keys = left["name_key"].to_numpy()
+        years = left["birth_year"].to_numpy()
+        return People(pairs=frozenset(zip(keys[ind & born].tolist(), years[ind & born].astype(int).tolist())),
+                      names=frozenset(keys[ind].tolist()), any_birth=frozenset(keys[~(ind & born)].tolist()))
 
     def known_awards(self, awards, years) -> pd.DataFrame:
         k = self.known

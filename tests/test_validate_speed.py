@@ -1,0 +1,96 @@
+"""Shortcuts validation takes for speed give the findings the long way gives.
+
+The register is read only for the people of the run (`Context.people`): a history
+match is still found, and records of anyone else change nothing.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+from validate_helpers import FIRST_ROW, ldtt_rows, person, write_table, write_unit
+
+from thidua_xl import history
+from thidua_xl.intake import read_paths
+from thidua_xl.rules.checks import Context
+from thidua_xl.text import name_key
+from thidua_xl.validate import validate
+
+HEAD = ["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức", "Đối tượng"]
+
+
+def _findings(paths, year, db):
+    return [f.__dict__ for f in validate(read_paths(paths), year, history=db)]
+
+
+def _whole_register(monkeypatch):
+    """Validation reading every register record of the window, as before the filter."""
+    monkeypatch.setattr(Context, "people", staticmethod(lambda df: None))
+
+
+def test_a_history_match_is_still_found_and_other_records_change_nothing(tmp_path):
+    db = tmp_path / "h.sqlite"
+    mine = [["Nguyễn Văn An", "13/02/1980", "Bệnh viện A", y, "CSTĐCS", ""] for y in (2018, 2019)]
+    mine += [["Trần Văn Cường", "", "Bệnh viện A", y, "CSTĐCS", ""] for y in (2018, 2019)]  # no birth: by unit
+    history.import_file(db, write_table(tmp_path / "a.xlsx", HEAD, mine))
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("Nguyễn Văn An", "CSTĐ cấp tỉnh"), person("Nguyễn Văn An", "CSTĐCS", Sáng_kiến="SK"),
+        person("Nguyễn Văn An", "LĐTT"), person("Lê Thị Bình", "CSTĐ cấp tỉnh", dob="1985"),
+        person("Trần Văn Cường", "CSTĐ cấp tỉnh", dob="1985"),
+        person("Trần Văn Cường", "CSTĐCS", dob="1985", Sáng_kiến="SK"), person("Trần Văn Cường", "LĐTT", dob="1985")]
+        + ldtt_rows(12),
+        initiatives=[["SK tỉnh", "Sáng kiến", "Tỉnh", "Nguyễn Văn An; Lê Thị Bình; Trần Văn Cường", 2020]])
+    before = _findings([f], 2020, db)
+    streak = [x["row"] for x in before if x["rule"] == "A.CSTD_TINH.CSTDCS_3_NAM"]
+    assert streak == [FIRST_ROW + 3]  # both men's 2018–2019 CSTĐCS were found; Lê Thị Bình has none
+    history.import_file(db, write_table(tmp_path / "b.xlsx", HEAD, [
+        ["Người Khác", "1970", "Bệnh viện A", 2019, "CSTĐCS", ""],
+        ["Nguyễn Văn An", "1975", "Bệnh viện A", 2019, "CSTĐCS", ""],  # a namesake born another year
+        ["Khoa Dược", "", "Bệnh viện C", 2019, "TTLĐTT", "Tập thể"],
+        ["Người Khác", "1970", "Bệnh viện A", 2005, "CSTĐCS", ""]]))  # a year outside the window
+    assert _findings([f], 2020, db) == before
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_filtered_register_gives_the_findings_of_the_whole_register(tmp_path, monkeypatch, seed):
+    """Random namesakes, birth dates or years or none, collectives and units on both sides."""
+    rng = random.Random(seed)
+    names = ["Nguyễn Văn An", "NGUYỄN VĂN AN", "Lê Thị Bình", "Trần Cường", "Khoa Nội", "Khoa Nhi", "Tổ Dược"]
+    births = ["13/02/1980", "01/05/1980", "1980", "1992", "", ""]
+    units = ["Bệnh viện A", "Bệnh viện B", "BV A"]
+    past = ["CSTĐCS", "LĐTT", "BK UBND tỉnh", "TTLĐTT", "Giấy khen", "CSTĐ cấp tỉnh", "Bằng khen Thủ tướng"]
+    rows = [[rng.choice(names), rng.choice(births), rng.choice(units), rng.randint(2008, 2024), rng.choice(past),
+             rng.choice(["", "", "Tập thể", "Cá nhân"])] for _ in range(80)]
+    db = tmp_path / "h.sqlite"
+    history.import_file(db, write_table(tmp_path / "lich-su.xlsx", HEAD, rows))
+    now = ["CSTĐ cấp tỉnh", "CSTĐCS", "LĐTT", "Bằng khen Thủ tướng", "TTLĐXS", "TTLĐTT", "Giấy khen", "HCLĐ hạng Ba"]
+    files = []
+    for u, unit in enumerate(units[:2]):
+        nominees = []
+        for _ in range(15):
+            name, dob = rng.choice(names), rng.choice(births)
+            nominees.append(person(name, rng.choice(now), dob=dob, gender="Nam" if dob else ""))
+        files.append(write_unit(tmp_path / f"BV{u}.xlsx", unit, nominees + ldtt_rows(5, prefix=f"Người {u}")))
+    for year in (2020, 2024):
+        filtered = _findings(files, year, db)
+        with monkeypatch.context() as m:
+            _whole_register(m)
+            assert _findings(files, year, db) == filtered
+
+
+def test_load_frame_keeps_the_people_asked_for(tmp_path):
+    db = tmp_path / "h.sqlite"
+    history.import_file(db, write_table(tmp_path / "a.xlsx", HEAD, [
+        ["Nguyễn Văn An", "13/02/1980", "BV A", 2019, "CSTĐCS", ""],   # by name and birth year
+        ["Nguyễn Văn An", "", "BV A", 2018, "LĐTT", ""],               # no birth year: by name
+        ["Nguyễn Văn An", "1992", "BV A", 2019, "Giấy khen", ""],      # another birth year: left out
+        ["Lê Thị Bình", "1985", "BV A", 2019, "LĐTT", ""],             # asked for whatever the year
+        ["Khoa Nội", "", "BV A", 2019, "TTLĐTT", "Tập thể"],           # not asked for
+    ]))
+    an, binh = name_key("Nguyễn Văn An"), name_key("Lê Thị Bình")
+    people = history.People(pairs=frozenset({(an, 1980)}), names=frozenset({an}), any_birth=frozenset({binh}))
+    got = history.load_frame(db, years=(2008, 2020), columns=history.JOIN_COLUMNS, people=people)
+    assert sorted(zip(got["name_key"], got["year"], got["award"])) == sorted([
+        (binh, 2019, "LDTT"), (an, 2018, "LDTT"), (an, 2019, "CSTDCS")])
+    everyone = history.load_frame(db, years=(2008, 2020), columns=history.JOIN_COLUMNS)
+    assert len(everyone) == 5 and history.years_in(db, (2008, 2020)) == {2018, 2019}
