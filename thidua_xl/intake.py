@@ -278,26 +278,24 @@ _NO_DATE = ("", parse_date(None))
 
 def _dates(values: list, memo: dict[str, str]) -> tuple[list[str], list]:
     """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once."""
-    seen: dict[tuple, tuple] = {}  # keyed with the type: True == 1 == 1.0, but not as dates
-    texts, parsed = [], []
-    for v in values:
-        if v is None or v == "":
-            got = _NO_DATE
-        else:
-            k = (v.__class__, v)
-            got = seen.get(k)
-            if got is None:
-                if (v.__class__ is dt.date or v.__class__ is dt.datetime) and v.year >= 1000:  # an Excel date
-                    d = v if v.__class__ is dt.date else v.date()
-                    iso = d.isoformat()
-                    got = (f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}", ParsedDate(date=d, year=v.year, raw=iso))
-                else:
-                    text = (memo.get(v) or clean(v)) if v.__class__ is str else _scalar_text(v)
-                    got = (text, parse_date(v))
-                seen[k] = got
-        texts.append(got[0])
-        parsed.append(got[1])
-    return texts, parsed
+    distinct = dict.fromkeys(values)
+    if any(v.__class__ is bool for v in distinct):  # True == 1 == 1.0 as keys, but not as dates
+        got = [_date_of(v, memo) for v in values]
+    else:
+        table = {v: _date_of(v, memo) for v in distinct}
+        got = [table[v] for v in values]
+    return [g[0] for g in got], [g[1] for g in got]
+
+
+def _date_of(v: object, memo: dict[str, str]) -> tuple[str, object]:
+    if v is None or v == "":
+        return _NO_DATE
+    if (v.__class__ is dt.date or v.__class__ is dt.datetime) and v.year >= 1000:  # an Excel date
+        d = v if v.__class__ is dt.date else v.date()
+        iso = d.isoformat()
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}", ParsedDate(date=d, year=v.year, raw=iso)
+    text = (memo.get(v) or clean(v)) if v.__class__ is str else _scalar_text(v)
+    return text, parse_date(v)
 
 
 def _scalar_text(v: object) -> str:
@@ -511,30 +509,30 @@ def read_initiative_rows(rows: list[list], table: Table, *, file: str, sheet: st
     first = table.header_idx + 1
     body = rows[first:]
     memo = _CLEAN_MEMO
-    tx = {cid: _column_texts(body, col.get(cid), memo) for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
-    records = []
-    year_memo: dict[str, int | None] = {}
+    columns = _transpose(body)
+    tx = {cid: _column_texts(body, col.get(cid), memo, columns)
+          for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
+    keep: list[int] = []
     for i, ten in enumerate(tx["ten"]):
         if not ten:
             continue
         if _is_total_cached(ten) or _is_total_cached(tx["stt"][i]):
             break
-        nam_text = tx["nam"][i]
-        if nam_text:
-            if nam_text not in year_memo:
-                year_memo[nam_text] = parse_date(nam_text).year
-            nam = year_memo[nam_text]
-        else:
-            nam = None
-        records.append({
-            "file": file, "sheet": sheet, "row": first + i + 1 + row_offset,
-            "unit_code": unit_code, "unit": tx["don_vi"][i] or unit,
-            "ten": ten, "loai": _loai(tx["loai"][i] or ten), "cap": _cap(tx["cap"][i]), "tac_gia": tx["tac_gia"][i],
-            "nam": nam,
-        })
-    df = pd.DataFrame.from_records(records, columns=INITIATIVE_COLUMNS)
-    df["nam"] = pd.array(df["nam"].tolist(), dtype="Int64")
-    return df
+        keep.append(i)
+    year_memo: dict[str, int | None] = {"": None}
+    for t in dict.fromkeys(tx["nam"][i] for i in keep):
+        if t not in year_memo:
+            year_memo[t] = parse_date(t).year
+    n = len(keep)
+    pick = lambda cid: [tx[cid][i] for i in keep]  # noqa: E731
+    tens, loais = pick("ten"), pick("loai")
+    data = {
+        "file": [file] * n, "sheet": [sheet] * n, "row": [first + i + 1 + row_offset for i in keep],
+        "unit_code": [unit_code] * n, "unit": [u or unit for u in pick("don_vi")], "ten": tens,
+        "loai": [_loai(lo or t) for lo, t in zip(loais, tens)], "cap": [_cap(c) for c in pick("cap")],
+        "tac_gia": pick("tac_gia"), "nam": pd.array([year_memo[t] for t in pick("nam")], dtype="Int64"),
+    }
+    return pd.DataFrame(data, columns=INITIATIVE_COLUMNS)
 
 
 # --- files ---------------------------------------------------------------------
