@@ -273,3 +273,25 @@ def test_a_folder_read_in_worker_threads_gives_what_each_file_gives_alone(seed_f
     together = read_paths([seed_folder]).nominations.reset_index(drop=True)
     alone = pd.concat([read_paths([f]).nominations for f in files], ignore_index=True)
     pd.testing.assert_frame_equal(together, alone)
+
+
+def test_each_distinct_birth_cell_is_read_once_but_true_is_not_one():
+    """Date cells are read once per distinct value; True == 1 == 1.0 as dict keys, yet a tick is not a date."""
+    from thidua_xl.intake import _date_of, _dates
+
+    cells = [1.0, True, 1, None, "", " 13/02/1980", dt.date(1980, 2, 13), dt.datetime(1980, 2, 13), 1980.0, 1.0]
+    texts, parsed = _dates(cells, {})
+    alone = [_date_of(c, {}) for c in cells]
+    assert texts == [t for t, _p in alone]
+    assert [(p.date, p.year, p.error, p.raw) for p in parsed] == [(p.date, p.year, p.error, p.raw) for _t, p in alone]
+    assert parsed[1].date is None and parsed[1].error and parsed[0].date is not None  # serial 1 is a date
+    assert texts[6] == texts[7] == "13/02/1980" and parsed[8].year == 1980 and parsed[8].date is None
+
+
+def test_a_tick_and_the_number_one_in_one_column_keep_their_own_text():
+    from thidua_xl.intake import _column_texts
+
+    for cells in ([[True], [1.0], [1], [2.5]], [[1.0], [True], [False], [0.0]]):
+        texts = _column_texts(cells, 0, {}, None)
+        assert texts == [{True: "True", False: "False"}.get(c[0]) if c[0].__class__ is bool
+                         else str(int(c[0])) if float(c[0]).is_integer() else str(c[0]) for c in cells]

@@ -267,8 +267,9 @@ def _column_texts(body: list[list], j: int | None, memo: dict, columns: list[tup
     new = [v for v in distinct if v.__class__ is str and v not in memo]
     if new:
         memo.update(zip(new, clean_strings(new)))
-    numbers = _NUMBER_MEMO  # floats only (1.0 == True as dict keys); NaN is never stored, so gets ""
-    numbers.update((v, _scalar_text(v)) for v in distinct if v.__class__ is float and v == v and v not in numbers)
+    numbers = _NUMBER_MEMO  # floats only; NaN is never stored, so gets ""
+    floats = {v for v in values if v.__class__ is float} if _has_bool_key(distinct) else distinct
+    numbers.update((v, _scalar_text(v)) for v in floats if v.__class__ is float and v == v and v not in numbers)
     return [memo[v] if v.__class__ is str else "" if v is None else numbers.get(v, "") if v.__class__ is float
             else _scalar_text(v) for v in values]
 
@@ -276,10 +277,15 @@ def _column_texts(body: list[list], j: int | None, memo: dict, columns: list[tup
 _NO_DATE = ("", parse_date(None))
 
 
+def _has_bool_key(distinct: dict) -> bool:
+    """True == 1 == 1.0 as dict keys: a column holding both keeps only the first (then go cell by cell)."""
+    return True in distinct or False in distinct
+
+
 def _dates(values: list, memo: dict[str, str]) -> tuple[list[str], list]:
     """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once."""
     distinct = dict.fromkeys(values)
-    if any(v.__class__ is bool for v in distinct):  # True == 1 == 1.0 as keys, but not as dates
+    if _has_bool_key(distinct):
         got = [_date_of(v, memo) for v in values]
     else:
         table = {v: _date_of(v, memo) for v in distinct}
