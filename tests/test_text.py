@@ -120,3 +120,16 @@ def test_a_column_of_names_keyed_at_once_is_each_name_keyed(names):
 def test_column_keys_keep_old_and_new_tone_placement_together():
     assert text.name_keys(["Lê Thị Hoà", "LÊ  THỊ HÒA", unicodedata.normalize("NFD", "lê thị hoà")]) == \
         [text.name_key("Lê Thị Hòa")] * 3
+
+
+def test_the_fast_path_relies_on_every_other_whitespace_being_non_printable():
+    """clean_strings skips its regexes for printable text: that is only right while no whitespace
+    character but the space (and no zero-width space) counts as printable in this Python."""
+    import sys
+
+    printable_space = [hex(c) for c in range(sys.maxunicode + 1)
+                       if (chr(c).isspace() or chr(c) in "\u200b\u00a0") and chr(c) != " " and chr(c).isprintable()]
+    assert printable_space == []
+    assert text.clean_strings(["Nguyễn Văn An", "Lê Thị Hoà", "LĐTT"]) == ["Nguyễn Văn An", "Lê Thị Hoà", "LĐTT"]
+    nfd = unicodedata.normalize("NFD", "Hoà")
+    assert text.clean_strings(["a", nfd]) == ["a", "Hoà"]  # printable but not NFC: the slow path

@@ -51,6 +51,17 @@ _SEP = "\x00"  # cannot occur in a spreadsheet cell (XML 1.0 forbids it), and co
 _EDGE = re.compile(" ?\x00 ?")
 
 
+def _already_clean(big: str) -> bool:
+    """Joined cells that clean() would leave as they are (the usual case), found by C-level scans.
+
+    Every whitespace character but the plain space, and the zero-width space, is non-printable;
+    so printable text with no double space and no space at a cell's edge needs no collapsing.
+    """
+    return ("  " not in big and " \x00" not in big and "\x00 " not in big and not big.startswith(" ")
+            and not big.endswith(" ") and big.replace(_SEP, "").isprintable()
+            and (big.isascii() or unicodedata.is_normalized("NFC", big)))
+
+
 def clean_strings(values: list[str]) -> list[str]:
     """clean() of many strings at once, for whole columns.
 
@@ -63,6 +74,8 @@ def clean_strings(values: list[str]) -> list[str]:
     big = _SEP.join(values)
     if big.count(_SEP) != len(values) - 1:  # a NUL inside a value: do it one by one
         return [clean(v) for v in values]
+    if _already_clean(big):
+        return big.split(_SEP)
     if not big.isascii():
         big = unicodedata.normalize("NFC", big.replace("\u00a0", " ").replace("\u200b", ""))
     big = _EDGE.sub(_SEP, _WS.sub(" ", big))
