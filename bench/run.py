@@ -115,6 +115,29 @@ def read_floor(files: list[Path]) -> int:
     return cells
 
 
+def read_floor_threads(files: list[Path], workers: int = 2) -> int:
+    """The same read in `workers` threads, as intake reads (python-calamine parses without the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(lambda f: read_floor([f]), files))
+
+
+def read_floor_fastexcel(files: list[Path]) -> int | None:
+    """fastexcel (Arrow, no Python objects per cell), when installed: the cheapest possible read."""
+    try:
+        import fastexcel
+    except ImportError:
+        return None
+    cells = 0
+    for f in files:
+        reader = fastexcel.read_excel(str(f))
+        for name in reader.sheet_names:
+            sheet = reader.load_sheet(name, header_row=None, dtypes="string")
+            cells += sheet.height * sheet.width
+    return cells
+
+
 STAGE_PEAKS: dict[str, float] = {}
 
 
@@ -154,6 +177,9 @@ def run_size(rows: int, data: Path, repeat: int, history: bool = True) -> dict:
 
     reset_peak = _reset_peak_rss()
     _, res["floor_s"] = timed(lambda: read_floor(files), repeat, "floor")
+    _, res["floor_threads_s"] = timed(lambda: read_floor_threads(files), repeat)
+    if read_floor_fastexcel(files[:1]) is not None:
+        _, res["floor_fastexcel_s"] = timed(lambda: read_floor_fastexcel(files), repeat)
     intake, res["intake_s"] = timed(lambda: read_paths([folder]), repeat, "intake")
     res["rows"] = int(len(intake.nominations))
     res["bad_files"] = len(intake.bad_files)
@@ -171,6 +197,7 @@ def run_size(rows: int, data: Path, repeat: int, history: bool = True) -> dict:
     core = res["intake_s"] + res["validate_s"] + res["consolidate_s"]
     res["core_s"] = core
     res["core_over_floor"] = core / res["floor_s"] if res["floor_s"] else None
+    res["core_over_floor_threads"] = core / res["floor_threads_s"] if res["floor_threads_s"] else None
     res["pipeline_s"] = core + res["write_xlsx_s"] + (res["render_ldtt_s"] or 0)
     res["peak_rss_mb"] = max([_peak_rss_mb(), *STAGE_PEAKS.values()]) if reset_peak else _peak_rss_mb()
     res["peak_scope"] = "pipeline stages" if reset_peak else "whole process (incl. generating the files)"
@@ -245,9 +272,11 @@ def machine() -> dict:
 
 def table(results: list[dict]) -> str:
     cols = [("target_rows", "rows (target)", "{:,}"), ("rows", "rows read", "{:,}"), ("files", "files", "{}"),
-            ("floor_s", "read floor s", "{:.2f}"), ("intake_s", "intake s", "{:.2f}"),
+            ("floor_s", "read floor s", "{:.2f}"), ("floor_threads_s", "floor 2 threads s", "{:.2f}"),
+            ("intake_s", "intake s", "{:.2f}"),
             ("validate_s", "validate s", "{:.2f}"), ("consolidate_s", "consolidate s", "{:.2f}"),
-            ("core_over_floor", "core/floor", "{:.2f}"), ("collect_s", "collect s", "{:.2f}"),
+            ("core_over_floor", "core/floor", "{:.2f}"),
+            ("core_over_floor_threads", "core/floor 2 threads", "{:.2f}"), ("collect_s", "collect s", "{:.2f}"),
             ("write_xlsx_s", "Tổng hợp.xlsx s", "{:.2f}"),
             ("render_ldtt_s", "QĐ LĐTT s", "{:.2f}"), ("pipeline_s", "pipeline s", "{:.2f}"),
             ("peak_rss_mb", "peak MB", "{:.0f}")]
@@ -285,7 +314,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 raise SystemExit(f"size {n} failed")
             r = json.loads(proc.stdout.strip().splitlines()[-1])
         results.append(r)
-        print(f"{n:>7,} rows: floor {r['floor_s']:.2f}s, intake {r['intake_s']:.2f}s, validate {r['validate_s']:.2f}s, "
+        print(f"{n:>7,} rows: floor {r['floor_s']:.2f}s (2 threads {r['floor_threads_s']:.2f}s"
+              + (f", fastexcel {r['floor_fastexcel_s']:.2f}s" if r.get("floor_fastexcel_s") else "")
+              + f"), intake {r['intake_s']:.2f}s, validate {r['validate_s']:.2f}s, "
               f"consolidate {r['consolidate_s']:.2f}s (core/floor {r['core_over_floor']:.2f}), "
               f"xlsx {r['write_xlsx_s']:.2f}s, QĐ LĐTT {r['render_ldtt_s'] or float('nan'):.2f}s, "
               f"pipeline {r['pipeline_s']:.2f}s, peak {r['peak_rss_mb']:.0f} MB {r.get('stage_peak_mb', '')}", flush=True)

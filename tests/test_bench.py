@@ -20,7 +20,7 @@ def test_small_benchmark_times_every_stage(tmp_path, capsys):
     out = capsys.readouterr().out
     assert r["files"] == bench.UNITS and r["bad_files"] == 0
     assert abs(r["rows"] - 1500) < 60 and r["rows"] == r["nominations"]  # every generated nominee read back
-    for stage in ("floor_s", "intake_s", "validate_s", "consolidate_s", "write_xlsx_s"):
+    for stage in ("floor_s", "floor_threads_s", "intake_s", "validate_s", "consolidate_s", "write_xlsx_s"):
         assert r[stage] > 0, stage
     assert r["pipeline_s"] >= r["core_s"] > r["intake_s"]
     assert r["peak_rss_mb"] < 1024
