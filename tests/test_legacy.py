@@ -4,6 +4,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thidua_xl import legacy
 
@@ -67,3 +69,56 @@ def test_the_font_decides_when_it_names_a_legacy_encoding():
 def test_non_text_cells_pass_through():
     assert legacy.convert(None) == ("", None)
     assert legacy.convert(1980) == ("1980", None)
+
+
+# --- the shortcut of detect: a text whose every word is a syllable is left alone ----------------
+def _detect_by_scores(text: str) -> str | None:
+    """detect() without its shortcut: every text scored as it stands and under both encodings."""
+    if not legacy._LEGACY_CANDIDATE.search(text) or legacy._VIET_UNICODE.search(text):
+        return None
+    base = legacy.looks_vietnamese_score(unicodedata.normalize("NFC", text))
+    scores = {legacy.TCVN3: legacy.looks_vietnamese_score(legacy.tcvn3_to_unicode(text)),
+              legacy.VNI: legacy.looks_vietnamese_score(legacy.vni_to_unicode(text))}
+    signs = {legacy.TCVN3: len(legacy._TCVN3_SIGN.findall(text)), legacy.VNI: len(legacy._VNI_SIGN.findall(text))}
+    best = max(scores, key=lambda k: (scores[k], signs[k], k == legacy.TCVN3))
+    return best if scores[best] > base else None
+
+
+def test_conversions_map_word_characters_to_word_characters():
+    """Why the shortcut holds: a conversion neither splits nor joins words, so it cannot
+    have more words, hence more syllables, than a text whose every word is one."""
+    for table in (legacy.TCVN3_TABLE, legacy.VNI_TABLE):
+        for key, value in table.items():
+            assert legacy._WORD.fullmatch(key.lower()) and legacy._WORD.fullmatch(value.lower()), (key, value)
+
+
+SHORTCUT_WORDS = [
+    "Hà", "Lê", "Tâm", "Hòa", "Thúy", "Ánh", "Võ", "Hồ", "Phạm", "an", "AN", "Khoa", "ngã", "Lý", "Thị", "GK", "BVĐK",
+    "NguyÔn", "V¨n", "B×nh", "Tr\xadêng", "§inh", "C«ng", "®éng", "tiªn", "TrÇn", "ThÞ", "Hoµ",
+    "Nguyeãn", "Vaên", "Bình", "Tröôøng", "Ñaïi", "hoïc", "Leâ", "Thò", "CHIEÁN", "SÓ", "Aùnh",
+    "xyz", "Ðð", "ÿ", "«»", "a\u0301", "e\u0302\u0300", "Ê\u0301",
+]
+SEPARATORS = [" ", "  ", ", ", "-", " (", ") ", "/", " <\u0338 ", "=\u0338", "1980", "\n", ""]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(SHORTCUT_WORDS), st.sampled_from(SEPARATORS)), max_size=5))
+def test_detect_with_its_shortcut_answers_as_scoring_every_text(parts):
+    text = "".join(w + s for w, s in parts)
+    assert legacy.detect(text) == _detect_by_scores(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aeiouyAnghtHTNrlmcs \u00a1\u00a8\u00a9\u00aa\u00ab\u00ad\u00b5\u00d4\u00d7\u00e0\u00e2\u00e3\u00f2"
+                        "\u00f4\u00f6\u00f8\u00f9\u00e9\u00ea\u00ef\u00f1\u0300\u0301\u0338<=,-.", max_size=16))
+def test_detect_with_its_shortcut_answers_as_scoring_any_text(text):
+    assert legacy.detect(text) == _detect_by_scores(text)
+
+
+def test_detect_with_its_shortcut_answers_as_scoring_the_examples():
+    examples = ["NguyÔn V¨n B×nh", "B¶o Th¾ng", "TrÇn ThÞ Hoµ", "§inh C«ng §øc", "Lao ®éng tiªn tiÕn", "Tr\xadêng",
+                "Nguyeãn Vaên Bình", "Tröôøng Ñaïi hoïc", "Leâ Thò Hoa", "CHIEÁN SÓ THI ÑUA", "Aùnh Ñöùc",
+                "Nguyễn Văn Hoà", "Lê Tâm", "Hà Nam", "Khoa Hồi sức & Cấp cứu", "Phạm Thị Thuý", "BVĐK", "GK",
+                "Hà Lê", "Lò Văn Ánh", "Võ Thị Thu Hà", "Ðinh", "Lê Thị Mỹ", "Hòa Bình", "Tô Thị Ý"]
+    for text in examples:
+        assert legacy.detect(text) == _detect_by_scores(text), text

@@ -9,6 +9,7 @@ else by how Vietnamese the text reads under each interpretation) and converts it
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -133,8 +134,12 @@ _VOWELS = set("aăâeêioôơuưy")
 _WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}/\\\-\"'“”‘’&+*=<>|]+", re.U)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _syllable_ok(word: str) -> bool:
-    """Is a lower-case word (tones allowed, at most one) a possible Vietnamese syllable?"""
+    """Is a lower-case word (tones allowed, at most one) a possible Vietnamese syllable?
+
+    Cached: a province's names and titles reuse a few hundred syllables thousands of times.
+    """
     tones = 0
     letters = []
     for ch in unicodedata.normalize("NFD", word):
@@ -184,7 +189,13 @@ def detect(text: object, font_name: object = None) -> str | None:
         return enc if _LEGACY_CANDIDATE.search(text) else None
     if not _LEGACY_CANDIDATE.search(text) or _VIET_UNICODE.search(text):
         return None
-    base = looks_vietnamese_score(unicodedata.normalize("NFC", text))
+    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    base = sum(map(_syllable_ok, words))  # looks_vietnamese_score of the text as it stands
+    if base == len(words):
+        # Every word already reads as Vietnamese (most Unicode names: "Hà Lê" has only Latin-1
+        # letters). A conversion maps letters to letters, so it has as many words: it cannot
+        # score more than `base`, and the answer would be None anyway.
+        return None
     scores = {TCVN3: looks_vietnamese_score(tcvn3_to_unicode(text)), VNI: looks_vietnamese_score(vni_to_unicode(text))}
     signs = {TCVN3: len(_TCVN3_SIGN.findall(text)), VNI: len(_VNI_SIGN.findall(text))}
     best = max(scores, key=lambda k: (scores[k], signs[k], k == TCVN3))

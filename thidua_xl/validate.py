@@ -181,30 +181,36 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
     if df.empty:
         return []
     cand: dict[str, pd.Series] = {}
+    odd_texts: dict[str, list[str]] = {}
     for col in LEGACY_COLUMNS:
         s = df[col].fillna("").astype(str)
         # Tested once per distinct text (columns repeat the same few values), then spread by isin.
-        odd = [v for v in s.unique() if legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]
+        odd = [v for v in s.unique().tolist()
+               if legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]
         if not odd:
             continue
         mask = s.isin(odd)
         if mask.any():
             cand[col] = s[mask]
+            odd_texts[col] = odd
     if not cand:
         return []
     hits: list[tuple[int, str, str, str, str | None]] = []  # (index, column, new text, encoding, font)
     flagged_files: set[str] = set()
     seen: dict[str, tuple[str | None, str]] = {}  # text → (encoding, Unicode text): cells repeat a lot
     for col, s in cand.items():
-        for idx, text in s.items():
+        legacy_texts = []
+        for text in odd_texts[col]:
             got = seen.get(text)
             if got is None:
                 enc = legacy.detect(text)
                 got = seen[text] = (enc, legacy.to_unicode(text, enc) if enc else text)
-            enc = got[0]
-            if enc:
-                flagged_files.add(df.at[idx, "file"])
-                hits.append((idx, col, got[1], enc, None))
+            if got[0]:
+                legacy_texts.append(text)
+        for idx, text in s[s.isin(legacy_texts)].items():  # only the cells to convert
+            enc, new_text = seen[text]
+            flagged_files.add(df.at[idx, "file"])
+            hits.append((idx, col, new_text, enc, None))
     fonts = _fonts_for(intake, df, cand, flagged_files)
     if fonts:
         by_cell = {(h[0], h[1]): h for h in hits}
