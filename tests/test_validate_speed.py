@@ -94,3 +94,35 @@ def test_load_frame_keeps_the_people_asked_for(tmp_path):
         (binh, 2019, "LDTT"), (an, 2018, "LDTT"), (an, 2019, "CSTDCS")])
     everyone = history.load_frame(db, years=(2008, 2020), columns=history.JOIN_COLUMNS)
     assert len(everyone) == 5 and history.years_in(db, (2008, 2020)) == {2018, 2019}
+
+
+class _Untouchable:
+    """Stands in for the register: any use of it fails the test."""
+
+    def __getattr__(self, name):
+        raise AssertionError("a check not declared history=True read the register")
+
+    def __getitem__(self, key):
+        raise AssertionError("a check not declared history=True read the register")
+
+
+@pytest.mark.parametrize("year", [2020, 2024])
+def test_only_the_kinds_declared_history_read_the_register(tmp_path, year):
+    """The register is loaded for the rows of the history kinds only: no other kind may read it."""
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.rules.engine import HISTORY_KINDS, KINDS, load_rules
+    from thidua_xl.validate import build_context
+
+    db = tmp_path / "h.sqlite"
+    history.import_file(db, write_table(tmp_path / "a.xlsx", HEAD, [
+        ["Nguyễn Văn An", "13/02/1980", "Bệnh viện A", year - 1, "CSTĐCS", ""]]))
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("Nguyễn Văn An", award) for award in ("CSTĐ cấp tỉnh", "CSTĐCS", "LĐTT", "Bằng khen Thủ tướng",
+                                                     "HCLĐ hạng Ba", "CSTĐ toàn quốc", "Giấy khen")]
+        + [{"Họ và tên": "Khoa Nội", "Hình thức đề nghị": "TTLĐXS"}] + ldtt_rows(5))
+    ctx = build_context(read_paths([f]), year, load_catalog(), history=db)
+    ctx.known = ctx.history = _Untouchable()
+    others = [r for r in load_rules().for_year(year) if r.kind not in HISTORY_KINDS]
+    assert others and {"same_year_award", "streak", "count_in_window", "prior_award"} <= HISTORY_KINDS
+    for rule in others:
+        KINDS[rule.kind](ctx, rule)

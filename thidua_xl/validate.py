@@ -7,6 +7,8 @@ each rule's check run over whole columns; the findings returned in file order.
 """
 from __future__ import annotations
 
+import functools
+import operator
 import os
 from pathlib import Path
 
@@ -16,8 +18,8 @@ from . import legacy
 from .catalog import Catalog, load_catalog
 from .errors import UserError
 from .model import WARNING, Finding
-from .rules.checks import Context
-from .rules.engine import KINDS, RuleSet, load_rules
+from .rules.checks import Context, proposed
+from .rules.engine import HISTORY_KINDS, KINDS, RuleSet, load_rules
 from .text import clean, fold, name_key
 
 LEGACY_RULE = "LEGACY.ENCODING"
@@ -43,9 +45,10 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
     findings: list[Finding] = list(intake.findings)
     findings += fix_legacy(intake, catalog)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules, intake=intake)
-    ctx = build_context(intake, year, catalog, history)
+    rules_now = ruleset.for_year(year)
+    ctx = build_context(intake, year, catalog, history, rules_now)
     found: list[Finding] = []
-    for rule in ruleset.for_year(year):
+    for rule in rules_now:
         found += KINDS[rule.kind](ctx, rule)
     order = {f: i for i, f in enumerate(dict.fromkeys(intake.nominations["file"]))}
     found.sort(key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
@@ -64,7 +67,12 @@ def _unit_key(codes: pd.Series, names: pd.Series) -> pd.Series:
     return codes.fillna("").where(codes.fillna("") != "", _map_unique(names, fold))
 
 
-def build_context(intake, year: int, catalog: Catalog, history=None) -> Context:
+def build_context(intake, year: int, catalog: Catalog, history=None, rules=None) -> Context:
+    """The nominations with their helper columns, this year's awards and the register's.
+
+    rules: the rules that will run; the register is then read only for the people of
+    the rows their history checks look at (default: every row's people).
+    """
     df = intake.nominations.reset_index(drop=True).copy()
     df["_i"] = range(len(df))
     keys = df["person_key"].fillna("").astype(str)
@@ -74,7 +82,12 @@ def build_context(intake, year: int, catalog: Catalog, history=None) -> Context:
     df["unit_key"] = _unit_key(df["unit_code"], df["unit"])
     df["has_person"] = df["nam_sinh"].notna() | (df["ngay_sinh_raw"].fillna("") != "") | (df["gioi_tinh"] != "")
     df["award_name"] = df["award"].map({a.code: a.name for a in catalog}).fillna("")
-    hist, label, history_years = _history_frame(intake, year, history, Context.people(df))
+    looked_at = df
+    if rules is not None:
+        history_rules = [r for r in rules if r.kind in HISTORY_KINDS]
+        looked_at = df[functools.reduce(operator.or_, [proposed(df, r.awards) for r in history_rules],
+                                        pd.Series(False, index=df.index))]
+    hist, label, history_years = _history_frame(intake, year, history, Context.people(looked_at))
     units = _unit_lookup(intake)
     if hist is not None:
         hist = hist.copy()

@@ -52,6 +52,7 @@ class Context:
     history_years: set[int] = field(default_factory=set)
     initiative_sheets: set[tuple[str, str]] = field(default_factory=set)  # (file, sheet) with a Sáng kiến column
     config_values: dict[str, str] = field(default_factory=dict)
+    _rows: dict = field(default_factory=dict, repr=False)  # rows_for's selections
 
     def award_name(self, code) -> str:
         if code is None or (isinstance(code, float) and math.isnan(code)):
@@ -60,10 +61,11 @@ class Context:
         return a.name if a else str(code)
 
     def rows_for(self, rule: Rule) -> pd.DataFrame:
-        df = self.df
-        if "*" in rule.awards:
-            return df[df["award"].notna() & (df["ho_ten"] != "")]
-        return df[df["award"].isin(rule.awards) & (df["ho_ten"] != "")]
+        """The rule's rows (see `proposed`), selected once per awards list: callers never modify it."""
+        key = tuple(rule.awards)
+        if key not in self._rows:
+            self._rows[key] = self.df[proposed(self.df, rule.awards)]
+        return self._rows[key]
 
     # --- person matching ------------------------------------------------------------
     def matched(self, left: pd.DataFrame, right: pd.DataFrame) -> set:
@@ -76,6 +78,8 @@ class Context:
         """
         if left.empty or right.empty:
             return set()
+        left = left[["_i", "name_key", "birth_year", "birth_date", "unit_key", "subject"]]  # copy no more
+        right = right[["name_key", "birth_year", "birth_date", "unit_key", "subject"]]
         hits: set = set()
         li = left[left["subject"] != TAP_THE]
         ri = right[right["subject"] != TAP_THE]
@@ -128,6 +132,12 @@ class Context:
         except ValueError:
             return None
         return value / 100 if (text.endswith("%") or value > 1) else value
+
+
+def proposed(df: pd.DataFrame, awards) -> pd.Series:
+    """Rows with a name proposed for one of `awards` (for any known award when they include "*")."""
+    award = df["award"].notna() if "*" in awards else df["award"].isin(list(awards))
+    return award & (df["ho_ten"] != "")
 
 
 # Row fields a message template may use (the rest of the frame stays out of the loop).
@@ -266,6 +276,7 @@ def subject(ctx: Context, rule: Rule) -> list[Finding]:
 def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
     """The same person (or collective of one unit) proposed for the same award twice, anywhere."""
     df = ctx.rows_for(rule)
+    df = df[[c for c in df.columns if c in MESSAGE_FIELDS or c in ("name_key", "unit_key", "subject")]]
     out_rows = []
     ind = df[df["subject"] != TAP_THE].copy()
     ind["by"] = ind["birth_year"].fillna(-1)
@@ -300,7 +311,7 @@ def _groups(frame: pd.DataFrame, keys: list[str]) -> list[list[dict]]:
 
 
 # --- cross-row and history checks ----------------------------------------------------------
-@check("same_year_award")
+@check("same_year_award", history=True)
 def same_year_award(ctx: Context, rule: Rule) -> list[Finding]:
     """The award presupposes another one in the same year (CSTĐCS ⇒ LĐTT, TTLĐXS ⇒ TTLĐTT)."""
     rows = ctx.rows_for(rule)
@@ -382,7 +393,7 @@ def _no_history_reason(ctx: Context, gap) -> str:
     return f"sổ lịch sử {ctx.history_label} chưa có dữ liệu năm {_years(gap)}"
 
 
-@check("streak")
+@check("streak", history=True)
 def streak(ctx: Context, rule: Rule) -> list[Finding]:
     """The award in every one of the `years` consecutive years ending this year (history + this year)."""
     rows = ctx.rows_for(rule)
@@ -407,7 +418,7 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
     return out + not_checked(ctx, rule, unsure, _no_history_reason(ctx, sorted(gap)))
 
 
-@check("count_in_window")
+@check("count_in_window", history=True)
 def count_in_window(ctx: Context, rule: Rule) -> list[Finding]:
     """At least `count` years with one of `needs` among the last `window_years` years."""
     rows = ctx.rows_for(rule)
@@ -428,7 +439,7 @@ def count_in_window(ctx: Context, rule: Rule) -> list[Finding]:
     return emit(ctx, rule, short, COL_AWARD, first_year=years[0])
 
 
-@check("prior_award")
+@check("prior_award", history=True)
 def prior_award(ctx: Context, rule: Rule) -> list[Finding]:
     """One of `needs` at least `min_years_since` years before this one (history register)."""
     rows = ctx.rows_for(rule)
@@ -457,7 +468,8 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
         ratio = float(rule.params.get("ratio", 0.15))
     if rule.params.get("max_ratio") is not None:  # a province may lower the legal cap, not raise it
         ratio = min(ratio, float(rule.params["max_ratio"]))
-    sel = df[df["award"].isin([award, of]) & (df["ho_ten"] != "")]
+    sel = df.loc[df["award"].isin([award, of]) & (df["ho_ten"] != ""),
+                 ["_i", "file", "sheet", "unit", "unit_key", "award", "name_key", "birth_date", "birth_year"]]
     if sel.empty:
         return []
     # a person counts once (a duplicate row is reported elsewhere); namesakes born the same year but on
@@ -465,7 +477,7 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
     born = sel["birth_date"].where(sel["birth_date"] != "", sel["birth_year"].fillna(-1).astype(int).astype(str))
     sel = sel.assign(pid=sel["name_key"] + "|" + born)
     counts = sel.groupby(["unit_key", "award"])["pid"].nunique().unstack(fill_value=0)
-    first = sel.sort_values("_i").groupby("unit_key").first()
+    first = sel.sort_values("_i").groupby("unit_key")[["file", "sheet", "unit"]].first().to_dict("index")
     out = []
     rounding = rule.params.get("rounding", "floor")
     for unit_key, c in counts.iterrows():
@@ -475,7 +487,7 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
         raw = ratio * base
         allowed = math.floor(raw + 1e-9) if rounding == "floor" else (
             math.ceil(raw - 1e-9) if rounding == "ceil" else int(round(raw)))
-        where = first.loc[unit_key]
+        where = first[unit_key]
         vals = {"proposed": proposed, "base": base, "allowed": allowed, "excess": max(0, proposed - allowed),
                 "remaining": max(0, allowed - proposed), "ratio": ratio, "ratio_pct": f"{ratio * 100:g}%",
                 "year": ctx.year, "award_name": ctx.award_name(award), "of_name": ctx.award_name(of)}

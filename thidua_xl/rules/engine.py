@@ -328,12 +328,19 @@ def load_rules(override: str | os.PathLike | None = None, intake=None) -> RuleSe
 
 # --- check kinds ---------------------------------------------------------------------
 KINDS: dict[str, Callable] = {}
+HISTORY_KINDS: set[str] = set()  # kinds that match their rows against the history register
 
 
-def check(kind: str):
-    """Register a check function under the kind name rule records use."""
+def check(kind: str, history: bool = False):
+    """Register a check function under the kind name rule records use.
+
+    history=True: the check matches its rows (`Context.rows_for`) against the register,
+    so validation loads the register records of those rows' people.
+    """
     def deco(fn):
         KINDS[kind] = fn
+        if history:
+            HISTORY_KINDS.add(kind)
         return fn
     return deco
 
