@@ -20,7 +20,7 @@ from .errors import UserError
 from .model import WARNING, Finding
 from .rules.checks import Context, proposed
 from .rules.engine import HISTORY_KINDS, KINDS, RuleSet, load_rules
-from .text import clean, fold, name_key
+from .text import clean, fold, name_keys
 
 LEGACY_RULE = "LEGACY.ENCODING"
 LEGACY_BASIS = "Nghị định 30/2020/NĐ-CP, Phụ lục I (phông chữ tiếng Việt Unicode theo TCVN 6909:2001)"
@@ -75,10 +75,12 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
     """
     df = intake.nominations.reset_index(drop=True).copy()
     df["_i"] = range(len(df))
-    keys = df["person_key"].fillna("").astype(str)
-    df["name_key"] = keys.str.split("|", n=1).str[0]
+    # Helper columns by plain list comprehensions: iterating a str-dtype Series is the slow part.
+    df["name_key"] = pd.Series([k.partition("|")[0] for k in df["person_key"].fillna("").astype(str).tolist()],
+                               index=df.index, dtype="str")
     df["birth_year"] = df["nam_sinh"].astype("Float64").astype(float)
-    df["birth_date"] = [d.isoformat() if d is not None and not pd.isna(d) else "" for d in df["ngay_sinh"]]
+    dates = df["ngay_sinh"]
+    df["birth_date"] = ["" if na else d.isoformat() for d, na in zip(dates.tolist(), dates.isna().tolist())]
     df["unit_key"] = _unit_key(df["unit_code"], df["unit"])
     df["has_person"] = df["nam_sinh"].notna() | (df["ngay_sinh_raw"].fillna("") != "") | (df["gioi_tinh"] != "")
     df["award_name"] = df["award"].map({a.code: a.name for a in catalog}).fillna("")
@@ -156,6 +158,11 @@ def _history_frame(intake, year: int, history, people) -> tuple[pd.DataFrame | N
     return frame, f"“{path.name}”", register.years_in(path, window)
 
 
+def _unicode_text(text: str) -> str:
+    """The text in Unicode (converted when it is TCVN3/VNI)."""
+    return legacy.convert(text)[0]
+
+
 _AUTHOR_TITLE = (r"^(?:(?:gs|pgs|ts|ths|bs|bscki|bsckii|bsck1|bsck2|ck1|ck2|cki|ckii|ds|dd|đd|ktv|cn|ys|"
                  r"kts|ks|nt)\.?\s*)+")
 
@@ -168,15 +175,15 @@ def _initiative_authors(initiatives: pd.DataFrame, units: dict[str, str]) -> pd.
     if initiatives is None or initiatives.empty:
         return pd.DataFrame(columns=cols)
     df = initiatives.copy()
-    df["tac_gia"] = df["tac_gia"].fillna("").map(lambda t: legacy.convert(t)[0])
-    df["ten"] = df["ten"].fillna("").map(lambda t: legacy.convert(t)[0])
+    df["tac_gia"] = _map_unique(df["tac_gia"], _unicode_text)
+    df["ten"] = _map_unique(df["ten"], _unicode_text)
     df["author"] = df["tac_gia"].str.split(r"[,;\n]+")
     df = df.explode("author")
-    df["author"] = df["author"].fillna("").map(clean).str.replace(_AUTHOR_TITLE, "", regex=True, case=False)
+    df["author"] = _map_unique(df["author"], clean).str.replace(_AUTHOR_TITLE, "", regex=True, case=False)
     df = df[df["author"] != ""]
-    df["author_key"] = _map_unique(df["author"], name_key)
+    df["author_key"] = name_keys(df["author"].tolist())
     uk = _unit_key(df["unit_code"], df["unit"])
-    df["unit_key"] = [units.get(k, k) if k else "" for k in uk]
+    df["unit_key"] = [units.get(k, k) if k else "" for k in uk.tolist()]
     df["level"] = df["cap"].map(LEVEL_ORDER).fillna(1).astype(int)
     df["nam"] = df["nam"].astype("Float64").astype(float)
     df["ten_key"] = _map_unique(df["ten"], fold)
