@@ -205,8 +205,10 @@ def date_of_birth(ctx: Context, rule: Rule) -> list[Finding]:
     bad["detail"] = "không hợp lệ: " + err[err != ""]
     ok = df[(err == "") & df["birth_year"].notna()]
     today = dt.date.today()
-    future_date = ok["ngay_sinh"].map(lambda d: d is not None and not pd.isna(d) and d > today, na_action="ignore")
-    future = ok[(ok["birth_year"] > ctx.year) | (future_date.fillna(False).astype(bool))].copy()
+    dates = ok["ngay_sinh"]
+    future_date = pd.Series([not na and d > today for d, na in zip(dates.tolist(), dates.isna().tolist())],
+                            index=ok.index, dtype=bool)
+    future = ok[(ok["birth_year"] > ctx.year) | future_date].copy()
     future["detail"] = "nằm trong tương lai (sau năm thi đua " + str(ctx.year) + " hoặc sau ngày hôm nay)"
     rest = ok[~ok.index.isin(future.index) & (ok["subject"] != TAP_THE)]
     age = ctx.year - rest["birth_year"]
