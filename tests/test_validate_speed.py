@@ -96,6 +96,19 @@ def test_load_frame_keeps_the_people_asked_for(tmp_path):
     assert len(everyone) == 5 and history.years_in(db, (2008, 2020)) == {2018, 2019}
 
 
+def test_an_sqlite_without_json_functions_reads_the_whole_window(tmp_path, monkeypatch):
+    """Some system SQLite builds lack json_each: the filter is an optimisation, so fall back to everyone."""
+    db = tmp_path / "h.sqlite"
+    history.import_file(db, write_table(tmp_path / "a.xlsx", HEAD, [
+        ["Nguyễn Văn An", "13/02/1980", "BV A", 2019, "CSTĐCS", ""],
+        ["Lê Thị Bình", "1985", "BV A", 2019, "LĐTT", ""],
+    ]))
+    monkeypatch.setattr(history.People, "ids", lambda self: ("SELECT value FROM json_nowhere(?)", ["[]"]))
+    people = history.People(pairs=frozenset(), names=frozenset(), any_birth=frozenset())
+    got = history.load_frame(db, years=(2008, 2020), columns=history.JOIN_COLUMNS, people=people)
+    assert sorted(got["award"]) == ["CSTDCS", "LDTT"]
+
+
 class _Untouchable:
     """Stands in for the register: any use of it fails the test."""
 

@@ -311,15 +311,21 @@ def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
         if years:
             where.append("nam BETWEEN ? AND ?")
             params = [int(years[0]), int(years[1])]
+        base, base_params = (q + (" WHERE " + " AND ".join(where) if where else "")), list(params)
         if people is not None:
             ids, values = people.ids()
             where.append(f"id IN ({ids})")
             params += values
-        if where:
-            q += " WHERE " + " AND ".join(where)
-        if people is not None:
-            q += " ORDER BY id"
-        df = pd.read_sql_query(q, con, params=params)
+            q += " WHERE " + " AND ".join(where) + " ORDER BY id"
+        else:
+            q = base
+        try:
+            df = pd.read_sql_query(q, con, params=params)
+        except Exception as exc:  # noqa: BLE001 - pandas wraps sqlite3 errors in its own type
+            if people is None or "json" not in str(exc).lower():
+                raise
+            # an SQLite built without JSON functions: read the whole window (a superset, same findings)
+            df = pd.read_sql_query(base + " ORDER BY id", con, params=base_params)
     finally:
         con.close()
     df["birth_year"] = df["birth_year"].astype(float)
