@@ -295,3 +295,16 @@ def test_a_tick_and_the_number_one_in_one_column_keep_their_own_text():
         texts = _column_texts(cells, 0, {}, None)
         assert texts == [{True: "True", False: "False"}.get(c[0]) if c[0].__class__ is bool
                          else str(int(c[0])) if float(c[0]).is_integer() else str(c[0]) for c in cells]
+
+
+def test_two_readings_at_once_in_two_threads_do_not_disturb_each_other(seed_folder, messy_file):
+    """Each read_paths keeps its own text memo (an Excel session and a CLI call may overlap)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pandas as pd
+
+    alone = [read_paths([seed_folder]).nominations, read_paths([messy_file]).nominations]
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(lambda p: read_paths([p]).nominations, [seed_folder, messy_file] * 3))
+    for i, df in enumerate(together):
+        pd.testing.assert_frame_equal(df, alone[i % 2])

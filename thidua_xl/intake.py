@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -254,7 +255,8 @@ def _transpose(body: list[list]) -> list[tuple]:
     return list(zip_longest(*body)) if body else []
 
 
-def _column_texts(body: list[list], j: int | None, memo: dict, columns: list[tuple] | None = None) -> list[str]:
+def _column_texts(body: list[list], j: int | None, memo: dict, columns: list[tuple] | None = None,
+                  numbers: dict[float, str] | None = None) -> list[str]:
     """One column as cleaned text. The strings not met before are cleaned together
     (text.clean_strings); `memo` carries them across columns and files, which repeat most values."""
     if j is None:
@@ -267,7 +269,7 @@ def _column_texts(body: list[list], j: int | None, memo: dict, columns: list[tup
     new = [v for v in distinct if v.__class__ is str and v not in memo]
     if new:
         memo.update(zip(new, clean_strings(new)))
-    numbers = _NUMBER_MEMO  # floats only; NaN is never stored, so gets ""
+    numbers = {} if numbers is None else numbers  # floats only; NaN is never stored, so gets ""
     floats = {v for v in values if v.__class__ is float} if _has_bool_key(distinct) else distinct
     numbers.update((v, _scalar_text(v)) for v in floats if v.__class__ is float and v == v and v not in numbers)
     return [memo[v] if v.__class__ is str else "" if v is None else numbers.get(v, "") if v.__class__ is float
@@ -313,10 +315,14 @@ def _scalar_text(v: object) -> str:
     return _as_text(v)
 
 
-# Cleaned text of every raw string met during one read_paths (emptied when it ends): units'
-# files repeat the same award names, titles and departments.
-_CLEAN_MEMO: dict[str, str] = {}
-_NUMBER_MEMO: dict[float, str] = {}
+# Cleaned text of every raw string (and float) met during one read_paths: units' files repeat the
+# same award names, titles and departments. One pair of dicts per call (a ContextVar, so two
+# readings in two threads never share or empty each other's); a sheet read alone gets its own.
+_MEMOS: ContextVar[tuple[dict, dict] | None] = ContextVar("thidua_intake_memos", default=None)
+
+
+def _memos() -> tuple[dict[str, str], dict[float, str]]:
+    return _MEMOS.get() or ({}, {})
 _TOTAL_MEMO: dict[str, bool] = {}
 _DOI_TUONG_MEMO: dict[str, str] = {}
 
@@ -363,11 +369,11 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     split = table.birth_by_gender
     first = table.header_idx + 1 + table.sub_header_rows
     body = rows[first:]
-    memo = _CLEAN_MEMO
+    memo, numbers = _memos()
     columns = _transpose(body)
     none = [None] * len(body)
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
-    tx = {cid: _column_texts(body, col.get(cid), memo, columns) for cid in text_ids}
+    tx = {cid: _column_texts(body, col.get(cid), memo, columns, numbers) for cid in text_ids}
     if split:
         nam_vals = columns[split[0]] if split[0] < len(columns) else none
         nu_vals = columns[split[1]] if split[1] < len(columns) else none
@@ -514,9 +520,9 @@ def read_initiative_rows(rows: list[list], table: Table, *, file: str, sheet: st
     col = {INITIATIVE_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     first = table.header_idx + 1
     body = rows[first:]
-    memo = _CLEAN_MEMO
+    memo, numbers = _memos()
     columns = _transpose(body)
-    tx = {cid: _column_texts(body, col.get(cid), memo, columns)
+    tx = {cid: _column_texts(body, col.get(cid), memo, columns, numbers)
           for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
     keep: list[int] = []
     for i, ten in enumerate(tx["ten"]):
@@ -970,6 +976,7 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
     registry = UnitRegistry()
     noms: list[dict[str, list]] = []
     inits: list[pd.DataFrame] = []
+    token = _MEMOS.set(({}, {}))
     try:
         for path, loaded in _prefetched(files):
             n, i = read_file(path, catalog, registry, intake, loaded)
@@ -978,8 +985,7 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
             if progress:
                 progress(path.name)
     finally:
-        _CLEAN_MEMO.clear()
-        _NUMBER_MEMO.clear()
+        _MEMOS.reset(token)
     intake.nominations = build_nominations(noms, catalog)
     ifr = [f for f in inits if not f.empty]
     if ifr:
