@@ -1,9 +1,7 @@
 """The consolidated workbook: a printable `Tổng hợp` sheet and one list per award."""
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +9,7 @@ import pandas as pd
 from .catalog import CA_NHAN, SUBJECT_LABEL, TAP_THE, Catalog, load_catalog
 from .consolidate import Consolidation
 from .fileio import atomic_path
+from .perf import gc_paused
 
 LIST_HEADERS = ["STT", "Đơn vị", "Họ và tên / Tên tập thể", "Đối tượng", "Ngày sinh", "Giới tính",
                 "Chức vụ", "Khoa, phòng", "Nguồn (tệp, trang, dòng)"]
@@ -91,23 +90,10 @@ def _write_list_row(ws, r: int, row: list, fmt) -> None:
             ws.write(r, c, v, fmt)
 
 
-@contextmanager
-def _gc_paused():
-    """XlsxWriter keeps one small object per cell; the cyclic collector re-walking them (and everything
-    else alive) made writing grow faster than the rows. Nothing written here forms cycles."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def write_consolidation(result: Consolidation, out: str | os.PathLike, catalog: Catalog | None = None,
                         title_unit: str = "SỞ Y TẾ") -> Path:
     """Write the Tổng hợp workbook atomically with XlsxWriter (a few big writes, no cell-by-cell reads)."""
-    with _gc_paused():
+    with gc_paused():
         return _write_consolidation(result, out, catalog, title_unit)
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .model import ERROR, INITIATIVE_COLUMNS, NOMINATION_COLUMNS, WARNING, FileReport, Finding
+from .perf import gc_paused
 from .text import ParsedDate, clean, clean_strings, fold, name_key, name_keys, parse_date, person_key
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -978,15 +979,16 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
     inits: list[pd.DataFrame] = []
     token = _MEMOS.set(({}, {}))
     try:
-        for path, loaded in _prefetched(files):
-            n, i = read_file(path, catalog, registry, intake, loaded)
-            noms += n
-            inits += i
-            if progress:
-                progress(path.name)
+        with gc_paused():  # every cell becomes a Python object: none of them forms a cycle
+            for path, loaded in _prefetched(files):
+                n, i = read_file(path, catalog, registry, intake, loaded)
+                noms += n
+                inits += i
+                if progress:
+                    progress(path.name)
+            intake.nominations = build_nominations(noms, catalog)
     finally:
         _MEMOS.reset(token)
-    intake.nominations = build_nominations(noms, catalog)
     ifr = [f for f in inits if not f.empty]
     if ifr:
         intake.initiatives = pd.concat(ifr, ignore_index=True)
