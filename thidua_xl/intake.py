@@ -285,13 +285,26 @@ def _has_bool_key(distinct: dict) -> bool:
     return True in distinct or False in distinct
 
 
-def _dates(values: list, memo: dict[str, str]) -> tuple[list[str], list]:
-    """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once."""
+def _dates(values: list, memo: dict[str, str], seen: dict | None = None) -> tuple[list[str], list]:
+    """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once.
+
+    `seen` carries dates and texts across sheets (numbers stay per sheet: True == 1 == 1.0 as keys).
+    """
     distinct = dict.fromkeys(values)
     if _has_bool_key(distinct):
         got = [_date_of(v, memo) for v in values]
     else:
-        table = {v: _date_of(v, memo) for v in distinct}
+        seen = {} if seen is None else seen
+        table = {}
+        for v in distinct:
+            c = v.__class__
+            if c is dt.date or c is dt.datetime or c is str:
+                hit = seen.get(v)
+                if hit is None:
+                    hit = seen[v] = _date_of(v, memo)
+                table[v] = hit
+            else:
+                table[v] = _date_of(v, memo)
         got = [table[v] for v in values]
     return [g[0] for g in got], [g[1] for g in got]
 
@@ -319,11 +332,12 @@ def _scalar_text(v: object) -> str:
 # Cleaned text of every raw string (and float) met during one read_paths: units' files repeat the
 # same award names, titles and departments. One pair of dicts per call (a ContextVar, so two
 # readings in two threads never share or empty each other's); a sheet read alone gets its own.
-_MEMOS: ContextVar[tuple[dict, dict] | None] = ContextVar("thidua_intake_memos", default=None)
+_MEMOS: ContextVar[tuple[dict, dict, dict] | None] = ContextVar("thidua_intake_memos", default=None)
 
 
-def _memos() -> tuple[dict[str, str], dict[float, str]]:
-    return _MEMOS.get() or ({}, {})
+def _memos() -> tuple[dict[str, str], dict[float, str], dict]:
+    """(clean text by raw string, text by float, (text, parsed date) by date cell) of this reading."""
+    return _MEMOS.get() or ({}, {}, {})
 _TOTAL_MEMO: dict[str, bool] = {}
 _DOI_TUONG_MEMO: dict[str, str] = {}
 
@@ -370,7 +384,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     split = table.birth_by_gender
     first = table.header_idx + 1 + table.sub_header_rows
     body = rows[first:]
-    memo, numbers = _memos()
+    memo, numbers, dates = _memos()
     columns = _transpose(body)
     none = [None] * len(body)
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
@@ -391,7 +405,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     else:
         j = col.get("ngay_sinh")
         dob_vals = columns[j] if j is not None and j < len(columns) else none
-    dob_texts, dob_parsed = _dates(dob_vals, memo)
+    dob_texts, dob_parsed = _dates(dob_vals, memo, dates)
     names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
     content_cols = [tx[c] for c in text_ids if c != "stt" and c in col] + ([tx["gioi_tinh"]] if split else [])
     keep: list[int] = []
@@ -518,10 +532,31 @@ def _cap(text: str) -> str:
 
 def read_initiative_rows(rows: list[list], table: Table, *, file: str, sheet: str, unit_code: str,
                          unit: str, row_offset: int = 0) -> pd.DataFrame:
+    """A sheet's initiatives (sáng kiến, đề tài) below the header, one per titled row."""
+    return _initiatives_frame([initiative_columns(rows, table, file=file, sheet=sheet, unit_code=unit_code,
+                                                  unit=unit, row_offset=row_offset)])
+
+
+def _initiatives_frame(parts: list[dict[str, list]]) -> pd.DataFrame:
+    from itertools import chain
+
+    data = {c: list(chain.from_iterable(d[c] for d in parts)) for c in INITIATIVE_COLUMNS}
+    data["nam"] = pd.array(data["nam"], dtype="Int64")
+    return pd.DataFrame(data, columns=INITIATIVE_COLUMNS)
+
+
+def build_initiatives(parts: list[dict[str, list]]) -> pd.DataFrame | None:
+    """One initiatives frame for every sheet read (None when no sheet had any)."""
+    parts = [d for d in parts if d["row"]]
+    return _initiatives_frame(parts) if parts else None
+
+
+def initiative_columns(rows: list[list], table: Table, *, file: str, sheet: str, unit_code: str,
+                       unit: str, row_offset: int = 0) -> dict[str, list]:
     col = {INITIATIVE_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     first = table.header_idx + 1
     body = rows[first:]
-    memo, numbers = _memos()
+    memo, numbers, _dates_seen = _memos()
     columns = _transpose(body)
     tx = {cid: _column_texts(body, col.get(cid), memo, columns, numbers)
           for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
@@ -543,9 +578,9 @@ def read_initiative_rows(rows: list[list], table: Table, *, file: str, sheet: st
         "file": [file] * n, "sheet": [sheet] * n, "row": [first + i + 1 + row_offset for i in keep],
         "unit_code": [unit_code] * n, "unit": [u or unit for u in pick("don_vi")], "ten": tens,
         "loai": [_loai(lo or t) for lo, t in zip(loais, tens)], "cap": [_cap(c) for c in pick("cap")],
-        "tac_gia": pick("tac_gia"), "nam": pd.array([year_memo[t] for t in pick("nam")], dtype="Int64"),
+        "tac_gia": pick("tac_gia"), "nam": [year_memo[t] for t in pick("nam")],
     }
-    return pd.DataFrame(data, columns=INITIATIVE_COLUMNS)
+    return data
 
 
 # --- files ---------------------------------------------------------------------
@@ -738,7 +773,7 @@ def load_file(path: Path) -> Loaded:
 
 
 def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Intake,
-              loaded: Loaded | None = None) -> tuple[list[dict[str, list]], list[pd.DataFrame]]:
+              loaded: Loaded | None = None) -> tuple[list[dict[str, list]], list[dict[str, list]]]:
     """Read one workbook (master or unit file) into nomination and initiative frames."""
     report = FileReport(path=str(path), file=path.name)
     intake.files.append(report)
@@ -750,7 +785,7 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
         return [], []
     _scan_findings(path, scan, intake)
     noms: list[dict[str, list]] = []
-    inits: list[pd.DataFrame] = []
+    inits: list[dict[str, list]] = []
     try:
         names = list(wb.sheet_names)
         report.sheets = names
@@ -957,14 +992,14 @@ def _read_initiative_sheet(path, sheet, rows, code, unit, intake, report, inits,
     report.header_row[sheet] = table.header_idx + 1
     report.mapped[sheet] = table.headers_typed
     report.missing[sheet] = table.missing
-    df = read_initiative_rows(rows, table, file=path.name, sheet=sheet, unit_code=code, unit=unit)
-    if not code and not df.empty:
+    data = initiative_columns(rows, table, file=path.name, sheet=sheet, unit_code=code, unit=unit)
+    if not code and data["row"]:
         # a master's initiatives table names the unit per row
-        hits = [registry.find(u) for u in df["unit"]]
-        df["unit_code"] = [h[0] if h else "" for h in hits]
-        df["unit"] = [h[1] if h else u for h, u in zip(hits, df["unit"])]
-    if not df.empty:
-        inits.append(df)
+        hits = [registry.find(u) for u in data["unit"]]
+        data["unit_code"] = [h[0] if h else "" for h in hits]
+        data["unit"] = [h[1] if h else u for h, u in zip(hits, data["unit"])]
+    if data["row"]:
+        inits.append(data)
 
 
 def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = None,
@@ -976,8 +1011,8 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
                     initiatives=pd.DataFrame(columns=INITIATIVE_COLUMNS), findings=findings)
     registry = UnitRegistry()
     noms: list[dict[str, list]] = []
-    inits: list[pd.DataFrame] = []
-    token = _MEMOS.set(({}, {}))
+    inits: list[dict[str, list]] = []
+    token = _MEMOS.set(({}, {}, {}))
     try:
         with gc_paused():  # every cell becomes a Python object: none of them forms a cycle
             for path, loaded in _prefetched(files):
@@ -989,9 +1024,9 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
             intake.nominations = build_nominations(noms, catalog)
     finally:
         _MEMOS.reset(token)
-    ifr = [f for f in inits if not f.empty]
-    if ifr:
-        intake.initiatives = pd.concat(ifr, ignore_index=True)
+    initiatives = build_initiatives(inits)
+    if initiatives is not None:
+        intake.initiatives = initiatives
     years = [f.year for f in intake.files if f.kind == "master" and f.year] or \
             [f.year for f in intake.files if f.year]
     intake.year = years[0] if years else None

@@ -113,9 +113,9 @@ def intake_from_sheets(book_name: str, sheets: dict[str, list[list]], path: str 
     it._read_master(fake_path, None, names, units_sheet, lambda n: sheets[n], catalog, it.UnitRegistry(),
                     result, report, noms, inits)
     result.nominations = it.build_nominations(noms, catalog)
-    frames = [f for f in inits if not f.empty]
-    if frames:
-        result.initiatives = pd.concat(frames, ignore_index=True)
+    initiatives = it.build_initiatives(inits)
+    if initiatives is not None:
+        result.initiatives = initiatives
     result.year = report.year
     return result
 
