@@ -76,31 +76,12 @@ class Context:
         any birth year matches the same name in the same unit. Collectives: same
         unit and same name key.
         """
-        if left.empty or right.empty:
-            return set()
-        left = left[["_i", "name_key", "birth_year", "birth_date", "unit_key", "subject"]]  # copy no more
-        right = right[["name_key", "birth_year", "birth_date", "unit_key", "subject"]]
-        hits: set = set()
-        li = left[left["subject"] != TAP_THE]
-        ri = right[right["subject"] != TAP_THE]
-        if not li.empty and not ri.empty:
-            a = li[li["birth_year"].notna()][["_i", "name_key", "birth_year", "birth_date"]]
-            b = ri[ri["birth_year"].notna()][["name_key", "birth_year", "birth_date"]].drop_duplicates()
-            m = a.merge(b, on=["name_key", "birth_year"], suffixes=("", "_r"))
-            ok = (m["birth_date"] == "") | (m["birth_date_r"] == "") | (m["birth_date"] == m["birth_date_r"])
-            hits.update(m.loc[ok, "_i"])
-            m2 = li[["_i", "name_key", "unit_key", "birth_year"]].merge(
-                ri[["name_key", "unit_key", "birth_year"]].drop_duplicates(), on=["name_key", "unit_key"],
-                suffixes=("", "_r"))
-            ok2 = m2["birth_year"].isna() | m2["birth_year_r"].isna()
-            hits.update(m2.loc[ok2, "_i"])
-        lc = left[left["subject"] == TAP_THE]
-        rc = right[right["subject"] == TAP_THE]
-        if not lc.empty and not rc.empty:
-            m3 = lc[["_i", "unit_key", "name_key"]].merge(rc[["unit_key", "name_key"]].drop_duplicates(),
-                                                          on=["unit_key", "name_key"])
-            hits.update(m3["_i"])
-        return hits
+        return _matches(left, right, None).get(None, set())
+
+    def matched_years(self, left: pd.DataFrame, awards, years) -> dict[int, set]:
+        """For each of `years` (absent when none), the positions of left rows matched by one of `awards`
+        that year in `known`: one pass over all the years instead of one `matched` per year."""
+        return _matches(left, self.known_awards(awards, years), "year")
 
     @staticmethod
     def people(left: pd.DataFrame) -> People:
@@ -132,6 +113,48 @@ class Context:
         except ValueError:
             return None
         return value / 100 if (text.endswith("%") or value > 1) else value
+
+
+def _matches(left: pd.DataFrame, right: pd.DataFrame, label: str | None) -> dict:
+    """`Context.matched` for each value of right's `label` column (None: all right rows under None).
+
+    Every join is on the name key, so right is first narrowed to left's names; the
+    joins then run as dict look-ups over the few records left (left rows come from
+    `Context.df`, whose keys and dates are never missing).
+    """
+    if left.empty or right.empty:
+        return {}
+    right = right[right["name_key"].isin(set(left["name_key"].tolist()))]
+    labels = right[label].tolist() if label else [None] * len(right)
+    born: dict[tuple, list] = {}     # (name, birth year) → [(birth date, label)]
+    by_unit: dict[tuple, list] = {}  # (name, unit) → [(no birth year, label)]
+    groups: dict[tuple, list] = {}   # collectives: (unit, name) → [label]
+    for name, year, date, unit, subj, lab in zip(
+            right["name_key"].tolist(), right["birth_year"].astype(float).tolist(), right["birth_date"].tolist(),
+            right["unit_key"].tolist(), right["subject"].tolist(), labels):
+        if subj == TAP_THE:
+            groups.setdefault((unit, name), []).append(lab)
+            continue
+        if year == year:  # not NaN
+            born.setdefault((name, year), []).append((date, lab))
+        by_unit.setdefault((name, unit), []).append((year != year, lab))
+    hits: dict = {}
+    for i, name, year, date, unit, subj in zip(
+            left["_i"].tolist(), left["name_key"].tolist(), left["birth_year"].tolist(), left["birth_date"].tolist(),
+            left["unit_key"].tolist(), left["subject"].tolist()):
+        if subj == TAP_THE:
+            for lab in groups.get((unit, name), ()):
+                hits.setdefault(lab, set()).add(i)
+            continue
+        has_year = year == year
+        if has_year:
+            for d, lab in born.get((name, year), ()):
+                if date == "" or d == "" or date == d:
+                    hits.setdefault(lab, set()).add(i)
+        for unborn, lab in by_unit.get((name, unit), ()):
+            if unborn or not has_year:
+                hits.setdefault(lab, set()).add(i)
+    return hits
 
 
 def proposed(df: pd.DataFrame, awards) -> pd.Series:
@@ -319,8 +342,7 @@ def same_year_award(ctx: Context, rule: Rule) -> list[Finding]:
     rows = ctx.rows_for(rule)
     if rows.empty:
         return []
-    right = ctx.known_awards(rule.params.get("needs", []), [ctx.year])
-    hits = ctx.matched(rows, right)
+    hits = ctx.matched_years(rows, rule.params.get("needs", []), [ctx.year]).get(ctx.year, set())
     return emit(ctx, rule, rows[~rows["_i"].isin(hits)], COL_AWARD)
 
 
@@ -407,8 +429,9 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
     gap = set(_history_gap(ctx, years))
     missing: dict[int, list[int]] = {i: [] for i in rows["_i"]}
     unknown: dict[int, list[int]] = {i: [] for i in rows["_i"]}
+    by_year = ctx.matched_years(rows, needs, years)
     for y in years:
-        hits = ctx.matched(rows, ctx.known_awards(needs, [y]))
+        hits = by_year.get(y, set())
         for i in rows["_i"]:
             if i not in hits:
                 (unknown if y in gap else missing)[i].append(y)
@@ -431,8 +454,8 @@ def count_in_window(ctx: Context, rule: Rule) -> list[Finding]:
     years = list(range(ctx.year - window + 1, ctx.year + 1))
     gap = _history_gap(ctx, years)
     found = {i: 0 for i in rows["_i"]}
-    for y in years:
-        for i in ctx.matched(rows, ctx.known_awards(rule.params.get("needs", []), [y])):
+    for hits in ctx.matched_years(rows, rule.params.get("needs", []), years).values():
+        for i in hits:
             found[i] += 1
     short = rows[rows["_i"].map(lambda i: found[i] < need)].copy()
     if gap:

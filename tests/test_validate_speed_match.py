@@ -1,0 +1,79 @@
+"""`Context.matched` by dict look-ups, and over all years at once, gives the joins it replaced.
+
+The reference below is the pandas version the look-ups replaced (three merges);
+random frames mix namesakes, birth dates, years alone or none, units and collectives.
+"""
+from __future__ import annotations
+
+import math
+import random
+
+import pandas as pd
+import pytest
+
+from thidua_xl.catalog import TAP_THE
+from thidua_xl.rules.checks import Context
+
+NAMES = ["an", "binh", "cuong", "khoa noi"]
+DATES = [(1980.0, "1980-02-13"), (1980.0, "1980-05-01"), (1980.0, ""), (1992.0, ""), (math.nan, "")]
+UNITS = ["BV_A", "BV_B"]
+SUBJECTS = ["ca_nhan", "ca_nhan", TAP_THE]
+
+
+def _reference(left: pd.DataFrame, right: pd.DataFrame) -> set:
+    if left.empty or right.empty:
+        return set()
+    hits: set = set()
+    li, ri = left[left["subject"] != TAP_THE], right[right["subject"] != TAP_THE]
+    if not li.empty and not ri.empty:
+        a = li[li["birth_year"].notna()][["_i", "name_key", "birth_year", "birth_date"]]
+        b = ri[ri["birth_year"].notna()][["name_key", "birth_year", "birth_date"]].drop_duplicates()
+        m = a.merge(b, on=["name_key", "birth_year"], suffixes=("", "_r"))
+        ok = (m["birth_date"] == "") | (m["birth_date_r"] == "") | (m["birth_date"] == m["birth_date_r"])
+        hits.update(m.loc[ok, "_i"])
+        m2 = li[["_i", "name_key", "unit_key", "birth_year"]].merge(
+            ri[["name_key", "unit_key", "birth_year"]].drop_duplicates(), on=["name_key", "unit_key"],
+            suffixes=("", "_r"))
+        hits.update(m2.loc[m2["birth_year"].isna() | m2["birth_year_r"].isna(), "_i"])
+    lc, rc = left[left["subject"] == TAP_THE], right[right["subject"] == TAP_THE]
+    if not lc.empty and not rc.empty:
+        m3 = lc[["_i", "unit_key", "name_key"]].merge(rc[["unit_key", "name_key"]].drop_duplicates(),
+                                                      on=["unit_key", "name_key"])
+        hits.update(m3["_i"])
+    return hits
+
+
+def _frame(rng: random.Random, n: int, years: list[int]) -> pd.DataFrame:
+    rows = []
+    for _ in range(n):
+        by, date = rng.choice(DATES)
+        rows.append({"name_key": rng.choice(NAMES), "birth_year": by, "birth_date": date,
+                     "unit_key": rng.choice(UNITS), "subject": rng.choice(SUBJECTS), "award": rng.choice(["X", "Y"]),
+                     "year": rng.choice(years)})
+    df = pd.DataFrame(rows, columns=["name_key", "birth_year", "birth_date", "unit_key", "subject", "award", "year"])
+    for col in ("name_key", "birth_date", "unit_key", "subject", "award"):
+        df[col] = df[col].astype("str")
+    df.insert(0, "_i", range(len(df)))
+    return df
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_matched_gives_the_merges_it_replaced(seed):
+    rng = random.Random(seed)
+    left, right = _frame(rng, rng.randint(0, 30), [2024]), _frame(rng, rng.randint(0, 40), [2024])
+    if seed % 4 == 0:  # a register frame passed in may lack dates
+        right.loc[right.index[::3], "birth_date"] = math.nan
+    ctx = Context(df=left, year=2024, catalog=None, initiatives=pd.DataFrame(), known=right)
+    assert ctx.matched(left, right) == _reference(left, right)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_matched_over_all_years_is_matched_year_by_year(seed):
+    rng = random.Random(seed)
+    years = [2021, 2022, 2023, 2024]
+    left, known = _frame(rng, 25, [2024]), _frame(rng, 60, years)
+    ctx = Context(df=left, year=2024, catalog=None, initiatives=pd.DataFrame(), known=known)
+    by_year = ctx.matched_years(left, ["X"], years)
+    for y in years:
+        assert by_year.get(y, set()) == _reference(left, ctx.known_awards(["X"], [y]))
+    assert set(by_year) <= set(years)
