@@ -77,3 +77,20 @@ def test_matched_over_all_years_is_matched_year_by_year(seed):
     for y in years:
         assert by_year.get(y, set()) == _reference(left, ctx.known_awards(["X"], [y]))
     assert set(by_year) <= set(years)
+
+
+def test_records_are_to_dict_records():
+    """`_records` (emit's and duplicate's rows) gives what `to_dict("records")` gives, types included."""
+    import datetime as dt
+
+    from thidua_xl.rules.checks import _records
+
+    frame = pd.DataFrame({
+        "text": pd.Series(["a", math.nan, ""], dtype="str"), "row": [7, 8, 9], "year": [1980.0, math.nan, 1.5],
+        "flag": [True, False, True], "n": pd.Series([1, None, 3], dtype="Int64"),
+        "when": [dt.date(2020, 1, 2), None, dt.date(2021, 3, 4)], "obj": ["x", 1, None],
+    })
+    for cols in (["text", "row", "year", "flag"], ["text", "n"], ["text", "when"], ["obj", "row"], list(frame)):
+        part = frame[cols]
+        for rows in (part, part.iloc[0:0], part.iloc[[2, 0]]):
+            assert repr(_records(rows)) == repr(rows.to_dict("records"))
