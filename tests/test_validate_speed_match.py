@@ -94,3 +94,42 @@ def test_records_are_to_dict_records():
         part = frame[cols]
         for rows in (part, part.iloc[0:0], part.iloc[[2, 0]]):
             assert repr(_records(rows)) == repr(rows.to_dict("records"))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_quota_counts_are_the_pandas_counts(seed):
+    """quota_ratio counts people per unit in a dict of sets: the counts, the unit order and the first
+    file/sheet/unit of each unit are those of the groupby it replaced (namesakes, dates, years, no birth)."""
+    import re
+
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.rules.checks import quota_ratio
+    from thidua_xl.rules.engine import Rule
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(rng.randint(1, 80)):
+        by, date = rng.choice(DATES)
+        rows.append({"_i": i, "file": rng.choice(["a.xlsx", "b.xlsx"]), "sheet": rng.choice(["S1", "S2"]),
+                     "unit": rng.choice(["Bệnh viện A", "BV B", math.nan]), "unit_key": rng.choice(["BV_A", "BV_B", "z"]),
+                     "award": rng.choice(["CSTDCS", "LDTT", "LDTT", "GK", math.nan]), "name_key": rng.choice(NAMES),
+                     "birth_date": date, "birth_year": by, "ho_ten": rng.choice(["X", "X", ""])})
+    df = pd.DataFrame(rows)
+    for col in ("file", "sheet", "unit", "unit_key", "award", "name_key", "birth_date", "ho_ten"):
+        df[col] = df[col].astype("str")
+    rule = Rule(id="Q", kind="quota_ratio", code="QUOTA_EXCEEDED", message="{proposed}|{base}", awards=("CSTDCS",),
+                params={"of": "LDTT", "ratio": rng.choice([0.0, 0.15, 0.5])}, verified=True)
+    ctx = Context(df=df, year=2024, catalog=load_catalog(), initiatives=pd.DataFrame(), known=df)
+    def counts(f):  # proposed, base: from the rule's message or the QUOTA_REMAINING one
+        m = re.search(r"(\d+)\|(\d+)", f.message) or re.search(r"đề nghị (\d+) .* trên (\d+)", f.message)
+        return tuple(int(x) for x in m.groups())
+
+    got = [(f.file, f.sheet, f.unit, *counts(f)) for f in quota_ratio(ctx, rule)]
+    sel = df[df["award"].isin(["CSTDCS", "LDTT"]) & (df["ho_ten"] != "")]
+    born = sel["birth_date"].where(sel["birth_date"] != "", sel["birth_year"].fillna(-1).astype(int).astype(str))
+    counts = sel.assign(pid=sel["name_key"] + "|" + born).groupby(["unit_key", "award"])["pid"].nunique().unstack(
+        fill_value=0)
+    first = sel.sort_values("_i").groupby("unit_key")[["file", "sheet", "unit"]].first().to_dict("index")
+    want = [(first[u]["file"], first[u]["sheet"], first[u]["unit"], int(c.get("CSTDCS", 0)), int(c.get("LDTT", 0)))
+            for u, c in counts.iterrows()]
+    assert repr(got) == repr(want)

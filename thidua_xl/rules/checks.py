@@ -510,19 +510,20 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
     if rule.params.get("max_ratio") is not None:  # a province may lower the legal cap, not raise it
         ratio = min(ratio, float(rule.params["max_ratio"]))
     sel = df.loc[df["award"].isin([award, of]) & (df["ho_ten"] != ""),
-                 ["_i", "file", "sheet", "unit", "unit_key", "award", "name_key", "birth_date", "birth_year"]]
+                 ["file", "sheet", "unit", "unit_key", "award", "name_key", "birth_date", "birth_year"]]
     if sel.empty:
         return []
     # a person counts once (a duplicate row is reported elsewhere); namesakes born the same year but on
-    # different known dates are two people, as in `duplicate`
-    born = sel["birth_date"].where(sel["birth_date"] != "", sel["birth_year"].fillna(-1).astype(int).astype(str))
-    sel = sel.assign(pid=sel["name_key"] + "|" + born)
-    counts = sel.groupby(["unit_key", "award"])["pid"].nunique().unstack(fill_value=0)
-    first = sel.sort_values("_i").groupby("unit_key")[["file", "sheet", "unit"]].first().to_dict("index")
+    # different known dates are two people, as in `duplicate` (Context.df's birth_date is never missing)
+    people: dict[tuple, set] = {}  # (unit, award) → {(name key, birth date, else birth year or -1)}
+    for u, a, name, date, year in zip(sel["unit_key"].tolist(), sel["award"].tolist(), sel["name_key"].tolist(),
+                                      sel["birth_date"].tolist(), sel["birth_year"].fillna(-1).astype(int).tolist()):
+        people.setdefault((u, a), set()).add((name, date or year))
+    first = _first_per_unit(sel, ["file", "sheet", "unit"])
     out = []
     rounding = rule.params.get("rounding", "floor")
-    for unit_key, c in counts.iterrows():
-        proposed, base = int(c.get(award, 0)), int(c.get(of, 0))
+    for unit_key in sorted({u for u, _a in people}):
+        proposed, base = len(people.get((unit_key, award), ())), len(people.get((unit_key, of), ()))
         if proposed == 0 and base == 0:
             continue
         raw = ratio * base
@@ -543,6 +544,14 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
             out.append(Finding(QUOTA_REMAINING, INFO, render(info, vals), file=where["file"], sheet=where["sheet"],
                                row=None, column=None, unit=where["unit"], rule=rule.id, legal_basis=rule.legal_ref))
     return out
+
+
+def _first_per_unit(sel: pd.DataFrame, cols: list[str]) -> dict[str, dict]:
+    """unit_key → the first non-missing value of each of cols, rows in `_i` order (Context.df's order)."""
+    firsts = sel.drop_duplicates("unit_key")
+    if firsts[cols].isna().any(axis=None):  # a missing cell: take the next row's, as groupby.first does
+        return sel.groupby("unit_key")[cols].first().to_dict("index")
+    return firsts.set_index("unit_key")[cols].to_dict("index")
 
 
 # --- optional columns (xếp loại, kỷ luật, ngày tuyển dụng) ------------------------------------
