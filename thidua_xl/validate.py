@@ -7,8 +7,6 @@ each rule's check run over whole columns; the findings returned in file order.
 """
 from __future__ import annotations
 
-import functools
-import operator
 import os
 from pathlib import Path
 
@@ -86,9 +84,8 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
     df["award_name"] = df["award"].map({a.code: a.name for a in catalog}).fillna("")
     looked_at = df
     if rules is not None:
-        history_rules = [r for r in rules if r.kind in HISTORY_KINDS]
-        looked_at = df[functools.reduce(operator.or_, [proposed(df, r.awards) for r in history_rules],
-                                        pd.Series(False, index=df.index))]
+        # rows proposed for any history rule's award: one selection for the union of their awards
+        looked_at = df[proposed(df, {a for r in rules if r.kind in HISTORY_KINDS for a in r.awards})]
     hist, label, history_years = _history_frame(intake, year, history, Context.people(looked_at))
     units = _unit_lookup(intake)
     if hist is not None:
