@@ -21,7 +21,7 @@ import pandas as pd
 from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .model import ERROR, INITIATIVE_COLUMNS, NOMINATION_COLUMNS, WARNING, FileReport, Finding
 from .perf import gc_paused
-from .text import ParsedDate, clean, clean_strings, fold, name_key, name_keys, parse_date, person_key
+from .text import ParsedDate, clean, clean_strings, fold, name_keys, parse_date
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 META_SHEET = "_thidua"  # hidden key/value sheet written by `split`: ma_don_vi, ten_don_vi, nam
@@ -330,7 +330,7 @@ def _scalar_text(v: object) -> str:
 
 
 # Cleaned text of every raw string (and float) met during one read_paths: units' files repeat the
-# same award names, titles and departments. One pair of dicts per call (a ContextVar, so two
+# same award names, titles and departments. One set of dicts per call (a ContextVar, so two
 # readings in two threads never share or empty each other's); a sheet read alone gets its own.
 _MEMOS: ContextVar[tuple[dict, dict, dict] | None] = ContextVar("thidua_intake_memos", default=None)
 
@@ -338,6 +338,8 @@ _MEMOS: ContextVar[tuple[dict, dict, dict] | None] = ContextVar("thidua_intake_m
 def _memos() -> tuple[dict[str, str], dict[float, str], dict]:
     """(clean text by raw string, text by float, (text, parsed date) by date cell) of this reading."""
     return _MEMOS.get() or ({}, {}, {})
+
+
 _TOTAL_MEMO: dict[str, bool] = {}
 _DOI_TUONG_MEMO: dict[str, str] = {}
 
