@@ -134,7 +134,7 @@ def name_key(value: object) -> str:
     return " ".join(out)
 
 
-_WORD_KEYS: dict[str, str] = {"": "", "\x00": "\x00"}  # word → its key; names share most words
+_WORD_KEYS: dict[str, str] = {}  # word → its key; names share most words
 
 
 def _word_key(word: str) -> str:
@@ -151,13 +151,16 @@ def name_keys(values: list) -> list[str]:
     if big.count(_SEP) != len(names) - 1:
         return [name_key(v) for v in values]
     words = big.replace(_SEP, " \x00 ").split(" ")
-    keys = _WORD_KEYS
-    if len(keys) > 200_000:
-        keys.clear()
-        keys.update({"": "", _SEP: _SEP})
-    for w in set(words).difference(keys):
-        keys[w] = _word_key(w)
-    return " ".join([keys[w] for w in words]).replace(" \x00 ", _SEP).split(_SEP)
+    cache = _WORD_KEYS  # shared across calls (and threads): this call reads only its own table
+    table = {}
+    for w in set(words):
+        k = cache.get(w)
+        if k is None:
+            k = cache[w] = _word_key(w)
+        table[w] = k
+    if len(cache) > 200_000:
+        cache.clear()
+    return " ".join([table[w] for w in words]).replace(" \x00 ", _SEP).split(_SEP)
 
 
 def person_key(name: object, birth_year: object = None) -> str:
