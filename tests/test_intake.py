@@ -308,3 +308,19 @@ def test_two_readings_at_once_in_two_threads_do_not_disturb_each_other(seed_fold
         together = list(pool.map(lambda p: read_paths([p]).nominations, [seed_folder, messy_file] * 3))
     for i, df in enumerate(together):
         pd.testing.assert_frame_equal(df, alone[i % 2])
+
+
+def test_a_reading_stopped_early_closes_the_files_already_opened_ahead(seed_folder, monkeypatch):
+    """Files parsed ahead but never used are closed (on Windows an open file cannot be replaced)."""
+    from thidua_xl import intake as intake_mod
+
+    opened, closed = [], []
+    real_load = intake_mod.load_file
+    monkeypatch.setattr(intake_mod, "load_file", lambda p: opened.append(real_load(p)) or opened[-1])
+    monkeypatch.setattr(intake_mod, "_close", lambda loaded: closed.append(loaded))
+    files, _ = intake_mod.expand_paths([seed_folder])
+    reading = intake_mod._prefetched(files)
+    _path, first = next(reading)
+    reading.close()  # e.g. Ctrl-C while the first file is classified
+    assert first not in closed  # the file being read is closed by read_file itself
+    assert {id(x) for x in opened} - {id(first)} == {id(x) for x in closed}

@@ -1073,9 +1073,19 @@ def _prefetched(files: list[Path]):
                 if nxt is not None:
                     pending.append((nxt, pool.submit(_load_quietly, nxt)))
                 yield path, future.result()
-        finally:
+        finally:  # stopped early (an error, Ctrl-C): close what the workers already opened
             for _path, future in pending:
-                future.cancel()
+                if not future.cancel():
+                    _close(future.result())
+
+
+def _close(loaded: Loaded | None) -> None:
+    """Release a workbook's file (Windows keeps an open file from being replaced)."""
+    try:
+        if loaded is not None and loaded.wb is not None:
+            loaded.wb.close()
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _load_quietly(path: Path) -> Loaded | None:
