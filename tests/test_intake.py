@@ -289,10 +289,10 @@ def test_each_distinct_birth_cell_is_read_once_but_true_is_not_one():
 
 
 def test_a_tick_and_the_number_one_in_one_column_keep_their_own_text():
-    from thidua_xl.intake import _column_texts
+    from thidua_xl.intake import _column_texts, _transpose
 
     for cells in ([[True], [1.0], [1], [2.5]], [[1.0], [True], [False], [0.0]]):
-        texts = _column_texts(cells, 0, {}, None)
+        texts = _column_texts(_transpose(cells), 0, len(cells), {}, {})
         assert texts == [{True: "True", False: "False"}.get(c[0]) if c[0].__class__ is bool
                          else str(int(c[0])) if float(c[0]).is_integer() else str(c[0]) for c in cells]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
@@ -67,21 +68,12 @@ def _ordered_codes(codes) -> list[str]:
     return sorted((c for c in codes if c), key=lambda c: order.get(c, 10_000))
 
 
-def sort_nominees(df: pd.DataFrame) -> pd.DataFrame:
-    """Tập thể first, then cá nhân; within each, by tên then họ đệm (collectives by full name)."""
-    if df.empty:
-        return df
-    return df.iloc[_nominee_order(df)].reset_index(drop=True)
-
-
 def _nominee_order(df: pd.DataFrame) -> list[int]:
     """Positions of df's rows in list order (ties: unit, then the order read).
 
     Each distinct name is keyed and ranked once; the rows are then ordered by
     (rank, unit, position) with numpy's stable lexsort instead of comparing tuples.
     """
-    import numpy as np
-
     pairs = list(zip(df["ho_ten"].tolist(), df["subject"].tolist()))
     keys = {p: (0, sort_key(p[0])) if p[1] == TAP_THE else (1, name_sort_key(p[0])) for p in dict.fromkeys(pairs)}
     rank: dict = {}

@@ -305,27 +305,23 @@ def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
     con = connect(db)
     try:
         cols = [_FRAME_COLUMNS[c] for c in (columns or _FRAME_COLUMNS)]
-        q = f"SELECT {', '.join(cols)} FROM award"
-        where: list[str] = []
+        base = f"SELECT {', '.join(cols)} FROM award"
         params: list = []
         if years:
-            where.append("nam BETWEEN ? AND ?")
+            base += " WHERE nam BETWEEN ? AND ?"
             params = [int(years[0]), int(years[1])]
-        base, base_params = (q + (" WHERE " + " AND ".join(where) if where else "")), list(params)
-        if people is not None:
-            ids, values = people.ids()
-            where.append(f"id IN ({ids})")
-            params += values
-            q += " WHERE " + " AND ".join(where) + " ORDER BY id"
+        if people is None:
+            df = pd.read_sql_query(base, con, params=params)
         else:
-            q = base
-        try:
-            df = pd.read_sql_query(q, con, params=params)
-        except Exception as exc:  # noqa: BLE001 - pandas wraps sqlite3 errors in its own type
-            if people is None or "json" not in str(exc).lower():
-                raise
-            # an SQLite built without JSON functions: read the whole window (a superset, same findings)
-            df = pd.read_sql_query(base + " ORDER BY id", con, params=base_params)
+            ids, values = people.ids()
+            q = f"{base} {'AND' if years else 'WHERE'} id IN ({ids}) ORDER BY id"
+            try:
+                df = pd.read_sql_query(q, con, params=params + values)
+            except Exception as exc:  # noqa: BLE001 - pandas wraps sqlite3 errors in its own type
+                if "json" not in str(exc).lower():
+                    raise
+                # an SQLite built without JSON functions: read the whole window (a superset, same findings)
+                df = pd.read_sql_query(base + " ORDER BY id", con, params=params)
     finally:
         con.close()
     df["birth_year"] = df["birth_year"].astype(float)

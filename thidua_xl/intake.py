@@ -12,6 +12,7 @@ import os
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from itertools import chain, zip_longest
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable
@@ -251,26 +252,20 @@ def _as_text(value: object) -> str:
 
 def _transpose(body: list[list]) -> list[tuple]:
     """The columns of a block of rows (short rows padded with None)."""
-    from itertools import zip_longest
-
     return list(zip_longest(*body)) if body else []
 
 
-def _column_texts(body: list[list], j: int | None, memo: dict, columns: list[tuple] | None = None,
-                  numbers: dict[float, str] | None = None) -> list[str]:
-    """One column as cleaned text. The strings not met before are cleaned together
-    (text.clean_strings); `memo` carries them across columns and files, which repeat most values."""
+def _column_texts(columns: list[tuple], j: int | None, n: int, memo: dict, numbers: dict[float, str]) -> list[str]:
+    """Column j (of n rows) as cleaned text. The strings not met before are cleaned together
+    (text.clean_strings); `memo` and `numbers` carry them across columns and files, which repeat most values."""
     if j is None:
-        return [""] * len(body)
-    if columns is not None:
-        values = columns[j] if j < len(columns) else [None] * len(body)
-    else:
-        values = [r[j] if j < len(r) else None for r in body]
+        return [""] * n
+    values = columns[j] if j < len(columns) else [None] * n
     distinct = dict.fromkeys(values)
     new = [v for v in distinct if v.__class__ is str and v not in memo]
     if new:
         memo.update(zip(new, clean_strings(new)))
-    numbers = {} if numbers is None else numbers  # floats only; NaN is never stored, so gets ""
+    # numbers: floats only; NaN is never stored, so gets ""
     floats = {v for v in values if v.__class__ is float} if _has_bool_key(distinct) else distinct
     numbers.update((v, _scalar_text(v)) for v in floats if v.__class__ is float and v == v and v not in numbers)
     return [memo[v] if v.__class__ is str else "" if v is None else numbers.get(v, "") if v.__class__ is float
@@ -367,17 +362,10 @@ def _looks_like_heading(stt: str, name: str) -> bool:
 RAW_NOMINATION_COLUMNS = [c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")]
 
 
-def read_nomination_rows(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
-                         unit_code: str, unit: str, catalog: Catalog, row_offset: int = 0) -> pd.DataFrame:
-    """Turn a sheet's rows below the header into nominee records (one per real nominee)."""
-    data = nomination_columns(rows, table, file=file, path=path, sheet=sheet, unit_code=unit_code, unit=unit,
-                              row_offset=row_offset)
-    return pd.DataFrame(data, columns=RAW_NOMINATION_COLUMNS)
-
-
 def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
                        unit_code: str, unit: str, row_offset: int = 0) -> dict[str, list]:
-    """read_nomination_rows as plain column lists (one DataFrame is built for all sheets at the end).
+    """A sheet's rows below the header as nominee column lists, one entry per real nominee
+    (`build_nominations` makes one DataFrame of every sheet's lists).
 
     Column by column: every cell is cleaned once per distinct value; the per-row loop only
     decides which rows are nominees (headings, totals, signature block).
@@ -390,7 +378,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     columns = _transpose(body)
     none = [None] * len(body)
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
-    tx = {cid: _column_texts(body, col.get(cid), memo, columns, numbers) for cid in text_ids}
+    tx = {cid: _column_texts(columns, col.get(cid), len(body), memo, numbers) for cid in text_ids}
     if split:
         nam_vals = columns[split[0]] if split[0] < len(columns) else none
         nu_vals = columns[split[1]] if split[1] < len(columns) else none
@@ -532,16 +520,7 @@ def _cap(text: str) -> str:
     return hit
 
 
-def read_initiative_rows(rows: list[list], table: Table, *, file: str, sheet: str, unit_code: str,
-                         unit: str, row_offset: int = 0) -> pd.DataFrame:
-    """A sheet's initiatives (sáng kiến, đề tài) below the header, one per titled row."""
-    return _initiatives_frame([initiative_columns(rows, table, file=file, sheet=sheet, unit_code=unit_code,
-                                                  unit=unit, row_offset=row_offset)])
-
-
 def _initiatives_frame(parts: list[dict[str, list]]) -> pd.DataFrame:
-    from itertools import chain
-
     data = {c: list(chain.from_iterable(d[c] for d in parts)) for c in INITIATIVE_COLUMNS}
     data["nam"] = pd.array(data["nam"], dtype="Int64")
     return pd.DataFrame(data, columns=INITIATIVE_COLUMNS)
@@ -555,12 +534,13 @@ def build_initiatives(parts: list[dict[str, list]]) -> pd.DataFrame | None:
 
 def initiative_columns(rows: list[list], table: Table, *, file: str, sheet: str, unit_code: str,
                        unit: str, row_offset: int = 0) -> dict[str, list]:
+    """A sheet's initiatives (sáng kiến, đề tài) below the header as column lists, one per titled row."""
     col = {INITIATIVE_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     first = table.header_idx + 1
     body = rows[first:]
     memo, numbers, _dates_seen = _memos()
     columns = _transpose(body)
-    tx = {cid: _column_texts(body, col.get(cid), memo, columns, numbers)
+    tx = {cid: _column_texts(columns, col.get(cid), len(body), memo, numbers)
           for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
     keep: list[int] = []
     for i, ten in enumerate(tx["ten"]):
@@ -1039,8 +1019,6 @@ def build_nominations(noms: list[dict[str, list]], catalog: Catalog) -> pd.DataF
     """The nominations frame of every sheet read (nomination_columns), finished in one go."""
     if not noms:
         return finish_nominations(pd.DataFrame(columns=NOMINATION_COLUMNS), catalog)
-    from itertools import chain
-
     raw = pd.DataFrame({c: list(chain.from_iterable(d[c] for d in noms)) for c in RAW_NOMINATION_COLUMNS},
                        columns=RAW_NOMINATION_COLUMNS)
     return finish_nominations(raw, catalog)
