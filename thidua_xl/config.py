@@ -48,6 +48,7 @@ CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     "thoi_gian_hop": ("Thời gian họp Hội đồng (giờ, ngày)", ""),
     "dia_diem_hop": ("Địa điểm họp Hội đồng", ""),
     "ket_thuc_hop": ("Giờ kết thúc họp Hội đồng", ""),
+    "ty_le_thong_qua": ("Tỷ lệ phiếu đồng ý để thông qua (vd. 2/3 hoặc 70%; trống: quá bán)", ""),
 }
 
 # Narrative sheet `Văn bản`: field -> label. Documents read these; the demo fills them.

@@ -64,8 +64,14 @@ NOMINATION_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Kỷ luật": ("ky_luat", ("Hình thức kỷ luật", "Kỷ luật (nếu có)")),
     "Ngày tuyển dụng": ("ngay_tuyen_dung", ("Thời gian tuyển dụng", "Ngày vào ngành", "Năm tuyển dụng")),
     "Số CCCD": ("so_cccd", ("CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số CMND/CCCD")),
+    # The Sở's own columns on a master's unit sheets (units never see them): see decide.py.
+    "Kết quả xét": ("ket_qua_xet", ("Kết quả xét duyệt", "Kết quả xét của Sở", "Kết quả Hội đồng xét")),
+    "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Số quyết định khen thưởng", "Quyết định số")),
+    "Ngày quyết định": ("ngay_quyet_dinh", ("Ngày QĐ", "Ngày ký quyết định", "Ngày ban hành quyết định")),
 }
-OPTIONAL_COLUMNS = ("xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd")
+OPTIONAL_COLUMNS = ("xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd", "ket_qua_xet", "so_quyet_dinh",
+                    "ngay_quyet_dinh")
+MASTER_ONLY_HEADERS = ("Kết quả xét", "Số quyết định", "Ngày quyết định")
 NOMINATION_REQUIRED = ("Họ và tên", "Hình thức đề nghị")
 
 INITIATIVE_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {

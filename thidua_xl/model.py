@@ -40,6 +40,8 @@ NOMINATION_COLUMNS = [
     "person_key",    # name_key|birth year, see text.person_key
     # optional columns ('' when the file has none): used by rules when present
     "xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd",
+    # the Sở's own columns of a master (decide.py): Kết quả xét, a higher-level decision's number and date
+    "ket_qua_xet", "so_quyet_dinh", "ngay_quyet_dinh",
 ]
 
 INITIATIVE_COLUMNS = [

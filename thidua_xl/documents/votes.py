@@ -3,7 +3,8 @@
 Columns (header matched like the nomination table's): `Hình thức` (award name,
 abbreviation or code), `Số phiếu đồng ý` and, optionally, `Số thành viên Hội đồng`
 (members who voted on that award; when empty the biên bản uses the members present
-from the `Cấu hình` sheet). Missing sheet: no votes, and the biên bản leaves the
+from the `Cấu hình` sheet) and `Kết quả` (`Thông qua` / `Không thông qua`, which
+decides over the ballot; see decide.py). Missing sheet: no votes, and the biên bản leaves the
 cells for the secretary to fill in.
 """
 from __future__ import annotations
@@ -18,6 +19,9 @@ VOTES_SHEET = "Biểu quyết"
 _AWARD = {fold(x) for x in ("Hình thức", "Hình thức khen thưởng", "Danh hiệu, hình thức khen thưởng",
                             "Danh hiệu", "Hình thức đề nghị")}
 _VOTES = {fold(x) for x in ("Số phiếu đồng ý", "Số phiếu", "Phiếu đồng ý", "Đồng ý")}
+_RESULT = {fold(x) for x in ("Kết quả", "Kết quả biểu quyết", "Kết luận", "Thông qua")}
+_PASSED = {"thong qua": True, "dat": True, "co": True, "dong y": True,
+           "khong thong qua": False, "khong dat": False, "khong": False, "khong dong y": False}
 _MEMBERS = {fold(x) for x in ("Số thành viên Hội đồng", "Số thành viên", "Tổng số thành viên",
                               "Số thành viên biểu quyết", "Tổng số phiếu")}
 
@@ -26,8 +30,9 @@ _MEMBERS = {fold(x) for x in ("Số thành viên Hội đồng", "Số thành vi
 class Vote:
     """One award's result: votes in favour, of how many members (None: the config's members present)."""
 
-    dong_y: int
+    dong_y: int | None
     thanh_vien: int | None = None
+    ket_qua: bool | None = None  # the Kết quả typed: Thông qua (True) / Không thông qua (False)
 
 
 def _int(value) -> int | None:
@@ -62,19 +67,21 @@ def read_vote_sheet(paths) -> dict[str, Vote]:
                 a = next((i for i, k in enumerate(keys) if k in _AWARD), None)
                 v = next((i for i, k in enumerate(keys) if k in _VOTES), None)
                 m = next((i for i, k in enumerate(keys) if k in _MEMBERS), None)
-                if a is not None and v is not None:
-                    cols = (a, v, m)
+                r = next((i for i, k in enumerate(keys) if k in _RESULT), None)
+                if a is not None and (v is not None or r is not None):
+                    cols = (a, v, m, r)
                 continue
-            a, v, m = cols
+            a, v, m, r = cols
             code = cat.match(row[a]) if a < len(row) else None
-            votes = _int(row[v]) if v < len(row) else None
-            if code and votes is not None:
+            votes = _int(row[v]) if v is not None and v < len(row) else None
+            passed = _PASSED.get(fold(row[r])) if r is not None and r < len(row) else None
+            if code and (votes is not None or passed is not None):
                 members = _int(row[m]) if m is not None and m < len(row) else None
-                out[code] = Vote(votes, members or None)
+                out[code] = Vote(votes, members or None, passed)
         return out
     return {}
 
 
 def read_votes(paths) -> dict[str, int]:
     """{award code: số phiếu đồng ý} (see read_vote_sheet for the members of each vote)."""
-    return {code: v.dong_y for code, v in read_vote_sheet(paths).items()}
+    return {code: v.dong_y for code, v in read_vote_sheet(paths).items() if v.dong_y is not None}
