@@ -239,7 +239,11 @@ def test_quyet_dinh_articles_and_its_list(seed_docs, seed_result):
     t = texts(path)
     assert "QUYẾT ĐỊNH" in t and "QUYẾT ĐỊNH:" in t and "GIÁM ĐỐC SỞ Y TẾ" in t
     assert "Về việc tặng Giấy khen của Giám đốc Sở Y tế năm 2020" in t
-    assert t[t.index("GIÁM ĐỐC SỞ Y TẾ") + 1] == "Căn cứ Luật Thi đua, khen thưởng;"
+    assert t[t.index("GIÁM ĐỐC SỞ Y TẾ") + 1] == (
+        "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều của "
+        "Luật Thi đua, khen thưởng ngày 14 tháng 6 năm 2005; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, "
+        "khen thưởng ngày 16 tháng 11 năm 2013;")
+    assert t[t.index("GIÁM ĐỐC SỞ Y TẾ") + 2].startswith("Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017")
     assert "Theo đề nghị của Trưởng phòng Tổ chức cán bộ." in t
     dieu1 = next(x for x in t if x.startswith("Điều 1."))
     assert "19 tập thể và 339 cá nhân" in dieu1 and "(có danh sách kèm theo)" in dieu1

@@ -179,12 +179,14 @@ def test_cstdcs_with_lao_dong_tien_tien_in_the_history_register_passes(tmp_path)
     assert not only(run(f, history=hist), "CRITERIA_NOT_MET")
 
 
-def test_cstdcs_rules_are_warnings_that_say_so_under_the_2022_law(tmp_path):
+def test_cstdcs_under_the_2022_law_cites_article_23_and_cannot_judge_without_a_rating(tmp_path):
     f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [person("Nguyễn Văn An", "CSTĐCS")], year=2024)
-    crit = only(run(f, 2024), "CRITERIA_NOT_MET")
-    assert {c.rule for c in crit} == {"B.CSTDCS.LDTT", "B.CSTDCS.SANG_KIEN"}
-    assert all(c.severity == "warning" and "chưa được đối chiếu" in c.message for c in crit)
-    assert all("06/2022/QH15" in c.legal_basis for c in crit)
+    found = run(f, 2024)
+    [crit] = only(found, "CRITERIA_NOT_MET")
+    assert crit.rule == "B.CSTDCS.LDTT" and crit.severity == "error" and crit.verified
+    assert "Điều 23 khoản 1" in crit.legal_basis and "06/2022/QH15" in crit.legal_basis
+    [nc] = only(found, "NOT_CHECKED")
+    assert nc.rule == "B.CSTDCS.SANG_KIEN" and "Xếp loại" in nc.message and "Điều 23 khoản 2" in nc.legal_basis
 
 
 def test_cstdcs_without_a_recognised_initiative_is_criteria_not_met(tmp_path):
@@ -221,8 +223,8 @@ def test_cstdcs_above_fifteen_percent_of_lao_dong_tien_tien_is_quota_exceeded_on
     assert len(q) == 1 and q[0].row is None and q[0].unit == "Bệnh viện A" and q[0].file == "BV.xlsx"
     assert "đề nghị 2 Chiến sĩ thi đua cơ sở trên 7 Lao động tiên tiến: tối đa 1" in q[0].message
     assert "vượt 1" in q[0].message and q[0].severity == "error" and "Điều 9 khoản 3" in q[0].legal_basis
-    q24 = only(run(f, 2024), "QUOTA_EXCEEDED")
-    assert len(q24) == 1 and q24[0].severity == "warning" and q24[0].rule == "B.CSTDCS.TY_LE"
+    found24 = run(f, 2024)  # the 2022 law sets no ratio: nothing to exceed, nothing "remaining"
+    assert not only(found24, "QUOTA_EXCEEDED") and not only(found24, "QUOTA_REMAINING")
 
 
 def test_a_unit_within_its_quota_is_told_how_many_more_it_may_propose(tmp_path):

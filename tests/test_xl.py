@@ -120,7 +120,7 @@ def test_kiem_tra_writes_findings_with_links_and_colours(book):
     assert missing and missing[0][1] == "Lỗi"
     sheet, row = missing[0][4], missing[0][5]
     # the link goes to the empty "Họ và tên" cell of the offending row
-    assert missing[0][9] == f'=HYPERLINK("#\'{sheet}\'!B{row}","{sheet}!B{row}")'
+    assert missing[0][10] == f'=HYPERLINK("#\'{sheet}\'!B{row}","{sheet}!B{row}")'
     unknown = [r for r in body if r[2] == "UNKNOWN_AWARD"]
     assert unknown and "Huy hiệu không có" in unknown[0][7]
     severities = [r[1] for r in body]
@@ -256,8 +256,8 @@ def test_check_table_is_plain_data():
     assert block[0][0].endswith("2 lỗi, 1 cảnh báo")
     assert [r[2] for r in block[3:]] == ["BAD_FILE", "QUOTA_EXCEEDED", "DUPLICATE"]
     assert spans == {"error": (4, 5), "warning": (6, 6)}
-    assert block[5][9] == '=HYPERLINK("#\'BV \'\'A\'\'\'!D7","BV \'A\'!D7")'
-    assert block[3][9] is None  # another file: no link
+    assert block[5][10] == '=HYPERLINK("#\'BV \'\'A\'\'\'!D7","BV \'A\'!D7")'
+    assert block[3][10] is None  # another file: no link
     assert all(len(r) == len(xl.CHECK_HEADERS) for r in block)
 
 

@@ -221,7 +221,7 @@ def validate(
 
     from .fileio import write_json
     from .model import ERROR, WARNING
-    from .validate import validate as run, write_findings_workbook
+    from .validate import unverified_note, validate as run, write_findings_workbook
 
     if rules is not None and not rules.is_file():
         raise UserError(f"Không tìm thấy tệp quy định “{rules}”.")
@@ -250,6 +250,9 @@ def validate(
     console.print(table)
     if len(findings) > 200:
         console.print(f"… và {len(findings) - 200} phát hiện khác (xem tệp JSON).")
+    note = unverified_note(findings)
+    if note:
+        console.print(f"({note})")
     if json_out:
         write_json(json_out, {"year": y, "findings": [f.to_dict() for f in findings], "counts": counts})
         console.print(f"Đã ghi {json_out}")
@@ -494,6 +497,44 @@ def email(
     outputs = [d.eml for d in results if d.eml is not None]
     _audit("email", [p for p in (docs, units) if p is not None], outputs, counts, code, folder=base)
     raise typer.Exit(code)
+
+
+@app.command("rules")
+def rules_cmd(
+    rule: Optional[str] = typer.Argument(None, help="Mã quy định cần xem (ví dụ B.CSTDCS.SANG_KIEN)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Chỉ các quy định áp dụng cho năm thi đua này."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Tệp quy định riêng của Sở (.toml, .xlsx, .csv)."),
+):
+    """Xem quy định: trích dẫn văn bản, điều khoản, năm áp dụng, đã đối chiếu hay chưa."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .rules.engine import load_rules
+    from .rules.explain import describe, table
+
+    if rules is not None and not rules.is_file():
+        raise UserError(f"Không tìm thấy tệp quy định “{rules}”.")
+    ruleset = load_rules(rules)
+    if rule:
+        found = ruleset.get(rule.strip()) or next((r for r in ruleset if r.id.lower() == rule.strip().lower()), None)
+        if found is None:
+            close = [r.id for r in ruleset if rule.strip().upper() in r.id.upper()]
+            hint = f" Có phải: {', '.join(close[:8])}?" if close else " Chạy “thidua rules” để xem danh sách."
+            raise UserError(f"Không có quy định “{rule}”.{hint}")
+        chosen = [found] + [r for r in ruleset if r.id.startswith(found.id + ".")] if year is None else [found]
+        for r in chosen:
+            console.print(escape(describe(r)), highlight=False)
+            console.print()
+        raise typer.Exit(0)
+    t = Table(title=f"Các quy định áp dụng cho năm thi đua {year}" if year else "Các quy định")
+    t.add_column("Mã", no_wrap=True)
+    for c in ("Nội dung", "Căn cứ", "Năm áp dụng", "Đã đối chiếu"):
+        t.add_column(c, overflow="fold")
+    for line in table(ruleset, year):
+        t.add_row(*(escape(x) for x in line))
+    console.print(t)
+    console.print("Xem một quy định với trích dẫn văn bản: thidua rules MÃ")
+    raise typer.Exit(0)
 
 
 @app.command("build-workbook")

@@ -31,7 +31,9 @@ CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     "ngay_van_ban": ("Ngày văn bản (để trống: văn thư điền)", ""),
     "noi_nhan_bao_cao": ("Nơi nhận báo cáo (mỗi dòng một nơi)", "Sở Nội vụ;Ban Thi đua – Khen thưởng tỉnh;Ban Giám đốc Sở"),
     "kinh_gui_cong_van": ("Kính gửi (công văn phát động)", "Các phòng chuyên môn thuộc Sở;Các đơn vị trực thuộc trong ngành"),
-    "ty_le_cstdcs": ("Tỷ lệ CSTĐCS tối đa so với LĐTT", "0.15"),
+    # Empty: regime A keeps the 15% of Nghị định 91/2017; from 2024 no ratio applies until one is set.
+    "ty_le_cstdcs": ("Tỷ lệ CSTĐCS tối đa so với LĐTT (theo quy chế của tỉnh, Sở; để trống nếu không có)", ""),
+    "can_cu_ty_le_cstdcs": ("Căn cứ tỷ lệ CSTĐCS (số, ngày, điều của quy chế)", ""),
     "email_gui": ("Email người gửi", ""),
     "smtp_host": ("Máy chủ SMTP", ""),
     "smtp_port": ("Cổng SMTP", "587"),

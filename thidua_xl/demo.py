@@ -59,6 +59,9 @@ CONFIG = {
     "chuc_vu_nguoi_ky": "GIÁM ĐỐC",
     "email_gui": "tdkt@syt.example.vn",
     "email_nhan_bao_cao": "bantdkt@snv.example.vn",
+    # the 2022 law sets no CSTĐCS ratio: the demo province's own quy chế does (an invented example)
+    "ty_le_cstdcs": "15%",
+    "can_cu_ty_le_cstdcs": "Quy chế thi đua, khen thưởng của tỉnh (ví dụ của bản trình diễn), Điều 8",
     # the Hội đồng's meeting, for the biên bản (its votes go into the `Biểu quyết` sheet: _write_votes)
     "hoi_dong_tong_so": "15",
     "hoi_dong_co_mat": "14",

@@ -63,6 +63,7 @@ class Finding:
     unit: str | None = None
     rule: str | None = None
     legal_basis: str | None = None
+    verified: bool = True  # False: the rule behind it was not checked against the legal text
 
     def to_dict(self) -> dict:
         return asdict(self)

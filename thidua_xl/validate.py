@@ -323,6 +323,18 @@ COPY_COLUMNS = [  # (nominations column, header)
     ("sang_kien", "Sáng kiến"), ("ghi_chu", "Ghi chú"),
 ]
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
+UNVERIFIED_MARK = "Chưa đối chiếu"
+UNVERIFIED_COLUMN_NOTE = ("Dòng có “Chưa đối chiếu” ở cột “Đối chiếu”: quy định đó chưa được đối chiếu với văn bản "
+                          "gốc nên chỉ là cảnh báo.")
+
+
+def unverified_note(findings) -> str | None:
+    """The one sentence a run says about rules not checked against the legal text (None: no such finding)."""
+    ids = sorted({f.rule for f in findings if not f.verified and f.rule})
+    if not ids:
+        return None
+    return (f"Quy định này chưa được đối chiếu với văn bản gốc nên chỉ là cảnh báo: {', '.join(ids)} "
+            f"(xem “thidua rules MÃ”).")
 
 
 def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathLike, year: int) -> Path:
@@ -354,8 +366,11 @@ def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathL
         counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_LABEL}
         ws.write(0, 0, f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}: {counts['error']} lỗi, "
                        f"{counts['warning']} cảnh báo, {counts['info']} ghi chú", f_title)
-        heads = ["STT", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Mức", "Mã", "Nội dung", "Căn cứ", "Quy định"]
-        widths = [5, 28, 16, 16, 6, 16, 9, 18, 80, 40, 24]
+        if any(not f.verified for f in findings):
+            ws.write(1, 0, UNVERIFIED_COLUMN_NOTE)
+        heads = ["STT", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Mức", "Mã", "Nội dung", "Căn cứ", "Quy định",
+                 "Đối chiếu"]
+        widths = [5, 28, 16, 16, 6, 16, 9, 18, 80, 40, 24, 16]
         for j, (h, w) in enumerate(zip(heads, widths)):
             ws.write(2, j, h, f_head)
             ws.set_column(j, j, w)
@@ -378,7 +393,8 @@ def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathL
                 ws.write_string(r, 4, "" if f.row is None else str(f.row), f_cell)
             ws.write_string(r, 5, f.column or "", f_cell)
             ws.write_string(r, 6, SEVERITY_LABEL.get(f.severity, f.severity), f_sev.get(f.severity, f_cell))
-            for j, v in enumerate([f.code, f.message, f.legal_basis or "", f.rule or ""]):
+            for j, v in enumerate([f.code, f.message, f.legal_basis or "", f.rule or "",
+                                   "" if f.verified else UNVERIFIED_MARK]):
                 ws.write_string(r, 7 + j, v, f_cell)
         ws.autofilter(2, 0, 2 + max(1, len(findings)), len(heads) - 1)
         ws.freeze_panes(3, 0)

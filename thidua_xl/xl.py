@@ -25,7 +25,7 @@ CONF_SHEET = "xlwings.conf"
 RESULTS_DIR = "ket-qua"
 LOG_NAME = "thidua-loi.log"
 HISTORY_NAME = "thidua-history.sqlite"
-CHECK_HEADERS = ["STT", "Mức", "Mã", "Đơn vị", "Trang tính", "Dòng", "Cột", "Nội dung", "Căn cứ", "Đi tới"]
+CHECK_HEADERS = ["STT", "Mức", "Mã", "Đơn vị", "Trang tính", "Dòng", "Cột", "Nội dung", "Căn cứ", "Đối chiếu", "Đi tới"]
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 COLOR_HEADER = "#DDEBF7"
@@ -164,6 +164,7 @@ def check_table(findings, book_name: str, year: int, header_rows: dict[str, tupl
     A finding in this workbook gets a HYPERLINK formula to its cell.
     """
     from .intake import NOMINATION_HEADERS, match_header
+    from .validate import UNVERIFIED_COLUMN_NOTE, UNVERIFIED_MARK
 
     header_rows = header_rows or {}
     ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.unit or "", f.sheet or "",
@@ -172,7 +173,8 @@ def check_table(findings, book_name: str, year: int, header_rows: dict[str, tupl
     warnings = sum(f.severity == "warning" for f in ordered)
     rows: list[list] = [
         [f"KẾT QUẢ KIỂM TRA ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}: {errors} lỗi, {warnings} cảnh báo"],
-        [f"Cập nhật {dt.datetime.now():%d/%m/%Y %H:%M}. Bấm ô ở cột “Đi tới” để đến dòng cần sửa."],
+        [f"Cập nhật {dt.datetime.now():%d/%m/%Y %H:%M}. Bấm ô ở cột “Đi tới” để đến dòng cần sửa."
+         + (f" {UNVERIFIED_COLUMN_NOTE}" if any(not f.verified for f in ordered) else "")],
         CHECK_HEADERS,
     ]
     first_data = len(rows) + 1
@@ -190,7 +192,8 @@ def check_table(findings, book_name: str, year: int, header_rows: dict[str, tupl
             target = f"{_quote_sheet(f.sheet)}!{letter}{f.row}"
             link = f'=HYPERLINK("#{target}","{f.sheet.replace(chr(34), "")}!{letter}{f.row}")'
         rows.append([i + 1, SEVERITY_LABEL.get(f.severity, f.severity), f.code, f.unit or "", f.sheet or "",
-                     f.row if f.row is not None else "", f.column or "", f.message, f.legal_basis or "", link])
+                     f.row if f.row is not None else "", f.column or "", f.message, f.legal_basis or "",
+                     "" if f.verified else UNVERIFIED_MARK, link])
         r = first_data + i
         lo, _ = spans.get(f.severity, (r, r))
         spans[f.severity] = (lo, r)

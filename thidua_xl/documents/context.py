@@ -227,13 +227,10 @@ def initiatives_line(result: Consolidation) -> str:
 
 
 def _can_cu_default(year: int, org: str) -> list[str]:
-    if year >= 2024:
-        nd = ("Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ quy định chi tiết thi hành một số điều "
-              "của Luật Thi đua, khen thưởng")
-    else:
-        nd = ("Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ quy định chi tiết thi hành một số điều "
-              "của Luật Thi đua, khen thưởng")
-    return ["Căn cứ Luật Thi đua, khen thưởng", f"Căn cứ {nd}"]
+    """The laws and decrees in force for the award year, named in full (rules/data/legal_texts.toml)."""
+    from ..rules.legal_texts import can_cu_lines
+
+    return can_cu_lines(year)
 
 
 def bao_cao_context(result: Consolidation, config: Config, narrative: dict) -> dict:

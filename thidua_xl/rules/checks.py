@@ -62,10 +62,15 @@ class Context:
         return a.name if a else str(code)
 
     def rows_for(self, rule: Rule) -> pd.DataFrame:
-        """The rule's rows (see `proposed`), selected once per awards list: callers never modify it."""
-        key = tuple(rule.awards)
+        """The rule's rows (see `proposed`), selected once per awards list and subject (param
+        `subject`, for awards open to both: Bằng khen of an individual): callers never modify it."""
+        subject = rule.params.get("subject")
+        key = (tuple(rule.awards), subject)
         if key not in self._rows:
-            self._rows[key] = self.df[proposed(self.df, rule.awards)]
+            sel = proposed(self.df, rule.awards)
+            if subject:
+                sel &= self.df["subject"] == subject
+            self._rows[key] = self.df[sel]
         return self._rows[key]
 
     # --- person matching ------------------------------------------------------------
@@ -182,7 +187,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, column: str | None, *, code: str | None = None,
-         severity: str | None = None, **values) -> list[Finding]:
+         severity: str | None = None, verified: bool | None = None, **values) -> list[Finding]:
     """One finding per row of `rows`; a `detail` (or any) column of rows fills the template."""
     if rows.empty:
         return []  # selecting and converting no rows still costs ~0.5 ms a rule
@@ -197,6 +202,7 @@ def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, column: str | None, *, co
             code or rule.code, severity or rule.effective_severity, render(rule, vals),
             file=rec.get("file"), sheet=rec.get("sheet"), row=int(rec["row"]) if rec.get("row") is not None else None,
             column=rec.get("_column") or column, unit=rec.get("unit"), rule=rule.id, legal_basis=rule.legal_ref,
+            verified=rule.verified if verified is None else verified,
         ))
     return out
 
@@ -208,7 +214,7 @@ def not_checked(ctx: Context, rule: Rule, rows: pd.DataFrame, reason: str) -> li
     title = rule.title or rule.id
     msg = (f"Không kiểm tra được quy định “{title}” cho “{{ho_ten}}” ({{award_name}} năm {{year}}): "
            f"{reason}. Hãy kiểm tra thủ công.")
-    stand_in = replace(rule, message=msg, verified=True)
+    stand_in = replace(rule, message=msg)
     return emit(ctx, stand_in, rows, COL_AWARD, code=NOT_CHECKED, severity=WARNING)
 
 
@@ -370,6 +376,9 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     unit when the table names one) and the row's own `Sáng kiến` cell.
     """
     rows = ctx.rows_for(rule)
+    alt = rule.params.get("or_column")  # an alternative the law accepts instead (e.g. Xếp loại = HTXSNV)
+    if alt:
+        rows = rows[~_column_says(ctx, rows, alt)]
     if rows.empty:
         return []
     min_level = rule.params.get("min_level", "co_so")
@@ -383,10 +392,22 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     m = m[(m["unit_key_init"] == "") | (m["unit_key_init"] == m["unit_key"])]
     ok = set(m.loc[m["level"] >= need, "_i"])
     some = set(m["_i"])
+    min_count = int(rule.params.get("min_count", 1))
+    if min_count > 1:  # several initiatives (Bằng khen Thủ tướng: 5 in 5 years); the row's own cell counts one
+        titles = init[["author_key", "unit_key", "level", "ten_key"]]
+        mc = rows[["_i", "name_key", "unit_key", "sang_kien"]].merge(
+            titles, left_on="name_key", right_on="author_key", suffixes=("", "_init"))
+        mc = mc[((mc["unit_key_init"] == "") | (mc["unit_key_init"] == mc["unit_key"])) & (mc["level"] >= need)]
+        counts = mc.groupby("_i")["ten_key"].nunique()
+        own = rows.set_index("_i")["sang_kien"].map(lambda v: bool(v)).astype(int)
+        counts = counts.reindex(own.index, fill_value=0) + own.where(~own.index.isin(counts.index), 0)
+        ok = set(counts[counts >= min_count].index)
+        some = set(counts[counts > 0].index)
+        rows = rows.assign(found=rows["_i"].map(counts).fillna(0).astype(int))
     # The row's own Sáng kiến cell: its level comes from the table when the title matches.
     cell = rows[(rows["sang_kien"] != "") & ~rows["_i"].isin(ok)]
     unknown_level: set = set()
-    if not cell.empty:
+    if not cell.empty and min_count <= 1:
         keys = {v: fold(v) for v in cell["sang_kien"].unique()}
         titled = cell[["_i", "sang_kien"]].assign(ten_key=cell["sang_kien"].map(keys)).merge(
             ctx.initiatives[["ten_key", "level"]].drop_duplicates(), on="ten_key", how="left")
@@ -411,13 +432,34 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     out += not_checked(ctx, rule, level_unknown,
                        "cột “Sáng kiến” có ghi nhưng bảng “Sáng kiến” không cho biết cấp công nhận")
     fail = missing[~missing["_i"].isin(no_data["_i"]) & ~missing["_i"].isin(level_unknown["_i"])].copy()
+    if alt:  # without the alternative's cell the row may still qualify by it: not checked, never passed
+        col = alt.get("column", "")
+        blank = (fail[col].fillna("").astype(str).str.strip() == "") if col in fail.columns else \
+            pd.Series(True, index=fail.index)
+        out += not_checked(ctx, rule, fail[blank], alt.get("unknown", f"không có “{alt.get('label', col)}”"))
+        fail = fail[~blank].copy()
+        fail["value"] = fail[col] if col in fail.columns else ""
     span = str(ctx.year) if window <= 1 else f"{first}–{ctx.year}"
-    fail["detail"] = [
-        (f"(chỉ có sáng kiến cấp thấp hơn {LEVEL_LABEL.get(min_level, min_level)} trong {span})" if i in some
-         else f"(cột “Sáng kiến” để trống và bảng “Sáng kiến” không ghi tác giả này trong {span})")
-        for i in fail["_i"]
-    ]
+    if min_count > 1:
+        fail["detail"] = [f"(chỉ thấy {n} sáng kiến, đề tài từ {LEVEL_LABEL.get(min_level, min_level)} trở lên "
+                          f"trong {span}, cần {min_count})" for n in fail["found"]]
+    else:
+        fail["detail"] = [
+            (f"(chỉ có sáng kiến cấp thấp hơn {LEVEL_LABEL.get(min_level, min_level)} trong {span})" if i in some
+             else f"(cột “Sáng kiến” để trống và bảng “Sáng kiến” không ghi tác giả này trong {span})")
+            for i in fail["_i"]
+        ]
     return out + emit(ctx, rule, fail, COL_INITIATIVE)
+
+
+def _column_says(ctx: Context, rows: pd.DataFrame, spec: dict) -> pd.Series:
+    """Rows whose optional column `spec["column"]` holds one of `spec["values"]` (compared folded)."""
+    col = spec.get("column", "")
+    if col not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    texts = rows[col].fillna("").astype(str)
+    keys = {v: fold(v) for v in texts.unique()}
+    return texts.map(keys).isin({fold(v) for v in spec.get("values", [])})
 
 
 def _history_gap(ctx: Context, years) -> list[int]:
@@ -500,15 +542,27 @@ def prior_award(ctx: Context, rule: Rule) -> list[Finding]:
 
 @check("quota_ratio")
 def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
-    """Per unit: count(award) ≤ ratio × count(`of`), once per unit; else how many more it may propose."""
+    """Per unit: count(award) ≤ ratio × count(`of`), once per unit; else how many more it may propose.
+
+    The ratio is the master's `Cấu hình` value (config_key), else the rule's `ratio`; a rule
+    with neither (regime B: no national ratio) checks nothing. `max_ratio` is a legal cap no
+    setting may exceed; with `basis_from_config`, a configured ratio cites the configured source.
+    """
     df = ctx.df
     award = rule.awards[0]
     of = rule.params.get("of", "LDTT")
     ratio = ctx.config_number(rule.params.get("config_key"))
+    configured = ratio is not None
+    if ratio is None and rule.params.get("ratio") not in (None, ""):
+        ratio = float(rule.params["ratio"])
     if ratio is None:
-        ratio = float(rule.params.get("ratio", 0.15))
+        return []
     if rule.params.get("max_ratio") is not None:  # a province may lower the legal cap, not raise it
         ratio = min(ratio, float(rule.params["max_ratio"]))
+    if configured and rule.params.get("basis_from_config"):
+        stated = ctx.config_values.get(rule.params.get("basis_key", ""), "")
+        rule = replace(rule, legal_ref=stated or (
+            "Tỷ lệ do Sở ghi tại trang “Cấu hình” của tệp tổng hợp (chưa ghi căn cứ)"), verified=bool(stated))
     sel = df.loc[df["award"].isin([award, of]) & (df["ho_ten"] != ""),
                  ["file", "sheet", "unit", "unit_key", "award", "name_key", "birth_date", "birth_year"]]
     if sel.empty:
@@ -536,13 +590,14 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
         if proposed > allowed:
             out.append(Finding(rule.code, rule.effective_severity, render(rule, vals), file=where["file"],
                                sheet=where["sheet"], row=None, column=None, unit=where["unit"], rule=rule.id,
-                               legal_basis=rule.legal_ref))
+                               legal_basis=rule.legal_ref, verified=rule.verified))
         else:
-            info = replace(rule, verified=True, message=(
+            info = replace(rule, message=(
                 "Đơn vị đề nghị {proposed} {award_name} trên {base} {of_name}: tối đa {allowed} "
                 "({ratio_pct}), còn có thể đề nghị thêm {remaining}."))
             out.append(Finding(QUOTA_REMAINING, INFO, render(info, vals), file=where["file"], sheet=where["sheet"],
-                               row=None, column=None, unit=where["unit"], rule=rule.id, legal_basis=rule.legal_ref))
+                               row=None, column=None, unit=where["unit"], rule=rule.id, legal_basis=rule.legal_ref,
+                               verified=rule.verified))
     return out
 
 
@@ -605,14 +660,15 @@ def months_before_year_end(ctx: Context, rule: Rule) -> list[Finding]:
     rows, col = got
     from ..text import parse_date
 
-    end = dt.date(ctx.year, 12, 31)
+    end = dt.date(ctx.year + 1, 1, 1)  # the year's work ends with 31/12
     need = int(rule.params.get("min_months", 10))
 
     def months(v) -> float:
+        """Whole months from the date to the end of the award year (01/07 → 6, 02/07 → 5)."""
         d = parse_date(v).date
         if d is None:
             return math.nan
-        return (end.year - d.year) * 12 + (end.month - d.month) + (1 if end.day >= d.day else 0)
+        return (end.year - d.year) * 12 + (end.month - d.month) - (1 if d.day > end.day else 0)
 
     m = rows[col].map(months)
     bad = rows[m.notna() & (m < need)].copy()

@@ -23,15 +23,16 @@ from ..model import ERROR, INFO, WARNING
 from ..text import clean, fold
 
 REGIME_A = "A"  # Luật TĐKT 2003 (sửa đổi 2005, 2013) + NĐ 91/2017/NĐ-CP: award years ≤ 2023
-REGIME_B = "B"  # Luật TĐKT 06/2022/QH15 + NĐ 98/2023/NĐ-CP: award years ≥ 2024
+REGIME_B = "B"  # Luật TĐKT 06/2022/QH15 + its decrees by date (legal_texts.toml): award years ≥ 2024
 FIRST_YEAR_B = 2024
 REGIME_LABEL = {
     REGIME_A: "Luật Thi đua, khen thưởng 2003 (sửa đổi 2013), Nghị định 91/2017/NĐ-CP",
-    REGIME_B: "Luật Thi đua, khen thưởng 2022 (06/2022/QH15), Nghị định 98/2023/NĐ-CP",
+    REGIME_B: "Luật Thi đua, khen thưởng 2022 (06/2022/QH15) và các nghị định, thông tư hướng dẫn theo ngày hiệu lực",
 }
 SEVERITIES = (ERROR, WARNING, INFO)
 RULE_FIELDS = ("id", "title", "awards", "regime", "effective_from", "effective_to", "kind", "code", "params",
-               "severity", "legal_ref", "verified", "enabled", "message")
+               "severity", "legal_ref", "quote", "source", "texts", "verified", "enabled", "message")
+UNVERIFIED_NOTE = "(Quy định này chưa được đối chiếu với văn bản gốc nên chỉ là cảnh báo.)"
 
 
 def regime_for_year(year: int) -> str:
@@ -49,6 +50,13 @@ def _year_of(value) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
+def _tuple(v) -> tuple[str, ...]:
+    """A list field given as a list or as text "a, b; c"."""
+    if isinstance(v, str):
+        return tuple(a.strip() for a in v.replace(";", ",").split(",") if a.strip())
+    return tuple(v or ())
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -61,11 +69,14 @@ class Rule:
     effective_to: int | None = None
     params: dict = field(default_factory=dict)
     severity: str = WARNING
-    legal_ref: str | None = None
-    verified: bool = False
+    legal_ref: str | None = None  # law, article, clause, point: the finding's legal_basis
+    quote: str = ""  # a short verbatim quote of the text the rule implements
+    source: str = ""  # where the quote was read (address of the page or document)
+    texts: tuple[str, ...] = ()  # ids of rules/data/legal_texts.toml the rule rests on
+    verified: bool = False  # true only with a quote
     enabled: bool = True
     title: str = ""
-    source: str = ""  # which file defined or last overrode it
+    defined_in: str = ""  # which file defined or last overrode it
 
     def applies_to_year(self, year: int) -> bool:
         if not self.enabled:
@@ -104,8 +115,9 @@ class Rule:
             awards=tuple(awards), regime=str(rec.get("regime", "*")),
             effective_from=_year_of(rec.get("effective_from")), effective_to=_year_of(rec.get("effective_to")),
             params=dict(rec.get("params", {})), severity=sev, legal_ref=rec.get("legal_ref") or None,
+            quote=str(rec.get("quote", "")), source=str(rec.get("source", "")), texts=_tuple(rec.get("texts", ())),
             verified=bool(rec.get("verified", False)), enabled=bool(rec.get("enabled", True)),
-            title=str(rec.get("title", "")), source=source,
+            title=str(rec.get("title", "")), defined_in=source,
         )
 
     def merged(self, override: dict, source: str) -> "Rule":
@@ -120,9 +132,8 @@ class Rule:
                 changes["params"] = p
             elif k in ("effective_from", "effective_to"):
                 changes[k] = _year_of(v)
-            elif k == "awards":
-                changes[k] = tuple(v) if not isinstance(v, str) else tuple(
-                    a.strip() for a in v.replace(";", ",").split(",") if a.strip())
+            elif k in ("awards", "texts"):
+                changes[k] = _tuple(v)
             elif k == "severity":
                 sev = str(v).lower()
                 if sev not in SEVERITIES:
@@ -130,7 +141,7 @@ class Rule:
                 changes[k] = sev
             elif k in RULE_FIELDS:
                 changes[k] = v
-        changes["source"] = source
+        changes["defined_in"] = source
         return replace(self, **changes)
 
 
@@ -205,6 +216,7 @@ _FIELD_ALIASES = {
     "ap dung": "enabled", "enabled": "enabled", "bat": "enabled",
     "da xac minh": "verified", "verified": "verified",
     "can cu": "legal_ref", "legal ref": "legal_ref", "noi dung": "message", "message": "message",
+    "trich dan": "quote", "quote": "quote", "nguon": "source", "source": "source",
     "tu nam": "effective_from", "effective from": "effective_from",
     "den nam": "effective_to", "effective to": "effective_to",
 }
@@ -356,10 +368,7 @@ def render(rule: Rule, values: dict) -> str:
     tail = f"Quy định {rule.id}"
     if rule.legal_ref:
         tail += f"; căn cứ: {rule.legal_ref}"
-    text = f"{text} [{tail}]"
-    if not rule.verified:
-        text += " (Quy định này chưa được đối chiếu với văn bản gốc nên chỉ là cảnh báo.)"
-    return text
+    return f"{text} [{tail}]"
 
 
 def _fmt(v):
