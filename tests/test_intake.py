@@ -277,7 +277,7 @@ def test_a_folder_read_in_worker_threads_gives_what_each_file_gives_alone(seed_f
 
 def test_each_distinct_birth_cell_is_read_once_but_true_is_not_one():
     """Date cells are read once per distinct value; True == 1 == 1.0 as dict keys, yet a tick is not a date."""
-    from thidua_xl.intake import _date_of, _dates
+    from thidua_xl.intake.cells import _date_of, _dates
 
     cells = [1.0, True, 1, None, "", " 13/02/1980", dt.date(1980, 2, 13), dt.datetime(1980, 2, 13), 1980.0, 1.0]
     texts, parsed = _dates(cells, {})
@@ -289,7 +289,7 @@ def test_each_distinct_birth_cell_is_read_once_but_true_is_not_one():
 
 
 def test_a_tick_and_the_number_one_in_one_column_keep_their_own_text():
-    from thidua_xl.intake import _column_texts, _transpose
+    from thidua_xl.intake.cells import _column_texts, _transpose
 
     for cells in ([[True], [1.0], [1], [2.5]], [[1.0], [True], [False], [0.0]]):
         texts = _column_texts(_transpose(cells), 0, len(cells), {}, {})
@@ -312,7 +312,7 @@ def test_two_readings_at_once_in_two_threads_do_not_disturb_each_other(seed_fold
 
 def test_a_reading_stopped_early_closes_the_files_already_opened_ahead(seed_folder, monkeypatch):
     """Files parsed ahead but never used are closed (on Windows an open file cannot be replaced)."""
-    from thidua_xl import intake as intake_mod
+    from thidua_xl.intake import files as intake_mod
 
     opened, closed = [], []
     real_load = intake_mod.load_file

@@ -9,7 +9,6 @@ alone matching a full date of birth of that year.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -115,25 +114,9 @@ def connect(db: str | os.PathLike) -> sqlite3.Connection:
 
 # --- reading an import file ---------------------------------------------------------------
 def _read_rows(path: Path) -> list[list]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            sample = fh.read(4096)
-            fh.seek(0)
-            delim = ";" if sample.count(";") > sample.count(",") else ","
-            return [list(r) for r in csv.reader(fh, delimiter=delim)]
-    from .intake import find_table, open_workbook  # noqa: F401  (same reader as intake)
+    from .intake.lists import read_list_rows
 
-    wb, reason = open_workbook(path)
-    if wb is None:
-        raise UserError(f"Không đọc được tệp “{path.name}”: {reason}.")
-    best: list[list] = []
-    for name in wb.sheet_names:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if find_table(rows, HISTORY_HEADERS, HISTORY_REQUIRED) is not None:
-            return rows
-        best = best or rows
-    return best
+    return read_list_rows(path, HISTORY_HEADERS, HISTORY_REQUIRED)[0]
 
 
 def read_history_file(path: str | os.PathLike, catalog: Catalog | None = None) -> tuple[pd.DataFrame, list[Finding]]:

@@ -88,36 +88,9 @@ def read_book(book, names: Callable[[list[str]], list[str]] | None = None) -> di
 
 def intake_from_sheets(book_name: str, sheets: dict[str, list[list]], path: str | None = None):
     """An Intake for an open master, read from its cells (unsaved edits included), not from disk."""
-    import pandas as pd
+    from .intake import read_sheets
 
-    from . import intake as it
-    from .catalog import load_catalog
-    from .model import FileReport
-    from .text import fold
-
-    catalog = load_catalog()
-    names = list(sheets)
-    units_sheet = next((n for n in names if fold(n) in ("don vi", "danh sach don vi")), None)
-    if units_sheet is None or it.read_units_sheet(sheets[units_sheet]).empty:
-        from .errors import UserError
-
-        raise UserError(f"Sổ “{book_name}” không có trang “{it.UNITS_SHEET}” với danh sách đơn vị "
-                        "(cột “Mã đơn vị”, “Tên đơn vị”).")
-    fake_path = Path(path or book_name)
-    result = it.Intake(nominations=pd.DataFrame(columns=it.NOMINATION_COLUMNS),
-                       initiatives=pd.DataFrame(columns=it.INITIATIVE_COLUMNS))
-    report = FileReport(path=str(fake_path), file=fake_path.name)
-    result.files.append(report)
-    noms: list = []
-    inits: list = []
-    it._read_master(fake_path, None, names, units_sheet, lambda n: sheets[n], catalog, it.UnitRegistry(),
-                    result, report, noms, inits)
-    result.nominations = it.build_nominations(noms, catalog)
-    initiatives = it.build_initiatives(inits)
-    if initiatives is not None:
-        result.initiatives = initiatives
-    result.year = report.year
-    return result
+    return read_sheets(book_name, sheets, path)
 
 
 def _needed_sheets(all_names: list[str]) -> list[str]:

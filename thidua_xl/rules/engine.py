@@ -9,7 +9,6 @@ rule off in an override file or a ``Quy định`` sheet, never in code.
 """
 from __future__ import annotations
 
-import csv
 import math
 import os
 import tomllib
@@ -285,29 +284,12 @@ def read_override_file(path: str | os.PathLike) -> list[dict]:
     suffix = path.suffix.lower()
     if suffix == ".toml":
         return _toml_rules(path.read_text(encoding="utf-8-sig"), path.name)
-    if suffix == ".csv":
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            sample = fh.read(4096)
-            fh.seek(0)
-            delim = ";" if sample.count(";") > sample.count(",") else ","
-            rows = [list(r) for r in csv.reader(fh, delimiter=delim)]
-        return overrides_from_rows(rows, path.name)
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        rows = _sheet_rows(path, prefer="Quy định")
+    if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"):
+        from ..intake.lists import read_list_rows
+
+        rows, _warnings = read_list_rows(path, prefer="Quy định")
         return overrides_from_rows(rows, path.name)
     raise UserError(f"Tệp quy định “{path.name}” phải là .toml, .xlsx hoặc .csv.")
-
-
-def _sheet_rows(path: Path, prefer: str) -> list[list]:
-    import python_calamine as pc
-
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a user error
-        raise UserError(f"Không đọc được tệp “{path.name}”: {exc}.") from None
-    names = list(wb.sheet_names)
-    name = next((n for n in names if fold(n) == fold(prefer)), names[0])
-    return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
 def master_override_rows(intake) -> tuple[list[dict], str] | None:

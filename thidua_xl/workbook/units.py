@@ -6,8 +6,6 @@ not UTF-8: they are decoded with a warning instead of failing or garbling names.
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserError
-from ..intake import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table, open_workbook, sheet_rows
+from ..intake import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table
+from ..intake.lists import CSV_SUFFIXES, WORKBOOK_LIST_SUFFIXES, read_list_rows
 from ..text import clean, fold
 
 UNIT_COLUMNS = ["unit_code", "unit", "email"]
@@ -25,49 +24,6 @@ UNIT_COLUMNS = ["unit_code", "unit", "email"]
 class UnitList:
     units: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
-
-
-def decode_csv(data: bytes, name: str) -> tuple[str, list[str]]:
-    """UTF-8 (with or without BOM), else Windows-1258, else Windows-1252, with a warning."""
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    for enc, label in (("cp1258", "Windows-1258 (tiếng Việt)"), ("cp1252", "Windows-1252")):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        return text, [f"Tệp “{name}” không phải UTF-8; đã đọc theo bảng mã {label}. Hãy kiểm tra dấu tiếng Việt "
-                      "của tên đơn vị, hoặc lưu lại tệp bằng Excel dạng “CSV UTF-8”."]
-    raise UserError(f"Không đọc được tệp “{name}”: không phải văn bản UTF-8 hay Windows-1258. "
-                    "Hãy mở tệp bằng Excel và lưu lại dạng “CSV UTF-8 (Comma delimited)”.")
-
-
-def _csv_rows(text: str) -> list[list[str]]:
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def _xlsx_rows(path: Path) -> list[list]:
-    wb, reason = open_workbook(path)
-    if wb is None:
-        raise UserError(f"Không đọc được danh sách đơn vị “{path.name}”: {reason}.")
-    try:
-        for name in wb.sheet_names:
-            rows = sheet_rows(wb, name)[0]
-            if find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED) is not None:
-                return rows
-        return sheet_rows(wb, wb.sheet_names[0])[0] if wb.sheet_names else []
-    finally:
-        try:
-            wb.close()
-        except Exception:  # noqa: BLE001
-            pass
 
 
 def units_from_rows(rows: list[list], name: str) -> pd.DataFrame:
@@ -106,10 +62,7 @@ def read_units(path: str | os.PathLike) -> UnitList:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"Không tìm thấy tệp danh sách đơn vị “{path}”.")
-    if path.suffix.lower() in (".csv", ".txt"):
-        text, warnings = decode_csv(path.read_bytes(), path.name)
-        df = units_from_rows(_csv_rows(text), path.name)
-        return UnitList(df, warnings)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return UnitList(units_from_rows(_xlsx_rows(path), path.name))
+    if path.suffix.lower() in CSV_SUFFIXES + WORKBOOK_LIST_SUFFIXES:
+        rows, warnings = read_list_rows(path, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, label="danh sách đơn vị")
+        return UnitList(units_from_rows(rows, path.name), warnings)
     raise UserError(f"Tệp danh sách đơn vị “{path.name}” phải là .xlsx hoặc .csv.")

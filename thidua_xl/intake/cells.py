@@ -1,0 +1,113 @@
+"""Cells to text: each distinct value cleaned once, dates parsed once, what calamine gives made uniform.
+
+The memos of one reading (`reading_memos`) belong to that reading (a ContextVar): units' files
+repeat the same award names, titles and departments, and two readings never share them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
+from itertools import zip_longest
+
+from ..text import ParsedDate, clean, clean_strings, parse_date
+
+def _as_text(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d/%m/%Y")
+    return clean(value)
+
+
+def _transpose(body: list[list]) -> list[tuple]:
+    """The columns of a block of rows (short rows padded with None)."""
+    return list(zip_longest(*body)) if body else []
+
+
+def _column_texts(columns: list[tuple], j: int | None, n: int, memo: dict, numbers: dict[float, str]) -> list[str]:
+    """Column j (of n rows) as cleaned text. The strings not met before are cleaned together
+    (text.clean_strings); `memo` and `numbers` carry them across columns and files, which repeat most values."""
+    if j is None:
+        return [""] * n
+    values = columns[j] if j < len(columns) else [None] * n
+    distinct = dict.fromkeys(values)
+    new = [v for v in distinct if v.__class__ is str and v not in memo]
+    if new:
+        memo.update(zip(new, clean_strings(new)))
+    # numbers: floats only; NaN is never stored, so gets ""
+    floats = {v for v in values if v.__class__ is float} if _has_bool_key(distinct) else distinct
+    numbers.update((v, _scalar_text(v)) for v in floats if v.__class__ is float and v == v and v not in numbers)
+    return [memo[v] if v.__class__ is str else "" if v is None else numbers.get(v, "") if v.__class__ is float
+            else _scalar_text(v) for v in values]
+
+
+_NO_DATE = ("", parse_date(None))
+
+
+def _has_bool_key(distinct: dict) -> bool:
+    """True == 1 == 1.0 as dict keys: a column holding both keeps only the first (then go cell by cell)."""
+    return True in distinct or False in distinct
+
+
+def _dates(values: list, memo: dict[str, str], seen: dict | None = None) -> tuple[list[str], list]:
+    """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once.
+
+    `seen` carries dates and texts across sheets (numbers stay per sheet: True == 1 == 1.0 as keys).
+    """
+    distinct = dict.fromkeys(values)
+    if _has_bool_key(distinct):
+        got = [_date_of(v, memo) for v in values]
+    else:
+        seen = {} if seen is None else seen
+        table = {}
+        for v in distinct:
+            c = v.__class__
+            if c is dt.date or c is dt.datetime or c is str:
+                hit = seen.get(v)
+                if hit is None:
+                    hit = seen[v] = _date_of(v, memo)
+                table[v] = hit
+            else:
+                table[v] = _date_of(v, memo)
+        got = [table[v] for v in values]
+    return [g[0] for g in got], [g[1] for g in got]
+
+
+def _date_of(v: object, memo: dict[str, str]) -> tuple[str, object]:
+    if v is None or v == "":
+        return _NO_DATE
+    if (v.__class__ is dt.date or v.__class__ is dt.datetime) and v.year >= 1000:  # an Excel date
+        d = v if v.__class__ is dt.date else v.date()
+        iso = d.isoformat()
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}", ParsedDate(date=d, year=v.year, raw=iso)
+    text = (memo.get(v) or clean(v)) if v.__class__ is str else _scalar_text(v)
+    return text, parse_date(v)
+
+
+def _scalar_text(v: object) -> str:
+    """_as_text of a number, date or bool cell (what calamine gives besides strings)."""
+    if v.__class__ is float:
+        return "" if v != v else str(int(v)) if v.is_integer() else str(v)
+    if v.__class__ is int:
+        return str(v)
+    return _as_text(v)
+
+
+# Cleaned text of every raw string (and float) met during one read_paths: units' files repeat the
+# same award names, titles and departments. One set of dicts per reading (a ContextVar, so two
+# readings in two threads never share or empty each other's); a sheet read alone gets its own.
+_MEMOS: ContextVar[tuple[dict, dict, dict] | None] = ContextVar("thidua_intake_memos", default=None)
+
+
+def memos() -> tuple[dict[str, str], dict[float, str], dict]:
+    """(clean text by raw string, text by float, (text, parsed date) by date cell) of this reading."""
+    return _MEMOS.get() or ({}, {}, {})
+
+
+@contextmanager
+def reading_memos():
+    """The memos of one reading: they live as long as it and are dropped with it."""
+    token = _MEMOS.set(({}, {}, {}))
+    try:
+        yield
+    finally:
+        _MEMOS.reset(token)

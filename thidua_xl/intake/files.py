@@ -1,0 +1,169 @@
+"""Files and threads: which files a command names, opening each behind the safety pre-check, and
+parsing the next files in worker threads while the current one is classified.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..model import ERROR, Finding
+from .units import _find_units_sheet
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Finding]]:
+    """Files named, and the workbooks of folders named (not recursive, no Excel owner files)."""
+    out: list[Path] = []
+    findings: list[Finding] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.iterdir(), key=lambda c: c.name):
+                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES and not child.name.startswith("~$"):
+                    out.append(child)
+        elif path.is_file():
+            if path.name.startswith("~$"):
+                continue
+            out.append(path)
+        else:
+            findings.append(Finding("BAD_FILE", ERROR, f"Không tìm thấy tệp hoặc thư mục “{path}”.", file=str(path)))
+    return out, findings
+
+
+def open_workbook(path: Path):
+    """Open with calamine, translating its failures into Vietnamese reasons."""
+    wb, reason, _scan = open_checked(path)
+    return wb, reason
+
+
+def open_checked(path: Path):
+    """Pre-check the raw bytes (safety.inspect: bombs, encryption, traps), then open with calamine.
+
+    Returns (workbook or None, Vietnamese reason or None, safety.Scan or None).
+    """
+    import io
+
+    import python_calamine as pc
+
+    from ..safety import Refused, inspect
+
+    try:
+        scan = inspect(path)
+    except Refused as exc:
+        return None, str(exc), None
+    try:
+        if scan.data is not None:  # a trimmed copy: stray cells far from the table dropped
+            return pc.CalamineWorkbook.from_filelike(io.BytesIO(scan.data)), None, scan
+        return pc.CalamineWorkbook.from_path(str(path)), None, scan
+    except pc.PasswordError:
+        return None, "tệp được đặt mật khẩu (mã hóa), cần gỡ mật khẩu rồi gửi lại", None
+    except pc.ZipError:
+        return None, "tệp không phải là tệp Excel hợp lệ (hỏng hoặc sai định dạng)", None
+    except pc.XmlError as exc:
+        return None, f"nội dung XML của tệp bị lỗi ({exc})", None
+    except PermissionError:
+        return None, "tệp đang bị khóa (có thể đang mở trong Excel), hãy đóng tệp rồi chạy lại", None
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
+        return None, f"không đọc được tệp ({type(exc).__name__}: {exc})", None
+
+
+def sheet_rows(wb, name: str) -> tuple[list[list], int]:
+    """All rows of a sheet from A1, so list index + 1 is the Excel row number (capped, see safety)."""
+    from ..safety import LIMITS
+
+    sheet = wb.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False, nrows=LIMITS.max_rows)
+    return rows, 0
+
+
+def _visible_sheets(wb) -> list[str]:
+    import python_calamine as pc
+
+    try:
+        return [m.name for m in wb.sheets_metadata
+                if m.visible == pc.SheetVisibleEnum.Visible and m.typ == pc.SheetTypeEnum.WorkSheet]
+    except Exception:  # noqa: BLE001 - older calamine without metadata
+        return list(wb.sheet_names)
+
+
+@dataclass
+class Loaded:
+    """A workbook opened and pre-checked, with the sheets already parsed (see `load_file`)."""
+
+    wb: object
+    reason: str | None
+    scan: object
+    rows: dict[str, list[list]] = field(default_factory=dict)
+
+
+def load_file(path: Path) -> Loaded:
+    """The part of reading a file that needs no other file: safety scan, open, parse the sheets.
+
+    Runs in worker threads (python-calamine parses without the GIL), so the next files are
+    being parsed while this one's rows are classified. A unit file's sheets are all read
+    anyway; a master's are left to be read on demand (it has many sheets intake never needs).
+    A sheet that fails here is simply not cached: `read_file` reads it again and reports it.
+    """
+    wb, reason, scan = open_checked(path)
+    loaded = Loaded(wb, reason, scan)
+    if wb is not None:
+        try:
+            names = list(wb.sheet_names)
+            if _find_units_sheet(names) is None:
+                for name in names:
+                    loaded.rows[name] = sheet_rows(wb, name)[0]
+        except Exception:  # noqa: BLE001 - read_file meets the same error and reports it
+            pass
+    return loaded
+
+
+PREFETCH_AHEAD = 4  # files parsed ahead of the one being classified (bounds the rows held in memory)
+
+
+def _prefetched(files: list[Path]):
+    """(path, Loaded) in the given order, the next files loaded by worker threads meanwhile."""
+    if len(files) < 2:
+        for path in files:
+            yield path, load_file(path)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = max(1, min(2, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="thidua-read") as pool:
+        pending = deque()
+        ahead = iter(files)
+        for path in ahead:
+            pending.append((path, pool.submit(_load_quietly, path)))
+            if len(pending) >= PREFETCH_AHEAD:
+                break
+        try:
+            while pending:
+                path, future = pending.popleft()
+                nxt = next(ahead, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(_load_quietly, nxt)))
+                yield path, future.result()
+        finally:  # stopped early (an error, Ctrl-C): close what the workers already opened
+            for _path, future in pending:
+                if not future.cancel():
+                    _close(future.result())
+
+
+def _close(loaded: Loaded | None) -> None:
+    """Release a workbook's file (Windows keeps an open file from being replaced)."""
+    try:
+        if loaded is not None and loaded.wb is not None:
+            loaded.wb.close()
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _load_quietly(path: Path) -> Loaded | None:
+    """load_file in a worker; None (read again in the main thread, which reports the error) on a surprise."""
+    try:
+        return load_file(path)
+    except Exception:  # noqa: BLE001
+        return None

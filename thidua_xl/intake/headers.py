@@ -1,0 +1,202 @@
+"""Where a table is: header specs (every accepted spelling of every column) and the header row finder.
+
+Headers are compared folded (no case, no diacritics, no punctuation), so "Họ và tên" covers
+"HỌ VÀ TÊN" and "Ho va ten"; the row among the first ones naming the most known columns is the header.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from ..text import clean, fold
+
+META_SHEET = "_thidua"  # hidden key/value sheet written by `split`: ma_don_vi, ten_don_vi, nam
+UNITS_SHEET = "Đơn vị"
+CONFIG_SHEET = "Cấu hình"
+INITIATIVES_SHEET = "Sáng kiến"
+NARRATIVE_SHEET = "Văn bản"
+HEADER_SCAN_ROWS = 40
+
+# Canonical header -> (column id, accepted variants). Variants are compared folded
+# (no case, no diacritics, no punctuation), so "Họ và tên" covers "HỌ VÀ TÊN" and "Ho va ten".
+NOMINATION_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "STT": ("stt", ("TT", "Số TT", "Số thứ tự")),
+    "Họ và tên": ("ho_ten", (
+        "Họ tên", "Họ và tên / Tên tập thể", "Tên tập thể", "Họ và tên, tên tập thể",
+        "Họ tên / Tên tập thể", "Họ và tên/Tên tập thể", "Tên tập thể, cá nhân",
+        "Tên tập thể / cá nhân", "Họ và tên cá nhân, tên tập thể", "Tên cá nhân, tập thể",
+    )),
+    "Ngày sinh": ("ngay_sinh", (
+        "Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Ngày/tháng/năm sinh",
+    )),
+    "Giới tính": ("gioi_tinh", ("Nam/Nữ", "Nam, Nữ", "Giới")),
+    "Chức vụ": ("chuc_vu", ("Chức vụ, chức danh", "Chức danh", "Chức vụ/chức danh", "Chức vụ, chức danh nghề nghiệp")),
+    "Khoa, phòng": ("khoa_phong", (
+        "Khoa/Phòng", "Bộ phận", "Đơn vị công tác", "Khoa phòng", "Khoa, phòng công tác",
+        "Khoa, phòng, bộ phận",
+    )),
+    "Hình thức đề nghị": ("hinh_thuc", (
+        "Danh hiệu đề nghị", "Danh hiệu, hình thức khen thưởng", "Hình thức khen thưởng",
+        "Danh hiệu, hình thức đề nghị", "Hình thức khen thưởng đề nghị", "Danh hiệu thi đua",
+        "Danh hiệu", "Hình thức", "Danh hiệu/hình thức khen thưởng", "Đề nghị",
+    )),
+    "Đối tượng": ("doi_tuong", ("Tập thể/Cá nhân", "Loại đối tượng")),
+    "Sáng kiến": ("sang_kien", ("Sáng kiến, đề tài", "Tên sáng kiến", "Sáng kiến/đề tài")),
+    "Ghi chú": ("ghi_chu", ()),
+    # Optional columns some Sở ask for; rules use them when present (xếp loại, kỷ luật, tuyển dụng).
+    "Xếp loại": ("xep_loai", ("Xếp loại đánh giá", "Đánh giá, xếp loại", "Kết quả đánh giá, xếp loại",
+                               "Xếp loại viên chức", "Kết quả xếp loại", "Mức độ hoàn thành nhiệm vụ")),
+    "Kỷ luật": ("ky_luat", ("Hình thức kỷ luật", "Kỷ luật (nếu có)")),
+    "Ngày tuyển dụng": ("ngay_tuyen_dung", ("Thời gian tuyển dụng", "Ngày vào ngành", "Năm tuyển dụng")),
+    "Số CCCD": ("so_cccd", ("CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số CMND/CCCD")),
+    # The Sở's own columns on a master's unit sheets (units never see them): see decide.py.
+    "Kết quả xét": ("ket_qua_xet", ("Kết quả xét duyệt", "Kết quả xét của Sở", "Kết quả Hội đồng xét")),
+    "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Số quyết định khen thưởng", "Quyết định số")),
+    "Ngày quyết định": ("ngay_quyet_dinh", ("Ngày QĐ", "Ngày ký quyết định", "Ngày ban hành quyết định")),
+}
+OPTIONAL_COLUMNS = ("xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd", "ket_qua_xet", "so_quyet_dinh",
+                    "ngay_quyet_dinh")
+MASTER_ONLY_HEADERS = ("Kết quả xét", "Số quyết định", "Ngày quyết định")
+NOMINATION_REQUIRED = ("Họ và tên", "Hình thức đề nghị")
+
+INITIATIVE_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "STT": ("stt", ("TT", "Số TT")),
+    "Tên sáng kiến, đề tài": ("ten", ("Tên sáng kiến", "Tên đề tài", "Tên sáng kiến/đề tài", "Sáng kiến, đề tài")),
+    "Loại": ("loai", ("Loại sáng kiến", "Sáng kiến/Đề tài")),
+    "Cấp công nhận": ("cap", ("Cấp", "Cấp công nhận sáng kiến", "Cấp công nhận, áp dụng")),
+    "Tác giả": ("tac_gia", ("Tác giả, đồng tác giả", "Tác giả / đồng tác giả", "Chủ nhiệm", "Chủ nhiệm đề tài")),
+    "Năm": ("nam", ("Năm công nhận",)),
+    "Đơn vị": ("don_vi", ("Tên đơn vị", "Đơn vị công tác")),
+}
+INITIATIVE_REQUIRED = ("Tên sáng kiến, đề tài", "Tác giả")
+
+UNIT_LIST_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Mã đơn vị": ("unit_code", ("Mã", "Mã ĐV")),
+    "Tên đơn vị": ("unit", ("Đơn vị", "Tên")),
+    "Email": ("email", ("Thư điện tử", "E-mail", "Địa chỉ email")),
+    "Tên sheet": ("sheet", ("Sheet", "Trang tính", "Tên trang tính")),
+}
+UNIT_LIST_REQUIRED = ("Mã đơn vị", "Tên đơn vị")
+
+
+def _variant_index(spec) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, (_, variants) in spec.items():
+        for v in (canonical, *variants):
+            index.setdefault(fold(v), canonical)
+    return index
+
+
+_SPECS: dict[int, dict] = {}  # id -> spec, kept alive so an id is never reused for another spec
+
+
+def match_header(cell: object, spec) -> str | None:
+    """Canonical header for a header cell, ignoring case, accents, spacing, line breaks, notes in ()."""
+    if not isinstance(cell, str):
+        return None
+    _SPECS.setdefault(id(spec), spec)
+    return _match_cached(cell, id(spec))
+
+
+@lru_cache(maxsize=64)
+def _variant_index_of(spec_id: int) -> dict[str, str]:
+    return _variant_index(_SPECS[spec_id])
+
+
+@lru_cache(maxsize=1 << 16)
+def _match_cached(cell: str, spec_id: int) -> str | None:
+    return _match_header(cell, spec_id)
+
+
+def _match_header(cell: str, spec_id: int) -> str | None:
+    index = _variant_index_of(spec_id)
+    key = fold(cell)
+    if not key:
+        return None
+    if key in index:
+        return index[key]
+    bare = fold(re.sub(r"\(.*?\)|\[.*?\]", " ", clean(cell)))
+    if bare in index:
+        return index[bare]
+    bare = re.sub(r"\s*\d+$", "", bare)  # "Ghi chú 1", "Hình thức đề nghị (6)"
+    return index.get(bare)
+
+
+@dataclass
+class Table:
+    """A table found on a sheet: where its header is and what each column means."""
+
+    header_idx: int  # 0-based index into the sheet's rows
+    columns: dict[int, str]  # column index -> canonical header
+    headers_typed: dict[str, str]  # typed header -> canonical
+    extra: list[str]
+    missing: list[str]
+    birth_by_gender: tuple[int, int] | None = None  # (Nam column, Nữ column) under a merged "Ngày sinh"
+    sub_header_rows: int = 0  # rows of a two-row header below header_idx
+
+
+def _gender_split(rows: list[list], table: Table) -> None:
+    """A two-row header: "Ngày sinh" merged over "Nam" | "Nữ", the birth date written under the gender."""
+    if table.header_idx + 1 >= len(rows):
+        return
+    sub = rows[table.header_idx + 1]
+    folded = {j: fold(c) for j, c in enumerate(sub) if isinstance(c, str) and c.strip()}
+    nam = [j for j, f in folded.items() if f == "nam"]
+    nu = [j for j, f in folded.items() if f == "nu"]
+    birth = [j for j, c in table.columns.items() if c == "Ngày sinh"]
+    if nam and nu and birth and birth[0] in (nam[0], nu[0]) and abs(nam[0] - nu[0]) == 1:
+        table.birth_by_gender = (nam[0], nu[0])
+        table.sub_header_rows = 1
+        if "Giới tính" in table.missing:
+            table.missing.remove("Giới tính")
+    elif _is_column_numbers(sub):
+        table.sub_header_rows = 1  # a row of column numbers "(1) (2) (3)" or 1 2 3 under the header
+
+
+def _is_column_numbers(row: list) -> bool:
+    """Official forms number their columns under the header: "(1) (2) (3)…" or 1 2 3…, increasing."""
+    vals = []
+    for c in row:
+        if c is None or c == "":
+            continue
+        if isinstance(c, (int, float)) and not isinstance(c, bool) and float(c).is_integer():
+            vals.append(int(c))
+            continue
+        m = re.fullmatch(r"\(?\s*(\d{1,2})\s*\)?", clean(c)) if isinstance(c, str) else None
+        if m is None:
+            return False
+        vals.append(int(m.group(1)))
+    return len(vals) >= 3 and all(b > a for a, b in zip(vals, vals[1:]))
+
+
+def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEADER_SCAN_ROWS) -> Table | None:
+    """The header row is the one among the first rows that names the most known columns."""
+    best: Table | None = None
+    best_score = 0
+    for i, row in enumerate(rows[:scan]):
+        if best is not None and i > best.header_idx + 5:
+            break  # the header is found; what follows is data
+        columns: dict[int, str] = {}
+        others: list[str] = []
+        for j, cell in enumerate(row):
+            if cell is None or cell == "":
+                continue
+            canonical = match_header(cell, spec)
+            if canonical and canonical not in columns.values():
+                columns[j] = canonical
+            elif isinstance(cell, str):
+                others.append(cell)
+        if not all(r in columns.values() for r in required):
+            continue
+        score = len(columns)
+        if score > best_score:  # only now the texts the report shows (data rows are scanned too)
+            typed = {clean(row[j]): canonical for j, canonical in columns.items()}
+            extra = [t for t in map(clean, others) if t]
+            missing = [c for c in spec if c not in columns.values()]
+            best = Table(i, columns, typed, extra, missing)
+            best_score = score
+    if best is not None and spec is NOMINATION_HEADERS:
+        _gender_split(rows, best)
+    return best
