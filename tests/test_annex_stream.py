@@ -83,3 +83,37 @@ def test_streamed_annex_with_no_rows_drops_the_prototypes(tmp_path, seed_folder)
     streamed = render_docx(template_path("quyet-dinh"), ctx, tmp_path / "s.docx", annex_rows=[])
     eager = _eager(template_path("quyet-dinh"), ctx, [], tmp_path / "e.docx")
     assert _parts(streamed)["word/document.xml"] == _parts(eager)["word/document.xml"]
+
+
+def _annex_tables(path):
+    """The annex tables of a document (those after the first one holding the list's header) as cell texts."""
+    doc = Document(str(path))
+    return [[["".join(t.text or "" for t in tc.iter(f"{{{A.W}}}t")) for tc in tr.iter(f"{{{A.W}}}tc")]
+             for tr in tbl._tbl.iter(f"{{{A.W}}}tr")] for tbl in doc.tables]
+
+
+def test_a_long_list_is_cut_into_tables_with_the_header_repeated_and_numbering_running_on(tmp_path, seed_folder,
+                                                                                         monkeypatch):
+    """LibreOffice is quadratic in one table's rows: past MAX_TABLE_ROWS the list continues in a new table."""
+    from thidua_xl.documents.render import template_path
+    from thidua_xl.intake import read_paths
+    from thidua_xl.pipeline import totals
+
+    monkeypatch.setattr(A, "MAX_TABLE_ROWS", 7)
+    ctx = _context(totals(read_paths([seed_folder]), 2020))
+    rows = _rows(40)
+    streamed = render_docx(template_path("quyet-dinh"), ctx, tmp_path / "streamed.docx", annex_rows=rows)
+    eager = _eager(template_path("quyet-dinh"), ctx, rows, tmp_path / "eager.docx")
+    assert _parts(streamed)["word/document.xml"] == _parts(eager)["word/document.xml"]
+    xml = _parts(streamed)["word/document.xml"]
+    assert b"thidua-annex" not in xml
+    tables = _annex_tables(streamed)
+    parts = [t for t in tables if any("«" not in "".join(r) and "Họ và tên" in "".join(r) for r in t[:3])]
+    expected = -(-len(rows) // 7)
+    assert len(parts) == expected
+    header = parts[0][0]
+    assert all(p[0] == header for p in parts)  # each part opens with the template's header row
+    body_rows = [r for p in parts for r in p if r != header]
+    numbers = [r[0] for r in body_rows if r and r[0].isdigit()]
+    assert numbers == [str(i) for i in range(1, 41)]  # one numbering across the parts
+    assert sum(len(p) - 1 for p in parts) == len(rows)

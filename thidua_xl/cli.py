@@ -80,7 +80,11 @@ def exit_code_for(intake, errors: int = 0) -> int:
     return 1 if (intake.bad_files or errors or intake_errors) else 0
 
 
-from .pipeline import resolve_year  # noqa: E402  (re-exported for the commands)
+def resolve_year(year, intake) -> int:
+    """pipeline.resolve_year, imported when a command reads data (`--help` imports no pandas)."""
+    from .pipeline import resolve_year as resolve
+
+    return resolve(year, intake)
 
 
 def _audit_folder(paths: List[Path], out: Optional[Path] = None) -> Path:

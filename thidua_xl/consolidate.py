@@ -38,28 +38,40 @@ class Consolidation:
 
     @property
     def totals(self) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        for code in _ordered_codes(self.counts["award"].unique()):
-            out[code] = {s: self.total(code, s) for s in SUBJECTS}
-        return out
+        per = _award_subject_counts(self.counts, ())
+        return {code: per[code] for code in _ordered_codes(per)}
 
     @property
     def by_unit(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Per unit (named as the master lists it), its awards in catalogue order: one pass over the counts."""
+        by_code = _award_subject_counts(self.counts, ("unit_code",))
+        by_name = _award_subject_counts(self.counts, ("unit",))
         out: dict[str, dict[str, dict[str, int]]] = {}
         for code, name in self.units:
-            sub = self.counts[self.counts["unit_code"] == code] if code else self.counts[self.counts["unit"] == name]
-            if sub.empty:
-                continue
-            per: dict[str, dict[str, int]] = {}
-            for award in _ordered_codes(sub["award"].unique()):
-                a = sub[sub["award"] == award]
-                per[award] = {s: int(a.loc[a["subject"] == s, "n"].sum()) for s in SUBJECTS}
-            out[name] = per
+            per = by_code.get(code) if code else by_name.get(name)
+            if per:
+                out[name] = {award: per[award] for award in _ordered_codes(per)}
         return out
 
     def to_json(self) -> dict:
         return {"year": self.year, "totals": self.totals, "by_unit": self.by_unit,
                 "initiatives": self.initiatives, "rows": self.rows, "files": self.files}
+
+
+def _award_subject_counts(counts: pd.DataFrame, keys: tuple[str, ...]) -> dict:
+    """{award: {subject: n}} summed over the counts, nested under each value of `keys` when given."""
+    columns = [counts[k].tolist() for k in (*keys, "award", "subject", "n")]
+    out: dict = {}
+    for *key, award, subject, n in zip(*columns):
+        table = out
+        for k in key:
+            table = table.setdefault(k, {})
+        per = table.get(award)
+        if per is None:
+            per = table[award] = dict.fromkeys(SUBJECTS, 0)
+        if subject in per:
+            per[subject] += int(n)
+    return out
 
 
 def _ordered_codes(codes) -> list[str]:

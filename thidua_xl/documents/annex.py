@@ -5,6 +5,11 @@ notes: 5.4 s for 30,000). Here the template's annex table carries prototype rows
 marked «nhom», «don_vi» and «stt»/«ho_ten»/…; after docxtpl has rendered the rest,
 each output row is a deep copy of its prototype with its texts set, chained with
 `addnext` (linear; `insert(i, …)` in a loop is quadratic too).
+
+A long list is cut into tables of at most MAX_TABLE_ROWS rows, each opening with the
+template's header rows, joined by a hairline paragraph so the page reads as one table:
+LibreOffice lays out one table in time quadratic in its rows (8,000 rows: 140 s), so a
+25,000-name decision would never reach PDF in one table. The numbering runs on.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ MARKER = re.compile(r"«([a-z_]+)»")
 ROW_KINDS = ("nhom", "don_vi")  # heading rows; any other marker row is the nominee row
 ANNEX_FIELDS = ("nhom", "don_vi", "stt", "ho_ten", "ngay_sinh", "nam_sinh", "gioi_tinh", "chuc_vu", "khoa_phong",
                 "don_vi", "chuc_vu_don_vi", "ghi_chu", "sang_kien", "hinh_thuc")
+MAX_TABLE_ROWS = 500
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -126,28 +132,68 @@ def _kind_values(row, kinds) -> tuple[str, dict]:
     return "dong", {"ho_ten": row.values.get(row.kind, "")}
 
 
-def fill_annex(body, rows) -> int:
+def separator() -> object:
+    """The hairline paragraph between two parts of one long list (no visible gap, no merged tables)."""
+    p = etree.Element(_P)
+    ppr = etree.SubElement(p, f"{{{W}}}pPr")
+    spacing = etree.SubElement(ppr, f"{{{W}}}spacing")
+    for k, v in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
+        spacing.set(f"{{{W}}}{k}", v)
+    rpr = etree.SubElement(ppr, f"{{{W}}}rPr")
+    etree.SubElement(rpr, f"{{{W}}}sz").set(f"{{{W}}}val", "2")
+    return p
+
+
+def _table_head(tbl, first) -> object:
+    """A copy of the table up to its first prototype row: properties, grid, header rows."""
+    head = copy.deepcopy(tbl)
+    cut = tbl.index(first)
+    for child in list(head)[cut:]:
+        head.remove(child)
+    return head
+
+
+def fill_annex(body, rows, max_rows: int | None = None) -> int:
     """Replace the prototype rows of the annex table with one row per item; returns rows written.
 
     rows: iterable of objects with .kind ('nhom' | 'don_vi' | 'dong') and .values (dict).
+    Past `max_rows` rows a new table (the header repeated) continues the list.
     """
+    max_rows = max_rows or MAX_TABLE_ROWS
     tbl, protos = _prototypes(body)
     stamps = {k: _Stamp(tr) for k, tr in protos.items()}
-    last = min(protos.values(), key=lambda tr: tbl.index(tr))
+    first = min(protos.values(), key=lambda tr: tbl.index(tr))
+    head = _table_head(tbl, first)
+    last, current, in_table, end_of_first = first, tbl, 0, None
     n = 0
     for row in rows:
+        if in_table >= max_rows:
+            end_of_first = end_of_first if end_of_first is not None else last
+            sep = separator()
+            current.addnext(sep)
+            current = copy.deepcopy(head)
+            sep.addnext(current)
+            last, in_table = None, 0
         kind, values = _kind_values(row, stamps)
         el = stamps[kind].make(values)
-        last.addnext(el)
+        if last is None:
+            current.append(el)
+        else:
+            last.addnext(el)
         last = el
         n += 1
+        in_table += 1
     for tr in protos.values():
         tbl.remove(tr)
+    if end_of_first is not None:  # the rows the template has below the list close the last table
+        for child in list(end_of_first.itersiblings()):
+            current.append(child)
     return n
 
 
 # --- deferred annex: the rows produced as bytes while document.xml is written ------------------
 _PI_ROWS, _PI_PROTO, _PI_END = "thidua-annex-rows", "thidua-annex-proto", "thidua-annex-end"
+_PI_TABLE, _PI_SEP = "thidua-annex-table", "thidua-annex-sep"
 _SLOT = re.compile("\ue000(\\d+)\ue001".encode())
 
 
@@ -172,9 +218,11 @@ class DeferredAnnex:
     row as the bytes lxml would have written for a filled deep copy of its prototype.
     """
 
-    def __init__(self, body, rows):
+    def __init__(self, body, rows, max_rows: int | None = None):
         tbl, protos = _prototypes(body)
         self.rows = rows
+        self.max_rows = max_rows or MAX_TABLE_ROWS
+        self.table_break = b""  # </w:tbl>, the separator, the table's head: set by split
         self.stamps = {k: _Stamp(tr) for k, tr in protos.items()}
         self.usable = all(tr.tail is None for tr in protos.values())
         self._protos, self._tbl = protos, tbl
@@ -191,6 +239,12 @@ class DeferredAnnex:
                 ts[i].text = f"\ue000{j}\ue001"
             stamp.tr.addprevious(etree.ProcessingInstruction(_PI_PROTO, kind))
             stamp.tr.addnext(etree.ProcessingInstruction(_PI_END, "x"))
+        # serialized in place (so with the document's prefixes), then cut out by `split`
+        self._tbl.addprevious(etree.ProcessingInstruction(_PI_TABLE, "x"))
+        sep = separator()
+        self._tbl.addnext(sep)
+        sep.addprevious(etree.ProcessingInstruction(_PI_SEP, "x"))
+        sep.addnext(etree.ProcessingInstruction(_PI_END, "sep"))
 
     def split(self, xml: bytes) -> tuple[bytes, bytes]:
         """(head, tail) of the serialized part around the rows; the prototypes cut out."""
@@ -202,7 +256,17 @@ class DeferredAnnex:
             proto = xml[a + len(start_mark):b]
             self.parts[kind] = _SLOT.split(proto)  # literal, slot no., literal, slot no., …
             xml = xml[:a] + xml[b + len(end_mark):]
+        sep_mark, sep_end = f"<?{_PI_SEP} x?>".encode(), f"<?{_PI_END} sep?>".encode()
+        a = xml.index(sep_mark)
+        b = xml.index(sep_end, a)
+        sep = xml[a + len(sep_mark):b]
+        xml = xml[:a] + xml[b + len(sep_end):]
         head, tail = xml.split(f"<?{_PI_ROWS} x?>".encode(), 1)
+        table_mark = f"<?{_PI_TABLE} x?>".encode()
+        t = head.rindex(table_mark)
+        head = head[:t] + head[t + len(table_mark):]
+        tag = re.match(rb"<([\w:.-]+)", head[t:]).group(1)  # w:tbl, as this document spells it
+        self.table_break = b"</" + tag + b">" + sep + head[t:]
         return head, tail
 
     def _row(self, kind: str, values: dict) -> bytes:
@@ -215,5 +279,10 @@ class DeferredAnnex:
         return b"".join(out)
 
     def rows_bytes(self):
+        in_table = 0
         for row in self.rows:
+            if in_table >= self.max_rows:
+                yield self.table_break
+                in_table = 0
             yield self._row(*_kind_values(row, self.stamps))
+            in_table += 1

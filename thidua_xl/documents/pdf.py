@@ -53,6 +53,43 @@ def available() -> str | None:
     return None
 
 
+def run_group(cmd: list[str], timeout: float) -> subprocess.CompletedProcess | None:
+    """Run cmd in its own process group; on timeout kill the whole group and return None.
+
+    `soffice` is a launcher: the converter is its child `soffice.bin`, which a plain kill of
+    the launcher would leave running (with gigabytes of memory) after a timeout.
+    """
+    kwargs: dict = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    if sys.platform == "win32":
+        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        kwargs["start_new_session"] = True
+    proc = subprocess.Popen(cmd, **kwargs)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        proc.communicate()
+        return None
+    except BaseException:  # Ctrl-C: never leave the converter behind
+        _kill_group(proc)
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    if sys.platform == "win32":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True)
+    else:
+        import signal
+
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.kill()
+
+
 def to_pdf(docx_paths, out_dir: str | Path | None = None, timeout: int = 300) -> list[Path]:
     """Convert .docx files to PDF beside them (or into out_dir); returns the PDFs written."""
     paths = [Path(p) for p in docx_paths]
@@ -65,10 +102,10 @@ def to_pdf(docx_paths, out_dir: str | Path | None = None, timeout: int = 300) ->
         with tempfile.TemporaryDirectory(prefix="thidua-lo-") as profile:
             cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, paths)]
-            try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-            except subprocess.TimeoutExpired as exc:
-                raise UserError(f"LibreOffice không chuyển xong sang PDF sau {timeout} giây.") from exc
+            proc = run_group(cmd, timeout)
+            if proc is None:
+                raise UserError(f"LibreOffice không chuyển xong sang PDF sau {timeout} giây; đã dừng LibreOffice. "
+                                "Các tệp Word (.docx) vẫn đã được tạo.")
         pdfs = [out_dir / (p.stem + ".pdf") for p in paths]
         missing = [p.name for p in pdfs if not p.is_file()]
         if missing:

@@ -12,23 +12,64 @@ sheet and Excel row it came from. By job:
     frames.py   the nominations/initiatives frames, finished with whole-column steps
     read.py     masters and unit files into one Intake (read_paths; read_sheets for the Excel adapter)
     lists.py    the small lists users give (units, history, rules): one tolerant .csv/.xlsx reader
-"""
-from .files import (PREFETCH_AHEAD, WORKBOOK_SUFFIXES, Loaded, expand_paths, load_file, open_checked,
-                    open_workbook, sheet_rows)
-from .frames import build_initiatives, build_nominations, finish_nominations
-from .headers import (CONFIG_SHEET, HEADER_SCAN_ROWS, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INITIATIVES_SHEET,
-                      META_SHEET, NARRATIVE_SHEET, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
-                      UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, UNITS_SHEET, Table, find_table, match_header)
-from .read import Intake, header_drift, read_file, read_paths, read_sheets
-from .rows import RAW_NOMINATION_COLUMNS, initiative_columns, nomination_columns
-from .units import UnitRegistry, read_units_sheet
 
-__all__ = [
-    "CONFIG_SHEET", "HEADER_SCAN_ROWS", "INITIATIVES_SHEET", "INITIATIVE_HEADERS", "INITIATIVE_REQUIRED",
-    "Intake", "Loaded", "META_SHEET", "NARRATIVE_SHEET", "NOMINATION_HEADERS", "NOMINATION_REQUIRED",
-    "OPTIONAL_COLUMNS", "PREFETCH_AHEAD", "RAW_NOMINATION_COLUMNS", "Table", "UNITS_SHEET", "UNIT_LIST_HEADERS",
-    "UNIT_LIST_REQUIRED", "UnitRegistry", "WORKBOOK_SUFFIXES", "build_initiatives", "build_nominations",
-    "expand_paths", "find_table", "finish_nominations", "header_drift", "initiative_columns", "load_file",
-    "match_header", "nomination_columns", "open_checked", "open_workbook", "read_file", "read_paths",
-    "read_sheets", "read_units_sheet", "sheet_rows",
-]
+The names below are imported from their module on first use, so a command that only needs the
+file list (`expand_paths`) or a header spec does not import pandas.
+"""
+from __future__ import annotations
+
+import importlib
+
+_WHERE = {
+    "PREFETCH_AHEAD": "files",
+    "WORKBOOK_SUFFIXES": "files",
+    "Loaded": "files",
+    "expand_paths": "files",
+    "load_file": "files",
+    "open_checked": "files",
+    "open_workbook": "files",
+    "sheet_rows": "files",
+    "build_initiatives": "frames",
+    "build_nominations": "frames",
+    "finish_nominations": "frames",
+    "CONFIG_SHEET": "headers",
+    "HEADER_SCAN_ROWS": "headers",
+    "INITIATIVE_HEADERS": "headers",
+    "INITIATIVE_REQUIRED": "headers",
+    "INITIATIVES_SHEET": "headers",
+    "META_SHEET": "headers",
+    "NARRATIVE_SHEET": "headers",
+    "NOMINATION_HEADERS": "headers",
+    "NOMINATION_REQUIRED": "headers",
+    "OPTIONAL_COLUMNS": "headers",
+    "UNIT_LIST_HEADERS": "headers",
+    "UNIT_LIST_REQUIRED": "headers",
+    "UNITS_SHEET": "headers",
+    "Table": "headers",
+    "find_table": "headers",
+    "match_header": "headers",
+    "Intake": "read",
+    "header_drift": "read",
+    "read_file": "read",
+    "read_paths": "read",
+    "read_sheets": "read",
+    "RAW_NOMINATION_COLUMNS": "rows",
+    "initiative_columns": "rows",
+    "nomination_columns": "rows",
+    "UnitRegistry": "units",
+    "read_units_sheet": "units",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..model import ERROR, Finding
-from .units import _find_units_sheet
+from .headers import _find_units_sheet
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 

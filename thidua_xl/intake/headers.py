@@ -200,3 +200,10 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     if best is not None and spec is NOMINATION_HEADERS:
         _gender_split(rows, best)
     return best
+
+
+def _find_units_sheet(names: list[str]) -> str | None:
+    for n in names:
+        if fold(n) in ("don vi", "danh sach don vi"):
+            return n
+    return None

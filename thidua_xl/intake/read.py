@@ -20,9 +20,11 @@ from .cells import reading_memos
 from .files import Loaded, _prefetched, _visible_sheets, expand_paths, load_file, sheet_rows
 from .frames import build_initiatives, build_nominations
 from .headers import (CONFIG_SHEET, HEADER_SCAN_ROWS, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INITIATIVES_SHEET,
-                      META_SHEET, NARRATIVE_SHEET, NOMINATION_HEADERS, UNITS_SHEET, NOMINATION_REQUIRED, find_table)
+                      META_SHEET, NARRATIVE_SHEET, NOMINATION_HEADERS, NOMINATION_REQUIRED, UNITS_SHEET,
+                      _find_units_sheet, find_table)
 from .rows import initiative_columns, nomination_columns
-from .units import UnitRegistry, _find_units_sheet, _key_values, _title_info, read_units_sheet
+from .units import UnitRegistry, _key_values, _title_info, read_units_sheet
+
 
 @dataclass
 class Intake:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..text import clean, fold
 from .headers import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _UNIT_LABELS = {"don vi", "ten don vi", "don vi de nghi", "co quan don vi", "don vi bao cao"}
 _YEAR_IN_TITLE = re.compile(r"\bnam (20\d{2}|19\d{2})\b")
@@ -55,6 +57,8 @@ class UnitRegistry:
 
 
 def read_units_sheet(rows: list[list]) -> pd.DataFrame:
+    import pandas as pd
+
     table = find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED)
     cols = ["unit_code", "unit", "email", "sheet"]
     if table is None:
@@ -69,8 +73,3 @@ def read_units_sheet(rows: list[list]) -> pd.DataFrame:
     return pd.DataFrame.from_records(recs, columns=cols)
 
 
-def _find_units_sheet(names: list[str]) -> str | None:
-    for n in names:
-        if fold(n) in ("don vi", "danh sach don vi"):
-            return n
-    return None

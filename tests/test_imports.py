@@ -1,0 +1,47 @@
+"""Commands that read no data start without pandas or Polars (each ribbon click pays its own start)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pandas", "polars", "numpy", "pyarrow", "fastexcel", "openpyxl", "xlsxwriter", "docxtpl")
+
+_PROBE = """
+import json, sys
+from thidua_xl.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "heavy": sorted(m for m in %r if m in sys.modules)}))
+""" % (HEAVY,)
+
+
+def _run(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=120)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [["--help"], ["email", "--help"], ["validate", "--help"], ["report", "--help"]])
+def test_help_imports_no_data_library(args):
+    got = _run(*args)
+    assert got["code"] in (0, None) and got["heavy"] == []
+
+
+def test_email_of_a_documents_folder_imports_no_data_library(tmp_path):
+    docs = tmp_path / "van-ban"
+    docs.mkdir()
+    (docs / "Quyet-dinh.docx").write_bytes(b"PK\x03\x04 not really a document, attached as is")
+    got = _run("email", "--docs", str(docs), "--to", "tdkt@syt.example.vn", "--draft", str(tmp_path / "nhap"))
+    assert got["code"] == 0 and got["heavy"] == []
+    assert list((tmp_path / "nhap").glob("*.eml"))
+
+
+def test_the_file_list_and_header_specs_import_no_data_library():
+    code = ("import sys; from thidua_xl.intake import NOMINATION_HEADERS, expand_paths, find_table; "
+            "print(sorted(m for m in %r if m in sys.modules))" % (HEAVY,))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
+    assert out.strip() == "[]"
