@@ -138,6 +138,116 @@ def read_floor_fastexcel(files: list[Path]) -> int | None:
     return cells
 
 
+# --- whole processes: what a user waits for, interpreter start and imports included --------------
+FLOOR_PROCESS = """
+import sys, fastexcel, polars
+rows = 0
+for f in sys.argv[1:]:
+    reader = fastexcel.read_excel(f)
+    for name in reader.sheet_names:
+        rows += reader.load_sheet(name, header_row=None).to_polars().height
+print(rows)
+"""
+# The naive peer: what a careful analyst would write with pandas alone (every sheet of every file,
+# one frame, counted by award), no header finding, no checks.
+NAIVE_PROCESS = """
+import sys, pandas as pd
+frames = []
+for f in sys.argv[1:]:
+    for name, df in pd.read_excel(f, sheet_name=None, header=None, engine="calamine", dtype=str).items():
+        frames.append(df)
+all_rows = pd.concat(frames, ignore_index=True)
+print(len(all_rows), all_rows.iloc[:, min(6, all_rows.shape[1] - 1)].value_counts().head(3).to_dict())
+"""
+
+
+# Runs a Python command and, at its exit, writes the process's own peak RSS (VmHWM: the rusage of a
+# child keeps the parent's peak across exec, so it cannot be used here).
+PEAK_WRAPPER = """
+import atexit, runpy, sys
+peak_file, mode, target = sys.argv[1:4]
+def _peak():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                open(peak_file, "w").write(line.split()[1])
+    except OSError:
+        pass
+atexit.register(_peak)
+sys.argv = [target, *sys.argv[4:]]
+if mode == "-m":
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+else:
+    exec(compile(target, "<bench>", "exec"), {"__name__": "__main__"})
+"""
+
+
+def run_process(cmd: list[str]) -> tuple[float, float | None]:
+    """(wall seconds, peak RSS MB or None) of one Python process (`python -m X …` / `python -c CODE …`)."""
+    assert cmd[1] in ("-m", "-c")
+    with tempfile.NamedTemporaryFile(prefix="thidua-peak-", delete=False) as fh:
+        peak_file = Path(fh.name)
+    t = time.perf_counter()
+    proc = subprocess.run([cmd[0], "-c", PEAK_WRAPPER, str(peak_file), *cmd[1:]], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, check=False)
+    seconds = time.perf_counter() - t
+    try:
+        text = peak_file.read_text().strip()
+        peak_file.unlink()
+    except OSError:
+        text = ""
+    if proc.returncode not in (0, 1):  # 1: the run found errors in the data, a normal outcome
+        raise RuntimeError(f"{cmd[1:4]} exited {proc.returncode}: {proc.stderr.decode('utf-8', 'replace')[-500:]}")
+    return seconds, int(text) / 1024 if text.isdigit() else None
+
+
+def whole_processes(folder: Path, files: list[Path], db: Path | None, out: Path, repeat: int) -> dict:
+    """consolidate and validate as a user runs them, against a process that only reads the same files."""
+    py = sys.executable
+    names = [str(f) for f in files]
+    res: dict = {}
+    runs = {
+        "proc_floor": [py, "-c", FLOOR_PROCESS, *names],
+        "proc_naive": [py, "-c", NAIVE_PROCESS, *names],
+        "proc_consolidate": [py, "-m", "thidua_xl", "consolidate", str(folder), "--year", str(YEAR),
+                             "--json", str(out / "tong-hop.json")],
+        "proc_validate": [py, "-m", "thidua_xl", "validate", str(folder), "--year", str(YEAR),
+                          "--json", str(out / "kiem-tra.json")] + (["--history", str(db)] if db else []),
+    }
+    for key, cmd in runs.items():
+        try:
+            got = [run_process(cmd) for _ in range(repeat)]
+        except Exception as exc:  # noqa: BLE001 - e.g. fastexcel not installed: say so in the table
+            res[key + "_error"] = f"{type(exc).__name__}: {exc}"[:300]
+            continue
+        res[key + "_s"] = statistics.median(g[0] for g in got)
+        peaks = [g[1] for g in got if g[1] is not None]
+        res[key + "_peak_mb"] = max(peaks) if peaks else None
+    floor = res.get("proc_floor_s")
+    for key in ("proc_naive", "proc_consolidate", "proc_validate"):
+        if floor and res.get(key + "_s"):
+            res[key + "_over_floor"] = res[key + "_s"] / floor
+    return res
+
+
+def pdf_ldtt(out: Path, timeout: int = 1800) -> float | None:
+    """LibreOffice converting the LĐTT decision written by render_ldtt (None without LibreOffice)."""
+    from thidua_xl.documents.pdf import find_soffice, to_pdf
+
+    docx = out / "Quyet-dinh-LDTT.docx"
+    if not docx.is_file() or find_soffice() is None:
+        return None
+    t = time.perf_counter()
+    to_pdf([docx], out / "pdf", timeout=timeout)
+    return time.perf_counter() - t
+
+
+def pyarrow_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pyarrow") is not None
+
+
 STAGE_PEAKS: dict[str, float] = {}
 
 
@@ -155,7 +265,8 @@ def timed(fn, repeat: int = 1, stage: str | None = None):
     return out, statistics.median(times)
 
 
-def run_size(rows: int, data: Path, repeat: int, history: bool = True) -> dict:
+def run_size(rows: int, data: Path, repeat: int, history: bool = True, processes: bool = True,
+             pdf: bool = False) -> dict:
     """All stages for one size, in this process."""
     from thidua_xl import export, history as hist_mod
     from thidua_xl.intake import expand_paths, read_paths
@@ -194,6 +305,11 @@ def run_size(rows: int, data: Path, repeat: int, history: bool = True) -> dict:
     except Exception as exc:  # noqa: BLE001 - the documents stage may not exist yet in this checkout
         res["render_ldtt_s"], res["render_error"] = None, f"{type(exc).__name__}: {exc}"
     res["collect_s"] = time_collect(intake, folder, out)
+    if pdf and res.get("render_ldtt_s") is not None:
+        res["pdf_ldtt_s"] = pdf_ldtt(out)
+    if processes:
+        res.update(whole_processes(folder, files, db, out, repeat))
+    res["pyarrow"] = pyarrow_installed()
     core = res["intake_s"] + res["validate_s"] + res["consolidate_s"]
     res["core_s"] = core
     res["core_over_floor"] = core / res["floor_s"] if res["floor_s"] else None
@@ -279,7 +395,22 @@ def table(results: list[dict]) -> str:
             ("core_over_floor_threads", "core/floor 2 threads", "{:.2f}"), ("collect_s", "collect s", "{:.2f}"),
             ("write_xlsx_s", "Tổng hợp.xlsx s", "{:.2f}"),
             ("render_ldtt_s", "QĐ LĐTT s", "{:.2f}"), ("pipeline_s", "pipeline s", "{:.2f}"),
-            ("peak_rss_mb", "peak MB", "{:.0f}")]
+            ("peak_rss_mb", "peak MB", "{:.0f}"), ("pdf_ldtt_s", "QĐ LĐTT PDF s", "{:.1f}")]
+    lines = ["| " + " | ".join(c[1] for c in cols) + " |", "|" + "---|" * len(cols)]
+    for r in results:
+        lines.append("| " + " | ".join(c[2].format(r[c[0]]) if r.get(c[0]) is not None else "n/a" for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def process_table(results: list[dict]) -> str:
+    """Whole processes (start, imports, reading included) against the fastexcel read floor."""
+    cols = [("target_rows", "rows", "{:,}"), ("proc_floor_s", "fastexcel floor s", "{:.2f}"),
+            ("proc_naive_s", "naive pandas s", "{:.2f}"), ("proc_naive_over_floor", "naive/floor", "{:.2f}"),
+            ("proc_consolidate_s", "consolidate s", "{:.2f}"),
+            ("proc_consolidate_over_floor", "consolidate/floor", "{:.2f}"),
+            ("proc_validate_s", "validate s", "{:.2f}"), ("proc_validate_over_floor", "validate/floor", "{:.2f}"),
+            ("proc_floor_peak_mb", "floor MB", "{:.0f}"), ("proc_consolidate_peak_mb", "consolidate MB", "{:.0f}"),
+            ("proc_validate_peak_mb", "validate MB", "{:.0f}")]
     lines = ["| " + " | ".join(c[1] for c in cols) + " |", "|" + "---|" * len(cols)]
     for r in results:
         lines.append("| " + " | ".join(c[2].format(r[c[0]]) if r.get(c[0]) is not None else "n/a" for c in cols) + " |")
@@ -295,19 +426,24 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--no-history", action="store_true")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--in-process", action="store_true", help="run sizes in this process (tests)")
+    ap.add_argument("--no-processes", action="store_true", help="skip the whole-process runs")
+    ap.add_argument("--pdf", action="store_true", help="also time LibreOffice on the LĐTT decision")
     ap.add_argument("--_one", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a._one:
-        print(json.dumps(run_size(a._one, a.data, a.repeat, history=not a.no_history)))
+        print(json.dumps(run_size(a._one, a.data, a.repeat, history=not a.no_history,
+                                  processes=not a.no_processes, pdf=a.pdf)))
         return []
     sizes = a.sizes or ([SMALL] if a.small else list(SIZES))
     results = []
     for n in sizes:
         if a.in_process:
-            r = run_size(n, a.data, a.repeat, history=not a.no_history)
+            r = run_size(n, a.data, a.repeat, history=not a.no_history, processes=not a.no_processes, pdf=a.pdf)
         else:
             cmd = [sys.executable, __file__, "--_one", str(n), "--data", str(a.data), "--repeat", str(a.repeat)]
             cmd += ["--no-history"] if a.no_history else []
+            cmd += ["--no-processes"] if a.no_processes else []
+            cmd += ["--pdf"] if a.pdf else []
             proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 sys.stderr.write(proc.stderr)
@@ -323,7 +459,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     by = {r["target_rows"]: r for r in results}
     print()
     print(table(results))
-    print(f"\nmachine: {machine()}")
+    print()
+    print(process_table(results))
+    print(f"\nmachine: {machine()}; pyarrow installed: {pyarrow_installed()}")
     if 60_000 in by and 30_000 in by:
         ratio = by[60_000]["pipeline_s"] / by[30_000]["pipeline_s"]
         print(f"60k/30k pipeline time ratio: {ratio:.2f} (2.0 = linear)")

@@ -25,6 +25,10 @@ def test_small_benchmark_times_every_stage(tmp_path, capsys):
     assert r["pipeline_s"] >= r["core_s"] > r["intake_s"]
     assert r["peak_rss_mb"] < 1024
     assert "| rows (target) |" in out and "core/floor" in out
+    for key in ("proc_floor_s", "proc_naive_s", "proc_consolidate_s", "proc_validate_s"):
+        assert r[key] > 0, key  # whole processes, each run to its end
+    assert r["proc_consolidate_over_floor"] == r["proc_consolidate_s"] / r["proc_floor_s"]
+    assert "consolidate/floor" in out and "pyarrow installed" in out
 
 
 def test_units_are_distinct():

@@ -326,3 +326,19 @@ def test_collect_into_a_master_saved_by_another_program(returned, tmp_path):
                                                           [r[0] for r in EXTERNAL])
     ws = openpyxl.load_workbook(resaved)[intake.units.set_index("unit_code").loc["BVDK", "sheet"]]
     assert ws["C5"].number_format.lower().startswith("dd/mm/yy") and ws.data_validations.dataValidation
+
+
+def test_each_returned_file_is_opened_and_scanned_once(returned, monkeypatch):
+    """The cells written back are those intake read: no file is opened (and safety-scanned) a second time."""
+    from thidua_xl import safety
+
+    scanned = []
+    real = safety.inspect
+    monkeypatch.setattr(safety, "inspect", lambda path, *a, **k: scanned.append(path.name) or real(path, *a, **k))
+    master, out = returned
+    report = collect(out, master)
+    assert report.written and [u.unit_code for u in report.units] == ["BVDK", "TTYT-BT", "TTYT-SP"]
+    assert sorted(scanned) == sorted([master.name, *(f.name for f in out.glob("*.xlsx"))])
+    again = read_paths([master]).nominations
+    assert sorted(again["ho_ten"]) == sorted([r[0] for c in ("BVDK", "TTYT-BT") for r in FILLED[c]]
+                                             + [r[0] for r in EXTERNAL])

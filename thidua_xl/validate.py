@@ -240,19 +240,29 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
         hits = list(by_cell.values())
     if not hits:
         return []
+    order = list(LEGACY_COLUMNS)
+    hits.sort(key=lambda h: (h[0], order.index(h[1])))
+    at = df.iloc[df.index.get_indexer([h[0] for h in hits])]  # the hit rows, once, as lists
+    where = {c: at[c].tolist() for c in ("file", "sheet", "row", "unit")}
+    olds = {c: at[c].tolist() for c in {h[1] for h in hits}}
     findings = []
     new = df.copy()
-    for idx, col, text, enc, font in sorted(hits, key=lambda h: (h[0], list(LEGACY_COLUMNS).index(h[1]))):
-        old = df.at[idx, col]
-        new.at[idx, col] = text
+    by_column: dict[str, tuple[list, list]] = {}
+    for k, (idx, col, text, enc, font) in enumerate(hits):
+        old = olds[col][k]
+        idxs, texts = by_column.setdefault(col, ([], []))
+        idxs.append(idx)
+        texts.append(text)
         how = f"phông {font}" if font else "nhận dạng theo ký tự"
         findings.append(Finding(
             "LEGACY_ENCODING", WARNING,
             f"Ô “{LEGACY_COLUMNS[col]}” viết bằng bảng mã {legacy.ENCODING_LABEL[enc]} ({how}): “{old}” được đọc là "
             f"“{text}”. Hãy chuyển tệp sang Unicode (ví dụ Unikey › Công cụ chuyển mã) trước khi gửi lại. "
             f"[Quy định {LEGACY_RULE}; căn cứ: {LEGACY_BASIS}]",
-            file=df.at[idx, "file"], sheet=df.at[idx, "sheet"], row=int(df.at[idx, "row"]),
-            column=LEGACY_COLUMNS[col], unit=df.at[idx, "unit"], rule=LEGACY_RULE, legal_basis=LEGACY_BASIS))
+            file=where["file"][k], sheet=where["sheet"][k], row=int(where["row"][k]),
+            column=LEGACY_COLUMNS[col], unit=where["unit"][k], rule=LEGACY_RULE, legal_basis=LEGACY_BASIS))
+    for col, (idxs, texts) in by_column.items():
+        new.loc[idxs, col] = texts
     changed = sorted({h[0] for h in hits})
     stated = sorted({h[0] for h in hits if h[1] == "doi_tuong_raw"})
     if stated:
@@ -272,7 +282,11 @@ def _doi_tuong(text: object) -> str:
 
 
 def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[str]) -> dict:
-    """Font names of the candidate cells in `files` ((index, column) → font), via openpyxl."""
+    """Font names of the candidate cells in `files` ((index, column) → font).
+
+    openpyxl in read-only mode streams only the rows and columns holding candidates, so a
+    large file with a few old cells is not loaded whole.
+    """
     if not files:
         return {}
     from .intake import NOMINATION_HEADERS, match_header
@@ -281,6 +295,14 @@ def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
         return {}
+    wanted: dict[tuple[str, str], dict[int, list]] = {}  # (file, sheet) -> Excel row -> [(source col, idx, col)]
+    for col, s in cand.items():
+        source_col = "doi_tuong" if col == "doi_tuong_raw" else col
+        rows = df.loc[s.index, ["file", "sheet", "row"]]
+        for idx, file, sheet, row in zip(s.index.tolist(), rows["file"].tolist(), rows["sheet"].tolist(),
+                                         rows["row"].tolist()):
+            if file in files:
+                wanted.setdefault((file, sheet), {}).setdefault(int(row), []).append((source_col, idx, col))
     out = {}
     reports = {f.file: f for f in intake.files}
     for file in sorted(files):
@@ -288,28 +310,40 @@ def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[
         if rep is None or not os.path.isfile(rep.path):
             continue
         try:
-            wb = openpyxl.load_workbook(rep.path, data_only=True)
+            wb = openpyxl.load_workbook(rep.path, read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - statistics already decided; fonts are a bonus
             continue
-        for sheet, header_row in rep.header_row.items():
-            if sheet not in wb.sheetnames:
-                continue
-            ws = wb[sheet]
-            columns = {}
-            for cell in ws[header_row]:
-                canon = match_header(cell.value, NOMINATION_HEADERS)
-                if canon:
-                    columns[NOMINATION_HEADERS[canon][0]] = cell.column
-            here = df[(df["file"] == file) & (df["sheet"] == sheet)]
-            for col, s in cand.items():
-                source_col = "doi_tuong" if col == "doi_tuong_raw" else col
-                if source_col not in columns:
+        try:
+            for sheet, header_row in rep.header_row.items():
+                need = wanted.get((file, sheet))
+                if not need or sheet not in wb.sheetnames:
                     continue
-                for idx in s.index.intersection(here.index):
-                    font = ws.cell(row=int(df.at[idx, "row"]), column=columns[source_col]).font
-                    if font is not None and font.name:
-                        out[(idx, col)] = font.name
-        wb.close()
+                out.update(_sheet_fonts(wb[sheet], header_row, need, match_header, NOMINATION_HEADERS))
+        finally:
+            wb.close()
+    return out
+
+
+def _sheet_fonts(ws, header_row: int, need: dict[int, list], match_header, spec) -> dict:
+    header = next(ws.iter_rows(min_row=header_row, max_row=header_row, values_only=True), ())
+    columns = {}
+    for j, value in enumerate(header, start=1):
+        canon = match_header(value, spec)
+        if canon:
+            columns[spec[canon][0]] = j
+    used = {columns[sc] for items in need.values() for sc, _i, _c in items if sc in columns}
+    if not used:
+        return {}
+    lo, hi = min(used), max(used)
+    out = {}
+    for r, cells in enumerate(ws.iter_rows(min_row=min(need), max_row=max(need), min_col=lo, max_col=hi),
+                              start=min(need)):
+        for source_col, idx, col in need.get(r, ()):
+            k = columns.get(source_col, 0) - lo
+            if source_col in columns and k < len(cells):
+                font = getattr(cells[k], "font", None)
+                if font is not None and font.name:
+                    out[(idx, col)] = font.name
     return out
 
 

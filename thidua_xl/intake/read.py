@@ -38,6 +38,9 @@ class Intake:
     config: dict[str, str] = field(default_factory=dict)  # folded label -> value, sheet `Cấu hình`
     narrative: dict[str, str] = field(default_factory=dict)  # folded label -> text, sheet `Văn bản`
     year: int | None = None
+    # (path, sheet) -> the sheet's rows as read, for the nomination sheets, when read_paths(keep_rows=True):
+    # `collect` writes the cells back as typed without opening and scanning every file again.
+    raw_rows: dict[tuple[str, str], list[list]] | None = None
 
     @property
     def bad_files(self) -> list[str]:
@@ -253,6 +256,8 @@ def _read_nomination_sheet(path, sheet, rows, code, unit, catalog, intake, repor
     report.extra[sheet] = table.extra
     data = nomination_columns(rows, table, file=path.name, path=str(path), sheet=sheet, unit_code=code, unit=unit)
     report.rows += len(data["row"])
+    if intake.raw_rows is not None:
+        intake.raw_rows[(str(path), sheet)] = rows
     if data["row"]:
         noms.append(data)
 
@@ -275,12 +280,13 @@ def _read_initiative_sheet(path, sheet, rows, code, unit, intake, report, inits,
 
 
 def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = None,
-               progress: Callable[[str], None] | None = None) -> Intake:
+               progress: Callable[[str], None] | None = None, keep_rows: bool = False) -> Intake:
     """Read every workbook named (masters first, so their unit lists identify unit files)."""
     catalog = catalog or load_catalog()
     files, findings = expand_paths(paths)
     intake = Intake(nominations=pd.DataFrame(columns=NOMINATION_COLUMNS),
-                    initiatives=pd.DataFrame(columns=INITIATIVE_COLUMNS), findings=findings)
+                    initiatives=pd.DataFrame(columns=INITIATIVE_COLUMNS), findings=findings,
+                    raw_rows={} if keep_rows else None)
     registry = UnitRegistry()
     noms: list[dict[str, list]] = []
     inits: list[dict[str, list]] = []

@@ -178,7 +178,7 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
         raise UserError(" ".join(f.message for f in missing))
     files = [f for f in files if f.resolve() != master.resolve()]
     report = CollectReport(master=master, dry_run=dry_run, files=len(files))
-    intake = read_paths([master, *files])
+    intake = read_paths([master, *files], keep_rows=True)
     mrep = intake.files[0]
     if not mrep.ok or mrep.kind != "master":
         reasons = " ".join(f.message for f in intake.findings if f.code == "BAD_FILE" and f.file == master.name)
@@ -214,10 +214,13 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
         chosen[rep.unit_code] = (rep, path)
 
     noms = intake.nominations
-    in_master = noms[noms["path"] == str(master)]
+    by_path = dict(iter(noms.groupby("path", sort=False)))  # one split, not a mask per unit
+    empty = noms.iloc[:0]
+    master_rows = by_path.get(str(master), empty)
+    in_master = dict(iter(master_rows.groupby("unit_code", sort=False)))
     sheets: dict[str, SheetData] = {}
     collected_paths = {str(p) for _r, p in chosen.values()}
-    tables = unit_tables(noms[noms["path"].isin(collected_paths)])
+    tables = unit_tables(noms[noms["path"].isin(collected_paths)], intake.raw_rows)
     for code, (rep, path) in chosen.items():
         sheet = _master_sheet(mrep, code, unit_name[code], unit_sheet.get(code, ""))
         header_row = mrep.header_row.get(sheet) if sheet else None
@@ -227,8 +230,8 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
                 f"trang “{sheet}” của tệp tổng hợp không còn dòng tiêu đề bảng đề nghị") +
                 "; hãy bổ sung rồi chạy lại."))
             continue
-        before = in_master[in_master["unit_code"] == code]
-        after = noms[(noms["path"] == str(path))]
+        before = in_master.get(code, empty)
+        after = by_path.get(str(path), empty)
         added, removed, changed = diff_rows(before, after)
         change = UnitChange(code, unit_name[code], rep.file, sheet, len(before), len(after), added, removed, changed)
         if rep.year and intake.year and rep.year != intake.year:

@@ -184,11 +184,13 @@ def read_sheet_rows(path: str, sheets: list[str]) -> dict[str, list[list]]:
             pass
 
 
-def unit_tables(nominations: pd.DataFrame) -> dict[str, UnitTable]:
+def unit_tables(nominations: pd.DataFrame, raw_rows: dict[tuple[str, str], list[list]] | None = None
+                ) -> dict[str, UnitTable]:
     """unit_code -> the unit's nominees as typed (every column, extra ones too), in file order.
 
     Intake decides which rows are nominees and whose they are; the values come from the
     cells themselves, so nothing a unit typed is normalised away or lost on the way.
+    `raw_rows` (Intake.raw_rows) are the sheets intake already read; a file not in it is read again.
     """
     from ..intake import NOMINATION_REQUIRED, find_table
 
@@ -197,52 +199,52 @@ def unit_tables(nominations: pd.DataFrame) -> dict[str, UnitTable]:
         return out
     pos = {c.header: j for j, c in enumerate(NOMINATION_LAYOUT)}
     id_pos = pos["Số CCCD"]
-    for path, by_file in nominations.groupby("path", sort=False):
-        sheets = list(dict.fromkeys(by_file["sheet"]))
-        raw = read_sheet_rows(path, sheets)
-        for sheet in sheets:
-            rows = raw.get(sheet)
-            part = by_file[by_file["sheet"] == sheet]
-            if rows is None:
-                continue
-            table = find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)
-            header = rows[table.header_idx] if table else []
-            target: dict[int, int | str] = {}
-            for j, cell in enumerate(header):
-                if j in table.columns:
-                    target[j] = pos[table.columns[j]]
-                elif fold(cell) in ID_HEADERS and id_pos not in target.values():
-                    target[j] = id_pos
-                elif clean(cell):
-                    target[j] = clean(cell)
-            for rec in part.itertuples(index=False):
-                unit = out.setdefault(rec.unit_code, UnitTable())
-                for name in target.values():
-                    if isinstance(name, str) and name not in unit.extra_headers:
-                        unit.extra_headers.append(name)
-                values = rows[rec.row - 1] if rec.row - 1 < len(rows) else []
-                row: list = [None] * len(NOMINATION_LAYOUT)
-                extras: dict[str, object] = {}
-                for j, dest in target.items():
-                    v = values[j] if j < len(values) else None
-                    if is_blank(v):
-                        continue
-                    if isinstance(dest, str):
-                        extras[dest] = _plain(v)
-                    elif dest == pos["Ngày sinh"]:
-                        parsed = rec.ngay_sinh
-                        if isinstance(v, str) and isinstance(parsed, dt.date) and not rec.ngay_sinh_error:
-                            row[dest] = parsed  # "13/02/1980" typed as text becomes the date it says
-                        else:
-                            row[dest] = _raw_for_date(_plain(v))
-                    elif dest == id_pos:
-                        row[dest] = _id_text(v)
+    for (path, sheet), part in nominations.groupby(["path", "sheet"], sort=False):
+        if raw_rows is None or (path, sheet) not in raw_rows:
+            raw_rows = dict(raw_rows or {})
+            wanted = list(dict.fromkeys(nominations.loc[nominations["path"] == path, "sheet"]))
+            raw_rows.update(((path, s), r) for s, r in read_sheet_rows(path, wanted).items())
+        rows = raw_rows.get((path, sheet))
+        if rows is None:
+            continue
+        table = find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)
+        header = rows[table.header_idx] if table else []
+        target: dict[int, int | str] = {}
+        for j, cell in enumerate(header):
+            if j in table.columns:
+                target[j] = pos[table.columns[j]]
+            elif fold(cell) in ID_HEADERS and id_pos not in target.values():
+                target[j] = id_pos
+            elif clean(cell):
+                target[j] = clean(cell)
+        for rec in part.itertuples(index=False):
+            unit = out.setdefault(rec.unit_code, UnitTable())
+            for name in target.values():
+                if isinstance(name, str) and name not in unit.extra_headers:
+                    unit.extra_headers.append(name)
+            values = rows[rec.row - 1] if rec.row - 1 < len(rows) else []
+            row: list = [None] * len(NOMINATION_LAYOUT)
+            extras: dict[str, object] = {}
+            for j, dest in target.items():
+                v = values[j] if j < len(values) else None
+                if is_blank(v):
+                    continue
+                if isinstance(dest, str):
+                    extras[dest] = _plain(v)
+                elif dest == pos["Ngày sinh"]:
+                    parsed = rec.ngay_sinh
+                    if isinstance(v, str) and isinstance(parsed, dt.date) and not rec.ngay_sinh_error:
+                        row[dest] = parsed  # "13/02/1980" typed as text becomes the date it says
                     else:
-                        row[dest] = _plain(v)
-                if row[pos["Đối tượng"]] is None and rec.group_subject:
-                    row[pos["Đối tượng"]] = SUBJECT_LABEL.get(rec.group_subject)  # keep what the heading said
-                row.append(extras)
-                unit.rows.append(row)
+                        row[dest] = _raw_for_date(_plain(v))
+                elif dest == id_pos:
+                    row[dest] = _id_text(v)
+                else:
+                    row[dest] = _plain(v)
+            if row[pos["Đối tượng"]] is None and rec.group_subject:
+                row[pos["Đối tượng"]] = SUBJECT_LABEL.get(rec.group_subject)  # keep what the heading said
+            row.append(extras)
+            unit.rows.append(row)
     for unit in out.values():
         for i, row in enumerate(unit.rows):
             extras = row.pop()

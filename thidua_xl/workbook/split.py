@@ -68,7 +68,7 @@ def split_master(master: str | os.PathLike, out_dir: str | os.PathLike, *, year:
     master = Path(master)
     if not master.is_file():
         raise UserError(f"Không tìm thấy tệp tổng hợp “{master}”.")
-    intake = read_paths([master])
+    intake = read_paths([master], keep_rows=True)
     bad = [f.message for f in intake.findings if f.code == "BAD_FILE"]
     report = intake.files[0] if intake.files else None
     if report is not None and "Đơn vị" in report.sheets and (report.kind != "master" or intake.units.empty):
@@ -80,7 +80,7 @@ def split_master(master: str | os.PathLike, out_dir: str | os.PathLike, *, year:
     y = year or intake.year
     if not y:
         raise UserError(f"Trang “Cấu hình” của “{master.name}” chưa ghi năm (dòng “Năm”).")
-    tables = unit_tables(intake.nominations)
+    tables = unit_tables(intake.nominations, intake.raw_rows)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     inits = intake.initiatives
