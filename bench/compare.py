@@ -95,9 +95,13 @@ def outputs(paths, history) -> dict:
     }
 
 
-def snapshot(out: Path, data: Path, sizes: list[int]) -> None:
+def snapshot(out: Path, data: Path, sizes: list[int], folders: list[str] = (), only: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name, p in provinces(data, sizes).items():
+    chosen = {} if only else provinces(data, sizes)
+    for spec in folders:  # NAME=PATH: any other folder or file, e.g. old-encoding files
+        name, _, path = spec.partition("=")
+        chosen[name] = {"paths": [Path(path)], "history": None}
+    for name, p in chosen.items():
         got = outputs(p["paths"], p["history"])
         with open(out / f"{name}.pkl", "wb") as fh:
             pickle.dump(got, fh)
@@ -162,12 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("out", type=Path)
     s.add_argument("--sizes", type=int, nargs="*", default=[2000, 30000])
     s.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "thidua-compare-data")
+    s.add_argument("--folder", action="append", default=[], metavar="NAME=PATH", help="also this folder or file")
+    s.add_argument("--only", action="store_true", help="only the --folder inputs")
     d = sub.add_parser("diff")
     d.add_argument("before", type=Path)
     d.add_argument("after", type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "snapshot":
-        snapshot(args.out, args.data, args.sizes)
+        snapshot(args.out, args.data, args.sizes, args.folder, args.only)
         return 0
     return diff(args.before, args.after)
 

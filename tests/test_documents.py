@@ -38,12 +38,16 @@ def texts(path) -> list[str]:
 
 
 def annex_table_rows(path) -> list[list[str]]:
+    """The annex list as one table: a long list is cut into tables that each repeat the header row."""
     doc = Document(str(path))
-    table = doc.tables[-1]
-    out = []
-    for tr in table._tbl.findall(f"{W}tr"):
-        out.append(["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in tr.findall(f"{W}tc")])
-    return out
+    tables = [[["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in tr.findall(f"{W}tc")]
+               for tr in table._tbl.findall(f"{W}tr")] for table in doc.tables]
+    parts = [tables[-1]]
+    for earlier in reversed(tables[:-1]):
+        if not earlier or earlier[0] != parts[0][0]:
+            break
+        parts.insert(0, earlier)
+    return parts[0] + [r for part in parts[1:] for r in part[1:]]
 
 
 # --- fixtures -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A conversion that runs out of time stops everything it started (soffice's soffice.bin included)."""
+"""PDF of a long list: cut into tables LibreOffice lays out in linear time; a conversion out of time stops
+everything it started (soffice's soffice.bin included)."""
 from __future__ import annotations
 
 import os
@@ -68,3 +69,39 @@ def test_libreoffice_out_of_time_leaves_no_soffice_bin_behind(tmp_path, seed_fol
     with pytest.raises(UserError, match="không chuyển xong"):
         to_pdf(docs, out, timeout=1)
     assert _gone(str(out)), "soffice.bin was left running after the timeout"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(__import__("shutil").which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_a_decision_of_1200_names_converts_with_every_name_numbered_in_order(tmp_path):
+    import datetime as dt
+    import random
+    import re
+    import subprocess
+
+    import pandas as pd
+
+    from thidua_xl.config import Config
+    from thidua_xl.consolidate import consolidate
+    from thidua_xl.documents.render import render_reports
+    from thidua_xl.model import NOMINATION_COLUMNS
+    from thidua_xl.sample import people_name
+
+    rng = random.Random(12)
+    n = 1200
+    rows = [{c: None for c in NOMINATION_COLUMNS} | {
+        "file": "x.xlsx", "sheet": "Đề nghị", "row": i + 4, "unit_code": f"U{i % 9}",
+        "unit": f"Trung tâm Y tế số {i % 9 + 1}", "ho_ten": people_name(rng),
+        "ngay_sinh": dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28), "nam_sinh": 1970 + i % 30,
+        "gioi_tinh": "Nam", "chuc_vu": "Bác sĩ", "khoa_phong": "Khoa Nội", "award": "LDTT",
+        "subject": "ca_nhan", "hinh_thuc": "LĐTT"} for i in range(n)]
+    result = consolidate(pd.DataFrame(rows, columns=NOMINATION_COLUMNS), None, 2020)
+    (docx,) = render_reports(result, Config({"giam_doc": "Hoàng Quốc Hương"}), {}, tmp_path,
+                             kinds=["quyet-dinh"])
+    (pdf,) = to_pdf([docx], tmp_path / "pdf", timeout=600)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    listed = [int(m) for m in re.findall(r"^\s*(\d{1,4})\s+\D.*\d\d/\d\d/\d{4}", text, re.M)]
+    assert listed == list(range(1, n + 1))  # every name, in order, one numbering across the tables
+    assert text.count("Họ và tên / Tên tập thể") >= n // 500 + 1  # the header opens every part
