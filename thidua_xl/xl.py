@@ -6,8 +6,10 @@ calls the same core functions as the CLI, and writes results back as one 2-D blo
 per sheet (colours grouped by range), so a 30,000-row master costs a handful of
 round trips to Excel, not one per cell. The tables to write are computed by plain
 functions (`check_table`, `summary_table`, `award_tables`) testable without Excel.
-Errors reach the user as a Vietnamese alert; details go to a log beside the workbook.
-Imports stay lazy: every click pays for the process start.
+Errors reach the user as a Vietnamese alert naming the button; details go to a log beside
+the workbook (or, when that folder cannot be known or written, `%LOCALAPPDATA%\\ThiDua\\logs`).
+Nothing raised inside `run` escapes it: a Python error would reach the user as xlwings'
+English popup. Imports stay lazy: every click pays for the process start.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import math
 import os
 from pathlib import Path
 from typing import Callable
+
+from .errors import UserError
 
 TITLE = "Thi đua"
 CHECK_SHEET = "Kiểm tra"
@@ -31,6 +35,28 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 COLOR_HEADER = "#DDEBF7"
 COLOR_SEVERITY = {"error": "#F8CBAD", "warning": "#FFF2CC", "info": "#E2EFDA"}
 COLOR_TOTAL = "#F2F2F2"
+DATE_FORMAT = "dd/mm/yyyy"  # a number format: the cell holds a real date, not text the PC's locale re-reads
+# A sheet whose used range is larger than this is refused with a way out, rather than read for minutes
+# (formatting dragged to row 1,048,576 makes Excel report a million-row used range).
+MAX_SHEET_CELLS = 3_000_000
+
+# The ribbon's labels (macros/customUI14.xml), so a message names the button the user clicked.
+BUTTON_LABELS = {
+    "kiem_tra": "Kiểm tra",
+    "tong_hop": "Tổng hợp",
+    "xuat_van_ban": "Xuất văn bản",
+    "gui_email": "Gửi email",
+    "tach_file": "Tách file đơn vị",
+    "nhap_file": "Nhập file đơn vị",
+    "them_don_vi": "Thêm đơn vị",
+    "luu_lich_su": "Lưu kết quả vào lịch sử",
+    "mo_thu_muc": "Mở thư mục kết quả",
+    "huong_dan": "Hướng dẫn",
+}
+
+
+def button_label(action: str) -> str:
+    return BUTTON_LABELS.get(action, action)
 
 
 class NotReady(Exception):
@@ -75,7 +101,14 @@ def _quote_sheet(name: str) -> str:
 def sheet_rows(sheet) -> list[list]:
     """All cells from A1 to the used range's last cell, in one read, as calamine-like values."""
     last = sheet.used_range.last_cell
-    values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
+    rows, cols = max(last.row, 1), max(last.column, 1)
+    if rows * cols > MAX_SHEET_CELLS:
+        end = f"{col_letter(cols - 1)}{rows}"
+        raise UserError(
+            f"Trang “{sheet.name}” có vùng dữ liệu tới ô {end} ({vn_number(rows)} dòng × {vn_number(cols)} cột), "
+            "quá lớn để đọc. Thường do định dạng hoặc ô trống kéo xuống tận cuối trang: chọn các dòng (cột) thừa "
+            "dưới (bên phải) bảng, bấm chuột phải → Delete, lưu tệp (Ctrl+S) rồi bấm lại.")
+    values = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
     return [[_cell(v) for v in row] for row in (values or [])]
 
 
@@ -109,7 +142,11 @@ def load_book(book):
     from .pipeline import resolve_year
 
     sheets = read_book(book, _needed_sheets)
-    intake = intake_from_sheets(Path(book.name).name, sheets, getattr(book, "fullname", None))
+    try:
+        path = book_fullname(book) or None
+    except Exception:  # noqa: BLE001 - reading the open book's cells needs no folder
+        path = None
+    intake = intake_from_sheets(Path(book.name).name, sheets, path)
     return intake, resolve_year(None, intake), sheets
 
 
@@ -123,9 +160,40 @@ def header_rows(intake, sheets: dict[str, list[list]]) -> dict[str, tuple[int, l
     return out
 
 
+def _is_url(text: str) -> bool:
+    return "://" in text
+
+
+def _not_local(where: str):
+    return UserError(
+        f"Không xác định được thư mục của tệp trên máy này (tệp đang mở từ “{where}”, thường là OneDrive "
+        "hoặc SharePoint chưa đồng bộ về máy). Hãy lưu tệp vào một thư mục trên máy, ví dụ C:\\ThiDua "
+        "(File → Save As → This PC), mở tệp đó rồi bấm lại.")
+
+
+def book_fullname(book) -> str:
+    """The workbook's local path; a OneDrive/SharePoint address xlwings cannot map is a user error."""
+    try:
+        full = getattr(book, "fullname", "") or ""
+    except Exception as exc:  # noqa: BLE001 - xlwings raises when it cannot map a OneDrive address
+        raise _not_local(getattr(book, "name", "?")) from exc
+    if _is_url(str(full)):
+        raise _not_local(str(full))
+    return str(full)
+
+
 def book_folder(book) -> Path:
-    full = Path(getattr(book, "fullname", "") or book.name)
+    full = Path(book_fullname(book) or book.name)
     return full.parent if full.is_absolute() else Path.cwd()
+
+
+def _history_file(book) -> Path | None:
+    """The register beside the workbook, if there is one; an unknown folder just means no history."""
+    try:
+        path = book_folder(book) / HISTORY_NAME
+    except UserError:
+        return None
+    return path if path.is_file() else None
 
 
 # --- the tables (plain data, no Excel) -----------------------------------------------
@@ -223,10 +291,22 @@ def award_tables(result, catalog=None) -> dict[str, list[list]]:
         for i, (u, n, s, d, raw, g, cv, kp, fi, sh, ro) in enumerate(zip(
                 df["unit"], df["ho_ten"], df["subject"], df["ngay_sinh"], df["ngay_sinh_raw"], df["gioi_tinh"],
                 df["chuc_vu"], df["khoa_phong"], df["file"], df["sheet"], df["row"])):
-            date = d.strftime("%d/%m/%Y") if d is not None and d == d else (raw or "")
+            date = _as_date(d) or (raw or "")
             rows.append([i + 1, u, n, SUBJECT_LABEL.get(s, ""), date, g, cv, kp, f"{fi}, {sh}, dòng {ro}"])
         out[name] = _pad(rows)
     return out
+
+
+def _as_date(value) -> dt.date | None:
+    """A real date (Excel stores a serial number), or None for a missing/unparsed one."""
+    if value is None or value != value:  # None, NaN, NaT
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    to_py = getattr(value, "to_pydatetime", None)
+    return to_py().date() if to_py else None
 
 
 # --- writing through xlwings --------------------------------------------------------
@@ -278,9 +358,8 @@ def kiem_tra(book) -> str:
     app = book.app
     _status(app, "Thi đua: đang đọc các trang tính…")
     intake, year, sheets = load_book(book)
-    history = book_folder(book) / HISTORY_NAME
     _status(app, f"Thi đua: đang kiểm tra {vn_number(len(intake.nominations))} dòng…")
-    findings = check(intake, year, history=history if history.is_file() else None)
+    findings = check(intake, year, history=_history_file(book))
     block, spans = check_table(findings, Path(book.name).name, year, header_rows(intake, sheets))
     _status(app, "Thi đua: đang ghi trang Kiểm tra…")
     sheet = output_sheet(book, CHECK_SHEET)
@@ -330,6 +409,9 @@ def tong_hop(book) -> str:
         ls = output_sheet(book, name, after=last)
         write_block(ls, rows)
         ls.range((3, 1), (3, len(rows[2]))).color = COLOR_HEADER
+        if len(rows) > 3:  # the birth dates are dates: formatted, never re-read by the PC's regional settings
+            col = rows[2].index("Ngày sinh") + 1
+            ls.range((4, col), (len(rows), col)).number_format = DATE_FORMAT
         _autofit(ls)
         last = ls
     sheet.activate()
@@ -339,10 +421,8 @@ def tong_hop(book) -> str:
 
 def _saved_path(book) -> Path:
     """The workbook file, saved first: file-based steps read what the user sees."""
-    full = Path(getattr(book, "fullname", "") or "")
+    full = Path(book_fullname(book))
     if not full.is_absolute():
-        from .errors import UserError
-
         raise UserError("Hãy lưu tệp (Ctrl+S) vào một thư mục trước khi dùng chức năng này.")
     book.save()
     return full
@@ -379,8 +459,6 @@ def _command_action(module: str, what: str, args: Callable[[Path, Path], list[st
         _status(book.app, f"Thi đua: {what.lower()}…")
         code, text = _run_command(args(path, out))
         if code == 2:
-            from .errors import UserError
-
             raise UserError(text or f"Không thực hiện được “{what}”.")
         tail = "\n".join(text.splitlines()[-12:])
         return f"{what}: xong{' (có lỗi cần xem)' if code == 1 else ''}.\n{tail}"
@@ -420,8 +498,6 @@ def gui_email(book) -> str:
                 raise
             parts.append(f"Gửi văn bản: chưa làm được — {exc}")
     if not parts:
-        from .errors import UserError
-
         raise UserError("Chưa có gì để gửi: hãy bấm “Tách file đơn vị” hoặc “Xuất văn bản” trước.")
     return "\n\n".join(parts)
 
@@ -502,8 +578,6 @@ def luu_lich_su(book) -> str:
     code, text = _run_command(["history", "archive", str(path), "--year", str(year),
                                "--history", str(path.parent / HISTORY_NAME)])
     if code == 2:
-        from .errors import UserError
-
         raise UserError(text)
     return f"Đã lưu kết quả năm {year} vào sổ lịch sử {HISTORY_NAME}.\n{text}"
 
@@ -515,8 +589,6 @@ def them_don_vi(book) -> str:
 
     sheets = read_book(book, lambda names: [n for n in names if fold(n) == fold(UNITS_SHEET)])
     if not sheets:
-        from .errors import UserError
-
         raise UserError(f"Không có trang “{UNITS_SHEET}”.")
     units_name, rows = next(iter(sheets.items()))
     units = read_units_sheet(rows)
@@ -612,48 +684,114 @@ ACTIONS: dict[str, Callable] = {
 }
 
 
+def fallback_log_dir() -> Path:
+    """Where the log goes when the workbook's folder is unknown or read-only: %LOCALAPPDATA%\\ThiDua\\logs."""
+    base = os.environ.get("LOCALAPPDATA") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ThiDua" / "logs"
+
+
 def _log(book, action: str, exc: BaseException) -> Path | None:
+    """Append the traceback to the log beside the workbook, else in the fallback folder; never raises."""
     import traceback
 
     try:
-        path = book_folder(book) / LOG_NAME
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} {action}\n")
-            fh.write("".join(traceback.format_exception(exc)))
-        return path
-    except OSError:
-        return None
+        text = (f"--- {dt.datetime.now().isoformat(timespec='seconds')} {action}\n"
+                + "".join(traceback.format_exception(exc)))
+    except Exception:  # noqa: BLE001
+        text = f"--- {action}: {exc!r}\n"
+    candidates = []
+    try:
+        candidates.append(book_folder(book) / LOG_NAME)
+    except Exception:  # noqa: BLE001 - no book, an unmapped OneDrive address, ...
+        pass
+    candidates.append(fallback_log_dir() / LOG_NAME)
+    for path in candidates:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(text)
+            return path
+        except Exception:  # noqa: BLE001 - read-only folder, full disk: try the next place
+            continue
+    return None
+
+
+def os_alert(message: str, critical: bool = True) -> None:
+    """A message box without Excel (the caller book could not be reached): Windows' own, Unicode.
+
+    Elsewhere (tests, a terminal) the text goes to stderr. Never raises.
+    """
+    import sys
+
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            flags = (0x10 if critical else 0x40) | 0x10000 | 0x40000  # icon, MB_SETFOREGROUND, MB_TOPMOST
+            ctypes.windll.user32.MessageBoxW(None, message, TITLE, flags)
+        else:
+            print(message, file=sys.stderr)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _alert(app, message: str, mode: str | None = None) -> None:
+    """Excel's alert; if Excel cannot show it (COM error, remote engine gone), Windows' message box."""
+    try:
+        if mode:
+            app.alert(message, title=TITLE, mode=mode)
+        else:
+            app.alert(message, title=TITLE)
+    except Exception:  # noqa: BLE001
+        os_alert(message, critical=mode == "critical")
 
 
 def run(action: str, book=None) -> str:
-    """Entry point of every ribbon button: run one action on the calling workbook, end with an alert."""
-    from .errors import UserError
+    """Entry point of every ribbon button: run one action on the calling workbook, end with an alert.
 
-    if book is None:
-        import xlwings as xw
-
-        book = xw.Book.caller()
-    app = book.app
-    fn = ACTIONS.get(action)
+    Every failure, finding the calling workbook included, ends as a Vietnamese message naming the
+    button; nothing is raised (an exception here would show xlwings' English popup instead).
+    """
+    label = button_label(action)
+    app = None
     try:
+        if book is None:
+            import xlwings as xw
+
+            book = xw.Book.caller()
+        app = book.app
+        fn = ACTIONS.get(action)
         if fn is None:
-            raise UserError(f"Nút “{action}” chưa được gán chức năng nào.")
+            raise UserError(f"Nút “{label}” chưa được gán chức năng nào (mã “{action}”).")
         with quiet(app):
             message = fn(book)
         if message:
-            app.alert(message, title=TITLE)
+            _alert(app, message)
         return message
     except NotReady as exc:
-        app.alert(str(exc), title=TITLE, mode="info")
-        return str(exc)
+        message = str(exc)
+        if app is not None:
+            _alert(app, message, "info")
+        else:
+            os_alert(message, critical=False)
+        return message
     except UserError as exc:
-        app.alert(str(exc), title=TITLE, mode="critical")
-        return str(exc)
+        message = f"“{label}”: {exc}"
+        if app is not None:
+            _alert(app, message, "critical")
+        else:
+            os_alert(message)
+        return message
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches the user
         log = _log(book, action, exc)
         where = f"\nChi tiết đã ghi vào {log}." if log else ""
-        message = f"Lỗi không mong đợi khi chạy “{action}”: {type(exc).__name__}: {exc}{where}"
-        app.alert(message, title=TITLE, mode="critical")
+        message = f"Lỗi không mong đợi khi chạy nút “{label}”: {type(exc).__name__}: {exc}{where}"
+        if app is not None:
+            _alert(app, message, "critical")
+        else:
+            os_alert(message + "\nHãy đóng Excel, mở lại tệp ThiDua.xlsm rồi bấm lại; nếu vẫn lỗi, chạy "
+                               "“thidua doctor” (nút “Hướng dẫn” chỉ cách).")
         return message
     finally:
-        _status(app, False)
+        if app is not None:
+            _status(app, False)
