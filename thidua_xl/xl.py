@@ -26,6 +26,7 @@ CHECK_SHEET = "Kiểm tra"
 SUMMARY_SHEET = "Tổng hợp"
 GUIDE_SHEET = "Hướng dẫn"
 CONF_SHEET = "xlwings.conf"
+VBA_TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's messages (thidua_xl/vba/messages.py)
 RESULTS_DIR = "ket-qua"
 LOG_NAME = "thidua-loi.log"
 HISTORY_NAME = "thidua-history.sqlite"
@@ -115,7 +116,7 @@ def sheet_rows(sheet) -> list[list]:
 def read_book(book, names: Callable[[list[str]], list[str]] | None = None) -> dict[str, list[list]]:
     """Sheet name -> rows, for the sheets `names` picks (default: every sheet but our outputs)."""
     all_names = [s.name for s in book.sheets]
-    wanted = names(all_names) if names else [n for n in all_names if n != CONF_SHEET]
+    wanted = names(all_names) if names else [n for n in all_names if n not in (CONF_SHEET, VBA_TEXT_SHEET)]
     return {n: sheet_rows(book.sheets[n]) for n in wanted}
 
 
@@ -132,7 +133,7 @@ def _needed_sheets(all_names: list[str]) -> list[str]:
     from .export import sheet_name_for
 
     used: set[str] = set()
-    outputs = {CONF_SHEET, CHECK_SHEET, SUMMARY_SHEET, GUIDE_SHEET, "Danh mục", "Lịch sử", "Biểu quyết"}
+    outputs = {CONF_SHEET, VBA_TEXT_SHEET, CHECK_SHEET, SUMMARY_SHEET, GUIDE_SHEET, "Danh mục", "Lịch sử", "Biểu quyết"}
     outputs |= {sheet_name_for(a.name, used) for a in load_catalog()}
     return [n for n in all_names if n not in outputs]
 

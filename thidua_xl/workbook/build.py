@@ -27,9 +27,26 @@ RIBBON_PART = "customUI/customUI14.xml"
 RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 CONF_SHEET = "xlwings.conf"
-# Where the Windows installer puts the interpreter (docs/windows-smoke-test.md); xlwings.bas
-# expands environment variables in settings.
-INTERPRETER_WIN = r"%LOCALAPPDATA%\ThiDua\venv\Scripts\pythonw.exe"
+# Where the Windows installer puts the interpreter (docs/windows-smoke-test.md): an ASCII folder it
+# records in the user environment variable THIDUA_HOME (xlwings.bas expands variables in settings).
+# xlwings' VBA reaches these paths through ANSI calls, so a profile folder with a Vietnamese name
+# (C:\Users\Nguyễn…) must not appear in them.
+INTERPRETER_WIN = r"%THIDUA_HOME%\venv\Scripts\pythonw.exe"
+TEMP_DIR_WIN = r"%THIDUA_HOME%\tmp"
+# Every key a directory- or user-level xlwings.conf (%USERPROFILE%\.xlwings\xlwings.conf, written
+# by the xlwings add-in's ribbon) could set for RunPython: the sheet is read first, so a key
+# present here, even empty, wins. Contiguous from A1: xlwings stops at the first empty key.
+CONF_SETTINGS = (
+    ("Interpreter_Win", INTERPRETER_WIN),
+    ("ADD_WORKBOOK_TO_PYTHONPATH", "False"),
+    ("USE UDF SERVER", "False"),
+    ("CONDA PATH", ""),
+    ("CONDA ENV", ""),
+    ("SHOW CONSOLE", "False"),
+    ("TEMP DIR", TEMP_DIR_WIN),
+    ("PYTHONPATH", ""),
+    ("SHOW_ERROR_POPUPS", "True"),
+)
 HASH_PROPERTY = "ThiDuaSourceHash"
 XLWINGS_PROPERTY = "ThiDuaXlwingsVersion"
 
@@ -90,13 +107,14 @@ def standard_modules(macros: Path = MACROS):
     return mods
 
 
-def vba_project_bytes(sheet_count: int, macros: Path = MACROS) -> tuple[bytes, list[str]]:
-    """vbaProject.bin with ThisWorkbook, one document module per sheet (Sheet1…) and the standard modules."""
+def vba_project_bytes(sheet_count: int, macros: Path = MACROS, standard=None) -> tuple[bytes, list[str]]:
+    """vbaProject.bin with ThisWorkbook, one document module per sheet (Sheet1…) and the standard modules
+    (`standard`, default macros/*.bas + xlwings')."""
     from ..vba.project import WORKBOOK_BASE, WORKSHEET_BASE, build_vba_project, document_module
 
     modules = [document_module("ThisWorkbook", WORKBOOK_BASE)]
     modules += [document_module(f"Sheet{i + 1}", WORKSHEET_BASE) for i in range(sheet_count)]
-    modules += standard_modules(macros)
+    modules += standard if standard is not None else standard_modules(macros)
     return build_vba_project(modules), [m.name for m in modules]
 
 
@@ -138,20 +156,29 @@ def inject_ribbon(path: Path, xml: bytes) -> None:
         zout.writestr(zipfile.ZipInfo(RIBBON_PART, date_time=stamp), xml, compress_type=zipfile.ZIP_DEFLATED)
 
 
-def _customizer(result: dict, interpreter: str, macros: Path, digest: str):
+def _customizer(result: dict, interpreter: str, macros: Path, digest: str, standard=None):
     def customize(wb, info=None) -> None:
+        from ..vba.messages import TEXT_SHEET, sheet_rows
+
+        texts = wb.add_worksheet(TEXT_SHEET)  # the VBA pre-flight's Vietnamese messages (ThiDua.bas)
+        for i, (key, text) in enumerate(sheet_rows()):
+            texts.write_string(i, 0, key)
+            texts.write_string(i, 1, text)
+        texts.very_hidden()
         conf = wb.add_worksheet(CONF_SHEET)
-        conf.write_string(0, 0, "Interpreter_Win")
-        conf.write_string(0, 1, interpreter)
-        conf.write_string(1, 0, "ADD_WORKBOOK_TO_PYTHONPATH")
-        conf.write_string(1, 1, "False")
+        for i, (key, value) in enumerate(CONF_SETTINGS):
+            conf.write_string(i, 0, key)
+            if key == "Interpreter_Win":
+                value = interpreter
+            if value:
+                conf.write_string(i, 1, value)
         conf.set_column(0, 0, 30)
         conf.set_column(1, 1, 60)
         conf.hide()
         sheets = wb.worksheets()
         for i, ws in enumerate(sheets):
             ws.set_vba_name(f"Sheet{i + 1}")
-        blob, names = vba_project_bytes(len(sheets), macros)
+        blob, names = vba_project_bytes(len(sheets), macros, standard)
         wb.add_vba_project(io.BytesIO(blob), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
         import xlwings
@@ -179,8 +206,11 @@ def _minimal_master(path: Path, year: int, units=None, *, customize=None) -> Pat
 
 
 def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = None, units=None,
-                   interpreter: str = INTERPRETER_WIN, macros: Path = MACROS) -> BuildInfo:
-    """Write ThiDua.xlsm (default workbooks/ThiDua.xlsm) atomically; return what went in."""
+                   interpreter: str = INTERPRETER_WIN, macros: Path = MACROS, standard=None) -> BuildInfo:
+    """Write ThiDua.xlsm (default workbooks/ThiDua.xlsm) atomically; return what went in.
+
+    `standard` replaces the standard modules (tests give LibreOffice a variant it can compile).
+    """
     from ..errors import UserError
 
     out = Path(out) if out else DEFAULT_OUT
@@ -191,7 +221,7 @@ def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = N
     year = int(year or dt.date.today().year)
     digest = source_hash()
     result: dict = {}
-    customize = _customizer(result, interpreter, macros, digest)
+    customize = _customizer(result, interpreter, macros, digest, standard)
     try:
         from .master import create_master
     except ImportError:
