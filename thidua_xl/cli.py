@@ -603,6 +603,18 @@ def history_archive(paths: List[Path] = typer.Argument(..., help="Tệp tổng h
     raise typer.Exit(code)
 
 
+@app.command()
+def doctor(workbook: Optional[Path] = typer.Option(None, "--workbook",
+                                                   help="Tệp ThiDua.xlsm cần kiểm tra (mặc định: tệp bộ cài đã chép).")):
+    """Kiểm tra máy như Excel sẽ thấy (Python, thư mục, phiên bản, quyền ghi, Trusted Location) và cách sửa."""
+    from . import doctor as doc
+
+    checks = doc.run_checks(workbook)
+    for line in doc.report(checks):
+        console.print(line, markup=False, soft_wrap=True)
+    raise typer.Exit(doc.exit_code(checks))
+
+
 # --- demo --------------------------------------------------------------------------
 @app.command()
 def demo(out: Path = typer.Option(Path("demo"), "--out", help="Thư mục ghi bản trình diễn.")):

@@ -663,12 +663,27 @@ def mo_thu_muc(book) -> str:
 
 
 def huong_dan(book) -> str:
+    """The steps, and the machine as this very process sees it (the interpreter Excel started)."""
     if GUIDE_SHEET in [s.name for s in book.sheets]:
         book.sheets[GUIDE_SHEET].activate()
-    return ("Các bước: 1. Điền trang Cấu hình và Đơn vị (bấm “Thêm đơn vị” để tạo trang cho đơn vị mới). "
-            "2. “Tách file đơn vị” rồi “Gửi email” cho các đơn vị. 3. Chép tệp gửi về vào thư mục kết quả, "
-            "“Nhập file đơn vị”. 4. “Kiểm tra”, sửa các dòng báo lỗi. 5. “Tổng hợp”, “Xuất văn bản”. "
-            "6. Sau khi có quyết định: “Lưu kết quả vào lịch sử”.")
+    steps = ("Các bước: 1. Điền trang Cấu hình và Đơn vị (bấm “Thêm đơn vị” để tạo trang cho đơn vị mới). "
+             "2. “Tách file đơn vị” rồi “Gửi email” cho các đơn vị. 3. Chép tệp gửi về vào thư mục kết quả, "
+             "“Nhập file đơn vị”. 4. “Kiểm tra”, sửa các dòng báo lỗi. 5. “Tổng hợp”, “Xuất văn bản”. "
+             "6. Sau khi có quyết định: “Lưu kết quả vào lịch sử”.")
+    try:
+        from . import doctor
+
+        try:
+            workbook = Path(book_fullname(book))
+        except UserError:
+            workbook = None
+        if workbook is not None and not workbook.is_absolute():
+            workbook = None
+        machine = doctor.summary(doctor.run_checks(workbook, package=False))
+    except Exception as exc:  # noqa: BLE001 - the guide must show even if a check breaks
+        machine = f"Kiểm tra máy: không thực hiện được ({type(exc).__name__}: {exc})."
+    return (steps + "\n\n" + machine + "\n\nKiểm tra đầy đủ (cả thời gian khởi động): Alt+F8 → "
+            "ThiDua_KiemTraMay → Run, hoặc lệnh “thidua doctor” trong cửa sổ lệnh.")
 
 
 ACTIONS: dict[str, Callable] = {
