@@ -16,7 +16,9 @@ Private Const TEXT_SHEET As String = "_thidua_vba"
 Private Const POPUP_CRITICAL As Long = 16
 
 Public Sub RibbonRun(control As IRibbonControl)
-    ThiDuaRun control.Tag
+    ' By name: the VBA editor gives one spelling to a word project-wide, and xlwings has "tag"; a
+    ' project saved by Excel must keep this module's text (see docs/windows-smoke-test.md, B3).
+    ThiDuaRun CallByName(control, "Tag", VbGet)
 End Sub
 
 ' The same entry point for a shape, a form button or another macro: ThiDuaRun "kiem_tra"
@@ -134,14 +136,14 @@ End Function
 
 Private Function HasFolderLike(fso As Object, ByVal parent As String, ByVal prefix As String, _
                                ByVal suffix As String) As Boolean
-    Dim folder As Object
+    Dim candidate As Object
     If Not fso.FolderExists(parent) Then Exit Function
-    For Each folder In fso.GetFolder(parent).SubFolders
-        If LCase$(Left$(folder.Name, Len(prefix))) = prefix And LCase$(Right$(folder.Name, Len(suffix))) = suffix Then
+    For Each candidate In fso.GetFolder(parent).SubFolders
+        If LCase$(Left$(candidate.Name, Len(prefix))) = prefix And LCase$(Right$(candidate.Name, Len(suffix))) = suffix Then
             HasFolderLike = True
             Exit Function
         End If
-    Next folder
+    Next candidate
 End Function
 
 ' The text of a message from the hidden sheet, {0} and {1} replaced.

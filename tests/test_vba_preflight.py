@@ -46,7 +46,7 @@ def test_every_path_to_python_goes_through_the_pre_flight():
     assert re.findall(r"^\s*RunPython ", BAS, re.M) == ["    RunPython "]  # one call, in ThiDuaRun
     run = sub_body("ThiDuaRun")
     assert run.index("If Not PreFlight() Then Exit Sub") < run.index("RunPython")
-    assert "ThiDuaRun control.Tag" in sub_body("RibbonRun")
+    assert 'ThiDuaRun CallByName(control, "Tag", VbGet)' in sub_body("RibbonRun")
 
 
 def test_pre_flight_checks_with_filesystemobject_what_runpython_needs():

@@ -546,9 +546,23 @@ def build_workbook(
     out: Optional[Path] = typer.Option(None, "--out", help="Tệp .xlsm cần ghi (mặc định workbooks/ThiDua.xlsm)."),
     year: Optional[int] = typer.Option(None, "--year", help="Năm thi đua ghi trong tệp (mặc định: năm nay)."),
     units: Optional[Path] = typer.Option(None, "--units", help="Danh sách đơn vị (.xlsx/.csv: Mã đơn vị, Tên đơn vị, Email)."),
+    vba: str = typer.Option("source", "--vba", help="Dự án VBA: source (viết từ macros/*.bas) hoặc excel "
+                                                    "(macros/vbaProject.bin do Excel lưu, đã đối chiếu với nguồn)."),
+    save_vba: Optional[Path] = typer.Option(None, "--save-vba", help="Lấy dự án VBA của tệp .xlsm đã mở và lưu "
+                                                                     "bằng Excel, đối chiếu với nguồn, ghi macros/vbaProject.bin."),
 ):
     """Dựng tệp ThiDua.xlsm (có ribbon “Thi đua”) từ mã nguồn."""
-    from .workbook.build import build_workbook as build
+    from .workbook.build import VBA_BIN, build_workbook as build
+
+    if save_vba is not None:
+        from .workbook.build import save_vba as keep
+
+        if not save_vba.is_file():
+            raise UserError(f"Không tìm thấy tệp “{save_vba}”.")
+        names = keep(save_vba)
+        console.print(f"Đã ghi {VBA_BIN}: dự án VBA do Excel lưu, khớp mã nguồn ({', '.join(names)}). "
+                      "Dựng tệp bằng: thidua build-workbook --vba excel", markup=False, soft_wrap=True)
+        return
 
     unit_df = None
     if units is not None:
@@ -557,7 +571,7 @@ def build_workbook(
         from .workbook.units import read_units
 
         unit_df = read_units(units).units
-    info = build(out, year=year, units=unit_df)
+    info = build(out, year=year, units=unit_df, vba=vba)
     console.print(f"Đã ghi {info.path}: {len(info.sheets)} trang tính, mô-đun VBA {', '.join(info.modules[-2:])}, "
                   f"ribbon “Thi đua”.")
     if out is not None:  # the default target is the repository's own workbooks/ folder: no log there

@@ -49,11 +49,15 @@ CONF_SETTINGS = (
 )
 HASH_PROPERTY = "ThiDuaSourceHash"
 XLWINGS_PROPERTY = "ThiDuaXlwingsVersion"
+ROUTE_PROPERTY = "ThiDuaVbaRoute"  # "source", or "excel:<sha256 prefix>" of the saved project used
+VBA_BIN = MACROS / "vbaProject.bin"  # a project saved by Excel (docs/windows-smoke-test.md, B3)
+VBA_ROUTES = ("source", "excel")
 
 # Files whose content ends up in the workbook; the hash over them says when it is stale.
 SOURCE_GLOBS = (
     "macros/*.bas",
     "macros/customUI14.xml",
+    "macros/*.bin",
     "thidua_xl/vba/*.py",
     "thidua_xl/workbook/build.py",
     "thidua_xl/workbook/master.py",
@@ -156,7 +160,38 @@ def inject_ribbon(path: Path, xml: bytes) -> None:
         zout.writestr(zipfile.ZipInfo(RIBBON_PART, date_time=stamp), xml, compress_type=zipfile.ZIP_DEFLATED)
 
 
-def _customizer(result: dict, interpreter: str, macros: Path, digest: str, standard=None):
+def saved_project(vba_bin: Path, standard, sheet_count: int) -> bytes:
+    """The committed project saved by Excel, refused (naming what differs) unless it is our sources."""
+    from ..errors import UserError
+    from ..vba.saved import check, read_project
+
+    if not vba_bin.is_file():
+        raise UserError(f"Chưa có {vba_bin.name} do Excel lưu: dựng bằng --vba source, hoặc tạo nó bằng "
+                        "--save-vba (docs/windows-smoke-test.md, mục B3).")
+    blob = read_project(vba_bin)
+    problems = check(blob, standard, [f"Sheet{i + 1}" for i in range(sheet_count)])
+    if problems:
+        raise UserError(f"{vba_bin.name} không còn khớp mã nguồn ({'; '.join(problems)}). Dựng lại tệp từ nguồn, "
+                        "mở và lưu bằng Excel, rồi chạy --save-vba.")
+    return blob
+
+
+def save_vba(saved: str | os.PathLike, out: Path | None = None, macros: Path = MACROS) -> list[str]:
+    """Keep the project of a workbook Excel saved as `out`, after checking it is our sources; module names."""
+    from ..errors import UserError
+    from ..vba.saved import check, modules_of, read_project
+
+    blob = read_project(saved)
+    problems = check(blob, standard_modules(macros))
+    if problems:
+        raise UserError(f"Dự án VBA trong “{Path(saved).name}” không khớp mã nguồn: {'; '.join(problems)}.")
+    with atomic_path(Path(out or VBA_BIN), suffix=".bin") as tmp:
+        Path(tmp).write_bytes(blob)
+    return sorted(modules_of(blob))
+
+
+def _customizer(result: dict, interpreter: str, macros: Path, digest: str, standard=None, vba: str = "source",
+                vba_bin: Path | None = None):
     def customize(wb, info=None) -> None:
         from ..vba.messages import TEXT_SHEET, sheet_rows
 
@@ -178,11 +213,20 @@ def _customizer(result: dict, interpreter: str, macros: Path, digest: str, stand
         sheets = wb.worksheets()
         for i, ws in enumerate(sheets):
             ws.set_vba_name(f"Sheet{i + 1}")
-        blob, names = vba_project_bytes(len(sheets), macros, standard)
+        if vba == "excel":
+            blob = saved_project(vba_bin or VBA_BIN, standard if standard is not None else standard_modules(macros), len(sheets))
+            from ..vba.saved import modules_of
+
+            names = list(modules_of(blob))
+            route = f"excel:{hashlib.sha256(blob).hexdigest()[:12]}"
+        else:
+            blob, names = vba_project_bytes(len(sheets), macros, standard)
+            route = "source"
         wb.add_vba_project(io.BytesIO(blob), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
         import xlwings
 
+        wb.set_custom_property(ROUTE_PROPERTY, route)
         wb.set_custom_property(HASH_PROPERTY, digest)
         wb.set_custom_property(XLWINGS_PROPERTY, xlwings.__version__)
         result["modules"] = names
@@ -206,14 +250,19 @@ def _minimal_master(path: Path, year: int, units=None, *, customize=None) -> Pat
 
 
 def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = None, units=None,
-                   interpreter: str = INTERPRETER_WIN, macros: Path = MACROS, standard=None) -> BuildInfo:
+                   interpreter: str = INTERPRETER_WIN, macros: Path = MACROS, standard=None, vba: str = "source",
+                   vba_bin: Path | None = None) -> BuildInfo:
     """Write ThiDua.xlsm (default workbooks/ThiDua.xlsm) atomically; return what went in.
 
+    `vba`: "source" writes the VBA project from the modules; "excel" embeds `vba_bin` (default
+    macros/vbaProject.bin), a project saved by Excel, after checking it holds exactly those modules.
     `standard` replaces the standard modules (tests give LibreOffice a variant it can compile).
     """
     from ..errors import UserError
 
     out = Path(out) if out else DEFAULT_OUT
+    if vba not in VBA_ROUTES:
+        raise UserError(f"--vba phải là {' hoặc '.join(VBA_ROUTES)} (đã cho: “{vba}”).")
     if out.suffix.lower() != ".xlsm":
         raise UserError(f"Tệp có macro phải có đuôi .xlsm (đã cho: “{out.name}”).")
     if any(ord(ch) > 127 for p in macros.glob("*.bas") for ch in p.read_text("utf-8")):
@@ -221,7 +270,7 @@ def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = N
     year = int(year or dt.date.today().year)
     digest = source_hash()
     result: dict = {}
-    customize = _customizer(result, interpreter, macros, digest, standard)
+    customize = _customizer(result, interpreter, macros, digest, standard, vba, Path(vba_bin) if vba_bin else None)
     try:
         from .master import create_master
     except ImportError:
