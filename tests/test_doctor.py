@@ -53,7 +53,7 @@ def test_the_workbooks_own_settings_are_read_as_xlwings_reads_them(workbook):
     assert list(settings) == [k.upper() for k, _v in build.CONF_SETTINGS]
     import xlwings
 
-    assert doctor.workbook_property(workbook, "ThiDuaXlwingsVersion") == xlwings.__version__
+    assert build.workbook_property(workbook, build.XLWINGS_PROPERTY) == xlwings.__version__
 
 
 def test_no_thidua_home_on_windows_must_be_fixed(workbook):

@@ -22,8 +22,7 @@ from xml.etree import ElementTree as ET
 OK, INFO, WARN, FIX = "ok", "info", "warn", "fix"
 LABEL = {OK: "[ĐẠT]", INFO: "[—]", WARN: "[LƯU Ý]", FIX: "[CẦN SỬA]"}
 from .vba.messages import HOME_VARIABLE  # noqa: E402 - the installer's variable
-
-INTERPRETER_WIN = rf"%{HOME_VARIABLE}%\venv\Scripts\pythonw.exe"  # = workbook.build.INTERPRETER_WIN
+from .workbook.build import INTERPRETER_WIN, XLWINGS_PROPERTY, workbook_property  # noqa: E402 - stdlib only
 MIN_PYTHON = (3, 11)
 SLOW_IMPORT_S = 8.0
 WORKBOOK_NAME = "ThiDua.xlsm"
@@ -85,16 +84,6 @@ def workbook_settings(path: Path) -> dict[str, str]:
         out[cells[f"A{row}"].upper()] = cells.get(f"B{row}", "")
         row += 1
     return out
-
-
-def workbook_property(path: Path, name: str) -> str | None:
-    with zipfile.ZipFile(path) as z:
-        try:
-            xml = z.read("docProps/custom.xml").decode("utf-8")
-        except KeyError:
-            return None
-    m = re.search(rf'name="{re.escape(name)}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', xml)
-    return m.group(1) if m else None
 
 
 def expand(text: str, env: dict) -> str:
@@ -332,7 +321,7 @@ def run_checks(workbook: Path | None = None, m: Machine | None = None, *, packag
         checks += found
         if found[0].status == OK:
             settings = workbook_settings(workbook)
-            wanted = workbook_property(workbook, "ThiDuaXlwingsVersion")
+            wanted = workbook_property(workbook, XLWINGS_PROPERTY)
     checks += check_home(settings, m)
     if package:
         checks += check_package(settings, m, wanted)

@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import UserError
+from .xlboundary import (BUTTON_LABELS, LOG_NAME, TITLE, alert, book_folder, book_fullname,  # noqa: F401
+                         button_label, fallback_log_dir, os_alert, write_log)
 
-TITLE = "Thi đua"
 CHECK_SHEET = "Kiểm tra"
 SUMMARY_SHEET = "Tổng hợp"
 GUIDE_SHEET = "Hướng dẫn"
 CONF_SHEET = "xlwings.conf"
 VBA_TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's messages (thidua_xl/vba/messages.py)
 RESULTS_DIR = "ket-qua"
-LOG_NAME = "thidua-loi.log"
 HISTORY_NAME = "thidua-history.sqlite"
 CHECK_HEADERS = ["STT", "Mức", "Mã", "Đơn vị", "Trang tính", "Dòng", "Cột", "Nội dung", "Căn cứ", "Đối chiếu", "Đi tới"]
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
@@ -40,25 +40,6 @@ DATE_FORMAT = "dd/mm/yyyy"  # a number format: the cell holds a real date, not t
 # A sheet whose used range is larger than this is refused with a way out, rather than read for minutes
 # (formatting dragged to row 1,048,576 makes Excel report a million-row used range).
 MAX_SHEET_CELLS = 3_000_000
-
-# The ribbon's labels (macros/customUI14.xml), so a message names the button the user clicked.
-BUTTON_LABELS = {
-    "kiem_tra": "Kiểm tra",
-    "tong_hop": "Tổng hợp",
-    "xuat_van_ban": "Xuất văn bản",
-    "gui_email": "Gửi email",
-    "tach_file": "Tách file đơn vị",
-    "nhap_file": "Nhập file đơn vị",
-    "them_don_vi": "Thêm đơn vị",
-    "luu_lich_su": "Lưu kết quả vào lịch sử",
-    "mo_thu_muc": "Mở thư mục kết quả",
-    "huong_dan": "Hướng dẫn",
-}
-
-
-def button_label(action: str) -> str:
-    return BUTTON_LABELS.get(action, action)
-
 
 class NotReady(Exception):
     """A button whose module is not built yet (shown as a 'chưa có' alert, not an error)."""
@@ -159,33 +140,6 @@ def header_rows(intake, sheets: dict[str, list[list]]) -> dict[str, tuple[int, l
             if name in sheets and row and row <= len(sheets[name]):
                 out[name] = (row, sheets[name][row - 1])
     return out
-
-
-def _is_url(text: str) -> bool:
-    return "://" in text
-
-
-def _not_local(where: str):
-    return UserError(
-        f"Không xác định được thư mục của tệp trên máy này (tệp đang mở từ “{where}”, thường là OneDrive "
-        "hoặc SharePoint chưa đồng bộ về máy). Hãy lưu tệp vào một thư mục trên máy, ví dụ C:\\ThiDua "
-        "(File → Save As → This PC), mở tệp đó rồi bấm lại.")
-
-
-def book_fullname(book) -> str:
-    """The workbook's local path; a OneDrive/SharePoint address xlwings cannot map is a user error."""
-    try:
-        full = getattr(book, "fullname", "") or ""
-    except Exception as exc:  # noqa: BLE001 - xlwings raises when it cannot map a OneDrive address
-        raise _not_local(getattr(book, "name", "?")) from exc
-    if _is_url(str(full)):
-        raise _not_local(str(full))
-    return str(full)
-
-
-def book_folder(book) -> Path:
-    full = Path(book_fullname(book) or book.name)
-    return full.parent if full.is_absolute() else Path.cwd()
 
 
 def _history_file(book) -> Path | None:
@@ -700,68 +654,6 @@ ACTIONS: dict[str, Callable] = {
 }
 
 
-def fallback_log_dir() -> Path:
-    """Where the log goes when the workbook's folder is unknown or read-only: %LOCALAPPDATA%\\ThiDua\\logs."""
-    base = os.environ.get("LOCALAPPDATA") or str(Path.home() / ".local" / "share")
-    return Path(base) / "ThiDua" / "logs"
-
-
-def _log(book, action: str, exc: BaseException) -> Path | None:
-    """Append the traceback to the log beside the workbook, else in the fallback folder; never raises."""
-    import traceback
-
-    try:
-        text = (f"--- {dt.datetime.now().isoformat(timespec='seconds')} {action}\n"
-                + "".join(traceback.format_exception(exc)))
-    except Exception:  # noqa: BLE001
-        text = f"--- {action}: {exc!r}\n"
-    candidates = []
-    try:
-        candidates.append(book_folder(book) / LOG_NAME)
-    except Exception:  # noqa: BLE001 - no book, an unmapped OneDrive address, ...
-        pass
-    candidates.append(fallback_log_dir() / LOG_NAME)
-    for path in candidates:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "a", encoding="utf-8") as fh:
-                fh.write(text)
-            return path
-        except Exception:  # noqa: BLE001 - read-only folder, full disk: try the next place
-            continue
-    return None
-
-
-def os_alert(message: str, critical: bool = True) -> None:
-    """A message box without Excel (the caller book could not be reached): Windows' own, Unicode.
-
-    Elsewhere (tests, a terminal) the text goes to stderr. Never raises.
-    """
-    import sys
-
-    try:
-        if sys.platform == "win32":
-            import ctypes
-
-            flags = (0x10 if critical else 0x40) | 0x10000 | 0x40000  # icon, MB_SETFOREGROUND, MB_TOPMOST
-            ctypes.windll.user32.MessageBoxW(None, message, TITLE, flags)
-        else:
-            print(message, file=sys.stderr)
-    except Exception:  # noqa: BLE001
-        pass
-
-
-def _alert(app, message: str, mode: str | None = None) -> None:
-    """Excel's alert; if Excel cannot show it (COM error, remote engine gone), Windows' message box."""
-    try:
-        if mode:
-            app.alert(message, title=TITLE, mode=mode)
-        else:
-            app.alert(message, title=TITLE)
-    except Exception:  # noqa: BLE001
-        os_alert(message, critical=mode == "critical")
-
-
 def run(action: str, book=None) -> str:
     """Entry point of every ribbon button: run one action on the calling workbook, end with an alert.
 
@@ -782,28 +674,28 @@ def run(action: str, book=None) -> str:
         with quiet(app):
             message = fn(book)
         if message:
-            _alert(app, message)
+            alert(app, message)
         return message
     except NotReady as exc:
         message = str(exc)
         if app is not None:
-            _alert(app, message, "info")
+            alert(app, message, "info")
         else:
             os_alert(message, critical=False)
         return message
     except UserError as exc:
         message = f"“{label}”: {exc}"
         if app is not None:
-            _alert(app, message, "critical")
+            alert(app, message, "critical")
         else:
             os_alert(message)
         return message
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches the user
-        log = _log(book, action, exc)
+        log = write_log(book, action, exc)
         where = f"\nChi tiết đã ghi vào {log}." if log else ""
         message = f"Lỗi không mong đợi khi chạy nút “{label}”: {type(exc).__name__}: {exc}{where}"
         if app is not None:
-            _alert(app, message, "critical")
+            alert(app, message, "critical")
         else:
             os_alert(message + "\nHãy đóng Excel, mở lại tệp ThiDua.xlsm rồi bấm lại; nếu vẫn lỗi, chạy "
                                "“thidua doctor” (nút “Hướng dẫn” chỉ cách).")

@@ -284,12 +284,18 @@ def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = N
     return BuildInfo(out, result.get("modules", []), result.get("sheets", []), digest)
 
 
-def stored_hash(path: str | os.PathLike) -> str | None:
-    """The source hash recorded in a built workbook's custom properties (None if absent)."""
+def workbook_property(path: str | os.PathLike, name: str) -> str | None:
+    """A text custom document property of a workbook (None if absent)."""
     with zipfile.ZipFile(path) as z:
         try:
             xml = z.read("docProps/custom.xml").decode("utf-8")
         except KeyError:
             return None
-    m = re.search(rf'name="{HASH_PROPERTY}"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)</vt:lpwstr>', xml)
+    m = re.search(rf'name="{re.escape(name)}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', xml)
     return m.group(1) if m else None
+
+
+def stored_hash(path: str | os.PathLike) -> str | None:
+    """The source hash recorded in a built workbook's custom properties (None if absent)."""
+    value = workbook_property(path, HASH_PROPERTY)
+    return value if value and re.fullmatch(r"[0-9a-f]+", value) else None
