@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 OK, INFO, WARN, FIX = "ok", "info", "warn", "fix"
 LABEL = {OK: "[ĐẠT]", INFO: "[—]", WARN: "[LƯU Ý]", FIX: "[CẦN SỬA]"}
 from .vba.messages import HOME_VARIABLE  # noqa: E402 - the installer's variable
-from .workbook.build import INTERPRETER_WIN, XLWINGS_PROPERTY, workbook_property  # noqa: E402 - stdlib only
+from .workbook.build import INTERPRETER_WIN, TEMP_DIR_WIN, XLWINGS_PROPERTY, workbook_property  # noqa: E402
 MIN_PYTHON = (3, 11)
 SLOW_IMPORT_S = 8.0
 WORKBOOK_NAME = "ThiDua.xlsm"
@@ -126,7 +126,7 @@ def interpreter_of(settings: dict[str, str], m: Machine) -> tuple[str, str]:
 
 def check_home(settings: dict[str, str], m: Machine) -> list[Check]:
     raw, interp = interpreter_of(settings, m)
-    temp_raw = settings.get("TEMP DIR") or "%TEMP%"
+    temp_raw = settings.get("TEMP DIR") or TEMP_DIR_WIN
     temp = expand(temp_raw, m.env)
     out: list[Check] = []
     home = m.env.get(HOME_VARIABLE)
