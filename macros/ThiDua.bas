@@ -41,6 +41,14 @@ Public Sub ThiDua_XuatVanBan()
     ThiDuaRun "xuat_van_ban"
 End Sub
 
+Public Sub ThiDua_InGiayKhen()
+    ThiDuaRun "in_giay_khen"
+End Sub
+
+Public Sub ThiDua_CanChinhMauIn()
+    ThiDuaRun "can_chinh_mau_in"
+End Sub
+
 Public Sub ThiDua_GuiEmail()
     ThiDuaRun "gui_email"
 End Sub

@@ -394,3 +394,19 @@ def test_gui_email_drafts_unit_files_and_the_documents_for_the_province(tmp_path
     msg = BytesParser(policy=policy.default).parse(doc_drafts[0].open("rb"))
     assert msg["To"] == "bantdkt@snv.example.vn"
     assert any(p.get_filename().startswith("Bao-cao-tong-ket") for p in msg.iter_attachments())
+
+
+def test_in_giay_khen_and_calibration_buttons(saved_book):
+    book, path = saved_book
+    xl.run("in_giay_khen", book)
+    text, mode = alert(book)
+    assert mode != "critical", text
+    folder = path.parent / xl.RESULTS_DIR / "giay-khen"
+    names = sorted(p.name for p in folder.glob("*.docx"))
+    assert {"Chung-nhan-GK-2024.docx", "Chung-nhan-LDTT-2024.docx"} <= set(names), names
+    assert "trang – Quyết định số" in text
+    book2 = xw.Book(json=payload_of(path, name=str(path)))
+    xl.run("can_chinh_mau_in", book2)
+    text, mode = alert(book2)
+    assert mode != "critical", text
+    assert (folder / "Chung-nhan-can-chinh.docx").is_file()

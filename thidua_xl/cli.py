@@ -279,13 +279,15 @@ def validate(
 def report(
     paths: List[Path] = typer.Argument(..., help="Tệp tổng hợp, tệp đơn vị hoặc thư mục."),
     out: Path = typer.Option(..., "--out", help="Thư mục ghi văn bản Word."),
-    kind: Optional[List[str]] = typer.Option(None, "--kind", help="bao-cao-tong-ket, cong-van-phat-dong, quyet-dinh, to-trinh, bien-ban"),
+    kind: Optional[List[str]] = typer.Option(None, "--kind", help="bao-cao-tong-ket, cong-van-phat-dong, quyet-dinh, to-trinh, bien-ban; chung-nhan (giấy khen, giấy chứng nhận in trên phôi)"),
     year: Optional[int] = typer.Option(None, "--year", help="Năm thi đua."),
     pdf: bool = typer.Option(False, "--pdf", help="Chuyển thêm sang PDF (LibreOffice, hoặc Word trên Windows)."),
     history: Optional[Path] = typer.Option(None, "--history", help="Tệp sổ lịch sử (SQLite) dùng khi kiểm tra."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="Thư mục mẫu văn bản đã sửa (<loại>.docx)."),
+    award: Optional[List[str]] = typer.Option(None, "--award", help="Với chung-nhan: chỉ in hình thức này (GK, CSTDCS, TTLDTT, LDTT); lặp lại được."),
+    calibration: bool = typer.Option(False, "--calibration", help="Với chung-nhan: in trang căn chỉnh (lưới milimét và các ô chữ của trang “Mẫu in”)."),
 ):
-    """Xuất văn bản Word: báo cáo tổng kết, công văn phát động, quyết định, tờ trình, biên bản."""
+    """Xuất văn bản Word: báo cáo tổng kết, công văn phát động, quyết định, tờ trình, biên bản; giấy khen (chung-nhan)."""
     from .documents import KINDS, render_reports, split_lists
     from rich.markup import escape
 
@@ -294,10 +296,31 @@ def report(
     from .pipeline import check, totals
     from .config import Config, narrative_from_kv
 
-    kinds = list(kind or KINDS)
-    bad = [k for k in kinds if k not in KINDS]
+    cert_kind = "chung-nhan"
+    kinds = list(kind or ([cert_kind] if award or calibration else KINDS))
+    bad = [k for k in kinds if k not in KINDS and k != cert_kind]
     if bad:
-        raise UserError(f"Loại văn bản không có: {', '.join(bad)}. Chọn trong: {', '.join(KINDS)}.")
+        raise UserError(f"Loại văn bản không có: {', '.join(bad)}. Chọn trong: {', '.join(KINDS)}, {cert_kind}.")
+    if cert_kind not in kinds and (award or calibration):
+        raise UserError("--award và --calibration chỉ dùng với --kind chung-nhan.")
+    form = None
+    if cert_kind in kinds:
+        from .documents.certificates import resolve_awards
+        from .workbook.print_form import outside_paper, read_print_form
+
+        resolve_awards(award)  # a wrong --award stops before the long part
+        form, source = read_print_form(paths)
+        console.print(f"Vị trí in: {escape(source) if source else 'mẫu mặc định (tệp không có trang “Mẫu in”)'}.")
+        for w in outside_paper(form):
+            err.print(f"[yellow]Cảnh báo:[/] {escape(w)}.")
+    if kinds == [cert_kind] and calibration and not award:
+        from .documents.certificates import render_calibration
+
+        written = [render_calibration(form, out)]
+        console.print(f"Đã ghi {written[0]}: in trang này lên giấy trắng, đặt chồng lên phôi để so vị trí.")
+        outputs = written + (_pdf_copies(written, out) if pdf else [])
+        _audit("report", paths, outputs, {"documents": 1}, 0, folder=out)
+        raise typer.Exit(0)
     intake = load(paths)
     y = resolve_year(year, intake)
     _print_bad_files(intake)
@@ -320,8 +343,22 @@ def report(
                   "vẫn được giữ, cán bộ TĐKT quyết định.")
     if len(unit_level) > 20:
         err.print(f"  … và {len(unit_level) - 20} lưu ý cấp đơn vị khác (xem kết quả `thidua validate`).")
-    written = render_reports(result, Config.from_kv(intake.config), narrative_from_kv(intake.narrative), out,
-                             kinds=kinds, findings=findings, votes=read_vote_sheet(paths), templates_dir=templates)
+    config, narrative = Config.from_kv(intake.config), narrative_from_kv(intake.narrative)
+    doc_kinds = [k for k in kinds if k != cert_kind]
+    written = render_reports(result, config, narrative, out, kinds=doc_kinds, findings=findings,
+                             votes=read_vote_sheet(paths), templates_dir=templates) if doc_kinds else []
+    if form is not None:
+        from .documents import certificates as cert
+
+        certs = cert.plan(result, config, narrative, findings, award, form)
+        for c in certs:
+            for w in c.warnings[:20]:
+                err.print(f"[yellow]Lưu ý:[/] {escape(w)}")
+        written += cert.render_certificates(certs, form, out, author=config.get("co_quan_ban_hanh"))
+        for line in cert.summary(certs):
+            console.print(f"In giấy khen – {escape(line)}")
+        if calibration:
+            written.append(cert.render_calibration(form, out))
     for pth in written:
         console.print(f"Đã ghi {pth}")
     for k in kinds:  # a kind asked for but not written (e.g. no higher award to propose) is said, not silent
@@ -329,17 +366,22 @@ def report(
             console.print(f"Không lập “{k}”: không có đề nghị nào thuộc loại văn bản này.")
     outputs = list(written)
     if pdf:
-        from .documents.pdf import NoConverter, to_pdf
-
-        try:
-            pdfs = to_pdf(written, out)
-            outputs += pdfs
-            console.print(f"Đã chuyển {len(pdfs)} văn bản sang PDF.")
-        except NoConverter as exc:
-            err.print(f"[yellow]{exc}[/]")
+        outputs += _pdf_copies(written, out)
     code = exit_code_for(intake, len(excluded))
     _audit("report", paths, outputs, {"documents": len(written), "excluded_rows": len(excluded)}, code)
     raise typer.Exit(code)
+
+
+def _pdf_copies(written: list[Path], out: Path) -> list[Path]:
+    from .documents.pdf import NoConverter, to_pdf
+
+    try:
+        pdfs = to_pdf(written, out)
+    except NoConverter as exc:
+        err.print(f"[yellow]{exc}[/]")
+        return []
+    console.print(f"Đã chuyển {len(pdfs)} văn bản sang PDF.")
+    return pdfs
 
 
 @app.command()

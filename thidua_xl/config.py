@@ -76,6 +76,7 @@ NARRATIVE_FIELDS: dict[str, str] = {
     "can_cu_to_trinh": "Căn cứ tờ trình",
     "noi_dung_bien_ban": "Nội dung họp Hội đồng (biên bản)",
     "ket_luan_bien_ban": "Kết luận của Hội đồng (biên bản)",
+    "thanh_tich_giay_khen": "Thành tích ghi trên giấy khen (để trống: theo quyết định)",
 }
 
 

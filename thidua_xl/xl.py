@@ -424,6 +424,12 @@ def _command_action(module: str, what: str, args: Callable[[Path, Path], list[st
 
 xuat_van_ban = _command_action("thidua_xl.documents", "Xuất văn bản",
                                lambda p, out: ["report", str(p), "--out", str(out)], "van-ban")
+in_giay_khen = _command_action("thidua_xl.documents.certificates", "In giấy khen",
+                               lambda p, out: ["report", str(p), "--out", str(out), "--kind", "chung-nhan"],
+                               "giay-khen")
+can_chinh_mau_in = _command_action("thidua_xl.documents.certificates", "Căn chỉnh mẫu in",
+                                   lambda p, out: ["report", str(p), "--out", str(out), "--calibration"],
+                                   "giay-khen")
 tach_file = _command_action("thidua_xl.workbook.split", "Tách file đơn vị",
                             lambda p, out: ["split", str(p), "--out", str(out)], "don-vi")
 _email_units = _command_action("thidua_xl.mail", "Gửi email cho đơn vị",
@@ -644,6 +650,8 @@ ACTIONS: dict[str, Callable] = {
     "kiem_tra": kiem_tra,
     "tong_hop": tong_hop,
     "xuat_van_ban": xuat_van_ban,
+    "in_giay_khen": in_giay_khen,
+    "can_chinh_mau_in": can_chinh_mau_in,
     "gui_email": gui_email,
     "tach_file": tach_file,
     "nhap_file": nhap_file,

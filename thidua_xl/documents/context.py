@@ -419,6 +419,7 @@ def _row_values(r: dict, stt: int) -> dict:
         "stt": str(stt), "ho_ten": ho_ten, "ngay_sinh": ngay, "nam_sinh": nam,
         "gioi_tinh": _s(r.get("gioi_tinh")), "chuc_vu": chuc_vu, "khoa_phong": khoa, "don_vi": unit,
         "chuc_vu_don_vi": cv_dv, "ghi_chu": _s(r.get("ghi_chu")), "sang_kien": _s(r.get("sang_kien")),
+        "doi_tuong": r.get("subject"),
     }
 
 

@@ -297,6 +297,19 @@ def _next_number(first: str, i: int) -> str:
     return first if i == 0 else ""
 
 
+def so_decisions(lists: dict[str, pd.DataFrame], config: Config) -> list[tuple[str, pd.DataFrame, str]]:
+    """(award code, its rows, decision number) of each decision the Giám đốc Sở signs, in order.
+
+    Numbers run on from `Số quyết định (đầu tiên)`; the certificates print the same ones.
+    """
+    out = []
+    for code in C.SO_AWARDS:
+        df = lists.get(code)
+        if df is not None and not df.empty:
+            out.append((code, df, _next_number(config.get("so_quyet_dinh"), len(out))))
+    return out
+
+
 def _out_name(kind: str, year: int, suffix: str = "") -> str:
     base = {"bao-cao-tong-ket": "Bao-cao-tong-ket", "cong-van-phat-dong": "Cong-van-phat-dong",
             "quyet-dinh": "Quyet-dinh", "to-trinh": "To-trinh", "bien-ban": "Bien-ban-Hoi-dong-TDKT"}[kind]
@@ -332,13 +345,7 @@ def render_reports(result: Consolidation, config: Config, narrative: dict, out_d
                                    C.cong_van_context(result, config, narrative),
                                    out_dir / _out_name("cong-van-phat-dong", y + 1)))
     if "quyet-dinh" in kinds:
-        i = 0
-        for code in C.SO_AWARDS:
-            df = lists.get(code)
-            if df is None or df.empty:
-                continue
-            number = _next_number(config.get("so_quyet_dinh"), i)
-            i += 1
+        for code, df, number in so_decisions(lists, config):
             ctx = C.quyet_dinh_context(code, df, result, config, narrative, number)
             rows = C.annex_rows([(None, df)], result)
             written.append(render_docx(template_path("quyet-dinh", templates_dir), ctx,

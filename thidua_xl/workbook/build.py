@@ -62,6 +62,7 @@ SOURCE_GLOBS = (
     "thidua_xl/workbook/build.py",
     "thidua_xl/workbook/master.py",
     "thidua_xl/workbook/layout.py",
+    "thidua_xl/workbook/print_form.py",
     "thidua_xl/workbook/rows.py",
     "thidua_xl/data/awards.csv",
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..catalog import AUTHORITY_LABEL, KIND_LABEL, SUBJECT_LABEL, load_catalog
 from ..export import MAX_SHEET_NAME, sheet_name_for
 from ..intake import CONFIG_SHEET, INITIATIVES_SHEET, META_SHEET, NARRATIVE_SHEET, UNITS_SHEET
+from .print_form import PRINT_SHEET
 
 GUIDE_SHEET = "Hướng dẫn"
 CATALOG_SHEET = "Danh mục"
@@ -21,7 +22,7 @@ SUMMARY_SHEET = "Tổng hợp"
 CHECK_SHEET = "Kiểm tra"
 FIXED_SHEETS = (GUIDE_SHEET, CONFIG_SHEET, UNITS_SHEET, CATALOG_SHEET, INITIATIVES_SHEET, HISTORY_SHEET,
                 NARRATIVE_SHEET, VOTES_SHEET, SUMMARY_SHEET, CHECK_SHEET)
-RESERVED_SHEET_NAMES = {n.lower() for n in FIXED_SHEETS} | {META_SHEET.lower(), "history"}
+RESERVED_SHEET_NAMES = {n.lower() for n in FIXED_SHEETS} | {META_SHEET.lower(), "history", PRINT_SHEET.lower()}
 
 AWARD_LIST_NAME = "DS_HINH_THUC"  # workbook name of the catalogue's award names (dropdown source)
 UNIT_CODE_NAME = "MA_DON_VI"  # workbook name of the unit code cell in a unit file

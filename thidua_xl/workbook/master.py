@@ -23,6 +23,7 @@ from ..text import clean, nfc
 from .layout import (CHECK_SHEET, GUIDE_SHEET, HISTORY_SHEET, SUMMARY_SHEET, VOTES_SHEET, Formats,
                      unit_sheet_names, write_catalog_sheet, write_initiative_sheet, write_nomination_sheet)
 from .rows import initiative_rows_from_frame, nomination_rows_from_frame
+from .print_form import write_print_form_sheet
 from .units import check_units
 
 UNITS_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Email", "Tên sheet"]
@@ -48,6 +49,9 @@ GUIDE = [
     ("8. Hội đồng: ghi kết quả bỏ phiếu ở trang “Biểu quyết”.", ""),
     ("9. Văn bản: thidua report <tệp này> --out <thư mục> xuất báo cáo tổng kết, tờ trình, biên bản, "
      "quyết định.", ""),
+    ("9a. Giấy khen: sau khi quyết định được ký, thidua report <tệp này> --out <thư mục> --kind chung-nhan in "
+     "mỗi người, tập thể được khen một trang lên phôi giấy khen; vị trí chữ sửa ở trang “Mẫu in” (in thử bằng "
+     "--calibration).", ""),
     ("10. Lưu lịch sử: thidua history archive <tệp này> --year {year} để năm sau kiểm tra điều kiện nhiều năm "
      "(trang “Lịch sử” chỉ để xem).", ""),
     ("Lưu ý", "head"),
@@ -218,6 +222,8 @@ def create_master(path: str | os.PathLike, year: int, units: pd.DataFrame | None
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(2)
+        # where the certificates' text goes on the pre-printed forms
+        write_print_form_sheet(wb, fmt)
         # filled by the tool
         for name, note in ((SUMMARY_SHEET, "Trang này do công cụ ghi (thidua consolidate)."),
                            (CHECK_SHEET, "Trang này do công cụ ghi (thidua validate).")):
