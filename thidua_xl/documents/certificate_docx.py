@@ -59,18 +59,30 @@ PAGE_BREAK = ('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lin
               '<w:br w:type="page"/></w:r></w:p>')
 
 
-def page_xml(form: PrintForm, texts: dict[str, str]) -> str:
+def _stamps(form: PrintForm) -> list[tuple[str, str, str]]:
+    """(field key, XML before its text, XML after it) of each printed field: made once per document."""
+    marker = "\ue000"  # a private-use character: escaping keeps it
+    out = []
+    for box in form.fields:
+        if box.enabled:
+            head, tail = frame(form, box, marker).split(marker)
+            out.append((box.key, head, tail))
+    return out
+
+
+def page_xml(form: PrintForm, texts: dict[str, str], stamps: list | None = None) -> str:
     """The frames of one page: every printed field that has text."""
-    return "".join(frame(form, box, texts[box.key]) for box in form.fields
-                   if box.enabled and texts.get(box.key))
+    return "".join(head + _text(texts[key]) + tail for key, head, tail in (stamps or _stamps(form))
+                   if texts.get(key))
 
 
 def pages_xml(form: PrintForm, pages: Iterable[dict[str, str]]) -> Iterator[str]:
     """Page after page, a page break between two."""
+    stamps = _stamps(form)
     for i, texts in enumerate(pages):
         if i:
             yield PAGE_BREAK
-        yield page_xml(form, texts)
+        yield page_xml(form, texts, stamps)
 
 
 # --- the calibration page: a millimetre grid and the field boxes ---------------------------
