@@ -345,12 +345,13 @@ def report(
         err.print(f"  … và {len(unit_level) - 20} lưu ý cấp đơn vị khác (xem kết quả `thidua validate`).")
     config, narrative = Config.from_kv(intake.config), narrative_from_kv(intake.narrative)
     doc_kinds = [k for k in kinds if k != cert_kind]
+    votes = read_vote_sheet(paths)
     written = render_reports(result, config, narrative, out, kinds=doc_kinds, findings=findings,
-                             votes=read_vote_sheet(paths), templates_dir=templates) if doc_kinds else []
+                             votes=votes, templates_dir=templates) if doc_kinds else []
     if form is not None:
         from .documents import certificates as cert
 
-        certs = cert.plan(result, config, narrative, findings, award, form)
+        certs = cert.plan(result, config, narrative, findings, award, form, votes=votes)
         for c in certs:
             for w in c.warnings[:20]:
                 err.print(f"[yellow]Lưu ý:[/] {escape(w)}")

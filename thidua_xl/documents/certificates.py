@@ -9,7 +9,7 @@ context as the decision, and placed where the master's `Mẫu in` sheet says.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -29,12 +29,13 @@ CALIBRATION_NAME = "Chung-nhan-can-chinh.docx"
 HONORIFIC = {"nam": "Ông", "nu": "Bà"}
 
 
-def decided_lists(result: Consolidation, findings=None) -> dict[str, pd.DataFrame]:
-    """Each award's rows as its decision lists them: the one place the certificates take their people from."""
+def decided_set(result: Consolidation, findings=None, votes: dict | None = None,
+                config: Config | None = None) -> Consolidation:
+    """The rows the Sở's decisions list, as the quyết định takes them: the certificates' only source of people."""
     from .render import split_lists
 
     lists, _excluded = split_lists(result, findings)
-    return lists
+    return replace(result, lists=lists)
 
 
 @dataclass
@@ -121,15 +122,17 @@ def resolve_awards(names: Iterable[str] | None) -> list[str] | None:
 
 
 def plan(result: Consolidation, config: Config, narrative: dict | None = None, findings=None,
-         awards: Iterable[str] | None = None, form: PrintForm = DEFAULT_FORM) -> list[Certificates]:
+         awards: Iterable[str] | None = None, form: PrintForm = DEFAULT_FORM,
+         votes: dict | None = None) -> list[Certificates]:
     """The certificates of every decision of the Sở (or of the chosen awards), numbered as the decisions are."""
     from .render import so_decisions
 
     wanted = resolve_awards(awards)
+    decided = decided_set(result, findings, votes, config)
     out = []
-    for code, df, number in so_decisions(decided_lists(result, findings), config):
+    for code, df, number in so_decisions(decided.lists, config):
         if wanted is None or code in wanted:
-            out.append(award_pages(code, df, result, config, narrative or {}, number, form))
+            out.append(award_pages(code, df, decided, config, narrative or {}, number, form))
     return out
 
 
