@@ -321,3 +321,13 @@ def test_calibration_page_prints_the_grid_and_the_field_boxes_with_the_offset(ma
     png = subprocess.run(["pdftoppm", "-png", "-r", "30", "-singlefile", str(pdf), str(tmp_path / "p")],
                          capture_output=True)
     assert png.returncode == 0 and (tmp_path / "p.png").stat().st_size > 2000
+
+
+def test_achievement_line_from_the_van_ban_sheet_else_from_the_decision():
+    from thidua_xl.documents.certificates import achievement
+
+    dieu1 = "Tặng Giấy khen cho 02 tập thể đã có thành tích xuất sắc trong phong trào thi đua năm 2025 (có danh sách kèm theo)."
+    assert achievement("GK", {"dieu1": dieu1}, 2025, {}) == "Đã có thành tích xuất sắc trong phong trào thi đua năm 2025"
+    own = {"thanh_tich_giay_khen": "Đã có thành tích xuất sắc trong công tác năm 2025"}
+    assert achievement("GK", {"dieu1": dieu1}, 2025, own) == "Đã có thành tích xuất sắc trong công tác năm 2025"
+    assert achievement("CSTDCS", {}, 2025, own) == "Đạt danh hiệu “Chiến sĩ thi đua cơ sở” năm 2025"
