@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 
 import pytest
 
@@ -10,6 +11,8 @@ import pytest
 # reads its licence key when xlwings.pro is first imported, whichever test imports it first.
 # PolyForm Noncommercial covers government institutions; the product itself never needs a key.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+# runs that only read log in the user's own folder: keep the tests' logs out of the real one
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="thidua-test-state-")
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

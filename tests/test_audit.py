@@ -23,7 +23,8 @@ def test_consolidate_and_validate_each_append_one_line(tmp_path, capsys):
     assert main(["consolidate", str(folder), "--year", "2024", "--json", str(out / "c.json")]) == 0
     assert main(["validate", str(folder), "--year", "2024", "--json", str(out / "v.json")]) in (0, 1)
     capsys.readouterr()
-    lines = (folder / audit.LOG_NAME).read_text("utf-8").splitlines()
+    assert not (folder / audit.LOG_NAME).exists()  # the units' folder was only read
+    lines = (out / audit.LOG_NAME).read_text("utf-8").splitlines()
     assert len(lines) == 2
     c, v = (json.loads(x) for x in lines)
     assert c["command"] == "consolidate" and v["command"] == "validate"
@@ -36,13 +37,16 @@ def test_consolidate_and_validate_each_append_one_line(tmp_path, capsys):
     assert c["user"] and c["version"]
 
 
-def test_bad_run_is_logged_with_its_exit_code(tmp_path, capsys):
+def test_bad_run_is_logged_with_its_exit_code(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
     folder = tmp_path / "don-vi"
     folder.mkdir()
     random_bytes(folder)
     assert main(["consolidate", str(folder), "--year", "2024"]) == 2
     capsys.readouterr()
-    [e] = audit.read(folder)
+    assert audit.read(folder) == []  # no output, no master: the user's own log folder, not the one read
+    [e] = audit.read(audit.user_folder())
     assert e["exit_code"] == 2 and e["counts"]["bad_files"] == 1
     assert e["inputs"][0]["path"].endswith("ngau-nhien.xlsx")
 
@@ -54,7 +58,8 @@ def test_user_error_is_logged_by_the_error_boundary(tmp_path, capsys):
     code = main(["report", str(folder), "--out", str(tmp_path / "vb"), "--kind", "khong-co"])
     capsys.readouterr()
     assert code == 2
-    entries = audit.read(folder)
+    assert audit.read(folder) == []
+    entries = audit.read(tmp_path / "vb")  # the output folder named on the command line
     assert entries and entries[-1]["command"] == "report" and entries[-1]["exit_code"] == 2
     assert entries[-1].get("message")
 
@@ -65,3 +70,21 @@ def test_record_never_fails(tmp_path):
     assert audit.record(blocker, "consolidate", inputs=[blocker]) is None  # cannot create a folder there
     p = audit.record(tmp_path / "ok", "validate", inputs=[tmp_path / "missing.xlsx"], counts={"error": 0})
     assert p is not None and audit.read(tmp_path / "ok")[0]["inputs"] == []
+
+
+def test_a_folder_only_read_gets_no_log_and_a_master_keeps_its_own(tmp_path, capsys):
+    from workbook_helpers import make_master
+
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    good_unit(folder / "A.xlsx")
+    before = sorted(p.name for p in folder.iterdir())
+    elsewhere = tmp_path / "elsewhere"
+    assert main(["validate", str(folder), "--year", "2024", "--json", str(elsewhere / "v.json")]) in (0, 1)
+    assert sorted(p.name for p in folder.iterdir()) == before
+    assert audit.read(elsewhere)[0]["command"] == "validate"
+    (tmp_path / "tong-hop").mkdir()
+    master = make_master(tmp_path / "tong-hop" / "ThiDua-2025.xlsx")
+    assert main(["consolidate", str(master), "--year", "2025"]) == 0
+    capsys.readouterr()
+    assert audit.read(master.parent)[-1]["command"] == "consolidate"

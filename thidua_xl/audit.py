@@ -1,4 +1,4 @@
-"""Audit log: one JSON line per command, beside the master or in the output folder.
+"""Audit log: one JSON line per command, beside the master or in the output folder (never in a folder only read).
 
 The office must be able to say later which files a decision was built from: every
 line names the inputs with their sha256, the outputs, the finding counts and the
@@ -16,6 +16,14 @@ from pathlib import Path
 from .fileio import sha256
 
 LOG_NAME = "thidua-audit.jsonl"
+
+
+def user_folder() -> Path:
+    """The user's own log folder, for runs that only read (no output, no master to log beside)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "ThiDua" / "nhat-ky"
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "thidua"
 
 
 def _user() -> str:

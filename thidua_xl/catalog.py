@@ -7,12 +7,11 @@ all of them in the same "Hình thức đề nghị" cell.
 from __future__ import annotations
 
 import csv
-import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .text import fold
+from .awards_text import AwardMatcher
 
 TAP_THE = "tap_the"
 CA_NHAN = "ca_nhan"
@@ -53,15 +52,12 @@ class Award:
 
 
 class Catalog:
-    """Looks award texts up by code, name or abbreviation, whatever their form."""
+    """Looks award texts up by code, name or abbreviation, whatever their form (awards_text)."""
 
     def __init__(self, awards: list[Award]):
         self.awards = sorted(awards, key=lambda a: a.order)
         self.by_code = {a.code: a for a in self.awards}
-        self._index: dict[str, str] = {}
-        for a in self.awards:
-            for text in (a.code, a.name, *a.aliases):
-                self._index.setdefault(fold(text), a.code)
+        self.matcher = AwardMatcher(self.awards)
 
     def __iter__(self):
         return iter(self.awards)
@@ -71,31 +67,23 @@ class Catalog:
 
     def match(self, text: object) -> str | None:
         """The award code for what a unit typed, or None."""
-        key = fold(text)
-        if not key:
-            return None
-        code = self._index.get(key)
-        if code:
-            return code
-        # "Danh hiệu Lao động tiên tiến năm 2020", "Đề nghị tặng Giấy khen"
-        for prefix in ("de nghi tang ", "de nghi ", "tang ", "danh hieu ", "hinh thuc "):
-            if key.startswith(prefix):
-                return self.match(key[len(prefix):])
-        stripped = key.rsplit(" nam ", 1)[0]
-        if stripped != key:
-            return self._index.get(stripped)
-        return None
+        return self.matcher.match(text)
+
+    def split(self, text: object) -> list[tuple[str, str]] | None:
+        """[(part, code), …] for a cell naming several awards ("LĐTT, CSTĐCS"), else None."""
+        return self.matcher.split(text)
 
     def suggest(self, text: object, n: int = 1) -> list[str]:
-        """Closest award names for an unknown text ("did you mean")."""
-        key = fold(text)
-        hits = difflib.get_close_matches(key, list(self._index), n=5, cutoff=0.6)
-        out: list[str] = []
-        for h in hits:
-            name = self.by_code[self._index[h]].name
-            if name not in out:
-                out.append(name)
-        return out[:n]
+        """Closest award names for an unknown text ("did you mean"), only when truly close."""
+        return self.matcher.suggest(text, n)
+
+    def hint(self, text: object) -> str:
+        """What to tell the unit about an award text that names no award (ambiguous, a suggestion, or how)."""
+        return self.matcher.hint(text)
+
+    def find_in(self, text: object) -> str | None:
+        """The single award a title or group heading names, or None."""
+        return self.matcher.find_in(text)
 
     def codes(self) -> list[str]:
         return [a.code for a in self.awards]

@@ -87,15 +87,36 @@ def resolve_year(year, intake) -> int:
     return resolve(year, intake)
 
 
-def _audit_folder(paths: List[Path], out: Optional[Path] = None) -> Path:
-    if out is not None:
-        return out if out.suffix == "" else out.parent
+def _audit_folder(paths: List[Path], outputs=()) -> Path:
+    """Where a run is logged: the output folder, else beside the master read; never a folder only read
+    (units' files sent in, a shared folder): then the user's own log folder."""
+    from . import audit
+
+    for out in outputs:
+        if out is not None:
+            out = Path(out)
+            return out if out.is_dir() or out.suffix == "" else out.parent
     for p in paths:
-        if p.is_file():
+        p = Path(p)
+        if p.is_file() and _is_master(p):
             return p.parent
-        if p.is_dir():
-            return p
-    return Path.cwd()
+    return audit.user_folder()
+
+
+def _is_master(path: Path) -> bool:
+    """A master workbook (it has the `Đơn vị` sheet), found from its sheet names alone."""
+    try:
+        import python_calamine as pc
+
+        from .intake.headers import _find_units_sheet
+
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        try:
+            return _find_units_sheet(list(wb.sheet_names)) is not None
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - not a workbook we can open: not a master
+        return False
 
 
 def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=None):
@@ -103,7 +124,7 @@ def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=
     from .intake import expand_paths
 
     files, _ = expand_paths([p for p in paths if Path(p).exists()])
-    audit.record(folder or _audit_folder(list(paths)), command, inputs=files, outputs=outputs,
+    audit.record(folder or _audit_folder(list(paths), outputs), command, inputs=files, outputs=outputs,
                  counts=counts, exit_code=exit_code)
 
 
@@ -718,11 +739,13 @@ def _audit_failure(args: list[str], code: int, message: str) -> None:
         words = [a for a in args if not a.startswith("-")]
         if not words:
             return
+        outputs = [Path(b) for a, b in zip(args, args[1:]) if a in ("--out", "--json", "--into", "--draft")]
         command = " ".join(words[:2]) if words[0] == "history" and len(words) > 1 else words[0]
         paths = [Path(a) for a in words[1:] if Path(a).exists()]
         if paths:
             files, _ = expand_paths(paths)
-            audit.record(_audit_folder(paths), command, inputs=files, counts=None, exit_code=code, message=message)
+            audit.record(_audit_folder(paths, outputs), command, inputs=files, counts=None, exit_code=code,
+                         message=message)
     except Exception:  # noqa: BLE001 - logging must not mask the user's error
         pass
 

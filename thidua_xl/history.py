@@ -153,8 +153,7 @@ def read_history_file(path: str | os.PathLike, catalog: Catalog | None = None) -
                                     column="Họ và tên", **where))
             continue
         if code is None:
-            sug = catalog.suggest(award_text)
-            hint = f" Có phải là “{sug[0]}”?" if sug else ""
+            hint = catalog.hint(award_text)
             findings.append(Finding("UNKNOWN_AWARD", ERROR,
                                     f"“{name}”: không nhận ra hình thức “{award_text}”: bỏ qua dòng này.{hint}",
                                     column="Hình thức", **where))

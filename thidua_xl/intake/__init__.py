@@ -47,6 +47,7 @@ _WHERE = {
     "UNITS_SHEET": "headers",
     "Table": "headers",
     "find_table": "headers",
+    "locate_table": "rows",
     "match_header": "headers",
     "Intake": "read",
     "header_drift": "read",

@@ -1,12 +1,15 @@
 """Where a table is: header specs (every accepted spelling of every column) and the header row finder.
 
 Headers are compared folded (no case, no diacritics, no punctuation), so "Họ và tên" covers
-"HỌ VÀ TÊN" and "Ho va ten"; the row among the first ones naming the most known columns is the header.
+"HỌ VÀ TÊN" and "Ho va ten"; a cell no variant names is recognised by its words in any order
+("Tên tập thể/cá nhân/hộ gia đình", "Phân loại khen thưởng"). The row among the first ones naming
+the most known columns is the header; when none qualifies, `explain` says which rows were looked
+at and what they lacked, in the file's own words.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
@@ -81,6 +84,45 @@ UNIT_LIST_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
 UNIT_LIST_REQUIRED = ("Mã đơn vị", "Tên đơn vị")
 
 
+# canonical header -> ways its words appear: (words all present, words none present).
+# Tried in this order after the exact variants; the first rule that fits a cell wins.
+WORD_RULES: list[tuple[str, frozenset[str], frozenset[str]]] = [
+    (c, frozenset(req.split()), frozenset(no.split())) for c, req, no in [
+        ("STT", "so thu tu", ""),
+        ("Đối tượng", "phan loai", "ten ho"),
+        ("Đối tượng", "khen thuong ca nhan tap the", "ten ho hinh thuc danh hieu"),
+        ("Đối tượng", "loai doi tuong", "ten"),
+        ("Đối tượng", "ca nhan tap the", "ten ho hinh thuc danh hieu khen chuc sinh"),
+        ("Họ và tên", "ho ten", ""),
+        ("Họ và tên", "ten tap the", "sang kien de tai"),
+        ("Họ và tên", "ten ca nhan", "sang kien de tai"),
+        ("Họ và tên", "ten doi tuong", ""),
+        ("Họ và tên", "ten don vi tap the", ""),
+        ("Ngày sinh", "sinh", "noi que"),
+        ("Giới tính", "gioi", ""),
+        ("Giới tính", "nam nu", ""),
+        ("Chức vụ", "chuc vu", ""),
+        ("Chức vụ", "chuc danh", ""),
+        ("Hình thức đề nghị", "hinh thuc khen thuong", "ky luat"),
+        ("Hình thức đề nghị", "hinh thuc de nghi", "ky luat"),
+        ("Hình thức đề nghị", "danh hieu thi dua", ""),
+        ("Hình thức đề nghị", "danh hieu de nghi", ""),
+        ("Khoa, phòng", "khoa phong", ""),
+        ("Khoa, phòng", "don vi cong tac", ""),
+        ("Khoa, phòng", "bo phan", ""),
+        ("Khoa, phòng", "don vi", "ten ho tap the ca nhan doi tuong ma"),
+        ("Sáng kiến", "sang kien", "tac gia"),
+        ("Ghi chú", "ghi chu", ""),
+        ("Xếp loại", "xep loai", ""),
+        ("Xếp loại", "muc do hoan thanh", ""),
+        ("Kỷ luật", "ky luat", ""),
+        ("Ngày tuyển dụng", "tuyen dung", ""),
+        ("Số CCCD", "cccd", ""),
+        ("Số CCCD", "can cuoc", ""),
+    ]
+]
+
+
 def _variant_index(spec) -> dict[str, str]:
     index: dict[str, str] = {}
     for canonical, (_, variants) in spec.items():
@@ -93,7 +135,8 @@ _SPECS: dict[int, dict] = {}  # id -> spec, kept alive so an id is never reused 
 
 
 def match_header(cell: object, spec) -> str | None:
-    """Canonical header for a header cell, ignoring case, accents, spacing, line breaks, notes in ()."""
+    """Canonical header for a header cell: an accepted variant (case, accents, spacing, line breaks,
+    notes in brackets and a trailing column number ignored), else its words in any order (WORD_RULES)."""
     if not isinstance(cell, str):
         return None
     _SPECS.setdefault(id(spec), spec)
@@ -121,7 +164,16 @@ def _match_header(cell: str, spec_id: int) -> str | None:
     if bare in index:
         return index[bare]
     bare = re.sub(r"\s*\d+$", "", bare)  # "Ghi chú 1", "Hình thức đề nghị (6)"
-    return index.get(bare)
+    if bare in index:
+        return index[bare]
+    spec = _SPECS[spec_id]
+    if len(key) > 80 or "Họ và tên" not in spec or "Mã đơn vị" in spec:  # word rules: nomination-like tables
+        return None
+    words = set(key.split())
+    for canonical, need, never in WORD_RULES:  # its words in any order ("Tên tập thể/cá nhân/hộ gia đình")
+        if canonical in spec and need <= words and not (never & words):
+            return canonical
+    return None
 
 
 @dataclass
@@ -135,24 +187,8 @@ class Table:
     missing: list[str]
     birth_by_gender: tuple[int, int] | None = None  # (Nam column, Nữ column) under a merged "Ngày sinh"
     sub_header_rows: int = 0  # rows of a two-row header below header_idx
-
-
-def _gender_split(rows: list[list], table: Table) -> None:
-    """A two-row header: "Ngày sinh" merged over "Nam" | "Nữ", the birth date written under the gender."""
-    if table.header_idx + 1 >= len(rows):
-        return
-    sub = rows[table.header_idx + 1]
-    folded = {j: fold(c) for j, c in enumerate(sub) if isinstance(c, str) and c.strip()}
-    nam = [j for j, f in folded.items() if f == "nam"]
-    nu = [j for j, f in folded.items() if f == "nu"]
-    birth = [j for j, c in table.columns.items() if c == "Ngày sinh"]
-    if nam and nu and birth and birth[0] in (nam[0], nu[0]) and abs(nam[0] - nu[0]) == 1:
-        table.birth_by_gender = (nam[0], nu[0])
-        table.sub_header_rows = 1
-        if "Giới tính" in table.missing:
-            table.missing.remove("Giới tính")
-    elif _is_column_numbers(sub):
-        table.sub_header_rows = 1  # a row of column numbers "(1) (2) (3)" or 1 2 3 under the header
+    more_awards: list[int] = field(default_factory=list)  # further award columns ("Thi đua" | "Khen thưởng")
+    default_award: str = ""  # the award the title names, for rows that name none
 
 
 def _is_column_numbers(row: list) -> bool:
@@ -171,35 +207,108 @@ def _is_column_numbers(row: list) -> bool:
     return len(vals) >= 3 and all(b > a for a, b in zip(vals, vals[1:]))
 
 
-def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEADER_SCAN_ROWS) -> Table | None:
-    """The header row is the one among the first rows that names the most known columns."""
+_AWARD_SUB = {"thi dua", "khen thuong", "danh hieu", "hinh thuc", "danh hieu thi dua", "hinh thuc khen thuong",
+              "danh hieu thi dua de nghi", "hinh thuc khen thuong de nghi"}
+
+
+def _sub_header(rows: list[list], table: Table) -> None:
+    """A second header row: "Ngày sinh" over "Nam" | "Nữ", an award heading over "Thi đua" | "Khen thưởng",
+    or a row of column numbers."""
+    if table.header_idx + 1 >= len(rows):
+        return
+    sub = rows[table.header_idx + 1]
+    folded = {j: fold(c) for j, c in enumerate(sub) if isinstance(c, str) and c.strip()}
+    nam = [j for j, f in folded.items() if f == "nam"]
+    nu = [j for j, f in folded.items() if f == "nu"]
+    birth = [j for j, c in table.columns.items() if c == "Ngày sinh"]
+    award = [j for j, c in table.columns.items() if c == "Hình thức đề nghị"]
+    awards_below = [j for j, f in folded.items() if f in _AWARD_SUB]
+    if nam and nu and birth and birth[0] in (nam[0], nu[0]) and abs(nam[0] - nu[0]) == 1:
+        table.birth_by_gender = (nam[0], nu[0])
+        table.sub_header_rows = 1
+        if "Giới tính" in table.missing:
+            table.missing.remove("Giới tính")
+    if award and len(awards_below) >= 2 and award[0] in awards_below:
+        header = rows[table.header_idx]
+        others = [j for j in awards_below if j != award[0]
+                  and (j >= len(header) or header[j] in (None, "") or j in table.columns and
+                       table.columns[j] == "Hình thức đề nghị")]
+        if others:
+            table.more_awards = sorted(others)
+            table.sub_header_rows = 1
+    elif not table.sub_header_rows and _is_column_numbers(sub):
+        table.sub_header_rows = 1  # a row of column numbers "(1) (2) (3)" or 1 2 3 under the header
+
+
+def header_of_row(row: list, spec) -> tuple[dict[int, str], list[str], list[int]]:
+    """(column index -> canonical, other texts, further columns of a canonical already taken)."""
+    columns: dict[int, str] = {}
+    others: list[str] = []
+    again: list[int] = []
+    for j, cell in enumerate(row):
+        if cell is None or cell == "":
+            continue
+        canonical = match_header(cell, spec)
+        if canonical and canonical not in columns.values():
+            columns[j] = canonical
+        elif canonical:
+            again.append(j)
+        elif isinstance(cell, str):
+            others.append(cell)
+    return columns, others, again
+
+
+def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEADER_SCAN_ROWS,
+               start: int = 0) -> Table | None:
+    """The header row is the one among the first rows (from `start`) that names the most known
+    columns, the required ones among them."""
     best: Table | None = None
     best_score = 0
-    for i, row in enumerate(rows[:scan]):
+    required = tuple(required)
+    for i in range(start, min(len(rows), start + scan)):
+        row = rows[i]
         if best is not None and i > best.header_idx + 5:
             break  # the header is found; what follows is data
-        columns: dict[int, str] = {}
-        others: list[str] = []
-        for j, cell in enumerate(row):
-            if cell is None or cell == "":
-                continue
-            canonical = match_header(cell, spec)
-            if canonical and canonical not in columns.values():
-                columns[j] = canonical
-            elif isinstance(cell, str):
-                others.append(cell)
+        columns, others, again = header_of_row(row, spec)
+        if best is not None and not columns and sum(c not in (None, "") for c in row) >= 2:
+            break  # a data row below the header: a later header row is another table's
         if not all(r in columns.values() for r in required):
             continue
         score = len(columns)
-        if score > best_score:  # only now the texts the report shows (data rows are scanned too)
+        if score > best_score:
             typed = {clean(row[j]): canonical for j, canonical in columns.items()}
             extra = [t for t in map(clean, others) if t]
             missing = [c for c in spec if c not in columns.values()]
             best = Table(i, columns, typed, extra, missing)
+            if "Hình thức đề nghị" in spec:
+                best.more_awards = [j for j in again if match_header(row[j], spec) == "Hình thức đề nghị"]
             best_score = score
-    if best is not None and spec is NOMINATION_HEADERS:
-        _gender_split(rows, best)
+    if best is not None and "Hình thức đề nghị" in spec:
+        _sub_header(rows, best)
     return best
+
+
+def explain(rows: list[list], spec, required: Iterable[str], scan: int = HEADER_SCAN_ROWS) -> str:
+    """Why no header row was found, in the file's own words: the row that came closest, what it has
+    and which required column it lacks ("không thấy cột “Hình thức đề nghị”; dòng 4 có: STT, Họ và tên, …")."""
+    required = tuple(required)
+    best = None
+    for i, row in enumerate(rows[:scan]):
+        texts = [clean(c) for c in row if isinstance(c, str) and clean(c)]
+        if len(texts) < 2:
+            continue
+        columns, _o, _a = header_of_row(row, spec)
+        key = (sum(r in columns.values() for r in required), len(columns), len(texts))
+        if best is None or key > best[0]:
+            best = (key, i, texts, set(columns.values()))
+    looked = f"{min(len(rows), scan)} dòng đầu"
+    if best is None:
+        return f"không có dòng nào có tên cột trong {looked} (trang tính trống hoặc chỉ có tiêu đề)"
+    _key, i, texts, found = best
+    lacking = [r for r in required if r not in found]
+    shown = ", ".join(t if len(t) <= 40 else t[:39] + "…" for t in texts[:8]) + (", …" if len(texts) > 8 else "")
+    what = " và ".join(f"“{r}”" for r in lacking)
+    return f"không thấy cột {what} trong {looked}; dòng {i + 1} (gần giống dòng tiêu đề nhất) có: {shown}"
 
 
 def _find_units_sheet(names: list[str]) -> str | None:

@@ -12,18 +12,20 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
 from ..model import ERROR, INITIATIVE_COLUMNS, NOMINATION_COLUMNS, WARNING, FileReport, Finding
 from ..perf import gc_paused
+from ..rowkinds import is_instruction_sheet
 from ..text import fold
 from .cells import reading_memos
 from .files import Loaded, _prefetched, _visible_sheets, expand_paths, load_file, sheet_rows
 from .frames import build_initiatives, build_nominations
-from .headers import (CONFIG_SHEET, HEADER_SCAN_ROWS, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INITIATIVES_SHEET,
+from .headers import (CONFIG_SHEET, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INITIATIVES_SHEET,
                       META_SHEET, NARRATIVE_SHEET, NOMINATION_HEADERS, NOMINATION_REQUIRED, UNITS_SHEET,
                       _find_units_sheet, find_table)
-from .rows import initiative_columns, nomination_columns
-from .units import UnitRegistry, _key_values, _title_info, read_units_sheet
+from .headers import explain as explain_header
+from .rows import initiative_columns, locate_table, nomination_columns
+from .units import UnitRegistry, _key_values, _title_info, read_units_sheet, units_per_row
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Intake:
     config: dict[str, str] = field(default_factory=dict)  # folded label -> value, sheet `Cấu hình`
     narrative: dict[str, str] = field(default_factory=dict)  # folded label -> text, sheet `Văn bản`
     year: int | None = None
+    stated: list[dict] = field(default_factory=list)  # totals lines under the tables: file, sheet, row, counts
     # (path, sheet) -> the sheet's rows as read, for the nomination sheets, when read_paths(keep_rows=True):
     # `collect` writes the cells back as typed without opening and scanning every file again.
     raw_rows: dict[tuple[str, str], list[list]] | None = None
@@ -178,7 +181,7 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
         code, unit = kv.get("ma don vi", ""), kv.get("ten don vi", "")
         if kv.get("nam", "").isdigit():
             report.year = int(kv["nam"])
-        source = "mã đơn vị ghi trong tệp"
+        source = META_SOURCE
     visible = [n for n in _visible_sheets(wb) if n != META_SHEET]
     for n in names:
         if n == META_SHEET or n in visible:
@@ -195,8 +198,10 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
     nomination_sheets = []
     init_sheets = []
     for n in visible:
+        if is_instruction_sheet(n):
+            continue  # a template's "Hướng dẫn", code list or example sheet
         rows = rows_of(n)
-        t = find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)
+        t = locate_table(rows)
         if t is not None:
             nomination_sheets.append((n, rows, t))
             continue
@@ -211,7 +216,7 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
             if title_unit and not unit:
                 hit = registry.find(title_unit)
                 code, unit = hit if hit else ("", title_unit)
-                source = "dòng “Đơn vị: …” trong tệp"
+                source = TITLE_SOURCE
     if not code and not unit:
         hit = registry.find(path.stem)
         if hit:
@@ -229,37 +234,60 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
     report.unit_code, report.unit, report.unit_source = code, unit, source
     if not nomination_sheets:
         report.ok = False
+        why = [f"trang “{n}”: {explain_header(rows_of(n), NOMINATION_HEADERS, NOMINATION_REQUIRED)}"
+               for n in visible[:3]]
         intake.findings.append(Finding(
             "BAD_FILE", ERROR,
-            f"Tệp “{path.name}” không có bảng đề nghị: không tìm thấy dòng tiêu đề có cột “Họ và tên” và "
-            f"“Hình thức đề nghị” trong {HEADER_SCAN_ROWS} dòng đầu của trang tính nào.",
-            file=path.name, unit=unit))
+            f"Tệp “{path.name}” không có bảng đề nghị (cần dòng tiêu đề có cột “Họ và tên” và “Hình thức đề nghị”): "
+            + "; ".join(why) + ".", file=path.name, unit=unit))
+    start = len(noms)
     for n, rows, t in nomination_sheets:
         _read_nomination_sheet(path, n, rows, code, unit, catalog, intake, report, noms, table=t)
+    units_per_row(noms[start:], registry, own_unit_known=source in (META_SOURCE, TITLE_SOURCE))
     for n, rows in init_sheets:
         _read_initiative_sheet(path, n, rows, code, unit, intake, report, inits, registry)
 
 
+META_SOURCE = "mã đơn vị ghi trong tệp"
+TITLE_SOURCE = "dòng “Đơn vị: …” trong tệp"
+
+
 def _read_nomination_sheet(path, sheet, rows, code, unit, catalog, intake, report, noms,
                            missing_header_severity=ERROR, table=None):
-    table = table or find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)
+    table = table or locate_table(rows)
     if table is None:
         if any(any(c not in (None, "") for c in r) for r in rows):
             intake.findings.append(Finding(
                 "BAD_FILE", missing_header_severity,
-                f"Trang tính “{sheet}” không có dòng tiêu đề của bảng đề nghị (cần cột “Họ và tên” và “Hình thức đề nghị”).",
+                f"Trang tính “{sheet}” không có dòng tiêu đề của bảng đề nghị (cần cột “Họ và tên” và “Hình thức đề nghị”): "
+                f"{explain_header(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED)}.",
                 file=path.name, sheet=sheet, unit=unit))
         return
     report.header_row[sheet] = table.header_idx + 1
     report.mapped[sheet] = table.headers_typed
     report.missing[sheet] = table.missing
     report.extra[sheet] = table.extra
-    data = nomination_columns(rows, table, file=path.name, path=str(path), sheet=sheet, unit_code=code, unit=unit)
-    report.rows += len(data["row"])
-    if intake.raw_rows is not None:
-        intake.raw_rows[(str(path), sheet)] = rows
-    if data["row"]:
-        noms.append(data)
+    seen = set()
+    while table is not None and table.header_idx not in seen:  # a sheet may hold several tables
+        seen.add(table.header_idx)
+        data = nomination_columns(rows, table, file=path.name, path=str(path), sheet=sheet, unit_code=code,
+                                  unit=unit, default_award=table.default_award)
+        report.rows += len(data["row"])
+        if intake.raw_rows is not None:
+            intake.raw_rows[(str(path), sheet)] = rows
+        if data["row"]:
+            noms.append(data)
+        for row, counts in data["_stated"]:
+            intake.stated.append({"file": path.name, "sheet": sheet, "row": row, "counts": counts, "unit": unit})
+        if data["_examples"]:
+            rows_txt = ", ".join(map(str, data["_examples"][:10]))
+            intake.findings.append(Finding(
+                "EXAMPLE_ROWS", WARNING,
+                f"Trang tính “{sheet}” có {len(data['_examples'])} dòng mẫu của biểu (dòng {rows_txt}: “Ví dụ”, "
+                "“Nguyễn Văn A”…): không tính là đề nghị. Nếu đó là người thật, hãy ghi đủ họ tên.",
+                file=path.name, sheet=sheet, row=data["_examples"][0], unit=unit))
+        nxt = data["_next_header"]
+        table = locate_table(rows, start=nxt, scan=3) if nxt is not None else None
 
 
 def _read_initiative_sheet(path, sheet, rows, code, unit, intake, report, inits, registry):
@@ -298,6 +326,7 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
             if progress:
                 progress(path.name)
         intake.nominations = build_nominations(noms, catalog)
+        intake.findings += total_mismatches(intake.nominations, intake.stated)
     initiatives = build_initiatives(inits)
     if initiatives is not None:
         intake.initiatives = initiatives
@@ -305,6 +334,37 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
             [f.year for f in intake.files if f.year]
     intake.year = years[0] if years else None
     return intake
+
+
+def total_mismatches(nominations: pd.DataFrame, stated: list[dict]) -> list[Finding]:
+    """A sheet's last totals line ("Tổng cộng: 20 lượt tập thể, 37 lượt cá nhân") against what was read."""
+    last: dict[tuple[str, str], dict] = {}
+    for s in stated:
+        last[(s["file"], s["sheet"])] = s
+    out = []
+    if not last:
+        return out
+    df = nominations
+    for (file, sheet), s in last.items():
+        here = df[(df["file"] == file) & (df["sheet"] == sheet)]
+        # rows whose award was not recognised still count as listed: their subject from what the row shows
+        person = here["nam_sinh"].notna() | (here["gioi_tinh"] != "")
+        group = here["group_subject"].where(here["group_subject"] != "", TAP_THE)
+        guess = group.where(~person, CA_NHAN)
+        subj = here["subject"].where(here["subject"].notna(), guess)
+        read = {TAP_THE: int((subj == TAP_THE).sum()), CA_NHAN: int((subj == CA_NHAN).sum()), "all": len(here)}
+        wrong = {k: v for k, v in s["counts"].items() if read.get(k) != v}
+        if not wrong:
+            continue
+        label = {TAP_THE: "tập thể", CA_NHAN: "cá nhân", "all": "lượt đề nghị"}
+        said = ", ".join(f"{v} {label[k]}" for k, v in s["counts"].items())
+        got = ", ".join(f"{read[k]} {label[k]}" for k in s["counts"])
+        out.append(Finding(
+            "TOTAL_MISMATCH", WARNING,
+            f"Dòng tổng cộng ghi {said}, nhưng đọc được {got} trên trang “{sheet}”. "
+            "Hãy kiểm tra lại danh sách (dòng thiếu, dòng thừa, hình thức ghi sai) hoặc dòng tổng cộng.",
+            file=file, sheet=sheet, row=s["row"], unit=s["unit"]))
+    return out
 
 
 def read_sheets(book_name: str, sheets: dict[str, list[list]], path: str | os.PathLike | None = None, *,
@@ -333,6 +393,7 @@ def read_sheets(book_name: str, sheets: dict[str, list[list]], path: str | os.Pa
         _read_master(where, names, units_sheet, sheets.__getitem__, catalog, UnitRegistry(), intake, report,
                      noms, inits)
         intake.nominations = build_nominations(noms, catalog)
+        intake.findings += total_mismatches(intake.nominations, intake.stated)
     initiatives = build_initiatives(inits)
     if initiatives is not None:
         intake.initiatives = initiatives

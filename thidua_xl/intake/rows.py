@@ -1,4 +1,5 @@
-"""Which rows of a table are nominees: headings, totals, signature blocks and empty form lines are not.
+"""Which rows of a table are nominees: headings, totals, notes, sample rows, signature blocks, a second
+table's header and empty form lines are not; a group heading or the title may give the award.
 
 Works column by column on cleaned texts (cells.py); the per-row loop only classifies.
 """
@@ -8,20 +9,19 @@ import re
 from functools import lru_cache
 from operator import itemgetter
 
-from ..catalog import CA_NHAN, TAP_THE
+from ..catalog import CA_NHAN, TAP_THE, load_catalog
 from ..model import NOMINATION_COLUMNS
+from ..rowkinds import is_example, is_footer, is_note, stated_counts
+from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from .cells import _as_text, _column_texts, _dates, _transpose, memos
-from .headers import INITIATIVE_HEADERS, NOMINATION_HEADERS, OPTIONAL_COLUMNS, Table
+from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
+                      Table, find_table, header_of_row, match_header)
 
 # --- reading one sheet's nomination rows ---------------------------------------
 _HEADING = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ]|\d{1,2})\s*[.)\-–:]\s*\S", re.U)
 _ROMAN = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ])\s*\.?\s*$")
 _TOTAL = re.compile(r"^(tổng\s*cộng|cộng|tổng\s*số|tổng)\s*(?:[:.(].*|\d[\d.,\s]*)?$")
-_FOOTER = re.compile(
-    r"^(nguoi lap|thu truong|giam doc|xac nhan|ky ten|ky ghi ro|t m |tm |kt |chu tich|"
-    r"[\w ]{0,30}ngay \d{0,2}\s*thang \d{0,2}\s*nam \d{4})"
-)
 
 
 def _is_total(text: str) -> bool:
@@ -70,7 +70,7 @@ RAW_NOMINATION_COLUMNS = [c for c in NOMINATION_COLUMNS if c not in ("award", "s
 
 
 def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
-                       unit_code: str, unit: str, row_offset: int = 0) -> dict[str, list]:
+                       unit_code: str, unit: str, row_offset: int = 0, default_award: str = "") -> dict[str, list]:
     """A sheet's rows below the header as nominee column lists, one entry per real nominee
     (`build_nominations` makes one DataFrame of every sheet's lists).
 
@@ -104,35 +104,66 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         dob_vals = columns[j] if j is not None and j < len(columns) else none
     dob_texts, dob_parsed = _dates(dob_vals, memo, dates)
     names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
-    content_cols = [tx[c] for c in text_ids if c != "stt" and c in col] + ([tx["gioi_tinh"]] if split else [])
+    award_cols = [awards] + [_column_texts(columns, j, len(body), memo, numbers) for j in table.more_awards]
+    if len(award_cols) > 1:  # "Thi đua" | "Khen thưởng": a row is a nominee for each filled cell
+        awards = [next((c[i] for c in award_cols if c[i]), "") for i in range(len(body))]
+    content_cols = [tx[c] for c in text_ids if c not in ("stt", "hinh_thuc") and c in col] + award_cols[1:] + \
+        ([awards] if "hinh_thuc" in col else []) + ([tx["gioi_tinh"]] if split else [])
     keep: list[int] = []
     groups: list[str] = []
-    group_subject = ""
+    fallback: list[str] = []  # the award of the group heading above the row, else of the title
+    group_subject, group_award = "", ""
     after_total = False
+    stated: list[tuple[int, dict]] = []
+    examples: list[int] = []
+    next_header = None
     for i in range(len(body)):
         dob_text = dob_texts[i]
-        if not dob_text and not any(c[i] for c in content_cols):
+        if not dob_text and not any(c[i] for c in content_cols) and not _HEADING.match(stts[i]):
             continue  # an empty row, or a numbered but empty row of a printed form
-        name, stt, gender = names[i], stts[i], genders[i]
+        name, stt, gender, award = names[i], stts[i], genders[i], awards[i]
         if not dob_text and not gender and (_is_total_cached(stt) or _is_total_cached(name) or (
                 not name and _is_total_cached(_first_text(body[i])))):  # columns in any order: "Tổng cộng" first
             after_total = True  # a totals line; a group's subtotal ("Cộng") may have nominees below it
+            counts = stated_counts(" ".join(_as_text(c) for c in body[i] if c not in (None, "")))
+            if counts:
+                stated.append((first + i + 1 + row_offset, counts))
             continue
-        if after_total and not (awards[i] and name) and (awards[i] or not _looks_like_heading(stt, name)):
+        if not dob_text and _starts_table(body[i], name, stt, award):
+            next_header = first + i  # a second table with its own header (tập thể, then cá nhân)
+            break
+        lead = _first_text(body[i])
+        if not dob_text and (not award or not _known_award(award)) and (_memo_test(is_footer, lead)
+                                                                         or _memo_test(is_footer, award)):
+            break  # the signature block (or the place-and-date line above it), whichever column it sits in
+        if not dob_text and (_memo_test(is_note, lead) or _memo_test(is_note, name)):
+            after_total = True  # "Ghi chú: …" under the table: what follows is notes until a real nominee
+            continue
+        if after_total and not (award and name) and (award or not _looks_like_heading(stt, name)):
             continue  # below a totals line only a real nominee (or a group heading) reopens the table
         after_total = False
-        if not awards[i] and not dob_text and not gender:
+        if _memo_test(is_example, name) or _memo_test(is_example, stt):
+            examples.append(first + i + 1 + row_offset)
+            continue  # a template's sample row
+        if not award and not dob_text and not gender:
             heading_text = f"{stt} {name}".strip()
             if (_ROMAN.match(stt) and name) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"} \
-                    or (_ROMAN.match(stt) and not name):
+                    or (_ROMAN.match(stt) and not name) or (not name and _HEADING.match(stt)) \
+                    or (name and _known_award(name) and not _starts_like_a_name(name)):
                 group_subject = _subject_of_heading(heading_text) or group_subject
+                group_award = _heading_award(heading_text)
                 continue
-            row_text = fold(" ".join(_as_text(c) for c in body[i] if c not in (None, "")))
-            lead = fold(name or stt)
-            if _FOOTER.match(lead) or _FOOTER.match(row_text):
-                break  # signature block below the table
         keep.append(i)
         groups.append(group_subject)
+        fallback.append(group_award or default_award)
+    # one entry per award cell filled (two award columns), the group's or title's award for an empty one
+    pairs = []
+    for i, fb in zip(keep, fallback):
+        texts = [c[i] for c in award_cols if c[i]] or [fb]
+        pairs += [(i, t) for t in texts]
+    if len(pairs) != len(keep):
+        groups = [g for (i, _t), g in zip(pairs, _repeat_for(pairs, keep, groups))]
+    keep = [i for i, _t in pairs]
     n = len(keep)
     take = itemgetter(*keep) if n > 1 else (lambda seq: (seq[keep[0]],)) if n else (lambda seq: ())
     pick = lambda cid: list(take(tx[cid]))  # noqa: E731
@@ -147,11 +178,87 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         "ngay_sinh_raw": [d.raw or t for d, t in zip(parsed, take(dob_texts))],
         "ngay_sinh_error": [d.error for d in parsed],
         "gioi_tinh": pick("gioi_tinh"), "chuc_vu": pick("chuc_vu"), "khoa_phong": pick("khoa_phong"),
-        "hinh_thuc": pick("hinh_thuc"), "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
+        "hinh_thuc": [t for _i, t in pairs], "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
         "sang_kien": pick("sang_kien"), "ghi_chu": pick("ghi_chu"),
         **{cid: pick(cid) for cid in OPTIONAL_COLUMNS},
+        # what the sheet says besides its nominees (not columns of the frame)
+        "_next_header": next_header, "_stated": stated, "_examples": examples,
     }
     return data
+
+
+def _repeat_for(pairs: list[tuple[int, str]], keep: list[int], values: list) -> list:
+    """values (one per kept row) repeated as the rows are in pairs (one per award cell)."""
+    by_row = dict(zip(keep, values))
+    return [by_row[i] for i, _t in pairs]
+
+
+def _memo_test(test, text: str) -> bool:
+    """A rowkinds test of one text, memoised (the same texts recur in every file)."""
+    return bool(text) and _test_cached(test, text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _test_cached(test, text: str) -> bool:
+    return test(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _known_award(text: str) -> bool:
+    """The text names an award of the catalogue (one, or several in one cell)."""
+    cat = load_catalog()
+    return bool(cat.match(text) or cat.split(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _heading_award(text: str) -> str:
+    """The official name of the award a group heading names ("1. Tập thể lao động tiên tiến (16 tập thể)"), or ''."""
+    cat = load_catalog()
+    code = cat.find_in(text)
+    return cat[code].name if code else ""
+
+
+def _starts_like_a_name(text: str) -> bool:
+    """A person's or collective's name, not an award written alone on a heading row."""
+    return is_collective_name(text)
+
+
+def _starts_table(row: list, name: str, stt: str, award: str) -> bool:
+    """A row below the header that is itself a header row naming the name column (a second table)."""
+    if not any(_is_header_text(t) for t in (name, stt, award)):
+        return False
+    columns, _o, _a = header_of_row(row, NOMINATION_HEADERS)
+    return "Họ và tên" in columns.values() and len(columns) >= 2
+
+
+def _is_header_text(text: str) -> bool:
+    return bool(text) and len(text) < 80 and match_header(text, NOMINATION_HEADERS) in ("Họ và tên", "STT",
+                                                                                      "Hình thức đề nghị")
+
+
+def locate_table(rows: list[list], start: int = 0, scan: int = HEADER_SCAN_ROWS) -> Table | None:
+    """The nomination table of a sheet (from row `start`): a header with name and award columns; or,
+    when the award is written once above the rows — in the title ("… ĐỀ NGHỊ CÔNG NHẬN DANH HIỆU LAO ĐỘNG
+    TIÊN TIẾN") or in group headings ("1. Tập thể lao động tiên tiến") — a header with the name column."""
+    table = find_table(rows, NOMINATION_HEADERS, NOMINATION_REQUIRED, scan=scan, start=start)
+    named = table or find_table(rows, NOMINATION_HEADERS, ("Họ và tên",), scan=scan, start=start)
+    if named is None:
+        return None
+    awards = {c for c in (load_catalog().find_in(clean(c)) for r in rows[max(0, start - 12 if start else 0):named.header_idx]
+                          for c in r if isinstance(c, str) and 8 <= len(c) <= 300) if c}
+    if len(awards) == 1:
+        named.default_award = load_catalog()[awards.pop()].name
+    if table is not None:
+        return table
+    if named.default_award:
+        return named
+    # no award column and no award in the title: one only if group headings name the awards
+    name_col = next(j for j, c in named.columns.items() if c == "Họ và tên")
+    cols = [name_col] + [j for j, c in named.columns.items() if c == "STT"] + [0]
+    texts = {r[j] for r in rows[named.header_idx + 1:] for j in cols if j < len(r) and isinstance(r[j], str)}
+    if any(_HEADING.match(clean(t)) and _heading_award(clean(t)) for t in texts):
+        return named
+    return None
 
 
 @lru_cache(maxsize=1 << 14)

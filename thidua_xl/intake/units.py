@@ -1,9 +1,18 @@
-"""Which unit a table belongs to: the master's units list, key/value sheets, title rows."""
+"""Which unit a table belongs to: the master's units list, key/value sheets, title rows, names written otherwise.
+
+A unit file says who sent it in a `Đơn vị:` line or its file name, and a consolidated list names each
+row's unit in a column; they rarely write the name as the `Đơn vị` sheet does. A unit is matched by its
+code or name, then by a key with abbreviations expanded (TTYT, BVĐK…) and administrative words dropped
+(huyện, thị xã, khu vực…) — only when exactly one unit has that key. Otherwise nothing is guessed and
+`closest` names the units the text is nearest to.
+"""
 from __future__ import annotations
 
+import difflib
 import re
 from typing import TYPE_CHECKING
 
+from ..awards_text import PROVINCES
 from ..text import clean, fold
 from .headers import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table
 
@@ -38,24 +47,6 @@ def _title_info(rows: list[list], header_idx: int) -> tuple[str, int | None]:
     return unit, year
 
 
-class UnitRegistry:
-    """Known units (from a master's Đơn vị sheet), looked up by code, name or sheet."""
-
-    def __init__(self, units: pd.DataFrame | None = None):
-        self.by_code: dict[str, tuple[str, str]] = {}
-        self.by_name: dict[str, tuple[str, str]] = {}
-        if units is not None:
-            for code, name in zip(units["unit_code"], units["unit"]):
-                self.add(code, name)
-
-    def add(self, code: str, name: str) -> None:
-        self.by_code[fold(code)] = (code, name)
-        self.by_name[fold(name)] = (code, name)
-
-    def find(self, text: str) -> tuple[str, str] | None:
-        return self.by_code.get(fold(text)) or self.by_name.get(fold(text))
-
-
 def read_units_sheet(rows: list[list]) -> pd.DataFrame:
     import pandas as pd
 
@@ -73,3 +64,104 @@ def read_units_sheet(rows: list[list]) -> pd.DataFrame:
     return pd.DataFrame.from_records(recs, columns=cols)
 
 
+_ABBREV = {
+    "ttyt": "trung tam y te", "bvdk": "benh vien da khoa", "bv": "benh vien", "pkdk": "phong kham da khoa",
+    "tt": "trung tam", "ksbt": "kiem soat benh tat", "cdc": "trung tam kiem soat benh tat",
+    "yhct": "y hoc co truyen", "tyt": "tram y te", "cc": "chi cuc", "atvstp": "an toan ve sinh thuc pham",
+    "dskhhgd": "dan so ke hoach hoa gia dinh", "ds": "dan so", "pcbxh": "phong chong benh xa hoi",
+    "kn": "kiem nghiem", "gdyk": "giam dinh y khoa", "ptth": "pho thong", "cd": "cao dang", "syt": "so y te",
+    "bvdktinh": "benh vien da khoa tinh", "tp": "thanh pho", "tx": "thi xa", "kv": "khu vuc",
+}
+_ADMIN = re.compile(r"\b(huyen|thi xa|thanh pho|quan|khu vuc|tinh|thi tran|truc thuoc)\b")
+_PROVINCE_END = re.compile(r"\b(?:tinh )?(?:" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + r")$")
+# Words that open the name of a unit of a Sở Y tế (not of a department or station inside one).
+_UNIT_START = re.compile(r"^(benh vien|trung tam|chi cuc|so y te|ban bao ve|truong cao dang|truong trung cap|"
+                         r"phong kham da khoa khu vuc)\b")
+
+
+def unit_key(text: object) -> str:
+    """A unit's name with abbreviations expanded and administrative words dropped."""
+    words = fold(text).split()
+    expanded = " ".join(_ABBREV.get(w, w) for w in words)
+    if expanded.startswith(("benh vien", "trung tam", "chi cuc")):  # "… tỉnh Tuyên Quang": the province is ours
+        expanded = _PROVINCE_END.sub(" ", expanded)
+    return " ".join(_ADMIN.sub(" ", expanded).split())
+
+
+def looks_like_a_unit(text: object) -> bool:
+    """The name of a unit of the Sở ("Bệnh viện …", "Trung tâm Y tế …", "TTYT …"), not of a khoa or trạm."""
+    return bool(_UNIT_START.match(" ".join(_ABBREV.get(w, w) for w in fold(text).split())))
+
+
+class UnitRegistry:
+    """Known units (from a master's Đơn vị sheet), looked up by code, name or a name written otherwise."""
+
+    def __init__(self, units: pd.DataFrame | None = None):
+        self.by_code: dict[str, tuple[str, str]] = {}
+        self.by_name: dict[str, tuple[str, str]] = {}
+        self.by_key: dict[str, set[tuple[str, str]]] = {}
+        if units is not None:
+            for code, name in zip(units["unit_code"], units["unit"]):
+                self.add(code, name)
+
+    def add(self, code: str, name: str) -> None:
+        self.by_code[fold(code)] = (code, name)
+        self.by_name[fold(name)] = (code, name)
+        self.by_key.setdefault(unit_key(name), set()).add((code, name))
+
+    def __bool__(self) -> bool:
+        return bool(self.by_code)
+
+    def find(self, text: str) -> tuple[str, str] | None:
+        """(code, name) of the one unit a text names, or None (unknown, or several units fit)."""
+        hit = self.by_code.get(fold(text)) or self.by_name.get(fold(text))
+        if hit:
+            return hit
+        key = unit_key(text)
+        if not key:
+            return None
+        found = self.by_key.get(key, set())
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            return None
+        # "TTYT Yên Sơn" where the key of the unit is "trung tam y te yen son": same words, another order
+        words = sorted(key.split())
+        same = {u for k, us in self.by_key.items() if sorted(k.split()) == words for u in us}
+        return next(iter(same)) if len(same) == 1 else None
+
+    def closest(self, text: str, n: int = 3) -> list[str]:
+        """Names of the units nearest to a text, for a refusal that helps the user choose."""
+        key = unit_key(text)
+        keys = list(self.by_key)
+        near = difflib.get_close_matches(key, keys, n=n, cutoff=0.5) if key else []
+        out = [name for k in near for _code, name in sorted(self.by_key[k])]
+        return out[:n]
+
+
+def row_units(values: list[str], registry: UnitRegistry, own_unit_known: bool) -> dict[str, tuple[str, str]] | None:
+    """A consolidated list of many units: {column value: (code, unit)} when a column (`Đơn vị công tác`)
+    names each row's unit, else None. Values matched against the known units; without them, values
+    must all be unit names, and the file must not say which unit sent it."""
+    distinct = [v for v in dict.fromkeys(values) if v]
+    if len(distinct) < 2:
+        return None
+    if registry:
+        hits = {v: registry.find(v) for v in distinct}
+        found = {v: h for v, h in hits.items() if h}
+        if len({h for h in found.values()}) >= 2 and len(found) >= 0.8 * len(distinct):
+            return found
+        return None
+    if own_unit_known or not all(looks_like_a_unit(v) for v in distinct):
+        return None
+    return {v: ("", v) for v in distinct}
+
+
+def units_per_row(parts: list[dict[str, list]], registry: UnitRegistry, own_unit_known: bool) -> None:
+    """A consolidated list of many units (a `Đơn vị công tác` column naming each row's unit): each row
+    is counted under the unit it names, not under the file's unit. Decided per distinct value."""
+    for data in parts:
+        mapping = row_units(data["khoa_phong"], registry, own_unit_known)
+        if mapping:
+            data["unit_code"] = [mapping[v][0] if v in mapping else c for v, c in zip(data["khoa_phong"], data["unit_code"])]
+            data["unit"] = [mapping[v][1] if v in mapping else u for v, u in zip(data["khoa_phong"], data["unit"])]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..catalog import CA_NHAN, TAP_THE, Catalog
+from ..catalog import BOTH, CA_NHAN, TAP_THE, Catalog
 from ..history import People
 from ..model import INFO, WARNING, Finding
 from ..text import clean, fold
@@ -267,11 +267,7 @@ def known_award(ctx: Context, rule: Rule) -> list[Finding]:
     rows = df[(df["hinh_thuc"] != "") & df["award"].isna()].copy()
     if rows.empty:
         return []
-    hint = {}
-    for text in rows["hinh_thuc"].unique():
-        sug = ctx.catalog.suggest(text)
-        hint[text] = (f" Có phải là “{sug[0]}”?" if sug else
-                      " Hãy ghi đúng tên hoặc chữ viết tắt của một danh hiệu, hình thức khen thưởng trong danh mục.")
+    hint = {text: ctx.catalog.hint(text) for text in rows["hinh_thuc"].unique()}
     rows["detail"] = rows["hinh_thuc"].map(hint)
     return emit(ctx, rule, rows, COL_AWARD)
 
@@ -316,6 +312,36 @@ def subject(ctx: Context, rule: Rule) -> list[Finding]:
     return emit(ctx, rule, rows.sort_values("_i"), COL_NAME)
 
 
+@check("subject_signals")
+def subject_signals(ctx: Context, rule: Rule) -> list[Finding]:
+    """An award open to both on a row whose signals disagree (or are absent): say which way it was counted."""
+    from ..subjects import infer, signals
+
+    df = ctx.df[ctx.df["award"].notna()]
+    both = df["award"].map({a.code: a.subject for a in ctx.catalog}) == BOTH
+    df = df[both]
+    if df.empty:
+        return []
+    _subject, conflict, silent = infer(df["doi_tuong"], df["group_subject"], df["ho_ten"], df["has_person"],
+                                       df["chuc_vu"])
+    rows = df[conflict | silent].copy()
+    if rows.empty:
+        return []
+    label = {CA_NHAN: "cá nhân", TAP_THE: "tập thể"}
+    details = []
+    for rec, is_conflict in zip(_records(rows[["ho_ten", "doi_tuong", "group_subject", "has_person", "subject"]]),
+                                conflict[rows.index].tolist()):
+        person, collective = signals(rec)
+        counted = label.get(rec["subject"], "tập thể")
+        if is_conflict:
+            details.append(f"các dấu hiệu trái nhau: {', '.join(person)} (cá nhân) nhưng {', '.join(collective)} "
+                           f"(tập thể); đã tính là {counted} theo dấu hiệu mạnh hơn")
+        else:
+            details.append(f"không có dấu hiệu nào cho biết là cá nhân hay tập thể; đã tính là {counted}")
+    rows["detail"] = details
+    return emit(ctx, rule, rows, COL_NAME)
+
+
 @check("duplicate")
 def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
     """The same person (or collective of one unit) proposed for the same award twice, anywhere."""
@@ -335,9 +361,13 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
                       and (r["birth_date"] == "" or o["birth_date"] == "" or r["birth_date"] == o["birth_date"])]
             if others:
                 out_rows.append({**r, "detail": "; ".join(_where(o, r) for o in others[:5])})
-    keys_c = ["unit_key", "name_key", "award"]
+    # a collective is its name under its parent: "Khoa Nhi" of two hospitals are two collectives
+    parent = df["khoa_phong"].fillna("").astype(str) if "khoa_phong" in df else pd.Series("", index=df.index)
+    folded = {p: fold(p) for p in parent.unique()}
+    keys["parent"] = parent.map(folded)
+    keys_c = ["unit_key", "parent", "name_key", "award"]
     twice = keys[collective].duplicated(keys_c, keep=False)
-    cand = df.loc[twice.index[twice.to_numpy()], fields]
+    cand = df.loc[twice.index[twice.to_numpy()], fields].assign(parent=keys["parent"])
     for recs in _groups(cand, keys_c):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]]

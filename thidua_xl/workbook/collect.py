@@ -19,6 +19,7 @@ from ..catalog import SUBJECT_LABEL, load_catalog
 from ..errors import UserError
 from ..fileio import backup
 from ..intake import INITIATIVES_SHEET, expand_paths, read_paths
+from ..intake.units import UnitRegistry
 from ..text import clean, fold
 from .layout import INITIATIVE_LAYOUT, NOMINATION_LAYOUT
 from .patch import SheetData, replace_sheet_rows
@@ -199,10 +200,12 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
             report.refused.append(Refusal(rep.file, "đây là một tệp tổng hợp, không phải tệp của đơn vị."))
             continue
         if rep.unit_code not in unit_name:
+            near = UnitRegistry(units).closest(rep.unit or rep.unit_code)
+            hint = (" Gần giống nhất: " + ", ".join(f"“{n}”" for n in near) + ".") if near else ""
             report.refused.append(Refusal(rep.file, (
-                f"không xác định được đơn vị: mã/tên “{rep.unit_code or rep.unit}” không có trong trang “Đơn vị” "
-                "của tệp tổng hợp. Hãy đặt tên tệp theo mã đơn vị, hoặc ghi dòng “Đơn vị: <tên đơn vị>” "
-                "phía trên bảng.")))
+                f"không xác định được đơn vị: mã/tên “{rep.unit_code or rep.unit}” không khớp với đúng một đơn vị "
+                f"trong trang “Đơn vị” của tệp tổng hợp.{hint} Hãy đặt tên tệp theo mã đơn vị, hoặc ghi dòng "
+                "“Đơn vị: <tên đơn vị>” phía trên bảng.")))
             continue
         prev = chosen.get(rep.unit_code)
         if prev is not None:

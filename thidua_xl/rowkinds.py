@@ -1,0 +1,69 @@
+"""What is not a nomination: instruction sheets, example rows, notes, totals lines, signature blocks.
+
+Real lists carry more than their table: a template's `Hướng dẫn` sheet, a sample row
+("Nguyễn Văn A"), a notes line ("Ghi chú: …"), a totals line ("Tổng cộng: 20 lượt tập thể,
+37 lượt cá nhân") and the signature block ("Người lập biểu", "GIÁM ĐỐC", "(Ký tên, đóng dấu)").
+Each test here looks at one text (or one sheet name) and is memoised by intake per distinct value.
+"""
+from __future__ import annotations
+
+import re
+
+from .catalog import CA_NHAN, TAP_THE
+from .text import clean, fold
+
+# Sheets of a template that explain how to fill it in, list its codes or show an example.
+_INSTRUCTION_SHEET = re.compile(r"^(huong dan|hd|vi du|mau vi du|vd|chu thich|luu y|readme|doc truoc|"
+                                r"danh muc|dm|tu dien|ma danh hieu|bang ma)\b")
+
+# The first words of a signature block or of what follows it.
+_FOOTER = re.compile(
+    r"^(nguoi lap|nguoi tong hop|thu truong|giam doc|pho giam doc|xac nhan|ky ten|ky ghi ro|ky dong dau|"
+    r"ky va ghi ro|ghi ro ho ten|t m |tm |kt |q |chu tich|truong phong|truong khoa|ban giam doc|"
+    r"noi nhan|[\w ]{0,30}ngay \d{0,2}\s*thang \d{0,2}\s*nam \d{4})"
+)
+_NOTE = re.compile(r"^(ghi chu|luu y|chu y|chu thich|ghi nho)\b|^\*")
+# A sample row of a template: "Ví dụ:", "VD", "(mẫu)", or a name with a one-letter given name.
+_EXAMPLE_MARK = re.compile(r"^(vi du|vd|mau|dong mau|minh hoa)\b")
+_EXAMPLE_NAME = re.compile(r"^(?:ong |ba )?(?:nguyen|tran|le|pham|hoang|vu|do) (?:van|thi|duc|huu)(?: [a-z])? [a-z]$")
+_COUNT = re.compile(r"(\d+)\s*(?:lượt\s*)?(tập\s*thể|cá\s*nhân)", re.I)
+_NUMBER = re.compile(r"\b(\d{1,6})\b")
+
+
+def is_instruction_sheet(name: str) -> bool:
+    """A template's instruction, code-list or example sheet (never read as nominations)."""
+    return bool(_INSTRUCTION_SHEET.match(fold(name)))
+
+
+def is_footer(text: str) -> bool:
+    """A cell that opens the signature block (or the place-and-date line above it)."""
+    f = fold(text)
+    return bool(f) and bool(_FOOTER.match(f))
+
+
+def is_note(text: str) -> bool:
+    """A notes line under (or inside) the table: "Ghi chú: …", "Lưu ý …", "* …"."""
+    t = clean(text)
+    return bool(t) and (t.startswith("*") or bool(_NOTE.match(fold(t))))
+
+
+def is_example(text: str) -> bool:
+    """A template's sample row: marked "Ví dụ"/"VD", or a placeholder name such as "Nguyễn Văn A"."""
+    f = fold(text)
+    return bool(f) and (bool(_EXAMPLE_MARK.match(f)) or bool(_EXAMPLE_NAME.match(f)))
+
+
+def stated_counts(text: str) -> dict[str, int] | None:
+    """The counts a totals line states: {"tap_the": 20, "ca_nhan": 37} from "Tổng cộng: 20 lượt tập thể,
+    37 lượt cá nhân", {"all": 57} from "Tổng cộng: 57"; None when it states no count."""
+    t = clean(text)
+    got: dict[str, int] = {}
+    for n, who in _COUNT.findall(t):
+        key = TAP_THE if fold(who) == "tap the" else CA_NHAN
+        got[key] = got.get(key, 0) + int(n)
+    if got:
+        return got
+    numbers = _NUMBER.findall(t)
+    if len(numbers) == 1:
+        return {"all": int(numbers[0])}
+    return None

@@ -1,0 +1,160 @@
+"""Cá nhân or tập thể: every signal a row gives, weighed; titles before a name.
+
+For an award open to both (Giấy khen, Bằng khen, Huân chương) the subject is not written in
+the award: it comes from an explicit column, the group heading, a title before the name
+("Ông", "ThS.BS.", "Đại tá"), a birth date or gender, a chức vụ, or a name that is a
+collective ("Khoa …", "Trạm …", "TTYT …"). `infer` weighs them over whole columns; rows
+where they disagree, or where none speaks, are returned so intake can say so.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .catalog import CA_NHAN, TAP_THE
+from .text import clean
+
+# Words that open a collective's name, matched with their diacritics so that the surnames
+# Tô, Đoàn, Trương are not mistaken for Tổ, Đoàn thể, Trường.
+_COLLECTIVE = re.compile(
+    r"^(khoa|phòng|tổ|trạm|bệnh viện|trung tâm|ban|đội|đơn vị|chi cục|công đoàn|chi bộ|đảng bộ|văn phòng|"
+    r"bộ phận|nhà thuốc|tập thể|phân viện|viện|trường|sở|cục|chi đoàn|đoàn thanh niên|nhóm|kíp|ê kíp|ekip|"
+    r"phòng khám|hội đồng|hội|ttyt|bvđk|bv|pkđk|tyt|khu điều trị|đơn nguyên|xưởng|kho|hộ gia đình|gia đình|"
+    r"ủy ban|uỷ ban|ubnd|cơ sở|công ty|hợp tác xã|doanh nghiệp|ban quản lý|trạm y tế)(\s|$|\.)")
+
+# Titles written before a person's name: honorifics, degrees, ranks. Never part of the name key.
+_TITLE_WORDS = (
+    r"ông|bà|anh|chị|đồng chí|đ/c|đc|"
+    r"gs|pgs|ts|ths|bs|bsck\s*i{1,2}|bsckii|bscki|ck\s*i{1,2}|bác sĩ|bác sỹ|thạc sĩ|thạc sỹ|tiến sĩ|tiến sỹ|"
+    r"ds|dược sĩ|dược sỹ|cn|ktv|đd|ys|lương y|nhà giáo|nsnd|nsưt|ttnd|ttưt|"
+    r"đại tướng|thượng tướng|trung tướng|thiếu tướng|đại tá|thượng tá|trung tá|thiếu tá|"
+    r"đại úy|đại uý|thượng úy|thượng uý|trung úy|trung uý|thiếu úy|thiếu uý")
+_TITLE = re.compile(r"^(?:(?:" + _TITLE_WORDS + r")\s*[.,:]?\s*)+", re.I)
+# first words of the titles: a name whose first word is none of these has no title
+_TITLE_STARTS = {w.split()[0].replace("\\s*i{1,2}", "") for w in _TITLE_WORDS.split("|")} | {"bsck", "ck"}
+_PERSON_TITLE = re.compile(r"^(?:ông|bà|anh|chị)\s", re.I)
+
+
+def is_collective_name(text: object) -> bool:
+    """The name of a collective ("Khoa Nhi", "Trạm Y tế xã Tân Lập", "TTYT huyện Yên Sơn")."""
+    return bool(_COLLECTIVE.match(clean(text).lower()))
+
+
+def strip_title(name: object) -> tuple[str, str]:
+    """(title, name without it): "ThS.BS. Nguyễn Văn An" → ("ThS.BS.", "Nguyễn Văn An")."""
+    text = clean(name)
+    m = _TITLE.match(text)
+    if not m or m.end() >= len(text):
+        return "", text
+    rest = text[m.end():].strip()
+    if not rest or not rest[0].isupper():  # "Bà Rịa …", "Ban Giám đốc": not a title before a name
+        return "", text
+    return m.group(0).strip(), rest
+
+
+def strip_titles(names: list[str]) -> list[str]:
+    """strip_title()[1] of a whole column; C-level scans only when (as usual) no name has a title."""
+    maybe = _maybe_titled(names)
+    if not maybe:
+        return list(names)
+    bare = {n: strip_title(n)[1] for n in maybe}
+    return [bare.get(n, n) for n in names]
+
+
+def _maybe_titled(names: list) -> set:
+    """The names whose first word could open a title (a C-level sieve before the regex)."""
+    names = [n for n in names if n.__class__ is str]
+    big = "\x00" + "\x00".join(names).lower()
+    if not any(("\x00" + w) in big for w in _TITLE_STARTS):  # C-level scans: the usual case stops here
+        return set()
+    starts = _TITLE_STARTS
+    return {n for n in names if n[:8].lower().split(" ", 1)[0].split(".", 1)[0].split(",", 1)[0] in starts}
+
+
+def has_person_title(name: object) -> bool:
+    """A title that only a person carries ("Ông", "Bà", "ThS.BS.", "Đại tá")."""
+    title, _rest = strip_title(name)
+    return bool(title)
+
+
+_SURNAMES = set("""nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đào trịnh mai lưu
+lương tạ triệu cao chu châu quách hà thái tô tăng la lâm kiều kim văn vi mạc nông lò lục hứa thân tống đoàn trương
+giang đồng phùng khúc mã ông bạch cù nghiêm tôn doãn lã hầu âu""".split())
+
+
+def _collective_flags(names: list[str]) -> list[bool]:
+    """is_collective_name of many clean names (one C-level regex call each, no cleaning)."""
+    match = _COLLECTIVE.match
+    return [bool(match(n.lower())) for n in names]
+
+
+def looks_like_a_person(text: object) -> bool:
+    """Two to five capitalised words opening with a Vietnamese surname ("Nguyễn Văn An")."""
+    words = strip_title(text)[1].split()
+    return 2 <= len(words) <= 5 and words[0].lower() in _SURNAMES and all(w[:1].isupper() for w in words)
+
+
+def infer(stated: pd.Series, group: pd.Series, names: pd.Series, has_person: pd.Series,
+          chuc_vu: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(subject, conflict, silent) for rows of awards open to both subjects.
+
+    Strong signals: the stated Đối tượng column, a birth date or gender, a title before the name
+    ("Ông", "ThS.BS."), the group heading, a collective's name ("Khoa …"). Weak ones: a chức vụ, a
+    name shaped like a person's. The subject is the strongest signal's (stated > birth/gender/title
+    > collective name > group heading > weak ones); `conflict` marks rows where two strong signals
+    disagree, `silent` rows where none speaks (counted as tập thể, as the contract says).
+    Each distinct name is looked at once.
+    """
+    import numpy as np
+
+    index = names.index
+    names = [n if n.__class__ is str else "" for n in names.tolist()]
+    distinct = list(dict.fromkeys(names))
+    coll_of = dict(zip(distinct, _collective_flags(distinct)))
+    maybe = _maybe_titled(distinct)
+    coll = np.fromiter((coll_of[n] for n in names), bool, len(names))
+    titled = np.fromiter((n in maybe and has_person_title(n) for n in names), bool, len(names)) if maybe \
+        else np.zeros(len(names), bool)
+    stated = np.array(stated.fillna("").tolist(), dtype=object)
+    group = np.array(group.fillna("").tolist(), dtype=object)
+    has_cv = np.array([bool(c) and c == c for c in chuc_vu.tolist()], dtype=bool)
+    person = np.array(has_person.tolist(), dtype=bool) | titled
+    # a name shaped like a person's only matters where nothing stronger speaks
+    quiet = ~(person | coll) & (stated == "") & (group == "") & ~has_cv
+    shaped = np.zeros(len(names), bool)
+    if quiet.any():
+        look = {n: looks_like_a_person(n) for n in {names[i] for i in np.flatnonzero(quiet)}}
+        shaped = quiet & np.fromiter((look.get(n, False) for n in names), bool, len(names))
+    weak_person = (has_cv | shaped) & ~coll
+    out = np.full(len(names), TAP_THE, dtype=object)
+    for mask, value in ((weak_person, CA_NHAN), (group == TAP_THE, TAP_THE), (group == CA_NHAN, CA_NHAN),
+                        (coll, TAP_THE), (person, CA_NHAN), (stated == TAP_THE, TAP_THE),
+                        (stated == CA_NHAN, CA_NHAN)):  # weakest first: each stronger one overwrites
+        out[mask] = value
+    says_person = person | (group == CA_NHAN) | (stated == CA_NHAN)
+    says_collective = coll | (group == TAP_THE) | (stated == TAP_THE)
+    subject = pd.Series(out, index=index, dtype=object)
+    conflict = pd.Series(says_person & says_collective, index=index)
+    silent = pd.Series(~says_person & ~says_collective & ~weak_person, index=index)
+    return subject, conflict, silent
+
+
+def signals(row) -> tuple[list[str], list[str]]:
+    """(what says cá nhân, what says tập thể) in one row, in words for a finding."""
+    person, collective = [], []
+    if row.get("doi_tuong") == CA_NHAN:
+        person.append("cột Đối tượng ghi “Cá nhân”")
+    if row.get("doi_tuong") == TAP_THE:
+        collective.append("cột Đối tượng ghi “Tập thể”")
+    if row.get("has_person"):
+        person.append("có ngày sinh hoặc giới tính")
+    if has_person_title(row.get("ho_ten")):
+        person.append(f"có danh xưng “{strip_title(row.get('ho_ten'))[0]}” trước tên")
+    if row.get("group_subject") == CA_NHAN:
+        person.append("nằm dưới đề mục cá nhân")
+    if row.get("group_subject") == TAP_THE:
+        collective.append("nằm dưới đề mục tập thể")
+    if is_collective_name(row.get("ho_ten")):
+        collective.append("tên là tên một tập thể")
+    return person, collective
