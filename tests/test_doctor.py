@@ -161,3 +161,16 @@ def test_report_and_summary_say_what_to_do():
     assert "không in" not in "\n".join(lines) and lines[-1].startswith("Kết luận: 1 mục cần sửa")
     assert doctor.summary(checks) == "Kiểm tra máy:\nCần sửa — B: hỏng sửa thế này"
     assert doctor.summary(checks[:1]) == "Kiểm tra máy: mọi thứ sẵn sàng."
+
+
+def test_a_workbook_that_does_not_pin_xlwings_settings_is_a_warning(workbook, tmp_path):
+    """An old ThiDua.xlsm lets %USERPROFILE%\\.xlwings\\xlwings.conf choose another Python or temp folder."""
+    profile = tmp_path / "profile"
+    (profile / ".xlwings").mkdir(parents=True)
+    (profile / ".xlwings" / "xlwings.conf").write_text('"INTERPRETER_WIN","C:\\khac\\python.exe"\n', "utf-8")
+    m = windows({"USERPROFILE": str(profile)})
+    (c,) = doctor.check_pins(doctor.workbook_settings(workbook), m)
+    assert c.status == OK and "không ảnh hưởng" in c.detail
+    old = {"INTERPRETER_WIN": build.INTERPRETER_WIN, "ADD_WORKBOOK_TO_PYTHONPATH": "False"}  # an earlier build's sheet
+    (c,) = doctor.check_pins(old, m)
+    assert c.status == WARN and "TEMP DIR" in c.detail and "ThiDua-moi.xlsm" in c.fix

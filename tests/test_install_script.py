@@ -227,3 +227,50 @@ Write-Output ("A=" + (Test-Ascii 'C:\\Users\\Nguyễn') + (Test-Ascii 'C:\\ThiDu
     lines = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
     assert "32-bit" in lines["R1"] and "Microsoft Store" in lines["R2"]
     assert lines["R3"] == "3.11" and lines["R4"] == "3.11" and lines["A"] == "FalseTrue"
+
+
+def _windows_only(requirement: str) -> bool:
+    marker = requirement.partition(";")[2]
+    return bool(re.search(r"""(platform_system|sys_platform|os_name)\s*==\s*["'](Windows|win32|nt)["']""", marker))
+
+
+@pytest.mark.slow
+def test_every_runtime_dependency_has_a_windows_wheel_and_the_guide_names_the_windows_only_ones(tmp_path):
+    """What the guide's `pip download --platform win_amd64` fetches, resolved (metadata only) for Python 3.11.
+
+    pip evaluates environment markers on the machine it runs on, so from Linux the packages only
+    Windows needs (pywin32 for xlwings, colorama, docx2pdf) must be named: the guide names them,
+    and every Windows-only requirement of what resolves must be among the packages resolved.
+    """
+    import json
+    import tomllib
+
+    import xlwings
+
+    guide = (ROOT / "docs" / "windows-smoke-test.md").read_text("utf-8")
+    command = guide[guide.index("python -m pip download"):]
+    command = command[:command.index("```")]
+    import shlex
+
+    tokens = shlex.split(command.replace("\\\n", " "))
+    named = [t for t in tokens[tokens.index("install/wheels/thidua_xl-*.whl") + 1:] if "$(" not in t]
+    assert {"pywin32", "colorama"} <= {re.split(r"[<>=!]", n)[0] for n in named}
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    wanted = [d.partition(";")[0].strip() for d in deps if "xlwings" not in d] + named
+    wanted.append(f"xlwings=={xlwings.__version__}")
+    report = tmp_path / "report.json"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+                           "--report", str(report), "--only-binary=:all:", "--platform", "win_amd64",
+                           "--python-version", "3.11", "--implementation", "cp", "--target", str(tmp_path / "t"),
+                           *wanted], capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0 and "No matching distribution" not in proc.stderr:
+        pytest.skip(f"không tra được chỉ mục gói (mạng?): {proc.stderr.strip().splitlines()[-1:]}")
+    assert proc.returncode == 0, proc.stderr  # a dependency without a Windows wheel
+    installed = json.loads(report.read_text("utf-8"))["install"]
+    names = {i["metadata"]["name"].lower().replace("_", "-") for i in installed}
+    for item in installed:
+        for req in item["metadata"].get("requires_dist") or []:
+            if _windows_only(req) and "extra ==" not in req:
+                name = re.match(r"[A-Za-z0-9_.-]+", req).group(0).lower().replace("_", "-")
+                assert name in names, f"{item['metadata']['name']} cần {name} trên Windows"
+    assert {"pywin32", "xlwings", "pandas"} <= names

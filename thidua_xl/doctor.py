@@ -22,7 +22,8 @@ from xml.etree import ElementTree as ET
 OK, INFO, WARN, FIX = "ok", "info", "warn", "fix"
 LABEL = {OK: "[ĐẠT]", INFO: "[—]", WARN: "[LƯU Ý]", FIX: "[CẦN SỬA]"}
 from .vba.messages import HOME_VARIABLE  # noqa: E402 - the installer's variable
-from .workbook.build import INTERPRETER_WIN, TEMP_DIR_WIN, XLWINGS_PROPERTY, workbook_property  # noqa: E402
+from .workbook.build import (CONF_SETTINGS, INTERPRETER_WIN, TEMP_DIR_WIN, XLWINGS_PROPERTY,  # noqa: E402
+                             workbook_property)
 MIN_PYTHON = (3, 11)
 SLOW_IMPORT_S = 8.0
 WORKBOOK_NAME = "ThiDua.xlsm"
@@ -153,6 +154,18 @@ def check_home(settings: dict[str, str], m: Machine) -> list[Check]:
     except OSError as exc:
         out.append(Check("Thư mục tạm", FIX, f"Không ghi được vào {temp} ({exc.strerror or exc}).", REINSTALL))
     return out
+
+
+def check_pins(settings: dict[str, str], m: Machine) -> list[Check]:
+    """A folder- or user-level xlwings.conf cannot change how Python starts while the workbook pins every key."""
+    user_conf = Path(m.env.get("USERPROFILE") or Path.home()) / ".xlwings" / "xlwings.conf"
+    missing = [k for k, _v in CONF_SETTINGS if k.upper() not in settings]
+    if not missing:
+        where = f" (có {user_conf}, không ảnh hưởng)" if user_conf.is_file() else ""
+        return [Check("Cài đặt xlwings của tệp", OK, f"Tệp Excel ghim đủ {len(CONF_SETTINGS)} khoá{where}.")]
+    return [Check("Cài đặt xlwings của tệp", WARN, f"Tệp Excel không ghim {', '.join(missing)} (tệp của bản cũ).",
+                  "Dùng ThiDua.xlsm của bản hiện tại (bộ cài lưu thành ThiDua-moi.xlsm; cách chuyển dữ liệu: "
+                  "docs/windows-smoke-test.md, mục A6).")]
 
 
 def _python_for(settings: dict[str, str], m: Machine) -> str:
@@ -322,6 +335,7 @@ def run_checks(workbook: Path | None = None, m: Machine | None = None, *, packag
         if found[0].status == OK:
             settings = workbook_settings(workbook)
             wanted = workbook_property(workbook, XLWINGS_PROPERTY)
+            checks += check_pins(settings, m)
     checks += check_home(settings, m)
     if package:
         checks += check_package(settings, m, wanted)
