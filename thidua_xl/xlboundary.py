@@ -22,6 +22,8 @@ BUTTON_LABELS = {
     "kiem_tra": "Kiểm tra",
     "tong_hop": "Tổng hợp",
     "xuat_van_ban": "Xuất văn bản",
+    "in_giay_khen": "In giấy khen",
+    "can_chinh_mau_in": "Căn chỉnh mẫu in",
     "gui_email": "Gửi email",
     "tach_file": "Tách file đơn vị",
     "nhap_file": "Nhập file đơn vị",
