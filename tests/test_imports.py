@@ -31,6 +31,12 @@ def test_help_imports_no_data_library(args):
     assert got["code"] in (0, None) and got["heavy"] == []
 
 
+def test_doctor_imports_no_data_library():
+    """`thidua doctor` checks the environment (exit 1 when something must be fixed), reading no data."""
+    got = _run("doctor")
+    assert got["code"] in (0, 1) and got["heavy"] == []
+
+
 def test_email_of_a_documents_folder_imports_no_data_library(tmp_path):
     docs = tmp_path / "van-ban"
     docs.mkdir()
