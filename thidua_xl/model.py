@@ -40,6 +40,7 @@ NOMINATION_COLUMNS = [
     "person_key",    # name_key|birth year, see text.person_key
     # optional columns ('' when the file has none): used by rules when present
     "xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd",
+    "tong_so_thanh_vien", "so_ldtt", "so_cstdcs", "so_hoan_thanh",  # member counts of a collective
     # the Sở's own columns of a master (decide.py): Kết quả xét, a higher-level decision's number and date
     "ket_qua_xet", "so_quyet_dinh", "ngay_quyet_dinh",
 ]

@@ -54,13 +54,21 @@ NOMINATION_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Kỷ luật": ("ky_luat", ("Hình thức kỷ luật", "Kỷ luật (nếu có)")),
     "Ngày tuyển dụng": ("ngay_tuyen_dung", ("Thời gian tuyển dụng", "Ngày vào ngành", "Năm tuyển dụng")),
     "Số CCCD": ("so_cccd", ("CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số CMND/CCCD")),
+    # Member counts on a collective's row (Tập thể lao động tiên tiến / xuất sắc criteria).
+    "Tổng số thành viên": ("tong_so_thanh_vien", ("Tổng số người", "Số thành viên", "Tổng số cán bộ",
+                                                   "Tổng số CBVC", "Tổng số cán bộ, viên chức", "Tổng số CCVC")),
+    "Số LĐTT": ("so_ldtt", ("Số người đạt LĐTT", "Số cá nhân đạt LĐTT", "Số lao động tiên tiến",
+                            "Số người đạt Lao động tiên tiến", "Số cá nhân đạt Lao động tiên tiến")),
+    "Số CSTĐCS": ("so_cstdcs", ("Số người đạt CSTĐCS", "Số cá nhân đạt CSTĐCS", "Số chiến sĩ thi đua cơ sở",
+                                "Số người đạt Chiến sĩ thi đua cơ sở")),
+    "Số hoàn thành nhiệm vụ": ("so_hoan_thanh", ("Số người hoàn thành nhiệm vụ", "Số cá nhân hoàn thành nhiệm vụ")),
     # The Sở's own columns on a master's unit sheets (units never see them): see decide.py.
     "Kết quả xét": ("ket_qua_xet", ("Kết quả xét duyệt", "Kết quả xét của Sở", "Kết quả Hội đồng xét")),
     "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Số quyết định khen thưởng", "Quyết định số")),
     "Ngày quyết định": ("ngay_quyet_dinh", ("Ngày QĐ", "Ngày ký quyết định", "Ngày ban hành quyết định")),
 }
 OPTIONAL_COLUMNS = ("xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd", "ket_qua_xet", "so_quyet_dinh",
-                    "ngay_quyet_dinh")
+                    "ngay_quyet_dinh", "tong_so_thanh_vien", "so_ldtt", "so_cstdcs", "so_hoan_thanh")
 MASTER_ONLY_HEADERS = ("Kết quả xét", "Số quyết định", "Ngày quyết định")
 NOMINATION_REQUIRED = ("Họ và tên", "Hình thức đề nghị")
 

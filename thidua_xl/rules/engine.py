@@ -360,3 +360,5 @@ def _fmt(v):
 
 
 from . import checks as _checks  # noqa: E402,F401  (registers the kinds)
+from . import collective as _collective  # noqa: E402,F401
+from . import person_checks as _person_checks  # noqa: E402,F401
