@@ -348,15 +348,13 @@ def _many(n: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=NOMINATION_COLUMNS)
 
 
-def test_five_thousand_names_render_quickly(tmp_path):
+def test_five_thousand_names_render_in_order(tmp_path):
+    """Speed is the bench's (bench/run.py); here: all 5,000 rows, numbered in order."""
     result = consolidate(_many(5000), None, 2020)
-    start = time.perf_counter()
     (path,) = render_reports(result, CONFIG, {}, tmp_path, kinds=["quyet-dinh"])
-    elapsed = time.perf_counter() - start
     rows = annex_table_rows(path)
     assert len([r for r in rows[1:] if len(r) > 1]) == 5000
     assert [r[0] for r in rows if len(r) > 1][-1] == "5000"
-    assert elapsed < 5, elapsed  # ~1 s here; stock {%tr for %} is quadratic
 
 
 # --- template safety and lint -------------------------------------------------------------

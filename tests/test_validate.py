@@ -398,9 +398,8 @@ def test_realistic_unit_files_with_planted_mistakes(tmp_path):
 
 
 # --- speed ------------------------------------------------------------------------------------
-def test_thirty_thousand_nominations_against_a_hundred_thousand_history_rows_in_seconds():
-    import time
-
+def test_thirty_thousand_nominations_against_a_hundred_thousand_history_rows():
+    """The bench times this (bench/run.py); here: the large synthetic year validates and is flagged."""
     from thidua_xl.catalog import load_catalog
     from thidua_xl.intake import Intake, finish_nominations
     from thidua_xl.model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
@@ -426,11 +425,9 @@ def test_thirty_thousand_nominations_against_a_hundred_thousand_history_rows_in_
         "don_vi": "", "unit_key": "", "subject": "ca_nhan",
         "award": ["CSTDCS", "LDTT", "BK_TINH", "GK"][0:4] * (m // 4), "year": [2010 + i % 10 for i in range(m)],
     })
-    t = time.perf_counter()
     found = validate(intake, 2020, history=hist)
-    elapsed = time.perf_counter() - t
-    assert found  # the synthetic set has duplicates and quota overruns
-    assert elapsed < 3.0, f"validation took {elapsed:.2f} s"
+    codes = {f.code for f in found}
+    assert {"QUOTA_EXCEEDED", "CRITERIA_NOT_MET"} <= codes  # 1 in 5 is CSTĐCS; not every one has its history
 
 
 def test_surnames_that_look_like_collective_words_are_people(tmp_path):

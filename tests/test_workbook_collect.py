@@ -257,7 +257,6 @@ def test_collect_errors_and_cli_exit_codes(returned, tmp_path, capsys):
 
 def test_many_units_one_save(tmp_path):
     """60 units, 3,000 rows: one read of each file, one rewrite of the master."""
-    import time
 
     import pandas as pd
 
@@ -269,12 +268,9 @@ def test_many_units_one_save(tmp_path):
     out = tmp_path / "ve"
     for f in split_master(master, out):
         fill_unit_file(f, [(f"Người {f.stem} {k}", 1970 + k % 30, "Nam", "", "", "", "LĐTT", "") for k in range(50)])
-    start = time.perf_counter()
     report = collect(out, master)
-    elapsed = time.perf_counter() - start
     assert len(report.units) == 60 and not report.refused
     assert len(read_paths([master]).nominations) == 3000
-    assert elapsed < 20, elapsed
 
 
 def test_master_open_in_excel_is_not_written(returned):
