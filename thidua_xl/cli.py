@@ -16,16 +16,14 @@ from rich.console import Console
 
 from .errors import UserError
 
-app = typer.Typer(
+from .cli_vn import VnTyper
+
+app = VnTyper(
     name="thidua",
     help="thidua_xl – công cụ thi đua, khen thưởng của Sở Y tế: kiểm tra, tổng hợp, xuất văn bản.",
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-history_app = typer.Typer(help="Sổ lịch sử khen thưởng (dùng để kiểm tra điều kiện nhiều năm).",
-                          no_args_is_help=True, rich_markup_mode=None)
+history_app = VnTyper(help="Sổ lịch sử khen thưởng (dùng để kiểm tra điều kiện nhiều năm).")
 app.add_typer(history_app, name="history")
 
 console = Console(stderr=False, highlight=False)
@@ -33,8 +31,18 @@ err = Console(stderr=True, highlight=False)
 _STATE = {"debug": False}
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        console.print(f"thidua_xl {__version__}", markup=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root(debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết lỗi kỹ thuật (traceback).")):
+def _root(debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết lỗi kỹ thuật (traceback)."),
+          version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="Hiện phiên bản rồi thoát.")):
     _STATE["debug"] = debug
 
 
@@ -245,7 +253,7 @@ def validate(
     from rich.table import Table
 
     from .fileio import write_json
-    from .model import ERROR, WARNING
+    from .model import ERROR, WARNING, code_label
     from .validate import unverified_note, validate as run, write_findings_workbook
 
     if rules is not None and not rules.is_file():
@@ -263,7 +271,7 @@ def validate(
         for c in ("Mã", "Mức", "Số lượng"):
             summary.add_column(c)
         for (c, s), n in sorted(by_code.items(), key=lambda kv: ({"error": 0, "warning": 1}.get(kv[0][1], 2), kv[0][0])):
-            summary.add_row(c, "Lỗi" if s == ERROR else "Cảnh báo" if s == WARNING else "Ghi chú", str(n))
+            summary.add_row(code_label(c), "Lỗi" if s == ERROR else "Cảnh báo" if s == WARNING else "Ghi chú", str(n))
         console.print(summary)
     counts = {ERROR: sum(f.severity == ERROR for f in findings), WARNING: sum(f.severity == WARNING for f in findings)}
     table = Table(title=f"Kết quả kiểm tra năm {y}: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo")
@@ -271,7 +279,7 @@ def validate(
         table.add_column(c, overflow="fold")
     for f in findings[:200]:
         table.add_row("Lỗi" if f.severity == ERROR else "Cảnh báo" if f.severity == WARNING else "Ghi chú",
-                      f.code, f.where, f.message)
+                      code_label(f.code), f.where, f.message)
     console.print(table)
     if len(findings) > 200:
         console.print(f"… và {len(findings) - 200} phát hiện khác (xem tệp JSON).")
@@ -707,10 +715,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     """Entry point: maps user errors to exit 2 with a Vietnamese message, never a raw traceback."""
     args = list(argv if argv is not None else sys.argv[1:])
     debug = "--debug" in args
+    from . import cli_vn
+
     try:
-        app(args=args, prog_name="thidua", standalone_mode=True)
-        return 0
-    except SystemExit as exc:  # typer/click end every run this way, usage errors with 2
+        command = cli_vn.vietnamise(typer.main.get_command(app))
+        code = command.main(args=args, prog_name="thidua", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
     except UserError as exc:
@@ -722,6 +733,15 @@ def main(argv: Optional[list[str]] = None) -> int:
         _audit_failure(args, 130, "dừng theo yêu cầu")
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence for users
+        if cli_vn.is_no_args_help(exc):  # `thidua` or `thidua history` alone: the help page
+            console.print(exc.ctx.get_help(), markup=False, highlight=False)
+            return 0
+        if cli_vn.is_usage_error(exc):  # Click's parse errors, told in Vietnamese
+            cli_vn.print_usage_error(exc, args, lambda line: err.print(line, markup=False, soft_wrap=True))
+            return 2
+        if cli_vn.is_abort(exc):
+            err.print("Đã dừng.")
+            return 1
         if debug:
             raise
         err.print(f"[bold red]Lỗi không mong đợi:[/] {type(exc).__name__}: {exc}\n"

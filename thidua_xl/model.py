@@ -50,6 +50,33 @@ INITIATIVE_COLUMNS = [
 ]
 
 
+# What each finding code means, in the words an officer uses (the code stays for scripts and the JSON).
+CODE_LABELS = {
+    "MISSING_FIELD": "Thiếu thông tin",
+    "BAD_DATE": "Ngày sinh sai",
+    "UNKNOWN_AWARD": "Hình thức không có trong danh mục",
+    "SUBJECT_MISMATCH": "Sai đối tượng",
+    "DUPLICATE": "Trùng lặp",
+    "CRITERIA_NOT_MET": "Chưa đủ tiêu chuẩn",
+    "QUOTA_EXCEEDED": "Vượt tỷ lệ",
+    "QUOTA_REMAINING": "Còn trong tỷ lệ",
+    "LEGACY_ENCODING": "Phông chữ cũ",
+    "NOT_CHECKED": "Chưa kiểm tra được",
+    "BAD_FILE": "Tệp không đọc được",
+    "FORMULA_NO_VALUE": "Công thức chưa có giá trị",
+    "STRAY_CELLS": "Ô lạc ngoài bảng",
+    "HIDDEN_SHEET": "Trang tính ẩn",
+    "HIDDEN_ROWS": "Dòng ẩn",
+    "MISSING_SHEET": "Thiếu trang tính",
+}
+
+
+def code_label(code: str) -> str:
+    """`DUPLICATE` → `Trùng lặp (DUPLICATE)`; an unknown code is shown as it is."""
+    label = CODE_LABELS.get(code)
+    return f"{label} ({code})" if label else code
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem, pointing at its source; the same record feeds CLI, JSON and Excel."""
