@@ -77,7 +77,18 @@ def load(paths: List[Path]):
     with _progress(len(files), "Đọc tệp") as prog:
         task = prog.add_task("Đọc tệp Excel", total=len(files), file="")
         result = read_paths(paths, progress=lambda name: prog.update(task, advance=1, file=name))
+    _warn_sample_config(result)
     return result
+
+
+def _warn_sample_config(intake) -> None:
+    """A master whose `Cấu hình` still names the sample province: its documents would carry it."""
+    from .config import Config, is_sample
+
+    if any(f.kind == "master" for f in intake.files) and intake.config and is_sample(Config.from_kv(intake.config)):
+        err.print("[yellow]Lưu ý:[/] trang “Cấu hình” của tệp tổng hợp vẫn ghi tỉnh mẫu "
+                  f"({Config.from_kv(intake.config).get('tinh')}): hãy điền tỉnh, cơ quan, người ký của Sở "
+                  "trước khi xuất văn bản.", soft_wrap=True)
 
 
 def exit_code_for(intake, errors: int = 0) -> int:
@@ -420,8 +431,10 @@ def init(
     year: int = typer.Option(..., "--year", help="Năm thi đua."),
     units: Optional[Path] = typer.Option(None, "--units", help="Danh sách đơn vị (.xlsx/.csv: Mã đơn vị, Tên đơn vị, Email)."),
     force: bool = typer.Option(False, "--force", help="Ghi đè tệp tổng hợp đã có (tệp cũ được sao lưu)."),
+    from_last: Optional[Path] = typer.Option(None, "--from", help="Tệp tổng hợp năm trước: mang sang đơn vị, Cấu hình, "
+                                                                  "Quy định, nội dung văn bản, sổ lịch sử."),
 ):
-    """Tạo tệp tổng hợp (master) mới."""
+    """Tạo tệp tổng hợp (master) mới; với --from, tạo từ tệp của năm trước."""
     from .fileio import backup
     from .workbook.master import create_master
     from .workbook.units import read_units
@@ -431,10 +444,29 @@ def init(
         err.print(f"[yellow]Cảnh báo:[/] {w}")
     if master.exists() and not force:
         raise UserError(f"Tệp “{master}” đã có. Chọn tên khác, hoặc thêm --force để ghi đè (tệp cũ được sao lưu).")
+    if from_last is not None:
+        from .workbook.next_year import next_year_master
+
+        if from_last.exists() and master.exists() and from_last.resolve() == master.resolve():
+            raise UserError("Tệp mới phải khác tệp năm trước (tệp năm trước chỉ được đọc).")
+        saved = backup(master) if master.exists() else None
+        made = next_year_master(master, year, from_last, units=unit_list.units if unit_list else None)
+        console.print(f"Đã tạo {master}: năm {year}, {made.units} đơn vị lấy từ “{from_last.name}”"
+                      + (f", trang {', '.join(made.copied_sheets)}" if made.copied_sheets else "") + "."
+                      + (f" Bản sao lưu tệp cũ: {saved}" if saved else ""), markup=False)
+        if made.history:
+            console.print(f"Sổ lịch sử khen thưởng: {made.history}", markup=False)
+        if made.cleared:
+            console.print("Các mục của năm trước đã để trống ở trang Cấu hình, cần điền lại: "
+                          + "; ".join(made.cleared) + ".", markup=False)
+        _audit("init", [from_last] + ([units] if units else []), [master], {"units": made.units}, 0,
+               folder=master.parent)
+        return
     saved = backup(master) if master.exists() else None
     create_master(master, year, unit_list.units if unit_list else None)
     n = len(unit_list.units) if unit_list else 0
     console.print(f"Đã tạo {master}: năm {year}, {n} đơn vị." + (f" Bản sao lưu tệp cũ: {saved}" if saved else ""))
+    console.print("Hãy điền trang “Cấu hình” (tỉnh, cơ quan, người ký, email) trước khi xuất văn bản.")
     _audit("init", [units] if units else [], [master], {"units": n}, 0, folder=master.parent)
 
 
@@ -458,16 +490,22 @@ def collect(
     folder: Path = typer.Argument(..., help="Thư mục chứa các tệp đơn vị gửi về."),
     into: Path = typer.Option(..., "--into", help="Tệp tổng hợp cần cập nhật."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ in thay đổi, không ghi."),
+    bo_sung: bool = typer.Option(False, "--bo-sung", help="Tệp bổ sung: thêm các dòng vào danh sách đã có của "
+                                                          "đơn vị thay vì thay thế (tệp có chữ “bổ sung” ở tên "
+                                                          "hoặc tiêu đề cũng được hiểu như vậy)."),
+    year_ok: bool = typer.Option(False, "--year-ok", help="Vẫn nhập tệp ghi năm khác năm của tệp tổng hợp."),
 ):
     """Nhập các tệp đơn vị gửi về vào tệp tổng hợp (có sao lưu)."""
     from .workbook.collect import collect as run_collect
 
-    result = run_collect(folder, into, dry_run=dry_run)
+    result = run_collect(folder, into, dry_run=dry_run, supplement=bo_sung, year_ok=year_ok)
     for line in result.lines():
         (err if line.startswith("Không nhập") else console).print(line, markup=False)
     if not result.units and not result.refused:
         console.print(f"Không có tệp đơn vị nào trong “{folder}”.")
-    if dry_run:
+    if result.nothing_changed:
+        console.print(f"Không có gì thay đổi so với lần nhập trước: không ghi vào {into}.")
+    elif dry_run:
         console.print(f"Chạy thử (--dry-run): chưa ghi gì vào {into}.")
     elif result.written:
         console.print(f"Đã cập nhật {into} ({len(result.units)} đơn vị). Bản sao lưu: {result.backup}")
@@ -482,6 +520,8 @@ def email(
     docs: Optional[Path] = typer.Option(None, "--docs", help="Thư mục văn bản: gửi mọi tệp .docx/.pdf/.xlsx trong đó."),
     to: Optional[List[str]] = typer.Option(None, "--to", help="Người nhận (lặp lại cho nhiều người; mỗi người một thư)."),
     units: Optional[Path] = typer.Option(None, "--units", help="Tệp tổng hợp: gửi mỗi đơn vị tệp <Mã đơn vị>.xlsx của nó."),
+    feedback_dir: Optional[Path] = typer.Option(None, "--feedback", help="Thư mục phản hồi (do lệnh feedback tạo): gửi "
+                                                                        "mỗi đơn vị có lỗi tệp phản hồi của nó."),
     split_dir: Optional[Path] = typer.Option(None, "--split-dir", help="Thư mục các tệp đơn vị (do lệnh split tạo)."),
     only: Optional[List[str]] = typer.Option(None, "--unit", help="Chỉ gửi cho đơn vị có mã này (lặp lại được)."),
     master: Optional[Path] = typer.Option(None, "--master", help="Tệp tổng hợp để lấy mặc định từ trang Cấu hình (với --docs)."),
@@ -508,8 +548,13 @@ def email(
     """Gửi email văn bản hoặc tệp đơn vị (hoặc lưu thư nháp .eml)."""
     from . import mail
 
+    if feedback_dir is not None:
+        if docs is not None or split_dir is not None:
+            raise UserError("--feedback không dùng cùng --docs hay --split-dir.")
+        units, split_dir, only = _feedback_recipients(feedback_dir, units, only)
     if (docs is None) == (units is None):
-        raise UserError("Chọn một trong hai: --docs THU_MUC --to ĐỊA_CHỈ, hoặc --units TỆP_TỔNG_HỢP --split-dir THU_MUC.")
+        raise UserError("Chọn một trong ba: --docs THU_MUC --to ĐỊA_CHỈ, --units TỆP_TỔNG_HỢP --split-dir THU_MUC, "
+                        "hoặc --feedback THU_MUC_PHẢN_HỒI.")
     if units is not None and split_dir is None:
         raise UserError("Thiếu --split-dir: thư mục chứa các tệp <Mã đơn vị>.xlsx.")
     if docs is not None and (split_dir is not None or only):
@@ -556,7 +601,8 @@ def email(
         results = mail.send_documents(docs, to or None, master=master, **common)
         base = docs
     else:
-        results = mail.send_unit_files(units, split_dir, units=only or None, **common)
+        results = mail.send_unit_files(units, split_dir, units=only or None,
+                                       kind="phan-hoi" if feedback_dir is not None else "don-vi", **common)
         base = split_dir
     bad = [d for d in results if not d.ok]
     kept = sorted({str(d.eml.parent) for d in results if d.eml is not None and not d.ok and mode == "send"})
@@ -611,6 +657,30 @@ def rules_cmd(
     console.print(t)
     console.print("Xem một quy định với trích dẫn văn bản: thidua rules MÃ")
     raise typer.Exit(0)
+
+
+def _feedback_recipients(folder: Path, master: Optional[Path], only):
+    """The master and the unit codes of a feedback folder (its `phan-hoi.json`, or --units MASTER)."""
+    import json
+
+    from .feedback import INDEX_FILE
+
+    index = folder / INDEX_FILE
+    if not folder.is_dir():
+        raise UserError(f"Không tìm thấy thư mục phản hồi “{folder}”.")
+    data = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+    if master is None and data.get("master"):
+        master = Path(data["master"])
+    if master is None:
+        raise UserError("Cần --units TỆP_TỔNG_HỢP để biết email của các đơn vị (thư mục phản hồi được lập từ "
+                        "tệp đơn vị, không từ tệp tổng hợp).")
+    codes = [u["unit_code"] for u in data.get("units", [])] or \
+        [p.stem for p in folder.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")]
+    if only:
+        codes = [c for c in codes if c in only]
+    if not codes:
+        raise UserError(f"Thư mục “{folder}” không có tệp phản hồi nào để gửi.")
+    return master, folder, codes
 
 
 @app.command("build-workbook")
@@ -680,7 +750,9 @@ def history_archive(paths: List[Path] = typer.Argument(..., help="Tệp tổng h
 
     intake = load(paths)
     _print_bad_files(intake)
-    db = history or register.default_path(paths)
+    from .validate import default_history_path
+
+    db = history or default_history_path(intake) or register.default_path(paths)
     result = register.archive(db, intake, year)
     console.print(f"Sổ lịch sử {db}: năm {year}, {result.rows} lượt khen thưởng, thêm {result.added} bản ghi mới, "
                   f"{result.already} bản ghi đã có.")
@@ -709,6 +781,9 @@ def demo(out: Path = typer.Option(Path("demo"), "--out", help="Thư mục ghi b�
 
     summary = run_demo(out, echo=console.print)
     console.print(f"[bold green]Xong.[/] Kết quả trong thư mục {out}: {summary}")
+
+
+from . import cli_loop  # noqa: E402,F401  (registers status, feedback, units)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

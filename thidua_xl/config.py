@@ -34,6 +34,8 @@ CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     # Empty: regime A keeps the 15% of Nghị định 91/2017; from 2024 no ratio applies until one is set.
     "ty_le_cstdcs": ("Tỷ lệ CSTĐCS tối đa so với LĐTT (theo quy chế của tỉnh, Sở; để trống nếu không có)", ""),
     "can_cu_ty_le_cstdcs": ("Căn cứ tỷ lệ CSTĐCS (số, ngày, điều của quy chế)", ""),
+    "han_nop": ("Hạn đơn vị gửi danh sách (ngày/tháng/năm)", ""),
+    "so_lich_su": ("Sổ lịch sử khen thưởng (tệp .sqlite; trống: cạnh tệp này)", ""),
     "email_gui": ("Email người gửi", ""),
     "smtp_host": ("Máy chủ SMTP", ""),
     "smtp_port": ("Cổng SMTP", "587"),
@@ -118,3 +120,15 @@ def narrative_from_kv(kv: dict[str, str]) -> dict[str, str]:
         if v:
             out[name] = v
     return out
+
+
+# Settings that belong to one year: cleared when next year's master is made from this one.
+YEAR_FIELDS = ("so_bao_cao", "so_cong_van", "so_quyet_dinh", "so_to_trinh", "ngay_van_ban", "han_nop",
+               "so_bien_ban", "hoi_dong_co_mat", "thoi_gian_hop", "dia_diem_hop", "ket_thuc_hop")
+# The sample province every new master starts with; a master still holding them is not set up yet.
+SAMPLE_FIELDS = ("tinh", "co_quan_chu_quan")
+
+
+def is_sample(config: "Config") -> bool:
+    """True while `Cấu hình` still names the sample province (the office has not filled it in)."""
+    return all(fold(config.get(k)) == fold(CONFIG_FIELDS[k][1]) for k in SAMPLE_FIELDS)

@@ -200,7 +200,7 @@ def mail_defaults(master: str | Path | None) -> MailDefaults:
     """Read sender, recipients and SMTP settings (never a password) from the master's config sheet."""
     from .config import Config
 
-    ctx = {"co_quan": "Sở Y tế", "co_quan_chu_quan": "", "tinh": "", "viet_tat": ""}
+    ctx = {"co_quan": "Sở Y tế", "co_quan_chu_quan": "", "tinh": "", "viet_tat": "", "han_nop": ""}
     if master is None:
         return MailDefaults(context=ctx)
     intake = _read_master(master)
@@ -213,7 +213,7 @@ def mail_defaults(master: str | Path | None) -> MailDefaults:
         except ValueError:
             raise UserError(f"Cổng SMTP trong trang Cấu hình không hợp lệ: “{raw['smtp_port']}”.") from None
     ctx.update(co_quan=_sentence_case(cfg.get("co_quan_ban_hanh")), co_quan_chu_quan=cfg.get("co_quan_chu_quan"),
-               tinh=cfg.get("tinh"), viet_tat=cfg.get("viet_tat_co_quan"))
+               tinh=cfg.get("tinh"), viet_tat=cfg.get("viet_tat_co_quan"), han_nop=cfg.get("han_nop"))
     return MailDefaults(
         sender=clean(raw.get("email_gui", "")),
         recipients=_split_addresses(cfg.get("email_nhan_bao_cao")),
@@ -768,15 +768,18 @@ def send_unit_files(master: str | Path, split_dir: str | Path, *, mode: str = "d
                     year: int | None = None, max_size: int | None = DEFAULT_MAX_SIZE,
                     templates: str | Path | None = None, units: Sequence[str] | None = None,
                     on_result: Callable[[Delivery], None] | None = None,
-                    sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:
+                    sleep: Callable[[float], None] = time.sleep, kind: str = "don-vi", attach: bool = True,
+                    extra: dict | None = None) -> list[Delivery]:
     """Each unit of the master's `Đơn vị` sheet gets `<Mã đơn vị>.xlsx` of split_dir at its email.
 
     A unit with no email, a bad one or no file is a `skipped` Delivery (listed, never silent).
     Several addresses in a unit's Email cell (separated by ; or ,) each get their own message.
-    `units` limits the run to those unit codes.
+    `units` limits the run to those unit codes. `kind` names the templates (`don-vi`: the file to
+    fill, `phan-hoi`: what to fix, `nhac-nop`: a reminder, sent with `attach=False`); `extra` adds
+    template variables (the deadline of a reminder).
     """
     split_dir = Path(split_dir)
-    if not split_dir.is_dir():
+    if attach and not split_dir.is_dir():
         raise UserError(f"Không tìm thấy thư mục tệp đơn vị “{split_dir}”.")
     intake = _read_master(master)
     defaults = mail_defaults(master)
@@ -784,7 +787,8 @@ def send_unit_files(master: str | Path, split_dir: str | Path, *, mode: str = "d
         raise UserError(f"Tệp “{Path(master).name}” không có trang “Đơn vị” với danh sách đơn vị.")
     sender = _sender(sender, defaults, mode)
     files = {}
-    for p in sorted(split_dir.iterdir(), key=lambda p: (p.name.lower() != p.stem.lower() + ".xlsx", p.name)):
+    for p in sorted(split_dir.iterdir() if attach else [],
+                    key=lambda p: (p.name.lower() != p.stem.lower() + ".xlsx", p.name)):
         if p.is_file() and p.suffix.lower() in UNIT_SUFFIXES and not p.name.startswith("~$"):
             files.setdefault(nfc(p.stem).casefold(), p)
     wanted = {nfc(clean(u)).casefold(): clean(u) for u in units} if units else None
@@ -802,17 +806,18 @@ def send_unit_files(master: str | Path, split_dir: str | Path, *, mode: str = "d
             problem = "đơn vị chưa có email trong trang Đơn vị"
         elif [a for a in addrs if not _check_address(a)]:
             problem = "email không hợp lệ: " + ", ".join(a for a in addrs if not _check_address(a))
-        if path is None:
+        if path is None and attach:
             problem = (problem + "; " if problem else "") + f"không có tệp {code}.xlsx trong {split_dir}"
         if problem:
             pre.append(Delivery(", ".join(addrs), SKIPPED, problem, unit_code=code, unit=name))
             continue
-        att = _read_attachment(path)
-        ctx = _context(defaults, year, don_vi=name, ma_don_vi=code, tep=[att.name], so_tep=1)
-        subj, body = render_templates("don-vi", ctx, templates)
+        atts = [_read_attachment(path)] if attach else []
+        ctx = _context(defaults, year, don_vi=name, ma_don_vi=code, tep=[a.name for a in atts], so_tep=len(atts),
+                       **(extra or {}))
+        subj, body = render_templates(kind, ctx, templates)
         subj = clean(subject) or subj
         for a in addrs:
-            outgoing += build_messages(a, [att], subj, body, sender=sender, name=name, unit_code=code,
+            outgoing += build_messages(a, atts, subj, body, sender=sender, name=name, unit_code=code,
                                        max_size=max_size)
     if wanted is not None:
         known = {nfc(clean(c)).casefold() for c in intake.units["unit_code"]}

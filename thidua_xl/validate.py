@@ -128,10 +128,19 @@ def _unit_lookup(intake) -> dict[str, str]:
 
 def default_history_path(intake) -> Path | None:
     """`thidua-history.sqlite` beside the master (else beside the first file read)."""
+    from .config import Config
     from .history import DEFAULT_NAME
 
     files = [f for f in intake.files if f.kind == "master"] or list(intake.files)
-    return Path(files[0].path).resolve().parent / DEFAULT_NAME if files else None
+    if not files:
+        return None
+    folder = Path(files[0].path).resolve().parent
+    named = Config.from_kv(intake.config).values.get("so_lich_su") if intake.config else None
+    if named:  # `Cấu hình` names the register (carried from last year's master by `init --from`)
+        path = Path(named) if Path(named).is_absolute() else folder / named
+        if path.is_file():
+            return path
+    return folder / DEFAULT_NAME
 
 
 def _history_frame(intake, year: int, history, people) -> tuple[pd.DataFrame | None, str, set[int]]:

@@ -8,6 +8,7 @@ master up and rewrite only the rows of the units' sheets, in one atomic save.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,8 +23,10 @@ from ..intake import INITIATIVES_SHEET, expand_paths, read_paths
 from ..intake.units import UnitRegistry
 from ..text import clean, fold
 from .layout import INITIATIVE_LAYOUT, NOMINATION_LAYOUT
+from .ledger import (LEDGER_HEADERS, LEDGER_SHEET, REPLACE, SOURCE_FILE, SOURCE_HEADERS, SOURCE_ROW, SUPPLEMENT,
+                     Receipt, add_ledger_sheet, read_receipts)
 from .patch import SheetData, replace_sheet_rows
-from .rows import initiative_rows_from_frame, unit_tables
+from .rows import UnitTable, initiative_rows_from_frame, unit_tables
 
 COMPARED = (("ngay_sinh_raw", "Ngày sinh"), ("gioi_tinh", "Giới tính"), ("chuc_vu", "Chức vụ"),
             ("khoa_phong", "Khoa, phòng"), ("subject", "Đối tượng"), ("sang_kien", "Sáng kiến"),
@@ -45,10 +48,12 @@ class UnitChange:
     changed: list[str] = field(default_factory=list)
     initiatives: int | None = None  # rows of its initiatives table, None when the file has none
     warnings: list[str] = field(default_factory=list)
+    mode: str = REPLACE  # or SUPPLEMENT: the file's rows are added to the unit's list
+    initiatives_changed: bool = False
 
     @property
     def unchanged(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.initiatives_changed)
 
 
 @dataclass
@@ -67,6 +72,11 @@ class CollectReport:
     backup: Path | None = None
     written: bool = False
     files: int = 0
+    receipts: list = field(default_factory=list)
+
+    @property
+    def nothing_changed(self) -> bool:
+        return bool(self.units) and all(u.unchanged for u in self.units)
 
     @property
     def exit_code(self) -> int:
@@ -78,7 +88,9 @@ class CollectReport:
         out: list[str] = []
         for u in self.units:
             head = f"{u.unit} ({u.unit_code}) – tệp “{u.file}”: {u.rows_before} → {u.rows_after} dòng"
-            if u.unchanged:
+            if u.mode == SUPPLEMENT:
+                head += f" (bổ sung {len(u.added)} dòng vào danh sách đã có)"
+            elif u.unchanged:
                 head += ", không thay đổi"
             elif u.rows_before == 0:
                 head += " (lần gửi đầu tiên)"
@@ -87,7 +99,7 @@ class CollectReport:
             if u.initiatives:
                 head += f"; {u.initiatives} sáng kiến, đề tài"
             out.append(head)
-            if u.rows_before:
+            if u.rows_before and u.mode != SUPPLEMENT:
                 items = [f"  + {x}" for x in u.added] + [f"  − {x}" for x in u.removed] + \
                         [f"  ~ {x}" for x in u.changed]
                 out += items[:limit]
@@ -166,14 +178,59 @@ def _master_sheet(report, code: str, unit: str, sheet: str) -> str | None:
     return None
 
 
+def is_supplement(path: Path, table: UnitTable | None) -> bool:
+    """A file whose name or title rows say "bổ sung" adds to the unit's list."""
+    words = [path.stem.replace("-", " ").replace("_", " ")] + (table.titles if table else [])
+    return any("bo sung" in fold(w) for w in words)
+
+
+def _with_source(table: UnitTable | None, file: str, rows: list[int]) -> UnitTable:
+    """The file's table with each row's source (file name, Excel row) in the hidden columns."""
+    table = table or UnitTable()
+    extra = [h for h in table.extra_headers if h not in SOURCE_HEADERS]
+    keep = [len(NOMINATION_LAYOUT) + table.extra_headers.index(h) for h in extra]
+    out = UnitTable(extra + list(SOURCE_HEADERS))
+    for row, r in zip(table.rows, rows):
+        out.rows.append(row[:len(NOMINATION_LAYOUT)] + [row[j] if j < len(row) else None for j in keep] + [file, r])
+    return out
+
+
+def _concat(first: UnitTable | None, second: UnitTable) -> UnitTable:
+    """The master's table followed by a supplement's rows, numbered again."""
+    first = first or UnitTable()
+    headers = list(dict.fromkeys(first.extra_headers + second.extra_headers))
+    n = len(NOMINATION_LAYOUT)
+    out = UnitTable(headers)
+    for t in (first, second):
+        pos = {h: n + i for i, h in enumerate(t.extra_headers)}
+        for row in t.rows:
+            out.rows.append(row[:n] + [row[pos[h]] if h in pos and pos[h] < len(row) else None for h in headers])
+    for i, row in enumerate(out.rows):
+        row[0] = i + 1
+    return out
+
+
+def _initiative_tuples(df: pd.DataFrame) -> list[tuple]:
+    cols = ["ten", "loai", "cap", "tac_gia", "nam"]
+    return sorted(tuple(clean(v) for v in rec) for rec in df[cols].itertuples(index=False, name=None))
+
+
 def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool = False, *,
-            backup_dir: str | os.PathLike | None = None) -> CollectReport:
-    """Collect the unit files of folder (or one file) into master; returns what was (or would be) done."""
+            backup_dir: str | os.PathLike | None = None, supplement: bool = False, year_ok: bool = False,
+            now: dt.datetime | None = None) -> CollectReport:
+    """Collect the unit files of folder (or one file) into master; returns what was (or would be) done.
+
+    A unit's file replaces the unit's rows, unless it is a supplement (`supplement`, or "bổ sung" in
+    its name or title), whose rows are added. A file of another year than the master's is refused
+    unless `year_ok`. When nothing would change, nothing is written.
+    """
     master = Path(master)
     if not master.is_file():
         raise UserError(f"Không tìm thấy tệp tổng hợp “{master}”.")
     if master.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"Tệp tổng hợp phải là .xlsx hoặc .xlsm (đã cho: “{master.name}”).")
+    if not dry_run:
+        _refuse_if_open(master)
     files, missing = expand_paths([folder])
     if missing:
         raise UserError(" ".join(f.message for f in missing))
@@ -224,6 +281,10 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
     sheets: dict[str, SheetData] = {}
     collected_paths = {str(p) for _r, p in chosen.values()}
     tables = unit_tables(noms[noms["path"].isin(collected_paths)], intake.raw_rows)
+    supplements = [code for code, (rep, path) in chosen.items()
+                   if supplement or is_supplement(path, tables.get(code))]
+    master_tables = unit_tables(master_rows[master_rows["unit_code"].isin(supplements)], intake.raw_rows) \
+        if supplements else {}
     for code, (rep, path) in chosen.items():
         sheet = _master_sheet(mrep, code, unit_name[code], unit_sheet.get(code, ""))
         header_row = mrep.header_row.get(sheet) if sheet else None
@@ -233,18 +294,31 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
                 f"trang “{sheet}” của tệp tổng hợp không còn dòng tiêu đề bảng đề nghị") +
                 "; hãy bổ sung rồi chạy lại."))
             continue
+        if rep.year and intake.year and rep.year != intake.year and not year_ok:
+            report.refused.append(Refusal(rep.file, (
+                f"tệp ghi năm {rep.year}, tệp tổng hợp là năm {intake.year}. Nếu đúng là tệp của năm "
+                f"{intake.year}, chạy lại với --year-ok. Trang của đơn vị được giữ nguyên.")))
+            continue
         before = in_master.get(code, empty)
         after = by_path.get(str(path), empty)
-        added, removed, changed = diff_rows(before, after)
-        change = UnitChange(code, unit_name[code], rep.file, sheet, len(before), len(after), added, removed, changed)
+        adding = code in supplements
+        if adding:
+            added, removed, changed = diff_rows(before.iloc[0:0], after)
+            total = len(before) + len(after)
+        else:
+            added, removed, changed = diff_rows(before, after)
+            total = len(after)
+        change = UnitChange(code, unit_name[code], rep.file, sheet, len(before), total, added, removed, changed,
+                            mode=SUPPLEMENT if adding else REPLACE)
         if rep.year and intake.year and rep.year != intake.year:
-            change.warnings.append(f"tệp ghi năm {rep.year}, tệp tổng hợp là năm {intake.year}.")
-        if after.empty and not before.empty:
+            change.warnings.append(f"tệp ghi năm {rep.year}, tệp tổng hợp là năm {intake.year} (nhập theo --year-ok).")
+        if after.empty and not before.empty and not adding:
             change.warnings.append("tệp không có dòng đề nghị nào: trang của đơn vị sẽ trống.")
-        table = tables.get(code)
-        headers = table.headers if table else [c.header for c in NOMINATION_LAYOUT]
-        sheets[sheet] = SheetData(header_row, headers, table.rows if table else [],
-                                  text_headers=("Ngày sinh", "Số CCCD"))
+        table = _with_source(tables.get(code), rep.file, [int(r) for r in after["row"]])
+        if adding:
+            table = _concat(master_tables.get(code), table)
+        sheets[sheet] = SheetData(header_row, table.headers, table.rows, text_headers=("Ngày sinh", "Số CCCD"),
+                                  hidden_headers=SOURCE_HEADERS)
         report.units.append(change)
 
     # initiatives: a unit's rows in the master's table are replaced by its file's table, if it sent one
@@ -257,29 +331,57 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
             sent[change.unit_code] = rep.file
     if sent and init_header:
         inits = intake.initiatives
-        keep = inits[(inits["file"] == master.name) & ~inits["unit_code"].isin(list(sent))]
+        adds = {c.unit_code for c in report.units if c.mode == SUPPLEMENT}
+        ours = inits["file"] == master.name
+        keep = inits[ours & (~inits["unit_code"].isin(list(sent)) | inits["unit_code"].isin(list(adds)))]
         new = inits[inits["file"].isin(list(sent.values()))]
         for change in report.units:
             if change.unit_code in sent:
-                change.initiatives = int((new["unit_code"] == change.unit_code).sum())
+                theirs = new[new["unit_code"] == change.unit_code]
+                change.initiatives = len(theirs)
+                had = inits[ours & (inits["unit_code"] == change.unit_code)]
+                change.initiatives_changed = (len(theirs) > 0 if change.mode == SUPPLEMENT else
+                                              _initiative_tuples(had) != _initiative_tuples(theirs))
         merged = pd.concat([keep, new], ignore_index=True) if len(new) else keep
         rows = initiative_rows_from_frame(merged, unit_name) if len(merged) else []
         sheets[init_sheet] = SheetData(init_header, [c.header for c in INITIATIVE_LAYOUT], rows)
 
+    changed = [u for u in report.units if not u.unchanged]
+    for u in report.units:  # a unit whose file changes nothing: its sheet is not rewritten
+        if u.unchanged:
+            sheets.pop(u.sheet, None)
+    if not changed and init_sheet:
+        sheets.pop(init_sheet, None)
+    stamp = (now or dt.datetime.now()).replace(microsecond=0)
+    report.receipts = []
+    for u in changed:
+        path = chosen[u.unit_code][1]
+        report.receipts.append(Receipt(stamp, u.unit_code, u.unit, u.file, len(by_path.get(str(path), empty)),
+                                       u.rows_after, u.mode, str(Path(path).resolve())))
     if dry_run or not sheets:
         return report
-    lock = master.with_name("~$" + master.name)
-    if lock.exists():
-        raise UserError(f"“{master.name}” đang mở trong Excel (có tệp khóa “{lock.name}”): hãy lưu, đóng tệp "
-                        "rồi chạy lại. Chưa ghi gì.")
+    _refuse_if_open(master)
+    ledger_here = LEDGER_SHEET in mrep.sheets
+    if ledger_here:
+        old = read_receipts(master)
+        sheets[LEDGER_SHEET] = SheetData(1, LEDGER_HEADERS, [r.row() for r in old + report.receipts])
     try:
         report.backup = backup(master, backup_dir)
         replace_sheet_rows(master, sheets)
+        if not ledger_here:
+            add_ledger_sheet(master, report.receipts)
     except PermissionError as exc:
         raise UserError(f"Không ghi được “{master.name}”: tệp đang mở hoặc bị khóa (hãy đóng Excel rồi chạy lại). "
                         f"({exc})") from exc
     report.written = True
     return report
+
+
+def _refuse_if_open(master: Path) -> None:
+    lock = master.with_name("~$" + master.name)
+    if lock.exists():
+        raise UserError(f"“{master.name}” đang mở trong Excel (có tệp khóa “{lock.name}”): hãy lưu, đóng tệp "
+                        "rồi chạy lại. Chưa ghi gì.")
 
 
 __all__ = ["collect", "CollectReport", "UnitChange", "Refusal", "diff_rows"]

@@ -23,6 +23,7 @@ from ..text import clean, nfc
 from .layout import (CHECK_SHEET, GUIDE_SHEET, HISTORY_SHEET, SUMMARY_SHEET, VOTES_SHEET, Formats,
                      unit_sheet_names, write_catalog_sheet, write_initiative_sheet, write_nomination_sheet)
 from .rows import initiative_rows_from_frame, nomination_rows_from_frame
+from .ledger import write_ledger_sheet
 from .print_form import write_print_form_sheet
 from .units import check_units
 
@@ -229,6 +230,8 @@ def create_master(path: str | os.PathLike, year: int, units: pd.DataFrame | None
                            (CHECK_SHEET, "Trang này do công cụ ghi (thidua validate).")):
             ws = wb.add_worksheet(name)
             ws.write_string(0, 0, note, fmt.note)
+        # the units' files taken in by `collect` (read by `status`)
+        write_ledger_sheet(wb, fmt, [])
         if vba_project is not None:
             wb.add_vba_project(str(vba_project))
         if customize is not None:

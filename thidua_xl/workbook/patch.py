@@ -42,6 +42,7 @@ class SheetData:
     headers: list[str]  # header of each value position in rows
     rows: list[list]
     text_headers: tuple[str, ...] = ()  # headers whose numbers are written as text (years, ID numbers)
+    hidden_headers: tuple[str, ...] = ()  # columns kept for the tool (a row's source), hidden from view
 
 
 def col_letter(index: int) -> str:
@@ -174,6 +175,8 @@ def _patch_sheet(xml: bytes, data: SheetData, strings: list[str], date1904: bool
         target.append(j)
     if header_el.get("spans"):
         del header_el.attrib["spans"]
+    hidden = {fold(h) for h in data.hidden_headers}
+    _hide_columns(root, [target[k] for k, h in enumerate(data.headers) if fold(h) in hidden])
     order = sorted(range(len(target)), key=lambda k: target[k])
     text_cols = {fold(h) for h in data.text_headers}
     as_text = [fold(h) in text_cols for h in data.headers]
@@ -198,6 +201,36 @@ def _patch_sheet(xml: bytes, data: SheetData, strings: list[str], date1904: bool
         dim.set("ref", f"A1:{col_letter(max(max_col, 0))}{max(last_row, header_row)}")
     out = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out.replace(f"<!--{_MARK}-->".encode(), "".join(parts).encode("utf-8"))
+
+
+def _hide_columns(root, columns: list[int]) -> None:
+    """Mark 0-based columns hidden in the sheet's <cols>, splitting a <col> range that covers one."""
+    if not columns:
+        return
+    cols = root.find(_q("cols"))
+    if cols is None:
+        cols = etree.Element(_q("cols"))
+        root.find(_q("sheetData")).addprevious(cols)
+    for j in columns:
+        n = j + 1
+        for c in list(cols):
+            lo, hi = int(c.get("min")), int(c.get("max"))
+            if lo <= n <= hi:
+                pieces = [(lo, n - 1), (n, n), (n + 1, hi)]
+                at = cols.index(c)
+                cols.remove(c)
+                for k, (a, b) in enumerate(p for p in pieces if p[0] <= p[1]):
+                    piece = etree.fromstring(etree.tostring(c))
+                    piece.set("min", str(a))
+                    piece.set("max", str(b))
+                    if a == n:
+                        piece.set("hidden", "1")
+                    cols.insert(at + k, piece)
+                break
+        else:
+            el = etree.Element(_q("col"), min=str(n), max=str(n), width="12", hidden="1", customWidth="1")
+            after = [c for c in cols if int(c.get("min")) < n]
+            (after[-1].addnext(el) if after else cols.insert(0, el))
 
 
 def replace_sheet_rows(workbook: str | os.PathLike, sheets: dict[str, SheetData],

@@ -147,6 +147,7 @@ class UnitTable:
 
     extra_headers: list[str] = field(default_factory=list)
     rows: list[list] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # texts above the header ("DANH SÁCH … BỔ SUNG")
 
     @property
     def headers(self) -> list[str]:
@@ -217,8 +218,12 @@ def unit_tables(nominations: pd.DataFrame, raw_rows: dict[tuple[str, str], list[
                 target[j] = id_pos
             elif clean(cell):
                 target[j] = clean(cell)
+        titles = [clean(c) for row in rows[:table.header_idx if table else 0] for c in row
+                  if isinstance(c, str) and clean(c)]
         for rec in part.itertuples(index=False):
             unit = out.setdefault(rec.unit_code, UnitTable())
+            if titles and not unit.titles:
+                unit.titles = titles
             for name in target.values():
                 if isinstance(name, str) and name not in unit.extra_headers:
                     unit.extra_headers.append(name)

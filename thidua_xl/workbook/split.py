@@ -17,6 +17,8 @@ from ..fileio import atomic_path
 from ..intake import META_SHEET, read_paths
 from .layout import (UNIT_CODE_NAME, UNIT_FILE_INSTRUCTIONS, Formats, write_catalog_sheet, write_initiative_sheet,
                      write_nomination_sheet)
+from .ledger import SOURCE_HEADERS
+from .layout import NOMINATION_LAYOUT
 from .rows import UnitTable, initiative_rows_from_frame, unit_tables
 
 UNIT_FILE_SHEET = "Đề nghị khen thưởng"
@@ -63,6 +65,16 @@ def write_unit_file(path: str | os.PathLike, *, code: str, unit: str, year: int,
     return path
 
 
+def without_source(table: UnitTable | None) -> UnitTable | None:
+    """A master table without the hidden source columns the master keeps for itself."""
+    if table is None or not set(SOURCE_HEADERS) & set(table.extra_headers):
+        return table
+    n = len(NOMINATION_LAYOUT)
+    keep = [i for i, h in enumerate(table.extra_headers) if h not in SOURCE_HEADERS]
+    return UnitTable([table.extra_headers[i] for i in keep],
+                     [row[:n] + [row[n + i] if n + i < len(row) else None for i in keep] for row in table.rows])
+
+
 def split_master(master: str | os.PathLike, out_dir: str | os.PathLike, *, year: int | None = None) -> list[Path]:
     """Write `<Mã đơn vị>.xlsx` for every unit of the master into out_dir; returns the files written."""
     master = Path(master)
@@ -93,6 +105,6 @@ def split_master(master: str | os.PathLike, out_dir: str | os.PathLike, *, year:
         seen.add(name.lower())
         mine = inits[inits["unit_code"] == code] if not inits.empty else pd.DataFrame()
         rows = initiative_rows_from_frame(mine, {code: unit}) if len(mine) else []
-        written.append(write_unit_file(out_dir / name, code=code, unit=unit, year=int(y), table=tables.get(code),
-                                       initiatives=rows))
+        written.append(write_unit_file(out_dir / name, code=code, unit=unit, year=int(y),
+                                       table=without_source(tables.get(code)), initiatives=rows))
     return written
