@@ -25,6 +25,7 @@ from .xlboundary import (BUTTON_LABELS, LOG_NAME, TITLE, alert, book_folder, boo
 
 CHECK_SHEET = "Kiểm tra"
 SUMMARY_SHEET = "Tổng hợp"
+STATUS_SHEET = "Tình hình nộp"
 GUIDE_SHEET = "Hướng dẫn"
 CONF_SHEET = "xlwings.conf"
 VBA_TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's messages (thidua_xl/vba/messages.py)
@@ -440,6 +441,38 @@ _email_docs = _command_action("thidua_xl.mail", "Gửi văn bản",
                                               "--master", str(p), "--draft", str(out / "van-ban")], "thu")
 
 
+phan_hoi = _command_action("thidua_xl.feedback", "Phản hồi đơn vị",
+                           lambda p, out: ["feedback", str(p), "--out", str(out)], "phan-hoi")
+
+
+def tinh_hinh_nop(book) -> str:
+    """Who has sent and who has not, on a sheet `Tình hình nộp` (same rows as `thidua status`)."""
+    status = _require("thidua_xl.status", "Tình hình nộp")
+    path = _saved_path(book)
+    _status(book.app, "Thi đua: đang xem tình hình nộp…")
+    report = status.unit_status(path)
+    rows = report.table_rows()
+    done = len(report.units) - len(report.missing)
+    title = (f"TÌNH HÌNH NỘP DANH SÁCH ĐỀ NGHỊ NĂM {report.year or ''}: {done}/{len(report.units)} đơn vị đã nộp"
+             + (f" (hạn nộp {report.deadline})" if report.deadline else ""))
+    block = _pad([[title], [], list(status.STATUS_HEADERS)] + [[_cell(v) for v in r] for r in rows])
+    sheet = output_sheet(book, STATUS_SHEET)
+    write_block(sheet, block)
+    sheet.range((3, 1), (3, len(status.STATUS_HEADERS))).color = COLOR_HEADER
+    if report.missing:  # not received first: one block of colour
+        sheet.range((4, 1), (3 + len(report.missing), len(status.STATUS_HEADERS))).color = COLOR_SEVERITY["error"]
+    _autofit(sheet)
+    sheet.activate()
+    missing = ", ".join(u.unit for u in report.missing[:10]) + ("…" if len(report.missing) > 10 else "")
+    return (f"{done}/{len(report.units)} đơn vị đã nộp." + (f" Chưa nộp: {missing}." if missing else "")
+            + f" Xem trang “{STATUS_SHEET}”.")
+
+
+_email_feedback = _command_action("thidua_xl.feedback", "Gửi phản hồi cho đơn vị",
+                                  lambda p, out: ["email", "--feedback", str(p.parent / RESULTS_DIR / "phan-hoi"),
+                                                  "--units", str(p), "--draft", str(out / "phan-hoi")], "thu")
+
+
 def gui_email(book) -> str:
     """Drafts (.eml, opened and sent from Outlook) of what the other buttons produced.
 
@@ -450,6 +483,9 @@ def gui_email(book) -> str:
     parts = []
     if (results / "don-vi").is_dir():
         parts.append(_email_units(book))
+    feedback = results / "phan-hoi"
+    if feedback.is_dir() and any(feedback.glob("*.xlsx")):
+        parts.append(_email_feedback(book))
     docs = results / "van-ban"
     if docs.is_dir() and any(docs.glob("*.docx")):
         try:
@@ -524,8 +560,12 @@ def nhap_file(book) -> str:
     if not blocks:
         return "Không có thay đổi nào để nhập.\n" + "\n".join(lines[:15])
     saved = backup(path)
+    names = [s.name for s in book.sheets]
     for name, (first_row, rows) in blocks.items():
         _status(book.app, f"Thi đua: đang ghi trang {name}…")
+        if name not in names:  # a sheet the tool keeps (the `Nhận tệp` ledger) that an older master lacks
+            book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+            names.append(name)
         if rows and rows[0]:
             book.sheets[name].range((first_row, 1)).value = rows
     return (f"Đã nhập {len(report.units)} tệp đơn vị vào {len(blocks)} trang tính (bản sao lưu: {saved.name}). "
@@ -657,6 +697,8 @@ ACTIONS: dict[str, Callable] = {
     "nhap_file": nhap_file,
     "luu_lich_su": luu_lich_su,
     "them_don_vi": them_don_vi,
+    "tinh_hinh_nop": tinh_hinh_nop,
+    "phan_hoi": phan_hoi,
     "mo_thu_muc": mo_thu_muc,
     "huong_dan": huong_dan,
 }
