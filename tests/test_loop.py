@@ -256,3 +256,21 @@ def test_units_add_gives_a_new_unit_its_line_and_sheet(capsys, office):
     assert any(c.value == "Hình thức đề nghị" for row in wb[sheet].iter_rows(max_row=10) for c in row)
     code, out, err = run_cli(capsys, "units", "add", master, "TTYT-SP", "Khác", "")
     assert code == 2 and "đã có" in err
+
+
+def test_unit_template_keeps_ids_and_birth_dates_as_typed(tmp_path):
+    """Số CCCD and Ngày sinh are text cells (no lost leading zero, no day/month swap), with a
+    dd/mm/yyyy prompt; the instructions send the unit to the Sáng kiến sheet."""
+    master = create_master(tmp_path / "m.xlsx", 2025, UNITS)
+    f = split_master(master, tmp_path / "gui")[0]
+    wb = openpyxl.load_workbook(f)
+    ws = wb.worksheets[0]
+    header = _header_row(f)
+    cols = {ws.cell(header, c).value: ws.cell(header, c).column_letter for c in range(1, 15) if ws.cell(header, c).value}
+    assert ws.column_dimensions[cols["Số CCCD"]].number_format == "@"
+    assert ws.column_dimensions[cols["Ngày sinh"]].number_format == "@"
+    prompts = {str(dv.sqref): dv.prompt for dv in ws.data_validations.dataValidation if dv.prompt}
+    assert "dd/mm/yyyy" in prompts[f"{cols['Ngày sinh']}{header}"]
+    notes = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, header))
+    assert "Sáng kiến" in notes and "dd/mm/yyyy" in notes
+    assert "Sáng kiến" in wb.sheetnames

@@ -48,8 +48,9 @@ class Column:
 NOMINATION_LAYOUT: tuple[Column, ...] = (
     Column("STT", "stt", 5, "Số thứ tự (không bắt buộc)."),
     Column("Họ và tên", "ho_ten", 28, "Họ và tên cá nhân, hoặc tên tập thể (bắt buộc)."),
-    Column("Ngày sinh", "ngay_sinh", 12, "Ngày sinh dạng ngày/tháng/năm (13/02/1980) hoặc chỉ năm sinh. "
-                                          "Để trống với tập thể.", "date"),
+    Column("Ngày sinh", "ngay_sinh", 12, "Gõ ngày sinh dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 13/02/1980, "
+                                          "hoặc chỉ năm sinh. Ô để dạng chữ nên máy cài đặt kiểu Mỹ cũng không "
+                                          "đảo ngày và tháng. Để trống với tập thể.", "date"),
     Column("Giới tính", "gioi_tinh", 9, "Chọn Nam hoặc Nữ. Để trống với tập thể."),
     Column("Số CCCD", None, 15, "Số căn cước công dân (12 chữ số, giữ số 0 ở đầu). Không bắt buộc.", "id"),
     Column("Chức vụ", "chuc_vu", 20, "Chức vụ, chức danh (không bắt buộc)."),
@@ -75,7 +76,9 @@ INITIATIVE_LAYOUT: tuple[Column, ...] = (
 UNIT_FILE_INSTRUCTIONS = (
     "Hướng dẫn: nhập mỗi người hoặc tập thể được đề nghị trên một dòng, bắt đầu từ dòng ngay dưới tiêu đề bảng.",
     "Cột “Hình thức đề nghị”, “Đối tượng”, “Giới tính”: chọn trong danh sách (trang “Danh mục” liệt kê "
-    "các hình thức). Ngày sinh ghi ngày/tháng/năm.",
+    "các hình thức). Ngày sinh gõ ngày/tháng/năm (dd/mm/yyyy, ví dụ 13/02/1980); Số CCCD gõ đủ 12 chữ số.",
+    "Người đề nghị Chiến sĩ thi đua: ghi tên sáng kiến ở cột “Sáng kiến” và kê sáng kiến, đề tài đã được "
+    "công nhận ở trang “Sáng kiến” (tên, loại, cấp công nhận, tác giả, năm).",
     "Không đổi tên trang tính, không xóa dòng tiêu đề; có thể thêm cột ghi chú ở bên phải. "
     "Lưu tệp dạng .xlsx và gửi lại cho Sở.",
 )
@@ -129,6 +132,11 @@ class Formats:
     def for_kind(self, kind: str):
         return {"date": self.date, "id": self.ident, "number": self.number}.get(kind, self.text)
 
+    def for_column(self, kind: str):
+        """The format of the empty cells a unit types into: a birth date column is text, so no
+        locale turns 05/06 into May 6 (dates already in the table keep their date format)."""
+        return self.ident if kind == "date" else self.for_kind(kind)
+
 
 def define_award_list(wb, catalog_sheet: str = CATALOG_SHEET) -> None:
     n = len(load_catalog().awards)
@@ -177,7 +185,7 @@ def write_table(ws, fmt: Formats, header_row: int, layout: tuple[Column, ...], r
     ws.write_row(header_row, 0, headers, fmt.head)
     ws.set_row(header_row, 36)
     for j, col in enumerate(layout):
-        ws.set_column(j, j, col.width, fmt.for_kind(col.kind))
+        ws.set_column(j, j, col.width, fmt.for_column(col.kind))
         ws.data_validation(header_row, j, header_row, j, {
             "validate": "any", "input_title": col.header[:32], "input_message": col.note[:255]})
     for j in range(len(layout), len(headers)):
