@@ -274,3 +274,21 @@ def test_unit_template_keeps_ids_and_birth_dates_as_typed(tmp_path):
     notes = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, header))
     assert "Sáng kiến" in notes and "dd/mm/yyyy" in notes
     assert "Sáng kiến" in wb.sheetnames
+
+
+def test_the_masters_kiem_tra_links_land_on_the_cell_in_the_master(capsys, office):
+    master, back = office
+    assert run_cli(capsys, "collect", back, "--into", master)[0] == 0
+    code, out, err = run_cli(capsys, "validate", master, "--into", master)
+    assert code == 1, err
+    wb = openpyxl.load_workbook(master)
+    ws = wb["Kiểm tra"]
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
+    assert "Cập nhật" in str(ws.cell(2, 1).value)
+    heads = [c.value for c in ws[3]]
+    line = next(r for r in ws.iter_rows(min_row=4) if r[heads.index("Mã")].value == "UNKNOWN_AWARD")
+    link = line[heads.index("Dòng")].hyperlink
+    sheet, cell = link.location.rsplit("!", 1)
+    sheet = sheet.strip("'")
+    assert sheet in wb.sheetnames  # the sheet exists in the master itself
+    assert wb[sheet][cell].value == "Huân chương Hữu nghị"

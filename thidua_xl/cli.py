@@ -307,7 +307,8 @@ def validate(
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            produced = out or write_findings_workbook(intake, findings, Path(tmp) / "kiem-tra.xlsx", y)
+            produced = write_findings_workbook(intake, findings, Path(tmp) / "kiem-tra.xlsx", y,
+                                               master_name=into.name)
             _write_into(into, Path(produced), ["Kiểm tra"])
     code = exit_code_for(intake, counts[ERROR])
     _audit("validate", paths, [p for p in (json_out, out, into) if p], counts, code)

@@ -1,6 +1,8 @@
 """The consolidated workbook: a printable `Tổng hợp` sheet and one list per award."""
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 from pathlib import Path
 
@@ -131,7 +133,8 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
         scale, breaks = print_layout([len(catalog[c].subjects) for c in codes] + [2])
         title_end = (breaks[0] if breaks else ncols) - 1  # the title centred on the first printed page
         ws.merge_range(0, 0, 0, title_end, f"BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM {result.year}", f_title)
-        ws.merge_range(1, 0, 1, title_end, f"({title_unit} – {result.rows} lượt đề nghị từ {result.files} tệp)", f_sub)
+        ws.merge_range(1, 0, 1, title_end, f"({title_unit} – {result.rows} lượt đề nghị từ {result.files} tệp; "
+                                           f"cập nhật {dt.datetime.now():%d/%m/%Y %H:%M})", f_sub)
         h1, h2 = 3, 4
         ws.merge_range(h1, 0, h2, 0, "STT", f_head)
         ws.merge_range(h1, 1, h2, 1, "Đơn vị", f_head)

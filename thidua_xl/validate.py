@@ -7,6 +7,8 @@ each rule's check run over whole columns; the findings returned in file order.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 from pathlib import Path
 
@@ -380,9 +382,32 @@ def unverified_note(findings) -> str | None:
             f"(xem “thidua rules MÃ”).")
 
 
-def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathLike, year: int) -> Path:
+def master_cells(intake, master_name: str) -> dict[tuple[str, str], str]:
+    """(unit sheet, canonical header) -> column letter in the master, so a link lands on the cell."""
+    from .intake import NOMINATION_HEADERS, match_header
+    from .workbook.patch import col_letter
+    from .workbook.rows import read_sheet_rows
+
+    rep = next((f for f in intake.files if f.file == master_name and f.kind == "master"), None)
+    if rep is None:
+        return {}
+    out = {}
+    for sheet, rows in read_sheet_rows(rep.path, list(rep.header_row)).items():
+        h = rep.header_row[sheet] - 1
+        for j, cell in enumerate(rows[h] if h < len(rows) else []):
+            canon = match_header(cell, NOMINATION_HEADERS)
+            if canon:
+                out.setdefault((sheet, canon), col_letter(j))
+    return out
+
+
+def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathLike, year: int, *,
+                            master_name: str | None = None) -> Path:
     """`validate --out FILE.xlsx`: a `Kiểm tra` sheet (one line per finding, each linked to its
-    cell) and a copy of the nominations with the offending cells highlighted."""
+    cell) and a copy of the nominations with the offending cells highlighted.
+
+    With `master_name` (the sheet goes into that master, `--into`), a finding in the master links
+    to its own cell there, not to the copy, which the master does not have."""
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -409,8 +434,10 @@ def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathL
         counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_LABEL}
         ws.write(0, 0, f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}: {counts['error']} lỗi, "
                        f"{counts['warning']} cảnh báo, {counts['info']} ghi chú", f_title)
-        if any(not f.verified for f in findings):
-            ws.write(1, 0, UNVERIFIED_COLUMN_NOTE)
+        ws.write(1, 0, f"Cập nhật {dt.datetime.now():%d/%m/%Y %H:%M}. Bấm số ở cột “Dòng” để đến ô cần sửa."
+                       + (f" {UNVERIFIED_COLUMN_NOTE}" if any(not f.verified for f in findings) else ""))
+        in_master = master_cells(intake, master_name) if master_name else {}
+        canon_of = {"Hình thức": "Hình thức đề nghị", "Tên tập thể": "Họ và tên"}
         heads = ["STT", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Mức", "Mã", "Nội dung", "Căn cứ", "Quy định",
                  "Đối chiếu"]
         widths = [5, 28, 16, 16, 6, 16, 9, 18, 80, 40, 24, 16]
@@ -424,7 +451,12 @@ def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathL
             for j, v in enumerate([f.unit, f.file, f.sheet]):
                 ws.write_string(r, 1 + j, v or "", f_cell)
             line = line_of.get((f.file, f.sheet, int(f.row))) if f.row is not None else None
-            if line is not None:
+            if master_name and f.file == master_name and f.row is not None and f.sheet:
+                canon = canon_of.get(f.column or "", f.column or "Họ và tên")
+                letter = in_master.get((f.sheet, canon)) or in_master.get((f.sheet, "Họ và tên"), "B")
+                quoted = f.sheet.replace("'", "''")
+                ws.write_url(r, 4, f"internal:'{quoted}'!{letter}{int(f.row)}", f_link, string=str(f.row))
+            elif line is not None:
                 cj = col_of.get(f.column or "", col_of["Họ và tên"])
                 cell = xl_rowcol_to_cell(line - 1, cj)
                 ws.write_url(r, 4, f"internal:'{COPY_SHEET}'!{cell}", f_link, string=str(f.row))
@@ -441,6 +473,11 @@ def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathL
                 ws.write_string(r, 7 + j, v, f_cell)
         ws.autofilter(2, 0, 2 + max(1, len(findings)), len(heads) - 1)
         ws.freeze_panes(3, 0)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(2)
+        ws.set_footer("&CTrang &P/&N")
         for j, (c, h) in enumerate(COPY_COLUMNS):
             copy.write(0, j, h, f_head)
             copy.set_column(j, j, 8 if c in ("row", "stt") else 22)
