@@ -292,3 +292,34 @@ def test_the_masters_kiem_tra_links_land_on_the_cell_in_the_master(capsys, offic
     sheet = sheet.strip("'")
     assert sheet in wb.sheetnames  # the sheet exists in the master itself
     assert wb[sheet][cell].value == "Huân chương Hữu nghị"
+
+
+def test_bieu_do_refreshed_with_tong_hop_this_year_against_last(capsys, office, tmp_path):
+    """consolidate --into draws `Biểu đồ` in the master: units by level, and each level against last year
+    as the register has it; a second run replaces the charts, it does not pile them up."""
+    import zipfile
+
+    master, back = office
+    assert run_cli(capsys, "collect", back, "--into", master)[0] == 0
+    register = tmp_path / "ls.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức"])
+    for i in range(3):
+        wb.active.append([f"Người {i}", "01/01/1980", "Bệnh viện Đa khoa tỉnh", 2024, "Giấy khen"])
+    wb.save(register)
+    assert run_cli(capsys, "history", "import", register, "--history", master.parent / "thidua-history.sqlite")[0] == 0
+    for _ in range(2):
+        code, out, err = run_cli(capsys, "consolidate", master, "--into", master)
+        assert code in (0, 1), err
+    wb = openpyxl.load_workbook(master)
+    ws = wb["Biểu đồ"]
+    assert len(ws._charts) == 2
+    cells = [[c.value for c in r] for r in ws.iter_rows()]
+    units = {r[0]: r[1:] for r in cells[3:6] if r[0]}
+    assert units["Bệnh viện Đa khoa tỉnh"][0] == 2  # two LĐTT, granted at the Sở's level
+    compare = next(i for i, r in enumerate(cells) if r[0] == "Cấp khen thưởng")
+    assert cells[compare][1:3] == ["Năm 2024", "Năm 2025"]
+    so = next(r for r in cells[compare + 1:] if r[0] == "Cấp Sở")
+    assert so[1] == 3 and so[2] == 4  # three Giấy khen last year; four LĐTT this year
+    with zipfile.ZipFile(master) as z:
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 2

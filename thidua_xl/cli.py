@@ -240,8 +240,13 @@ def consolidate(
     if into:
         import tempfile
 
+        from .chart import chart_data
+        from .validate import default_history_path
+
+        history = default_history_path(intake)
+        chart = chart_data(result, load_catalog(), history if history is not None and history.is_file() else None)
         with tempfile.TemporaryDirectory() as tmp:
-            produced = out or write_consolidation(result, Path(tmp) / "tong-hop.xlsx")
+            produced = write_consolidation(result, Path(tmp) / "tong-hop.xlsx", chart=chart)
             _write_into(into, produced)
         outputs.append(into)
     code = exit_code_for(intake)

@@ -93,14 +93,15 @@ def _write_list_row(ws, r: int, row: list, fmt) -> None:
 
 
 def write_consolidation(result: Consolidation, out: str | os.PathLike, catalog: Catalog | None = None,
-                        title_unit: str = "SỞ Y TẾ") -> Path:
-    """Write the Tổng hợp workbook atomically with XlsxWriter (a few big writes, no cell-by-cell reads)."""
+                        title_unit: str = "SỞ Y TẾ", chart=None) -> Path:
+    """Write the Tổng hợp workbook atomically with XlsxWriter (a few big writes, no cell-by-cell reads);
+    `chart` (chart.ChartData) adds the `Biểu đồ` sheet."""
     with gc_paused():
-        return _write_consolidation(result, out, catalog, title_unit)
+        return _write_consolidation(result, out, catalog, title_unit, chart)
 
 
 def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog: Catalog | None,
-                         title_unit: str) -> Path:
+                         title_unit: str, chart=None) -> Path:
     import xlsxwriter
 
     catalog = catalog or load_catalog()
@@ -245,5 +246,9 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
             ls.fit_to_pages(1, 0)
             ls.repeat_rows(2)
             ls.set_footer("&CTrang &P/&N")
+        if chart is not None:
+            from .chart import write_chart_sheet
+
+            write_chart_sheet(wb, chart)
         wb.close()
     return out

@@ -139,15 +139,80 @@ def _restyle_sheet(xml: bytes, strings: list, xf_offset: int, dxf_offset: int) -
     return _xml(root)
 
 
+_DRAWING_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+_CHART_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+_DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
+_CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+
+
+def _rels_name(part: str) -> str:
+    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+
+
+def _target(part: str, target: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+
 def _sheet_rels_ok(z: zipfile.ZipFile, part: str) -> bytes | None:
-    """The sheet's relationships, if they are all external (hyperlinks); else ValueError."""
-    rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    """The sheet's relationships, if they are external (hyperlinks) or a drawing of charts; else ValueError."""
+    rels = _rels_name(part)
     if rels not in z.namelist():
         return None
     root = parse_xml(z.read(rels))
-    if any(r.get("TargetMode") != "External" for r in root):
-        raise ValueError(f"sheet part {part} has drawings, comments or tables: not supported")
+    if any(r.get("TargetMode") != "External" and r.get("Type") != _DRAWING_TYPE for r in root):
+        raise ValueError(f"sheet part {part} has comments, tables or images: not supported")
     return z.read(rels)
+
+
+def _drawing_parts(z: zipfile.ZipFile, part: str) -> list[str]:
+    """The drawing of a sheet and the charts it holds, with their relationship parts (to copy or drop)."""
+    rels = _rels_name(part)
+    if rels not in z.namelist():
+        return []
+    out = []
+    for r in parse_xml(z.read(rels)):
+        if r.get("Type") == _DRAWING_TYPE:
+            drawing = _target(part, r.get("Target"))
+            out.append(drawing)
+            d_rels = _rels_name(drawing)
+            if d_rels in z.namelist():
+                out.append(d_rels)
+                for c in parse_xml(z.read(d_rels)):
+                    if c.get("Type") == _CHART_TYPE:
+                        out.append(_target(drawing, c.get("Target")))
+    return out
+
+
+def _copy_drawing(zs: zipfile.ZipFile, rels_xml: bytes, part: str, taken: set[str], new: dict, ct) -> bytes:
+    """Copy the sheet's drawing and charts under fresh part names; return the sheet's rels, retargeted."""
+    def fresh(folder: str, stem: str) -> str:
+        k = 1
+        while f"xl/{folder}/{stem}{k}.xml" in taken:
+            k += 1
+        name = f"xl/{folder}/{stem}{k}.xml"
+        taken.add(name)
+        return name
+
+    rels = parse_xml(rels_xml)
+    for r in rels:
+        if r.get("Type") != _DRAWING_TYPE:
+            continue
+        drawing = _target(part, r.get("Target"))
+        d_new = fresh("drawings", "drawing")
+        d_rels = _rels_name(drawing)
+        if d_rels in zs.namelist():
+            dr = parse_xml(zs.read(d_rels))
+            for c in dr:
+                if c.get("Type") == _CHART_TYPE:
+                    c_new = fresh("charts", "chart")
+                    new[c_new] = zs.read(_target(drawing, c.get("Target")))
+                    etree.SubElement(ct, _q("Override", _CT_NS), PartName="/" + c_new, ContentType=_CHART_CT)
+                    c.set("Target", "../charts/" + posixpath.basename(c_new))
+            new[_rels_name(d_new)] = _xml(dr)
+        new[d_new] = zs.read(drawing)
+        etree.SubElement(ct, _q("Override", _CT_NS), PartName="/" + d_new, ContentType=_DRAWING_CT)
+        r.set("Target", "../drawings/" + posixpath.basename(d_new))
+    return _xml(rels)
 
 
 def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, sheets: list[str] | None = None, *,
@@ -172,6 +237,9 @@ def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, shee
         s_styles = zs.read("xl/styles.xml")
         s_xml = {n: zs.read(s_parts[n]) for n in names}
         s_rels = {n: _sheet_rels_ok(zs, s_parts[n]) for n in names}
+        s_drawn = {n for n in names if _drawing_parts(zs, s_parts[n])}
+        s_drawing_bytes = {p: zs.read(p) for n in s_drawn for p in _drawing_parts(zs, s_parts[n])}
+        s_drawing_bytes.update({p: zs.read(p) for n in s_drawn for p in [_rels_name(s_parts[n])]})
     saved = backup(master, backup_dir) if make_backup else master
     with zipfile.ZipFile(master) as zm:
         m_parts = sheet_parts(zm)
@@ -195,6 +263,11 @@ def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, shee
                 old_rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
                 if old_rels in existing:
                     drop.add(old_rels)
+                    old_drawing = set(_drawing_parts(zm, part))  # last run's charts go with the sheet they were on
+                    drop |= old_drawing
+                    for o in list(ct):
+                        if o.get("PartName", "").lstrip("/") in old_drawing:
+                            ct.remove(o)
                 if m_defined is not None:
                     for d in list(m_defined):
                         if d.get("localSheetId") == str(local):
@@ -217,7 +290,11 @@ def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, shee
                 m_index[name] = local
             new[part] = xml
             if s_rels[name] is not None:
-                new[posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")] = s_rels[name]
+                rels_xml = s_rels[name]
+                if name in s_drawn:
+                    taken = existing | set(new)
+                    rels_xml = _copy_drawing(_Parts(s_drawing_bytes), rels_xml, s_parts[name], taken, new, ct)
+                new[posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")] = rels_xml
                 drop.discard(posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels"))
             # names defined for the sheet in the source (print titles, filter ranges)
             for d in (s_names if s_names is not None else []):
@@ -237,6 +314,19 @@ def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, shee
         new["[Content_Types].xml"] = _xml(ct)
         write_package(zm, master, new, drop)
     return saved
+
+
+class _Parts:
+    """The few parts of the source package read again after it is closed (drawings and charts)."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        self._parts = parts
+
+    def namelist(self) -> list[str]:
+        return list(self._parts)
+
+    def read(self, name: str) -> bytes:
+        return self._parts[name]
 
 
 __all__ = ["write_sheets_into", "merge_styles"]
