@@ -68,8 +68,9 @@ def test_ribbon_has_every_button_with_icon_and_known_tag(built):
     xml = _read(built.path, build.RIBBON_PART)
     buttons = build.ribbon_tags(xml)
     labels = [b[0] for b in buttons]
-    assert labels == ["Kiểm tra", "Tổng hợp", "Xuất văn bản", "In giấy khen", "Căn chỉnh mẫu in", "Gửi email", "Tách file đơn vị", "Nhập file đơn vị",
-                      "Thêm đơn vị", "Lưu kết quả vào lịch sử", "Mở thư mục kết quả", "Hướng dẫn"]
+    assert labels == ["Kiểm tra", "Tổng hợp", "Xuất văn bản", "In giấy khen", "Căn chỉnh mẫu in", "Gửi email",
+                      "Tách file đơn vị", "Nhập file đơn vị", "Tình hình nộp", "Phản hồi đơn vị", "Thêm đơn vị",
+                      "Lưu kết quả vào lịch sử", "Mở thư mục kết quả", "Hướng dẫn"]
     tags = [b[2] for b in buttons]
     assert len(set(tags)) == len(tags)
     assert set(tags) == set(xl.ACTIONS)

@@ -492,7 +492,8 @@ def test_repo_templates_match_packaged_defaults():
     repo = Path(__file__).resolve().parents[1] / "templates" / "email"
     packaged = Path(mail.__file__).parent / "data" / "email"
     names = sorted(p.name for p in packaged.glob("*.j2"))
-    assert names == ["don-vi.body.j2", "don-vi.subject.j2", "van-ban.body.j2", "van-ban.subject.j2"]
+    assert names == ["don-vi.body.j2", "don-vi.subject.j2", "nhac-nop.body.j2", "nhac-nop.subject.j2",
+                     "phan-hoi.body.j2", "phan-hoi.subject.j2", "van-ban.body.j2", "van-ban.subject.j2"]
     for n in names:
         assert (repo / n).read_text(encoding="utf-8") == (packaged / n).read_text(encoding="utf-8")
 

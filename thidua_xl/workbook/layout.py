@@ -76,9 +76,9 @@ INITIATIVE_LAYOUT: tuple[Column, ...] = (
 UNIT_FILE_INSTRUCTIONS = (
     "Hướng dẫn: nhập mỗi người hoặc tập thể được đề nghị trên một dòng, bắt đầu từ dòng ngay dưới tiêu đề bảng.",
     "Cột “Hình thức đề nghị”, “Đối tượng”, “Giới tính”: chọn trong danh sách (trang “Danh mục” liệt kê "
-    "các hình thức). Ngày sinh gõ ngày/tháng/năm (dd/mm/yyyy, ví dụ 13/02/1980); Số CCCD gõ đủ 12 chữ số.",
-    "Người đề nghị Chiến sĩ thi đua: ghi tên sáng kiến ở cột “Sáng kiến” và kê sáng kiến, đề tài đã được "
-    "công nhận ở trang “Sáng kiến” (tên, loại, cấp công nhận, tác giả, năm).",
+    "các hình thức). Ngày sinh gõ ngày/tháng/năm (dd/mm/yyyy, ví dụ 13/02/1980); Số CCCD gõ đủ 12 chữ số. "
+    "Đề nghị Chiến sĩ thi đua: ghi tên sáng kiến ở cột “Sáng kiến” và kê các sáng kiến, đề tài đã được "
+    "công nhận ở trang “Sáng kiến”.",
     "Không đổi tên trang tính, không xóa dòng tiêu đề; có thể thêm cột ghi chú ở bên phải. "
     "Lưu tệp dạng .xlsx và gửi lại cho Sở.",
 )
@@ -179,13 +179,15 @@ def _cell_value(ws, r: int, c: int, value, col: Column, fmt: Formats):
 
 
 def write_table(ws, fmt: Formats, header_row: int, layout: tuple[Column, ...], rows: list[list],
-                extra_headers: list[str] = ()) -> None:
-    """Header with input messages, column formats and the rows (0-based header_row)."""
+                extra_headers: list[str] = (), text_dates: bool = False) -> None:
+    """Header with input messages, column formats and the rows (0-based header_row).
+
+    text_dates: the birth date column is text for what is typed (the unit's own file)."""
     headers = [c.header for c in layout] + list(extra_headers)
     ws.write_row(header_row, 0, headers, fmt.head)
     ws.set_row(header_row, 36)
     for j, col in enumerate(layout):
-        ws.set_column(j, j, col.width, fmt.for_column(col.kind))
+        ws.set_column(j, j, col.width, fmt.for_column(col.kind) if text_dates else fmt.for_kind(col.kind))
         ws.data_validation(header_row, j, header_row, j, {
             "validate": "any", "input_title": col.header[:32], "input_message": col.note[:255]})
     for j in range(len(layout), len(headers)):
@@ -240,7 +242,8 @@ def initiative_dropdowns(ws, header_row: int, unit_source=None) -> None:
 
 
 def write_nomination_sheet(wb, fmt: Formats, name: str, *, unit: str, year: int, rows: list[list],
-                           extra_headers: list[str] = (), instructions: tuple[str, ...] = ()) -> int:
+                           extra_headers: list[str] = (), instructions: tuple[str, ...] = (),
+                           text_dates: bool = False) -> int:
     """A unit's nomination sheet; returns the 0-based header row."""
     ws = wb.add_worksheet(name)
     ws.write_string(0, 0, f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}", fmt.title)
@@ -248,7 +251,7 @@ def write_nomination_sheet(wb, fmt: Formats, name: str, *, unit: str, year: int,
     for k, line in enumerate(instructions):
         ws.write_string(2 + k, 0, line, fmt.note)
     header_row = 3 + len(instructions)
-    write_table(ws, fmt, header_row, NOMINATION_LAYOUT, rows, extra_headers)
+    write_table(ws, fmt, header_row, NOMINATION_LAYOUT, rows, extra_headers, text_dates)
     nomination_dropdowns(ws, header_row)
     return header_row
 

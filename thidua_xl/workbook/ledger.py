@@ -82,12 +82,18 @@ def receipts_from_rows(rows: list[list]) -> list[Receipt]:
 
 def read_receipts(master: str | os.PathLike) -> list[Receipt]:
     """Every line of the master's `Nhận tệp` sheet (none when the master has no such sheet)."""
-    from .rows import read_sheet_rows
+    import python_calamine as pc
 
-    try:
-        rows = read_sheet_rows(str(master), [LEDGER_SHEET]).get(LEDGER_SHEET)
-    except Exception:  # noqa: BLE001 - a master without the sheet has simply received nothing yet
+    try:  # the master was read (and checked) by intake already: open just this one small sheet
+        wb = pc.CalamineWorkbook.from_path(str(master))
+    except Exception:  # noqa: BLE001 - an unreadable master: intake says why, here nothing was received
         return []
+    try:
+        if LEDGER_SHEET not in wb.sheet_names:
+            return []
+        rows = wb.get_sheet_by_name(LEDGER_SHEET).to_python(skip_empty_area=False)
+    finally:
+        wb.close()
     return receipts_from_rows(rows or [])
 
 

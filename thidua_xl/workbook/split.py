@@ -49,7 +49,8 @@ def write_unit_file(path: str | os.PathLike, *, code: str, unit: str, year: int,
         wb.set_properties({"title": f"Đề nghị khen thưởng năm {year} – {unit}", "comments": "thidua_xl"})
         fmt = Formats(wb)
         write_nomination_sheet(wb, fmt, UNIT_FILE_SHEET, unit=unit, year=year, rows=table.rows,
-                               extra_headers=table.extra_headers, instructions=UNIT_FILE_INSTRUCTIONS)
+                               extra_headers=table.extra_headers, instructions=UNIT_FILE_INSTRUCTIONS,
+                               text_dates=True)
         ws = wb.get_worksheet_by_name(UNIT_FILE_SHEET)
         ws.activate()
         write_initiative_sheet(wb, fmt, initiatives or [], title=f"SÁNG KIẾN, ĐỀ TÀI ĐƯỢC CÔNG NHẬN – {unit}")
