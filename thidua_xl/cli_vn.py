@@ -24,10 +24,11 @@ HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
 
 # the order of the year: set up, send out, receive, check, add up, decide, write, keep, tools
 YEAR_ORDER = ["init", "units", "split", "email", "status", "collect", "feedback", "validate", "consolidate",
-              "decisions", "report", "certificates", "history", "build-workbook", "doctor", "demo"]
+              "decisions", "report", "certificates", "history", "rules", "build-workbook", "doctor", "demo"]
 
 _ARG_NAMES = {"paths": "TỆP_HOẶC_THƯ_MỤC", "master": "TỆP_TỔNG_HỢP", "folder": "THƯ_MỤC", "file": "TỆP",
-              "files": "TỆP", "source": "TỆP_HOẶC_THƯ_MỤC", "code": "MÃ", "name": "TÊN", "email": "EMAIL"}
+              "files": "TỆP", "source": "TỆP_HOẶC_THƯ_MỤC", "code": "MÃ", "name": "TÊN", "email": "EMAIL",
+              "rule": "MÃ_QUY_ĐỊNH"}
 _TYPE_WORDS = [(r"list\[path\]|path|file|directory", "ĐƯỜNG_DẪN"), (r"list\[str\]|str|text", "CHỮ"),
                (r"int|integer", "SỐ"), (r"float", "SỐ"), (r"bool|boolean", "CÓ/KHÔNG"), (r"choice", "LỰA_CHỌN")]
 
