@@ -63,10 +63,14 @@ def test_out_writes_a_kiem_tra_sheet_linked_to_highlighted_cells(tmp_path):
     assert wb.sheetnames == ["Kiểm tra", "Đề nghị (đánh dấu)"]
     ws = wb["Kiểm tra"]
     header = [c.value for c in ws[3]]
-    assert header[:9] == ["STT", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Mức", "Mã", "Nội dung"]
+    from thidua_xl.tables import CHECK_HEADERS
+
+    assert header == CHECK_HEADERS  # the very columns the ribbon's Kiểm tra writes
+    assert header[:9] == ["STT", "Mức", "Mã", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Nội dung"]
     line = [c.value for c in ws[4]]
-    assert line[1:8] == ["Bệnh viện A", "BV.xlsx", "Đề nghị", str(R), "Ngày sinh", "Lỗi", "BAD_DATE"]
-    link = ws.cell(row=4, column=5).hyperlink
+    assert line[1:8] == ["Lỗi", "BAD_DATE", "Bệnh viện A", "BV.xlsx", "Đề nghị", str(R), "Ngày sinh"]
+    assert ws.cell(row=4, column=1).fill.fgColor.rgb.endswith("F8CBAD")  # the whole line in the error colour
+    link = ws.cell(row=4, column=7).hyperlink
     assert link is not None and link.location == "'Đề nghị (đánh dấu)'!G2"
     copy = wb["Đề nghị (đánh dấu)"]
     assert copy["F2"].value == "Nguyễn Văn An" and copy["G2"].value == "31/02/1980"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 
@@ -118,11 +119,12 @@ def test_kiem_tra_writes_findings_with_links_and_colours(book):
     assert [r[0] for r in body] == list(range(1, len(body) + 1))
     missing = [r for r in body if r[2] == "MISSING_FIELD"]
     assert missing and missing[0][1] == "Lỗi"
-    sheet, row = missing[0][4], missing[0][5]
-    # the link goes to the empty "Họ và tên" cell of the offending row
-    assert missing[0][10] == f'=HYPERLINK("#\'{sheet}\'!B{row}","{sheet}!B{row}")'
+    # the row number is the link, to the empty "Họ và tên" cell of the offending row (same model as the CLI's)
+    sheet = missing[0][xl.CHECK_HEADERS.index("Trang tính")]
+    link = re.fullmatch(r'=HYPERLINK\("#(.*)!B(\d+)","(\d+)"\)', missing[0][xl.CHECK_HEADERS.index("Dòng")])
+    assert link and link.group(1) == f"'{sheet}'" and link.group(2) == link.group(3)
     unknown = [r for r in body if r[2] == "UNKNOWN_AWARD"]
-    assert unknown and "Huy hiệu không có" in unknown[0][7]
+    assert unknown and "Huy hiệu không có" in unknown[0][xl.CHECK_HEADERS.index("Nội dung")]
     severities = [r[1] for r in body]
     assert severities == sorted(severities, key=["Lỗi", "Cảnh báo", "Ghi chú"].index)
     colours = actions(book, "setRangeColor")
@@ -256,8 +258,9 @@ def test_check_table_is_plain_data():
     assert block[0][0].endswith("2 lỗi, 1 cảnh báo")
     assert [r[2] for r in block[3:]] == ["BAD_FILE", "QUOTA_EXCEEDED", "DUPLICATE"]
     assert spans == {"error": (4, 5), "warning": (6, 6)}
-    assert block[5][10] == '=HYPERLINK("#\'BV \'\'A\'\'\'!D7","BV \'A\'!D7")'
-    assert block[3][10] is None  # another file: no link
+    dong = xl.CHECK_HEADERS.index("Dòng")
+    assert block[5][dong] == '=HYPERLINK("#\'BV \'\'A\'\'\'!D7","7")'
+    assert block[3][dong] is None  # another file: no link
     assert all(len(r) == len(xl.CHECK_HEADERS) for r in block)
 
 

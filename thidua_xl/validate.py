@@ -403,8 +403,9 @@ def master_cells(intake, master_name: str) -> dict[tuple[str, str], str]:
 
 def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathLike, year: int, *,
                             master_name: str | None = None) -> Path:
-    """`validate --out FILE.xlsx`: a `Kiểm tra` sheet (one line per finding, each linked to its
-    cell) and a copy of the nominations with the offending cells highlighted.
+    """`validate --out FILE.xlsx`: the `Kiểm tra` sheet (the same model the ribbon writes, one
+    line per finding, each linked to its cell) and a copy of the nominations with the offending
+    cells highlighted.
 
     With `master_name` (the sheet goes into that master, `--into`), a finding in the master links
     to its own cell there, not to the copy, which the master does not have."""
@@ -412,72 +413,42 @@ def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathL
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     from .fileio import atomic_path
+    from .tables import COLOR_SEVERITY, check_sheet, write_sheet_xlsxwriter
 
     out = Path(out)
     df = intake.nominations.reset_index(drop=True)
     line_of = {(f, s, int(r)): i + 2 for i, (f, s, r) in enumerate(zip(df["file"], df["sheet"], df["row"]))}
     col_of = {header: j for j, (_c, header) in enumerate(COPY_COLUMNS)}
     col_of.update({"Hình thức": col_of["Hình thức đề nghị"], "Tên tập thể": col_of["Họ và tên"]})
+    in_master = master_cells(intake, master_name) if master_name else {}
+    canon_of = {"Hình thức": "Hình thức đề nghị", "Tên tập thể": "Họ và tên"}
+    rank = {"error": 0, "warning": 1, "info": 2}
+    marks: dict[tuple[int, int], str] = {}
+
+    def locate(f) -> str | None:
+        if master_name and f.file == master_name and f.sheet:
+            canon = canon_of.get(f.column or "", f.column or "Họ và tên")
+            letter = in_master.get((f.sheet, canon)) or in_master.get((f.sheet, "Họ và tên"), "B")
+            return "'" + f.sheet.replace("'", "''") + f"'!{letter}{int(f.row)}"
+        line = line_of.get((f.file, f.sheet, int(f.row)))
+        if line is None:
+            return None
+        cj = col_of.get(f.column or "", col_of["Họ và tên"])
+        prev = marks.get((line - 1, cj))
+        if prev is None or rank.get(f.severity, 3) < rank.get(prev, 3):
+            marks[(line - 1, cj)] = f.severity
+        return f"'{COPY_SHEET}'!{xl_rowcol_to_cell(line - 1, cj)}"
+
+    model = check_sheet(findings, year, locate)
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
                                             "strings_to_urls": False})
         base = {"font_name": "Times New Roman", "font_size": 11, "border": 1, "valign": "top", "text_wrap": True}
         f_head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center"})
         f_cell = wb.add_format(base)
-        f_link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
-        f_sev = {"error": wb.add_format({**base, "bg_color": "#F8CBAD"}),
-                 "warning": wb.add_format({**base, "bg_color": "#FFE699"}),
-                 "info": wb.add_format({**base, "bg_color": "#E2EFDA"})}
-        f_title = wb.add_format({"bold": True, "font_name": "Times New Roman", "font_size": 14})
-        ws = wb.add_worksheet(CHECK_SHEET)
+        f_sev = {s: wb.add_format({**base, "bg_color": c}) for s, c in COLOR_SEVERITY.items()}
+        write_sheet_xlsxwriter(wb, model)
         copy = wb.add_worksheet(COPY_SHEET)
-        counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_LABEL}
-        ws.write(0, 0, f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}: {counts['error']} lỗi, "
-                       f"{counts['warning']} cảnh báo, {counts['info']} ghi chú", f_title)
-        ws.write(1, 0, f"Cập nhật {dt.datetime.now():%d/%m/%Y %H:%M}. Bấm số ở cột “Dòng” để đến ô cần sửa."
-                       + (f" {UNVERIFIED_COLUMN_NOTE}" if any(not f.verified for f in findings) else ""))
-        in_master = master_cells(intake, master_name) if master_name else {}
-        canon_of = {"Hình thức": "Hình thức đề nghị", "Tên tập thể": "Họ và tên"}
-        heads = ["STT", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Mức", "Mã", "Nội dung", "Căn cứ", "Quy định",
-                 "Đối chiếu"]
-        widths = [5, 28, 16, 16, 6, 16, 9, 18, 80, 40, 24, 16]
-        for j, (h, w) in enumerate(zip(heads, widths)):
-            ws.write(2, j, h, f_head)
-            ws.set_column(j, j, w)
-        marks: dict[tuple[int, int], str] = {}
-        for i, f in enumerate(findings):
-            r = 3 + i
-            ws.write_number(r, 0, i + 1, f_cell)
-            for j, v in enumerate([f.unit, f.file, f.sheet]):
-                ws.write_string(r, 1 + j, v or "", f_cell)
-            line = line_of.get((f.file, f.sheet, int(f.row))) if f.row is not None else None
-            if master_name and f.file == master_name and f.row is not None and f.sheet:
-                canon = canon_of.get(f.column or "", f.column or "Họ và tên")
-                letter = in_master.get((f.sheet, canon)) or in_master.get((f.sheet, "Họ và tên"), "B")
-                quoted = f.sheet.replace("'", "''")
-                ws.write_url(r, 4, f"internal:'{quoted}'!{letter}{int(f.row)}", f_link, string=str(f.row))
-            elif line is not None:
-                cj = col_of.get(f.column or "", col_of["Họ và tên"])
-                cell = xl_rowcol_to_cell(line - 1, cj)
-                ws.write_url(r, 4, f"internal:'{COPY_SHEET}'!{cell}", f_link, string=str(f.row))
-                rank = {"error": 0, "warning": 1, "info": 2}
-                prev = marks.get((line - 1, cj))
-                if prev is None or rank[f.severity] < rank[prev]:
-                    marks[(line - 1, cj)] = f.severity
-            else:
-                ws.write_string(r, 4, "" if f.row is None else str(f.row), f_cell)
-            ws.write_string(r, 5, f.column or "", f_cell)
-            ws.write_string(r, 6, SEVERITY_LABEL.get(f.severity, f.severity), f_sev.get(f.severity, f_cell))
-            for j, v in enumerate([f.code, f.message, f.legal_basis or "", f.rule or "",
-                                   "" if f.verified else UNVERIFIED_MARK]):
-                ws.write_string(r, 7 + j, v, f_cell)
-        ws.autofilter(2, 0, 2 + max(1, len(findings)), len(heads) - 1)
-        ws.freeze_panes(3, 0)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(2)
-        ws.set_footer("&CTrang &P/&N")
         for j, (c, h) in enumerate(COPY_COLUMNS):
             copy.write(0, j, h, f_head)
             copy.set_column(j, j, 8 if c in ("row", "stt") else 22)

@@ -31,11 +31,8 @@ CONF_SHEET = "xlwings.conf"
 VBA_TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's messages (thidua_xl/vba/messages.py)
 RESULTS_DIR = "ket-qua"
 HISTORY_NAME = "thidua-history.sqlite"
-CHECK_HEADERS = ["STT", "Mức", "Mã", "Đơn vị", "Trang tính", "Dòng", "Cột", "Nội dung", "Căn cứ", "Đối chiếu", "Đi tới"]
-SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-COLOR_HEADER = "#DDEBF7"
-COLOR_SEVERITY = {"error": "#F8CBAD", "warning": "#FFF2CC", "info": "#E2EFDA"}
+# the Kiểm tra sheet's model, shared with `thidua validate` (same columns, order, colours)
+from .tables import CHECK_HEADERS, COLOR_HEADER, COLOR_SEVERITY, SEVERITY_LABEL, SEVERITY_ORDER  # noqa: E402
 COLOR_TOTAL = "#F2F2F2"
 DATE_FORMAT = "dd/mm/yyyy"  # a number format: the cell holds a real date, not text the PC's locale re-reads
 # A sheet whose used range is larger than this is refused with a way out, rather than read for minutes
@@ -155,46 +152,34 @@ def _history_file(book) -> Path | None:
 # --- the tables (plain data, no Excel) -----------------------------------------------
 def check_table(findings, book_name: str, year: int, header_rows: dict[str, tuple[int, list]] | None = None
                 ) -> tuple[list[list], dict[str, tuple[int, int]]]:
-    """The `Kiểm tra` sheet as one 2-D block, and the row span (first, last; 1-based) of each severity.
+    """The `Kiểm tra` sheet (tables.check_sheet, the model `thidua validate` writes too) as one 2-D
+    block, and the row span (first, last; 1-based) of each severity.
 
-    Findings are ordered errors → warnings → notes, so each severity is one coloured range.
-    A finding in this workbook gets a HYPERLINK formula to its cell.
+    A finding in this workbook links (HYPERLINK formula in its `Dòng` cell) to its own cell.
     """
     from .intake import NOMINATION_HEADERS, match_header
-    from .validate import UNVERIFIED_COLUMN_NOTE, UNVERIFIED_MARK
+    from .tables import check_sheet, excel_block
 
     header_rows = header_rows or {}
-    ordered = sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.unit or "", f.sheet or "",
-                                              f.row or 0))
-    errors = sum(f.severity == "error" for f in ordered)
-    warnings = sum(f.severity == "warning" for f in ordered)
-    rows: list[list] = [
-        [f"KẾT QUẢ KIỂM TRA ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}: {errors} lỗi, {warnings} cảnh báo"],
-        [f"Cập nhật {dt.datetime.now():%d/%m/%Y %H:%M}. Bấm ô ở cột “Đi tới” để đến dòng cần sửa."
-         + (f" {UNVERIFIED_COLUMN_NOTE}" if any(not f.verified for f in ordered) else "")],
-        CHECK_HEADERS,
-    ]
-    first_data = len(rows) + 1
-    spans: dict[str, tuple[int, int]] = {}
-    for i, f in enumerate(ordered):
-        link = None
-        if f.sheet and f.row and (f.file in (None, book_name)):
-            letter = "A"
-            hdr = header_rows.get(f.sheet)
-            if hdr and f.column:
-                for j, cell in enumerate(hdr[1]):
-                    if match_header(cell, NOMINATION_HEADERS) == f.column:
-                        letter = col_letter(j)
-                        break
-            target = f"{_quote_sheet(f.sheet)}!{letter}{f.row}"
-            link = f'=HYPERLINK("#{target}","{f.sheet.replace(chr(34), "")}!{letter}{f.row}")'
-        rows.append([i + 1, SEVERITY_LABEL.get(f.severity, f.severity), f.code, f.unit or "", f.sheet or "",
-                     f.row if f.row is not None else "", f.column or "", f.message, f.legal_basis or "",
-                     "" if f.verified else UNVERIFIED_MARK, link])
-        r = first_data + i
-        lo, _ = spans.get(f.severity, (r, r))
-        spans[f.severity] = (lo, r)
-    return _pad(rows), spans
+
+    def locate(f) -> str | None:
+        if not (f.sheet and f.row and f.file in (None, book_name)):
+            return None
+        letter = "A"
+        hdr = header_rows.get(f.sheet)
+        if hdr:
+            want = {"Hình thức": "Hình thức đề nghị", "Tên tập thể": "Họ và tên"}.get(f.column or "",
+                                                                                    f.column or "Họ và tên")
+            for j, cell in enumerate(hdr[1]):
+                if match_header(cell, NOMINATION_HEADERS) == want:
+                    letter = col_letter(j)
+                    break
+        return f"{_quote_sheet(f.sheet)}!{letter}{f.row}"
+
+    model = check_sheet(findings, year, locate)
+    by_color = model.spans()
+    spans = {sev: by_color[c] for sev, c in COLOR_SEVERITY.items() if c in by_color}
+    return excel_block(model), spans
 
 
 def summary_table(result, catalog=None) -> tuple[list[list], int, int]:
