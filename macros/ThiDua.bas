@@ -61,6 +61,14 @@ Public Sub ThiDua_NhapFile()
     ThiDuaRun "nhap_file"
 End Sub
 
+Public Sub ThiDua_TinhHinhNop()
+    ThiDuaRun "tinh_hinh_nop"
+End Sub
+
+Public Sub ThiDua_PhanHoi()
+    ThiDuaRun "phan_hoi"
+End Sub
+
 Public Sub ThiDua_ThemDonVi()
     ThiDuaRun "them_don_vi"
 End Sub

@@ -27,6 +27,8 @@ BUTTON_LABELS = {
     "gui_email": "Gửi email",
     "tach_file": "Tách file đơn vị",
     "nhap_file": "Nhập file đơn vị",
+    "tinh_hinh_nop": "Tình hình nộp",
+    "phan_hoi": "Phản hồi đơn vị",
     "them_don_vi": "Thêm đơn vị",
     "luu_lich_su": "Lưu kết quả vào lịch sử",
     "mo_thu_muc": "Mở thư mục kết quả",
