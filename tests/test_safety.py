@@ -91,7 +91,7 @@ def test_killed_write_leaves_previous_file_intact(tmp_path):
     try:
         assert proc.stdout.readline().strip() == "writing"
         time.sleep(0.2)
-        temps = [p for p in tmp_path.iterdir() if p.name.startswith(".ThiDua.")]
+        temps = [p for p in tmp_path.iterdir() if p.name.startswith(fileio.TEMP_PREFIX + "ThiDua.")]
         assert temps and temps[0].stat().st_size > 1000  # the new content really was being written
     finally:
         proc.send_signal(signal.SIGKILL)

@@ -154,12 +154,22 @@ def _print_bad_files(intake) -> None:
     """What intake found about the files themselves (unreadable, formulas without values, stray cells…)."""
     from rich.markup import escape
 
+    from .text import printable
+
     for f in intake.findings:
-        where = f" ({escape(f.where)})" if f.sheet else ""
+        where = f" ({escape(printable(f.where))})" if f.sheet else ""
         if f.code == "BAD_FILE" or f.severity == "error":
-            err.print(f"[bold red]Lỗi tệp:[/] {escape(f.message)}{where}", soft_wrap=True)
+            err.print(f"[bold red]Lỗi tệp:[/] {escape(printable(f.message))}{where}", soft_wrap=True)
         elif f.code in _FILE_WARNINGS:
-            err.print(f"[yellow]Cảnh báo:[/] {escape(f.message)}{where}", soft_wrap=True)
+            err.print(f"[yellow]Cảnh báo:[/] {escape(printable(f.message))}{where}", soft_wrap=True)
+
+
+def _refuse_overwrites(inputs, year=None, into=None, **outputs) -> None:
+    """Before reading anything: no output may replace an input (see guards), and the year must be sane."""
+    from .guards import check_year, refuse_outputs_over_inputs
+
+    check_year(year)
+    refuse_outputs_over_inputs(inputs, masters=[into], **outputs)
 
 
 def _write_into(master: Path, produced: Path, sheets=None) -> None:
@@ -170,11 +180,13 @@ def _write_into(master: Path, produced: Path, sheets=None) -> None:
         raise UserError(f"Không tìm thấy tệp tổng hợp “{master}”.")
     if (master.parent / f"~${master.name}").exists():
         raise UserError(f"Tệp “{master.name}” đang mở trong Excel: hãy đóng tệp rồi chạy lại.")
+    from .locks import master_lock
     from .safety import Refused, inspect
 
     try:
-        inspect(master)  # the same pre-parse limits as any input: no bomb gets rewritten
-        saved = write_sheets_into(master, produced, sheets)
+        with master_lock(master):
+            inspect(master)  # the same pre-parse limits as any input: no bomb gets rewritten
+            saved = write_sheets_into(master, produced, sheets)
     except Refused as exc:
         raise UserError(f"Không ghi vào “{master.name}”: {exc}.") from None
     console.print(f"Đã ghi vào {master} (bản sao lưu: {saved})")
@@ -201,6 +213,7 @@ def consolidate(
     # the columns a unit's table is expected to have (the JSON `sources` lists every missing one)
     expected = ("Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng")
 
+    _refuse_overwrites(paths, year, into=into, json_out=json_out, out=out)
     intake = load(paths)
     y = resolve_year(year, intake)
     with _working("Đang tổng hợp…"):
@@ -270,12 +283,14 @@ def validate(
 
     from .fileio import write_json
     from .model import ERROR, WARNING, code_label
+    from .text import printable
     from .validate import unverified_note, validate as run, write_findings_workbook
 
     if rules is not None and not rules.is_file():
         raise UserError(f"Không tìm thấy tệp quy định “{rules}”.")
     if history is not None and not history.is_file():
         raise UserError(f"Không tìm thấy sổ lịch sử “{history}”.")
+    _refuse_overwrites([*paths, rules, history], year, into=into, json_out=json_out, out=out)
     intake = load(paths)
     y = resolve_year(year, intake)
     findings = run(intake, y, history=history, rules=rules)
@@ -295,7 +310,7 @@ def validate(
         table.add_column(c, overflow="fold")
     for f in findings[:200]:
         table.add_row("Lỗi" if f.severity == ERROR else "Cảnh báo" if f.severity == WARNING else "Ghi chú",
-                      code_label(f.code), f.where, f.message)
+                      code_label(f.code), printable(f.where), printable(f.message))
     console.print(table)
     if len(findings) > 200:
         console.print(f"… và {len(findings) - 200} phát hiện khác (xem tệp JSON).")
@@ -347,6 +362,7 @@ def report(
     bad = [k for k in kinds if k not in KINDS and k != cert_kind]
     if bad:
         raise UserError(f"Loại văn bản không có: {', '.join(bad)}. Chọn trong: {', '.join(KINDS)}, {cert_kind}.")
+    _refuse_overwrites([*paths, history, templates], year, out=out)
     if cert_kind not in kinds and (award or calibration):
         raise UserError("--award và --calibration chỉ dùng với --kind chung-nhan.")
     form = None
@@ -445,6 +461,7 @@ def init(
     from .workbook.master import create_master
     from .workbook.units import read_units
 
+    _refuse_overwrites([units], year, out=master)
     unit_list = read_units(units) if units else None
     for w in (unit_list.warnings if unit_list else []):
         err.print(f"[yellow]Cảnh báo:[/] {w}")
@@ -505,8 +522,10 @@ def collect(
     from .workbook.collect import collect as run_collect
 
     result = run_collect(folder, into, dry_run=dry_run, supplement=bo_sung, year_ok=year_ok)
+    from .text import printable
+
     for line in result.lines():
-        (err if line.startswith("Không nhập") else console).print(line, markup=False)
+        (err if line.startswith("Không nhập") else console).print(printable(line), markup=False)
     if not result.units and not result.refused:
         console.print(f"Không có tệp đơn vị nào trong “{folder}”.")
     if result.nothing_changed:
@@ -806,9 +825,24 @@ def main(argv: Optional[list[str]] = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
     except UserError as exc:
-        err.print(f"[bold red]Lỗi:[/] {exc}", soft_wrap=True)
+        from rich.markup import escape
+
+        from .text import printable
+
+        err.print(f"[bold red]Lỗi:[/] {escape(printable(exc))}", soft_wrap=True)
         _audit_failure(args, exc.exit_code, str(exc))
         return exc.exit_code
+    except OSError as exc:  # disk full, read-only folder, a name too long: said plainly, never a traceback
+        if debug:
+            raise
+        from rich.markup import escape
+
+        from .guards import os_error_message
+
+        message = os_error_message(exc)
+        err.print(f"[bold red]Lỗi:[/] {escape(message)}", soft_wrap=True)
+        _audit_failure(args, 2, message)
+        return 2
     except KeyboardInterrupt:
         err.print("Đã dừng theo yêu cầu.")
         _audit_failure(args, 130, "dừng theo yêu cầu")
@@ -825,6 +859,16 @@ def main(argv: Optional[list[str]] = None) -> int:
             return 1
         if debug:
             raise
+        from .guards import os_error_message, underlying_os_error
+
+        os_error = underlying_os_error(exc)  # e.g. XlsxWriter's FileCreateError around a full disk
+        if os_error is not None:
+            from rich.markup import escape
+
+            message = os_error_message(os_error)
+            err.print(f"[bold red]Lỗi:[/] {escape(message)}", soft_wrap=True)
+            _audit_failure(args, 2, message)
+            return 2
         err.print(f"[bold red]Lỗi không mong đợi:[/] {type(exc).__name__}: {exc}\n"
                   "Hãy chạy lại với --debug và gửi nội dung cho bộ phận kỹ thuật.", soft_wrap=True)
         _audit_failure(args, 2, f"{type(exc).__name__}: {exc}")

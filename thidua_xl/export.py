@@ -108,6 +108,7 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
     out = Path(out)
     with atomic_path(out, suffix=".xlsx") as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "strings_to_numbers": False,
+                                             "strings_to_formulas": False, "strings_to_urls": False,
                                              # column widths are measured in this font's digits
                                              "default_format_properties": {"font_name": "Times New Roman",
                                                                            "font_size": 11}})

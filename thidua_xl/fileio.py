@@ -15,12 +15,43 @@ import tempfile
 from pathlib import Path
 
 
+# A file being written is `~$thidua.<name>.<random><suffix>`: every folder reader skips `~$…` (Excel's
+# own owner files), so a killed write's leftover is never taken for an input.
+TEMP_PREFIX = "~$thidua."
+STALE_AFTER = 3600  # seconds: an older leftover is from a write that was killed, not one still running
+
+
+def clean_stale_temps(folder: str | os.PathLike, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove leftovers of killed writes in folder (ours only, by name, and only old ones)."""
+    import time
+
+    removed = []
+    now = time.time()
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        if p.name.startswith(TEMP_PREFIX) and p.is_file():
+            with contextlib.suppress(OSError):
+                if now - p.stat().st_mtime > older_than:
+                    p.unlink()
+                    removed.append(p)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike, suffix: str | None = None):
     """Yield a temporary path beside target; on success rename it over target."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix or target.suffix, dir=target.parent)
+    clean_stale_temps(target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.stem[:80]}.", suffix=suffix or target.suffix,
+                                   dir=target.parent)
+    except OSError as exc:  # a read-only folder: name the folder, not a temporary file
+        exc.filename = str(target.parent)
+        raise
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp makes the file private (0600); outputs on a shared folder must open for colleagues too
@@ -37,9 +68,14 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None):
 
             raise UserError(f"Không ghi được “{target}”: tệp đang mở (trong Excel hoặc Word) hoặc chỉ cho đọc. "
                             "Hãy đóng tệp rồi chạy lại; tệp cũ vẫn giữ nguyên.") from exc
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
+        from .guards import underlying_os_error
+
+        os_error = underlying_os_error(exc)  # a full disk names the file being written, not a temp name
+        if os_error is not None and (not os_error.filename or Path(str(os_error.filename)) == tmp_path):
+            os_error.filename = str(target)
         raise
 
 

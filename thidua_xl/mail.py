@@ -118,10 +118,15 @@ class Outgoing:
 
     def file_stem(self, with_recipient: bool = False) -> str:
         """`<Mã đơn vị>` or `<address>`, `-phan-i-n` for parts; safe as a Windows file name."""
-        base = self.unit_code or self.recipient
-        if with_recipient and self.unit_code:
-            base = f"{self.unit_code}-{self.recipient}"
+        from .workbook.split import _RESERVED, unit_file_name
+
+        code = Path(unit_file_name(self.unit_code)).stem if self.unit_code else ""  # the name `split` gave its file
+        base = code or self.recipient
+        if with_recipient and code:
+            base = f"{code}-{self.recipient}"
         stem = re.sub(r"[^\w@.+-]+", "_", nfc(base), flags=re.U).strip("._") or "thu"
+        if stem.split(".")[0].upper() in _RESERVED:  # CON, NUL…: device names, not files, on Windows
+            stem += "_"
         return f"{stem}-phan-{self.part}-{self.parts}" if self.parts > 1 else stem
 
 
@@ -778,6 +783,8 @@ def send_unit_files(master: str | Path, split_dir: str | Path, *, mode: str = "d
     fill, `phan-hoi`: what to fix, `nhac-nop`: a reminder, sent with `attach=False`); `extra` adds
     template variables (the deadline of a reminder).
     """
+    from .workbook.split import unit_file_name
+
     split_dir = Path(split_dir)
     if attach and not split_dir.is_dir():
         raise UserError(f"Không tìm thấy thư mục tệp đơn vị “{split_dir}”.")
@@ -800,14 +807,14 @@ def send_unit_files(master: str | Path, split_dir: str | Path, *, mode: str = "d
         if wanted is not None and nfc(code).casefold() not in wanted:
             continue
         addrs = _split_addresses(email or "")
-        path = files.get(nfc(code).casefold())
+        path = files.get(nfc(Path(unit_file_name(code)).stem).casefold()) or files.get(nfc(code).casefold())
         problem = ""
         if not addrs:
             problem = "đơn vị chưa có email trong trang Đơn vị"
         elif [a for a in addrs if not _check_address(a)]:
             problem = "email không hợp lệ: " + ", ".join(a for a in addrs if not _check_address(a))
         if path is None and attach:
-            problem = (problem + "; " if problem else "") + f"không có tệp {code}.xlsx trong {split_dir}"
+            problem = (problem + "; " if problem else "") + f"không có tệp {unit_file_name(code)} trong {split_dir}"
         if problem:
             pre.append(Delivery(", ".join(addrs), SKIPPED, problem, unit_code=code, unit=name))
             continue

@@ -124,6 +124,8 @@ class FileReport:
     rows: int = 0
     year: int | None = None
     ok: bool = True
+    unit_conflict: str = ""  # why the file's code, `Đơn vị:` line and name disagree (see identity)
+    superseded_by: str = ""  # a newer copy of this file, or a newer file of its unit: its rows are not counted
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -33,8 +33,10 @@ class YearResult:
 
 def resolve_year(year: int | None, intake: Intake | None) -> int:
     """--year, else the master's config, else a unit file's title, else last year."""
-    if year:
-        return int(year)
+    from .guards import check_year
+
+    if year is not None:
+        return check_year(year)
     if intake is not None and intake.year:
         return intake.year
     return dt.date.today().year - 1

@@ -12,8 +12,10 @@ XML, and always with defusedxml.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +51,7 @@ class SheetScan:
     max_col: int = 0
     hidden_rows: list[int] = field(default_factory=list)  # Excel row numbers
     formulas_without_value: list[str] = field(default_factory=list)  # cell refs, e.g. "B7"
+    error_cells: list[tuple[str, str]] = field(default_factory=list)  # (ref, "#REF!"): read as blanks
     stray_cells: list[str] = field(default_factory=list)  # cells dropped from the reader's copy
     trimmed_at: int | None = None  # last row kept when a stray far below was dropped
 
@@ -60,18 +63,15 @@ class Scan:
     kind: str = ""  # xlsx | xls | ods | xlsb
     sheets: dict[str, SheetScan] = field(default_factory=dict)
     data: bytes | None = None
+    long_text: bool = False  # some text is longer than a cell may hold (EXCEL_TEXT_MAX): check the values
 
 
 class Refused(Exception):
     """The file must not be given to a parser; the message says why, in Vietnamese."""
 
 
-_ROW_TAG = re.compile(rb'<row r="(\d+)"')
-_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
 _FORMULA_NO_VALUE = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:</c>|<v\s*/>|<v>\s*</v>)')
-_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})(\d+)"')
-_ANY_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 
 
@@ -174,6 +174,9 @@ def _inspect_zip(path: Path, limits: Limits) -> Scan:
             kind = "ods"
         else:
             raise Refused("tệp nén này không phải là bảng tính Excel (thiếu xl/workbook.xml)")
+        if kind == "xlsb":
+            # its row and column extents cannot be checked before the reader allocates them
+            raise Refused("tệp dạng .xlsb (nhị phân) không được hỗ trợ, hãy mở bằng Excel và lưu lại dạng .xlsx")
         scan = Scan(kind=kind)
         sheets_by_part = _sheet_parts(zf, names) if kind == "xlsx" else {}
         for s in sheets_by_part.values():
@@ -184,12 +187,25 @@ def _inspect_zip(path: Path, limits: Limits) -> Scan:
             if info.is_dir():
                 continue
             sheet = sheets_by_part.get(info.filename)
-            inflated, data = _stream_part(zf, info, inflated, limits, sheet)
+            if sheet is None and kind == "xlsx" and _maybe_sheet(info.filename):
+                # a sheet part the relationships reach by a spelling we did not resolve: scan it all the same
+                sheet = scan.sheets.setdefault(info.filename, SheetScan(name=info.filename, part=info.filename))
+            if kind == "ods" and info.filename == "content.xml":
+                sheet = SheetScan(name="content.xml", part="content.xml")
+                inflated, _data = _stream_part(zf, info, inflated, limits, None, scan, ods=sheet)
+                continue
+            inflated, data = _stream_part(zf, info, inflated, limits, sheet, scan)
             if sheet is not None and data is not None:
                 trimmed[info.filename] = data
         if trimmed:
             scan.data = _rebuild(zf, infos, trimmed)
     return scan
+
+
+def _maybe_sheet(part: str) -> bool:
+    low = part.lower()
+    return low.endswith(".xml") and "sheet" in low and "sharedstrings" not in low and "_rels" not in low \
+        and low not in ("xl/workbook.xml",)
 
 
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, SheetScan]:
@@ -206,8 +222,9 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, SheetScan]:
         if rels_xml:
             for rel in DET.fromstring(rels_xml, forbid_dtd=True):
                 target = rel.get("Target", "")
+                target = target.replace("\\", "/")
                 target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                targets[rel.get("Id")] = target
+                targets[rel.get("Id")] = posixpath.normpath(target)
     except Refused:
         raise
     except Exception as exc:  # noqa: BLE001 - defusedxml / expat errors on a broken or hostile part
@@ -220,11 +237,13 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, SheetScan]:
     return out
 
 
-def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | None):
+def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | None, scan: Scan | None = None,
+                 ods: SheetScan | None = None):
     """Inflate one part in chunks: count its real size, refuse DTDs, learn a sheet's shape."""
-    rows: list[int] = []
     tail = b""
-    chunks: list[bytes] | None = [] if sheet is not None else None
+    strings = info.filename.lower().endswith("sharedstrings.xml")
+    keep = sheet is not None or strings or ods is not None
+    chunks: list[bytes] = []
     try:
         with zf.open(info) as fh:
             while True:
@@ -239,69 +258,286 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
                     if any(d in window for d in _DANGEROUS):
                         raise Refused(f"phần “{info.filename}” chứa khai báo DOCTYPE/ENTITY trong XML "
                                       "(nghi “bom XML” mở rộng thực thể), không đọc")
-                if sheet is not None:
+                if keep:
                     chunks.append(chunk)
                 tail = (tail + chunk)[-64:] if len(chunk) < 64 else chunk[-64:]
     except Refused:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-        raise Refused(f"phần “{info.filename}” của tệp bị hỏng ({exc})") from exc
-    if sheet is None:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
+        raise Refused(f"phần “{info.filename}” của tệp bị hỏng, không giải nén được ({exc})") from exc
+    if not keep:
         return inflated, None
     data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if scan is not None and _LONG_TEXT.search(data):
+        scan.long_text = True
+    if ods is not None:
+        _check_ods(data, ods, limits)
+        return inflated, None
+    if sheet is None:
+        return inflated, None
     return inflated, _scan_sheet(data, sheet, limits)
 
 
+EXCEL_TEXT_MAX = 32_767  # characters one cell holds; longer text is cut by Excel, and by every writer here
+_LONG_TEXT = re.compile(rb"[^<]{%d,}" % (EXCEL_TEXT_MAX + 1))  # bytes >= characters: a cheap first sieve
+_ERROR_TYPE = re.compile(rb"""\bt\s*=\s*(?:"e"|'e')""")
+_VALUE = re.compile(rb"<(?:[\w.\-]+:)?v\s*>([^<]*)<")
+
+
+def _error_cells(data: bytes) -> list[tuple[str, str]]:
+    """(ref, error text) of cells typed as an error (#REF!, #VALUE!…): the reader gives them as blanks."""
+    out = []
+    for m in _ERROR_TYPE.finditer(data):
+        start = data.rfind(b"<", 0, m.start())
+        tag = _TAG.match(data, start)
+        if not tag or tag.group(1) != b"c":
+            continue
+        ref = _attrs(tag.group(2)).get(b"r", "?")
+        end = data.find(b"</", tag.end())
+        v = _VALUE.search(data, tag.end(), end + 8 if end >= 0 else len(data))
+        out.append((ref.upper(), v.group(1).decode("utf-8", "replace") if v else "#?"))
+        if len(out) >= 200:
+            break
+    return out
+
+
 def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
-    """Learn rows, hidden rows and formulas without values; return a trimmed copy if the range is a trap."""
-    rows = list(map(int, _ROW_TAG.findall(data)))
-    if not rows and b"<row" in data:  # rows without r= are numbered in order
-        rows = list(range(1, data.count(b"<row") + 1))
-    sheet.max_row = max(rows) if rows else 0
-    wide = {letters for letters, _ in _WIDE_CELL.findall(data)}
-    sheet.max_col = max([26 if rows else 0, *map(col_number, wide)])
-    if b'hidden="' in data:
-        sheet.hidden_rows = [int(m) for m in _HIDDEN_ROW.findall(data)]
+    """Learn a sheet's shape; return a copy for the reader when the file's own spelling cannot be trusted.
+
+    The reader places a cell where its `r` attribute says (quotes, attribute order and case
+    notwithstanding) and sizes the sheet from the farthest cell, so the extent is taken from
+    every cell's parsed position, never from a pattern that assumes one spelling. A copy is
+    made when a stray cell must go, when the sheet declares a huge `<dimension>`, or when the
+    XML is spelled unusually (then every kept cell is rewritten with an explicit, plain `r`,
+    so the reader cannot place it anywhere else than where it was counted).
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:200]:
+        raise Refused(f"trang tính “{sheet.name}” được lưu bằng mã hóa XML không hỗ trợ (UTF-16), "
+                      "hãy mở bằng Excel và lưu lại dạng .xlsx")
+    cells = _plain_cells(data)
+    plain = cells is not None
+    if cells is None:
+        cells = _parsed_cells(data)
+    if b'hidden=' in data:
+        sheet.hidden_rows = _hidden_rows(data)
     if b"<f" in data and (b"<f>" in data or b"<f " in data):  # one scan in the common case: no formulas
         sheet.formulas_without_value = [m.decode() for m in _FORMULA_NO_VALUE.findall(data)]
+    if b'"e"' in data or b"'e'" in data:
+        sheet.error_cells = _error_cells(data)
+    rows = sorted({r for r, _c in cells}) if not plain else cells[0]
+    cols_max = max((c for _r, c in cells), default=0) if not plain else cells[1]
+    sheet.max_row = rows[-1] if rows else 0
+    sheet.max_col = cols_max
     cut = None
     if sheet.max_row > len(rows) + limits.empty_run:  # room for a long gap: look for it
-        ordered = sorted(set(rows))
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in zip(rows, rows[1:]):
             if b - a > limits.empty_run:
                 cut = a
                 break
     too_wide = sheet.max_col > limits.max_cols
-    if cut is None and not too_wide:
-        if sheet.max_row > limits.max_rows or sheet.max_row * sheet.max_col > limits.max_cells:
-            raise Refused(f"trang tính “{sheet.name}” quá lớn ({sheet.max_row:,} dòng × {sheet.max_col} cột; "
-                          f"giới hạn {limits.max_rows:,} dòng, {limits.max_cells:,} ô)")
+    dim_lie = _dimension_too_big(data, limits)
+    if plain and cut is None and not too_wide and not dim_lie:
+        _check_size(sheet, limits)
         return None
-    out = data
-    if cut is not None:
-        start = None
-        for m in _ROW_TAG.finditer(out):
-            if int(m.group(1)) > cut:
-                start = m.start()
-                break
-        end = out.find(b"</sheetData>", start)
-        sheet.stray_cells += [f"{c.decode()}{r.decode()}" for c, r in _ANY_CELL_REF.findall(out[start:end])][:20]
-        out = out[:start] + out[end:]
-        sheet.trimmed_at = cut
-    if too_wide:
-        def drop(m: re.Match) -> bytes:
-            if col_number(m.group(1)) > limits.max_cols:
-                sheet.stray_cells.append(f"{m.group(1).decode()}{m.group(2).decode()}")
-                return b""
-            return m.group(0)
-        out = re.sub(rb'<c\b[^>]*?\br="([A-Z]{2,3})(\d+)"[^>]*?(?:/>|>.*?</c>)', drop, out, flags=re.S)
-    out = re.sub(rb"<dimension\b[^>]*/>", b"", out, count=1)
-    rows_left = [int(m) for m in _ROW_TAG.findall(out)]
-    sheet.max_row = max(rows_left) if rows_left else 0
-    sheet.max_col = min(sheet.max_col, limits.max_cols)
-    if sheet.max_row > limits.max_rows or sheet.max_row * sheet.max_col > limits.max_cells:
-        raise Refused(f"trang tính “{sheet.name}” quá lớn ({sheet.max_row:,} dòng × {sheet.max_col} cột)")
+    out = _rewrite_cells(data, sheet, limits, cut)
+    sheet.trimmed_at = cut
+    # the copy is read, so its shape is what counts: scan it again the same careful way
+    kept = _parsed_cells(out)
+    sheet.max_row = max((r for r, _c in kept), default=0)
+    sheet.max_col = max((c for _r, c in kept), default=0)
+    _check_size(sheet, limits)
     return out
+
+
+_ODS_TAG = re.compile(rb"<(/?)" + rb"(?:[A-Za-z_][\w.\-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
+                      rb"((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
+
+
+def _repeat(attrs: dict, name: bytes) -> int:
+    for k, v in attrs.items():
+        if k.split(b":")[-1] == name:
+            return int(v) if v.strip().isdigit() else 1
+    return 1
+
+
+def _check_ods(data: bytes, sheet: SheetScan, limits: Limits) -> None:
+    """An OpenDocument sheet's extent: repeated rows and cells that hold something count as often as repeated."""
+    row = col = row_rep = 0
+    for m in _ODS_TAG.finditer(data):
+        closing, kind, raw, empty = m.group(1), m.group(2), m.group(3), m.group(4)
+        if kind == b"table":
+            if not closing:
+                row = 0
+            continue
+        if kind == b"table-row":
+            if closing:
+                row += row_rep
+            else:
+                row_rep, col = _repeat(_attrs(raw), b"number-rows-repeated"), 0
+                if empty:
+                    row += row_rep
+            continue
+        if closing:
+            continue
+        attrs = _attrs(raw)
+        reps = _repeat(attrs, b"number-columns-repeated")
+        if not empty or any(k.split(b":")[-1] == b"value-type" for k in attrs):
+            sheet.max_row = max(sheet.max_row, row + row_rep)
+            sheet.max_col = max(sheet.max_col, col + reps)
+        col += reps
+    _check_size(sheet, limits)
+
+
+def _check_size(sheet: SheetScan, limits: Limits) -> None:
+    if sheet.max_row > limits.max_rows or sheet.max_col > limits.max_cols \
+            or sheet.max_row * sheet.max_col > limits.max_cells:
+        raise Refused(f"trang tính “{sheet.name}” quá lớn ({sheet.max_row:,} dòng × {sheet.max_col} cột; "
+                      f"giới hạn {limits.max_rows:,} dòng, {limits.max_cells:,} ô)")
+
+
+# Every start tag of a row or cell, whatever its namespace prefix, spacing or attribute quoting;
+# attribute values may hold '>' so they are matched whole.
+_PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"
+_TAG = re.compile(rb"<" + _PREFIX + rb"(row|c|dimension)(?=[\s/>])((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
+_ATTR = re.compile(rb"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_CELL_END = re.compile(rb"</" + _PREFIX + rb"c\s*>")
+_REF = re.compile(r"\$?([A-Za-z]{1,7})\$?(\d{1,15})")
+_ROW_TAG = re.compile(rb'<row r="(\d{1,7})"[\s/>]')
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
+_PREFIXED = re.compile(rb":(?:c|row|dimension)[\s/>]")  # a namespace prefix (or text that looks like one)
+
+
+def _greater(n: int) -> bytes:
+    """A pattern for the decimal numbers greater than n (any length)."""
+    digits = str(n)
+    branches = [rb"\d{%d,}" % (len(digits) + 1)]
+    for i, d in enumerate(digits):
+        if d != "9":
+            rest = len(digits) - i - 1
+            branches.append(digits[:i].encode() + b"[" + str(int(d) + 1).encode() + b"-9]" + (rb"\d{%d}" % rest))
+    return b"(?:" + b"|".join(branches) + b")"
+
+
+def _plain_cells(data: bytes):
+    """(sorted row numbers, max column) when the sheet is spelled as Excel writes it, else None.
+
+    Plain means: every row tag is `<row r="N"`, every cell tag `<c r="A1"`, no namespace prefix,
+    and no cell below the last row tag. Checked with a few whole-buffer scans; anything else
+    goes to the careful parse.
+    """
+    if _PREFIXED.search(data):
+        return None
+    rows = _ROW_TAG.findall(data)
+    if len(rows) != data.count(b"<row"):
+        return None
+    if not rows:
+        return None if b"<c" in data else ([], 0)
+    numbers = sorted(set(map(int, rows)))
+    odd = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}\d{1,7}"[\s/>])| r="[A-Z]{1,3}'
+                     + _greater(numbers[-1]) + rb'")')
+    if odd.search(data):
+        return None
+    wide = set(_WIDE_CELL.findall(data))
+    return numbers, max([26, *map(col_number, wide)])
+
+
+def _attrs(raw: bytes) -> dict[bytes, str]:
+    out = {}
+    for m in _ATTR.finditer(raw):
+        value = (m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8", "replace")
+        if "&" in value:
+            import html
+
+            value = html.unescape(value)
+        out.setdefault(m.group(1), value)
+    return out
+
+
+def _cell_tags(data: bytes):
+    """(match, row, column) of every cell start tag, positions as the reader assigns them.
+
+    A cell without `r` follows the previous one in its row; a row without `r` follows the
+    previous row. A cell whose `r` cannot be read is placed nowhere sensible: row and
+    column are then made huge so that it is dropped as a stray.
+    """
+    row, col, skip_to = 0, 0, -1
+    for m in _TAG.finditer(data):
+        if m.start() < skip_to:
+            continue
+        kind = m.group(1)
+        if kind == b"row":
+            r = _attrs(m.group(2)).get(b"r", "").strip()
+            row = int(r) if r.isdigit() else row + 1
+            col = 0
+        elif kind == b"c":
+            ref = _attrs(m.group(2)).get(b"r")
+            if ref is None:
+                col += 1
+                r, c = max(row, 1), col
+            else:
+                hit = _REF.fullmatch(ref.strip())
+                r, c = (int(hit.group(2)), col_number(hit.group(1).upper())) if hit else (10 ** 9, 10 ** 6)
+                col = c
+            end = m.end() if m.group(3) else _cell_end(data, m.end())
+            skip_to = end
+            yield m, r, c, end
+
+
+def _cell_end(data: bytes, start: int) -> int:
+    e = _CELL_END.search(data, start)
+    return e.end() if e else len(data)
+
+
+def _parsed_cells(data: bytes) -> list[tuple[int, int]]:
+    return [(r, c) for _m, r, c, _e in _cell_tags(data)]
+
+
+def _hidden_rows(data: bytes) -> list[int]:
+    out, row = [], 0
+    for m in _TAG.finditer(data):
+        if m.group(1) != b"row":
+            continue
+        a = _attrs(m.group(2))
+        r = a.get(b"r", "").strip()
+        row = int(r) if r.isdigit() else row + 1
+        if a.get(b"hidden", "").strip() in ("1", "true"):
+            out.append(row)
+    return out
+
+
+def _dimension_too_big(data: bytes, limits: Limits) -> bool:
+    for m in _TAG.finditer(data, 0, data.find(b"sheetData") if b"sheetData" in data else len(data)):
+        if m.group(1) != b"dimension":
+            continue
+        refs = [_REF.fullmatch(x.strip()) for x in _attrs(m.group(2)).get(b"ref", "").split(":")]
+        if any(h is None for h in refs):
+            return True
+        return any(int(h.group(2)) > limits.max_rows or col_number(h.group(1).upper()) > limits.max_cols
+                   for h in refs)
+    return False
+
+
+def _rewrite_cells(data: bytes, sheet: SheetScan, limits: Limits, cut: int | None) -> bytes:
+    """The sheet without its stray cells and `<dimension>`, each kept cell with a plain explicit `r`."""
+    parts: list[bytes] = []
+    pos = 0
+    for m, r, c, end in _cell_tags(data):
+        parts.append(data[pos:m.start()])
+        if (cut is not None and r > cut) or c > limits.max_cols or r > 1_048_576:
+            if len(sheet.stray_cells) < 20:
+                sheet.stray_cells.append(f"{col_letters(min(c, 16384))}{r}")
+            pos = end
+            continue
+        tag = m.group(0)
+        prefix = tag[1:m.start(1) - m.start()]
+        others = b"".join(a.group(0) + b" " for a in _ATTR.finditer(m.group(2)) if a.group(1) != b"r")
+        parts.append(b"<" + prefix + b'c r="' + f"{col_letters(c)}{r}".encode() + b'" ' + others
+                     + (b"/>" if m.group(3) else b">"))
+        pos = m.end()
+    parts.append(data[pos:])
+    out = b"".join(parts)
+    return re.sub(rb"<" + _PREFIX + rb"dimension\b(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*/>", b"", out,
+                  count=1)
 
 
 def _rebuild(zf: zipfile.ZipFile, infos, replaced: dict[str, bytes]) -> bytes:

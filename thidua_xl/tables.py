@@ -131,6 +131,10 @@ def write_sheet_xlsxwriter(wb, model: SheetModel, ws=None):
     return ws
 
 
+class Formula(str):
+    """A formula the tool itself writes (a link to a finding's cell): the one text xl.as_text leaves be."""
+
+
 def excel_block(model: SheetModel) -> list[list]:
     """The model as one 2-D block for a single xlwings write (links as HYPERLINK formulas)."""
     width = len(model.headers)
@@ -140,7 +144,7 @@ def excel_block(model: SheetModel) -> list[list]:
         for v in row:
             if isinstance(v, Link):
                 target = v.target.replace('"', '""')
-                out.append(f'=HYPERLINK("#{target}","{v.text}")')
+                out.append(Formula(f'=HYPERLINK("#{target}","{v.text}")'))
             else:
                 out.append(None if v == "" else v)
         block.append(out)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 __all__ = [
-    "nfc", "clean", "clean_strings", "fold", "name_key", "name_keys", "person_key", "split_name",
+    "nfc", "clean", "clean_strings", "printable", "fold", "name_key", "name_keys", "person_key", "split_name",
     "sort_key", "name_sort_key", "sort_names", "parse_date", "ParsedDate",
     "ngay_vn", "so2",
 ]
@@ -38,13 +38,29 @@ def nfc(value: object) -> str:
     return unicodedata.normalize("NFC", text.replace("\u00a0", " ").replace("\u200b", ""))
 
 
+# control characters (terminal escapes among them) and bidi overrides: invisible, never part of a name,
+# and refused by the XML of a Word document; NUL is kept out of the class (clean_strings' separator)
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
 def clean(value: object) -> str:
-    """NFC, trimmed, inner runs of whitespace (line breaks too) collapsed to one space."""
+    """NFC, trimmed, inner runs of whitespace (line breaks too) collapsed to one space, control characters dropped."""
     if value.__class__ is str:  # fast path: str.split() and \s share Python's whitespace set
+        if not value.isprintable():
+            value = _CONTROL.sub("", value).replace("\x00", "")
         if value.isascii():
             return " ".join(value.split())
         return " ".join(unicodedata.normalize("NFC", value.replace("\u00a0", " ").replace("\u200b", "")).split())
-    return _WS.sub(" ", nfc(value)).strip()
+    return _WS.sub(" ", _CONTROL.sub("", nfc(value)).replace("\x00", "")).strip()
+
+
+def printable(value: object) -> str:
+    """Text safe to print on a terminal: every control character shown as its escape (\\x1b), never sent raw."""
+    text = "" if value is None else str(value)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in " \t\n" else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
 
 
 _SEP = "\x00"  # cannot occur in a spreadsheet cell (XML 1.0 forbids it), and composes with nothing
@@ -76,6 +92,7 @@ def clean_strings(values: list[str]) -> list[str]:
         return [clean(v) for v in values]
     if _already_clean(big):
         return big.split(_SEP)
+    big = _CONTROL.sub("", big)
     if not big.isascii():
         big = unicodedata.normalize("NFC", big.replace("\u00a0", " ").replace("\u200b", ""))
     big = _EDGE.sub(_SEP, _WS.sub(" ", big))
@@ -270,7 +287,17 @@ _YEAR = re.compile(r"^(\d{4})$")
 _NGAY = re.compile(r"^ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})$", re.I)
 
 
+DATE_YEARS = (1900, 2100)  # a date outside these years in an award file is a typing slip (01/01/0001)
+
+
+def _year_error(y: int) -> str | None:
+    lo, hi = DATE_YEARS
+    return None if lo <= y <= hi else f"năm {y} không hợp lệ (ngoài khoảng {lo}–{hi})"
+
+
 def _mk(y: int, m: int, d: int, raw: str) -> ParsedDate:
+    if _year_error(y):
+        return ParsedDate(error=f"ngày {d:02d}/{m:02d}/{y:04d}: {_year_error(y)}", raw=raw)
     try:
         return ParsedDate(date=dt.date(y, m, d), year=y, raw=raw)
     except ValueError:
@@ -288,6 +315,8 @@ def parse_date(value: object) -> ParsedDate:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         n = float(value)
         if n.is_integer() and 1000 <= n <= 2200:
+            if _year_error(int(n)):
+                return ParsedDate(error=_year_error(int(n)), raw=str(int(n)))
             return ParsedDate(year=int(n), raw=str(int(n)))
         if 1 <= n < 2958466:
             d = _EXCEL_EPOCH + dt.timedelta(days=int(n))
@@ -299,7 +328,7 @@ def parse_date(value: object) -> ParsedDate:
     m = _DMY.match(raw)
     if m:
         d, mo, y = (int(x) for x in m.groups())
-        if y < 100:
+        if len(m.group(3)) <= 2:  # 13/02/80; a year written with four digits (0001) is taken as written
             y += 1900 if y > 30 else 2000
         return _mk(y, mo, d, raw)
     m = _YMD.match(raw)
@@ -312,6 +341,8 @@ def parse_date(value: object) -> ParsedDate:
         return _mk(y, mo, d, raw)
     m = _YEAR.match(raw)
     if m:
+        if _year_error(int(m.group(1))):
+            return ParsedDate(error=_year_error(int(m.group(1))), raw=raw)
         return ParsedDate(year=int(m.group(1)), raw=raw)
     return ParsedDate(error=f"không đọc được ngày “{raw}”", raw=raw)
 

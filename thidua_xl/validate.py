@@ -321,7 +321,9 @@ def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[
         if rep is None or not os.path.isfile(rep.path):
             continue
         try:
-            wb = openpyxl.load_workbook(rep.path, read_only=True, data_only=True)
+            from .reading import checked_source
+
+            wb = openpyxl.load_workbook(checked_source(rep.path), read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - statistics already decided; fonts are a bonus
             continue
         try:

@@ -280,9 +280,24 @@ def output_sheet(book, name: str, after=None):
     return book.sheets.add(name, after=after or book.sheets[len(names) - 1])
 
 
+_FORMULA_START = ("=", "+", "-", "@", "{", "\t", "\r")
+
+
+from .tables import Formula  # noqa: E402  (the tool's own links, left as formulas by as_text)
+
+
+def as_text(rows: list[list]) -> list[list]:
+    """Rows whose text Excel would take for a formula (=, +, -, @, {=) get the text prefix (').
+
+    A range's `.value` runs a string that looks like a formula, so a nominee named
+    `=WEBSERVICE(…)` would call out from the Sở's Excel; with the prefix it is the text typed.
+    """
+    return [[("'" + v) if v.__class__ is str and v.startswith(_FORMULA_START) else v for v in row] for row in rows]
+
+
 def write_block(sheet, block: list[list], top_left: str = "A1") -> None:
     if block:
-        sheet.range(top_left).value = block
+        sheet.range(top_left).value = as_text(block)
 
 
 def _autofit(sheet) -> None:
@@ -494,18 +509,16 @@ def collect_blocks(master: Path, folder: Path):
     import shutil
     import tempfile
 
-    import python_calamine as pc
-
     from .intake import (INITIATIVE_HEADERS, INITIATIVE_REQUIRED, NOMINATION_HEADERS, NOMINATION_REQUIRED,
                          find_table)
+    from .reading import Unreadable, read_sheets
     from .workbook.collect import collect
 
     def rows_of(path: Path) -> dict[str, list[list]]:
-        wb = pc.CalamineWorkbook.from_path(str(path))
         try:
-            return {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
-        finally:
-            wb.close()
+            return read_sheets(path)
+        except Unreadable as exc:
+            raise UserError(f"Không đọc được tệp “{path.name}”: {exc}.") from None
 
     with tempfile.TemporaryDirectory(prefix="thidua-nhap-") as tmp:
         copy = Path(tmp) / master.name
@@ -552,7 +565,7 @@ def nhap_file(book) -> str:
             book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
             names.append(name)
         if rows and rows[0]:
-            book.sheets[name].range((first_row, 1)).value = rows
+            book.sheets[name].range((first_row, 1)).value = as_text(rows)
     return (f"Đã nhập {len(report.units)} tệp đơn vị vào {len(blocks)} trang tính (bản sao lưu: {saved.name}). "
             "Hãy xem lại rồi lưu tệp (Ctrl+S).\n" + "\n".join(lines[:15]))
 
@@ -600,7 +613,7 @@ def them_don_vi(book) -> str:
             code = str(r[code_col]) if code_col < len(r) else ""
             values.append([by_code.get(code, r[col] if col < len(r) else None)])
         if values:
-            anchor.range((table.header_idx + 2, col + 1)).value = values
+            anchor.range((table.header_idx + 2, col + 1)).value = as_text(values)
     return f"Đã thêm {len(plan)} trang tính đơn vị: {', '.join(plan)}."
 
 

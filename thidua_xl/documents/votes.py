@@ -44,21 +44,20 @@ def _int(value) -> int | None:
 
 def read_vote_sheet(paths) -> dict[str, Vote]:
     """{award code: Vote} from the first workbook among paths with a `Biểu quyết` sheet."""
-    import python_calamine as pc
+    from ..reading import Unreadable, read_sheets
 
     cat = load_catalog()
     for p in paths:
         p = Path(p)
         if not p.is_file() or p.suffix.lower() not in (".xlsx", ".xlsm"):
             continue
-        try:
-            wb = pc.CalamineWorkbook.from_path(str(p))
-            names = {fold(n): n for n in wb.sheet_names}
-            if fold(VOTES_SHEET) not in names:
-                continue
-            rows = wb.get_sheet_by_name(names[fold(VOTES_SHEET)]).to_python()
-        except Exception:  # noqa: BLE001 - an unreadable sheet means no votes, never a crash
+        try:  # the guarded reader: the master's vote sheet gets the same limits as any input
+            sheets = read_sheets(p, lambda names: [n for n in names if fold(n) == fold(VOTES_SHEET)][:1])
+        except Unreadable:  # an unreadable master is reported by intake; here it just has no votes
             continue
+        if not sheets:
+            continue
+        rows = next(iter(sheets.values()))
         out: dict[str, Vote] = {}
         cols = None
         for row in rows:

@@ -21,7 +21,9 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[F
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.iterdir(), key=lambda c: c.name):
-                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES and not child.name.startswith("~$"):
+                # `~$…`: Excel's owner files and our writes in progress; `.…`: hidden (macOS `._x.xlsx`)
+                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES \
+                        and not child.name.startswith(("~$", ".")):
                     out.append(child)
         elif path.is_file():
             if path.name.startswith("~$"):
@@ -39,43 +41,17 @@ def open_workbook(path: Path):
 
 
 def open_checked(path: Path):
-    """Pre-check the raw bytes (safety.inspect: bombs, encryption, traps), then open with calamine.
+    """Pre-check the raw bytes (bombs, encryption, traps), then open with calamine (see reading)."""
+    from ..reading import open_checked as checked
 
-    Returns (workbook or None, Vietnamese reason or None, safety.Scan or None).
-    """
-    import io
-
-    import python_calamine as pc
-
-    from ..safety import Refused, inspect
-
-    try:
-        scan = inspect(path)
-    except Refused as exc:
-        return None, str(exc), None
-    try:
-        if scan.data is not None:  # a trimmed copy: stray cells far from the table dropped
-            return pc.CalamineWorkbook.from_filelike(io.BytesIO(scan.data)), None, scan
-        return pc.CalamineWorkbook.from_path(str(path)), None, scan
-    except pc.PasswordError:
-        return None, "tệp được đặt mật khẩu (mã hóa), cần gỡ mật khẩu rồi gửi lại", None
-    except pc.ZipError:
-        return None, "tệp không phải là tệp Excel hợp lệ (hỏng hoặc sai định dạng)", None
-    except pc.XmlError as exc:
-        return None, f"nội dung XML của tệp bị lỗi ({exc})", None
-    except PermissionError:
-        return None, "tệp đang bị khóa (có thể đang mở trong Excel), hãy đóng tệp rồi chạy lại", None
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
-        return None, f"không đọc được tệp ({type(exc).__name__}: {exc})", None
+    return checked(path)
 
 
 def sheet_rows(wb, name: str) -> tuple[list[list], int]:
-    """All rows of a sheet from A1, so list index + 1 is the Excel row number (capped, see safety)."""
-    from ..safety import LIMITS
+    """All rows of a sheet from A1, so list index + 1 is the Excel row number (capped, see reading)."""
+    from ..reading import sheet_rows as rows
 
-    sheet = wb.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=False, nrows=LIMITS.max_rows)
-    return rows, 0
+    return rows(wb, name), 0
 
 
 def _visible_sheets(wb) -> list[str]:

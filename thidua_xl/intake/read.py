@@ -26,6 +26,7 @@ from .headers import (CONFIG_SHEET, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INI
 from .headers import explain as explain_header
 from .rows import initiative_columns, locate_table, nomination_columns
 from .units import UnitRegistry, _key_values, _title_info, read_units_sheet, units_per_row
+from . import trust
 
 
 @dataclass
@@ -93,6 +94,7 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
         except Exception:  # noqa: BLE001
             pass
     _hidden_row_findings(path, scan, noms, intake)
+    trust.cell_findings(path, scan, report, noms, inits, intake)
     return noms, inits
 
 
@@ -154,12 +156,18 @@ def _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, r
     if narrative_name:
         intake.narrative.update(_key_values(rows_of(narrative_name)))
     folded_names = {fold(n): n for n in names}
+    assigned = []
     for code, name, sheet in zip(units["unit_code"], units["unit"], units["sheet"]):
         sheet_name = None
         for cand in (sheet, code, name):
             if cand and fold(cand) in folded_names:
                 sheet_name = folded_names[fold(cand)]
                 break
+        assigned.append((code, name, sheet_name))
+    shared = trust.shared_sheets(path, units_sheet, assigned, intake)
+    for code, name, sheet_name in assigned:
+        if sheet_name in shared:
+            continue
         if sheet_name is None:
             intake.findings.append(Finding(
                 "MISSING_SHEET", WARNING, f"Tệp tổng hợp không có trang tính của đơn vị “{name}” ({code}).",
@@ -182,6 +190,7 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
         if kv.get("nam", "").isdigit():
             report.year = int(kv["nam"])
         source = META_SOURCE
+    hidden_code = code
     visible = [n for n in _visible_sheets(wb) if n != META_SHEET]
     for n in names:
         if n == META_SHEET or n in visible:
@@ -232,6 +241,7 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
         hit = registry.find(code)
         unit = hit[1] if hit else code
     report.unit_code, report.unit, report.unit_source = code, unit, source
+    trust.identity_check(path, hidden_code, nomination_sheets, registry, report, intake)
     if not nomination_sheets:
         report.ok = False
         why = [f"trang “{n}”: {explain_header(rows_of(n), NOMINATION_HEADERS, NOMINATION_REQUIRED)}"
@@ -325,6 +335,7 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
             inits += i
             if progress:
                 progress(path.name)
+        noms, inits = trust.count_once(intake, noms, inits)
         intake.nominations = build_nominations(noms, catalog)
         intake.findings += total_mismatches(intake.nominations, intake.stated)
     initiatives = build_initiatives(inits)

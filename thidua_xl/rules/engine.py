@@ -294,7 +294,7 @@ def read_override_file(path: str | os.PathLike) -> list[dict]:
 
 def master_override_rows(intake) -> tuple[list[dict], str] | None:
     """Overrides from a `Quy định` sheet in the master workbook, if it has one."""
-    import python_calamine as pc
+    from ..reading import Unreadable, read_sheets
 
     for f in intake.files:
         if f.kind != "master" or not f.ok:
@@ -302,8 +302,10 @@ def master_override_rows(intake) -> tuple[list[dict], str] | None:
         names = [n for n in f.sheets if fold(n) in ("quy dinh", "quy dinh kiem tra")]
         if not names:
             continue
-        wb = pc.CalamineWorkbook.from_path(f.path)
-        rows = wb.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
+        try:
+            rows = read_sheets(f.path, lambda _all: names[:1])[names[0]]
+        except Unreadable as exc:
+            raise UserError(f"Không đọc được trang “{names[0]}” của tệp “{f.file}”: {exc}.") from None
         return overrides_from_rows(rows, f"{f.file} › {names[0]}"), f"{f.file} › {names[0]}"
     return None
 

@@ -25,6 +25,7 @@ from ..text import clean, fold
 from .layout import INITIATIVE_LAYOUT, NOMINATION_LAYOUT
 from .ledger import (LEDGER_HEADERS, LEDGER_SHEET, REPLACE, SOURCE_FILE, SOURCE_HEADERS, SOURCE_ROW, SUPPLEMENT,
                      Receipt, add_ledger_sheet, read_receipts)
+from ..locks import master_lock
 from .patch import SheetData, replace_sheet_rows
 from .rows import UnitTable, initiative_rows_from_frame, unit_tables
 
@@ -215,6 +216,14 @@ def _initiative_tuples(df: pd.DataFrame) -> list[tuple]:
     return sorted(tuple(clean(v) for v in rec) for rec in df[cols].itertuples(index=False, name=None))
 
 
+def _shared_sheets(mrep, unit_name: dict, unit_sheet: dict) -> dict[str, list[str]]:
+    """{sheet: [unit codes]} for master sheets the `Đơn vị` list gives to more than one unit."""
+    from ..identity import sheet_conflicts
+
+    assigned = [(c, n, _master_sheet(mrep, c, n, unit_sheet.get(c, ""))) for c, n in unit_name.items()]
+    return {s: [c for c, _n in us] for s, us in sheet_conflicts([a for a in assigned if a[2]]).items()}
+
+
 def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool = False, *,
             backup_dir: str | os.PathLike | None = None, supplement: bool = False, year_ok: bool = False,
             now: dt.datetime | None = None) -> CollectReport:
@@ -222,8 +231,20 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
 
     A unit's file replaces the unit's rows, unless it is a supplement (`supplement`, or "bổ sung" in
     its name or title), whose rows are added. A file of another year than the master's is refused
-    unless `year_ok`. When nothing would change, nothing is written.
+    unless `year_ok`. When nothing would change, nothing is written. A run that may write holds the
+    master's lock from before it reads the master until it has written it, so two runs at once cannot
+    each add their units to the same old rows.
     """
+    kw = dict(backup_dir=backup_dir, supplement=supplement, year_ok=year_ok, now=now)
+    if dry_run or not Path(master).is_file():
+        return _collect(folder, master, dry_run, **kw)
+    with master_lock(master):
+        return _collect(folder, master, dry_run, **kw)
+
+
+def _collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool = False, *,
+             backup_dir: str | os.PathLike | None = None, supplement: bool = False, year_ok: bool = False,
+             now: dt.datetime | None = None) -> CollectReport:
     master = Path(master)
     if not master.is_file():
         raise UserError(f"Không tìm thấy tệp tổng hợp “{master}”.")
@@ -256,6 +277,10 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
         if rep.kind == "master":
             report.refused.append(Refusal(rep.file, "đây là một tệp tổng hợp, không phải tệp của đơn vị."))
             continue
+        if rep.unit_conflict:  # whose rows these are is unknown: overwrite nobody's
+            report.refused.append(Refusal(rep.file, rep.unit_conflict + " Trang của các đơn vị trong tệp tổng hợp "
+                                                                        "được giữ nguyên."))
+            continue
         if rep.unit_code not in unit_name:
             near = UnitRegistry(units).closest(rep.unit or rep.unit_code)
             hint = (" Gần giống nhất: " + ", ".join(f"“{n}”" for n in near) + ".") if near else ""
@@ -285,8 +310,14 @@ def collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool 
                    if supplement or is_supplement(path, tables.get(code))]
     master_tables = unit_tables(master_rows[master_rows["unit_code"].isin(supplements)], intake.raw_rows) \
         if supplements else {}
+    shared = _shared_sheets(mrep, unit_name, unit_sheet)
     for code, (rep, path) in chosen.items():
         sheet = _master_sheet(mrep, code, unit_name[code], unit_sheet.get(code, ""))
+        if sheet in shared:
+            report.refused.append(Refusal(rep.file, (
+                f"trang “{sheet}” của tệp tổng hợp được gán cho nhiều đơn vị ({', '.join(shared[sheet])}) trong "
+                "trang “Đơn vị”: ghi vào sẽ đè danh sách của đơn vị khác. Hãy sửa trang “Đơn vị” rồi chạy lại.")))
+            continue
         header_row = mrep.header_row.get(sheet) if sheet else None
         if sheet is None or header_row is None:
             report.refused.append(Refusal(rep.file, (

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..safety import parse_xml
+from ..safety import EXCEL_TEXT_MAX, parse_xml
 
 from ..fileio import atomic_path
+from ..locks import master_lock
 from ..text import fold
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -124,7 +125,8 @@ def _cell_xml(ref: str, value, style: str | None, date1904: bool, as_text: bool)
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_esc(str(value))}</t></is></c>'
+    # text stays text (an inline string is never a formula or a link), and no longer than a cell holds
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_esc(str(value)[:EXCEL_TEXT_MAX])}</t></is></c>'
 
 
 def _patch_sheet(xml: bytes, data: SheetData, strings: list[str], date1904: bool) -> bytes:
@@ -242,7 +244,7 @@ def replace_sheet_rows(workbook: str | os.PathLike, sheets: dict[str, SheetData]
     """
     workbook = Path(workbook)
     out = Path(out) if out else workbook
-    with zipfile.ZipFile(workbook) as z:
+    with master_lock(out), zipfile.ZipFile(workbook) as z:
         parts = sheet_parts(z)
         missing = [s for s in sheets if s not in parts]
         if missing:

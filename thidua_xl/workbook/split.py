@@ -28,12 +28,36 @@ _BAD_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
+MAX_CODE_LENGTH = 64  # a file name, a sheet name (31) is cut separately
+
+
 def unit_file_name(code: str) -> str:
-    """`<Mã đơn vị>.xlsx`, with characters (and device names) Windows forbids in file names avoided."""
+    """`<Mã đơn vị>.xlsx`, with characters (and device names) Windows forbids in file names avoided.
+
+    `split` writes and `email --units` looks up a unit's file by this one name.
+    """
+    code = str(code)
+    if len(code) > MAX_CODE_LENGTH:
+        raise UserError(f"Mã đơn vị “{code[:40]}…” dài {len(code)} ký tự (tối đa {MAX_CODE_LENGTH}): không đặt được "
+                        "tên tệp. Hãy sửa mã đơn vị trong trang “Đơn vị”.")
     stem = _BAD_FILE_CHARS.sub("-", code).strip(" .") or "don-vi"
-    if stem.upper() in _RESERVED:
+    if stem.split(".")[0].upper() in _RESERVED:
         stem = f"{stem}_"
     return stem + ".xlsx"
+
+
+def unit_file_names(codes: list[str]) -> dict[str, str]:
+    """{code: file name} for every unit, refusing two units that would share one file."""
+    out: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for code in codes:
+        name = unit_file_name(code)
+        if name.lower() in seen:
+            raise UserError(f"Hai đơn vị “{seen[name.lower()]}” và “{code}” cho cùng một tên tệp “{name}”: hãy sửa "
+                            "mã đơn vị trong trang “Đơn vị”. Chưa ghi gì.")
+        seen[name.lower()] = code
+        out[code] = name
+    return out
 
 
 def write_unit_file(path: str | os.PathLike, *, code: str, unit: str, year: int, table: UnitTable | None = None,
@@ -98,12 +122,13 @@ def split_master(master: str | os.PathLike, out_dir: str | os.PathLike, *, year:
     out_dir.mkdir(parents=True, exist_ok=True)
     inits = intake.initiatives
     written: list[Path] = []
-    seen: set[str] = set()
+    names = unit_file_names(list(intake.units["unit_code"]))
+    for name in names.values():
+        if (out_dir / name).exists() and os.path.samefile(out_dir / name, master):
+            raise UserError(f"Tệp đơn vị “{name}” sẽ ghi đè lên chính tệp tổng hợp “{master.name}”: hãy tách ra "
+                            "một thư mục khác. Chưa ghi gì.")
     for code, unit in zip(intake.units["unit_code"], intake.units["unit"]):
-        name = unit_file_name(code)
-        if name.lower() in seen:
-            raise UserError(f"Hai đơn vị cho cùng một tên tệp “{name}”: hãy sửa mã đơn vị trong trang “Đơn vị”.")
-        seen.add(name.lower())
+        name = names[code]
         mine = inits[inits["unit_code"] == code] if not inits.empty else pd.DataFrame()
         rows = initiative_rows_from_frame(mine, {code: unit}) if len(mine) else []
         written.append(write_unit_file(out_dir / name, code=code, unit=unit, year=int(y),

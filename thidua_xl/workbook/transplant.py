@@ -19,6 +19,7 @@ from lxml import etree
 from ..safety import parse_xml
 
 from ..fileio import backup
+from ..locks import master_lock
 from .patch import NS, PKG_REL_NS, REL_NS, sheet_parts, write_package
 
 _WS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -224,6 +225,11 @@ def write_sheets_into(master: str | os.PathLike, source: str | os.PathLike, shee
     at the end. Returns the backup path (or the master when no backup was asked).
     """
     master, source = Path(master), Path(source)
+    with master_lock(master):
+        return _write_sheets_into(master, source, sheets, backup_dir, make_backup)
+
+
+def _write_sheets_into(master: Path, source: Path, sheets, backup_dir, make_backup: bool) -> Path:
     with zipfile.ZipFile(source) as zs:
         s_parts = sheet_parts(zs)
         names = list(s_parts) if sheets is None else list(sheets)

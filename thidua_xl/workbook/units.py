@@ -55,6 +55,16 @@ def check_units(df: pd.DataFrame, name: str = "danh sách đơn vị") -> None:
         raise UserError(f"{name}: mã đơn vị bị trùng: {', '.join(dup)}. Mỗi đơn vị cần một mã riêng.")
     if any(not clean(c) for c in df["unit_code"]):
         raise UserError(f"{name}: có đơn vị không có mã đơn vị.")
+    from ..text import printable
+    from .split import MAX_CODE_LENGTH
+
+    for c in df["unit_code"]:
+        c = str(c)
+        if len(c) > MAX_CODE_LENGTH:
+            raise UserError(f"{name}: mã đơn vị “{printable(c[:40])}…” dài {len(c)} ký tự (tối đa {MAX_CODE_LENGTH}): "
+                            "mã đơn vị là tên tệp của đơn vị, hãy dùng mã ngắn.")
+        if printable(c) != c:
+            raise UserError(f"{name}: mã đơn vị “{printable(c)}” có ký tự điều khiển (không nhìn thấy): hãy gõ lại mã.")
 
 
 def read_units(path: str | os.PathLike) -> UnitList:
