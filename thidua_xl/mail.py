@@ -118,7 +118,7 @@ class Outgoing:
 
     def file_stem(self, with_recipient: bool = False) -> str:
         """`<Mã đơn vị>` or `<address>`, `-phan-i-n` for parts; safe as a Windows file name."""
-        from .workbook.split import _RESERVED, unit_file_name
+        from .names import RESERVED as _RESERVED, unit_file_name
 
         code = Path(unit_file_name(self.unit_code)).stem if self.unit_code else ""  # the name `split` gave its file
         base = code or self.recipient
@@ -783,7 +783,7 @@ def send_unit_files(master: str | Path, split_dir: str | Path, *, mode: str = "d
     fill, `phan-hoi`: what to fix, `nhac-nop`: a reminder, sent with `attach=False`); `extra` adds
     template variables (the deadline of a reminder).
     """
-    from .workbook.split import unit_file_name
+    from .names import unit_file_name
 
     split_dir = Path(split_dir)
     if attach and not split_dir.is_dir():

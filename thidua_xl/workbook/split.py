@@ -7,12 +7,12 @@ dropdowns and header notes as the master, and the catalogue on a protected sheet
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import UserError
+from ..names import MAX_CODE_LENGTH, unit_file_name  # noqa: F401  (split's names, re-exported)
 from ..fileio import atomic_path
 from ..intake import META_SHEET, read_paths
 from .layout import (UNIT_CODE_NAME, UNIT_FILE_INSTRUCTIONS, Formats, write_catalog_sheet, write_initiative_sheet,
@@ -22,28 +22,6 @@ from .layout import NOMINATION_LAYOUT
 from .rows import UnitTable, initiative_rows_from_frame, unit_tables
 
 UNIT_FILE_SHEET = "Đề nghị khen thưởng"
-_BAD_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-
-
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
-MAX_CODE_LENGTH = 64  # a file name, a sheet name (31) is cut separately
-
-
-def unit_file_name(code: str) -> str:
-    """`<Mã đơn vị>.xlsx`, with characters (and device names) Windows forbids in file names avoided.
-
-    `split` writes and `email --units` looks up a unit's file by this one name.
-    """
-    code = str(code)
-    if len(code) > MAX_CODE_LENGTH:
-        raise UserError(f"Mã đơn vị “{code[:40]}…” dài {len(code)} ký tự (tối đa {MAX_CODE_LENGTH}): không đặt được "
-                        "tên tệp. Hãy sửa mã đơn vị trong trang “Đơn vị”.")
-    stem = _BAD_FILE_CHARS.sub("-", code).strip(" .") or "don-vi"
-    if stem.split(".")[0].upper() in _RESERVED:
-        stem = f"{stem}_"
-    return stem + ".xlsx"
 
 
 def unit_file_names(codes: list[str]) -> dict[str, str]:

@@ -56,7 +56,7 @@ def check_units(df: pd.DataFrame, name: str = "danh sách đơn vị") -> None:
     if any(not clean(c) for c in df["unit_code"]):
         raise UserError(f"{name}: có đơn vị không có mã đơn vị.")
     from ..text import printable
-    from .split import MAX_CODE_LENGTH
+    from ..names import MAX_CODE_LENGTH
 
     for c in df["unit_code"]:
         c = str(c)
