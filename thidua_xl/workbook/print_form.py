@@ -230,24 +230,20 @@ def _field_row(form: PrintForm, row: list, r: int, header: dict[str, int], rd: _
 
 def read_print_form(paths) -> tuple[PrintForm, str | None]:
     """(form, where it came from) from the first workbook among paths with a `Mẫu in` sheet; else defaults."""
-    import python_calamine as pc
+    from ..reading import Unreadable, read_sheets
 
     for p in paths:
         p = Path(p)
         if not p.is_file() or p.suffix.lower() not in (".xlsx", ".xlsm"):
             continue
-        try:
-            wb = pc.CalamineWorkbook.from_path(str(p))
-            try:
-                names = {fold(n): n for n in wb.sheet_names}
-                if fold(PRINT_SHEET) not in names:
-                    continue
-                rows = wb.get_sheet_by_name(names[fold(PRINT_SHEET)]).to_python(skip_empty_area=False)
-            finally:
-                wb.close()
-        except Exception:  # noqa: BLE001 - an unreadable workbook is reported by intake; the form falls back
+        try:  # the guarded reader: this sheet gets the same limits as any input
+            sheets = read_sheets(p, lambda names: [n for n in names if fold(n) == fold(PRINT_SHEET)][:1])
+        except Unreadable:  # an unreadable workbook is reported by intake; the form falls back
             continue
-        return form_from_rows(rows, p.name, names[fold(PRINT_SHEET)]), f"{p.name}, trang “{names[fold(PRINT_SHEET)]}”"
+        if not sheets:
+            continue
+        name, rows = next(iter(sheets.items()))
+        return form_from_rows(rows, p.name, name), f"{p.name}, trang “{name}”"
     return DEFAULT_FORM, None
 
 
