@@ -50,7 +50,7 @@ def truncate_long_text(path: Path, parts: list[dict[str, list]], unit: str = "")
         rows = data.get("row") or []
         sheet = (data.get("sheet") or [""])[0]
         for key, values in data.items():
-            if key in ("row", "sheet", "file", "path"):
+            if key in ("row", "sheet", "file", "path") or not isinstance(values, list):
                 continue
             for i, v in enumerate(values):
                 if v.__class__ is str and len(v) > EXCEL_TEXT_MAX:
