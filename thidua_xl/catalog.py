@@ -42,6 +42,7 @@ class Award:
     authority: str
     decided_by_so: bool
     aliases: tuple[str, ...]
+    via: str = ""  # through whom the Sở proposes it: '' (its own), 'tinh' (UBND tỉnh), 'bo' (Bộ Y tế)
 
     def allows(self, subject: str) -> bool:
         return self.subject == BOTH or self.subject == subject
@@ -99,5 +100,6 @@ def load_catalog() -> Catalog:
                 subject=row["subject"], authority=row["authority"],
                 decided_by_so=row["decided_by_so"] == "yes",
                 aliases=tuple(a.strip() for a in row["aliases"].split("|") if a.strip()),
+                via=(row.get("via") or "").strip(),
             ))
     return Catalog(awards)

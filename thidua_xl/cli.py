@@ -349,12 +349,13 @@ def report(
     calibration: bool = typer.Option(False, "--calibration", help="Với chung-nhan: in trang căn chỉnh (lưới milimét và các ô chữ của trang “Mẫu in”)."),
 ):
     """Xuất văn bản Word: báo cáo tổng kết, công văn phát động, quyết định, tờ trình, biên bản; giấy khen (chung-nhan)."""
-    from .documents import KINDS, render_reports, split_lists
+    from .documents import KINDS, render_reports
     from rich.markup import escape
 
+    from .decide import DUPLICATE, ERROR_REASON, decide_year
     from .documents.votes import read_vote_sheet
     from .model import ERROR, INFO
-    from .pipeline import check, totals
+    from .pipeline import check
     from .config import Config, narrative_from_kv
 
     cert_kind = "chung-nhan"
@@ -387,16 +388,21 @@ def report(
     y = resolve_year(year, intake)
     _print_bad_files(intake)
     findings = check(intake, y, history)
-    result = totals(intake, y)
-    _, excluded = split_lists(result, findings)
+    decision = decide_year(intake, y, findings, read_vote_sheet(paths))
+    result = decision.proposed
+    excluded = decision.excluded
+    faulty = [e for e in excluded if e.reason in (ERROR_REASON, DUPLICATE)]
+    if faulty:
+        err.print(f"[bold yellow]{len(faulty)} dòng có lỗi không đưa vào quyết định và tờ trình[/] (lỗi, trùng đề nghị):")
+    if len(excluded) > len(faulty):
+        err.print(f"[bold yellow]{len(excluded) - len(faulty)} dòng không đưa vào theo kết quả xét của Hội đồng, "
+                  "của Sở[/] (danh sách đầy đủ, lý do: doi-chieu.xlsx):")
     if excluded:
-        err.print(f"[bold yellow]{len(excluded)} dòng có lỗi không đưa vào quyết định và tờ trình[/] "
-                  "(báo cáo tổng kết vẫn đếm như bảng Tổng hợp):")
         for e in excluded[:30]:
             err.print(escape(f"  - {e.ho_ten or '(không tên)'} – {e.unit} ({e.file}, {e.sheet}, dòng {e.row}): "
-                             + "; ".join(e.reasons)))
+                             f"{e.label}: {e.detail}"))
         if len(excluded) > 30:
-            err.print(f"  … và {len(excluded) - 30} dòng khác (xem kết quả `thidua validate`).")
+            err.print(f"  … và {len(excluded) - 30} dòng khác (xem doi-chieu.xlsx).")
     # a quota over the limit is shown, not enforced; "still room for n more" (info) is not news here
     unit_level = [f for f in findings if f.row is None and f.code != "BAD_FILE" and f.severity != INFO]
     for f in unit_level[:20]:
@@ -408,8 +414,8 @@ def report(
     config, narrative = Config.from_kv(intake.config), narrative_from_kv(intake.narrative)
     doc_kinds = [k for k in kinds if k != cert_kind]
     votes = read_vote_sheet(paths)
-    written = render_reports(result, config, narrative, out, kinds=doc_kinds, findings=findings,
-                             votes=votes, templates_dir=templates) if doc_kinds else []
+    written = render_reports(result, config, narrative, out, kinds=doc_kinds, templates_dir=templates,
+                             decision=decision) if doc_kinds else []
     if form is not None:
         from .documents import certificates as cert
 
@@ -427,10 +433,22 @@ def report(
     for k in kinds:  # a kind asked for but not written (e.g. no higher award to propose) is said, not silent
         if not any(Path(p).stem.lower().startswith(k) for p in written):
             console.print(f"Không lập “{k}”: không có đề nghị nào thuộc loại văn bản này.")
-    outputs = list(written)
+    from .documents.outcome import reconciliation_rows, write_reconciliation
+
+    recon = write_reconciliation(decision, out / "doi-chieu.xlsx")
+    from rich.table import Table
+
+    table = Table(title=f"Đối chiếu năm {y}: đề nghị → hợp lệ → thông qua → quyết định/trình")
+    for c in ("Hình thức", "Đề nghị", "Hợp lệ", "Thông qua", "Quyết định/trình"):
+        table.add_column(c, justify="left" if c == "Hình thức" else "right")
+    for r in reconciliation_rows(decision):
+        table.add_row(r[1], *(str(v) for v in r[3:7]))
+    console.print(table)
+    console.print(f"Đã ghi {recon}")
+    outputs = [*written, recon]
     if pdf:
         outputs += _pdf_copies(written, out)
-    code = exit_code_for(intake, len(excluded))
+    code = exit_code_for(intake, len(faulty))
     _audit("report", paths, outputs, {"documents": len(written), "excluded_rows": len(excluded)}, code)
     raise typer.Exit(code)
 

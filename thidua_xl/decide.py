@@ -16,7 +16,7 @@ from fractions import Fraction
 import pandas as pd
 
 from .catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
-from .consolidate import Consolidation, consolidate
+from .consolidate import Consolidation, consolidate, count_initiatives, unit_order
 from .model import ERROR, Finding
 from .text import clean, fold, name_keys
 
@@ -46,6 +46,12 @@ _ROW_RESULT = {fold(x): x for x in ROW_RESULTS} | {"khong": KHONG_DONG_Y, "dong 
 def row_result(text: object) -> str:
     """`Kết quả xét` as typed → one of ROW_RESULTS, or '' (empty or not understood)."""
     return _ROW_RESULT.get(fold(text), "")
+
+
+def row_results(values: list) -> list[str]:
+    """row_result of a whole column (each distinct text folded once)."""
+    memo = {v: row_result(v) for v in set(values) if v is not None and v == v}
+    return [memo.get(v, "") if v is not None and v == v else "" for v in values]
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,7 @@ class Decision:
     year: int
     decided: Consolidation
     proposed: Consolidation
+    valid: Consolidation  # what the Hội đồng voted on: proposals without errors, each once
     excluded: list[Exclusion]
     votes: dict[str, AwardVote]
     reconciliation: list[Reconciliation]
@@ -182,13 +189,14 @@ def _copy_keys(df: pd.DataFrame) -> list[tuple]:
 
 def decide(nominations, findings, votes: dict | None, *, year: int, initiatives=None, units=None, files: int = 0,
            members: int | None = None, threshold=None, require_vote: bool = False,
-           catalog: Catalog | None = None) -> Decision:
+           catalog: Catalog | None = None, presorted: bool = False) -> Decision:
     """The decided set and the excluded rows with their reasons, from validated nominations.
 
     votes: {award code: votes.Vote} (its `ket_qua` when typed, else its ballot against
     `threshold`, a share of the members voting, majority when None; `members` when the
     vote does not say how many voted). An award without a result is pending: its rows
     are decided (a draft before the meeting) unless require_vote (the register's rule).
+    presorted: the rows are already in list order (a Consolidation's lists), so none is sorted again.
     """
     catalog = catalog or load_catalog()
     if hasattr(nominations, "to_pandas"):  # a Polars frame
@@ -200,8 +208,9 @@ def decide(nominations, findings, votes: dict | None, *, year: int, initiatives=
     results = {code: award_vote(votes.get(code), members, threshold) for code in catalog.codes()}
     errors, dupes = _errors_by_row(findings)
     keys = _row_keys(df)
-    row_res = [row_result(v) for v in (df["ket_qua_xet"].tolist() if "ket_qua_xet" in df else [""] * len(df))]
-    copy_keys = _copy_keys(df) if len(df) else []
+    row_res = row_results(df["ket_qua_xet"].tolist()) if "ket_qua_xet" in df else [""] * len(df)
+    flagged = [i for i, k in enumerate(keys) if k in dupes] if dupes else []
+    copy_keys = dict(zip(flagged, _copy_keys(df.iloc[flagged]))) if flagged else {}
     awards = df["award"].tolist()
     subjects = df["subject"].tolist()
 
@@ -246,18 +255,42 @@ def decide(nominations, findings, votes: dict | None, *, year: int, initiatives=
         status.append(None)
         details.append("")
 
-    decided_mask = [s is None for s in status]
-    decided_df = df[decided_mask]
-    counted = df[df["award"].notna() & df["subject"].notna()]
-    proposed = consolidate(counted, initiatives, year, files=files, units=units, catalog=catalog)
-    decided = consolidate(decided_df, initiatives, year, files=files, units=units, catalog=catalog)
+    counted = df.assign(_status=[s or "" for s in status])
+    counted = counted[counted["award"].notna() & counted["subject"].notna()]
+    if presorted:
+        whole = Consolidation(year=year, counts=counted.iloc[0:0], lists={"*": counted}, initiatives={}, rows=0,
+                              files=files, units=units if isinstance(units, list) else unit_order(counted, units))
+        proposed = subset(whole, lambda d: d["award"].notna())
+        proposed.lists = {c: g.reset_index(drop=True) for c, g in proposed.lists["*"].groupby("award", sort=False)} \
+            if proposed.lists else {}
+        proposed.lists = {c: proposed.lists[c] for c in catalog.codes() if c in proposed.lists}
+        proposed.initiatives = count_initiatives(initiatives, year) if initiatives is not None else {}
+    else:
+        proposed = consolidate(counted, initiatives, year, files=files, units=units, catalog=catalog)
+    decided = subset(proposed, lambda d: d["_status"] == "")
+    valid = subset(proposed, lambda d: ~d["_status"].isin([ERROR_REASON, DUPLICATE]))
     units_col, ho_ten = df["unit"].tolist(), df["ho_ten"].tolist()
     excluded = [Exclusion(s, d, awards[i] if isinstance(awards[i], str) else None, clean(ho_ten[i]),
                           clean(units_col[i]), keys[i][0], keys[i][1], keys[i][2] if keys[i][2] >= 0 else None)
                 for i, (s, d) in enumerate(zip(status, details)) if s is not None]
     recon = _reconcile(awards, status, results, catalog)
-    return Decision(year=year, decided=decided, proposed=proposed, excluded=excluded, votes=results,
+    return Decision(year=year, decided=decided, proposed=proposed, valid=valid, excluded=excluded, votes=results,
                     reconciliation=recon)
+
+
+def subset(result: Consolidation, keep) -> Consolidation:
+    """The rows of a consolidation that keep(list) selects (a boolean Series), still in list order (no new sort)."""
+    lists = {}
+    for code, df in result.lists.items():
+        sel = df[keep(df).to_numpy()].reset_index(drop=True)
+        if len(sel):
+            lists[code] = sel
+    frames = list(lists.values())
+    rows = pd.concat(frames, ignore_index=True) if frames else result.counts.iloc[0:0]
+    counts = (rows.groupby(["unit_code", "unit", "award", "subject"], dropna=False).size().rename("n").reset_index()
+              if len(rows) else result.counts.iloc[0:0])
+    return Consolidation(year=result.year, counts=counts, lists=lists, initiatives=result.initiatives,
+                         rows=len(rows), files=result.files, units=result.units)
 
 
 def _reconcile(awards: list, status: list, results: dict[str, AwardVote], catalog: Catalog) -> list[Reconciliation]:

@@ -16,6 +16,7 @@ from ..catalog import CA_NHAN, TAP_THE, load_catalog
 from ..config import Config
 from ..consolidate import Consolidation
 from ..text import clean, nfc, so2, sort_key
+from .can_cu import can_cu_lines as _can_cu_default
 from .filters import ngay_vn
 
 KIND_CODES = {
@@ -25,7 +26,7 @@ KIND_CODES = {
     "to-trinh": "TTr",
     "bien-ban": "BB",
 }
-SO_AWARDS = ("LDTT", "CSTDCS", "TTLDTT", "GK")  # decided by the Giám đốc Sở
+SO_AWARDS = tuple(a.code for a in load_catalog() if a.decided_by_so)  # decided by the Giám đốc Sở
 TINH_AUTHORITIES = ("tinh", "cp", "nha_nuoc")   # proposed to the Chủ tịch UBND tỉnh (through Sở Nội vụ)
 BO_AUTHORITIES = ("bo",)                          # proposed to the Bộ trưởng Bộ Y tế
 
@@ -226,13 +227,6 @@ def initiatives_line(result: Consolidation) -> str:
     return "; ".join(parts)
 
 
-def _can_cu_default(year: int, org: str) -> list[str]:
-    """The laws and decrees in force for the award year, named in full (rules/data/legal_texts.toml)."""
-    from ..rules.legal_texts import can_cu_lines
-
-    return can_cu_lines(year)
-
-
 def bao_cao_context(result: Consolidation, config: Config, narrative: dict) -> dict:
     y = result.year
     ctx = common("bao-cao-tong-ket", config, y, config.get("so_bao_cao"))
@@ -265,6 +259,7 @@ def bao_cao_context(result: Consolidation, config: Config, narrative: dict) -> d
                                "hiện khách quan, công bằng; chú trọng đến các tập thể, cá nhân trực tiếp lao động, "
                                "cống hiến."],
         "ket_qua_khen_thuong": award_lines(result, org) or ["Chưa có số liệu khen thưởng."],
+        "dang_de_nghi": [],  # higher awards still awaiting their decision (documents.outcome fills it)
         "uu_diem": _para_or(narrative, "uu_diem", "Phong trào thi đua được phát động sôi nổi, rộng khắp trong "
                                                   "toàn ngành, được cán bộ, công chức, viên chức tích cực hưởng ứng."),
         "ton_tai": _para_or(narrative, "ton_tai", "Quỹ thi đua, khen thưởng hạn hẹp nên còn hạn chế khen thưởng "
@@ -483,8 +478,14 @@ def quyet_dinh_context(code: str, df: pd.DataFrame, result: Consolidation, confi
 
 
 def to_trinh_context(target: str, frames: list[tuple[str, pd.DataFrame]], result: Consolidation, config: Config,
-                     narrative: dict, number: str = "") -> dict:
-    """target 'tinh' (Chủ tịch UBND tỉnh, through Sở Nội vụ) or 'bo' (Bộ trưởng Bộ Y tế)."""
+                     narrative: dict, number: str = "", codes: list[str] | None = None) -> dict:
+    """target 'tinh' (Chủ tịch UBND tỉnh, through Sở Nội vụ) or 'bo' (Bộ trưởng Bộ Y tế).
+
+    codes (the award of each frame): the addressee is asked to grant what is his own and to
+    forward (trình) what belongs to the Thủ tướng or the Chủ tịch nước; without codes, all is his.
+    """
+    from .outcome import forward_line, grants_itself
+
     y = result.year
     ctx = common("to-trinh", config, y, number)
     org = ctx["ten_co_quan"]
@@ -497,24 +498,36 @@ def to_trinh_context(target: str, frames: list[tuple[str, pd.DataFrame]], result
         kinh_gui = ["Bộ trưởng Bộ Y tế."]
         nguoi = "Bộ trưởng Bộ Y tế"
         de_nghi_ai = "Bộ trưởng Bộ Y tế (qua Vụ Thi đua – Khen thưởng)"
-    all_rows = pd.concat([df for _, df in frames], ignore_index=True) if frames else pd.DataFrame(columns=["subject"])
+    codes = list(codes) if codes else [None] * len(frames)
+    own = [(t, df, c) for (t, df), c in zip(frames, codes) if c is None or grants_itself(target, c)]
+    up = [(t, df, c) for (t, df), c in zip(frames, codes) if c is not None and not grants_itself(target, c)]
+
+    def _rows(part):
+        return pd.concat([df for _, df, _c in part], ignore_index=True) if part else pd.DataFrame(columns=["subject"])
+
     chi_tiet = []
-    for title, df in frames:
+    for title, df, code in own + up:
         if not df.empty:
             tt, cn = int((df["subject"] == TAP_THE).sum()), int((df["subject"] == CA_NHAN).sum())
-            chi_tiet.append(f"{title}: {_subjects(tt, cn)}")
+            line = f"{title}: {_subjects(tt, cn)}"
+            chi_tiet.append(forward_line(code, title, _subjects(tt, cn)) if (title, df, code) in up else line)
     chi_tiet = [c + (";" if i < len(chi_tiet) - 1 else ".") for i, c in enumerate(chi_tiet)]
     can_cu = _para_or(narrative, "can_cu_to_trinh", [
         *_can_cu_default(y, org),
         f"Căn cứ kết quả họp Hội đồng Thi đua – Khen thưởng {org} xét khen thưởng năm {y}",
     ])
     can_cu = [c.rstrip(";.") + ("." if i == len(can_cu) - 1 else ";") for i, c in enumerate(can_cu)]
+    asks = []
+    if own:
+        asks.append(f"xét tặng danh hiệu thi đua, hình thức khen thưởng cho {count_phrase(_rows(own))}")
+    if up:
+        asks.append(f"trình cấp có thẩm quyền khen thưởng cho {count_phrase(_rows(up))}")
     ctx.update({
         "trich_yeu": f"Về việc đề nghị {nguoi} khen thưởng cho các tập thể, cá nhân thuộc {org} năm {y}",
         "kinh_gui": kinh_gui,
         "can_cu": can_cu,
-        "de_nghi": (f"{org} đề nghị {de_nghi_ai} xét tặng danh hiệu thi đua, hình thức khen thưởng cho "
-                    f"{count_phrase(all_rows)} đã có thành tích xuất sắc năm {y} (có danh sách kèm theo), cụ thể:"),
+        "de_nghi": (f"{org} đề nghị {de_nghi_ai} {' và '.join(asks)} đã có thành tích xuất sắc năm {y} "
+                    f"(có danh sách kèm theo), cụ thể:"),
         "chi_tiet": chi_tiet,
         "ket_luan": [f"{org} kính trình {nguoi} xem xét, quyết định./."],
         "noi_nhan": _noi_nhan(["Như trên", "Ban Giám đốc Sở"], config),
@@ -524,74 +537,4 @@ def to_trinh_context(target: str, frames: list[tuple[str, pd.DataFrame]], result
     return ctx
 
 
-def _pct(votes: int, total: int) -> str:
-    """Vietnamese percentage with a decimal comma: 92,9 / 100."""
-    if not total:
-        return ""
-    text = f"{votes * 100 / total:.1f}"
-    return (text[:-2] if text.endswith(".0") else text).replace(".", ",")
-
-
-def _vote(vote, members: int) -> tuple[int | None, int]:
-    """(votes in favour, out of how many): a Vote's own member count, else the members present."""
-    if vote is None:
-        return None, members
-    if isinstance(vote, int):
-        return vote, members
-    return vote.dong_y, vote.thanh_vien or members
-
-
-def bien_ban_context(result: Consolidation, config: Config, narrative: dict, votes: dict | None = None) -> dict:
-    """Biên bản họp Hội đồng TĐKT (NĐ 30 Mẫu 1.9).
-
-    votes: {award code: số phiếu đồng ý, or a votes.Vote that also says how many members voted}.
-    """
-    y = result.year
-    ctx = common("bien-ban", config, y, config.get("so_bien_ban"))
-    org = ctx["ten_co_quan"]
-    votes = votes or {}
-
-    def _int(name: str) -> int:
-        v = clean(config.get(name))
-        return int(v) if v.isdigit() else 0
-
-    tong, co_mat = _int("hoi_dong_tong_so"), _int("hoi_dong_co_mat")
-    ket_qua = []
-    cat = load_catalog()
-    for code, t in result.totals.items():
-        tt, cn = t.get(TAP_THE, 0), t.get(CA_NHAN, 0)
-        if not (tt or cn):
-            continue
-        v, of = _vote(votes.get(code), co_mat or tong)
-        ket_qua.append({
-            "stt": str(len(ket_qua) + 1), "ten": cat[code].name, "tap_the": so2(tt) if tt else "",
-            "ca_nhan": so2(cn) if cn else "",
-            "phieu": f"{v}/{of}" if v is not None and of else ("" if v is None else str(v)),
-            "ty_le": _pct(v, of) if v is not None else "",
-        })
-    chu_tri = clean(config.get("chu_tich_hoi_dong")) or clean(config.get("giam_doc"))
-    thu_ky = clean(config.get("thu_ky_hoi_dong"))
-    thanh_phan = (f"{co_mat}/{tong} thành viên Hội đồng Thi đua – Khen thưởng {org} có mặt." if tong
-                  else "Các thành viên Hội đồng Thi đua – Khen thưởng (danh sách kèm theo).")
-    ctx.update({
-        "hoi_dong": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
-        "trich_yeu": f"Họp Hội đồng Thi đua – Khen thưởng {org} xét khen thưởng năm {y}",
-        "thoi_gian_hop": clean(config.get("thoi_gian_hop")) or "…… giờ …… ngày …… tháng …… năm ……",
-        "dia_diem_hop": clean(config.get("dia_diem_hop")) or f"Hội trường {org}",
-        "thanh_phan": thanh_phan,
-        "chu_tri": chu_tri + ", Chủ tịch Hội đồng" if chu_tri else "Chủ tịch Hội đồng",
-        "thu_ky": thu_ky or "……",
-        "chu_tri_ten": chu_tri, "thu_ky_ten": thu_ky,
-        "noi_dung": _para_or(narrative, "noi_dung_bien_ban", [
-            f"Thư ký Hội đồng báo cáo tổng hợp đề nghị khen thưởng năm {y} của các đơn vị trực thuộc ({result.rows} "
-            f"lượt đề nghị từ {len(result.units)} đơn vị) và kết quả kiểm tra hồ sơ.",
-            "Các thành viên Hội đồng thảo luận, bỏ phiếu kín đối với từng danh hiệu, hình thức khen thưởng.",
-        ]),
-        "ket_qua": ket_qua,
-        "ket_luan": _para_or(narrative, "ket_luan_bien_ban",
-                             f"Hội đồng thống nhất đề nghị Giám đốc {org} quyết định công nhận danh hiệu, tặng "
-                             f"Giấy khen theo thẩm quyền; trình cấp có thẩm quyền khen thưởng các danh hiệu, hình "
-                             f"thức khen thưởng cấp trên theo kết quả bỏ phiếu nêu trên."),
-        "ket_thuc_hop": clean(config.get("ket_thuc_hop")) or "…… giờ …… cùng ngày",
-    })
-    return ctx
+from .bien_ban import _pct, _vote, bien_ban_context  # noqa: E402,F401  (the biên bản's own module)

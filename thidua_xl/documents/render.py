@@ -318,13 +318,16 @@ def _out_name(kind: str, year: int, suffix: str = "") -> str:
 
 def render_reports(result: Consolidation, config: Config, narrative: dict, out_dir: str | Path,
                    kinds: Iterable[str] | None = None, findings=None, votes: dict | None = None,
-                   templates_dir: str | Path | None = None) -> list[Path]:
+                   templates_dir: str | Path | None = None, decision=None) -> list[Path]:
     """Render the chosen documents into out_dir; returns the .docx paths written.
 
-    findings: rows with a row-level error are kept out of decisions and submissions
-    (see split_lists); the báo cáo counts everything consolidation counts.
-    votes: {award code: số phiếu đồng ý} for the biên bản.
+    Every document counts from one decided set (decide.py): decisions and tờ trình list it,
+    the báo cáo counts it (granted apart from proposed upward), the biên bản puts the valid
+    proposals and the votes beside it. decision: a decide.Decision; when None it is computed
+    from result, findings and votes ({award code: votes.Vote or số phiếu đồng ý}).
     """
+    from .outcome import decide_consolidation, granted_and_upward, submissions
+
     out_dir = Path(out_dir)
     kinds = list(kinds or KINDS)
     unknown = [k for k in kinds if k not in KINDS]
@@ -333,39 +336,38 @@ def render_reports(result: Consolidation, config: Config, narrative: dict, out_d
     narrative = narrative or {}
     y = result.year
     written: list[Path] = []
-    lists, _ = split_lists(result, findings)
+    if decision is None:
+        decision = decide_consolidation(result, findings, votes, config)
+    decided = decision.decided
     cat = load_catalog()
 
     if "bao-cao-tong-ket" in kinds:
-        written.append(render_docx(template_path("bao-cao-tong-ket", templates_dir),
-                                   C.bao_cao_context(result, config, narrative),
+        granted, upward = granted_and_upward(decision)
+        ctx = C.bao_cao_context(decided, config, narrative)
+        ctx["ket_qua_khen_thuong"] = C.award_lines(granted, ctx["ten_co_quan"]) or ["Chưa có số liệu khen thưởng."]
+        ctx["dang_de_nghi"] = C.award_lines(upward, ctx["ten_co_quan"])
+        written.append(render_docx(template_path("bao-cao-tong-ket", templates_dir), ctx,
                                    out_dir / _out_name("bao-cao-tong-ket", y)))
     if "cong-van-phat-dong" in kinds:
         written.append(render_docx(template_path("cong-van-phat-dong", templates_dir),
                                    C.cong_van_context(result, config, narrative),
                                    out_dir / _out_name("cong-van-phat-dong", y + 1)))
     if "quyet-dinh" in kinds:
-        for code, df, number in so_decisions(lists, config):
-            ctx = C.quyet_dinh_context(code, df, result, config, narrative, number)
-            rows = C.annex_rows([(None, df)], result)
+        for code, df, number in so_decisions(decided.lists, config):
+            ctx = C.quyet_dinh_context(code, df, decided, config, narrative, number)
+            rows = C.annex_rows([(None, df)], decided)
             written.append(render_docx(template_path("quyet-dinh", templates_dir), ctx,
                                        out_dir / _out_name("quyet-dinh", y, code), annex_rows=rows))
     if "to-trinh" in kinds:
         first = config.get("so_to_trinh")
-        n = 0
-        for target, authorities, suffix in (("tinh", C.TINH_AUTHORITIES, "UBND-tinh"),
-                                            ("bo", C.BO_AUTHORITIES, "Bo-Y-te")):
-            frames = [(a.name, lists[a.code]) for a in cat
-                      if a.authority in authorities and a.code in lists and not lists[a.code].empty]
-            if not frames:
-                continue
-            ctx = C.to_trinh_context(target, frames, result, config, narrative, _next_number(first, n))
-            n += 1
-            rows = C.annex_rows(frames, result)
+        for n, sub in enumerate(submissions(decision)):
+            ctx = C.to_trinh_context(sub.target, sub.frames, decided, config, narrative, _next_number(first, n),
+                                     codes=sub.codes)
+            rows = C.annex_rows(sub.frames, decided)
             written.append(render_docx(template_path("to-trinh", templates_dir), ctx,
-                                       out_dir / _out_name("to-trinh", y, suffix), annex_rows=rows))
+                                       out_dir / _out_name("to-trinh", y, sub.suffix), annex_rows=rows))
     if "bien-ban" in kinds:
         written.append(render_docx(template_path("bien-ban", templates_dir),
-                                   C.bien_ban_context(result, config, narrative, votes),
+                                   C.bien_ban_context(decision.valid, config, narrative, decision=decision),
                                    out_dir / _out_name("bien-ban", y)))
     return written
