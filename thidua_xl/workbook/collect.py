@@ -171,6 +171,23 @@ def diff_rows(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[str], lis
     return added, removed, changed
 
 
+MASTER_FIELDS = ("ket_qua_xet", "so_quyet_dinh", "ngay_quyet_dinh")
+
+
+def master_values(before: pd.DataFrame, after: pd.DataFrame) -> list[list]:
+    """The Sở's own columns (Kết quả xét, a higher decision) of each returned row, from the same person and
+    award in the master before (copies paired in order); a new row gets none. Rows as unit_tables orders them."""
+    old: dict[tuple, list] = {}
+    for rec in before.itertuples(index=False):
+        old.setdefault(_key(rec), []).append([getattr(rec, f, "") or None for f in MASTER_FIELDS])
+    ordered = pd.concat([g for _s, g in after.groupby("sheet", sort=False)]) if len(after) else after
+    out = []
+    for rec in ordered.itertuples(index=False):
+        got = old.get(_key(rec))
+        out.append(got.pop(0) if got else [None] * len(MASTER_FIELDS))
+    return out
+
+
 def _master_sheet(report, code: str, unit: str, sheet: str) -> str | None:
     folded = {fold(n): n for n in report.sheets}
     for cand in (sheet, code, unit):
@@ -345,10 +362,13 @@ def _collect(folder: str | os.PathLike, master: str | os.PathLike, dry_run: bool
             change.warnings.append(f"tệp ghi năm {rep.year}, tệp tổng hợp là năm {intake.year} (nhập theo --year-ok).")
         if after.empty and not before.empty and not adding:
             change.warnings.append("tệp không có dòng đề nghị nào: trang của đơn vị sẽ trống.")
-        table = _with_source(tables.get(code), rep.file, [int(r) for r in after["row"]])
+        table = (tables.get(code) or UnitTable()).without_master_columns()
+        table = table.with_master_values(master_values(before, after))  # the Sở's own columns, kept by row
+        table = _with_source(table, rep.file, [int(r) for r in after["row"]])
         if adding:
             table = _concat(master_tables.get(code), table)
-        sheets[sheet] = SheetData(header_row, table.headers, table.rows, text_headers=("Ngày sinh", "Số CCCD"),
+        sheets[sheet] = SheetData(header_row, table.headers, table.rows,
+                                  text_headers=("Ngày sinh", "Số CCCD", "Số quyết định", "Ngày quyết định"),
                                   hidden_headers=SOURCE_HEADERS)
         report.units.append(change)
 

@@ -63,6 +63,19 @@ NOMINATION_LAYOUT: tuple[Column, ...] = (
 )
 NOMINATION_HEADERS_ORDER = [c.header for c in NOMINATION_LAYOUT]
 
+# The Sở's own columns, on the master's unit sheets only: the per-row result (decide.py) and a
+# higher-level decision recorded on the row. `split` leaves them out, `collect` keeps their values.
+ROW_RESULT_CHOICES = ["Đồng ý", "Không đồng ý", "Chuyển cấp trên"]
+MASTER_COLUMNS: tuple[Column, ...] = (
+    Column("Kết quả xét", "ket_qua_xet", 15, "Kết quả xét của Sở cho dòng này: Đồng ý, Không đồng ý, Chuyển cấp "
+                                             "trên. Để trống: theo kết quả biểu quyết của Hội đồng cho hình thức. "
+                                             "Đơn vị không thấy cột này."),
+    Column("Số quyết định", "so_quyet_dinh", 16, "Số quyết định khen thưởng của cấp trên (tỉnh, Bộ, Nhà nước), "
+                                                 "ghi khi đã có quyết định (thidua decisions import)."),
+    Column("Ngày quyết định", "ngay_quyet_dinh", 13, "Ngày ký quyết định khen thưởng của cấp trên.", "date"),
+)
+MASTER_HEADERS = tuple(c.header for c in MASTER_COLUMNS)
+
 INITIATIVE_LAYOUT: tuple[Column, ...] = (
     Column("STT", "stt", 5, "Số thứ tự."),
     Column("Tên sáng kiến, đề tài", "ten", 45, "Tên sáng kiến hoặc đề tài (bắt buộc)."),
@@ -221,14 +234,17 @@ def _list_validation(ws, first: int, col: int, source, title: str, message: str)
         "error_message": "Giá trị này không có trong danh sách. Chọn “Có” (Yes) nếu chắc chắn muốn giữ."})
 
 
-def nomination_dropdowns(ws, header_row: int) -> None:
-    """Dropdowns on the data rows: award (catalogue names), Đối tượng, Giới tính."""
+def nomination_dropdowns(ws, header_row: int, master: bool = False) -> None:
+    """Dropdowns on the data rows: award (catalogue names), Đối tượng, Giới tính (and Kết quả xét in a master)."""
     pos = {c.header: j for j, c in enumerate(NOMINATION_LAYOUT)}
     first = header_row + 1
     _list_validation(ws, first, pos["Hình thức đề nghị"], f"={AWARD_LIST_NAME}", "Hình thức đề nghị",
                      NOMINATION_LAYOUT[pos["Hình thức đề nghị"]].note)
     _list_validation(ws, first, pos["Đối tượng"], SUBJECT_CHOICES, "Đối tượng", "Tập thể hoặc Cá nhân.")
     _list_validation(ws, first, pos["Giới tính"], GENDER_CHOICES, "Giới tính", "Nam hoặc Nữ; trống với tập thể.")
+    if master:
+        _list_validation(ws, first, len(NOMINATION_LAYOUT), ROW_RESULT_CHOICES, "Kết quả xét",
+                         MASTER_COLUMNS[0].note)
 
 
 def initiative_dropdowns(ws, header_row: int, unit_source=None) -> None:
@@ -243,16 +259,24 @@ def initiative_dropdowns(ws, header_row: int, unit_source=None) -> None:
 
 def write_nomination_sheet(wb, fmt: Formats, name: str, *, unit: str, year: int, rows: list[list],
                            extra_headers: list[str] = (), instructions: tuple[str, ...] = (),
-                           text_dates: bool = False) -> int:
-    """A unit's nomination sheet; returns the 0-based header row."""
+                           text_dates: bool = False, master: bool = False) -> int:
+    """A unit's nomination sheet; returns the 0-based header row.
+
+    master: the sheet of a master workbook, with the Sở's own columns (MASTER_COLUMNS) after the
+    unit's; rows then carry their values right after the layout's.
+    """
     ws = wb.add_worksheet(name)
     ws.write_string(0, 0, f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}", fmt.title)
     ws.write_string(1, 0, f"Đơn vị: {unit}", fmt.subtitle)
     for k, line in enumerate(instructions):
         ws.write_string(2 + k, 0, line, fmt.note)
     header_row = 3 + len(instructions)
-    write_table(ws, fmt, header_row, NOMINATION_LAYOUT, rows, extra_headers, text_dates)
-    nomination_dropdowns(ws, header_row)
+    layout = NOMINATION_LAYOUT + MASTER_COLUMNS if master else NOMINATION_LAYOUT
+    if master:
+        rows = [list(r[:len(NOMINATION_LAYOUT)]) + (list(r[len(NOMINATION_LAYOUT):]) + [None] * len(MASTER_COLUMNS))[
+            :len(MASTER_COLUMNS)] + list(r[len(NOMINATION_LAYOUT) + len(MASTER_COLUMNS):]) for r in rows]
+    write_table(ws, fmt, header_row, layout, rows, extra_headers, text_dates)
+    nomination_dropdowns(ws, header_row, master)
     return header_row
 
 

@@ -185,7 +185,7 @@ def create_master(path: str | os.PathLike, year: int, units: pd.DataFrame | None
         # one sheet per unit
         for rec in unit_df.itertuples(index=False):
             write_nomination_sheet(wb, fmt, rec.sheet, unit=rec.unit, year=year,
-                                   rows=rows_by_unit.get(rec.unit_code, []))
+                                   rows=rows_by_unit.get(rec.unit_code, []), master=True)
         # initiatives
         write_initiative_sheet(wb, fmt, init_rows, title=f"SÁNG KIẾN, ĐỀ TÀI ĐƯỢC CÔNG NHẬN (NĂM {year})",
                                unit_source="=DS_DON_VI")

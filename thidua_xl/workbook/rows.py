@@ -16,7 +16,7 @@ import pandas as pd
 from ..catalog import SUBJECT_LABEL
 from ..intake import INITIATIVE_HEADERS, NOMINATION_HEADERS, match_header
 from ..text import clean, fold, nfc
-from .layout import INITIATIVE_LAYOUT, NOMINATION_LAYOUT
+from .layout import INITIATIVE_LAYOUT, MASTER_COLUMNS, MASTER_HEADERS, NOMINATION_LAYOUT
 
 _SUBJECT_TEXT = {**SUBJECT_LABEL, "Tập thể": "Tập thể", "Cá nhân": "Cá nhân"}
 _LEVEL_TEXT = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
@@ -105,6 +105,7 @@ def nomination_rows_from_frame(df: pd.DataFrame) -> dict[str, list[list]]:
             row.append(_plain(v))
         if row[1] is None and row[7] is None:
             continue
+        row += [_plain(_first(rec, [c.field, c.header])) for c in MASTER_COLUMNS]  # the Sở's own columns
         out.setdefault(clean(rec[code_col]), []).append(row)
     for rows in out.values():
         for i, row in enumerate(rows):
@@ -152,6 +153,19 @@ class UnitTable:
     @property
     def headers(self) -> list[str]:
         return [c.header for c in NOMINATION_LAYOUT] + self.extra_headers
+
+    def without_master_columns(self) -> "UnitTable":
+        """The table as a unit may see it: the Sở's own columns (Kết quả xét, …) left out."""
+        keep = [i for i, h in enumerate(self.extra_headers) if h not in MASTER_HEADERS]
+        n = len(NOMINATION_LAYOUT)
+        return UnitTable([self.extra_headers[i] for i in keep],
+                         [list(r[:n]) + [r[n + i] if n + i < len(r) else None for i in keep] for r in self.rows])
+
+    def with_master_values(self, values: list[list]) -> "UnitTable":
+        """The Sở's own columns placed right after the layout's, one list of values per row."""
+        n = len(NOMINATION_LAYOUT)
+        return UnitTable(list(MASTER_HEADERS) + self.extra_headers,
+                         [list(r[:n]) + list(v) + list(r[n:]) for r, v in zip(self.rows, values)])
 
 
 def _raw_for_date(value):
@@ -212,8 +226,8 @@ def unit_tables(nominations: pd.DataFrame, raw_rows: dict[tuple[str, str], list[
         header = rows[table.header_idx] if table else []
         target: dict[int, int | str] = {}
         for j, cell in enumerate(header):
-            if j in table.columns:
-                target[j] = pos[table.columns[j]]
+            if j in table.columns:  # a known column outside the layout (Xếp loại, Kết quả xét…) stays extra
+                target[j] = pos.get(table.columns[j], table.columns[j])
             elif fold(cell) in ID_HEADERS and id_pos not in target.values():
                 target[j] = id_pos
             elif clean(cell):

@@ -109,6 +109,7 @@ def split_master(master: str | os.PathLike, out_dir: str | os.PathLike, *, year:
         name = names[code]
         mine = inits[inits["unit_code"] == code] if not inits.empty else pd.DataFrame()
         rows = initiative_rows_from_frame(mine, {code: unit}) if len(mine) else []
+        table = without_source(tables.get(code))
         written.append(write_unit_file(out_dir / name, code=code, unit=unit, year=int(y),
-                                       table=without_source(tables.get(code)), initiatives=rows))
+                                       table=table.without_master_columns() if table else None, initiatives=rows))
     return written
