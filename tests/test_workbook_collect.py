@@ -73,7 +73,9 @@ def test_round_trip_gives_exactly_the_filled_rows(returned):
     sheet = intake.units.set_index("unit_code").loc["BVDK", "sheet"]
     ws = wb[sheet]
     assert ws["E5"].value == "001080000123"
-    assert ws["L4"].value == "Số điện thoại" and ws["L5"].value == "ghi thêm 1"
+    # (after the Sở's own columns L:N, Kết quả xét…, which the unit never sees)
+    assert [ws[f"{c}4"].value for c in "LMN"] == ["Kết quả xét", "Số quyết định", "Ngày quyết định"]
+    assert ws["O4"].value == "Số điện thoại" and ws["O5"].value == "ghi thêm 1"
     assert ws["C5"].number_format == "dd/mm/yyyy"
     # the sheets of units that sent nothing are untouched
     assert not list(intake.nominations["unit_code"][intake.nominations["unit_code"] == "CDC"])
