@@ -552,6 +552,12 @@ def collect(
         console.print(f"Chạy thử (--dry-run): chưa ghi gì vào {into}.")
     elif result.written:
         console.print(f"Đã cập nhật {into} ({len(result.units)} đơn vị). Bản sao lưu: {result.backup}")
+        from .history import default_path
+
+        if default_path([into]).is_file():  # the `Lịch sử` sheet follows the master's people
+            from .intake import read_paths
+
+            _refresh_history_sheet(into, default_path([into]), read_paths([into]))
     code = result.exit_code
     _audit("collect", [folder, into], [into] if result.written else [],
            {"units": len(result.units), "refused": len(result.refused), "dry_run": dry_run}, code, folder=into.parent)
@@ -766,20 +772,22 @@ def build_workbook(
 
 @history_app.command("import")
 def history_import(file: Path = typer.Argument(..., help="Tệp .xlsx/.csv: Họ và tên, Ngày sinh, Đơn vị, Năm, Hình thức."),
-                   history: Optional[Path] = typer.Option(None, "--history", help="Tệp sổ lịch sử (SQLite).")):
+                   history: Optional[str] = typer.Option(None, "--history", help="Sổ lịch sử: tệp SQLite, hoặc "
+                                                         "máy chủ postgresql://người_dùng@máy/tên_csdl.")):
     """Nhập sổ lịch sử khen thưởng từ tệp .xlsx/.csv (nhập lại cùng tệp không thêm trùng)."""
     from . import history as register
+    from .store import as_db
 
     if not file.is_file():
         raise UserError(f"Không tìm thấy tệp “{file}”.")
-    db = history or register.default_path([file])
+    db = as_db(history) if history else register.default_path([file])
     result = register.import_file(db, file)
     for f in result.findings:
         err.print(f"[yellow]Bỏ qua:[/] {f.where}: {f.message}")
     console.print(f"Sổ lịch sử {db}: đọc {result.rows} dòng, thêm {result.added} bản ghi mới, "
                   f"{result.already} bản ghi đã có, bỏ qua {result.refused} dòng lỗi.")
     code = 1 if result.refused else 0
-    _audit("history import", [file], [db], {"added": result.added, "already": result.already,
+    _audit("history import", [file], [] if isinstance(db, str) else [db], {"added": result.added, "already": result.already,
                                             "refused": result.refused}, code, folder=file.parent)
     raise typer.Exit(code)
 
@@ -787,20 +795,38 @@ def history_import(file: Path = typer.Argument(..., help="Tệp .xlsx/.csv: Họ
 @history_app.command("archive")
 def history_archive(paths: List[Path] = typer.Argument(..., help="Tệp tổng hợp, tệp đơn vị hoặc thư mục."),
                     year: int = typer.Option(..., "--year", help="Năm khen thưởng được lưu."),
-                    history: Optional[Path] = typer.Option(None, "--history", help="Tệp sổ lịch sử (SQLite).")):
-    """Lưu kết quả khen thưởng của một năm vào sổ lịch sử (chạy lại không thêm trùng)."""
+                    history: Optional[str] = typer.Option(None, "--history", help="Sổ lịch sử: tệp SQLite, hoặc "
+                                                          "máy chủ postgresql://người_dùng@máy/tên_csdl.")):
+    """Lưu các khen thưởng đã được quyết định của một năm vào sổ lịch sử (chạy lại không thêm trùng)."""
     from . import history as register
+    from .documents.votes import read_vote_sheet
+    from .store import as_db, is_url, label
 
     intake = load(paths)
     _print_bad_files(intake)
     from .validate import default_history_path
 
-    db = history or default_history_path(intake) or register.default_path(paths)
-    result = register.archive(db, intake, year)
-    console.print(f"Sổ lịch sử {db}: năm {year}, {result.rows} lượt khen thưởng, thêm {result.added} bản ghi mới, "
-                  f"{result.already} bản ghi đã có.")
-    code = exit_code_for(intake)
-    _audit("history archive", paths, [db], {"added": result.added, "already": result.already}, code)
+    db = as_db(history) if history else (default_history_path(intake) or register.default_path(paths))
+    is_master = any(f.kind == "master" for f in intake.files)
+    findings = list(intake.findings)
+    if is_master:
+        from .pipeline import check
+
+        findings = check(intake, year, db if is_url(db) or Path(db).is_file() else None)
+    result = register.archive(db, intake, year, findings, read_vote_sheet(paths) if is_master else None)
+    for f in result.findings[:30]:
+        err.print(f"[yellow]{'Không lưu' if f.severity == 'error' else 'Chưa lưu'}:[/] {f.where}: {f.message}",
+                  markup=True, soft_wrap=True)
+    if len(result.findings) > 30:
+        err.print(f"  … và {len(result.findings) - 30} dòng khác.")
+    console.print(f"Sổ lịch sử {label(db)}: năm {year}, {result.rows} khen thưởng đã quyết định, thêm {result.added} "
+                  f"bản ghi mới, {result.already} bản ghi đã có, {len(result.findings)} dòng chưa lưu.")
+    masters = [Path(f.path) for f in intake.files if f.kind == "master"]
+    for m in masters:
+        _refresh_history_sheet(m, db, intake)
+    code = max(exit_code_for(intake), 1 if result.refused else 0)
+    _audit("history archive", paths, [] if is_url(db) else [db], {"added": result.added, "already": result.already,
+                                                                  "refused": len(result.findings)}, code)
     raise typer.Exit(code)
 
 
@@ -814,6 +840,22 @@ def doctor(workbook: Optional[Path] = typer.Option(None, "--workbook",
     for line in doc.report(checks):
         console.print(line, markup=False, soft_wrap=True)
     raise typer.Exit(doc.exit_code(checks))
+
+
+def _refresh_history_sheet(master: Path, db, intake=None) -> None:
+    """The master's `Lịch sử` shows the register for its own people (skipped while Excel has it open)."""
+    from .text import name_keys
+    from .workbook.history_view import write_history_sheet
+
+    if master.suffix.lower() not in (".xlsx", ".xlsm") or (master.parent / f"~${master.name}").exists():
+        return
+    try:
+        noms = intake.nominations if intake is not None else None
+        people = set(name_keys(noms["ho_ten"].tolist())) if noms is not None else None
+        n = write_history_sheet(master, db, people=people)
+        console.print(f"Đã cập nhật trang “Lịch sử” của {master.name}: {n} dòng.")
+    except UserError as exc:
+        err.print(f"[yellow]Không cập nhật trang “Lịch sử”:[/] {exc}")
 
 
 # --- demo --------------------------------------------------------------------------

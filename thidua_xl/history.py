@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -21,6 +20,7 @@ import pandas as pd
 
 from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .errors import UserError
+from . import store
 from .model import ERROR, Finding
 from .text import clean, fold, name_key, parse_date
 
@@ -40,37 +40,6 @@ HISTORY_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 HISTORY_REQUIRED = ("Họ và tên", "Năm", "Hình thức")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS award (
-    id INTEGER PRIMARY KEY,
-    ho_ten TEXT NOT NULL,
-    name_key TEXT NOT NULL,
-    ngay_sinh TEXT NOT NULL DEFAULT '',
-    nam_sinh INTEGER,
-    birth_key TEXT NOT NULL DEFAULT '',
-    don_vi TEXT NOT NULL DEFAULT '',
-    unit_key TEXT NOT NULL DEFAULT '',
-    scope_key TEXT NOT NULL DEFAULT '',
-    nam INTEGER NOT NULL,
-    award TEXT NOT NULL,
-    hinh_thuc TEXT NOT NULL DEFAULT '',
-    subject TEXT NOT NULL,
-    so_quyet_dinh TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT '',
-    added_at TEXT NOT NULL,
-    UNIQUE (name_key, birth_key, scope_key, nam, award)
-);
-CREATE INDEX IF NOT EXISTS award_person ON award (name_key, nam_sinh);
-CREATE INDEX IF NOT EXISTS award_year ON award (nam, award);
-CREATE TABLE IF NOT EXISTS import_log (
-    id INTEGER PRIMARY KEY,
-    source TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    rows INTEGER NOT NULL,
-    added INTEGER NOT NULL,
-    at TEXT NOT NULL
-);
-"""
 _KEY = ["name_key", "nam_sinh_k", "scope_key", "nam", "award"]
 
 
@@ -98,18 +67,6 @@ def default_path(paths: Iterable[str | os.PathLike]) -> Path:
         return masters[0].resolve().parent / DEFAULT_NAME
     folders = [p for p in paths if p.is_dir()]
     return (folders[0] if folders else Path.cwd()).resolve() / DEFAULT_NAME
-
-
-def connect(db: str | os.PathLike) -> sqlite3.Connection:
-    """Open (creating when absent) the register; the schema is created on first use."""
-    db = Path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = sqlite3.connect(str(db))
-        con.executescript(_SCHEMA)
-    except sqlite3.DatabaseError as exc:
-        raise UserError(f"Tệp “{db}” không phải là sổ lịch sử hợp lệ (SQLite): {exc}.") from None
-    return con
 
 
 # --- reading an import file ---------------------------------------------------------------
@@ -189,7 +146,9 @@ def _prepare(records: pd.DataFrame) -> pd.DataFrame:
     df["unit_key"] = df["don_vi"].map(fold)
     df["scope_key"] = df["unit_key"].where(df["subject"] == TAP_THE, "")
     df["nam_sinh_k"] = df["nam_sinh"].fillna(-1).astype(int)
-    for c in ("hinh_thuc", "so_quyet_dinh"):
+    if "ngay_quyet_dinh" not in df:
+        df["ngay_quyet_dinh"] = ""
+    for c in ("hinh_thuc", "so_quyet_dinh", "ngay_quyet_dinh"):
         df[c] = df[c].fillna("").astype(str)
     return df.drop_duplicates(["name_key", "birth_key", "scope_key", "nam", "award"])
 
@@ -204,34 +163,22 @@ def add_records(db: str | os.PathLike, records: pd.DataFrame, source: str, kind:
     if records.empty:
         return 0, 0
     new = _prepare(records)
-    con = connect(db)
-    try:
-        years = sorted(int(y) for y in new["nam"].unique())
-        marks = ",".join("?" * len(years))
-        old = pd.read_sql_query(
-            f"SELECT name_key, nam_sinh, ngay_sinh, scope_key, nam, award FROM award WHERE nam IN ({marks})",
-            con, params=years)
-        old["nam_sinh_k"] = old["nam_sinh"].fillna(-1).astype(int)
-        m = new.reset_index().merge(old.rename(columns={"ngay_sinh": "ngay_sinh_old"})[_KEY + ["ngay_sinh_old"]],
-                                    on=_KEY, how="inner")
-        same = m[(m["ngay_sinh"] == "") | (m["ngay_sinh_old"] == "") | (m["ngay_sinh"] == m["ngay_sinh_old"])]
-        fresh = new[~new.index.isin(same["index"])]
-        now = dt.datetime.now().isoformat(timespec="seconds")
-        cols = ["ho_ten", "name_key", "ngay_sinh", "nam_sinh", "birth_key", "don_vi", "unit_key", "scope_key",
-                "nam", "award", "hinh_thuc", "subject", "so_quyet_dinh"]
-        values = [tuple(None if pd.isna(v) else (int(v) if c in ("nam", "nam_sinh") else v)
-                        for c, v in zip(cols, rec)) + (source, now)
-                  for rec in fresh[cols].itertuples(index=False, name=None)]
-        with con:
-            before = con.total_changes
-            con.executemany(
-                f"INSERT OR IGNORE INTO award ({', '.join(cols)}, source, added_at) "
-                f"VALUES ({', '.join('?' * (len(cols) + 2))})", values)
-            added = con.total_changes - before
-            con.execute("INSERT INTO import_log (source, kind, rows, added, at) VALUES (?, ?, ?, ?, ?)",
-                        (source, kind, len(records), added, now))
-    finally:
-        con.close()
+    years = sorted(int(y) for y in new["nam"].unique())
+    marks = ", ".join(f":y{i}" for i in range(len(years)))
+    old = store.read(db, f"SELECT name_key, nam_sinh, ngay_sinh, scope_key, nam, award FROM award "
+                         f"WHERE nam IN ({marks})", {f"y{i}": y for i, y in enumerate(years)})
+    old["nam_sinh_k"] = old["nam_sinh"].fillna(-1).astype(int)
+    m = new.reset_index().merge(old.rename(columns={"ngay_sinh": "ngay_sinh_old"})[_KEY + ["ngay_sinh_old"]],
+                                on=_KEY, how="inner")
+    same = m[(m["ngay_sinh"] == "") | (m["ngay_sinh_old"] == "") | (m["ngay_sinh"] == m["ngay_sinh_old"])]
+    fresh = new[~new.index.isin(same["index"])]
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    cols = ["ho_ten", "name_key", "ngay_sinh", "nam_sinh", "birth_key", "don_vi", "unit_key", "scope_key",
+            "nam", "award", "hinh_thuc", "subject", "so_quyet_dinh", "ngay_quyet_dinh"]
+    values = [dict(zip(cols, (None if pd.isna(v) else (int(v) if c in ("nam", "nam_sinh") else v)
+                              for c, v in zip(cols, rec))), source=source, added_at=now)
+              for rec in fresh[cols].itertuples(index=False, name=None)]
+    added = store.insert_new(db, values, {"source": source, "kind": kind, "rows": len(records), "at": now})
     return added, len(records) - added
 
 
@@ -239,7 +186,7 @@ def import_file(db: str | os.PathLike, path: str | os.PathLike, catalog: Catalog
     """`thidua history import FILE`: read an .xlsx/.csv list of past awards into the register."""
     records, findings = read_history_file(path, catalog)
     added, already = add_records(db, records, source=Path(path).name, kind="import")
-    return ImportResult(Path(db), rows=len(records) + sum(f.severity == ERROR for f in findings),
+    return ImportResult(store.as_db(db), rows=len(records) + sum(f.severity == ERROR for f in findings),
                         added=added, already=already, findings=findings)
 
 
@@ -252,17 +199,68 @@ def nominations_to_records(nominations: pd.DataFrame) -> pd.DataFrame:
         "nam_sinh": df["nam_sinh"],
         "don_vi": [c or u for c, u in zip(df["unit_code"], df["unit"])],
         "award": df["award"], "hinh_thuc": df["hinh_thuc"], "subject": df["subject"],
-        "so_quyet_dinh": "",
+        "so_quyet_dinh": df["so_quyet_dinh"].fillna("") if "so_quyet_dinh" in df else "",
+        "ngay_quyet_dinh": df["ngay_quyet_dinh"].fillna("") if "ngay_quyet_dinh" in df else "",
     })
 
 
-def archive(db: str | os.PathLike, intake, year: int) -> ImportResult:
-    """`thidua history archive PATH... --year Y`: record the year's approved awards (once)."""
-    records = nominations_to_records(intake.nominations)
+def archive(db: str | os.PathLike, intake, year: int, findings=None, votes: dict | None = None) -> ImportResult:
+    """`thidua history archive PATH... --year Y`: record the year's granted awards (once).
+
+    From a master (it holds the Hội đồng's results): only what was decided (decide.py, a vote
+    required) and granted — the Sở's own awards under its decision's number and date (Cấu hình),
+    a higher award only once its decision is recorded on the row. Rows with errors or unreadable
+    legacy text are refused and listed. Files without the Hội đồng's results (units' lists) are
+    taken as lists of granted awards, as `history import` takes an old list, errors still refused.
+    """
+    from .decide import decide_year
+
+    findings = list(findings or [])
+    is_master = any(f.kind == "master" for f in intake.files)
+    decision = decide_year(intake, year, findings, votes, require_vote=is_master)
+    refused: list[Finding] = []
+    for e in decision.excluded:
+        if e.reason in ("loi", "trung") or is_master:
+            severity = ERROR if e.reason == "loi" else "warning"
+            refused.append(Finding("NOT_ARCHIVED", severity, f"“{e.ho_ten}” ({e.unit}): không lưu vào sổ lịch sử – "
+                                   f"{e.label}: {e.detail}", file=e.file, sheet=e.sheet, row=e.row, unit=e.unit,
+                                   rule="HISTORY.ARCHIVE"))
+    frames = [df for df in decision.decided.lists.values() if len(df)]
+    rows = pd.concat(frames, ignore_index=True) if frames else intake.nominations.iloc[0:0]
+    records = nominations_to_records(rows)
     records["nam"] = int(year)
+    if is_master and len(records):
+        records, waiting = _with_decisions(records, rows, decision, intake)
+        refused += waiting
     source = ", ".join(f.file for f in intake.files if f.ok) or "?"
     added, already = add_records(db, records, source=f"lưu năm {year}: {source}", kind="archive")
-    return ImportResult(Path(db), rows=len(records), added=added, already=already)
+    return ImportResult(store.as_db(db), rows=len(records), added=added, already=already, findings=refused)
+
+
+def _with_decisions(records: pd.DataFrame, rows: pd.DataFrame, decision, intake) -> tuple[pd.DataFrame, list]:
+    """Each record with its decision (the Sở's from Cấu hình, a higher one from the row); the others held back."""
+    from .config import Config
+    from .documents.outcome import so_decisions
+
+    config = Config.from_kv(intake.config)
+    own = so_decisions(decision, config)
+    cat = load_catalog()
+    so_qd, ngay_qd, keep, waiting = [], [], [], []
+    for i, (code, typed_no, typed_date) in enumerate(zip(rows["award"], rows["so_quyet_dinh"].fillna(""),
+                                                         rows["ngay_quyet_dinh"].fillna(""))):
+        number, date = (own.get(code, ("", "")) if cat[code].decided_by_so else (clean(typed_no), clean(typed_date)))
+        ok = bool(number)
+        keep.append(ok)
+        so_qd.append(number)
+        ngay_qd.append(date)
+        if not ok:
+            why = ("chưa có số quyết định của Sở (trang Cấu hình, dòng “Số quyết định”)" if cat[code].decided_by_so
+                   else "chưa có quyết định của cấp trên (cột “Số quyết định”, hoặc thidua decisions import)")
+            waiting.append(Finding("NOT_ARCHIVED", "warning", f"“{rows['ho_ten'].iloc[i]}” – {cat[code].name}: "
+                                   f"chưa lưu, {why}.", file=rows["file"].iloc[i], sheet=rows["sheet"].iloc[i],
+                                   row=int(rows["row"].iloc[i]), unit=rows["unit"].iloc[i], rule="HISTORY.ARCHIVE"))
+    out = records.assign(so_quyet_dinh=so_qd, ngay_quyet_dinh=ngay_qd)
+    return out[keep].reset_index(drop=True), waiting
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -281,31 +279,26 @@ def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
     `people` (default all) keeps only the records a run's joins can meet (see `People`),
     found through the (name_key, nam_sinh) index instead of reading the whole register.
     """
-    db = Path(db)
-    if not db.is_file():
+    if not store.exists(db):
         raise UserError(f"Không tìm thấy sổ lịch sử “{db}”.")
-    con = connect(db)
-    try:
-        cols = [_FRAME_COLUMNS[c] for c in (columns or _FRAME_COLUMNS)]
-        base = f"SELECT {', '.join(cols)} FROM award"
-        params: list = []
-        if years:
-            base += " WHERE nam BETWEEN ? AND ?"
-            params = [int(years[0]), int(years[1])]
-        if people is None:
-            df = pd.read_sql_query(base, con, params=params)
-        else:
-            ids, values = people.ids()
-            q = f"{base} {'AND' if years else 'WHERE'} id IN ({ids}) ORDER BY id"
-            try:
-                df = pd.read_sql_query(q, con, params=params + values)
-            except Exception as exc:  # noqa: BLE001 - pandas wraps sqlite3 errors in its own type
-                if "json" not in str(exc).lower():
-                    raise
-                # an SQLite built without JSON functions: read the whole window (a superset, same findings)
-                df = pd.read_sql_query(base + " ORDER BY id", con, params=params)
-    finally:
-        con.close()
+    cols = [_FRAME_COLUMNS[c] for c in (columns or _FRAME_COLUMNS)]
+    base = f"SELECT {', '.join(cols)} FROM award"
+    params: dict = {}
+    if years:
+        base += " WHERE nam BETWEEN :y0 AND :y1"
+        params = {"y0": int(years[0]), "y1": int(years[1])}
+    if people is None or store.dialect(db) != "sqlite":  # a server reads the window; SQLite finds the people
+        df = store.read(db, base, params)
+    else:
+        ids, values = people.ids()
+        q = f"{base} {'AND' if years else 'WHERE'} id IN ({ids}) ORDER BY id"
+        try:
+            df = store.read(db, q, {**params, **values})
+        except Exception as exc:  # noqa: BLE001 - pandas/SQLAlchemy wrap sqlite3 errors in their own types
+            if "json" not in str(exc).lower():
+                raise
+            # an SQLite built without JSON functions: read the whole window (a superset, same findings)
+            df = store.read(db, base + " ORDER BY id", params)
     df["birth_year"] = df["birth_year"].astype(float)
     return df
 
@@ -323,32 +316,25 @@ class People:
     names: frozenset[str]
     any_birth: frozenset[str]
 
-    def ids(self) -> tuple[str, list[str]]:
-        """The query of their record ids and its parameters (JSON lists: one value to bind each)."""
-        sql = ("SELECT a.id FROM json_each(?) w JOIN award a ON a.name_key = json_extract(w.value, '$[0]') "
+    def ids(self) -> tuple[str, dict[str, str]]:
+        """The query of their record ids (SQLite) and its parameters (JSON lists: one value to bind each)."""
+        sql = ("SELECT a.id FROM json_each(:pairs) w JOIN award a ON a.name_key = json_extract(w.value, '$[0]') "
                "AND a.nam_sinh = json_extract(w.value, '$[1]') "
-               "UNION SELECT a.id FROM json_each(?) w JOIN award a ON a.name_key = w.value AND a.nam_sinh IS NULL "
-               "UNION SELECT a.id FROM json_each(?) w JOIN award a ON a.name_key = w.value")
-        lists = (list(self.pairs), list(self.names), list(self.any_birth))
-        return sql, [json.dumps(v, ensure_ascii=False) for v in lists]
+               "UNION SELECT a.id FROM json_each(:names) w JOIN award a ON a.name_key = w.value "
+               "AND a.nam_sinh IS NULL "
+               "UNION SELECT a.id FROM json_each(:any_birth) w JOIN award a ON a.name_key = w.value")
+        lists = {"pairs": list(self.pairs), "names": list(self.names), "any_birth": list(self.any_birth)}
+        return sql, {k: json.dumps(v, ensure_ascii=False) for k, v in lists.items()}
 
 
 def years_in(db: str | os.PathLike, years: tuple[int, int]) -> set[int]:
     """Years from years[0] to years[1] that have records in the register."""
-    con = connect(db)
-    try:
-        return {int(r[0]) for r in con.execute("SELECT DISTINCT nam FROM award WHERE nam BETWEEN ? AND ?",
-                                               [int(years[0]), int(years[1])])}
-    finally:
-        con.close()
+    return {int(r[0]) for r in store.rows(db, "SELECT DISTINCT nam FROM award WHERE nam BETWEEN :a AND :b",
+                                          {"a": int(years[0]), "b": int(years[1])})}
 
 
 def years_covered(db: str | os.PathLike) -> set[int]:
-    con = connect(db)
-    try:
-        return {int(r[0]) for r in con.execute("SELECT DISTINCT nam FROM award")}
-    finally:
-        con.close()
+    return {int(r[0]) for r in store.rows(db, "SELECT DISTINCT nam FROM award")}
 
 
 def person_awards(db: str | os.PathLike, name: str, birth: object = None) -> pd.DataFrame:
@@ -356,13 +342,8 @@ def person_awards(db: str | os.PathLike, name: str, birth: object = None) -> pd.
     catalog = load_catalog()
     key = name_key(name)
     b = parse_date(birth) if birth not in (None, "") else None
-    con = connect(db)
-    try:
-        df = pd.read_sql_query(
-            "SELECT nam AS year, award, hinh_thuc, don_vi, ngay_sinh, nam_sinh, so_quyet_dinh, subject "
-            "FROM award WHERE name_key = ? ORDER BY nam, award", con, params=[key])
-    finally:
-        con.close()
+    df = store.read(db, "SELECT nam AS year, award, hinh_thuc, don_vi, ngay_sinh, nam_sinh, so_quyet_dinh, "
+                        "ngay_quyet_dinh, subject FROM award WHERE name_key = :k ORDER BY nam, award", {"k": key})
     if b is not None and b.year:
         same_year = df["nam_sinh"].isna() | (df["nam_sinh"] == b.year)
         if b.date:
@@ -373,8 +354,12 @@ def person_awards(db: str | os.PathLike, name: str, birth: object = None) -> pd.
 
 
 def count(db: str | os.PathLike) -> int:
-    con = connect(db)
-    try:
-        return int(con.execute("SELECT COUNT(*) FROM award").fetchone()[0])
-    finally:
-        con.close()
+    return int(store.scalar(db, "SELECT COUNT(*) FROM award"))
+
+
+def records(db, people: set[str] | None = None) -> list[tuple]:
+    """(ho_ten, ngay_sinh, nam_sinh, don_vi, nam, award, hinh_thuc, so_quyet_dinh, subject) newest year first;
+    people: only these name keys (a master's people)."""
+    got = store.rows(db, "SELECT ho_ten, ngay_sinh, nam_sinh, don_vi, nam, award, hinh_thuc, so_quyet_dinh, subject, "
+                         "name_key FROM award ORDER BY nam DESC, don_vi, ho_ten")
+    return [r[:9] for r in got if people is None or r[9] in people]

@@ -158,9 +158,15 @@ def _history_frame(intake, year: int, history, people) -> tuple[pd.DataFrame | N
         if path is None or not path.is_file():
             return None, "", set()
     else:
-        path = Path(history)
-        if not path.is_file():
+        from .store import as_db, exists, is_url, label
+
+        path = as_db(history)
+        if not exists(path):
             raise UserError(f"Không tìm thấy sổ lịch sử “{path}”.")
+        if is_url(path):
+            window = (year - HISTORY_WINDOW, year)
+            frame = register.load_frame(path, years=window, columns=register.JOIN_COLUMNS, people=people)
+            return frame, f"“{label(path)}”", register.years_in(path, window)
     window = (year - HISTORY_WINDOW, year)
     frame = register.load_frame(path, years=window, columns=register.JOIN_COLUMNS, people=people)
     return frame, f"“{path.name}”", register.years_in(path, window)

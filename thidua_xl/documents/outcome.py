@@ -54,6 +54,27 @@ def granted_and_upward(decision: Decision) -> tuple[Consolidation, Consolidation
     return subset(decision.decided, granted), subset(decision.decided, lambda df: ~granted(df))
 
 
+def so_decisions(decision: Decision, config) -> dict[str, tuple[str, str]]:
+    """{award code: (số ký hiệu, ngày)} of the Sở's own decisions, numbered as the quyết định are rendered
+    (the first number in Cấu hình, then one more per award with rows, in catalogue order); '' when not set."""
+    from ..text import parse_date
+    from .context import so_ky_hieu
+    from .render import _next_number
+
+    first = clean(config.get("so_quyet_dinh"))
+    parsed = parse_date(config.get("ngay_van_ban"))
+    date = parsed.date.strftime("%d/%m/%Y") if parsed.date else ""
+    out, i = {}, 0
+    for a in load_catalog():
+        df = decision.lists.get(a.code)
+        if not a.decided_by_so or df is None or df.empty:
+            continue
+        number = _next_number(first, i)
+        i += 1
+        out[a.code] = (so_ky_hieu(number, "QĐ", config) if number else "", date)
+    return out
+
+
 @dataclass
 class Submission:
     """One tờ trình: its addressee and the award lists it carries, in catalogue order."""

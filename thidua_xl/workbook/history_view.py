@@ -20,21 +20,15 @@ from .patch import SheetData, replace_sheet_rows, sheet_parts
 HISTORY_HEADER_ROW = 3
 
 
-def history_rows(db: str | os.PathLike) -> list[list]:
-    """Register records, newest year first, as rows of the `Lịch sử` sheet."""
-    from ..history import connect
+def history_rows(db: str | os.PathLike, people: set[str] | None = None) -> list[list]:
+    """Register records, newest year first, as rows of the `Lịch sử` sheet (people: only these name keys)."""
+    from .. import store
+    from ..history import records as register_records
 
-    db = Path(db)
-    if not db.is_file():
+    if not store.exists(db):
         raise UserError(f"Không tìm thấy sổ lịch sử “{db}”.")
     names = {a.code: a.name for a in load_catalog()}
-    con = connect(db)
-    try:
-        cur = con.execute("SELECT ho_ten, ngay_sinh, nam_sinh, don_vi, nam, award, hinh_thuc, so_quyet_dinh, subject "
-                          "FROM award ORDER BY nam DESC, don_vi, ho_ten")
-        records = cur.fetchall()
-    finally:
-        con.close()
+    records = register_records(db, people)
     rows = []
     for ho_ten, ngay_sinh, nam_sinh, don_vi, nam, award, hinh_thuc, so_qd, subject in records:
         born: object = ngay_sinh or (str(nam_sinh) if nam_sinh else None)
@@ -49,15 +43,16 @@ def history_rows(db: str | os.PathLike) -> list[list]:
 
 
 def write_history_sheet(master: str | os.PathLike, db: str | os.PathLike, *,
-                        backup_dir: str | os.PathLike | None = None) -> int:
-    """Rewrite the master's `Lịch sử` rows from the register; returns the number of rows written."""
+                        backup_dir: str | os.PathLike | None = None, people: set[str] | None = None) -> int:
+    """Rewrite the master's `Lịch sử` rows from the register (people: only these name keys, the master's
+    nominees); returns the number of rows written."""
     import zipfile
 
     master = Path(master)
     with zipfile.ZipFile(master) as z:
         if HISTORY_SHEET not in sheet_parts(z):
             raise UserError(f"“{master.name}” không có trang “{HISTORY_SHEET}”.")
-    rows = history_rows(db)
+    rows = history_rows(db, people)
     backup(master, backup_dir)
     replace_sheet_rows(master, {HISTORY_SHEET: SheetData(HISTORY_HEADER_ROW, HISTORY_HEADERS, rows,
                                                          text_headers=("Ngày sinh",))})
