@@ -150,3 +150,39 @@ def test_the_register_holds_only_granted_awards_each_with_its_decision(year, cap
     # archiving again adds nothing
     assert main(["history", "archive", str(master), "--year", "2024", "--history", str(db)]) == 1
     assert history.count(db) == 4
+
+
+def test_the_provinces_decision_comes_back_and_the_row_is_granted(year, tmp_path, capsys):
+    """The province grants Mai Thị Lan by its decision; its Excel annex list is imported onto the row."""
+    master, _out = year
+    annex = tmp_path / "QD-UBND.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG BẰNG KHEN CỦA CHỦ TỊCH UBND TỈNH"])
+    ws.append(["(Kèm theo Quyết định số 2345/QĐ-UBND ngày 15/3/2025)"])
+    ws.append(["STT", "Họ và tên", "Năm sinh", "Chức vụ, đơn vị công tác"])
+    ws.append([1, "MAI THỊ LAN", 1979, "Bác sĩ, Trung tâm Kiểm soát bệnh tật"])
+    ws.append([2, "Người Không Có", 1980, "Bác sĩ"])
+    wb.save(annex)
+    code = main(["decisions", "import", str(annex), "--into", str(master), "--so", "2345/QĐ-UBND",
+                 "--ngay", "15/03/2025", "--hinh-thuc", "Bằng khen UBND tỉnh"])
+    said = capsys.readouterr()
+    assert code == 1 and "Người Không Có" in said.err  # a name not in the master is said, not guessed
+    from thidua_xl.intake import read_paths
+
+    n = read_paths([master]).nominations.set_index("ho_ten")
+    assert n.loc["Mai Thị Lan", "so_quyet_dinh"] == "2345/QĐ-UBND"
+    assert n.loc["Mai Thị Lan", "ngay_quyet_dinh"] == "15/03/2025"
+    assert n.loc["Lê Văn Cường", "ket_qua_xet"] == "Không đồng ý"  # the Sở's own columns are kept
+    db = master.parent / "lich-su-2.sqlite"
+    main(["history", "archive", str(master), "--year", "2024", "--history", str(db)])
+    assert ("Mai Thị Lan", "BK_TINH", "2345/QĐ-UBND") in {(r[0], r[5], r[7]) for r in history.records(db)}
+
+
+def test_our_own_submissions_annex_can_be_read_as_the_decisions_list(year, capsys):
+    """A province often returns the Sở's own list: the tờ trình's annex (award headings, unit headings) is read."""
+    from thidua_xl.decisions import read_decision_list
+
+    _master, out = year
+    rows = read_decision_list(out / "To-trinh-UBND-tinh-2024.docx", number="2345/QĐ-UBND")
+    assert [(r.ho_ten, r.award, r.so_quyet_dinh) for r in rows] == [("Mai Thị Lan", "BK_TINH", "2345/QĐ-UBND")]

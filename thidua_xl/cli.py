@@ -25,6 +25,9 @@ app = VnTyper(
 )
 history_app = VnTyper(help="Sổ lịch sử khen thưởng (dùng để kiểm tra điều kiện nhiều năm).")
 app.add_typer(history_app, name="history")
+decisions_app = typer.Typer(help="Quyết định khen thưởng của cấp trên (tỉnh, Bộ, Nhà nước).",
+                            no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(decisions_app, name="decisions")
 
 console = Console(stderr=False, highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -858,6 +861,33 @@ def _refresh_history_sheet(master: Path, db, intake=None) -> None:
         err.print(f"[yellow]Không cập nhật trang “Lịch sử”:[/] {exc}")
 
 
+@decisions_app.command("import")
+def decisions_import(file: Path = typer.Argument(..., help="Danh sách kèm quyết định (.xlsx, hoặc .docx có bảng danh sách)."),
+                     into: Path = typer.Option(..., "--into", help="Tệp tổng hợp cần ghi số, ngày quyết định."),
+                     so: str = typer.Option("", "--so", help="Số quyết định (khi tệp không ghi), vd. 1234/QĐ-UBND."),
+                     ngay: str = typer.Option("", "--ngay", help="Ngày quyết định (dd/mm/yyyy)."),
+                     hinh_thuc: str = typer.Option("", "--hinh-thuc", help="Hình thức khen thưởng (khi tệp không ghi)."),
+                     dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ in, không ghi.")):
+    """Ghi quyết định khen thưởng của cấp trên vào các dòng được nêu tên trong danh sách kèm theo."""
+    from .decisions import import_decision
+
+    result = import_decision(file, into, number=so, date=ngay, award=hinh_thuc, dry_run=dry_run)
+    for line in result.marked[:50]:
+        console.print(f"  ✓ {line}", markup=False)
+    for line in result.not_found:
+        err.print(f"Không tìm thấy trong tệp tổng hợp: {line}", markup=False)
+    for line in result.ambiguous:
+        err.print(f"Trùng nhiều dòng, chưa ghi (hãy ghi tay): {line}", markup=False)
+    done = "Chạy thử: chưa ghi gì." if dry_run else (f"Đã ghi vào {into} (bản sao lưu: {result.backup})."
+                                                    if result.backup else "Không ghi gì.")
+    console.print(f"Danh sách có {result.listed} dòng: {len(result.marked)} dòng được ghi quyết định, "
+                  f"{len(result.not_found)} không tìm thấy, {len(result.ambiguous)} trùng. {done}", markup=False)
+    code = 1 if (result.not_found or result.ambiguous) else 0
+    _audit("decisions import", [file], [] if dry_run or not result.backup else [into], {"marked": len(result.marked)},
+           code, folder=into.parent)
+    raise typer.Exit(code)
+
+
 # --- demo --------------------------------------------------------------------------
 @app.command()
 def demo(out: Path = typer.Option(Path("demo"), "--out", help="Thư mục ghi bản trình diễn.")):
@@ -945,7 +975,7 @@ def _audit_failure(args: list[str], code: int, message: str) -> None:
         if not words:
             return
         outputs = [Path(b) for a, b in zip(args, args[1:]) if a in ("--out", "--json", "--into", "--draft")]
-        command = " ".join(words[:2]) if words[0] == "history" and len(words) > 1 else words[0]
+        command = " ".join(words[:2]) if words[0] in ("history", "decisions") and len(words) > 1 else words[0]
         paths = [Path(a) for a in words[1:] if Path(a).exists()]
         if paths:
             files, _ = expand_paths(paths)
