@@ -186,3 +186,16 @@ def test_our_own_submissions_annex_can_be_read_as_the_decisions_list(year, capsy
     _master, out = year
     rows = read_decision_list(out / "To-trinh-UBND-tinh-2024.docx", number="2345/QĐ-UBND")
     assert [(r.ho_ten, r.award, r.so_quyet_dinh) for r in rows] == [("Mai Thị Lan", "BK_TINH", "2345/QĐ-UBND")]
+
+
+def test_email_to_the_province_carries_only_what_is_addressed_to_it(year, tmp_path, capsys):
+    import email
+    from email import policy
+
+    _master, out = year
+    drafts = tmp_path / "thu"
+    assert main(["email", "--docs", str(out), "--to", "snv@example.vn", "--draft", str(drafts)]) == 0
+    (eml,) = list(drafts.rglob("*.eml"))
+    msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    names = sorted(p.get_filename() for p in msg.iter_attachments())
+    assert names == ["Bao-cao-tong-ket-2024.docx", "To-trinh-UBND-tinh-2024.docx"]

@@ -417,6 +417,10 @@ def report(
     config, narrative = Config.from_kv(intake.config), narrative_from_kv(intake.narrative)
     doc_kinds = [k for k in kinds if k != cert_kind]
     votes = read_vote_sheet(paths)
+    from .documents.outcome import missing_settings
+
+    for f in missing_settings(config, doc_kinds):
+        err.print(f"[yellow]Cần bổ sung:[/] {escape(f.message)}", soft_wrap=True)
     written = render_reports(result, config, narrative, out, kinds=doc_kinds, templates_dir=templates,
                              decision=decision) if doc_kinds else []
     if form is not None:
@@ -596,6 +600,8 @@ def email(
     retries: int = typer.Option(3, "--retries", help="Số lần thử lại khi lỗi tạm thời."),
     retry_delay: float = typer.Option(2.0, "--retry-delay", help="Giây chờ trước lần thử lại đầu (gấp đôi mỗi lần)."),
     timeout: float = typer.Option(60.0, "--timeout", help="Giây chờ máy chủ trả lời."),
+    all_docs: bool = typer.Option(False, "--tat-ca", help="Với --docs: gửi cả quyết định, biên bản, công văn, "
+                                  "tờ trình Bộ Y tế, đối chiếu (mặc định chỉ gửi văn bản gửi tỉnh)."),
 ):
     """Gửi email văn bản hoặc tệp đơn vị (hoặc lưu thư nháp .eml)."""
     from . import mail
@@ -650,7 +656,7 @@ def email(
                   year=year, max_size=int(max_size * 1024 * 1024) or None, templates=templates,
                   on_result=lambda d: (console if d.ok else err).print(d.line(), markup=False, soft_wrap=True))
     if docs is not None:
-        results = mail.send_documents(docs, to or None, master=master, **common)
+        results = mail.send_documents(docs, to or None, master=master, everything=all_docs, **common)
         base = docs
     else:
         results = mail.send_unit_files(units, split_dir, units=only or None,

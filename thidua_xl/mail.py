@@ -308,6 +308,16 @@ def render_templates(kind: str, context: dict, templates: str | Path | None = No
 
 
 # --- building messages -------------------------------------------------------------
+# What `thidua report` writes that is not addressed to the province: the Sở's own decisions, the
+# Hội đồng's minutes, next year's công văn to the units, the reconciliation, the tờ trình to Bộ Y tế.
+_INTERNAL = re.compile(r"^(Quyet-dinh-|Cong-van-phat-dong-|Bien-ban-Hoi-dong-TDKT-|To-trinh-Bo-Y-te-|doi-chieu\.)",
+                       re.I)
+
+
+def is_internal(name: str) -> bool:
+    return bool(_INTERNAL.match(name))
+
+
 def collect_attachments(folder: str | Path, suffixes: Sequence[str] = DOC_SUFFIXES) -> list[Attachment]:
     """Every document of the folder (not sub-folders, not Office's `~$` owner files), sorted by name."""
     folder = Path(folder)
@@ -729,8 +739,9 @@ def send_documents(docs_dir: str | Path, recipients: Sequence[str] | None = None
                    master: str | Path | None = None, year: int | None = None,
                    max_size: int | None = DEFAULT_MAX_SIZE, templates: str | Path | None = None,
                    on_result: Callable[[Delivery], None] | None = None,
-                   sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:
-    """One message per recipient with every .docx/.pdf/.xlsx of docs_dir attached.
+                   sleep: Callable[[float], None] = time.sleep, everything: bool = False) -> list[Delivery]:
+    """One message per recipient with every .docx/.pdf/.xlsx of docs_dir attached, except (unless
+    everything) the Sở's internal documents the tool wrote there (see is_internal).
 
     recipients/sender default to the master's `Cấu hình` sheet; drafts go to draft_dir
     (default `<docs_dir>/ban-nhap`), unsent messages to unsent_dir (default `<docs_dir>/chua-gui`).
@@ -751,6 +762,8 @@ def send_documents(docs_dir: str | Path, recipients: Sequence[str] | None = None
         raise UserError("Địa chỉ email không hợp lệ: " + ", ".join(f"“{b}”" for b in bad) + ".")
     sender = _sender(sender, defaults, mode)
     atts = collect_attachments(docs_dir)
+    if not everything:
+        atts = [a for a in atts if not is_internal(a.name)]
     if not atts:
         raise UserError(f"Thư mục “{docs_dir}” không có tệp .docx, .pdf hay .xlsx nào để gửi.")
     ctx = _context(defaults, year, tep=[a.name for a in atts], so_tep=len(atts))

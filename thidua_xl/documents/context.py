@@ -71,7 +71,7 @@ def doc_date(config: Config) -> str:
     raw = clean(config.get("ngay_van_ban"))
     if raw:
         return ngay_vn(raw)
-    return ngay_vn(dt.date.today(), blank_day=True)
+    return "ngày      tháng      năm      "  # never today's clock: the văn thư dates it (report says so)
 
 
 def sentence_org(config: Config) -> str:

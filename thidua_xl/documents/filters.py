@@ -11,9 +11,9 @@ from ..text import clean, name_sort_key, ngay_vn as _ngay_vn, so2 as _so2, sort_
 
 
 def ngay_vn(value: object = None, blank_day: bool = False) -> str:
-    """"ngày 05 tháng 7 năm 2023"; empty/None → today's month with a blank day for the văn thư."""
+    """"ngày 05 tháng 7 năm 2023"; empty/None → day, month and year left blank for the văn thư."""
     if value in (None, ""):
-        return _ngay_vn(dt.date.today(), blank_day=True)
+        return "ngày      tháng      năm      "  # never today's clock: left for the văn thư
     return _ngay_vn(value, blank_day=blank_day)
 
 

@@ -75,6 +75,28 @@ def so_decisions(decision: Decision, config) -> dict[str, tuple[str, str]]:
     return out
 
 
+SETTINGS_NEEDED = (  # (setting, documents that print it, what is missing)
+    ("ngay_van_ban", ("bao-cao-tong-ket", "cong-van-phat-dong", "quyet-dinh", "to-trinh", "bien-ban"),
+     "ngày văn bản (dòng “Ngày văn bản”): văn bản để trống ngày, tháng, năm"),
+    ("so_quyet_dinh", ("quyet-dinh",), "số quyết định đầu tiên (dòng “Số quyết định”): để trống số"),
+    ("thoi_gian_hop", ("bien-ban",), "thời gian họp Hội đồng (dòng “Thời gian họp Hội đồng”): biên bản để trống"),
+    ("hoi_dong_co_mat", ("bien-ban",), "số thành viên Hội đồng có mặt: tỷ lệ phiếu tính trên số ghi ở Biểu quyết"),
+)
+
+
+def missing_settings(config, kinds) -> list:
+    """Findings for the settings of `Cấu hình` the chosen documents print but that are empty — asked for
+    before rendering, never filled from today's clock."""
+    from ..model import WARNING, Finding
+
+    out = []
+    for name, docs, what in SETTINGS_NEEDED:
+        if any(k in docs for k in kinds) and not clean(config.values.get(name)):
+            out.append(Finding("MISSING_SETTING", WARNING, f"Trang “Cấu hình” chưa có {what}.", sheet="Cấu hình",
+                               column=name, rule="DOCUMENTS.SETTINGS"))
+    return out
+
+
 @dataclass
 class Submission:
     """One tờ trình: its addressee and the award lists it carries, in catalogue order."""
