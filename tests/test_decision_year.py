@@ -199,3 +199,24 @@ def test_email_to_the_province_carries_only_what_is_addressed_to_it(year, tmp_pa
     msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
     names = sorted(p.get_filename() for p in msg.iter_attachments())
     assert names == ["Bao-cao-tong-ket-2024.docx", "To-trinh-UBND-tinh-2024.docx"]
+
+
+def test_documents_an_officer_can_sign_as_they_are(year):
+    """Điều 2 names whom the decision is for; the document says it is Vietnamese, whose and when it is;
+    headings are not Calibri blue; an annex heading row goes with the row after it."""
+    _master, out = year
+    path = out / "Quyet-dinh-LDTT-2024.docx"
+    t = texts(path)
+    assert next(x for x in t if x.startswith("Điều 2.")).startswith("Điều 2. Các cá nhân có tên tại Điều 1")
+    assert any("các cá nhân có tên tại Điều 1 chịu trách nhiệm" in x for x in t if x.startswith("Điều 3."))
+    doc = Document(str(path))
+    cp = doc.core_properties
+    assert cp.title.startswith("Về việc công nhận danh hiệu") and cp.author == "Sở Y tế"
+    assert cp.language == "vi-VN" and cp.created.date().isoformat() == "2024-12-25"
+    lang = doc.styles.element.find(f"{W}docDefaults").find(f"{W}rPrDefault").find(f"{W}rPr").find(f"{W}lang")
+    assert lang.get(f"{W}val") == "vi-VN"
+    h1 = doc.styles["Heading 1"]
+    assert h1.font.color.rgb == (0, 0, 0) and h1.font.name == "Times New Roman"
+    table = doc.tables[-1]._tbl
+    headings = [tr for tr in table.findall(f"{W}tr") if len(tr.findall(f"{W}tc")) == 1]
+    assert headings and all(tr.find(f".//{W}keepNext") is not None for tr in headings)

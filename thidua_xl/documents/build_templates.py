@@ -20,7 +20,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 FONT = "Times New Roman"
@@ -62,6 +62,24 @@ def _setup_styles(doc) -> None:
     # docDefaults too, so tables and headers inherit the font
     rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _rfonts(rpr_default)
+    _vietnamese(rpr_default)
+    # the built-in headings and title (a staff member may use them): Times New Roman, black, not Calibri blue
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
+        try:
+            st = styles[name]
+        except KeyError:
+            continue
+        st.font.name = FONT
+        st.font.color.rgb = RGBColor(0, 0, 0)
+        rpr = st.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is not None:
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attr), None)
+        _rfonts(rpr)
+        color = rpr.find(qn("w:color"))
+        for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+            color.attrib.pop(qn(attr), None)
     for name in (RULE_HALF, RULE_FULL, RULE_TITLE):
         st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         st.base_style = normal
@@ -78,6 +96,20 @@ def _setup_styles(doc) -> None:
     cell.paragraph_format.space_after = Pt(0)
     cell.paragraph_format.line_spacing = 1.0
     cell.paragraph_format.alignment = LEFT
+
+
+def _vietnamese(rpr) -> None:
+    """Text language vi-VN, so Word's spelling check does not underline every Vietnamese word."""
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+    lang.set(qn("w:eastAsia"), "vi-VN")
+
+
+def _keep_next(p) -> None:
+    p.paragraph_format.keep_with_next = True
 
 
 def _border(ppr, side: str) -> None:
@@ -328,6 +360,7 @@ def annex_table(doc, columns: list[tuple[str, str, float]]) -> None:
         for extra in merged.paragraphs[1:]:
             extra._p.getparent().remove(extra._p)
         _fill(merged.paragraphs[0], marker, bold=(i == 1), italic=(i == 2), size=13, align=LEFT)
+        _keep_next(merged.paragraphs[0])  # a heading row never ends a page alone: it goes with the next row
     row = t.rows[3]
     _cant_split(row)
     for cell, (_, marker, _) in zip(row.cells, columns):

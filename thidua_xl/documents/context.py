@@ -74,6 +74,13 @@ def doc_date(config: Config) -> str:
     return "ngày      tháng      năm      "  # never today's clock: the văn thư dates it (report says so)
 
 
+def _iso(value) -> str:
+    from ..text import parse_date
+
+    d = parse_date(clean(value)) if clean(value) else None
+    return d.date.isoformat() if d is not None and d.date else ""
+
+
 def sentence_org(config: Config) -> str:
     """The issuing body as written inside a sentence ('Sở Y tế')."""
     given = clean(config.get("ten_co_quan"))
@@ -109,6 +116,7 @@ def common(kind: str, config: Config, year: int, number: str = "") -> dict:
         "dia_danh": clean(config.get("dia_danh")) or clean(config.get("tinh")),
         "tinh": clean(config.get("tinh")),
         "ngay": doc_date(config),
+        "ngay_iso": _iso(config.get("ngay_van_ban")),
         "so_ky_hieu": so_ky_hieu(number, KIND_CODES[kind], config),
         "nam": int(year),
         "nam_sau": int(year) + 1,
@@ -450,10 +458,13 @@ def quyet_dinh_context(code: str, df: pd.DataFrame, result: Consolidation, confi
     ])
     can_cu = [c.rstrip(";.") + ("." if i == len(can_cu) - 1 else ";") for i, c in enumerate(can_cu)]
     who = count_phrase(df)
+    subjects = set(df["subject"]) if not df.empty else set()
+    whom = {frozenset({CA_NHAN}): "Các cá nhân", frozenset({TAP_THE}): "Các tập thể"}.get(
+        frozenset(subjects), "Các tập thể, cá nhân")  # Điều 2 names who the decision is for
     if a.kind == "danh_hieu_thi_dua":
         dieu1 = (f"Công nhận danh hiệu “{a.name}” năm {y} cho {who} thuộc các đơn vị trực thuộc {org} "
                  f"(có danh sách kèm theo).")
-        dieu2 = ("Các tập thể, cá nhân có tên tại Điều 1 được hưởng chế độ khen thưởng theo quy định hiện hành, "
+        dieu2 = (f"{whom} có tên tại Điều 1 được hưởng chế độ khen thưởng theo quy định hiện hành, "
                  "do đơn vị chi trả từ quỹ thi đua, khen thưởng của đơn vị.")
     else:
         dieu1 = (f"Tặng {a.name} cho {who} đã có thành tích xuất sắc trong thực hiện nhiệm vụ năm {y} "
@@ -462,7 +473,7 @@ def quyet_dinh_context(code: str, df: pd.DataFrame, result: Consolidation, confi
                  "từ quỹ thi đua, khen thưởng của đơn vị.")
     dieu3 = _para_or(narrative, "thi_hanh_quyet_dinh",
                      f"Chánh Văn phòng, Trưởng phòng Tổ chức cán bộ {org}, Thủ trưởng các đơn vị có liên quan và "
-                     f"các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.")[0]
+                     f"{whom.lower()} có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.")[0]
     ctx.update({
         "trich_yeu": f"Về việc {'công nhận' if a.kind == 'danh_hieu_thi_dua' else 'tặng'} {phrase} năm {y}",
         "tham_quyen": f"{truong} {ctx['co_quan_ban_hanh']}",

@@ -130,6 +130,7 @@ def render_docx(template: str | Path, context: dict, out: str | Path,
         raise TemplateProblem(f"Mẫu “{template.name}” còn thẻ chưa xử lý (có thể Word đã tách thẻ): "
                               + " | ".join(left[:3]))
     size_rules(tpl.docx)
+    core_properties(tpl.docx, context)
     deferred = None
     if annex_rows is not None:
         deferred = annex_mod.DeferredAnnex(tpl.docx.element.body, annex_rows)
@@ -176,6 +177,25 @@ def _save_streaming(tpl: DocxTemplate, deferred, path) -> None:
                         chunk.clear()
                 w.write(b"".join(chunk))
                 w.write(tail)
+
+
+def core_properties(docx, context: dict) -> None:
+    """Title (the trích yếu), author (the issuing body), date (the document's own) and language."""
+    import datetime as dt
+
+    cp = docx.core_properties
+    title = " ".join(str(context.get("trich_yeu") or "").split())
+    if title:
+        cp.title = title[:255]
+    org = context.get("ten_co_quan") or context.get("co_quan_ban_hanh") or ""
+    if org:
+        cp.author = cp.last_modified_by = str(org)
+    cp.language = "vi-VN"
+    iso = context.get("ngay_iso") or ""
+    if iso:
+        when = dt.datetime.fromisoformat(iso)
+        cp.created = cp.modified = when
+    cp.revision = 1
 
 
 # --- the short rules under the issuing body, the Tiêu ngữ and the trích yếu (NĐ 30) ------
