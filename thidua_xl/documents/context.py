@@ -275,9 +275,27 @@ def bao_cao_context(result: Consolidation, config: Config, narrative: dict) -> d
         "bai_hoc": _para_or(narrative, "bai_hoc", "Công tác thi đua, khen thưởng phải đúng người, đúng thành "
                                                   "tích, công khai, dân chủ."),
         "kien_nghi": _para_or(narrative, "kien_nghi", "Không."),
-        "phuong_huong": _para_or(narrative, "phuong_huong",
-                                 f"Tiếp tục đổi mới nội dung, hình thức tổ chức các phong trào thi đua, nâng cao "
-                                 f"chất lượng công tác khen thưởng năm {y + 1}."),
+        "dien_hinh_tien_tien": _para_or(narrative, "dien_hinh_tien_tien",
+                                        f"{org} ban hành kế hoạch xây dựng điển hình tiên tiến, hướng dẫn các đơn vị "
+                                        f"đăng ký, lựa chọn tập thể, cá nhân để theo dõi, giúp đỡ; tuyên truyền, giới "
+                                        f"thiệu gương điển hình tiên tiến, người tốt, việc tốt để biểu dương, nhân "
+                                        f"rộng."),
+        "khoi_thi_dua": _para_or(narrative, "khoi_thi_dua",
+                                 f"Với vai trò là thành viên khối thi đua, {org} triển khai đầy đủ các văn bản chỉ "
+                                 f"đạo của trưởng khối và tham gia các hoạt động do khối tổ chức."),
+        "don_thu": " ".join(_para_or(narrative, "don_thu",
+                                     "Không có đơn thư khiếu nại về công tác thi đua, khen thưởng.")),
+        "phuong_huong": _para_or(narrative, "phuong_huong", [
+            "1. Tiếp tục quán triệt, triển khai Luật Thi đua, khen thưởng và các văn bản hướng dẫn đến toàn thể cán "
+            "bộ, công chức, viên chức, người lao động trong ngành.",
+            f"2. Tổ chức phát động, đăng ký thi đua ngay từ đầu năm {y + 1} đến từng tập thể, cá nhân; đổi mới nội "
+            f"dung, hình thức tổ chức các phong trào thi đua.",
+            "3. Đẩy mạnh phong trào thi đua phát huy sáng kiến, cải tiến kỹ thuật, nghiên cứu khoa học.",
+            "4. Nâng cao chất lượng công tác khen thưởng; chú trọng khen thưởng thành tích đột xuất, tập thể nhỏ và "
+            "người lao động trực tiếp.",
+            "5. Bồi dưỡng, nhân rộng các điển hình tiên tiến; tuyên truyền, học tập gương người tốt, việc tốt.",
+            "6. Kiểm tra công tác thi đua, khen thưởng của các đơn vị trực thuộc.",
+        ]),
         "noi_nhan": _noi_nhan(config.list("noi_nhan_bao_cao"), config),
     })
     return ctx
