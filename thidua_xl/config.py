@@ -29,6 +29,7 @@ CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     "so_quyet_dinh": ("Số quyết định (đầu tiên)", ""),
     "so_to_trinh": ("Số tờ trình", ""),
     "ngay_van_ban": ("Ngày văn bản (để trống: văn thư điền)", ""),
+    "ngay_cong_van": ("Ngày công văn phát động năm sau (để trống: như Ngày văn bản)", ""),
     "noi_nhan_bao_cao": ("Nơi nhận báo cáo (mỗi dòng một nơi)", "Sở Nội vụ;Ban Thi đua – Khen thưởng tỉnh;Ban Giám đốc Sở"),
     "kinh_gui_cong_van": ("Kính gửi (công văn phát động)", "Các phòng chuyên môn thuộc Sở;Các đơn vị trực thuộc trong ngành"),
     # Empty: regime A keeps the 15% of Nghị định 91/2017; from 2024 no ratio applies until one is set.

@@ -134,7 +134,11 @@ def run_demo(out: str | Path, echo: Callable[[str], None] = print, year: int | N
 
         create_master(master, year, province.units, initiatives=province.initiatives,
                       narrative=narrative, customize=_write_votes,
-                      config={**CONFIG, "thoi_gian_hop": f"14 giờ 00 ngày 20 tháng 12 năm {year}"})
+                      config={**CONFIG, "thoi_gian_hop": f"14 giờ 00 ngày 20 tháng 12 năm {year}",
+                              # the documents' dates and first decision number come from here, never the clock
+                              "ngay_van_ban": f"25/12/{year}", "ngay_cong_van": f"15/01/{year + 1}",
+                              "so_quyet_dinh": "115", "so_to_trinh": "120", "so_bao_cao": "118",
+                              "so_bien_ban": "01", "so_cong_van": "12"})
         done.append("Tạo tệp tổng hợp")
     except ImportError:
         skipped.append("Tạo tệp tổng hợp")

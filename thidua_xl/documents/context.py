@@ -309,6 +309,9 @@ def _quoted(text: str) -> str:
 def cong_van_context(result: Consolidation, config: Config, narrative: dict) -> dict:
     y = result.year
     ctx = common("cong-van-phat-dong", config, y, config.get("so_cong_van"))
+    own_date = clean(config.get("ngay_cong_van"))  # next year's công văn is often dated in that year
+    if own_date:
+        ctx["ngay"], ctx["ngay_iso"] = ngay_vn(own_date), _iso(own_date)
     org = ctx["ten_co_quan"]
     recipients = config.list("kinh_gui_cong_van")
     chu_de = _para_or(narrative, "chu_de_phat_dong",
