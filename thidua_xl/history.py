@@ -161,6 +161,7 @@ def add_records(db: str | os.PathLike, records: pd.DataFrame, source: str, kind:
     matching a date of that year, or no birth on either side.
     """
     if records.empty:
+        store.engine(db)  # the register exists from the first run, even with nothing to store yet
         return 0, 0
     new = _prepare(records)
     years = sorted(int(y) for y in new["nam"].unique())
@@ -291,6 +292,10 @@ def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
         df = store.read(db, base, params)
     else:
         ids, values = people.ids()
+        if isinstance(values, (list, tuple)):  # positional "?" parameters: name them for SQLAlchemy
+            for i in range(len(values)):
+                ids = ids.replace("?", f":p{i}", 1)
+            values = {f"p{i}": v for i, v in enumerate(values)}
         q = f"{base} {'AND' if years else 'WHERE'} id IN ({ids}) ORDER BY id"
         try:
             df = store.read(db, q, {**params, **values})
