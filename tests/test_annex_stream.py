@@ -8,7 +8,7 @@ from docxtpl import DocxTemplate
 
 from thidua_xl.documents import annex as A
 from thidua_xl.documents.context import AnnexRow
-from thidua_xl.documents.render import leftover_tags, make_env, render_docx, size_rules
+from thidua_xl.documents.render import core_properties, leftover_tags, make_env, render_docx, size_rules
 
 TRICKY = ["Nguyễn Văn A & B <Khoa> \"Nội\" 'x'", "dòng\r\nhai\ttab", "]]> --> <!--", "", None, 0, 12.5,
           "bad\x01char\x0bhere", "  spaces kept  ", "«ho_ten» literal", "x" * 3000]
@@ -31,6 +31,7 @@ def _eager(template, context, rows, out):
     tpl.render(context, jinja_env=make_env(), autoescape=True)
     assert not leftover_tags(tpl.docx, context)  # as render_docx does (it touches headers and footers)
     size_rules(tpl.docx)
+    core_properties(tpl.docx, context)  # title, author, date, language, as render_docx sets them
     A.fill_annex(tpl.docx.element.body, rows)
     tpl.save(str(out))
     return out
