@@ -9,7 +9,7 @@ context as the decision, and placed where the master's `Mẫu in` sheet says.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -31,11 +31,11 @@ HONORIFIC = {"nam": "Ông", "nu": "Bà"}
 
 def decided_set(result: Consolidation, findings=None, votes: dict | None = None,
                 config: Config | None = None) -> Consolidation:
-    """The rows the Sở's decisions list, as the quyết định takes them: the certificates' only source of people."""
-    from .render import split_lists
+    """The rows the Sở's decisions list, as the quyết định takes them: the certificates' only source of people
+    (decide.py: valid, passed by the Hội đồng, not `Không đồng ý`)."""
+    from .outcome import decide_consolidation
 
-    lists, _excluded = split_lists(result, findings)
-    return replace(result, lists=lists)
+    return decide_consolidation(result, findings, votes, config or Config({})).decided
 
 
 @dataclass
