@@ -440,19 +440,21 @@ def report(
     for k in kinds:  # a kind asked for but not written (e.g. no higher award to propose) is said, not silent
         if not any(Path(p).stem.lower().startswith(k) for p in written):
             console.print(f"Không lập “{k}”: không có đề nghị nào thuộc loại văn bản này.")
-    from .documents.outcome import reconciliation_rows, write_reconciliation
+    outputs = list(written)
+    if doc_kinds:  # the reconciliation goes with the documents (not with a certificates-only run)
+        from rich.table import Table
 
-    recon = write_reconciliation(decision, out / "doi-chieu.xlsx")
-    from rich.table import Table
+        from .documents.outcome import reconciliation_rows, write_reconciliation
 
-    table = Table(title=f"Đối chiếu năm {y}: đề nghị → hợp lệ → thông qua → quyết định/trình")
-    for c in ("Hình thức", "Đề nghị", "Hợp lệ", "Thông qua", "Quyết định/trình"):
-        table.add_column(c, justify="left" if c == "Hình thức" else "right")
-    for r in reconciliation_rows(decision):
-        table.add_row(r[1], *(str(v) for v in r[3:7]))
-    console.print(table)
-    console.print(f"Đã ghi {recon}")
-    outputs = [*written, recon]
+        recon = write_reconciliation(decision, out / "doi-chieu.xlsx")
+        table = Table(title=f"Đối chiếu năm {y}: đề nghị → hợp lệ → thông qua → quyết định/trình")
+        for c in ("Hình thức", "Đề nghị", "Hợp lệ", "Thông qua", "Quyết định/trình"):
+            table.add_column(c, justify="left" if c == "Hình thức" else "right")
+        for r in reconciliation_rows(decision):
+            table.add_row(r[1], *(str(v) for v in r[3:7]))
+        console.print(table)
+        console.print(f"Đã ghi {recon}")
+        outputs.append(recon)
     if pdf:
         outputs += _pdf_copies(written, out)
     code = exit_code_for(intake, len(faulty))
