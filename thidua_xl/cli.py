@@ -25,8 +25,7 @@ app = VnTyper(
 )
 history_app = VnTyper(help="Sổ lịch sử khen thưởng (dùng để kiểm tra điều kiện nhiều năm).")
 app.add_typer(history_app, name="history")
-decisions_app = typer.Typer(help="Quyết định khen thưởng của cấp trên (tỉnh, Bộ, Nhà nước).",
-                            no_args_is_help=True, rich_markup_mode=None)
+decisions_app = VnTyper(help="Quyết định khen thưởng của cấp trên (tỉnh, Bộ, Nhà nước).")
 app.add_typer(decisions_app, name="decisions")
 
 console = Console(stderr=False, highlight=False)
