@@ -331,3 +331,17 @@ def test_achievement_line_from_the_van_ban_sheet_else_from_the_decision():
     own = {"thanh_tich_giay_khen": "Đã có thành tích xuất sắc trong công tác năm 2025"}
     assert achievement("GK", {"dieu1": dieu1}, 2025, own) == "Đã có thành tích xuất sắc trong công tác năm 2025"
     assert achievement("CSTDCS", {}, 2025, own) == "Đạt danh hiệu “Chiến sĩ thi đua cơ sở” năm 2025"
+
+
+def test_a_row_the_so_refuses_gets_no_certificate(tmp_path):
+    """Kết quả xét “Không đồng ý” takes a person out of the decision, and so out of the certificates."""
+    rows = _rows()
+    refused = next(r for r in rows if r["ho_ten"] == "Lê Thị Yến")
+    refused["ket_qua_xet"] = "Không đồng ý"
+    master = create_master(tmp_path / "m.xlsx", 2025, UNITS, nominations=pd.DataFrame(rows), config=CONFIG)
+    out = tmp_path / "in"
+    main(["report", str(master), "--out", str(out), "--kind", "quyet-dinh", "--kind", "chung-nhan"])
+    pages = frames(out / "Chung-nhan-GK-2025.docx")
+    names = [re.sub(r"^(Ông|Bà) ", "", p[0]["text"]) for p in pages]
+    assert "Lê Thị Yến" not in names and len(pages) == 7
+    assert names == annex_names(out / "Quyet-dinh-GK-2025.docx")
