@@ -6,6 +6,12 @@ import shutil
 import tempfile
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed sequence of examples, so a run is repeatable; locally they explore.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # xlwings' remote engine (used only by tests/test_xl.py to drive the Excel adapter without Excel)
 # reads its licence key when xlwings.pro is first imported, whichever test imports it first.

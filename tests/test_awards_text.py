@@ -3,7 +3,7 @@ a cell naming two awards is two, and nothing is guessed — a kind without its l
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from thidua_xl.awards_text import PROVINCES, canonical
@@ -200,11 +200,20 @@ def test_a_typo_in_one_word_suggests_that_award_or_nothing(award, data):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["Nguyễn", "Văn", "Thị", "Tiến", "Lao", "Động", "Hùng", "Dân", "Nhân", "Bằng",
                                  "Khen", "Sở", "Thu", "Huân"]), min_size=2, max_size=4))
+@example(["Tiến", "Lao", "Động"])
 def test_a_persons_name_is_never_suggested_as_an_award(words):
     text = " ".join(words)
     if CAT.match(text) or M.ambiguous(text):
         return  # "Bằng Khen" really is the word for a Bằng khen
-    assert CAT.suggest(text) == []
+    # words that are all taken from one award's name ("Tiến Lao Động") are that name with a word
+    # missing, where a suggestion of that award is allowed (as in the one-word-less test above)
+    allowed = [a.name for a in AWARDS if set(_toneless(text).split()) <= set(_toneless(a.name).split())]
+    assert all(s in allowed for s in CAT.suggest(text)), text
+
+
+def _toneless(text):
+    t = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in t if not unicodedata.combining(c))
 
 
 def test_a_cell_naming_two_awards_is_two_nominations_of_the_same_row(tmp_path):
