@@ -453,6 +453,27 @@ def test_unit_files_as_drafts_and_subset(tmp_path):
     assert results[0].line().startswith("đã lưu thư nháp: Trung tâm Y tế huyện Bảo Thắng (TTYT_BT) <")
 
 
+def test_unit_files_from_an_intake_already_read(tmp_path, server):
+    """The pipeline hands the job its Intake: the master is not read again, the result is the same."""
+    from thidua_xl.intake import read_paths
+
+    rec, port = server()
+    master, split, hashes = _units_setup(tmp_path)
+    intake = read_paths([master])
+    assert len(intake.units) == 4
+    master.unlink()  # nothing below may read it
+    defaults = mail.defaults_from(intake.config, intake.year)
+    assert (defaults.sender, defaults.year, defaults.context["co_quan"]) == ("tdkt.syt@laocai.gov.vn", 2025, "Sở Y tế")
+    results = mail.send_to_units(intake, split, mode="send", defaults=defaults,
+                                 smtp=mail.SmtpSettings("127.0.0.1", port, security="none", **TINY))
+    by = {(d.unit_code, d.recipient): d.status for d in results}
+    assert by == {("BVDK", "bvdk@laocai.gov.vn"): "sent", ("TTYT_BT", "ttyt.bt@laocai.gov.vn"): "sent",
+                  ("TTYT_BT", "vanthu.bt@laocai.gov.vn"): "sent", ("CDC", ""): "skipped",
+                  ("BVPHCN", "bvphcn@laocai.gov.vn"): "skipped"}
+    got = {tuple(r): _attachments(m) for r, m in rec.parsed()}
+    assert got[("bvdk@laocai.gov.vn",)] == {"BVDK.xlsx": hashes["BVDK"]}
+
+
 def test_defaults_from_config_sheet(tmp_path, server, capsys):
     rec, port = server()
     master = _master(tmp_path / "TongHop.xlsx", [("BVDK", "Bệnh viện Đa khoa tỉnh", "bvdk@x.vn")], config={
@@ -490,7 +511,7 @@ def test_user_templates_override_and_sandbox(tmp_path, capsys):
 
 def test_repo_templates_match_packaged_defaults():
     repo = Path(__file__).resolve().parents[1] / "templates" / "email"
-    packaged = Path(mail.__file__).parent / "data" / "email"
+    packaged = mail.PACKAGE_TEMPLATES
     names = sorted(p.name for p in packaged.glob("*.j2"))
     assert names == ["don-vi.body.j2", "don-vi.subject.j2", "nhac-nop.body.j2", "nhac-nop.subject.j2",
                      "phan-hoi.body.j2", "phan-hoi.subject.j2", "van-ban.body.j2", "van-ban.subject.j2"]
