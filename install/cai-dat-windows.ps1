@@ -26,7 +26,7 @@ param(
 
 $TestedVersions = @("3.11", "3.12")   # CI runs the test suite on these; the first one found is used
 $MinVersion = "3.11"
-$HomeVariable = "THIDUA_HOME"         # = HOME_VARIABLE of thidua_xl/vba/messages.py
+$HomeVariable = "THIDUA_HOME"         # = HOME_VARIABLE of thidua_xl/workbook/xlsm.py
 # no double quote inside: Windows PowerShell 5.1 drops them from a native command's arguments
 $PythonProbe = "import struct, sys; print('%d.%d|%d|%s|%s' % (sys.version_info[0], sys.version_info[1], struct.calcsize('P') * 8, sys.executable, sys.base_prefix))"
 $VerifyImports = "import xlwings, win32api, thidua_xl.xl"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from thidua_xl.workbook import build
+from thidua_xl.devtools import build_workbook as build
 
 ROOT = Path(__file__).resolve().parents[1]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -94,7 +94,7 @@ def test_runpython_commands_are_ascii_and_name_no_file(vba_sources):
 
 
 def test_modules_round_trip_through_oletools(built, vba_sources):
-    from thidua_xl.vba.project import read_bas
+    from thidua_xl.devtools.vba.project import read_bas
 
     expected = {m.name: m.source for m in build.standard_modules()}
     assert set(expected) == {"ThiDua", "xlwings"}
@@ -144,12 +144,12 @@ def test_committed_workbook_is_built_from_current_sources():
     committed = ROOT / "workbooks" / "ThiDua.xlsm"
     assert committed.is_file(), "workbooks/ThiDua.xlsm chưa được dựng: chạy `thidua build-workbook`"
     assert build.stored_hash(committed) == build.source_hash(), (
-        "workbooks/ThiDua.xlsm cũ hơn mã nguồn (macros/, thidua_xl/vba, thidua_xl/workbook): "
+        "workbooks/ThiDua.xlsm cũ hơn mã nguồn (macros/, thidua_xl/devtools, thidua_xl/workbook): "
         "chạy `thidua build-workbook` rồi commit tệp")
 
 
 def test_source_hash_ignores_line_endings_but_not_content(tmp_path):
-    for rel in ("macros/A.bas", "thidua_xl/workbook/build.py"):
+    for rel in ("macros/A.bas", "thidua_xl/devtools/build_workbook.py"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(b"x\ny\n")
     h = build.source_hash(tmp_path)

@@ -16,7 +16,7 @@ import pytest
 
 from thidua_xl import doctor
 from thidua_xl.doctor import FIX, INFO, OK, WARN, Machine
-from thidua_xl.workbook import build
+from thidua_xl.devtools import build_workbook as build
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from thidua_xl.consolidate import consolidate
 from thidua_xl.documents import context as C
 from thidua_xl.documents import filters as F
 from thidua_xl.documents.annex import AnnexError, fill_annex
-from thidua_xl.documents.build_templates import build_all
+from thidua_xl.devtools.word_templates import build_all
 from thidua_xl.documents.render import (KINDS, TEMPLATE_DIR, TemplateProblem, leftover_tags, lint_template,
                                         render_docx, render_reports, template_path)
 from thidua_xl.errors import UserError
@@ -451,7 +451,7 @@ def test_templates_are_rebuilt_byte_for_byte(tmp_path):
     built = build_all(tmp_path)
     assert len(built) == 5
     for p in built:
-        assert p.read_bytes() == (TEMPLATE_DIR / p.name).read_bytes(), f"{p.name}: run build_templates.py"
+        assert p.read_bytes() == (TEMPLATE_DIR / p.name).read_bytes(), f"{p.name}: run python -m thidua_xl.devtools.word_templates"
 
 
 # --- row-level errors stay out of decisions; the CLI -----------------------------------------

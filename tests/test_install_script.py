@@ -2,7 +2,7 @@
 import zipfile
 from pathlib import Path
 
-from thidua_xl.workbook.build import INTERPRETER_WIN, XLWINGS_PROPERTY
+from thidua_xl.workbook.xlsm import HOME_VARIABLE, INTERPRETER_WIN, XLWINGS_PROPERTY
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "install" / "cai-dat-windows.ps1"
@@ -16,7 +16,6 @@ def test_script_is_utf8_with_bom_for_windows_powershell_5():
 
 def test_script_creates_the_venv_the_workbook_points_to():
     """The workbook looks in %THIDUA_HOME%\\venv; the script makes it there and sets THIDUA_HOME for the user."""
-    from thidua_xl.vba.messages import HOME_VARIABLE
 
     text = SCRIPT.read_text("utf-8-sig")
     assert INTERPRETER_WIN == rf"%{HOME_VARIABLE}%\venv\Scripts\pythonw.exe"

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oletools.olevba import decompress_stream
 
-from thidua_xl.vba.compression import CHUNK, compress, copy_token_layout, decompress
+from thidua_xl.devtools.vba.compression import CHUNK, compress, copy_token_layout, decompress
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from thidua_xl.vba.messages import HOME_VARIABLE, MESSAGES, TEXT_SHEET
-from thidua_xl.workbook import build
+from thidua_xl.devtools.vba.messages import HOME_VARIABLE, MESSAGES, TEXT_SHEET
+from thidua_xl.devtools import build_workbook as build
 
 ROOT = Path(__file__).resolve().parents[1]
 BAS = (ROOT / "macros" / "ThiDua.bas").read_text("ascii")
@@ -128,7 +128,7 @@ def lo_results(tmp_path_factory):
     from lo_basic import call_vba
     from vba_helpers import resolve_conditionals
 
-    from thidua_xl.vba.project import Module
+    from thidua_xl.devtools.vba.project import Module
 
     tmp = tmp_path_factory.mktemp("lo-vba")
     modules = [Module(m.name, resolve_conditionals(m.source)) for m in build.standard_modules()]

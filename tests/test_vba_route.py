@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from thidua_xl.errors import UserError
-from thidua_xl.vba import saved
-from thidua_xl.vba.project import read_bas
-from thidua_xl.workbook import build
+from thidua_xl.devtools.vba import saved
+from thidua_xl.devtools.vba.project import read_bas
+from thidua_xl.devtools import build_workbook as build
 
 ROOT = Path(__file__).resolve().parents[1]
 XLWINGS = Path(build.xlwings_bas_path()).parent

@@ -271,7 +271,7 @@ def test_helpers():
 
 
 def test_every_ribbon_tag_is_an_action():
-    from thidua_xl.workbook.build import ribbon_tags
+    from thidua_xl.devtools.build_workbook import ribbon_tags
 
     tags = [t for _l, _a, t in ribbon_tags()]
     assert sorted(tags) == sorted(xl.ACTIONS)

@@ -165,6 +165,6 @@ def test_as_date_keeps_only_real_dates():
 
 
 def test_every_ribbon_button_has_its_label_in_the_adapter():
-    from thidua_xl.workbook.build import ribbon_tags
+    from thidua_xl.devtools.build_workbook import ribbon_tags
 
     assert {tag: label for label, _a, tag in ribbon_tags()} == xl.BUTTON_LABELS

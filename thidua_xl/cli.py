@@ -753,10 +753,14 @@ def build_workbook(
                                                                      "bằng Excel, đối chiếu với nguồn, ghi macros/vbaProject.bin."),
 ):
     """Dựng tệp ThiDua.xlsm (có ribbon “Thi đua”) từ mã nguồn."""
-    from .workbook.build import VBA_BIN, build_workbook as build
+    try:  # developer tools: a clone has them, an installed package does not
+        from .devtools.build_workbook import VBA_BIN, build_workbook as build, save_vba as keep
+    except ImportError:
+        from .workbook.xlsm import NEEDS_SOURCE_TREE
+
+        raise UserError(NEEDS_SOURCE_TREE.format(folder=Path(__file__).resolve().parent / "devtools")) from None
 
     if save_vba is not None:
-        from .workbook.build import save_vba as keep
 
         if not save_vba.is_file():
             raise UserError(f"Không tìm thấy tệp “{save_vba}”.")

@@ -21,9 +21,8 @@ from xml.etree import ElementTree as ET
 
 OK, INFO, WARN, FIX = "ok", "info", "warn", "fix"
 LABEL = {OK: "[ĐẠT]", INFO: "[—]", WARN: "[LƯU Ý]", FIX: "[CẦN SỬA]"}
-from .vba.messages import HOME_VARIABLE  # noqa: E402 - the installer's variable
-from .workbook.build import (CONF_SETTINGS, INTERPRETER_WIN, TEMP_DIR_WIN, XLWINGS_PROPERTY,  # noqa: E402
-                             workbook_property)
+from .workbook.xlsm import (CONF_SETTINGS, HOME_VARIABLE, INTERPRETER_WIN, TEMP_DIR_WIN,  # noqa: E402
+                            XLWINGS_PROPERTY, workbook_property)
 MIN_PYTHON = (3, 11)
 SLOW_IMPORT_S = 8.0
 WORKBOOK_NAME = "ThiDua.xlsm"

@@ -28,7 +28,7 @@ SUMMARY_SHEET = "Tổng hợp"
 STATUS_SHEET = "Tình hình nộp"
 GUIDE_SHEET = "Hướng dẫn"
 CONF_SHEET = "xlwings.conf"
-VBA_TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's messages (thidua_xl/vba/messages.py)
+VBA_TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's messages (thidua_xl/devtools/vba/messages.py)
 RESULTS_DIR = "ket-qua"
 HISTORY_NAME = "thidua-history.sqlite"
 # the Kiểm tra sheet's model, shared with `thidua validate` (same columns, order, colours)

@@ -13,12 +13,14 @@ import datetime as dt
 import hashlib
 import io
 import os
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserError
 from ..fileio import atomic_path
+from ..workbook.xlsm import (CONF_SETTINGS, CONF_SHEET, HASH_PROPERTY, INTERPRETER_WIN, NEEDS_SOURCE_TREE,  # noqa: F401
+                             ROUTE_PROPERTY, TEMP_DIR_WIN, XLWINGS_PROPERTY, stored_hash, workbook_property)
 
 ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "macros"
@@ -26,30 +28,6 @@ DEFAULT_OUT = ROOT / "workbooks" / "ThiDua.xlsm"
 RIBBON_PART = "customUI/customUI14.xml"
 RIBBON_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-CONF_SHEET = "xlwings.conf"
-# Where the Windows installer puts the interpreter (docs/windows-smoke-test.md): an ASCII folder it
-# records in the user environment variable THIDUA_HOME (xlwings.bas expands variables in settings).
-# xlwings' VBA reaches these paths through ANSI calls, so a profile folder with a Vietnamese name
-# (C:\Users\Nguyễn…) must not appear in them.
-INTERPRETER_WIN = r"%THIDUA_HOME%\venv\Scripts\pythonw.exe"
-TEMP_DIR_WIN = r"%THIDUA_HOME%\tmp"
-# Every key a directory- or user-level xlwings.conf (%USERPROFILE%\.xlwings\xlwings.conf, written
-# by the xlwings add-in's ribbon) could set for RunPython: the sheet is read first, so a key
-# present here, even empty, wins. Contiguous from A1: xlwings stops at the first empty key.
-CONF_SETTINGS = (
-    ("Interpreter_Win", INTERPRETER_WIN),
-    ("ADD_WORKBOOK_TO_PYTHONPATH", "False"),
-    ("USE UDF SERVER", "False"),
-    ("CONDA PATH", ""),
-    ("CONDA ENV", ""),
-    ("SHOW CONSOLE", "False"),
-    ("TEMP DIR", TEMP_DIR_WIN),
-    ("PYTHONPATH", ""),
-    ("SHOW_ERROR_POPUPS", "True"),
-)
-HASH_PROPERTY = "ThiDuaSourceHash"
-XLWINGS_PROPERTY = "ThiDuaXlwingsVersion"
-ROUTE_PROPERTY = "ThiDuaVbaRoute"  # "source", or "excel:<sha256 prefix>" of the saved project used
 VBA_BIN = MACROS / "vbaProject.bin"  # a project saved by Excel (docs/windows-smoke-test.md, B3)
 VBA_ROUTES = ("source", "excel")
 
@@ -58,8 +36,9 @@ SOURCE_GLOBS = (
     "macros/*.bas",
     "macros/customUI14.xml",
     "macros/*.bin",
-    "thidua_xl/vba/*.py",
-    "thidua_xl/workbook/build.py",
+    "thidua_xl/devtools/vba/*.py",
+    "thidua_xl/devtools/build_workbook.py",
+    "thidua_xl/workbook/xlsm.py",
     "thidua_xl/workbook/master.py",
     "thidua_xl/workbook/layout.py",
     "thidua_xl/workbook/print_form.py",
@@ -74,6 +53,12 @@ class BuildInfo:
     modules: list[str]
     sheets: list[str]
     source_hash: str
+
+
+def require_source_tree(macros: Path = MACROS) -> None:
+    """The build reads macros/ of a clone; an installed package has none."""
+    if not (macros / "customUI14.xml").is_file():
+        raise UserError(NEEDS_SOURCE_TREE.format(folder=macros))
 
 
 def source_files(root: Path = ROOT) -> list[Path]:
@@ -97,15 +82,13 @@ def xlwings_bas_path() -> Path:
 
     path = Path(xlwings.__file__).parent / "xlwings.bas"
     if not path.is_file():
-        from ..errors import UserError
-
         raise UserError(f"Không tìm thấy xlwings.bas trong gói xlwings ({path.parent}).")
     return path
 
 
 def standard_modules(macros: Path = MACROS):
     """Our modules (macros/*.bas) then xlwings' standalone module."""
-    from ..vba.project import read_bas
+    from .vba.project import read_bas
 
     mods = [read_bas(p) for p in sorted(macros.glob("*.bas"))]
     mods.append(read_bas(xlwings_bas_path()))
@@ -115,7 +98,7 @@ def standard_modules(macros: Path = MACROS):
 def vba_project_bytes(sheet_count: int, macros: Path = MACROS, standard=None) -> tuple[bytes, list[str]]:
     """vbaProject.bin with ThisWorkbook, one document module per sheet (Sheet1…) and the standard modules
     (`standard`, default macros/*.bas + xlwings')."""
-    from ..vba.project import WORKBOOK_BASE, WORKSHEET_BASE, build_vba_project, document_module
+    from .vba.project import WORKBOOK_BASE, WORKSHEET_BASE, build_vba_project, document_module
 
     modules = [document_module("ThisWorkbook", WORKBOOK_BASE)]
     modules += [document_module(f"Sheet{i + 1}", WORKSHEET_BASE) for i in range(sheet_count)]
@@ -163,8 +146,7 @@ def inject_ribbon(path: Path, xml: bytes) -> None:
 
 def saved_project(vba_bin: Path, standard, sheet_count: int) -> bytes:
     """The committed project saved by Excel, refused (naming what differs) unless it is our sources."""
-    from ..errors import UserError
-    from ..vba.saved import check, read_project
+    from .vba.saved import check, read_project
 
     if not vba_bin.is_file():
         raise UserError(f"Chưa có {vba_bin.name} do Excel lưu: dựng bằng --vba source, hoặc tạo nó bằng "
@@ -179,8 +161,8 @@ def saved_project(vba_bin: Path, standard, sheet_count: int) -> bytes:
 
 def save_vba(saved: str | os.PathLike, out: Path | None = None, macros: Path = MACROS) -> list[str]:
     """Keep the project of a workbook Excel saved as `out`, after checking it is our sources; module names."""
-    from ..errors import UserError
-    from ..vba.saved import check, modules_of, read_project
+    require_source_tree(macros)
+    from .vba.saved import check, modules_of, read_project
 
     blob = read_project(saved)
     problems = check(blob, standard_modules(macros))
@@ -194,7 +176,7 @@ def save_vba(saved: str | os.PathLike, out: Path | None = None, macros: Path = M
 def _customizer(result: dict, interpreter: str, macros: Path, digest: str, standard=None, vba: str = "source",
                 vba_bin: Path | None = None):
     def customize(wb, info=None) -> None:
-        from ..vba.messages import TEXT_SHEET, sheet_rows
+        from .vba.messages import TEXT_SHEET, sheet_rows
 
         texts = wb.add_worksheet(TEXT_SHEET)  # the VBA pre-flight's Vietnamese messages (ThiDua.bas)
         for i, (key, text) in enumerate(sheet_rows()):
@@ -216,7 +198,7 @@ def _customizer(result: dict, interpreter: str, macros: Path, digest: str, stand
             ws.set_vba_name(f"Sheet{i + 1}")
         if vba == "excel":
             blob = saved_project(vba_bin or VBA_BIN, standard if standard is not None else standard_modules(macros), len(sheets))
-            from ..vba.saved import modules_of
+            from .vba.saved import modules_of
 
             names = list(modules_of(blob))
             route = f"excel:{hashlib.sha256(blob).hexdigest()[:12]}"
@@ -236,20 +218,6 @@ def _customizer(result: dict, interpreter: str, macros: Path, digest: str, stand
     return customize
 
 
-def _minimal_master(path: Path, year: int, units=None, *, customize=None) -> Path:
-    """Stand-in while workbook.master is unavailable: a guide sheet only."""
-    import xlsxwriter
-
-    with atomic_path(path, suffix=".xlsm") as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
-        ws = wb.add_worksheet("Hướng dẫn")
-        ws.write_string(0, 0, f"TỆP TỔNG HỢP THI ĐUA, KHEN THƯỞNG NĂM {year}")
-        if customize:
-            customize(wb, {"year": year})
-        wb.close()
-    return path
-
-
 def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = None, units=None,
                    interpreter: str = INTERPRETER_WIN, macros: Path = MACROS, standard=None, vba: str = "source",
                    vba_bin: Path | None = None) -> BuildInfo:
@@ -259,8 +227,8 @@ def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = N
     macros/vbaProject.bin), a project saved by Excel, after checking it holds exactly those modules.
     `standard` replaces the standard modules (tests give LibreOffice a variant it can compile).
     """
-    from ..errors import UserError
 
+    require_source_tree(macros)
     out = Path(out) if out else DEFAULT_OUT
     if vba not in VBA_ROUTES:
         raise UserError(f"--vba phải là {' hoặc '.join(VBA_ROUTES)} (đã cho: “{vba}”).")
@@ -272,31 +240,9 @@ def build_workbook(out: str | os.PathLike | None = None, *, year: int | None = N
     digest = source_hash()
     result: dict = {}
     customize = _customizer(result, interpreter, macros, digest, standard, vba, Path(vba_bin) if vba_bin else None)
-    try:
-        from .master import create_master
-    except ImportError:
-        create_master = None
+    from ..workbook.master import create_master
+
     with atomic_path(out, suffix=".xlsm") as tmp:
-        if create_master is not None:
-            create_master(tmp, year, units, customize=customize)
-        else:
-            _minimal_master(tmp, year, units, customize=customize)
+        create_master(tmp, year, units, customize=customize)
         inject_ribbon(tmp, ribbon_xml(macros))  # last: nothing after may rewrite the package
     return BuildInfo(out, result.get("modules", []), result.get("sheets", []), digest)
-
-
-def workbook_property(path: str | os.PathLike, name: str) -> str | None:
-    """A text custom document property of a workbook (None if absent)."""
-    with zipfile.ZipFile(path) as z:
-        try:
-            xml = z.read("docProps/custom.xml").decode("utf-8")
-        except KeyError:
-            return None
-    m = re.search(rf'name="{re.escape(name)}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', xml)
-    return m.group(1) if m else None
-
-
-def stored_hash(path: str | os.PathLike) -> str | None:
-    """The source hash recorded in a built workbook's custom properties (None if absent)."""
-    value = workbook_property(path, HASH_PROPERTY)
-    return value if value and re.fullmatch(r"[0-9a-f]+", value) else None

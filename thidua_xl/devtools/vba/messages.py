@@ -7,8 +7,7 @@ happened and what to do, in the user's words.
 """
 from __future__ import annotations
 
-TEXT_SHEET = "_thidua_vba"
-HOME_VARIABLE = "THIDUA_HOME"  # set by install\cai-dat.bat for this Windows user: an ASCII folder
+from ...workbook.xlsm import HOME_VARIABLE, TEXT_SHEET  # noqa: F401 - the sheet and variable the macro reads
 
 _REINSTALL = ("Cách sửa: 1) đóng hết cửa sổ Excel; 2) trong thư mục bộ cài đã tải về, nhấp đúp "
               "install\\cai-dat.bat và chờ dòng XONG; 3) mở lại tệp này.")
