@@ -25,6 +25,7 @@ def seed_result(seed_folder):
 def test_twelve_unit_files_half_of_them_messy_read_without_findings(seed_result):
     intake, _ = seed_result
     assert len(intake.files) == 12 and intake.findings == []
+    assert all(f.rows > 0 for f in intake.files) and len(intake.nominations) == sum(f.rows for f in intake.files)
 
 
 def test_section_4_of_the_2020_report(seed_result):

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-from contract_helpers import findings_of, nfd, run_cli, validate_json, write_openpyxl, write_xlsxwriter
+from contract_helpers import consolidate_json, findings_of, nfd, run_cli, validate_json, write_openpyxl, write_xlsxwriter
 
 YEAR = 2023
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng", "Hình thức đề nghị",
@@ -176,6 +176,7 @@ def test_clean_file_exits_zero_and_validate_prints_summary(tmp_path, capsys):
     code, rep = validate_json(capsys, tmp_path, path)
     assert code == 0, rep["findings"]
     assert rep["counts"]["error"] == 0
+    assert consolidate_json(capsys, tmp_path, path)["rows"] == 6  # clean because read, not because empty
     code, out, err = run_cli(capsys, "validate", path)
     assert code == 0 and "Traceback" not in out + err
     assert "2023" in out

@@ -28,26 +28,33 @@ def cli(capsys, *args) -> tuple[int, str]:
     return code, text
 
 
-def not_built(text: str) -> bool:
-    return "chưa có trong phiên bản này" in text
-
-
 # --- inputs are never modified ----------------------------------------------------------
 def test_no_command_modifies_its_inputs(tmp_path, seed_folder, capsys):
+    """Every step runs to its expected end (exit code, rows read, files written) and no input changes."""
+    import json
+
     units = tmp_path / "don-vi"
     shutil.copytree(seed_folder, units)
     before = sha256_tree(units)
+    assert len(before) == 12
 
     def unchanged(step: str):
         after = sha256_tree(units)
         assert {k: v for k, v in after.items() if k in before} == before, f"{step} changed an input file"
 
     out = tmp_path / "out"
-    cli(capsys, "consolidate", units, "--json", out / "c.json", "--out", out / "Tong-hop.xlsx")
+    code, text = cli(capsys, "consolidate", units, "--json", out / "c.json", "--out", out / "Tong-hop.xlsx")
+    assert code == 0, text
+    totals = json.loads((out / "c.json").read_text("utf-8"))
+    assert totals["files"] == 12 and totals["rows"] > 2000  # the twelve units' rows were read
     unchanged("consolidate")
-    cli(capsys, "validate", units, "--json", out / "v.json")
+    code, text = cli(capsys, "validate", units, "--json", out / "v.json")
+    assert code == 1, text  # the hand-made files carry errors
+    assert json.loads((out / "v.json").read_text("utf-8"))["counts"]["error"] > 0
     unchanged("validate")
     code, text = cli(capsys, "report", units, "--out", out / "van-ban", "--kind", "quyet-dinh")
+    assert code == 1, text  # rows with errors are left out of the decisions, and said so
+    assert len(list((out / "van-ban").glob("Quyet-dinh-*.docx"))) >= 3
     unchanged("report")
     csv = tmp_path / "units.csv"
     csv.write_text("Mã đơn vị,Tên đơn vị,Email\nBVDKT,Bệnh viện Đa khoa tỉnh,a@x.vn\nCDC,Trung tâm Kiểm soát bệnh tật tỉnh,\n",
@@ -55,17 +62,21 @@ def test_no_command_modifies_its_inputs(tmp_path, seed_folder, capsys):
     csv_hash = fileio.sha256(csv)
     master = tmp_path / "ThiDua.xlsx"
     code, text = cli(capsys, "init", master, "--year", 2020, "--units", csv)
+    assert code == 0, text
     assert fileio.sha256(csv) == csv_hash
-    if code == 0 and not not_built(text):
-        master_hash = fileio.sha256(master)
-        code, text = cli(capsys, "split", master, "--out", tmp_path / "tach")
-        assert fileio.sha256(master) == master_hash, "split changed the master"
-        code, text = cli(capsys, "collect", units, "--into", master)
-        unchanged("collect")
-        if code in (0, 1) and not not_built(text):
-            backups = list((master.parent / "sao-luu").glob("ThiDua.*.xlsx"))
-            assert backups and any(fileio.sha256(b) == master_hash for b in backups), "no backup before collect"
+    master_hash = fileio.sha256(master)
+    code, text = cli(capsys, "split", master, "--out", tmp_path / "tach")
+    assert code == 0, text
+    assert sorted(p.name for p in (tmp_path / "tach").glob("*.xlsx")) == ["BVDKT.xlsx", "CDC.xlsx"]
+    assert fileio.sha256(master) == master_hash, "split changed the master"
+    code, text = cli(capsys, "collect", units, "--into", master)
+    assert code == 1, text  # two units collected; the files of units the master does not list are refused
+    unchanged("collect")
+    assert fileio.sha256(master) != master_hash, "collect wrote nothing into the master"
+    backups = list((master.parent / "sao-luu").glob("ThiDua.*.xlsx"))
+    assert backups and any(fileio.sha256(b) == master_hash for b in backups), "no backup before collect"
     code, text = cli(capsys, "history", "archive", units, "--year", 2020, "--history", tmp_path / "h.sqlite")
+    assert code == 0, text
     unchanged("history archive")
 
 
@@ -164,7 +175,7 @@ ESCAPES = [
 
 @pytest.mark.parametrize("payload", ESCAPES)
 def test_document_templates_render_in_a_sandbox(payload):
-    render = pytest.importorskip("thidua_xl.documents.render")
+    from thidua_xl.documents import render
     from jinja2.exceptions import SecurityError, UndefinedError
 
     with pytest.raises((SecurityError, UndefinedError)):

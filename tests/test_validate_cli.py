@@ -36,6 +36,9 @@ def test_clean_files_exit_0_and_the_year_comes_from_the_title(tmp_path, capsys):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["year"] == 2021 and data["counts"] == {"error": 0, "warning": 0}
     assert "Kết quả kiểm tra năm 2021" in capsys.readouterr().out
+    totals = tmp_path / "th.json"
+    assert main(["consolidate", str(unit), "--json", str(totals)]) == 0
+    assert json.loads(totals.read_text(encoding="utf-8"))["rows"] == 4  # the rows were read, not skipped
 
 
 def test_missing_rules_or_history_file_is_exit_2(tmp_path):
