@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import random
 import zipfile
 from pathlib import Path
+
+from thidua_xl.cli import main
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng", "Hình thức đề nghị"]
 NOMINEES = [
@@ -19,8 +22,8 @@ def title_rows(unit: str, year: int = 2024) -> list[list]:
     return [["SỞ Y TẾ TỈNH LÀO CAI"], [f"Đơn vị: {unit}"], [f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}"], []]
 
 
-def good_unit(path: Path, unit: str = "Bệnh viện A", rows=NOMINEES) -> Path:
-    """A plain, correct unit file: title rows, header on row 5, nominees from row 6."""
+def unit_sheet(unit: str = "Bệnh viện A"):
+    """(workbook, sheet `Đề nghị`) with the title rows and the header on row 5, ready for nominees."""
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -29,10 +32,37 @@ def good_unit(path: Path, unit: str = "Bệnh viện A", rows=NOMINEES) -> Path:
     for r in title_rows(unit):
         ws.append(r)
     ws.append(HEADER)
+    return wb, ws
+
+
+def good_unit(path: Path, unit: str = "Bệnh viện A", rows=NOMINEES) -> Path:
+    """A plain, correct unit file: title rows, header on row 5, nominees from row 6."""
+    wb, ws = unit_sheet(unit)
     for r in rows:
         ws.append(r)
     wb.save(path)
     return path
+
+
+def run(capsys, *args) -> tuple[int, str]:
+    code = main([str(a) for a in args])
+    cap = capsys.readouterr()
+    text = " ".join((cap.out + cap.err).split())  # rich wraps long lines
+    assert "Traceback" not in text
+    assert "Lỗi không mong đợi" not in text, text
+    return code, text
+
+
+def both_commands(capsys, folder: Path, tmp_path: Path) -> dict:
+    """Run consolidate and validate on the folder; check the inputs are untouched; return the JSONs."""
+    before = sha256_tree(folder)
+    code_c, text_c = run(capsys, "consolidate", folder, "--json", tmp_path / "c.json", "--year", 2024)
+    code_v, text_v = run(capsys, "validate", folder, "--json", tmp_path / "v.json", "--year", 2024)
+    after = sha256_tree(folder)
+    assert {k: v for k, v in after.items() if k in before} == before
+    return {"code_c": code_c, "text_c": text_c, "code_v": code_v, "text_v": text_v,
+            "c": json.loads((tmp_path / "c.json").read_text("utf-8")),
+            "v": json.loads((tmp_path / "v.json").read_text("utf-8"))}
 
 
 def replace_parts(src: Path, dest: Path, parts: dict[str, bytes], *, compresslevel: int = 6) -> Path:

@@ -10,32 +10,10 @@ from pathlib import Path
 import pytest
 
 from badfile_helpers import (
-    HEADER, NOMINEES, empty_file, encrypted, good_unit, no_header, random_bytes, sha256_tree, text_named_xlsx,
-    title_rows, xml_bomb, zip_bomb,
+    HEADER, NOMINEES, both_commands, empty_file, encrypted, good_unit, no_header, random_bytes, run, sha256_tree,
+    text_named_xlsx, title_rows, xml_bomb, zip_bomb,
 )
-from thidua_xl.cli import main
 from workbook_helpers import to_cp1258
-
-
-def run(capsys, *args) -> tuple[int, str]:
-    code = main([str(a) for a in args])
-    cap = capsys.readouterr()
-    text = " ".join((cap.out + cap.err).split())  # rich wraps long lines
-    assert "Traceback" not in text
-    assert "Lỗi không mong đợi" not in text, text
-    return code, text
-
-
-def both_commands(capsys, folder: Path, tmp_path: Path) -> dict:
-    """Run consolidate and validate on the folder; check the inputs are untouched; return the JSONs."""
-    before = sha256_tree(folder)
-    code_c, text_c = run(capsys, "consolidate", folder, "--json", tmp_path / "c.json", "--year", 2024)
-    code_v, text_v = run(capsys, "validate", folder, "--json", tmp_path / "v.json", "--year", 2024)
-    after = sha256_tree(folder)
-    assert {k: v for k, v in after.items() if k in before} == before
-    return {"code_c": code_c, "text_c": text_c, "code_v": code_v, "text_v": text_v,
-            "c": json.loads((tmp_path / "c.json").read_text("utf-8")),
-            "v": json.loads((tmp_path / "v.json").read_text("utf-8"))}
 
 
 BAD_KINDS = {

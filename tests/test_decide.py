@@ -12,21 +12,10 @@ from thidua_xl.decide import (CHUYEN_CAP_TREN, DUPLICATE, ERROR_REASON, FORWARDE
 from thidua_xl.documents.votes import Vote, read_vote_sheet
 from thidua_xl.intake import read_paths
 from thidua_xl.validate import validate
-
-HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng", "Hình thức đề nghị", "Kết quả xét"]
-
+from workbook_helpers import numbered_unit_file
 
 def unit_file(path: Path, unit: str, rows: list[tuple]) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Đề nghị"
-    ws.append([f"Đơn vị: {unit}"])
-    ws.append(["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"])
-    ws.append(HEADER)
-    for i, r in enumerate(rows, 1):
-        ws.append([i, *r])
-    wb.save(path)
-    return path
+    return numbered_unit_file(path, unit, rows, year=2024, extra=("Kết quả xét",))
 
 
 def votes_workbook(path: Path, rows: list[tuple]) -> Path:

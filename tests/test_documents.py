@@ -25,6 +25,7 @@ from thidua_xl.errors import UserError
 from thidua_xl.intake import read_paths
 from thidua_xl.model import ERROR, NOMINATION_COLUMNS, Finding
 from thidua_xl.pipeline import totals
+from workbook_helpers import numbered_unit_file
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONFIG = Config({"giam_doc": "Hoàng Quốc Hương", "so_bao_cao": "15", "so_quyet_dinh": "5",
@@ -65,16 +66,7 @@ def seed_docs(seed_result, tmp_path_factory):
 
 
 def _unit_file(path: Path, unit: str, rows: list[tuple]) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Đề nghị"
-    ws.append([f"Đơn vị: {unit}"])
-    ws.append(["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2020"])
-    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng", "Hình thức đề nghị"])
-    for i, r in enumerate(rows, 1):
-        ws.append([i, *r])
-    wb.save(path)
-    return path
+    return numbered_unit_file(path, unit, rows, year=2020)
 
 
 @pytest.fixture()

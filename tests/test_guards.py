@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from badfile_helpers import good_unit, sha256_tree
-from test_badfiles import run
+from badfile_helpers import run
 from thidua_xl.fileio import TEMP_PREFIX, atomic_path, clean_stale_temps
 from thidua_xl.guards import os_error_message
 from workbook_helpers import make_master

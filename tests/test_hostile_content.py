@@ -10,8 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from badfile_helpers import HEADER, read_part, replace_parts, title_rows
-from test_badfiles import run
+from badfile_helpers import read_part, replace_parts, run, unit_sheet
 from thidua_xl.intake import read_paths
 from thidua_xl.workbook.split import split_master
 from workbook_helpers import fill_unit_file, make_master
@@ -29,12 +28,7 @@ INJECTIONS = [
 
 
 def injected_unit(path: Path, unit: str = "Bệnh viện A") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Đề nghị"
-    for r in title_rows(unit):
-        ws.append(r)
-    ws.append(HEADER)
+    wb, ws = unit_sheet(unit)
     for i, text in enumerate(INJECTIONS):
         ws.append([i + 1, None, "12/03/1980", "Nam", None, None, "Lao động tiên tiến"])
         cell = ws.cell(ws.max_row, 2)

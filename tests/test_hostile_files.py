@@ -11,7 +11,7 @@ import pytest
 
 from badfile_helpers import good_unit, sha256_tree
 from hostile_helpers import STRAY_SPELLINGS, corrupt_deflate, with_stray
-from test_badfiles import both_commands, run
+from badfile_helpers import both_commands, run
 from thidua_xl import safety
 from thidua_xl.workbook.split import split_master
 from workbook_helpers import FILLED, fill_unit_file, make_master

@@ -10,7 +10,7 @@ import time
 import openpyxl
 
 from badfile_helpers import good_unit, sha256_tree
-from test_badfiles import run
+from badfile_helpers import run
 from thidua_xl.fileio import sha256
 from thidua_xl.intake import read_paths
 from thidua_xl.workbook.split import split_master

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from test_badfiles import run
+from badfile_helpers import run
 from thidua_xl import mail
 from thidua_xl.errors import UserError
 from thidua_xl.workbook.master import create_master

@@ -11,10 +11,8 @@ import datetime as dt
 
 import pytest
 
-xw = pytest.importorskip("xlwings")
-
-from test_xl import UNITS, actions, alert, nominations, payload_of, payload_of_small, written  # noqa: E402
-from thidua_xl import xl  # noqa: E402
+from xl_helpers import UNITS, actions, alert, nominations, payload_of, payload_of_small, written, xw
+from thidua_xl import xl
 
 ONEDRIVE = "https://d.docs.live.net/8a1b2c3d4e5f/Documents/ThiDua/ThiDua.xlsm"
 

@@ -3,29 +3,18 @@ objects (the remote engine, as tests/test_xl.py runs the others): the same rows 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 
 import openpyxl
-import pandas as pd
 import pytest
 
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-xw = pytest.importorskip("xlwings")
+from contract_helpers import run_cli
+from workbook_helpers import fill_unit_file
+from xl_helpers import UNITS, actions, alert, payload_of, sheet_index, xw
 
-from contract_helpers import run_cli  # noqa: E402
-from test_xl import actions, alert, payload_of, sheet_index  # noqa: E402
-from workbook_helpers import fill_unit_file  # noqa: E402
-
-from thidua_xl import xl  # noqa: E402
-from thidua_xl.workbook.master import create_master  # noqa: E402
-from thidua_xl.workbook.split import split_master  # noqa: E402
-
-UNITS = pd.DataFrame({
-    "unit_code": ["BVDK", "TTYT-BT", "CDC"],
-    "unit": ["Bệnh viện Đa khoa tỉnh", "Trung tâm Y tế huyện Bảo Thắng", "Trung tâm Kiểm soát bệnh tật tỉnh"],
-    "email": ["bvdk@example.vn", "bt@example.vn", "cdc@example.vn"],
-})
+from thidua_xl import xl
+from thidua_xl.workbook.master import create_master
+from thidua_xl.workbook.split import split_master
 
 
 @pytest.fixture()

@@ -56,6 +56,26 @@ def fill_unit_file(path: Path, rows, extra_header: str | None = None) -> None:
     wb.save(path)
 
 
+LIST_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng", "Hình thức đề nghị"]
+
+
+def numbered_unit_file(path: Path, unit: str, rows: list[tuple], *, year: int, extra: tuple[str, ...] = ()) -> Path:
+    """A unit's list on sheet `Đề nghị`: `Đơn vị:` line, title with the year, header, rows numbered from 1.
+
+    `extra` headers follow `Hình thức đề nghị` (a master's `Kết quả xét`, …); each row gives their values.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Đề nghị"
+    ws.append([f"Đơn vị: {unit}"])
+    ws.append([f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}"])
+    ws.append([*LIST_HEADER, *extra])
+    for i, r in enumerate(rows, 1):
+        ws.append([i, *r])
+    wb.save(path)
+    return path
+
+
 def external_unit_file(path: Path, unit_title: str | None, rows) -> Path:
     """A unit's own file (not from split): title rows, its own column order, a totals row."""
     wb = openpyxl.Workbook()
