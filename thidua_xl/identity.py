@@ -84,31 +84,31 @@ def superseded_files(reports) -> tuple[set[str], list[Finding]]:
         r.superseded_by = keep.file
         findings.append(Finding("DUPLICATE_FILE", ERROR, message, file=r.file, unit=r.unit or None))
 
-    newest = lambda rs: max(rs, key=lambda r: (_mtime(Path(r.path)), r.file))  # noqa: E731
+    def keep_newest(groups: dict, message) -> None:
+        """In each group of two or more files, the newest is counted; the others are superseded."""
+        for rs in groups.values():
+            if len(rs) > 1:
+                keep = max(rs, key=lambda r: (_mtime(Path(r.path)), r.file))
+                for r in rs:
+                    if r is not keep:
+                        supersede(r, keep, message(r, keep))
+
     same_bytes: dict[str, list] = {}
     for r in units:
         same_bytes.setdefault(_digest(Path(r.path)) or r.path, []).append(r)
-    for rs in same_bytes.values():
-        if len(rs) > 1:
-            keep = newest(rs)
-            for r in rs:
-                if r is not keep:
-                    supersede(r, keep, f"Tệp “{r.file}” giống hệt tệp “{keep.file}” (cùng nội dung): chỉ tính một "
-                                       f"lần, theo tệp “{keep.file}”. Hãy xóa bản trùng khỏi thư mục.")
+    keep_newest(same_bytes, lambda r, keep: (
+        f"Tệp “{r.file}” giống hệt tệp “{keep.file}” (cùng nội dung): chỉ tính một "
+        f"lần, theo tệp “{keep.file}”. Hãy xóa bản trùng khỏi thư mục."))
     same_unit: dict[tuple[str, str], list] = {}
     for r in units:
         who = fold(r.unit_code or r.unit)
         if r.path in drop or not who or r.unit_conflict:
             continue
         same_unit.setdefault((os.path.dirname(r.path), who), []).append(r)
-    for rs in same_unit.values():
-        if len(rs) > 1:
-            keep = newest(rs)
-            for r in rs:
-                if r is not keep:
-                    supersede(r, keep, f"Đơn vị “{r.unit}” có hai tệp trong cùng thư mục: “{r.file}” và "
-                                       f"“{keep.file}”. Chỉ tính tệp mới hơn “{keep.file}”; tệp “{r.file}” không "
-                                       "được tính. Hãy để lại một tệp cho mỗi đơn vị.")
+    keep_newest(same_unit, lambda r, keep: (
+        f"Đơn vị “{r.unit}” có hai tệp trong cùng thư mục: “{r.file}” và "
+        f"“{keep.file}”. Chỉ tính tệp mới hơn “{keep.file}”; tệp “{r.file}” không "
+        "được tính. Hãy để lại một tệp cho mỗi đơn vị."))
     return drop, findings
 
 
