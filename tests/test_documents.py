@@ -16,6 +16,7 @@ from thidua_xl.cli import main
 from thidua_xl.config import Config
 from thidua_xl.consolidate import consolidate
 from thidua_xl.documents import context as C
+from thidua_xl.documents.bien_ban import _pct, bien_ban_context
 from thidua_xl.documents import filters as F
 from thidua_xl.documents.annex import AnnexError, fill_annex
 from thidua_xl.devtools.word_templates import build_all
@@ -267,7 +268,7 @@ def test_to_trinh_to_the_province_and_to_the_ministry(seed_docs):
     assert "trình cấp có thẩm quyền khen thưởng cho 27 cá nhân" in de_nghi
     assert "- Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: 18 tập thể, 96 cá nhân;" in t
     assert "- Trình Thủ tướng Chính phủ tặng Bằng khen của Thủ tướng Chính phủ: 03 cá nhân;" in t
-    assert "- Trình Chủ tịch nước phong tặng danh hiệu Thầy thuốc Ưu tú: 23 cá nhân." in t
+    assert "- Trình Thủ tướng Chính phủ xem xét, trình Chủ tịch nước phong tặng danh hiệu Thầy thuốc Ưu tú: 23 cá nhân." in t
     rows = annex_table_rows(seed_docs["To-trinh-UBND-tinh-2020.docx"])
     assert len([r for r in rows[1:] if len(r) > 1]) == 196
     tb = texts(seed_docs["To-trinh-Bo-Y-te-2020.docx"])
@@ -414,7 +415,7 @@ def test_packaged_templates_use_only_provided_variables(seed_result):
         "cong-van-phat-dong": C.cong_van_context(seed_result, CONFIG, {}),
         "quyet-dinh": C.quyet_dinh_context("LDTT", seed_result.lists["LDTT"], seed_result, CONFIG, {}),
         "to-trinh": C.to_trinh_context("tinh", [("x", seed_result.lists["TTLDXS"])], seed_result, CONFIG, {}),
-        "bien-ban": C.bien_ban_context(seed_result, CONFIG, {}),
+        "bien-ban": bien_ban_context(seed_result, CONFIG, {}),
     }
     assert set(ctxs) == set(KINDS)
     for kind, ctx in ctxs.items():
@@ -511,7 +512,7 @@ def test_votes_sheet_of_the_master_feeds_the_bien_ban(tmp_path):
     master = tmp_path / "ThiDua.xlsx"
     wb.save(master)
     assert read_votes([tmp_path / "khong-co.xlsx", master]) == {"CSTD_TINH": 13, "BK_TINH": 12}
-    assert C._pct(13, 14) == "92,9" and C._pct(14, 14) == "100" and C._pct(1, 0) == ""
+    assert _pct(13, 14) == "92,9" and _pct(14, 14) == "100" and _pct(1, 0) == ""
 
 
 def test_pdf_without_any_converter_says_so_plainly(small_result, tmp_path, monkeypatch):

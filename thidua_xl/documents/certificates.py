@@ -21,7 +21,7 @@ from ..consolidate import Consolidation
 from ..errors import UserError
 from ..text import clean, fold
 from ..workbook.print_form import DEFAULT_FORM, PrintForm
-from . import context as C
+from .context import SO_AWARDS, annex_rows, paragraphs, quyet_dinh_context
 from .certificate_docx import calibration_xml, pages_xml, write_docx
 
 CERT_KIND = "chung-nhan"
@@ -59,7 +59,7 @@ def achievement(code: str, ctx: dict, year: int, narrative: dict) -> str:
     a = load_catalog()[code]
     if a.kind == "danh_hieu_thi_dua":
         return f"Đạt danh hiệu “{a.name}” năm {year}"
-    own = C.paragraphs(narrative.get("thanh_tich_giay_khen", ""))
+    own = paragraphs(narrative.get("thanh_tich_giay_khen", ""))
     if own:
         return " ".join(own)
     m = re.search(r"\bđã có (.+?)\s*\(có danh sách", ctx.get("dieu1", ""))
@@ -69,7 +69,7 @@ def achievement(code: str, ctx: dict, year: int, narrative: dict) -> str:
 def award_pages(code: str, df: pd.DataFrame, result: Consolidation, config: Config, narrative: dict, number: str,
                 form: PrintForm = DEFAULT_FORM) -> Certificates:
     """The certificates of one decision: its annex's rows, in its order, with its number, date and signer."""
-    ctx = C.quyet_dinh_context(code, df, result, config, narrative, number)
+    ctx = quyet_dinh_context(code, df, result, config, narrative, number)
     a = load_catalog()[code]
     certs = Certificates(code, a.name, ctx["so_ky_hieu"], result.year)
     shared = {
@@ -78,7 +78,7 @@ def award_pages(code: str, df: pd.DataFrame, result: Consolidation, config: Conf
         "dia_danh_ngay": f"{ctx['dia_danh']}, {ctx['ngay']}" if ctx["dia_danh"] else ctx["ngay"],
         "ky_dong1": ctx["ky_dong1"], "ky_dong2": ctx["ky_dong2"], "nguoi_ky": ctx["nguoi_ky"],
     }
-    for row in C.annex_rows([(None, df)], result):
+    for row in annex_rows([(None, df)], result):
         if row.kind != "dong":
             continue
         v = row.values
@@ -108,14 +108,14 @@ def resolve_awards(names: Iterable[str] | None) -> list[str] | None:
     codes = []
     for n in names:
         code = cat.match(n) if clean(n) else None
-        if code is None and clean(n).upper() in C.SO_AWARDS:
+        if code is None and clean(n).upper() in SO_AWARDS:
             code = clean(n).upper()
         if code is None:
             raise UserError(f"Không nhận ra hình thức “{n}”. Dùng mã hoặc tên: "
-                            + ", ".join(f"{c} ({cat[c].name})" for c in C.SO_AWARDS) + ".")
-        if code not in C.SO_AWARDS:
+                            + ", ".join(f"{c} ({cat[c].name})" for c in SO_AWARDS) + ".")
+        if code not in SO_AWARDS:
             raise UserError(f"“{cat[code].name}” không do Giám đốc Sở quyết định nên không in giấy chứng nhận ở "
-                            "đây. Chọn trong: " + ", ".join(C.SO_AWARDS) + ".")
+                            "đây. Chọn trong: " + ", ".join(SO_AWARDS) + ".")
         if code not in codes:
             codes.append(code)
     return codes
@@ -125,7 +125,7 @@ def plan(result: Consolidation, config: Config, narrative: dict | None = None, f
          awards: Iterable[str] | None = None, form: PrintForm = DEFAULT_FORM,
          votes: dict | None = None) -> list[Certificates]:
     """The certificates of every decision of the Sở (or of the chosen awards), numbered as the decisions are."""
-    from .render import so_decisions
+    from .numbering import so_decisions
 
     wanted = resolve_awards(awards)
     decided = decided_set(result, findings, votes, config)

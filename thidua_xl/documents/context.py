@@ -17,6 +17,7 @@ from ..config import Config
 from ..consolidate import Consolidation
 from ..text import clean, nfc, so2, sort_key
 from .can_cu import can_cu_lines as _can_cu_default
+from .authority import forward_line, grants_itself
 from .filters import ngay_vn
 
 KIND_CODES = {
@@ -516,8 +517,6 @@ def to_trinh_context(target: str, frames: list[tuple[str, pd.DataFrame]], result
     codes (the award of each frame): the addressee is asked to grant what is his own and to
     forward (trình) what belongs to the Thủ tướng or the Chủ tịch nước; without codes, all is his.
     """
-    from .outcome import forward_line, grants_itself
-
     y = result.year
     ctx = common("to-trinh", config, y, number)
     org = ctx["ten_co_quan"]
@@ -568,5 +567,3 @@ def to_trinh_context(target: str, frames: list[tuple[str, pd.DataFrame]], result
     })
     return ctx
 
-
-from .bien_ban import _pct, _vote, bien_ban_context  # noqa: E402,F401  (the biên bản's own module)

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import AUTHORITY_LABEL, load_catalog
+from ..catalog import load_catalog
 from ..consolidate import Consolidation
 from ..decide import REASON_LABEL, REJECTED, Decision, decide, parse_threshold, subset
 from ..text import clean, so2
+from .authority import forward_line, grants_itself  # noqa: F401  (where callers found them)
+from .numbering import decision_refs
 
 TARGETS = (("tinh", "UBND-tinh"), ("bo", "Bo-Y-te"))  # addressee of a tờ trình, file name suffix
 
@@ -57,22 +59,7 @@ def granted_and_upward(decision: Decision) -> tuple[Consolidation, Consolidation
 def so_decisions(decision: Decision, config) -> dict[str, tuple[str, str]]:
     """{award code: (số ký hiệu, ngày)} of the Sở's own decisions, numbered as the quyết định are rendered
     (the first number in Cấu hình, then one more per award with rows, in catalogue order); '' when not set."""
-    from ..text import parse_date
-    from .context import so_ky_hieu
-    from .render import _next_number
-
-    first = clean(config.get("so_quyet_dinh"))
-    parsed = parse_date(config.get("ngay_van_ban"))
-    date = parsed.date.strftime("%d/%m/%Y") if parsed.date else ""
-    out, i = {}, 0
-    for a in load_catalog():
-        df = decision.lists.get(a.code)
-        if not a.decided_by_so or df is None or df.empty:
-            continue
-        number = _next_number(first, i)
-        i += 1
-        out[a.code] = (so_ky_hieu(number, "QĐ", config) if number else "", date)
-    return out
+    return decision_refs(decision.lists, config)
 
 
 SETTINGS_NEEDED = (  # (setting, documents that print it, what is missing)
@@ -123,19 +110,6 @@ def submissions(decision: Decision) -> list[Submission]:
         if sub.frames:
             out.append(sub)
     return out
-
-
-def grants_itself(target: str, code: str) -> bool:
-    """Whether the addressee of a tờ trình grants the award himself (else he forwards it)."""
-    return load_catalog()[code].authority == target
-
-
-def forward_line(code: str, title: str, subjects: str) -> str:
-    """'Trình Thủ tướng Chính phủ tặng Bằng khen của Thủ tướng Chính phủ: 03 cá nhân'."""
-    a = load_catalog()[code]
-    verb = "phong tặng danh hiệu" if a.kind == "danh_hieu_vinh_du" else \
-        "tặng danh hiệu" if a.kind == "danh_hieu_thi_dua" else "tặng"
-    return f"Trình {AUTHORITY_LABEL.get(a.authority, a.authority)} {verb} {title}: {subjects}"
 
 
 # --- biên bản ---------------------------------------------------------------------------

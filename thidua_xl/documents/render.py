@@ -23,8 +23,11 @@ from ..consolidate import Consolidation
 from ..errors import UserError
 from ..fileio import atomic_path
 from ..model import ERROR
-from . import annex as annex_mod
-from . import context as C
+from .annex import ANNEX_FIELDS, DeferredAnnex, W, _T, fill_annex, markers_in
+from .context import (AnnexRow, annex_rows as list_rows, award_lines, bao_cao_context, cong_van_context,
+                      quyet_dinh_context, to_trinh_context)
+from .bien_ban import bien_ban_context
+from .numbering import next_number as _next_number, so_decisions  # noqa: F401  (so_decisions: callers' name)
 from .filters import FILTERS
 
 KINDS = ("bao-cao-tong-ket", "cong-van-phat-dong", "quyet-dinh", "to-trinh", "bien-ban")
@@ -63,19 +66,19 @@ def _strings(obj) -> Iterable[str]:
     elif isinstance(obj, (list, tuple)):
         for v in obj:
             yield from _strings(v)
-    elif isinstance(obj, C.AnnexRow):
+    elif isinstance(obj, AnnexRow):
         yield from _strings(obj.values)
 
 
 def _all_text(docx) -> list[str]:
     texts = []
     body = docx.element.body
-    for p in body.iter(f"{{{annex_mod.W}}}p"):
-        texts.append("".join(t.text or "" for t in p.iter(annex_mod._T)))
+    for p in body.iter(f"{{{W}}}p"):
+        texts.append("".join(t.text or "" for t in p.iter(_T)))
     for section in docx.sections:
         for part in (section.header, section.first_page_header, section.footer):
-            for p in part._element.iter(f"{{{annex_mod.W}}}p"):
-                texts.append("".join(t.text or "" for t in p.iter(annex_mod._T)))
+            for p in part._element.iter(f"{{{W}}}p"):
+                texts.append("".join(t.text or "" for t in p.iter(_T)))
     return texts
 
 
@@ -96,7 +99,7 @@ def lint_template(path: str | Path, context: dict, annex: bool = False) -> list[
     if missing:
         problems.append("thiếu dữ liệu cho biến: " + ", ".join(missing))
     if annex:
-        unknown = annex_mod.markers_in(tpl.docx.element.body) - set(annex_mod.ANNEX_FIELDS)
+        unknown = markers_in(tpl.docx.element.body) - set(ANNEX_FIELDS)
         if unknown:
             problems.append("bảng danh sách có ô không rõ: " + ", ".join(f"«{m}»" for m in sorted(unknown)))
     return problems
@@ -133,11 +136,11 @@ def render_docx(template: str | Path, context: dict, out: str | Path,
     core_properties(tpl.docx, context)
     deferred = None
     if annex_rows is not None:
-        deferred = annex_mod.DeferredAnnex(tpl.docx.element.body, annex_rows)
+        deferred = DeferredAnnex(tpl.docx.element.body, annex_rows)
         if deferred.usable:
             deferred.prepare()
         else:
-            annex_mod.fill_annex(tpl.docx.element.body, annex_rows)
+            fill_annex(tpl.docx.element.body, annex_rows)
             deferred = None
     with atomic_path(out) as tmp:
         if deferred is None:
@@ -243,7 +246,6 @@ def size_rules(docx) -> None:
     from docx.shared import Cm
     from docx.text.paragraph import Paragraph
 
-    W = annex_mod.W
     sec = docx.sections[0]
     body_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000
     for p_el in list(docx.element.body.iter(f"{{{W}}}p")):
@@ -310,26 +312,6 @@ def split_lists(result: Consolidation, findings=None) -> tuple[dict[str, pd.Data
     return lists, excluded
 
 
-def _next_number(first: str, i: int) -> str:
-    first = (first or "").strip()
-    if first.isdigit():
-        return str(int(first) + i)
-    return first if i == 0 else ""
-
-
-def so_decisions(lists: dict[str, pd.DataFrame], config: Config) -> list[tuple[str, pd.DataFrame, str]]:
-    """(award code, its rows, decision number) of each decision the Giám đốc Sở signs, in order.
-
-    Numbers run on from `Số quyết định (đầu tiên)`; the certificates print the same ones.
-    """
-    out = []
-    for code in C.SO_AWARDS:
-        df = lists.get(code)
-        if df is not None and not df.empty:
-            out.append((code, df, _next_number(config.get("so_quyet_dinh"), len(out))))
-    return out
-
-
 def _out_name(kind: str, year: int, suffix: str = "") -> str:
     base = {"bao-cao-tong-ket": "Bao-cao-tong-ket", "cong-van-phat-dong": "Cong-van-phat-dong",
             "quyet-dinh": "Quyet-dinh", "to-trinh": "To-trinh", "bien-ban": "Bien-ban-Hoi-dong-TDKT"}[kind]
@@ -363,31 +345,31 @@ def render_reports(result: Consolidation, config: Config, narrative: dict, out_d
 
     if "bao-cao-tong-ket" in kinds:
         granted, upward = granted_and_upward(decision)
-        ctx = C.bao_cao_context(decided, config, narrative)
-        ctx["ket_qua_khen_thuong"] = C.award_lines(granted, ctx["ten_co_quan"]) or ["Chưa có số liệu khen thưởng."]
-        ctx["dang_de_nghi"] = C.award_lines(upward, ctx["ten_co_quan"])
+        ctx = bao_cao_context(decided, config, narrative)
+        ctx["ket_qua_khen_thuong"] = award_lines(granted, ctx["ten_co_quan"]) or ["Chưa có số liệu khen thưởng."]
+        ctx["dang_de_nghi"] = award_lines(upward, ctx["ten_co_quan"])
         written.append(render_docx(template_path("bao-cao-tong-ket", templates_dir), ctx,
                                    out_dir / _out_name("bao-cao-tong-ket", y)))
     if "cong-van-phat-dong" in kinds:
         written.append(render_docx(template_path("cong-van-phat-dong", templates_dir),
-                                   C.cong_van_context(result, config, narrative),
+                                   cong_van_context(result, config, narrative),
                                    out_dir / _out_name("cong-van-phat-dong", y + 1)))
     if "quyet-dinh" in kinds:
         for code, df, number in so_decisions(decided.lists, config):
-            ctx = C.quyet_dinh_context(code, df, decided, config, narrative, number)
-            rows = C.annex_rows([(None, df)], decided)
+            ctx = quyet_dinh_context(code, df, decided, config, narrative, number)
+            rows = list_rows([(None, df)], decided)
             written.append(render_docx(template_path("quyet-dinh", templates_dir), ctx,
                                        out_dir / _out_name("quyet-dinh", y, code), annex_rows=rows))
     if "to-trinh" in kinds:
         first = config.get("so_to_trinh")
         for n, sub in enumerate(submissions(decision)):
-            ctx = C.to_trinh_context(sub.target, sub.frames, decided, config, narrative, _next_number(first, n),
+            ctx = to_trinh_context(sub.target, sub.frames, decided, config, narrative, _next_number(first, n),
                                      codes=sub.codes)
-            rows = C.annex_rows(sub.frames, decided)
+            rows = list_rows(sub.frames, decided)
             written.append(render_docx(template_path("to-trinh", templates_dir), ctx,
                                        out_dir / _out_name("to-trinh", y, sub.suffix), annex_rows=rows))
     if "bien-ban" in kinds:
         written.append(render_docx(template_path("bien-ban", templates_dir),
-                                   C.bien_ban_context(decision.valid, config, narrative, decision=decision),
+                                   bien_ban_context(decision.valid, config, narrative, decision=decision),
                                    out_dir / _out_name("bien-ban", y)))
     return written
