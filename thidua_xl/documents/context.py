@@ -182,15 +182,16 @@ def award_lines(result: Consolidation, org: str = "Sở Y tế") -> list[str]:
         cn = sum(result.total(c, CA_NHAN) for c in codes)
         if tt or cn:
             lines.append(f"{label}: {_subjects(tt, cn)}")
-    so_line = so_awards_line(result, org)
+    so_line = so_awards_line(result, org, also=bool(lines))
     if so_line:
         lines.append(so_line)
     return lines
 
 
-def so_awards_line(result: Consolidation, org: str = "Sở Y tế") -> str:
+def so_awards_line(result: Consolidation, org: str = "Sở Y tế", also: bool = True) -> str:
     """'Sở Y tế còn tặng giấy khen: 358 (19 tập thể, 339 cá nhân); khen thưởng 127 tập thể lao động
-    tiên tiến; 200 chiến sĩ thi đua cấp cơ sở, 1326 lao động tiên tiến' — parts with no rows left out."""
+    tiên tiến; 200 chiến sĩ thi đua cấp cơ sở, 1326 lao động tiên tiến' — parts with no rows left out;
+    "còn" (also) only after the lines of higher awards received (also=False: the Sở's line stands alone)."""
     gk_tt, gk_cn = result.total("GK", TAP_THE), result.total("GK", CA_NHAN)
     ttldtt = result.total("TTLDTT")
     people = [(result.total("CSTDCS"), "chiến sĩ thi đua cấp cơ sở"), (result.total("LDTT"), "lao động tiên tiến")]
@@ -203,7 +204,7 @@ def so_awards_line(result: Consolidation, org: str = "Sở Y tế") -> str:
     khen = ("khen thưởng " + "; ".join(chunks)) if chunks else ""
     if gk_tt or gk_cn:
         gk = f"{so2(gk_tt + gk_cn)} ({_subjects(gk_tt, gk_cn)})" if gk_tt and gk_cn else _subjects(gk_tt, gk_cn)
-        return f"{org} còn tặng giấy khen: {gk}" + (f"; {khen}" if khen else "")
+        return f"{org} {'còn ' if also else ''}tặng giấy khen: {gk}" + (f"; {khen}" if khen else "")
     if khen:
         return f"{org} {khen}"
     return ""
