@@ -66,13 +66,52 @@ def test_person_awards_by_year_keeps_namesakes_apart(tmp_path):
 
 
 def test_archive_records_a_years_awards_once(tmp_path):
+    """A unit's list given as a signed decision's annex: its rows are granted under that decision, once."""
     f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [person("Nguyễn Văn An", "LĐTT"), person("Lê Văn Bình", "Giấy khen")])
     db = tmp_path / "h.sqlite"
     intake = read_paths([f])
-    assert history.archive(db, intake, 2020).added == 2
-    assert history.archive(db, read_paths([f]), 2020).added == 0
+    assert history.archive(db, intake, 2020, decision_no="15/QĐ-SYT", decision_date="25/12/2020").added == 2
+    assert history.archive(db, read_paths([f]), 2020, decision_no="15/QĐ-SYT").added == 0
     assert history.years_covered(db) == {2020}
-    assert list(history.person_awards(db, "Lê Văn Bình")["award"]) == ["GK"]
+    got = history.person_awards(db, "Lê Văn Bình")
+    assert list(got["award"]) == ["GK"] and list(got["so_quyet_dinh"]) == ["15/QĐ-SYT"]
+    assert list(got["ngay_quyet_dinh"]) == ["25/12/2020"]
+
+
+def test_a_units_list_without_a_decision_is_not_stored_as_granted(tmp_path):
+    """Proposals are not awards: without a decision they wait apart, never read by the history rules, and a
+    warning says how to record the decision; once it is given they become awards and leave the waiting list."""
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [person("Nguyễn Văn An", "CSTĐCS"),
+                                                          person("Lê Văn Bình", "Giấy khen")])
+    db = tmp_path / "h.sqlite"
+    result = history.archive(db, read_paths([f]), 2020)
+    assert (result.added, result.pending) == (0, 2)
+    assert history.count(db) == 0 and history.pending_count(db) == 2
+    assert history.years_covered(db) == set() and history.records(db) == []
+    assert history.load_frame(db, years=(2015, 2025)).empty  # the rules see no award
+    (warning,) = [x for x in result.findings if x.code == "NOT_GRANTED"]
+    assert warning.severity == "warning" and "KHÔNG được lưu là đã khen thưởng" in warning.message
+    assert "--so-quyet-dinh" in warning.message and "Biểu quyết" in warning.message
+    assert history.archive(db, read_paths([f]), 2020).pending == 2 and history.pending_count(db) == 2  # once
+    # the decision comes: the same rows are granted, and no longer wait
+    assert history.archive(db, read_paths([f]), 2020, decision_no="15/QĐ-SYT").added == 2
+    assert history.count(db) == 2 and history.pending_count(db) == 0
+
+
+def test_cli_archive_of_units_lists_warns_loudly_and_stores_no_award(tmp_path, capsys):
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [person("Nguyễn Văn An", "LĐTT")])
+    db = tmp_path / "h.sqlite"
+    assert main(["history", "archive", str(f), "--year", "2020", "--history", str(db)]) == 0
+    said = capsys.readouterr()
+    assert "CHÚ Ý" in said.err and "KHÔNG được lưu là đã khen thưởng" in said.err
+    assert "1 dòng đề nghị chờ quyết định" in said.out
+    assert history.count(db) == 0
+    log = (tmp_path / "thidua-audit.jsonl").read_text(encoding="utf-8").splitlines()  # beside the register
+    counts = json.loads(log[-1])["counts"]  # the run's record says it too
+    assert counts["pending"] == 1 and "KHÔNG được lưu là đã khen thưởng" in counts["warnings"][0]
+    assert main(["history", "archive", str(f), "--year", "2020", "--history", str(db),
+                 "--so-quyet-dinh", "15/QĐ-SYT", "--ngay-quyet-dinh", "25/12/2020"]) == 0
+    assert [(r[0], r[5], r[7]) for r in history.records(db)] == [("Nguyễn Văn An", "LDTT", "15/QĐ-SYT")]
 
 
 def test_default_register_sits_beside_the_master(tmp_path):
@@ -141,8 +180,9 @@ def test_cli_history_archive_then_validate_uses_it(tmp_path):
     (tmp_path / "2019").mkdir()
     y2019 = write_unit(tmp_path / "2019" / "BV.xlsx", "Bệnh viện A", [person("Nguyễn Văn An", "CSTĐCS")], year=2019)
     db = tmp_path / "h.sqlite"
-    assert main(["history", "archive", str(y2019), "--year", "2019", "--history", str(db)]) == 0
-    assert main(["history", "archive", str(y2019), "--year", "2019", "--history", str(db)]) == 0
+    granted = ["--so-quyet-dinh", "12/QĐ-SYT"]
+    assert main(["history", "archive", str(y2019), "--year", "2019", "--history", str(db), *granted]) == 0
+    assert main(["history", "archive", str(y2019), "--year", "2019", "--history", str(db), *granted]) == 0
     assert history.count(db) == 1
     history.add_records(db, history.nominations_to_records(read_paths([y2019]).nominations).assign(nam=2018), "test")
     (tmp_path / "2020").mkdir()

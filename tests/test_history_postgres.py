@@ -86,6 +86,10 @@ def test_import_archive_and_history_rules_against_a_postgresql_server(pg_url, tm
     unit = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [person("Nguyễn Văn An", "CSTĐCS")],
                       year=2024)
     assert main(["history", "archive", str(unit), "--year", "2024", "--history", pg_url]) == 0
+    assert history.count(pg_url) == 2 and history.pending_count(pg_url) == 1  # a proposal is not an award
+    assert main(["history", "archive", str(unit), "--year", "2024", "--history", pg_url,
+                 "--so-quyet-dinh", "20/QĐ-SYT"]) == 0
+    assert history.pending_count(pg_url) == 0
     assert history.years_covered(pg_url) == {2022, 2023, 2024}
     got = history.person_awards(pg_url, "nguyễn  văn an", "13/02/1980")
     assert list(got["year"]) == [2022, 2023, 2024] and list(got["so_quyet_dinh"])[:2] == ["12/QĐ-SYT", "15/QĐ-SYT"]

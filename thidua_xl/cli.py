@@ -810,7 +810,10 @@ def history_import(file: Path = typer.Argument(..., help="Tệp .xlsx/.csv: Họ
 def history_archive(paths: List[Path] = typer.Argument(..., help="Tệp tổng hợp, tệp đơn vị hoặc thư mục."),
                     year: int = typer.Option(..., "--year", help="Năm khen thưởng được lưu."),
                     history: Optional[str] = typer.Option(None, "--history", help="Sổ lịch sử: tệp SQLite, hoặc "
-                                                          "máy chủ postgresql://người_dùng@máy/tên_csdl.")):
+                                                          "máy chủ postgresql://người_dùng@máy/tên_csdl."),
+                    so_quyet_dinh: str = typer.Option("", "--so-quyet-dinh", help="Tệp đơn vị là danh sách kèm "
+                                                      "theo quyết định đã ký: số quyết định (vd 15/QĐ-SYT)."),
+                    ngay_quyet_dinh: str = typer.Option("", "--ngay-quyet-dinh", help="Ngày của quyết định đó.")):
     """Lưu các khen thưởng đã được quyết định của một năm vào sổ lịch sử (chạy lại không thêm trùng)."""
     from . import history as register
     from .documents.votes import read_vote_sheet
@@ -827,20 +830,29 @@ def history_archive(paths: List[Path] = typer.Argument(..., help="Tệp tổng h
         from .pipeline import check
 
         findings = check(intake, year, db if is_url(db) or Path(db).is_file() else None)
-    result = register.archive(db, intake, year, findings, read_vote_sheet(paths) if is_master else None)
-    for f in result.findings[:30]:
+    result = register.archive(db, intake, year, findings, read_vote_sheet(paths) if is_master else None,
+                              decision_no=so_quyet_dinh, decision_date=ngay_quyet_dinh)
+    rows_said = [f for f in result.findings if f.code != "NOT_GRANTED"]
+    for f in rows_said[:30]:
         err.print(f"[yellow]{'Không lưu' if f.severity == 'error' else 'Chưa lưu'}:[/] {f.where}: {f.message}",
                   markup=True, soft_wrap=True)
-    if len(result.findings) > 30:
-        err.print(f"  … và {len(result.findings) - 30} dòng khác.")
+    if len(rows_said) > 30:
+        err.print(f"  … và {len(rows_said) - 30} dòng khác.")
+    for f in result.findings:
+        if f.code == "NOT_GRANTED":
+            err.print(f"[bold red]CHÚ Ý:[/] {f.message}", markup=True, soft_wrap=True)
     console.print(f"Sổ lịch sử {label(db)}: năm {year}, {result.rows} khen thưởng đã quyết định, thêm {result.added} "
-                  f"bản ghi mới, {result.already} bản ghi đã có, {len(result.findings)} dòng chưa lưu.")
+                  f"bản ghi mới, {result.already} bản ghi đã có, {len(rows_said)} dòng chưa lưu"
+                  + (f", {result.pending} dòng đề nghị chờ quyết định (chưa phải khen thưởng)." if result.pending
+                     else "."))
     masters = [Path(f.path) for f in intake.files if f.kind == "master"]
     for m in masters:
         _refresh_history_sheet(m, db, intake)
     code = max(exit_code_for(intake), 1 if result.refused else 0)
     _audit("history archive", paths, [] if is_url(db) else [db], {"added": result.added, "already": result.already,
-                                                                  "refused": len(result.findings)}, code)
+                                                                  "refused": len(rows_said), "pending": result.pending,
+                                                                  "warnings": [f.message for f in result.findings
+                                                                               if f.code == "NOT_GRANTED"]}, code)
     raise typer.Exit(code)
 
 

@@ -3,9 +3,11 @@
 History rules (three consecutive CSTĐCS, a Bằng khen five years before …) need
 the past. The register is one SQLite file, by default `thidua-history.sqlite`
 beside the master. It is filled by importing an old list (`history import`,
-CONTRACT §6) and by archiving each year's approved awards (`history archive`).
-Both are idempotent: the same person, award and year is stored once, a year
-alone matching a full date of birth of that year.
+CONTRACT §6) and by archiving each year's granted awards (`history archive`), each
+with its decision. Rows of units' lists archived before their decision is known are
+kept apart (table `proposal`) and never read as awards. Both are idempotent: the same
+person, award and year is stored once, a year alone matching a full date of birth of
+that year.
 """
 from __future__ import annotations
 
@@ -52,6 +54,7 @@ class ImportResult:
     added: int = 0
     already: int = 0
     findings: list[Finding] = field(default_factory=list)
+    pending: int = 0  # rows of units' lists kept apart, awaiting their decision (never counted as granted)
 
     @property
     def refused(self) -> int:
@@ -153,8 +156,10 @@ def _prepare(records: pd.DataFrame) -> pd.DataFrame:
     return df.drop_duplicates(["name_key", "birth_key", "scope_key", "nam", "award"])
 
 
-def add_records(db: str | os.PathLike, records: pd.DataFrame, source: str, kind: str = "import") -> tuple[int, int]:
-    """Store records not already in the register; returns (added, already there).
+def add_records(db: str | os.PathLike, records: pd.DataFrame, source: str, kind: str = "import",
+                table: str = "award") -> tuple[int, int]:
+    """Store records not already in the register (table 'award', granted; 'proposal', awaiting a decision);
+    returns (added, already there).
 
     A record is already there when the same name key, award, year (and unit, for a
     collective) is stored with a compatible birth: equal dates, or a year alone
@@ -166,7 +171,7 @@ def add_records(db: str | os.PathLike, records: pd.DataFrame, source: str, kind:
     new = _prepare(records)
     years = sorted(int(y) for y in new["nam"].unique())
     marks = ", ".join(f":y{i}" for i in range(len(years)))
-    old = store.read(db, f"SELECT name_key, nam_sinh, ngay_sinh, scope_key, nam, award FROM award "
+    old = store.read(db, f"SELECT name_key, nam_sinh, ngay_sinh, scope_key, nam, award FROM {table} "
                          f"WHERE nam IN ({marks})", {f"y{i}": y for i, y in enumerate(years)})
     old["nam_sinh_k"] = old["nam_sinh"].fillna(-1).astype(int)
     m = new.reset_index().merge(old.rename(columns={"ngay_sinh": "ngay_sinh_old"})[_KEY + ["ngay_sinh_old"]],
@@ -179,7 +184,7 @@ def add_records(db: str | os.PathLike, records: pd.DataFrame, source: str, kind:
     values = [dict(zip(cols, (None if pd.isna(v) else (int(v) if c in ("nam", "nam_sinh") else v)
                               for c, v in zip(cols, rec))), source=source, added_at=now)
               for rec in fresh[cols].itertuples(index=False, name=None)]
-    added = store.insert_new(db, values, {"source": source, "kind": kind, "rows": len(records), "at": now})
+    added = store.insert_new(db, values, {"source": source, "kind": kind, "rows": len(records), "at": now}, table)
     return added, len(records) - added
 
 
@@ -205,14 +210,17 @@ def nominations_to_records(nominations: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def archive(db: str | os.PathLike, intake, year: int, findings=None, votes: dict | None = None) -> ImportResult:
+def archive(db: str | os.PathLike, intake, year: int, findings=None, votes: dict | None = None, *,
+            decision_no: str = "", decision_date: str = "") -> ImportResult:
     """`thidua history archive PATH... --year Y`: record the year's granted awards (once).
 
     From a master (it holds the Hội đồng's results): only what was decided (decide.py, a vote
     required) and granted — the Sở's own awards under its decision's number and date (Cấu hình),
     a higher award only once its decision is recorded on the row. Rows with errors or unreadable
-    legacy text are refused and listed. Files without the Hội đồng's results (units' lists) are
-    taken as lists of granted awards, as `history import` takes an old list, errors still refused.
+    legacy text are refused and listed. Units' lists are proposals, not awards: a row is granted
+    only with a decision — its own `Số quyết định`, or `decision_no` (the officer says these lists
+    are a signed decision's annex); the others are kept apart as proposals awaiting their
+    decision, which the history rules never read, and a warning says how to record the decision.
     """
     from .decide import decide_year
 
@@ -230,12 +238,44 @@ def archive(db: str | os.PathLike, intake, year: int, findings=None, votes: dict
     rows = pd.concat(frames, ignore_index=True) if frames else intake.nominations.iloc[0:0]
     records = nominations_to_records(rows)
     records["nam"] = int(year)
+    pending = records.iloc[0:0]
     if is_master and len(records):
         records, waiting = _with_decisions(records, rows, decision, intake)
         refused += waiting
+    elif len(records):
+        records, pending = _granted_by(records, decision_no, decision_date)
+        if len(pending):
+            refused.append(_pending_warning(len(pending), year))
     source = ", ".join(f.file for f in intake.files if f.ok) or "?"
     added, already = add_records(db, records, source=f"lưu năm {year}: {source}", kind="archive")
-    return ImportResult(store.as_db(db), rows=len(records), added=added, already=already, findings=refused)
+    if len(pending):
+        add_records(db, pending, source=f"đề nghị năm {year} (chờ quyết định): {source}", kind="proposal",
+                    table="proposal")
+    return ImportResult(store.as_db(db), rows=len(records), added=added, already=already, findings=refused,
+                        pending=len(pending))
+
+
+def _granted_by(records: pd.DataFrame, decision_no: str, decision_date: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(granted, awaiting): a row of a unit's list is granted by its own decision number, else by the one the
+    officer gives for the whole list; without either it awaits its decision."""
+    own = records["so_quyet_dinh"].fillna("").astype(str).str.strip() != ""
+    if clean(decision_no):
+        records = records.copy()
+        records.loc[~own, "so_quyet_dinh"] = clean(decision_no)
+        records.loc[~own, "ngay_quyet_dinh"] = clean(decision_date)
+        return records.reset_index(drop=True), records.iloc[0:0]
+    return records[own].reset_index(drop=True), records[~own].reset_index(drop=True)
+
+
+def _pending_warning(n: int, year: int) -> Finding:
+    return Finding(
+        "NOT_GRANTED", "warning",
+        f"{n} dòng của danh sách đề nghị chưa có quyết định khen thưởng nên KHÔNG được lưu là đã khen thưởng "
+        f"(chỉ ghi vào danh sách chờ quyết định của sổ, không dùng khi kiểm tra điều kiện nhiều năm). Để lưu: "
+        f"ghi kết quả họp Hội đồng (trang “Biểu quyết”, cột “Kết quả xét”) vào tệp tổng hợp rồi chạy "
+        f"“thidua history archive <tệp tổng hợp> --year {year}”; hoặc, nếu các tệp này là danh sách kèm theo "
+        f"quyết định đã ký, thêm “--so-quyet-dinh <số> --ngay-quyet-dinh <ngày>”.",
+        rule="HISTORY.ARCHIVE")
 
 
 def _with_decisions(records: pd.DataFrame, rows: pd.DataFrame, decision, intake) -> tuple[pd.DataFrame, list]:
@@ -359,7 +399,13 @@ def person_awards(db: str | os.PathLike, name: str, birth: object = None) -> pd.
 
 
 def count(db: str | os.PathLike) -> int:
+    """Granted awards in the register (proposals awaiting their decision are not awards)."""
     return int(store.scalar(db, "SELECT COUNT(*) FROM award"))
+
+
+def pending_count(db: str | os.PathLike) -> int:
+    """Rows of units' lists archived without a decision, kept apart from the awards."""
+    return int(store.scalar(db, "SELECT COUNT(*) FROM proposal"))
 
 
 def records(db, people: set[str] | None = None) -> list[tuple]:

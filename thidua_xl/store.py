@@ -49,12 +49,12 @@ def _sqlalchemy_url(db) -> str:
     return f"sqlite:///{Path(db).resolve()}"
 
 
-def _tables():
-    from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, UniqueConstraint
+def _record_table(name: str, md):
+    """An award record: who, born when, which unit, which year, which award, under which decision."""
+    from sqlalchemy import Column, Index, Integer, Table, Text, UniqueConstraint
 
-    md = MetaData()
-    award = Table(
-        "award", md,
+    return Table(
+        name, md,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("ho_ten", Text, nullable=False), Column("name_key", Text, nullable=False),
         Column("ngay_sinh", Text, nullable=False, server_default=""), Column("nam_sinh", Integer),
@@ -68,13 +68,23 @@ def _tables():
         Column("ngay_quyet_dinh", Text, nullable=False, server_default=""),
         Column("source", Text, nullable=False, server_default=""), Column("added_at", Text, nullable=False),
         UniqueConstraint("name_key", "birth_key", "scope_key", "nam", "award"),
-        Index("award_person", "name_key", "nam_sinh"), Index("award_year", "nam", "award"),
+        Index(f"{name}_person", "name_key", "nam_sinh"), Index(f"{name}_year", "nam", "award"),
     )
+
+
+def _tables():
+    """award: what was granted (the history rules read only this); proposal: rows archived from units' lists
+    that await their decision (kept apart so they never count as granted); import_log: every run."""
+    from sqlalchemy import Column, Integer, MetaData, Table, Text
+
+    md = MetaData()
+    award = _record_table("award", md)  # indexes award_person, award_year: the names registers on disk have
     log = Table("import_log", md, Column("id", Integer, primary_key=True, autoincrement=True),
                 Column("source", Text, nullable=False), Column("kind", Text, nullable=False),
                 Column("rows", Integer, nullable=False), Column("added", Integer, nullable=False),
                 Column("at", Text, nullable=False))
-    return md, award, log
+    proposal = _record_table("proposal", md)
+    return md, award, log, proposal
 
 
 def engine(db):
@@ -91,7 +101,7 @@ def engine(db):
         Path(db).parent.mkdir(parents=True, exist_ok=True)
     try:
         eng = create_engine(url, poolclass=NullPool) if not is_url(db) else create_engine(url, pool_pre_ping=True)
-        md, _award, _log = _tables()
+        md, *_tables_made = _tables()
         md.create_all(eng)
         have = {c["name"] for c in inspect(eng).get_columns("award")}
         with eng.begin() as con:
@@ -131,21 +141,34 @@ def rows(db, sql: str, params: dict | None = None) -> list[tuple]:
         return [tuple(r) for r in con.execute(text(sql), params or {})]
 
 
-def insert_new(db, records: list[dict], log: dict) -> int:
-    """Insert the award records the unique key does not already hold, and a log line; returns how many."""
-    from sqlalchemy import func, select
+_KEY_SQL = ("name_key = :name_key AND birth_key = :birth_key AND scope_key = :scope_key AND nam = :nam "
+            "AND award = :award")
+_KEY_COLUMNS = ("name_key", "birth_key", "scope_key", "nam", "award")
+
+
+def insert_new(db, records: list[dict], log: dict, table: str = "award") -> int:
+    """Insert the records the unique key does not already hold, and a log line; returns how many.
+
+    table 'award' (granted) or 'proposal' (awaiting a decision). A granted record takes the place
+    of the same proposal, which is dropped.
+    """
+    from sqlalchemy import func, select, text
 
     eng = engine(db)
-    _md, award, import_log = _tables()
+    _md, award, import_log, proposal = _tables()
+    target = award if table == "award" else proposal
     if eng.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     with eng.begin() as con:
-        before = con.execute(select(func.count()).select_from(award)).scalar()
+        before = con.execute(select(func.count()).select_from(target)).scalar()
         if records:
-            con.execute(insert(award).on_conflict_do_nothing(), records)
-        added = con.execute(select(func.count()).select_from(award)).scalar() - before
+            con.execute(insert(target).on_conflict_do_nothing(), records)
+            if table == "award" and con.execute(select(func.count()).select_from(proposal)).scalar():
+                con.execute(text(f"DELETE FROM proposal WHERE {_KEY_SQL}"),
+                            [{k: r[k] for k in _KEY_COLUMNS} for r in records])
+        added = con.execute(select(func.count()).select_from(target)).scalar() - before
         con.execute(import_log.insert(), [{**log, "added": added}])
     return int(added)
 
