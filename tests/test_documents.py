@@ -496,7 +496,7 @@ def test_names_typed_in_capitals_are_written_in_the_usual_case():
     person = C._row_values({"ho_ten": "ĐẶNG PHƯƠNG DUNG", "subject": "ca_nhan", "unit": "BV"}, 1)
     collective = C._row_values({"ho_ten": "KHOA HỒI SỨC & CẤP CỨU", "subject": "tap_the", "unit": "BV"}, 2)
     assert person["ho_ten"] == "Đặng Phương Dung"
-    assert collective["ho_ten"] == "KHOA HỒI SỨC & CẤP CỨU"  # a unit's own name is left as typed
+    assert collective["ho_ten"] == "Khoa Hồi sức & Cấp cứu"  # a collective in its written case, not in capitals
 
 
 def test_votes_sheet_of_the_master_feeds_the_bien_ban(tmp_path):

@@ -191,6 +191,73 @@ def fill_annex(body, rows, max_rows: int | None = None) -> int:
     return n
 
 
+# --- a list of collectives only: no person columns ------------------------------------------
+PERSON_FIELDS = ("ngay_sinh", "nam_sinh", "gioi_tinh", "chuc_vu", "khoa_phong")
+_TC, _GRID, _GRIDCOL = f"{{{W}}}tc", f"{{{W}}}tblGrid", f"{{{W}}}gridCol"
+_TCPR, _SPAN, _TCW, _VAL, _WIDTH = f"{{{W}}}tcPr", f"{{{W}}}gridSpan", f"{{{W}}}tcW", f"{{{W}}}val", f"{{{W}}}w"
+
+
+def only_collectives(rows) -> bool:
+    """Whether a list names collectives and no person (its nominee rows all say doi_tuong 'tap_the')."""
+    nominees = [r for r in rows if r.kind == "dong"]
+    return bool(nominees) and all(r.values.get("doi_tuong") == "tap_the" for r in nominees)
+
+
+def _cells(tr) -> list[tuple[int, int, object]]:
+    """(first grid column, columns spanned, <w:tc>) of each cell of a row."""
+    out, g = [], 0
+    for tc in tr.findall(_TC):
+        span_el = tc.find(f"{_TCPR}/{_SPAN}")
+        span = int(span_el.get(_VAL)) if span_el is not None else 1
+        out.append((g, span, tc))
+        g += span
+    return out
+
+
+def drop_person_columns(body) -> int:
+    """Remove the annex columns whose nominee cell holds only person fields (ngày sinh, giới tính, chức vụ,
+    khoa phòng), giving their width to the name column, headed "Tên tập thể"; returns columns removed."""
+    tbl, protos = _prototypes(body)
+    drop: set[int] = set()
+    name_col = None
+    for start, span, tc in _cells(protos["dong"]):
+        names = set(MARKER.findall(_text(tc)))
+        if names and names <= set(PERSON_FIELDS):
+            drop.update(range(start, start + span))
+        if "ho_ten" in names:
+            name_col = start
+    grid = tbl.find(_GRID)
+    if not drop or name_col is None or grid is None:
+        return 0
+    cols = grid.findall(_GRIDCOL)
+    widths = [int(c.get(_WIDTH) or 0) for c in cols]
+    extra = sum(widths[g] for g in drop if g < len(widths))
+    for tr in tbl.findall(_TR):
+        for start, span, tc in _cells(tr):
+            covered = range(start, start + span)
+            kept = [g for g in covered if g not in drop]
+            if not kept:
+                tr.remove(tc)
+                continue
+            if len(kept) != span:
+                tc.find(f"{_TCPR}/{_SPAN}").set(_VAL, str(len(kept)))
+            tcw = tc.find(f"{_TCPR}/{_TCW}")
+            if tcw is not None and tcw.get(f"{{{W}}}type", "dxa") == "dxa":
+                tcw.set(_WIDTH, str(sum(widths[g] for g in kept if g < len(widths))
+                                    + (extra if name_col in kept else 0)))
+            if start == name_col and span == 1 and _text(tc).strip().startswith("Họ và tên"):  # its header
+                ts = list(tc.iter(_T))
+                ts[0].text = "Tên tập thể"
+                for t in ts[1:]:
+                    t.text = ""
+    for g in sorted(drop, reverse=True):
+        if g < len(cols):
+            grid.remove(cols[g])
+    if name_col < len(cols):
+        cols[name_col].set(_WIDTH, str(widths[name_col] + extra))
+    return len(drop)
+
+
 # --- deferred annex: the rows produced as bytes while document.xml is written ------------------
 _PI_ROWS, _PI_PROTO, _PI_END = "thidua-annex-rows", "thidua-annex-proto", "thidua-annex-end"
 _PI_TABLE, _PI_SEP = "thidua-annex-table", "thidua-annex-sep"

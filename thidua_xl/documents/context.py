@@ -19,6 +19,7 @@ from ..text import clean, nfc, so2, sort_key
 from .can_cu import can_cu_lines as _can_cu_default
 from .authority import forward_line, grants_itself
 from .filters import ngay_vn
+from .names import YearNames, organisation_case, person_case, year_names
 
 KIND_CODES = {
     "bao-cao-tong-ket": "BC",
@@ -367,6 +368,7 @@ def annex_rows(frames: list[tuple[str | None, pd.DataFrame]], result: Consolidat
     frames: [(award heading or None, DataFrame of nominees)].
     """
     rank = _unit_rank(result)
+    names = year_names(result)
     rows: list[AnnexRow] = []
     for award_no, (award_title, df) in enumerate(frames, start=1):
         if df is None or df.empty:
@@ -394,7 +396,7 @@ def annex_rows(frames: list[tuple[str | None, pd.DataFrame]], result: Consolidat
                     current = unit
                     rows.append(AnnexRow("don_vi", {"don_vi": f"{unit or 'Chưa rõ đơn vị'} ({so2(counts[unit])})"}))
                 stt += 1
-                rows.append(AnnexRow("dong", _row_values(recs[i], stt)))
+                rows.append(AnnexRow("dong", _row_values(recs[i], stt, names)))
     return rows
 
 
@@ -420,8 +422,11 @@ def _s(value) -> str:
     return clean(value)
 
 
-def _row_values(r: dict, stt: int) -> dict:
+def _row_values(r: dict, stt: int, names: YearNames | None = None) -> dict:
     birth = r.get("ngay_sinh")
+    ho_ten = _s(r.get("ho_ten"))
+    if names is not None and r.get("subject") == CA_NHAN and not isinstance(birth, (dt.date, pd.Timestamp)):
+        birth = names.birth(_s(r.get("unit")), ho_ten, r.get("nam_sinh")) or birth  # one date per person
     if isinstance(birth, (dt.date, pd.Timestamp)):
         ngay = birth.strftime("%d/%m/%Y")
     else:
@@ -438,9 +443,10 @@ def _row_values(r: dict, stt: int) -> dict:
         cv_dv = unit
     else:
         cv_dv = ", ".join(x for x in (chuc_vu, khoa, unit) if x)
-    ho_ten = _s(r.get("ho_ten"))
-    if r.get("subject") == CA_NHAN and ho_ten.isupper():  # "ĐẶNG PHƯƠNG DUNG" typed in capitals
-        ho_ten = ho_ten.title()
+    if r.get("subject") == CA_NHAN:
+        ho_ten = person_case(ho_ten)  # "ĐẶNG PHƯƠNG DUNG" typed in capitals
+    elif r.get("subject") == TAP_THE:
+        ho_ten = names.collective(ho_ten) if names is not None else organisation_case(ho_ten)
     return {
         "stt": str(stt), "ho_ten": ho_ten, "ngay_sinh": ngay, "nam_sinh": nam,
         "gioi_tinh": _s(r.get("gioi_tinh")), "chuc_vu": chuc_vu, "khoa_phong": khoa, "don_vi": unit,

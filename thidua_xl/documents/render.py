@@ -23,7 +23,8 @@ from ..consolidate import Consolidation
 from ..errors import UserError
 from ..fileio import atomic_path
 from ..model import ERROR
-from .annex import ANNEX_FIELDS, DeferredAnnex, W, _T, fill_annex, markers_in
+from .annex import (ANNEX_FIELDS, DeferredAnnex, W, _T, drop_person_columns, fill_annex, markers_in,
+                    only_collectives)
 from .context import (AnnexRow, annex_rows as list_rows, award_lines, bao_cao_context, cong_van_context,
                       quyet_dinh_context, to_trinh_context)
 from .bien_ban import bien_ban_context
@@ -136,6 +137,8 @@ def render_docx(template: str | Path, context: dict, out: str | Path,
     core_properties(tpl.docx, context)
     deferred = None
     if annex_rows is not None:
+        if only_collectives(annex_rows):  # a list of collectives has no birth date, gender or position
+            drop_person_columns(tpl.docx.element.body)
         deferred = DeferredAnnex(tpl.docx.element.body, annex_rows)
         if deferred.usable:
             deferred.prepare()
