@@ -16,20 +16,23 @@ import pandas as pd
 
 from .catalog import CA_NHAN, TAP_THE, load_catalog
 from .fileio import atomic_path
+from .sample_people import AGES, SENIOR_AWARDS, birth_date, departments, full_name, position
 
+# The Sở's units on today's map: since 2025 there is no district level, and the district health
+# centres, kept under the Sở, are named by their area (Trung tâm Y tế khu vực …).
 UNITS = [
-    ("BVDKT", "Bệnh viện Đa khoa tỉnh", "bvdkt@syt.example.vn", 0.22),
+    ("BVDKT", "Bệnh viện Đa khoa tỉnh", "bvdkt@syt.example.vn", 0.25),
     ("BVSN", "Bệnh viện Sản Nhi", "bvsn@syt.example.vn", 0.12),
     ("BVYHCT", "Bệnh viện Y học cổ truyền", "bvyhct@syt.example.vn", 0.06),
     ("BVNT", "Bệnh viện Nội tiết", "bvnt@syt.example.vn", 0.04),
     ("CDC", "Trung tâm Kiểm soát bệnh tật tỉnh", "cdc@syt.example.vn", 0.07),
     ("TTKN", "Trung tâm Kiểm nghiệm", "ttkn@syt.example.vn", 0.03),
-    ("TTYT_TP", "Trung tâm Y tế thành phố Lào Cai", "ttyt.tp@syt.example.vn", 0.09),
-    ("TTYT_BX", "Trung tâm Y tế huyện Bát Xát", "ttyt.bx@syt.example.vn", 0.07),
-    ("TTYT_SP", "Trung tâm Y tế thị xã Sa Pa", "ttyt.sp@syt.example.vn", 0.07),
-    ("TTYT_BH", "Trung tâm Y tế huyện Bắc Hà", "ttyt.bh@syt.example.vn", 0.06),
-    ("TTYT_VB", "Trung tâm Y tế huyện Văn Bàn", "ttyt.vb@syt.example.vn", 0.09),
-    ("VP_SYT", "Văn phòng Sở Y tế", "", 0.08),
+    ("TTYT_LC", "Trung tâm Y tế khu vực Lào Cai", "ttyt.lc@syt.example.vn", 0.09),
+    ("TTYT_BX", "Trung tâm Y tế khu vực Bát Xát", "ttyt.bx@syt.example.vn", 0.07),
+    ("TTYT_SP", "Trung tâm Y tế khu vực Sa Pa", "ttyt.sp@syt.example.vn", 0.07),
+    ("TTYT_BH", "Trung tâm Y tế khu vực Bắc Hà", "ttyt.bh@syt.example.vn", 0.06),
+    ("TTYT_VB", "Trung tâm Y tế khu vực Văn Bàn", "ttyt.vb@syt.example.vn", 0.09),
+    ("VP_SYT", "Văn phòng Sở Y tế", "", 0.05),
 ]
 
 # Seed 003 §4 (Lào Cai, 2020). Bằng khen cấp Tỉnh, Bộ, ngành 26 + 151 split between BK_TINH and BK_BO.
@@ -50,20 +53,6 @@ SEED_2020: dict[str, dict[str, int]] = {
 SEED_2020_INITIATIVES = {("sang_kien", "co_so"): 193, ("de_tai", "co_so"): 28,
                          ("sang_kien", "tinh"): 9, ("de_tai", "tinh"): 1}
 
-HO = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
-      "Giàng", "Sùng", "Vàng", "Lò", "Hà", "Đinh", "Lương", "Triệu", "Phan", "Tạ", "Âu"]
-DEM_NAM = ["Văn", "Đức", "Minh", "Quốc", "Hữu", "Xuân", "Thanh", "Công", "Ngọc", "Mạnh", "Tiến", "A"]
-DEM_NU = ["Thị", "Thu", "Thanh", "Ngọc", "Thị Thu", "Thị Hồng", "Minh", "Hải", "Phương", "Diệu"]
-TEN_NAM = ["Anh", "Bình", "Cường", "Dũng", "Đức", "Hùng", "Khoa", "Long", "Nam", "Phong", "Quân", "Sơn",
-           "Thắng", "Tuấn", "Việt", "Hòa", "Lợi", "Ơn", "Tùng", "Hải", "Kiên", "Trung", "Vinh", "Sử"]
-TEN_NU = ["Anh", "Ánh", "Dung", "Giang", "Hà", "Hằng", "Hương", "Lan", "Linh", "Mai", "Nga", "Oanh",
-          "Phương", "Quyên", "Thảo", "Thúy", "Trang", "Uyên", "Yến", "Hoa", "Nhung", "Hạnh", "Huyền", "Ưng"]
-KHOA = ["Khoa Nội tổng hợp", "Khoa Ngoại tổng hợp", "Khoa Hồi sức & Cấp cứu", "Khoa Nhi", "Khoa Sản",
-        "Khoa Xét nghiệm", "Khoa Chẩn đoán hình ảnh", "Khoa Dược", "Khoa Truyền nhiễm", "Khoa Y học cổ truyền",
-        "Phòng Kế hoạch tổng hợp", "Phòng Tổ chức cán bộ", "Phòng Tài chính kế toán", "Phòng Điều dưỡng",
-        "Khoa Kiểm soát nhiễm khuẩn", "Khoa Dinh dưỡng", "Khoa Khám bệnh", "Khoa Phục hồi chức năng"]
-CHUC_VU = ["Bác sĩ", "Điều dưỡng", "Kỹ thuật viên", "Dược sĩ", "Hộ sinh", "Y sĩ", "Trưởng khoa",
-           "Phó trưởng khoa", "Điều dưỡng trưởng", "Chuyên viên", "Kế toán viên", "Bác sĩ chuyên khoa II"]
 SANG_KIEN = ["Cải tiến quy trình {x}", "Ứng dụng kỹ thuật {x}", "Giải pháp nâng cao chất lượng {x}",
              "Đánh giá hiệu quả {x}", "Xây dựng phần mềm quản lý {x}"]
 SK_TOPICS = ["tiếp đón người bệnh", "cấp phát thuốc", "chăm sóc người bệnh sau mổ", "xét nghiệm nhanh",
@@ -94,23 +83,47 @@ def _split(total: int, weights: list[float], rng: random.Random) -> list[int]:
 
 
 class _People:
+    """New people, each (name, birth year) once, of an age that fits the award, in one of the unit's departments."""
+
     def __init__(self, rng: random.Random, year: int):
         self.rng = rng
         self.year = year
         self.used: set[str] = set()
 
-    def new(self) -> dict:
+    def new(self, unit: str = "", award: str | None = None) -> dict:
         rng = self.rng
         for _ in range(1000):
             female = rng.random() < 0.62
-            name = f"{rng.choice(HO)} {rng.choice(DEM_NU if female else DEM_NAM)} {rng.choice(TEN_NU if female else TEN_NAM)}"
-            born = dt.date(rng.randint(self.year - 58, self.year - 24), rng.randint(1, 12), rng.randint(1, 28))
+            name = full_name(rng, female)
+            born = birth_date(rng, self.year, award)
             key = f"{name}|{born.year}"
             if key not in self.used:
                 self.used.add(key)
+                department = rng.choice(departments(unit))
                 return {"ho_ten": name, "ngay_sinh": born, "gioi_tinh": "Nữ" if female else "Nam",
-                        "chuc_vu": rng.choice(CHUC_VU), "khoa_phong": rng.choice(KHOA)}
+                        "chuc_vu": position(department, rng, senior=award in SENIOR_AWARDS,
+                                            age=self.year - born.year),
+                        "khoa_phong": department}
         raise RuntimeError("name space exhausted")
+
+
+def _collective(award: str, code: str, unit: str, i: int, n: int, ttldtt: dict[str, list[str]],
+                rng: random.Random) -> str:
+    """The i-th of n collectives a unit proposes for an award: the unit itself for a Cờ or a Huân chương,
+    a TTLĐXS among its TTLĐTT, otherwise its own departments, each once."""
+    if award in ("CO_TINH", "CO_BO", "CO_CP", "HCLD1", "HCLD2", "HCLD3"):
+        return unit
+    if award == "TTLDXS" and ttldtt.get(code):
+        pool = ttldtt[code]
+        return pool[i] if i < len(pool) else f"{pool[i % len(pool)]} ({i // len(pool) + 1})"
+    own = departments(unit)
+    if i == 0:
+        ttldtt.setdefault(f"{award}|{code}", rng.sample(own, len(own)))
+    order = ttldtt[f"{award}|{code}"]
+    label = order[i % len(order)] if i < len(order) else f"{order[i % len(order)]} – cơ sở {i // len(order) + 1}"
+    if award == "TTLDTT":
+        ttldtt.setdefault(code, []).append(label)
+    return label
 
 
 def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 2020, seed: int = 2020,
@@ -130,7 +143,7 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
     ldtt = _split(totals.get("LDTT", {}).get(CA_NHAN, 0), weights, rng)
     for (code, name, _e, _w), n in zip(units, ldtt):
         for _ in range(n):
-            p = people.new()
+            p = people.new(name)
             by_unit_people[code].append(p)
             rows.append({"unit_code": code, "unit": name, **p, "award": "LDTT", "subject": CA_NHAN, "sang_kien": ""})
     initiatives: list[dict] = []
@@ -157,8 +170,8 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
             cstdcs_people.append((code, name, p))
     # Other awards.
     taken: dict[tuple[str, str], set[str]] = {}  # (award, unit) -> people already proposed for it
-    star_used: dict[str, int] = {}
-    ttldtt_order = cat["TTLDTT"].order
+    star_used: set[int] = set()  # the stars (CSTĐCS) already proposed higher
+    ttldtt: dict[str, list[str]] = {}  # unit -> its Tập thể lao động tiên tiến (TTLĐXS is chosen among them)
     for award in cat:
         if award.code in ("LDTT", "CSTDCS") or award.code not in totals:
             continue
@@ -169,25 +182,20 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
             for (code, name, _e, _w), n in zip(units, split):
                 for i in range(n):
                     if subject == TAP_THE:
-                        if award.code in ("CO_TINH", "CO_BO", "CO_CP"):
-                            label = name
-                        else:
-                            # TTLĐXS is chosen among the unit's TTLĐTT: same collectives
-                            order = ttldtt_order if award.code == "TTLDXS" else award.order
-                            label = KHOA[(i + order) % len(KHOA)]
-                            if i >= len(KHOA):
-                                label = f"{label} – cơ sở {i // len(KHOA) + 1}"
+                        label = _collective(award.code, code, name, i, n, ttldtt, rng)
                         rows.append({"unit_code": code, "unit": name, "ho_ten": label, "ngay_sinh": None,
                                      "gioi_tinh": "", "chuc_vu": "", "khoa_phong": "", "award": award.code,
                                      "subject": TAP_THE, "sang_kien": ""})
                     else:
                         seen = taken.setdefault((award.code, code), set())
                         pool = [q for q in by_unit_people[code] if q["ho_ten"] not in seen]
-                        stars = [q for c, _n, q in cstdcs_people if c == code]
-                        k = star_used.get(code, 0)
-                        if award.code in ("CSTD_TINH", "CSTD_BO") and k < len(stars):
-                            p = stars[k]  # chosen among this year's CSTĐCS, with a wider initiative
-                            star_used[code] = k + 1
+                        stars = [] if award.code not in ("CSTD_TINH", "CSTD_BO") else [
+                            q for c, _n, q in cstdcs_people  # with years of CSTĐCS behind them, each once
+                            if c == code and year - q["ngay_sinh"].year >= AGES[award.code][0]
+                            and id(q) not in star_used]
+                        if stars:
+                            p = stars[0]  # chosen among this year's CSTĐCS, with a wider initiative
+                            star_used.add(id(p))
                             level = "tinh" if award.code == "CSTD_TINH" else "bo"
                             for ini in initiatives:
                                 if ini["tac_gia"] == p["ho_ten"] and ini["unit_code"] == code:
@@ -195,7 +203,7 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
                         elif pool and award.code in ("GK", "BK_TINH", "BK_BO") and rng.random() < 0.5:
                             p = rng.choice(pool)
                         else:
-                            p = people.new()
+                            p = people.new(name, award.code)
                         seen.add(p["ho_ten"])
                         rows.append({"unit_code": code, "unit": name, **p, "award": award.code,
                                      "subject": CA_NHAN, "sang_kien": ""})
@@ -256,7 +264,8 @@ def add_initiatives(province: Province, counts=None, seed: int = 7) -> None:
 
 
 def people_name(rng: random.Random) -> str:
-    return f"{rng.choice(HO)} {rng.choice(DEM_NAM)} {rng.choice(TEN_NAM)}"
+    """A plausible name (sample_people.full_name), for lists made in tests."""
+    return full_name(rng, rng.random() < 0.62)
 
 
 # --- writing unit files the way units make them ---------------------------------------
