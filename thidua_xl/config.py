@@ -54,6 +54,8 @@ CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     "dia_diem_hop": ("Địa điểm họp Hội đồng", ""),
     "ket_thuc_hop": ("Giờ kết thúc họp Hội đồng", ""),
     "ty_le_thong_qua": ("Tỷ lệ phiếu đồng ý để thông qua (vd. 2/3 hoặc 70%; trống: quá bán)", ""),
+    "qd_chuc_nang": ("Quyết định của UBND tỉnh quy định chức năng, nhiệm vụ của Sở (số, ngày; vd. 05/2025/QĐ-UBND "
+                     "ngày 10/3/2025)", ""),
 }
 
 # Narrative sheet `Văn bản`: field -> label. Documents read these; the demo fills them.

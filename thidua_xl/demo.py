@@ -138,7 +138,8 @@ def run_demo(out: str | Path, echo: Callable[[str], None] = print, year: int | N
                               # the documents' dates and first decision number come from here, never the clock
                               "ngay_van_ban": f"25/12/{year}", "ngay_cong_van": f"15/01/{year + 1}",
                               "so_quyet_dinh": "115", "so_to_trinh": "120", "so_bao_cao": "118",
-                              "so_bien_ban": "01", "so_cong_van": "12"})
+                              "so_bien_ban": "01", "so_cong_van": "12",
+                              "qd_chuc_nang": "05/2025/QĐ-UBND ngày 10/3/2025"})
         done.append("Tạo tệp tổng hợp")
     except ImportError:
         skipped.append("Tạo tệp tổng hợp")

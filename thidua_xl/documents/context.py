@@ -16,7 +16,7 @@ from ..catalog import CA_NHAN, TAP_THE, load_catalog
 from ..config import Config
 from ..consolidate import Consolidation
 from ..text import clean, nfc, so2, sort_key
-from .can_cu import can_cu_lines as _can_cu_default
+from .can_cu import can_cu_lines as _can_cu_default, chuc_nang_line
 from .authority import forward_line, grants_itself
 from .filters import ngay_vn
 from .names import YearNames, organisation_case, person_case, year_names
@@ -480,8 +480,7 @@ def quyet_dinh_context(code: str, df: pd.DataFrame, result: Consolidation, confi
     phrase = _award_phrase(code)
     can_cu = _para_or(narrative, "can_cu_quyet_dinh", [
         *_can_cu_default(y, org),
-        f"Căn cứ Quyết định của Ủy ban nhân dân tỉnh {ctx['tinh']} quy định chức năng, nhiệm vụ, quyền hạn và "
-        f"cơ cấu tổ chức của {org}",
+        chuc_nang_line(config.get("qd_chuc_nang"), ctx["tinh"], org),
         f"Căn cứ kết quả họp Hội đồng Thi đua – Khen thưởng {org} xét khen thưởng năm {y}",
         f"Theo đề nghị của Trưởng phòng Tổ chức cán bộ",
     ])

@@ -66,6 +66,8 @@ SETTINGS_NEEDED = (  # (setting, documents that print it, what is missing)
     ("ngay_van_ban", ("bao-cao-tong-ket", "cong-van-phat-dong", "quyet-dinh", "to-trinh", "bien-ban"),
      "ngày văn bản (dòng “Ngày văn bản”): văn bản để trống ngày, tháng, năm"),
     ("so_quyet_dinh", ("quyet-dinh",), "số quyết định đầu tiên (dòng “Số quyết định”): để trống số"),
+    ("qd_chuc_nang", ("quyet-dinh",), "quyết định của UBND tỉnh quy định chức năng, nhiệm vụ của Sở (số, ngày): căn "
+     "cứ của quyết định không ghi số, ngày"),
     ("thoi_gian_hop", ("bien-ban",), "thời gian họp Hội đồng (dòng “Thời gian họp Hội đồng”): biên bản để trống"),
     ("hoi_dong_co_mat", ("bien-ban",), "số thành viên Hội đồng có mặt: tỷ lệ phiếu tính trên số ghi ở Biểu quyết"),
 )
