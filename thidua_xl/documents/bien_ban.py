@@ -1,10 +1,13 @@
 """Biên bản họp Hội đồng Thi đua – Khen thưởng (NĐ 30 Mẫu 1.9): who met, what was voted, with what result."""
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from ..catalog import CA_NHAN, TAP_THE, load_catalog
 from ..config import Config
 from ..consolidate import Consolidation
-from ..text import clean, so2
+from ..text import clean, ngay_vn, so2
 from .context import _para_or, common
 
 
@@ -25,6 +28,22 @@ def _vote(vote, members: int) -> tuple[int | None, int]:
     return vote.dong_y, vote.thanh_vien or members
 
 
+_MEETING_DAY = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})|(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})",
+                          re.IGNORECASE)
+
+
+def meeting_date(text: object) -> dt.date | None:
+    """The day in 'Thời gian họp' ('14 giờ 00 ngày 20 tháng 12 năm 2025', '14h 20/12/2025'), or None."""
+    m = _MEETING_DAY.search(clean(text))
+    if not m:
+        return None
+    d, mo, y = (int(x) for x in (m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)))
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
 def bien_ban_context(result: Consolidation, config: Config, narrative: dict, votes: dict | None = None,
                      decision=None) -> dict:
     """Biên bản họp Hội đồng TĐKT (NĐ 30 Mẫu 1.9).
@@ -37,6 +56,9 @@ def bien_ban_context(result: Consolidation, config: Config, narrative: dict, vot
         result, votes = decision.valid, decision.votes
     y = result.year
     ctx = common("bien-ban", config, y, config.get("so_bien_ban"))
+    held = meeting_date(config.get("thoi_gian_hop"))
+    if held is not None:  # the minutes are dated the day of the meeting
+        ctx["ngay"], ctx["ngay_iso"] = ngay_vn(held), held.isoformat()
     org = ctx["ten_co_quan"]
     votes = votes or {}
 

@@ -1,5 +1,9 @@
-"""The Căn cứ of a quyết định name the UBND decision on the Sở's functions by number and date, from `Cấu hình`;
-without it the officer is asked for it before rendering."""
+"""Dates and Căn cứ from data, never from the clock.
+
+The quyết định names the UBND decision on the Sở's functions by number and date, from `Cấu hình`
+(without it the officer is asked for it before rendering); the biên bản is dated the day the
+Hội đồng met.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -47,3 +51,18 @@ def test_the_setting_as_officers_type_it():
         "Căn cứ Quyết định số 12/QĐ-UBND ngày 01 tháng 02 năm 2025 của Ủy ban nhân dân tỉnh Lào Cai")
     assert chuc_nang_line("12/2025/QĐ-UBND", "Lào Cai", "Sở Y tế").startswith(
         "Căn cứ Quyết định số 12/2025/QĐ-UBND của Ủy ban nhân dân tỉnh")
+
+
+def test_the_minutes_are_dated_the_day_of_the_meeting(tmp_path):
+    from thidua_xl.documents.bien_ban import meeting_date
+
+    master = create_master(tmp_path / "ThiDua-2025.xlsx", 2025, UNITS, nominations=ROWS,
+                           config={"ngay_van_ban": "25/12/2025", "hoi_dong_tong_so": "15", "hoi_dong_co_mat": "14",
+                                   "thoi_gian_hop": "14 giờ 00 ngày 20 tháng 12 năm 2025"})
+    assert main(["report", str(master), "--out", str(tmp_path / "vb"), "--kind", "bien-ban"]) == 0
+    header = [c.text for row in Document(str(tmp_path / "vb" / "Bien-ban-Hoi-dong-TDKT-2025.docx")).tables[0].rows
+              for c in row.cells]
+    assert any("ngày 20 tháng 12 năm 2025" in c for c in header)
+    assert not any("ngày 25 tháng 12" in c for c in header)
+    assert meeting_date("8h30, 05/01/2026") == __import__("datetime").date(2026, 1, 5)
+    assert meeting_date("sáng thứ Hai") is None
