@@ -140,7 +140,7 @@ import sys
 from thidua_xl.documents.votes import read_vote_sheet
 from thidua_xl.history import read_history_file
 from thidua_xl.workbook.units import read_units
-from thidua_xl.rules.engine import read_override_file
+from thidua_xl.rules import read_override_file
 from thidua_xl.errors import UserError
 print("votes", read_vote_sheet([sys.argv[1]]))
 print("history", len(read_history_file(sys.argv[2])[0]))

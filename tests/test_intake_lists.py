@@ -6,7 +6,7 @@ import pytest
 from thidua_xl.errors import UserError
 from thidua_xl.history import read_history_file
 from thidua_xl.intake.lists import read_list_rows
-from thidua_xl.rules.engine import read_override_file
+from thidua_xl.rules import read_override_file
 from thidua_xl.workbook.units import read_units
 
 from badfile_helpers import zip_bomb

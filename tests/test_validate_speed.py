@@ -12,7 +12,7 @@ from validate_helpers import FIRST_ROW, ldtt_rows, person, write_table, write_un
 
 from thidua_xl import history
 from thidua_xl.intake import read_paths
-from thidua_xl.rules.checks import Context
+from thidua_xl.rules import Context
 from thidua_xl.text import name_key
 from thidua_xl.validate import validate
 
@@ -123,7 +123,7 @@ class _Untouchable:
 def test_only_the_kinds_declared_history_read_the_register(tmp_path, year):
     """The register is loaded for the rows of the history kinds only: no other kind may read it."""
     from thidua_xl.catalog import load_catalog
-    from thidua_xl.rules.engine import HISTORY_KINDS, KINDS, load_rules
+    from thidua_xl.rules import HISTORY_KINDS, KINDS, load_rules
     from thidua_xl.validate import build_context
 
     db = tmp_path / "h.sqlite"

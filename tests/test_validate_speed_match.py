@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from thidua_xl.catalog import TAP_THE
-from thidua_xl.rules.checks import Context
+from thidua_xl.rules import Context
 
 NAMES = ["an", "binh", "cuong", "khoa noi"]
 DATES = [(1980.0, "1980-02-13"), (1980.0, "1980-05-01"), (1980.0, ""), (1992.0, ""), (math.nan, "")]
@@ -80,10 +80,10 @@ def test_matched_over_all_years_is_matched_year_by_year(seed):
 
 
 def test_records_are_to_dict_records():
-    """`_records` (emit's and duplicate's rows) gives what `to_dict("records")` gives, types included."""
+    """`row_records` (emit's and duplicate's rows) gives what `to_dict("records")` gives, types included."""
     import datetime as dt
 
-    from thidua_xl.rules.checks import _records
+    from thidua_xl.rules.emit import row_records as _records
 
     frame = pd.DataFrame({
         "text": pd.Series(["a", math.nan, ""], dtype="str"), "row": [7, 8, 9], "year": [1980.0, math.nan, 1.5],
@@ -103,8 +103,8 @@ def test_quota_counts_are_the_pandas_counts(seed):
     import re
 
     from thidua_xl.catalog import load_catalog
-    from thidua_xl.rules.checks import quota_ratio
-    from thidua_xl.rules.engine import Rule
+    from thidua_xl.rules.quota import quota_ratio
+    from thidua_xl.rules import Rule
 
     rng = random.Random(seed)
     rows = []

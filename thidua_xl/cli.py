@@ -690,7 +690,7 @@ def rules_cmd(
     from rich.markup import escape
     from rich.table import Table
 
-    from .rules.engine import load_rules
+    from .rules import load_rules
     from .rules.explain import describe, table
 
     if rules is not None and not rules.is_file():

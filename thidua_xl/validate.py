@@ -18,8 +18,8 @@ from . import legacy
 from .catalog import Catalog, load_catalog
 from .errors import UserError
 from .model import WARNING, Finding
-from .rules.checks import Context, proposed
-from .rules.engine import HISTORY_KINDS, KINDS, RuleSet, load_rules
+from .rules import HISTORY_KINDS, KINDS, Context, RuleSet, load_rules
+from .rules.context import proposed
 from .text import clean, fold, name_keys
 
 LEGACY_RULE = "LEGACY.ENCODING"
@@ -145,10 +145,12 @@ def default_history_path(intake) -> Path | None:
     return folder / DEFAULT_NAME
 
 
-def _history_frame(intake, year: int, history, people) -> tuple[pd.DataFrame | None, str, set[int]]:
-    """The register records the run can match (of `people`), its label and the years it covers."""
+def _history_frame(intake, year: int, history, people: dict | None) -> tuple[pd.DataFrame | None, str, set[int]]:
+    """The register records the run can match (of `people`, see `Context.people`), its label and the years
+    it covers."""
     from . import history as register
 
+    people = register.People(**people) if people is not None else None  # None: every record
     if history is False:
         return None, "", set()
     if isinstance(history, pd.DataFrame):
@@ -183,7 +185,7 @@ _AUTHOR_TITLE = (r"^(?:(?:gs|pgs|ts|ths|bs|bscki|bsckii|bsck1|bsck2|ck1|ck2|cki|
 
 def _initiative_authors(initiatives: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
     """One row per (initiative, author) with the author's name key, unit, level and year."""
-    from .rules.checks import LEVEL_ORDER
+    from .rules.context import LEVEL_ORDER
 
     cols = ["author_key", "unit_key", "level", "nam", "ten_key"]
     if initiatives is None or initiatives.empty:

@@ -16,8 +16,9 @@ import pandas as pd
 from ..catalog import CA_NHAN, TAP_THE
 from ..model import Finding
 from ..text import fold
-from .checks import COL_AWARD, COL_NAME, Context, emit, not_checked
-from .engine import Rule, check
+from .context import COL_AWARD, COL_NAME, Context
+from .emit import emit, not_checked
+from .records import Rule
 
 COUNT_LABEL = {"tong_so_thanh_vien": "Tổng số thành viên", "so_ldtt": "Số LĐTT", "so_cstdcs": "Số CSTĐCS",
                "so_hoan_thanh": "Số hoàn thành nhiệm vụ"}
@@ -72,7 +73,6 @@ def _collectives(ctx: Context, rule: Rule) -> pd.DataFrame:
     return rows[(rows["subject"] == TAP_THE) & ~rows["has_person"]]
 
 
-@check("collective_count")
 def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
     """A collective's members: `count` of them ≥ `min_count`, and/or count / total ≥ (or >) `min_share`."""
     rows = _collectives(ctx, rule)
@@ -104,7 +104,6 @@ def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
     return out + emit(ctx, rule, fail, COL_AWARD)
 
 
-@check("collective_discipline")
 def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
     """No member disciplined (from cảnh cáo up): the collective row's `Kỷ luật` cell says none.
 

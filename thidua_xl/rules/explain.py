@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..catalog import load_catalog
 from ..text import ngay_vn
-from .engine import REGIME_LABEL, Rule, RuleSet
+from .records import REGIME_LABEL, Rule, RuleSet
 from .legal_texts import text as legal_text
 
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}

@@ -10,11 +10,11 @@ import pandas as pd
 from ..catalog import TAP_THE
 from ..model import Finding
 from ..text import fold, parse_date
-from .checks import COL_AWARD, Context, emit, not_checked
-from .engine import Rule, check
+from .context import COL_AWARD, Context
+from .emit import emit, not_checked
+from .records import Rule
 
 
-@check("one_award_a_year", history=True)
 def one_award_a_year(ctx: Context, rule: Rule) -> list[Finding]:
     """At most one award of `awards` a year for one person: this year's nominations and the register.
 
@@ -42,7 +42,6 @@ def one_award_a_year(ctx: Context, rule: Rule) -> list[Finding]:
     return emit(ctx, rule, fail, COL_AWARD)
 
 
-@check("column_has")
 def column_has(ctx: Context, rule: Rule) -> list[Finding]:
     """An optional column whose cell contains one of `words` (compared folded), e.g. Kỷ luật: “đang xem xét”."""
     col = rule.params.get("column", "")
@@ -58,7 +57,6 @@ def column_has(ctx: Context, rule: Rule) -> list[Finding]:
     return emit(ctx, rule, bad, rule.params.get("label", col))
 
 
-@check("years_since")
 def years_since(ctx: Context, rule: Rule) -> list[Finding]:
     """Whole years from a date column (ngày tuyển dụng, vào ngành) to the end of the award year ≥ `min_years`.
 
