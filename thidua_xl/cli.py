@@ -806,6 +806,30 @@ def history_import(file: Path = typer.Argument(..., help="Tệp .xlsx/.csv: Họ
     raise typer.Exit(code)
 
 
+@history_app.command("discipline")
+def history_discipline(file: Path = typer.Argument(..., help="Tệp .xlsx/.csv: Họ và tên, Ngày sinh, Đơn vị, "
+                                                  "Hình thức kỷ luật, Từ ngày, Đến ngày, Số quyết định."),
+                       history: Optional[str] = typer.Option(None, "--history", help="Sổ lịch sử: tệp SQLite, hoặc "
+                                                             "máy chủ postgresql://người_dùng@máy/tên_csdl.")):
+    """Nhập danh sách kỷ luật vào sổ lịch sử (người đang chịu kỷ luật không được khen; sau kỷ luật thời gian
+    tính thành tích bắt đầu lại)."""
+    from . import discipline, history as register
+    from .store import as_db
+
+    if not file.is_file():
+        raise UserError(f"Không tìm thấy tệp “{file}”.")
+    db = as_db(history) if history else register.default_path([file])
+    result = discipline.import_file(db, file)
+    for f in result.findings:
+        err.print(f"[yellow]Bỏ qua:[/] {f.where}: {f.message}")
+    console.print(f"Sổ lịch sử {db}: đọc {result.rows} dòng kỷ luật, thêm {result.added} bản ghi mới, "
+                  f"{result.already} bản ghi đã có, bỏ qua {result.refused} dòng lỗi.")
+    code = 1 if result.refused else 0
+    _audit("history discipline", [file], [] if isinstance(db, str) else [db],
+           {"added": result.added, "already": result.already, "refused": result.refused}, code, folder=file.parent)
+    raise typer.Exit(code)
+
+
 @history_app.command("archive")
 def history_archive(paths: List[Path] = typer.Argument(..., help="Tệp tổng hợp, tệp đơn vị hoặc thư mục."),
                     year: int = typer.Option(..., "--year", help="Năm khen thưởng được lưu."),

@@ -74,11 +74,27 @@ def _record_table(name: str, md):
 
 def _tables():
     """award: what was granted (the history rules read only this); proposal: rows archived from units' lists
-    that await their decision (kept apart so they never count as granted); import_log: every run."""
-    from sqlalchemy import Column, Integer, MetaData, Table, Text
+    that await their decision (kept apart so they never count as granted); discipline: who was disciplined
+    from when to when (thidua history discipline); import_log: every run."""
+    from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, UniqueConstraint
 
     md = MetaData()
     award = _record_table("award", md)  # indexes award_person, award_year: the names registers on disk have
+    Table(  # periods of awards restart after a discipline ends
+        "discipline", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("ho_ten", Text, nullable=False), Column("name_key", Text, nullable=False),
+        Column("ngay_sinh", Text, nullable=False, server_default=""), Column("nam_sinh", Integer),
+        Column("birth_key", Text, nullable=False, server_default=""),
+        Column("don_vi", Text, nullable=False, server_default=""),
+        Column("unit_key", Text, nullable=False, server_default=""),
+        Column("hinh_thuc", Text, nullable=False), Column("tu_ngay", Text, nullable=False),
+        Column("den_ngay", Text, nullable=False, server_default=""),
+        Column("so_quyet_dinh", Text, nullable=False, server_default=""),
+        Column("source", Text, nullable=False, server_default=""), Column("added_at", Text, nullable=False),
+        UniqueConstraint("name_key", "birth_key", "hinh_thuc", "tu_ngay"),
+        Index("discipline_person", "name_key", "nam_sinh"),
+    )
     log = Table("import_log", md, Column("id", Integer, primary_key=True, autoincrement=True),
                 Column("source", Text, nullable=False), Column("kind", Text, nullable=False),
                 Column("rows", Integer, nullable=False), Column("added", Integer, nullable=False),

@@ -88,8 +88,14 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
     if rules is not None:
         # rows proposed for any history rule's award: one selection for the union of their awards
         looked_at = df[proposed(df, {a for r in rules if r.kind in HISTORY_KINDS for a in r.awards})]
-    hist, label, history_years = _history_frame(intake, year, history, Context.people(looked_at))
+    hist, label, history_years, db = _history_frame(intake, year, history, Context.people(looked_at))
     units = _unit_lookup(intake)
+    discipline = None
+    if db is not None:  # the register's disciplines of this run's people, with this year's unit codes
+        from .discipline import load as load_discipline
+
+        discipline = load_discipline(db, set(df["name_key"].tolist()))
+        discipline["unit_key"] = [units.get(k, k) for k in discipline["unit_key"]]
     if hist is not None:
         hist = hist.copy()
         hist["unit_key"] = [units.get(k, k) for k in hist["unit_key"]]
@@ -103,7 +109,8 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
     return Context(df=df, year=year, catalog=catalog, initiatives=_initiative_authors(intake.initiatives, units),
                    known=known, history=hist, history_label=label,
                    history_years=history_years,
-                   initiative_sheets=sheets, config_values=_explicit_config(intake))
+                   initiative_sheets=sheets, config_values=_explicit_config(intake),
+                   discipline=discipline, rules=tuple(rules or ()))
 
 
 def _explicit_config(intake) -> dict[str, str]:
@@ -145,20 +152,20 @@ def default_history_path(intake) -> Path | None:
     return folder / DEFAULT_NAME
 
 
-def _history_frame(intake, year: int, history, people: dict | None) -> tuple[pd.DataFrame | None, str, set[int]]:
-    """The register records the run can match (of `people`, see `Context.people`), its label and the years
-    it covers."""
+def _history_frame(intake, year: int, history, people: dict | None) -> tuple[pd.DataFrame | None, str, set[int], object]:
+    """The register records the run can match (of `people`, see `Context.people`), its label, the years
+    it covers and the register itself (None when there is none or a frame was handed in)."""
     from . import history as register
 
     people = register.People(**people) if people is not None else None  # None: every record
     if history is False:
-        return None, "", set()
+        return None, "", set(), None
     if isinstance(history, pd.DataFrame):
-        return history, "(dữ liệu truyền vào)", set(int(y) for y in history["year"].unique())
+        return history, "(dữ liệu truyền vào)", set(int(y) for y in history["year"].unique()), None
     if history is None:
         path = default_history_path(intake)
         if path is None or not path.is_file():
-            return None, "", set()
+            return None, "", set(), None
     else:
         from .store import as_db, exists, is_url, label
 
@@ -168,10 +175,10 @@ def _history_frame(intake, year: int, history, people: dict | None) -> tuple[pd.
         if is_url(path):
             window = (year - HISTORY_WINDOW, year)
             frame = register.load_frame(path, years=window, columns=register.JOIN_COLUMNS, people=people)
-            return frame, f"“{label(path)}”", register.years_in(path, window)
+            return frame, f"“{label(path)}”", register.years_in(path, window), path
     window = (year - HISTORY_WINDOW, year)
     frame = register.load_frame(path, years=window, columns=register.JOIN_COLUMNS, people=people)
-    return frame, f"“{path.name}”", register.years_in(path, window)
+    return frame, f"“{path.name}”", register.years_in(path, window), path
 
 
 def _unicode_text(text: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import collective, column_checks, history_checks, initiative, person_checks, quota, row_checks
+from . import (collective, column_checks, discipline_checks, history_checks, initiative, person_checks, quota,
+               row_checks)
 
 KINDS: dict[str, Callable] = {
     # one row, or rows against each other this year
@@ -34,6 +35,9 @@ KINDS: dict[str, Callable] = {
     "months_before_year_end": column_checks.months_before_year_end,
     "column_has": person_checks.column_has,
     "years_since": person_checks.years_since,
+    # disciplines in the register: refused in the award year, periods start again after one
+    "under_discipline": discipline_checks.under_discipline,
+    "discipline_restart": discipline_checks.discipline_restart,
     # collectives counted by their members
     "collective_count": collective.collective_count,
     "collective_discipline": collective.collective_discipline,

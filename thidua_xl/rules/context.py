@@ -47,6 +47,10 @@ class Context:
     history_years: set[int] = field(default_factory=set)
     initiative_sheets: set[tuple[str, str]] = field(default_factory=set)  # (file, sheet) with a Sáng kiến column
     config_values: dict[str, str] = field(default_factory=dict)
+    # disciplines of the run's people (name_key, birth_year, birth_date, unit_key, hinh_thuc, tu_ngay,
+    # den_ngay: ISO dates, den_ngay '' when not stated), None when the register has none
+    discipline: pd.DataFrame | None = None
+    rules: tuple = ()  # the rules of the run (a rule may shape another: discipline_restart)
     _rows: dict = field(default_factory=dict, repr=False)  # rows_for's selections
 
     def award_name(self, code) -> str:

@@ -2,8 +2,11 @@
 (streaks, counts in a window, a prior award, the award presupposed the same year)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..model import Finding
 from .context import COL_AWARD, Context
+from .discipline_checks import restart_from
 from .emit import emit, not_checked, year_list
 from .records import Rule
 
@@ -32,7 +35,8 @@ def _no_history_reason(ctx: Context, gap) -> str:
 
 
 def streak(ctx: Context, rule: Rule) -> list[Finding]:
-    """The award in every one of the `years` consecutive years ending this year (history + this year)."""
+    """The award in every one of the `years` consecutive years ending this year (history + this year);
+    after a discipline the streak starts again (`discipline_checks.restart_from`)."""
     rows = ctx.rows_for(rule)
     if rows.empty:
         return []
@@ -40,24 +44,41 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
     needs = rule.params.get("needs", [])
     years = list(range(ctx.year - n + 1, ctx.year + 1))
     gap = set(_history_gap(ctx, years))
+    restart = restart_from(ctx, rule, rows)
     missing: dict[int, list[int]] = {i: [] for i in rows["_i"]}
     unknown: dict[int, list[int]] = {i: [] for i in rows["_i"]}
+    cut: dict[int, list[int]] = {i: [] for i in rows["_i"]}  # years before a discipline ended
     by_year = ctx.matched_years(rows, needs, years)
     for y in years:
         hits = by_year.get(y, set())
         for i in rows["_i"]:
-            if i not in hits:
+            if i in restart and y < restart[i][0]:
+                cut[i].append(y)
+            elif i not in hits:
                 (unknown if y in gap else missing)[i].append(y)
-    fail = rows[rows["_i"].map(lambda i: bool(missing[i]))].copy()
+    fail = rows[rows["_i"].map(lambda i: bool(missing[i]) or bool(cut[i]))].copy()
     needs_name = ", ".join(ctx.award_name(c) for c in needs)
-    fail["detail"] = [f"không có {needs_name} năm {year_list(missing[i])}" for i in fail["_i"]]
-    out = emit(ctx, rule, fail, COL_AWARD, first_year=years[0])
-    unsure = rows[rows["_i"].map(lambda i: not missing[i] and bool(unknown[i]))]
+    fail["detail"] = ["; ".join(([f"không có {needs_name} năm {year_list(missing[i])}"] if missing[i] else [])
+                                + ([f"năm {year_list(cut[i])} không được tính"] if cut[i] else []))
+                      for i in fail["_i"]]
+    out = _emit_restarted(ctx, rule, fail, restart, first_year=years[0])
+    unsure = rows[rows["_i"].map(lambda i: not missing[i] and not cut[i] and bool(unknown[i]))]
     return out + not_checked(ctx, rule, unsure, _no_history_reason(ctx, sorted(gap)))
 
 
+def _emit_restarted(ctx: Context, rule: Rule, fail, restart: dict, **values) -> list[Finding]:
+    """The findings of rows, those whose period restarted after a discipline saying so (and citing why)."""
+    again = fail["_i"].isin(list(restart))
+    out = emit(ctx, rule, fail[~again], COL_AWARD, **values)
+    if again.any():
+        noted = fail[again].assign(restart=[restart[i][1] for i in fail.loc[again, "_i"]])
+        out += emit(ctx, replace(rule, message=rule.message + " {restart}"), noted, COL_AWARD, **values)
+    return out
+
+
 def count_in_window(ctx: Context, rule: Rule) -> list[Finding]:
-    """At least `count` years with one of `needs` among the last `window_years` years."""
+    """At least `count` years with one of `needs` among the last `window_years` years; after a
+    discipline only the years that begin after it ended count."""
     rows = ctx.rows_for(rule)
     if rows.empty:
         return []
@@ -65,15 +86,24 @@ def count_in_window(ctx: Context, rule: Rule) -> list[Finding]:
     need = int(rule.params.get("count", 2))
     years = list(range(ctx.year - window + 1, ctx.year + 1))
     gap = _history_gap(ctx, years)
+    restart = restart_from(ctx, rule, rows)
     found = {i: 0 for i in rows["_i"]}
-    for hits in ctx.matched_years(rows, rule.params.get("needs", []), years).values():
+    for y, hits in ctx.matched_years(rows, rule.params.get("needs", []), years).items():
         for i in hits:
-            found[i] += 1
+            if i not in restart or y >= restart[i][0]:
+                found[i] += 1
     short = rows[rows["_i"].map(lambda i: found[i] < need)].copy()
-    if gap:
-        return not_checked(ctx, rule, short, _no_history_reason(ctx, gap))
+    if not restart:
+        if gap:
+            return not_checked(ctx, rule, short, _no_history_reason(ctx, gap))
+        short["found"] = short["_i"].map(found)
+        return emit(ctx, rule, short, COL_AWARD, first_year=years[0])
+    # a year the register lacks matters only when it counts for that row
+    open_gap = short["_i"].map(lambda i: bool([g for g in gap if g >= restart.get(i, (0,))[0]]))
+    out = not_checked(ctx, rule, short[open_gap], _no_history_reason(ctx, gap))
+    short = short[~open_gap].copy()
     short["found"] = short["_i"].map(found)
-    return emit(ctx, rule, short, COL_AWARD, first_year=years[0])
+    return out + _emit_restarted(ctx, rule, short, restart, first_year=years[0])
 
 
 def prior_award(ctx: Context, rule: Rule) -> list[Finding]:
