@@ -10,6 +10,7 @@ the data cannot give is `NOT_CHECKED`, never a silent pass.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -107,8 +108,8 @@ def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
 def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
     """No member disciplined (from cảnh cáo up): the collective row's `Kỷ luật` cell says none.
 
-    A number > 0 or any text other than the `ignore` words is a hit; an empty or absent
-    cell is `NOT_CHECKED`.
+    A number > 0 or any text naming more than the `ignore` words is a hit ("01 khiển trách"
+    names only khiển trách, "01 cảnh cáo" more); an empty or absent cell is `NOT_CHECKED`.
     """
     rows = _collectives(ctx, rule)
     if rows.empty:
@@ -121,13 +122,23 @@ def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
     out = not_checked(ctx, rule, rows[blank], f"ô “{label}” của tập thể để trống hoặc bảng không có cột này "
                                               f"(ghi “0” hoặc “Không” khi không có ai bị kỷ luật)")
     ignore = {fold(w) for w in rule.params.get("ignore", [])}
-    keys = {v: fold(v) for v in texts[~blank].unique()}
-    folded = texts[~blank].map(keys)
+    named = {v: _only_ignored(v, ignore) for v in texts[~blank].unique()}
     numbers = column_numbers(rows[~blank], col)
-    hit = ~folded.isin(ignore) & ~(numbers == 0)
+    hit = ~texts[~blank].map(named).astype(bool) & ~(numbers == 0)
     bad = rows[~blank][hit].copy()
     bad["value"] = texts[bad.index]
     return out + emit(ctx, rule, bad, label)
+
+
+_PARTS = re.compile(r"[,;+\n/]| va ")
+_FILLER = re.compile(r"\b(\d+|nguoi|ca nhan|truong hop|bi|ky luat|hinh thuc)\b")
+
+
+def _only_ignored(text: str, ignore: set[str]) -> bool:
+    """The cell names only what does not count ("Không", "01 khiển trách", "2 người khiển trách")."""
+    parts = [" ".join(_FILLER.sub(" ", p).split()) for p in _PARTS.split(fold(text))]
+    parts = [p for p in parts if p]
+    return fold(text) in ignore or (bool(parts) and all(p in ignore for p in parts))
 
 
 __all__ = ["COL_NAME", "collective_count", "collective_discipline", "column_numbers", "whole_unit"]
