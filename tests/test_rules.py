@@ -43,7 +43,8 @@ def test_old_regime_rules_stop_in_2023_and_new_ones_start_in_2024():
 def test_only_rules_quoted_from_the_text_are_errors():
     errors = {r.id for r in load_builtin() if r.regime in ("A", "B") and r.effective_severity == ERROR}
     assert errors == {"A.CSTDCS.LDTT", "A.CSTDCS.SANG_KIEN", "A.CSTDCS.TY_LE", "A.CSTD_TINH.CSTDCS_3_NAM",
-                      "A.LDTT.TUYEN_DUNG", "A.TTLDTT.TY_LE_LDTT", "A.TTLDTT.KY_LUAT", "B.CSTDCS.LDTT", "B.CSTDCS.SANG_KIEN", "B.CSTD_TINH.CSTDCS_3_NAM",
+                      "A.LDTT.TUYEN_DUNG", "A.TTLDTT.TY_LE_LDTT", "A.TTLDTT.KY_LUAT", "A.TTLDXS.TY_LE_LDTT",
+                      "A.TTLDXS.HOAN_THANH", "A.TTLDXS.CSTDCS", "A.TTLDXS.KY_LUAT", "B.CSTDCS.LDTT", "B.CSTDCS.SANG_KIEN", "B.CSTD_TINH.CSTDCS_3_NAM",
                       "B.LDTT.TUYEN_DUNG"}
 
 
