@@ -152,7 +152,8 @@ def default_history_path(intake) -> Path | None:
     return folder / DEFAULT_NAME
 
 
-def _history_frame(intake, year: int, history, people: dict | None) -> tuple[pd.DataFrame | None, str, set[int], object]:
+def _history_frame(intake, year: int, history,
+                   people: dict | None) -> tuple[pd.DataFrame | None, str, set[int], object]:
     """The register records the run can match (of `people`, see `Context.people`), its label, the years
     it covers and the register itself (None when there is none or a frame was handed in)."""
     from . import history as register
