@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import store
 from .errors import UserError
+from .history import ImportResult
 from .model import ERROR, Finding
 from .text import clean, fold, name_key, parse_date
 
@@ -38,19 +38,6 @@ DISCIPLINE_REQUIRED = ("Họ và tên", "Hình thức kỷ luật", "Từ ngày"
 # What validation joins on (like history.JOIN_COLUMNS), plus the discipline itself.
 FRAME_COLUMNS = ("ho_ten", "name_key", "birth_year", "birth_date", "unit_key", "hinh_thuc", "tu_ngay", "den_ngay",
                  "so_quyet_dinh")
-
-
-@dataclass
-class DisciplineImport:
-    db: object
-    rows: int = 0
-    added: int = 0
-    already: int = 0
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def refused(self) -> int:
-        return sum(f.severity == ERROR for f in self.findings)
 
 
 def read_discipline_file(path: str | os.PathLike) -> tuple[pd.DataFrame, list[Finding]]:
@@ -124,11 +111,11 @@ def add_records(db, records: pd.DataFrame, source: str) -> tuple[int, int]:
     return int(added), len(values) - int(added)
 
 
-def import_file(db, path: str | os.PathLike) -> DisciplineImport:
+def import_file(db, path: str | os.PathLike) -> ImportResult:
     """`thidua history discipline FILE`: a list of disciplines into the register (again: nothing twice)."""
     records, findings = read_discipline_file(path)
     added, already = add_records(db, records, source=Path(path).name)
-    return DisciplineImport(store.as_db(db), rows=len(records) + sum(f.severity == ERROR for f in findings),
+    return ImportResult(store.as_db(db), rows=len(records) + sum(f.severity == ERROR for f in findings),
                             added=added, already=already, findings=findings)
 
 
