@@ -80,8 +80,9 @@ def _ordered_codes(codes) -> list[str]:
     return sorted((c for c in codes if c), key=lambda c: order.get(c, 10_000))
 
 
-def _nominee_order(df: pd.DataFrame) -> list[int]:
-    """Positions of df's rows in list order (ties: unit, then the order read).
+def _nominee_order(df: pd.DataFrame, first: np.ndarray | None = None) -> list[int]:
+    """Positions of df's rows in list order (ties: unit, then the order read); with `first`
+    (one integer per row), rows are grouped by it before that order.
 
     Each distinct name is keyed and ranked once; the rows are then ordered by
     (rank, unit, position) with numpy's stable lexsort instead of comparing tuples.
@@ -96,7 +97,8 @@ def _nominee_order(df: pd.DataFrame) -> list[int]:
         rank[p] = r
     name_rank = np.fromiter(map(rank.__getitem__, pairs), dtype=np.int64, count=len(pairs))
     _units, unit_rank = np.unique(np.array(df["unit"].fillna("").tolist(), dtype=object), return_inverse=True)
-    return np.lexsort((np.arange(len(pairs)), unit_rank.reshape(-1), name_rank)).tolist()
+    keys = (np.arange(len(pairs)), unit_rank.reshape(-1), name_rank) + ((first,) if first is not None else ())
+    return np.lexsort(keys).tolist()
 
 
 def unit_order(nominations: pd.DataFrame, units: pd.DataFrame | None = None) -> list[tuple[str, str]]:
@@ -138,10 +140,17 @@ def consolidate(nominations: pd.DataFrame, initiatives: pd.DataFrame | None, yea
     counted = nominations[nominations["award"].notna() & nominations["subject"].notna()]
     counts = (counted.groupby(["unit_code", "unit", "award", "subject"], dropna=False).size()
               .rename("n").reset_index())
-    # one sort for every list: each award's rows keep the global order (keys computed once per name)
-    ordered = counted.iloc[_nominee_order(counted)] if len(counted) else counted
-    lists = {code: ordered[ordered["award"] == code].reset_index(drop=True)
-             for code in _ordered_codes(counted["award"].unique())}
+    # one sort for every list, awards in catalogue order first (keys computed once per name), then
+    # each award's list is a slice of the sorted rows instead of a filter of them all
+    codes = _ordered_codes(counted["award"].unique())
+    lists = {}
+    if len(counted):
+        rank = {c: i for i, c in enumerate(codes)}
+        award_rank = counted["award"].map(rank).fillna(len(codes)).to_numpy(dtype=np.int64)
+        order = _nominee_order(counted, award_rank)
+        ordered = counted.iloc[order]
+        bounds = np.searchsorted(award_rank[order], np.arange(len(codes) + 1))
+        lists = {code: ordered.iloc[bounds[i]:bounds[i + 1]].reset_index(drop=True) for i, code in enumerate(codes)}
     return Consolidation(year=year, counts=counts, lists=lists,
                          initiatives=count_initiatives(initiatives, year),
                          rows=len(counted), files=files, units=unit_order(counted, units))

@@ -133,10 +133,48 @@ def engine(db):
 
 
 def dialect(db) -> str:
-    return engine(db).dialect.name
+    return "sqlite" if not is_url(db) else engine(db).dialect.name
+
+
+def _read_only(db):
+    """A read-only sqlite3 connection to an existing register file, or None (a URL, no file yet, not SQLite).
+
+    Reading needs neither SQLAlchemy (~0.2 s to import) nor the schema step of `engine`: a query
+    that meets an older or empty file fails here and is run again through `engine`, which
+    creates or completes the tables or says in Vietnamese what is wrong.
+    """
+    if is_url(db):
+        return None
+    path = Path(db)
+    if not path.is_file():
+        return None
+    import sqlite3
+
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+
+
+def _direct(db, run):
+    """run(sqlite3 connection) on a read-only connection; None when the engine path must answer."""
+    con = _read_only(db)
+    if con is None:
+        return None
+    import sqlite3
+
+    try:
+        return (run(con),)
+    except (sqlite3.Error, pd.errors.DatabaseError):
+        return None
+    finally:
+        con.close()
 
 
 def read(db, sql: str, params: dict | None = None) -> pd.DataFrame:
+    got = _direct(db, lambda con: pd.read_sql_query(sql, con, params=params or {}))
+    if got is not None:
+        return got[0]
     from sqlalchemy import text
 
     with engine(db).connect() as con:
@@ -144,6 +182,9 @@ def read(db, sql: str, params: dict | None = None) -> pd.DataFrame:
 
 
 def scalar(db, sql: str, params: dict | None = None):
+    got = _direct(db, lambda con: (con.execute(sql, params or {}).fetchone() or (None,))[0])
+    if got is not None:
+        return got[0]
     from sqlalchemy import text
 
     with engine(db).connect() as con:
@@ -151,6 +192,9 @@ def scalar(db, sql: str, params: dict | None = None):
 
 
 def rows(db, sql: str, params: dict | None = None) -> list[tuple]:
+    got = _direct(db, lambda con: [tuple(r) for r in con.execute(sql, params or {})])
+    if got is not None:
+        return got[0]
     from sqlalchemy import text
 
     with engine(db).connect() as con:

@@ -112,9 +112,21 @@ def fold(value: object) -> str:
     return _fold(value)
 
 
+class _Marks(dict):
+    """str.translate table dropping combining marks: each code point decided once, then a C lookup."""
+
+    def __missing__(self, cp: int):
+        kept = None if unicodedata.combining(chr(cp)) else cp
+        self[cp] = kept
+        return kept
+
+
+_NO_MARKS = _Marks()
+
+
 def _fold(value: object) -> str:
     text = unicodedata.normalize("NFD", clean(value).lower().replace("đ", "d"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_NO_MARKS)
     text = re.sub(r"[^\w]+", " ", text)
     return _WS.sub(" ", text).strip()
 

@@ -57,8 +57,14 @@ def _is_total_memo(text: str) -> bool:
     return _is_total(text)
 
 
-def _first_text(row: list) -> str:
-    return next((clean(c) for c in row if isinstance(c, str) and c.strip()), "")
+def _first_text(row: list, memo: dict[str, str] | None = None) -> str:
+    """The first non-blank text of a row, cleaned (through the reading's memo of cleaned cells)."""
+    for c in row:
+        if c.__class__ is str and c.strip():
+            return (memo.get(c) if memo else None) or clean(c)
+        if isinstance(c, str) and c.strip():
+            return clean(c)
+    return ""
 
 
 def _looks_like_heading(stt: str, name: str) -> bool:
@@ -132,7 +138,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         if not dob_text and _starts_table(body[i], name, stt, award):
             next_header = first + i  # a second table with its own header (tập thể, then cá nhân)
             break
-        lead = _first_text(body[i])
+        lead = _first_text(body[i], memo)
         if not dob_text and (not award or not _known_award(award)) and (_memo_test(is_footer, lead)
                                                                          or _memo_test(is_footer, award)):
             break  # the signature block (or the place-and-date line above it), whichever column it sits in
