@@ -268,7 +268,7 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
     if not keep:
         return inflated, None
     data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    if scan is not None and _LONG_TEXT.search(data):
+    if scan is not None and _has_long_text(data):
         scan.long_text = True
     if ods is not None:
         _check_ods(data, ods, limits)
@@ -280,6 +280,24 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
 
 EXCEL_TEXT_MAX = 32_767  # characters one cell holds; longer text is cut by Excel, and by every writer here
 _LONG_TEXT = re.compile(rb"[^<]{%d,}" % (EXCEL_TEXT_MAX + 1))  # bytes >= characters: a cheap first sieve
+
+
+def _has_long_text(data: bytes, run: int = EXCEL_TEXT_MAX + 1) -> bool:
+    """_LONG_TEXT.search(data), without trying the pattern at every byte.
+
+    A run of `run` bytes without '<' covers a whole window of run // 2 bytes starting at a multiple
+    of run // 2; `find` gives up at the first '<' of each window, so a usual sheet costs a few
+    dozen short scans. A window without '<' is then measured exactly.
+    """
+    step = run // 2
+    for k in range(0, len(data) - step + 1, step):
+        if data.find(b"<", k, k + step) == -1:
+            end = data.find(b"<", k)
+            if (len(data) if end == -1 else end) - (data.rfind(b"<", 0, k) + 1) >= run:
+                return True
+    return False
+
+
 _ERROR_TYPE = re.compile(rb"""\bt\s*=\s*(?:"e"|'e')""")
 _VALUE = re.compile(rb"<(?:[\w.\-]+:)?v\s*>([^<]*)<")
 
