@@ -133,3 +133,14 @@ def test_the_fast_path_relies_on_every_other_whitespace_being_non_printable():
     assert text.clean_strings(["Nguyễn Văn An", "Lê Thị Hoà", "LĐTT"]) == ["Nguyễn Văn An", "Lê Thị Hoà", "LĐTT"]
     nfd = unicodedata.normalize("NFD", "Hoà")
     assert text.clean_strings(["a", nfd]) == ["a", "Hoà"]  # printable but not NFC: the slow path
+
+
+def test_fold_strings_is_fold_of_each():
+    """A whole column folded at once gives what folding each cell gives: accents, đ, punctuation,
+    line breaks, stray spaces, Greek final sigma, empty and punctuation-only cells."""
+    from thidua_xl.text import fold, fold_strings
+
+    cells = ["Nguyễn Thị Hoà", "  ĐẶNG  văn\nÚt ", "", "...", "Ví dụ:", "ΟΔΟΣ", "A\u0301nh", "İ", "x\u00a0y", "Lê-Văn.A",
+             "\u200bTrần", "ThS.BS. Hồ Thị Ượng", "1", " ,;"]
+    assert fold_strings(cells) == [fold(c) for c in cells]
+    assert fold_strings([]) == []

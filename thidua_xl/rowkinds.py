@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .catalog import CA_NHAN, TAP_THE
-from .text import clean, fold
+from .text import clean, fold, fold_strings
 
 # Sheets of a template that explain how to fill it in, list its codes or show an example.
 _INSTRUCTION_SHEET = re.compile(r"^(huong dan|hd|vi du|mau vi du|vd|chu thich|luu y|readme|doc truoc|"
@@ -51,6 +51,13 @@ def is_example(text: str) -> bool:
     """A template's sample row: marked "Ví dụ"/"VD", or a placeholder name such as "Nguyễn Văn A"."""
     f = fold(text)
     return bool(f) and (bool(_EXAMPLE_MARK.match(f)) or bool(_EXAMPLE_NAME.match(f)))
+
+
+def examples_among(texts) -> set[str]:
+    """The texts (of a column, each distinct one tested once, folded together) that is_example accepts."""
+    distinct = [t for t in dict.fromkeys(texts) if t and t.__class__ is str]
+    return {t for t, f in zip(distinct, fold_strings(distinct))
+            if f and (_EXAMPLE_MARK.match(f) or _EXAMPLE_NAME.match(f))}
 
 
 def stated_counts(text: str) -> dict[str, int] | None:

@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from ..catalog import CA_NHAN, TAP_THE, load_catalog
 from ..model import NOMINATION_COLUMNS
-from ..rowkinds import is_example, is_footer, is_note, stated_counts
+from ..rowkinds import examples_among, is_footer, is_note, stated_counts
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from .cells import _as_text, _column_texts, _dates, _transpose, memos
@@ -123,7 +123,31 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     stated: list[tuple[int, dict]] = []
     examples: list[int] = []
     next_header = None
-    for i in range(len(body)):
+    # A row with a date of birth that is no template sample is a nominee, unless it sits under a totals
+    # line: such rows are kept in runs, and the tests below run only for the other rows.
+    sample = examples_among(names) | examples_among(stts)
+    if sample:
+        others = [i for i, (d, n, s) in enumerate(zip(dob_texts, names, stts)) if not d or n in sample or s in sample]
+    else:
+        others = [i for i, d in enumerate(dob_texts) if not d]
+    pos = 0
+    for i in others + [len(body)]:
+        while pos < i and after_total:  # below a totals line only a real nominee (or a group heading) reopens
+            j = pos
+            pos += 1
+            if not (awards[j] and names[j]) and (awards[j] or not _looks_like_heading(stts[j], names[j])):
+                continue
+            after_total = False
+            keep.append(j)
+            groups.append(group_subject)
+            fallback.append(group_award or default_award)
+        if pos < i:
+            keep.extend(range(pos, i))
+            groups.extend([group_subject] * (i - pos))
+            fallback.extend([group_award or default_award] * (i - pos))
+        if i == len(body):
+            break
+        pos = i + 1
         dob_text = dob_texts[i]
         if not dob_text and not any(c[i] for c in content_cols) and not _HEADING.match(stts[i]):
             continue  # an empty row, or a numbered but empty row of a printed form
@@ -148,7 +172,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         if after_total and not (award and name) and (award or not _looks_like_heading(stt, name)):
             continue  # below a totals line only a real nominee (or a group heading) reopens the table
         after_total = False
-        if _memo_test(is_example, name) or _memo_test(is_example, stt):
+        if name in sample or stt in sample:
             examples.append(first + i + 1 + row_offset)
             continue  # a template's sample row
         if not award and not dob_text and not gender:
@@ -163,13 +187,17 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         groups.append(group_subject)
         fallback.append(group_award or default_award)
     # one entry per award cell filled (two award columns), the group's or title's award for an empty one
-    pairs = []
-    for i, fb in zip(keep, fallback):
-        texts = [c[i] for c in award_cols if c[i]] or [fb]
-        pairs += [(i, t) for t in texts]
-    if len(pairs) != len(keep):
-        groups = [g for (i, _t), g in zip(pairs, _repeat_for(pairs, keep, groups))]
-    keep = [i for i, _t in pairs]
+    if len(award_cols) == 1:
+        award_texts = [awards[i] or fb for i, fb in zip(keep, fallback)]
+    else:
+        pairs = []
+        for i, fb in zip(keep, fallback):
+            texts = [c[i] for c in award_cols if c[i]] or [fb]
+            pairs += [(i, t) for t in texts]
+        if len(pairs) != len(keep):
+            groups = [g for (i, _t), g in zip(pairs, _repeat_for(pairs, keep, groups))]
+        keep = [i for i, _t in pairs]
+        award_texts = [t for _i, t in pairs]
     n = len(keep)
     take = itemgetter(*keep) if n > 1 else (lambda seq: (seq[keep[0]],)) if n else (lambda seq: ())
     pick = lambda cid: list(take(tx[cid]))  # noqa: E731
@@ -184,7 +212,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         "ngay_sinh_raw": [d.raw or t for d, t in zip(parsed, take(dob_texts))],
         "ngay_sinh_error": [d.error for d in parsed],
         "gioi_tinh": pick("gioi_tinh"), "chuc_vu": pick("chuc_vu"), "khoa_phong": pick("khoa_phong"),
-        "hinh_thuc": [t for _i, t in pairs], "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
+        "hinh_thuc": award_texts, "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
         "sang_kien": pick("sang_kien"), "ghi_chu": pick("ghi_chu"),
         **{cid: pick(cid) for cid in OPTIONAL_COLUMNS},
         # what the sheet says besides its nominees (not columns of the frame)
