@@ -51,3 +51,29 @@ def test_the_file_list_and_header_specs_import_no_data_library():
             "print(sorted(m for m in %r if m in sys.modules))" % (HEAVY,))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
     assert out.strip() == "[]"
+
+
+def test_reading_the_register_needs_no_sqlalchemy(tmp_path):
+    """Validation reads the awards register (a SQLite file) with the standard library: SQLAlchemy, which
+    writes and serves PostgreSQL, is not imported to read; the frame read is the one the engine reads."""
+    import pandas as pd
+
+    from thidua_xl import history, store
+
+    db = tmp_path / "lich-su.sqlite"
+    history.add_records(db, pd.DataFrame({
+        "ho_ten": ["Nguyễn Thị Hoà", "Trần Văn Bình"], "ngay_sinh": ["1980-02-13", ""], "nam_sinh": [1980, None],
+        "don_vi": ["Bệnh viện Phổi", "Bệnh viện Mắt"], "nam": [2022, 2023], "award": ["LDTT", "CSTDCS"],
+        "hinh_thuc": ["", ""], "subject": ["ca_nhan", "ca_nhan"], "so_quyet_dinh": ["", ""]}), source="test")
+    code = ("import sys, json; from thidua_xl import history; f = history.load_frame(sys.argv[1]); "
+            "print(json.dumps({'rows': len(f), 'years': sorted(history.years_in(sys.argv[1], (2010, 2030))), "
+            "'count': history.count(sys.argv[1]), 'sqlalchemy': 'sqlalchemy' in sys.modules}))")
+    proc = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120)
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got == {"rows": 2, "years": [2022, 2023], "count": 2, "sqlalchemy": False}
+    from sqlalchemy import text
+
+    with store.engine(db).connect() as con:  # the same records through SQLAlchemy
+        engine_frame = pd.read_sql_query(text("SELECT nam_sinh AS birth_year, award FROM award"), con)
+    direct = store.read(db, "SELECT nam_sinh AS birth_year, award FROM award")
+    pd.testing.assert_frame_equal(direct, engine_frame)
