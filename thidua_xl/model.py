@@ -6,7 +6,7 @@ line can point back at the cell it came from.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 ERROR = "error"
 WARNING = "warning"
@@ -94,7 +94,8 @@ class Finding:
     verified: bool = True  # False: the rule behind it was not checked against the legal text
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """asdict(self) for these scalar fields, without its recursive deep copy (a run has thousands)."""
+        return {name: getattr(self, name) for name in _FINDING_FIELDS}
 
     @property
     def where(self) -> str:
@@ -104,6 +105,9 @@ class Finding:
         if self.column:
             parts.append(f"cột “{self.column}”")
         return ", ".join(parts)
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 @dataclass
