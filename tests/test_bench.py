@@ -28,6 +28,7 @@ def test_small_benchmark_times_every_stage(tmp_path, capsys):
     for key in ("proc_floor_s", "proc_naive_s", "proc_consolidate_s", "proc_validate_s"):
         assert r[key] > 0, key  # whole processes, each run to its end
     assert r["proc_consolidate_over_floor"] == r["proc_consolidate_s"] / r["proc_floor_s"]
+    assert r["proc_consolidate_cpu_s"] > 0 and "consolidate/floor CPU" in out  # work done, whatever the load
     assert "consolidate/floor" in out and "pyarrow installed" in out
     assert "load before" in out and "load after" in out  # the machine's load is stated with the ratios
     assert r["load_before"] >= 0 and r["load_after"] >= 0
