@@ -99,20 +99,22 @@ class YearNames:
         return self.births.get((clean(unit), name_key(name), y))
 
 
-_CACHE: "weakref.WeakKeyDictionary[object, YearNames]" = weakref.WeakKeyDictionary()
+_CACHE: dict[int, tuple[weakref.ref, YearNames]] = {}  # by identity: a Consolidation is not hashable
 
 
 def year_names(result) -> YearNames:
-    """The YearNames of a Consolidation (its lists), built once per result."""
+    """The YearNames of a Consolidation (its lists), built once per result, however many lists are rendered."""
+    hit = _CACHE.get(id(result))
+    if hit is not None and hit[0]() is result:
+        return hit[1]
+    names = YearNames(result.lists)
+    for key in [k for k, (ref, _n) in _CACHE.items() if ref() is None]:
+        del _CACHE[key]
     try:
-        return _CACHE[result]
-    except (KeyError, TypeError):
-        names = YearNames(result.lists)
-        try:
-            _CACHE[result] = names
-        except TypeError:
-            pass
-        return names
+        _CACHE[id(result)] = (weakref.ref(result), names)
+    except TypeError:  # an object without weak references: not cached
+        pass
+    return names
 
 
 __all__ = ["YearNames", "organisation_case", "person_case", "year_names"]
