@@ -272,7 +272,8 @@ def _pending_warning(n: int, year: int) -> Finding:
         "NOT_GRANTED", "warning",
         f"{n} dòng của danh sách đề nghị chưa có quyết định khen thưởng nên KHÔNG được lưu là đã khen thưởng "
         f"(chỉ ghi vào danh sách chờ quyết định của sổ, không dùng khi kiểm tra điều kiện nhiều năm). Để lưu: "
-        f"ghi kết quả họp Hội đồng (trang “Biểu quyết”, cột “Kết quả xét”) vào tệp tổng hợp rồi chạy "
+        f"nhập các tệp vào tệp tổng hợp, ghi kết quả họp Hội đồng (trang “Biểu quyết”, cột “Kết quả”; từng dòng: "
+        f"cột “Kết quả xét”) rồi chạy "
         f"“thidua history archive <tệp tổng hợp> --year {year}”; hoặc, nếu các tệp này là danh sách kèm theo "
         f"quyết định đã ký, thêm “--so-quyet-dinh <số> --ngay-quyet-dinh <ngày>”.",
         rule="HISTORY.ARCHIVE")
