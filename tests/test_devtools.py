@@ -86,7 +86,6 @@ def test_build_workbook_from_an_installed_package_says_it_needs_the_source_tree(
 
 
 def test_build_tools_without_macros_folder_refuse_clearly(tmp_path):
-    pytest.importorskip("xlsxwriter")
     from thidua_xl.devtools import build_workbook as build
 
     with pytest.raises(UserError, match="bản sao mã nguồn"):

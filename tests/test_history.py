@@ -193,6 +193,7 @@ def test_cli_history_archive_then_validate_uses_it(tmp_path):
     assert main(["validate", str(y2020), "--year", "2020", "--history", str(db), "--json", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert not [f for f in data["findings"] if f["rule"] == "A.CSTD_TINH.CSTDCS_3_NAM"]
+    assert len(read_paths([y2020]).nominations) == 10  # passed because the streak holds, not because nothing was read
 
 
 def test_a_collective_in_the_register_is_matched_by_its_unit(tmp_path):

@@ -188,8 +188,9 @@ def test_streak_under_the_2022_law_counts_titles_earned_under_the_old_one(tmp_pa
         person("Nguyễn Văn An", "CSTĐ cấp tỉnh"), person("Nguyễn Văn An", "CSTĐCS", Sáng_kiến="SK"),
         person("Nguyễn Văn An", "LĐTT")] + ldtt_rows(7), year=2024,
         initiatives=[["SK tỉnh", "Sáng kiến", "Tỉnh", "Nguyễn Văn An", 2023]])
-    found = validate(read_paths([unit]), 2024, history=_hist([("Nguyễn Văn An", "CSTDCS", 2022),
-                                                             ("Nguyễn Văn An", "CSTDCS", 2023)]))
+    intake = read_paths([unit])
+    assert len(intake.nominations) == 10
+    found = validate(intake, 2024, history=_hist([("Nguyễn Văn An", "CSTDCS", 2022), ("Nguyễn Văn An", "CSTDCS", 2023)]))
     assert not [f for f in found if f.code in ("CRITERIA_NOT_MET", "NOT_CHECKED")]
 
 
@@ -244,6 +245,7 @@ def test_optional_columns_rank_discipline_and_recruitment_date_when_a_unit_sends
         person("Nguyễn Văn An", "LĐTT"), person("Lê Văn Bình", "LĐTT", dob="1981"),
         person("Trần Văn Cường", "LĐTT", dob="1982"), person("Phạm Văn Dũng", "LĐTT", dob="1983")], year=year)
     intake = read_paths([unit])
+    assert len(intake.nominations) == 4
     assert not [f for f in validate(intake, year, history=False) if f.code == "CRITERIA_NOT_MET"]
     intake = read_paths([unit])
     intake.nominations["xep_loai"] = ["HTXSNV", "htnv", "", "Hoàn thành tốt nhiệm vụ"]

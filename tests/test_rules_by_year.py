@@ -18,7 +18,9 @@ RATED = HEADERS + ["Xếp loại", "Ngày tuyển dụng"]
 
 def _run(tmp_path, rows, year, **kw):
     unit = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", rows, year=year, headers=RATED)
-    return validate(read_paths([unit]), year, history=False, **kw)
+    intake = read_paths([unit])
+    assert len(intake.nominations) == len(rows)  # "nothing flagged" must mean the rows were read
+    return validate(intake, year, history=False, **kw)
 
 
 def _at(found, rule_prefix):

@@ -22,7 +22,9 @@ REGIMES = [(2020, "A"), (2025, "B")]
 
 def _run(tmp_path, rows, year, headers=COUNTS, history=False, unit="Bệnh viện A"):
     f = write_unit(tmp_path / "BV.xlsx", unit, rows, year=year, headers=headers)
-    return validate(read_paths([f]), year, history=history)
+    intake = read_paths([f])
+    assert len(intake.nominations) == len(rows)  # "nothing flagged" must mean the rows were read
+    return validate(intake, year, history=history)
 
 
 def _hits(found, rule):
