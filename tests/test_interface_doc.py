@@ -73,3 +73,18 @@ def test_the_fixed_core_is_kept_word_for_word():
 def test_readme_links_to_it():
     assert "docs/interface.md" in (ROOT / "README.md").read_text("utf-8")
 
+
+
+def test_every_header_variant_is_documented():
+    from thidua_xl.decisions import LIST_HEADERS
+    from thidua_xl.history import HISTORY_HEADERS
+    from thidua_xl.intake.headers import INITIATIVE_HEADERS, NOMINATION_HEADERS, UNIT_LIST_HEADERS
+    from thidua_xl.rules.engine import OVERRIDE_HEADERS
+
+    section = DOC[DOC.index("## 10a."):DOC.index("## 11.")]
+    missing = []
+    for spec in (NOMINATION_HEADERS, INITIATIVE_HEADERS, UNIT_LIST_HEADERS, HISTORY_HEADERS, LIST_HEADERS,
+                 OVERRIDE_HEADERS):
+        for canon, (cid, variants) in spec.items():
+            missing += [h for h in (canon, *variants) if f"`{h}`" not in section]
+    assert missing == []
