@@ -79,7 +79,7 @@ def test_every_header_variant_is_documented():
     from thidua_xl.decisions import LIST_HEADERS
     from thidua_xl.history import HISTORY_HEADERS
     from thidua_xl.intake.headers import INITIATIVE_HEADERS, NOMINATION_HEADERS, UNIT_LIST_HEADERS
-    from thidua_xl.rules.engine import OVERRIDE_HEADERS
+    from thidua_xl.rules.loading import OVERRIDE_HEADERS
 
     section = DOC[DOC.index("## 10a."):DOC.index("## 11.")]
     missing = []
