@@ -91,3 +91,11 @@ def test_casing_rules():
     assert organisation_case("TẬP THỂ KHOA DƯỢC") == "Tập thể Khoa Dược"
     assert organisation_case("TRẠM Y TẾ THỊ TRẤN BẮC HÀ") == "Trạm Y tế thị trấn Bắc Hà"
     assert organisation_case("Khoa Nhi") == "Khoa Nhi"  # typed properly: kept as typed
+
+
+def test_a_name_whose_subject_is_not_known_is_written_by_its_first_words():
+    from thidua_xl.documents.names import written
+
+    assert written("KHOA DƯỢC") == "Khoa Dược"
+    assert written("LÊ VĂN CƯỜNG") == "Lê Văn Cường"
+    assert written("Lê văn Cường") == "Lê văn Cường"  # not all capitals: as typed

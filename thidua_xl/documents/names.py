@@ -61,6 +61,17 @@ def organisation_case(name: str) -> str:
     return " ".join(out)
 
 
+def written(name: str) -> str:
+    """A name typed in capitals, written as a name: a collective's (it starts with the kind of body) by
+    organisation_case, a person's by person_case; for texts that do not know the row's subject."""
+    if not name.isupper():
+        return name
+    low = name.lower()
+    if any(low == k or low.startswith(k + " ") for k in _KINDS):
+        return organisation_case(name)
+    return person_case(name)
+
+
 class YearNames:
     """What the year's lists say about names: collectives' written forms, persons' full birth dates."""
 
@@ -117,4 +128,4 @@ def year_names(result) -> YearNames:
     return names
 
 
-__all__ = ["YearNames", "organisation_case", "person_case", "year_names"]
+__all__ = ["YearNames", "organisation_case", "person_case", "written", "year_names"]

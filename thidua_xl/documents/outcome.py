@@ -18,6 +18,7 @@ from ..consolidate import Consolidation
 from ..decide import REASON_LABEL, REJECTED, Decision, decide, parse_threshold, subset
 from ..text import clean, so2
 from .authority import forward_line, grants_itself  # noqa: F401  (where callers found them)
+from .names import written
 from .numbering import decision_refs
 
 TARGETS = (("tinh", "UBND-tinh"), ("bo", "Bo-Y-te"))  # addressee of a tờ trình, file name suffix
@@ -140,7 +141,7 @@ def vote_conclusions(decision: Decision) -> list[str]:
     no = [e for e in decision.excluded if e.reason == REJECTED]
     if no:
         out.append(f"Hội đồng không đồng ý đề nghị đối với {so2(len(no))} trường hợp: "
-                   + _names([f"{e.ho_ten} ({cat[e.award].name}, {e.unit})" for e in no if e.award]) + ".")
+                   + _names([f"{written(e.ho_ten)} ({cat[e.award].name}, {e.unit})" for e in no if e.award]) + ".")
     return out
 
 
@@ -170,7 +171,7 @@ def reconciliation_rows(decision: Decision) -> list[list]:
 
 def excluded_rows(decision: Decision) -> list[list]:
     cat = load_catalog()
-    return [[i, e.ho_ten, e.unit, cat[e.award].name if e.award in cat.by_code else "", REASON_LABEL[e.reason],
+    return [[i, written(e.ho_ten), e.unit, cat[e.award].name if e.award in cat.by_code else "", REASON_LABEL[e.reason],
              e.detail, e.file, e.sheet, e.row] for i, e in enumerate(decision.excluded, 1)]
 
 
