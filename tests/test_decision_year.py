@@ -142,6 +142,7 @@ def test_the_register_holds_only_granted_awards_each_with_its_decision(year, cap
     assert got == [("Hoàng Văn Hải", "LDTT", "05/QĐ-SYT"), ("Nguyễn Văn An", "LDTT", "05/QĐ-SYT"),
                    ("Trần Thị Bình", "LDTT", "05/QĐ-SYT"), ("Vũ Thị Én", "BK_TINH", "1234/QĐ-UBND")]
     assert "Mai Thị Lan" in said.err and "chưa có quyết định của cấp trên" in said.err
+    assert history.pending_count(db) == 1  # Mai Thị Lan waits apart, as a proposal, for the province's decision
     assert "Đỗ Văn Dũng" in said.err
     # the master's Lịch sử sheet now shows them
     ws = openpyxl.load_workbook(master)["Lịch sử"]
@@ -177,6 +178,7 @@ def test_the_provinces_decision_comes_back_and_the_row_is_granted(year, tmp_path
     db = master.parent / "lich-su-2.sqlite"
     main(["history", "archive", str(master), "--year", "2024", "--history", str(db)])
     assert ("Mai Thị Lan", "BK_TINH", "2345/QĐ-UBND") in {(r[0], r[5], r[7]) for r in history.records(db)}
+    assert history.pending_count(db) == 0
 
 
 def test_our_own_submissions_annex_can_be_read_as_the_decisions_list(year, capsys):

@@ -216,7 +216,8 @@ def archive(db: str | os.PathLike, intake, year: int, findings=None, votes: dict
 
     From a master (it holds the Hội đồng's results): only what was decided (decide.py, a vote
     required) and granted — the Sở's own awards under its decision's number and date (Cấu hình),
-    a higher award only once its decision is recorded on the row. Rows with errors or unreadable
+    a higher award only once its decision is recorded on the row (until then it waits apart, as a
+    proposal). Rows with errors or unreadable
     legacy text are refused and listed. Units' lists are proposals, not awards: a row is granted
     only with a decision — its own `Số quyết định`, or `decision_no` (the officer says these lists
     are a signed decision's annex); the others are kept apart as proposals awaiting their
@@ -240,7 +241,7 @@ def archive(db: str | os.PathLike, intake, year: int, findings=None, votes: dict
     records["nam"] = int(year)
     pending = records.iloc[0:0]
     if is_master and len(records):
-        records, waiting = _with_decisions(records, rows, decision, intake)
+        records, pending, waiting = _with_decisions(records, rows, decision, intake)
         refused += waiting
     elif len(records):
         records, pending = _granted_by(records, decision_no, decision_date)
@@ -279,8 +280,10 @@ def _pending_warning(n: int, year: int) -> Finding:
         rule="HISTORY.ARCHIVE")
 
 
-def _with_decisions(records: pd.DataFrame, rows: pd.DataFrame, decision, intake) -> tuple[pd.DataFrame, list]:
-    """Each record with its decision (the Sở's from Cấu hình, a higher one from the row); the others held back."""
+def _with_decisions(records: pd.DataFrame, rows: pd.DataFrame, decision,
+                    intake) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """(granted, awaiting, findings): each record with its decision (the Sở's from Cấu hình, a higher one from the
+    row); the others wait as proposals until their decision is recorded."""
     from .config import Config
     from .documents.outcome import so_decisions
 
@@ -302,7 +305,8 @@ def _with_decisions(records: pd.DataFrame, rows: pd.DataFrame, decision, intake)
                                    f"chưa lưu, {why}.", file=rows["file"].iloc[i], sheet=rows["sheet"].iloc[i],
                                    row=int(rows["row"].iloc[i]), unit=rows["unit"].iloc[i], rule="HISTORY.ARCHIVE"))
     out = records.assign(so_quyet_dinh=so_qd, ngay_quyet_dinh=ngay_qd)
-    return out[keep].reset_index(drop=True), waiting
+    kept = pd.Series(keep, index=out.index, dtype=bool)
+    return out[kept].reset_index(drop=True), out[~kept].reset_index(drop=True), waiting
 
 
 # --- reading ----------------------------------------------------------------------------------
