@@ -91,6 +91,7 @@ def test_casing_rules():
     assert organisation_case("TẬP THỂ KHOA DƯỢC") == "Tập thể Khoa Dược"
     assert organisation_case("TRẠM Y TẾ THỊ TRẤN BẮC HÀ") == "Trạm Y tế thị trấn Bắc Hà"
     assert organisation_case("Khoa Nhi") == "Khoa Nhi"  # typed properly: kept as typed
+    assert organisation_case("KHOA PHÒNG, CHỐNG HIV/AIDS") == "Khoa Phòng, chống HIV/AIDS"  # acronyms stay
 
 
 def test_a_name_whose_subject_is_not_known_is_written_by_its_first_words():

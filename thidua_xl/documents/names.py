@@ -24,6 +24,8 @@ _KINDS = ("khoa", "phòng", "trạm", "tổ", "đội", "ban", "trung tâm", "b�
           "phòng khám", "trường", "tập thể", "bộ môn", "labo", "kho")
 _PLACE = ("xã", "phường", "thị trấn", "huyện", "tỉnh", "thành phố", "thị xã", "khu vực", "bản", "thôn")
 _JOINERS = {"-", "–", "&", "và", "+"}
+# acronyms kept in capitals inside a name otherwise written in lower case
+_ACRONYMS = {"hiv", "aids", "hiv/aids", "icu", "ct", "mri", "ecg", "pcr", "covid-19", "covid", "bhyt", "tdkt", "ubnd"}
 
 
 def person_case(name: str) -> str:
@@ -53,7 +55,11 @@ def organisation_case(name: str) -> str:
             cap_next = True
             n = 1
         else:
-            out.append(w[:1].upper() + w[1:] if cap_next or place else w)
+            bare = w.strip(",.;:()")
+            if bare in _ACRONYMS or "/" in bare and all(part in _ACRONYMS for part in bare.split("/")):
+                out.append(w.upper())
+            else:
+                out.append(w[:1].upper() + w[1:] if cap_next or place else w)
             cap_next = kinds_open = False
             i += 1
             continue
