@@ -208,3 +208,21 @@ def test_a_collective_in_the_register_is_matched_by_its_unit(tmp_path):
     found = [x for x in validate(read_paths([f]), 2020, history=db) if x.rule == "A.TTLDXS.TTLDTT"]
     assert [x.row for x in found] == [FIRST_ROW + 1]
     assert set(history.person_awards(db, "Khoa Nội")["subject"]) == {"tap_the"}
+
+
+def test_a_register_in_a_folder_named_with_percent_and_hash_is_written_where_named(tmp_path):
+    """“Thi đua 100% #2/lịch sử%20.sqlite”: the register is that file, not one SQLAlchemy decoded elsewhere,
+    and reading it (without SQLAlchemy) finds what was written."""
+    import pandas as pd
+
+    from thidua_xl import history
+
+    folder = tmp_path / "Thi đua 100% #2"
+    folder.mkdir()
+    db = folder / "lịch sử%20.sqlite"
+    added, _ = history.add_records(db, pd.DataFrame({
+        "ho_ten": ["Nguyễn Thị Hoà"], "ngay_sinh": ["1980-02-13"], "nam_sinh": [1980], "don_vi": ["Bệnh viện Phổi"],
+        "nam": [2023], "award": ["LDTT"], "hinh_thuc": [""], "subject": ["ca_nhan"], "so_quyet_dinh": [""]}),
+        source="test")
+    assert added == 1 and db.is_file() and sorted(p.name for p in folder.iterdir()) == ["lịch sử%20.sqlite"]
+    assert history.count(db) == 1 and len(history.load_frame(db)) == 1

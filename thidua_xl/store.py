@@ -116,7 +116,12 @@ def engine(db):
     if not is_url(db):
         Path(db).parent.mkdir(parents=True, exist_ok=True)
     try:
-        eng = create_engine(url, poolclass=NullPool) if not is_url(db) else create_engine(url, pool_pre_ping=True)
+        if is_url(db):
+            eng = create_engine(url, pool_pre_ping=True)
+        else:  # the path as it is: a URL string would read "%20" as a space and "?" as options
+            from sqlalchemy.engine import URL
+
+            eng = create_engine(URL.create("sqlite", database=str(Path(db).resolve())), poolclass=NullPool)
         md, *_tables_made = _tables()
         md.create_all(eng)
         have = {c["name"] for c in inspect(eng).get_columns("award")}
