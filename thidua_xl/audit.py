@@ -41,7 +41,7 @@ def _digest(path: Path) -> str | None:
 
 
 def entry(command: str, inputs=(), outputs=(), counts: dict | None = None, exit_code: int | None = None,
-          message: str | None = None) -> dict:
+          message: str | None = None, timings=()) -> dict:
     """The record appended for one run (also what tests and the Excel adapter can inspect)."""
     from . import __version__
 
@@ -57,14 +57,15 @@ def entry(command: str, inputs=(), outputs=(), counts: dict | None = None, exit_
         "counts": counts or {},
         "exit_code": exit_code,
         **({"message": message} if message else {}),
+        **({"timings": {step: seconds for step, seconds in timings}} if timings else {}),  # pipeline steps, s
     }
 
 
 def record(folder: str | os.PathLike, command: str, inputs=(), outputs=(), counts: dict | None = None,
-           exit_code: int | None = None, message: str | None = None) -> Path | None:
+           exit_code: int | None = None, message: str | None = None, timings=()) -> Path | None:
     """Append one line to <folder>/thidua-audit.jsonl; returns its path, or None if it could not be written."""
     try:
-        line = json.dumps(entry(command, inputs, outputs, counts, exit_code, message), ensure_ascii=False,
+        line = json.dumps(entry(command, inputs, outputs, counts, exit_code, message, timings), ensure_ascii=False,
                           default=str) + "\n"
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,8 @@ fresh Python process. Each action reads the sheets it needs in one call each,
 calls the same core functions as the CLI, and writes results back as one 2-D block
 per sheet (colours grouped by range), so a 30,000-row master costs a handful of
 round trips to Excel, not one per cell. The tables to write are computed by plain
-functions (`check_table`, `summary_table`, `award_tables`) testable without Excel.
+functions (`check_table`, `summary_table`, `award_tables`) testable without Excel; the buttons
+that work on the saved file (documents, unit files, email, history) are in xl_files.
 Errors reach the user as a Vietnamese alert naming the button; details go to a log beside
 the workbook (or, when that folder cannot be known or written, `%LOCALAPPDATA%\\ThiDua\\logs`).
 Nothing raised inside `run` escapes it: a Python error would reach the user as xlwings'
@@ -15,13 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from pathlib import Path
 from typing import Callable
 
 from .errors import UserError
-from .xlboundary import (BUTTON_LABELS, LOG_NAME, TITLE, alert, book_folder, book_fullname,  # noqa: F401
-                         button_label, fallback_log_dir, os_alert, write_log)
+from .xl_files import (can_chinh_mau_in, gui_email, huong_dan, in_giay_khen, luu_lich_su, mo_thu_muc,  # noqa: F401
+                       phan_hoi, tach_file, xuat_van_ban)
+from .xlboundary import (BUTTON_LABELS, HISTORY_NAME, LOG_NAME, RESULTS_DIR, TITLE, NotReady,  # noqa: F401
+                         alert, book_folder, book_fullname, button_label, fallback_log_dir, os_alert,
+                         require as _require, saved_path as _saved_path, status as _status, write_log)
 
 CHECK_SHEET = "Kiểm tra"
 SUMMARY_SHEET = "Tổng hợp"
@@ -29,8 +32,6 @@ STATUS_SHEET = "Tình hình nộp"
 GUIDE_SHEET = "Hướng dẫn"
 CONF_SHEET = "xlwings.conf"
 VBA_TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's messages (thidua_xl/devtools/vba/messages.py)
-RESULTS_DIR = "ket-qua"
-HISTORY_NAME = "thidua-history.sqlite"
 # the Kiểm tra sheet's model, shared with `thidua validate` (same columns, order, colours)
 from .tables import CHECK_HEADERS, COLOR_HEADER, COLOR_SEVERITY, SEVERITY_LABEL, SEVERITY_ORDER  # noqa: E402
 COLOR_TOTAL = "#F2F2F2"
@@ -38,10 +39,6 @@ DATE_FORMAT = "dd/mm/yyyy"  # a number format: the cell holds a real date, not t
 # A sheet whose used range is larger than this is refused with a way out, rather than read for minutes
 # (formatting dragged to row 1,048,576 makes Excel report a million-row used range).
 MAX_SHEET_CELLS = 3_000_000
-
-class NotReady(Exception):
-    """A button whose module is not built yet (shown as a 'chưa có' alert, not an error)."""
-
 
 # --- small helpers -------------------------------------------------------------------
 def vn_number(n: int) -> str:
@@ -251,13 +248,6 @@ def _as_date(value) -> dt.date | None:
 
 
 # --- writing through xlwings --------------------------------------------------------
-def _status(app, text: str | bool) -> None:
-    try:
-        app.status_bar = text
-    except Exception:  # noqa: BLE001 - the remote engine has no status bar
-        pass
-
-
 def quiet(app):
     """No repainting and no recalculation while we write (restored after); engines that cannot, skip it."""
     import contextlib
@@ -375,76 +365,6 @@ def tong_hop(book) -> str:
             f"vào trang “{SUMMARY_SHEET}” và {len(lists)} trang danh sách theo hình thức.")
 
 
-def _saved_path(book) -> Path:
-    """The workbook file, saved first: file-based steps read what the user sees."""
-    full = Path(book_fullname(book))
-    if not full.is_absolute():
-        raise UserError("Hãy lưu tệp (Ctrl+S) vào một thư mục trước khi dùng chức năng này.")
-    book.save()
-    return full
-
-
-def _require(module: str, what: str):
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise NotReady(f"Chức năng “{what}” chưa có trong phiên bản này ({exc.name}).") from exc
-
-
-def _run_command(args: list[str]) -> tuple[int, str]:
-    """Run a `thidua` command in this process; (exit code, what it printed)."""
-    import contextlib
-    import io
-
-    from .cli import main
-
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
-        code = main(args)
-    text = "\n".join(line.rstrip() for line in buf.getvalue().splitlines() if line.strip())
-    return code, text
-
-
-def _command_action(module: str, what: str, args: Callable[[Path, Path], list[str]], out_dir: str) -> Callable:
-    def action(book) -> str:
-        _require(module, what)
-        path = _saved_path(book)
-        out = path.parent / RESULTS_DIR / out_dir
-        _status(book.app, f"Thi đua: {what.lower()}…")
-        code, text = _run_command(args(path, out))
-        if code == 2:
-            raise UserError(text or f"Không thực hiện được “{what}”.")
-        tail = "\n".join(text.splitlines()[-12:])
-        return f"{what}: xong{' (có lỗi cần xem)' if code == 1 else ''}.\n{tail}"
-
-    action.__name__ = out_dir.replace("-", "_")
-    return action
-
-
-xuat_van_ban = _command_action("thidua_xl.documents", "Xuất văn bản",
-                               lambda p, out: ["report", str(p), "--out", str(out)], "van-ban")
-in_giay_khen = _command_action("thidua_xl.documents.certificates", "In giấy khen",
-                               lambda p, out: ["report", str(p), "--out", str(out), "--kind", "chung-nhan"],
-                               "giay-khen")
-can_chinh_mau_in = _command_action("thidua_xl.documents.certificates", "Căn chỉnh mẫu in",
-                                   lambda p, out: ["report", str(p), "--out", str(out), "--calibration"],
-                                   "giay-khen")
-tach_file = _command_action("thidua_xl.workbook.split", "Tách file đơn vị",
-                            lambda p, out: ["split", str(p), "--out", str(out)], "don-vi")
-_email_units = _command_action("thidua_xl.mail", "Gửi email cho đơn vị",
-                               lambda p, out: ["email", "--units", str(p), "--split-dir",
-                                               str(p.parent / RESULTS_DIR / "don-vi"), "--draft", str(out)], "thu")
-_email_docs = _command_action("thidua_xl.mail", "Gửi văn bản",
-                              lambda p, out: ["email", "--docs", str(p.parent / RESULTS_DIR / "van-ban"),
-                                              "--master", str(p), "--draft", str(out / "van-ban")], "thu")
-
-
-phan_hoi = _command_action("thidua_xl.feedback", "Phản hồi đơn vị",
-                           lambda p, out: ["feedback", str(p), "--out", str(out)], "phan-hoi")
-
-
 def tinh_hinh_nop(book) -> str:
     """Who has sent and who has not, on a sheet `Tình hình nộp` (same rows as `thidua status`)."""
     status = _require("thidua_xl.status", "Tình hình nộp")
@@ -466,37 +386,6 @@ def tinh_hinh_nop(book) -> str:
     missing = ", ".join(u.unit for u in report.missing[:10]) + ("…" if len(report.missing) > 10 else "")
     return (f"{done}/{len(report.units)} đơn vị đã nộp." + (f" Chưa nộp: {missing}." if missing else "")
             + f" Xem trang “{STATUS_SHEET}”.")
-
-
-_email_feedback = _command_action("thidua_xl.feedback", "Gửi phản hồi cho đơn vị",
-                                  lambda p, out: ["email", "--feedback", str(p.parent / RESULTS_DIR / "phan-hoi"),
-                                                  "--units", str(p), "--draft", str(out / "phan-hoi")], "thu")
-
-
-def gui_email(book) -> str:
-    """Drafts (.eml, opened and sent from Outlook) of what the other buttons produced.
-
-    Each unit gets its file from "Tách file đơn vị"; the documents of "Xuất văn bản" go to the
-    addresses of `Email nhận văn bản` in Cấu hình. Drafts only: Excel cannot ask for a password.
-    """
-    results = _saved_path(book).parent / RESULTS_DIR
-    parts = []
-    if (results / "don-vi").is_dir():
-        parts.append(_email_units(book))
-    feedback = results / "phan-hoi"
-    if feedback.is_dir() and any(feedback.glob("*.xlsx")):
-        parts.append(_email_feedback(book))
-    docs = results / "van-ban"
-    if docs.is_dir() and any(docs.glob("*.docx")):
-        try:
-            parts.append(_email_docs(book))
-        except Exception as exc:  # noqa: BLE001 - e.g. no recipient configured: say so, keep the unit drafts
-            if not parts:
-                raise
-            parts.append(f"Gửi văn bản: chưa làm được — {exc}")
-    if not parts:
-        raise UserError("Chưa có gì để gửi: hãy bấm “Tách file đơn vị” hoặc “Xuất văn bản” trước.")
-    return "\n\n".join(parts)
 
 
 def collect_blocks(master: Path, folder: Path):
@@ -570,17 +459,6 @@ def nhap_file(book) -> str:
             "Hãy xem lại rồi lưu tệp (Ctrl+S).\n" + "\n".join(lines[:15]))
 
 
-def luu_lich_su(book) -> str:
-    _require("thidua_xl.history", "Lưu kết quả vào lịch sử")
-    path = _saved_path(book)
-    _intake, year, _sheets = load_book(book)
-    code, text = _run_command(["history", "archive", str(path), "--year", str(year),
-                               "--history", str(path.parent / HISTORY_NAME)])
-    if code == 2:
-        raise UserError(text)
-    return f"Đã lưu kết quả năm {year} vào sổ lịch sử {HISTORY_NAME}.\n{text}"
-
-
 def them_don_vi(book) -> str:
     """Add a nomination sheet for every unit of `Đơn vị` that has none, and record its name."""
     from .intake import UNITS_SHEET, read_units_sheet
@@ -649,39 +527,6 @@ def new_unit_sheets(todo: list[tuple[str, str, str]], existing: list[str], year:
         name = sheet or name
         out[name] = _pad([[f"Đơn vị: {unit}"], [f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}"], [], headers])
     return out
-
-
-def mo_thu_muc(book) -> str:
-    folder = book_folder(book) / RESULTS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    if hasattr(os, "startfile"):
-        os.startfile(folder)  # noqa: S606 - Windows Explorer
-        return ""
-    return f"Thư mục kết quả: {folder}"
-
-
-def huong_dan(book) -> str:
-    """The steps, and the machine as this very process sees it (the interpreter Excel started)."""
-    if GUIDE_SHEET in [s.name for s in book.sheets]:
-        book.sheets[GUIDE_SHEET].activate()
-    steps = ("Các bước: 1. Điền trang Cấu hình và Đơn vị (bấm “Thêm đơn vị” để tạo trang cho đơn vị mới). "
-             "2. “Tách file đơn vị” rồi “Gửi email” cho các đơn vị. 3. Chép tệp gửi về vào thư mục kết quả, "
-             "“Nhập file đơn vị”. 4. “Kiểm tra”, sửa các dòng báo lỗi. 5. “Tổng hợp”, “Xuất văn bản”. "
-             "6. Sau khi có quyết định: “Lưu kết quả vào lịch sử”.")
-    try:
-        from . import doctor
-
-        try:
-            workbook = Path(book_fullname(book))
-        except UserError:
-            workbook = None
-        if workbook is not None and not workbook.is_absolute():
-            workbook = None
-        machine = doctor.summary(doctor.run_checks(workbook, package=False))
-    except Exception as exc:  # noqa: BLE001 - the guide must show even if a check breaks
-        machine = f"Kiểm tra máy: không thực hiện được ({type(exc).__name__}: {exc})."
-    return (steps + "\n\n" + machine + "\n\nKiểm tra đầy đủ (cả thời gian khởi động): Alt+F8 → "
-            "ThiDua_KiemTraMay → Run, hoặc lệnh “thidua doctor” trong cửa sổ lệnh.")
 
 
 ACTIONS: dict[str, Callable] = {

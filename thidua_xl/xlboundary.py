@@ -127,3 +127,38 @@ def alert(app, message: str, mode: str | None = None) -> None:
             app.alert(message, title=TITLE)
     except Exception:  # noqa: BLE001
         os_alert(message, critical=mode == "critical")
+
+
+RESULTS_DIR = "ket-qua"  # beside the workbook: what the file-based buttons write
+HISTORY_NAME = "thidua-history.sqlite"
+
+
+class NotReady(Exception):
+    """A button whose module is not built yet (shown as a 'chưa có' alert, not an error)."""
+
+
+def require(module: str, what: str):
+    """The module a button needs, or NotReady naming the button."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise NotReady(f"Chức năng “{what}” chưa có trong phiên bản này ({exc.name}).") from exc
+
+
+def status(app, text: str | bool) -> None:
+    """Excel's status bar (False gives it back to Excel)."""
+    try:
+        app.status_bar = text
+    except Exception:  # noqa: BLE001 - the remote engine has no status bar
+        pass
+
+
+def saved_path(book) -> Path:
+    """The workbook file, saved first: file-based steps read what the user sees."""
+    full = Path(book_fullname(book))
+    if not full.is_absolute():
+        raise UserError("Hãy lưu tệp (Ctrl+S) vào một thư mục trước khi dùng chức năng này.")
+    book.save()
+    return full

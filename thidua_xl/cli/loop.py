@@ -7,9 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from .cli import _audit, app, console, err
-from .cli_vn import VnTyper
-from .errors import UserError
+from ..cli_vn import VnTyper
+from ..errors import UserError
+from .common import _audit, app, console, err
 
 units_app = VnTyper(help="Danh sách đơn vị của tệp tổng hợp.")
 app.add_typer(units_app, name="units")
@@ -30,8 +30,8 @@ def status(
     xếp trước."""
     from rich.table import Table
 
-    from .fileio import write_json
-    from .status import STATUS_HEADERS, send_reminders, unit_status, write_status_workbook
+    from ..fileio import write_json
+    from ..status import STATUS_HEADERS, send_reminders, unit_status, write_status_workbook
 
     for p, what in ((json_out, "--json"), (out, "--out")):
         if p is not None and p.resolve() == master.resolve():
@@ -85,7 +85,7 @@ def feedback(
 ):
     """Phản hồi đơn vị: mỗi đơn vị có lỗi nhận bản sao tệp của chính mình, ô cần sửa tô màu, kèm trang
     “Cần sửa” ghi đúng số dòng trong tệp của đơn vị."""
-    from .feedback import feedback as run
+    from ..feedback import feedback as run
 
     if history is not None and not history.is_file():
         raise UserError(f"Không tìm thấy sổ lịch sử “{history}”.")
@@ -110,7 +110,7 @@ def units_add(
     email: str = typer.Argument("", help="Email của đơn vị (có thể để trống)."),
 ):
     """Thêm một đơn vị: một dòng ở trang “Đơn vị” và một trang đề nghị của đơn vị (có sao lưu)."""
-    from .workbook.unit_add import add_unit
+    from ..workbook.unit_add import add_unit
 
     result = add_unit(master, code, name, email)
     console.print(f"Đã thêm đơn vị {result.unit} ({result.unit_code}) vào {master}: trang “{result.sheet}”. "

@@ -1,0 +1,109 @@
+"""The `thidua` command line: a thin adapter over the pipeline (thidua_xl.pipeline).
+
+Each command parses its options, calls the pipeline's steps or one plain function, and prints.
+User errors print a Vietnamese message and exit 2; only --debug shows a traceback. The commands
+live in this package's modules by stage; importing them registers them on `app`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import UserError
+from .common import _audit_folder, app, console, err  # noqa: F401  (app: the Typer application)
+from . import year, workbooks, delivery, loop, register, demo  # noqa: E402,F401  (registers the commands)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Entry point: maps user errors to exit 2 with a Vietnamese message, never a raw traceback."""
+    args = list(argv if argv is not None else sys.argv[1:])
+    debug = "--debug" in args
+    from .. import cli_vn
+
+    try:
+        command = cli_vn.vietnamise(typer.main.get_command(app))
+        code = command.main(args=args, prog_name="thidua", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
+    except UserError as exc:
+        from rich.markup import escape
+
+        from ..text import printable
+
+        err.print(f"[bold red]Lỗi:[/] {escape(printable(exc))}", soft_wrap=True)
+        _audit_failure(args, exc.exit_code, str(exc))
+        return exc.exit_code
+    except OSError as exc:  # disk full, read-only folder, a name too long: said plainly, never a traceback
+        if debug:
+            raise
+        from rich.markup import escape
+
+        from ..guards import os_error_message
+
+        message = os_error_message(exc)
+        err.print(f"[bold red]Lỗi:[/] {escape(message)}", soft_wrap=True)
+        _audit_failure(args, 2, message)
+        return 2
+    except KeyboardInterrupt:
+        err.print("Đã dừng theo yêu cầu.")
+        _audit_failure(args, 130, "dừng theo yêu cầu")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence for users
+        if cli_vn.is_no_args_help(exc):  # `thidua` or `thidua history` alone: the help page
+            console.print(exc.ctx.get_help(), markup=False, highlight=False)
+            return 0
+        if cli_vn.is_usage_error(exc):  # Click's parse errors, told in Vietnamese
+            cli_vn.print_usage_error(exc, args, lambda line: err.print(line, markup=False, soft_wrap=True))
+            return 2
+        if cli_vn.is_abort(exc):
+            err.print("Đã dừng.")
+            return 1
+        if debug:
+            raise
+        from ..guards import os_error_message, underlying_os_error
+
+        os_error = underlying_os_error(exc)  # e.g. XlsxWriter's FileCreateError around a full disk
+        if os_error is not None:
+            from rich.markup import escape
+
+            message = os_error_message(os_error)
+            err.print(f"[bold red]Lỗi:[/] {escape(message)}", soft_wrap=True)
+            _audit_failure(args, 2, message)
+            return 2
+        err.print(f"[bold red]Lỗi không mong đợi:[/] {type(exc).__name__}: {exc}\n"
+                  "Hãy chạy lại với --debug và gửi nội dung cho bộ phận kỹ thuật.", soft_wrap=True)
+        _audit_failure(args, 2, f"{type(exc).__name__}: {exc}")
+        return 2
+
+
+def _audit_failure(args: list[str], code: int, message: str) -> None:
+    """A command that stopped on an error is logged too, beside the first input that exists."""
+    try:
+        from .. import audit
+        from ..intake import expand_paths
+
+        words = [a for a in args if not a.startswith("-")]
+        if not words:
+            return
+        outputs = [Path(b) for a, b in zip(args, args[1:]) if a in ("--out", "--json", "--into", "--draft")]
+        command = " ".join(words[:2]) if words[0] in ("history", "decisions") and len(words) > 1 else words[0]
+        paths = [Path(a) for a in words[1:] if Path(a).exists()]
+        if paths:
+            files, _ = expand_paths(paths)
+            audit.record(_audit_folder(paths, outputs), command, inputs=files, counts=None, exit_code=code,
+                         message=message)
+    except Exception:  # noqa: BLE001 - logging must not mask the user's error
+        pass
+
+
+def run() -> None:  # pragma: no cover
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""What every command shares: the Typer app, the consoles, reading with a progress bar, exit
+codes, the audit log. Commands live in the modules beside this one, by stage of the year."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from ..cli_vn import VnTyper
+from ..errors import UserError
+
+app = VnTyper(
+    name="thidua",
+    help="thidua_xl – công cụ thi đua, khen thưởng của Sở Y tế: kiểm tra, tổng hợp, xuất văn bản.",
+    pretty_exceptions_enable=False,
+)
+history_app = VnTyper(help="Sổ lịch sử khen thưởng (dùng để kiểm tra điều kiện nhiều năm).")
+app.add_typer(history_app, name="history")
+decisions_app = VnTyper(help="Quyết định khen thưởng của cấp trên (tỉnh, Bộ, Nhà nước).")
+app.add_typer(decisions_app, name="decisions")
+
+console = Console(stderr=False, highlight=False)
+err = Console(stderr=True, highlight=False)
+_STATE = {"debug": False}
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        console.print(f"thidua_xl {__version__}", markup=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết lỗi kỹ thuật (traceback)."),
+          verbose: bool = typer.Option(False, "--verbose", help="Hiện thời gian từng bước (đọc, kiểm tra, tổng "
+                                                                 "hợp, quyết định, xuất văn bản…)."),
+          version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="Hiện phiên bản rồi thoát.")):
+    _STATE["debug"] = debug
+    if verbose:
+        _show_steps()
+
+
+def _show_steps() -> None:
+    """`--verbose`: each pipeline step's duration on stderr, as the steps log it."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("thidua_xl.pipeline")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _progress(total: int, label: str):
+    """A rich progress bar on stderr; silent when not a terminal. The file being read is shown after
+    the bar, so the bar does not jump about with the length of each file name."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    TextColumn("{task.fields[file]}", style="dim"),
+                    console=err, transient=True, disable=not err.is_terminal)
+    return prog
+
+
+def _working(text: str):
+    """A spinner on stderr for a long step without countable items (totals, writing a workbook)."""
+    from contextlib import nullcontext
+
+    return err.status(text) if err.is_terminal else nullcontext()
+
+
+def read(paths: List[Path], year: Optional[int] = None):
+    """The pipeline's first step with a progress bar over files: a YearResult (intake and year)."""
+    from .. import pipeline
+    from ..intake import expand_paths
+
+    files, missing = expand_paths(paths)
+    if missing:
+        raise UserError(" ".join(f.message for f in missing))
+    if not files:  # a wrong folder must not look like a clean result
+        raise UserError("Không có tệp Excel nào (.xlsx, .xlsm, .xls) để đọc trong: "
+                        + ", ".join(f"“{p}”" for p in paths) + " (tệp “~$…” là tệp tạm của Excel, được bỏ qua).")
+    with _progress(len(files), "Đọc tệp") as prog:
+        task = prog.add_task("Đọc tệp Excel", total=len(files), file="")
+        result = pipeline.read(paths, year, progress=lambda name: prog.update(task, advance=1, file=name))
+    _warn_sample_config(result.intake)
+    return result
+
+
+def load(paths: List[Path]):
+    """Read the inputs with a progress bar over files (the Intake alone)."""
+    return read(paths).intake
+
+
+def _warn_sample_config(intake) -> None:
+    """A master whose `Cấu hình` still names the sample province: its documents would carry it."""
+    from ..config import Config, is_sample
+
+    if any(f.kind == "master" for f in intake.files) and intake.config and is_sample(Config.from_kv(intake.config)):
+        err.print("[yellow]Lưu ý:[/] trang “Cấu hình” của tệp tổng hợp vẫn ghi tỉnh mẫu "
+                  f"({Config.from_kv(intake.config).get('tinh')}): hãy điền tỉnh, cơ quan, người ký của Sở "
+                  "trước khi xuất văn bản.", soft_wrap=True)
+
+
+def exit_code_for(intake, errors: int = 0) -> int:
+    """The command's exit code (pipeline.exit_code: 2 nothing read, 1 bad files or errors, 0)."""
+    from ..pipeline import exit_code
+
+    return exit_code(intake, errors)
+
+
+def resolve_year(year, intake) -> int:
+    """pipeline.resolve_year, imported when a command reads data (`--help` imports no pandas)."""
+    from ..pipeline import resolve_year as resolve
+
+    return resolve(year, intake)
+
+
+def _audit_folder(paths: List[Path], outputs=()) -> Path:
+    """Where a run is logged: the output folder, else beside the master read; never a folder only read
+    (units' files sent in, a shared folder): then the user's own log folder."""
+    from .. import audit
+
+    for out in outputs:
+        if out is not None:
+            out = Path(out)
+            return out if out.is_dir() or out.suffix == "" else out.parent
+    for p in paths:
+        p = Path(p)
+        if p.is_file() and _is_master(p):
+            return p.parent
+    return audit.user_folder()
+
+
+def _is_master(path: Path) -> bool:
+    """A master workbook (it has the `Đơn vị` sheet), found from its sheet names alone."""
+    try:
+        import python_calamine as pc
+
+        from ..intake.headers import _find_units_sheet
+
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        try:
+            return _find_units_sheet(list(wb.sheet_names)) is not None
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - not a workbook we can open: not a master
+        return False
+
+
+def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=None, timings=()):
+    """One line in the audit log: inputs and outputs with their digests, counts, the steps' durations."""
+    from .. import audit
+    from ..intake import expand_paths
+
+    files, _ = expand_paths([p for p in paths if Path(p).exists()])
+    audit.record(folder or _audit_folder(list(paths), outputs), command, inputs=files, outputs=outputs,
+                 counts=counts, exit_code=exit_code, timings=timings)
+
+
+def _nothing():
+    from contextlib import nullcontext
+
+    return nullcontext()
+
+
+_FILE_WARNINGS = ("STRAY_CELLS", "HIDDEN_SHEET", "HIDDEN_ROWS", "MISSING_SHEET")
+
+
+def _print_bad_files(intake) -> None:
+    """What intake found about the files themselves (unreadable, formulas without values, stray cells…)."""
+    from rich.markup import escape
+
+    from ..text import printable
+
+    for f in intake.findings:
+        where = f" ({escape(printable(f.where))})" if f.sheet else ""
+        if f.code == "BAD_FILE" or f.severity == "error":
+            err.print(f"[bold red]Lỗi tệp:[/] {escape(printable(f.message))}{where}", soft_wrap=True)
+        elif f.code in _FILE_WARNINGS:
+            err.print(f"[yellow]Cảnh báo:[/] {escape(printable(f.message))}{where}", soft_wrap=True)
+
+
+def _refuse_overwrites(inputs, year=None, into=None, **outputs) -> None:
+    """Before reading anything: no output may replace an input (see guards), and the year must be sane."""
+    from ..guards import check_year, refuse_outputs_over_inputs
+
+    check_year(year)
+    refuse_outputs_over_inputs(inputs, masters=[into], **outputs)
+
+
+def wrote_into(master: Path, backup: Path) -> None:
+    console.print(f"Đã ghi vào {master} (bản sao lưu: {backup})")
+
+
+def _refresh_history_sheet(master: Path, db, intake=None) -> None:
+    """The master's `Lịch sử` shows the register for its own people (skipped while Excel has it open)."""
+    from ..pipeline.outputs import refresh_history_sheet
+
+    try:
+        n = refresh_history_sheet(master, db, intake)
+    except UserError as exc:
+        err.print(f"[yellow]Không cập nhật trang “Lịch sử”:[/] {exc}")
+        return
+    if n is not None:
+        console.print(f"Đã cập nhật trang “Lịch sử” của {master.name}: {n} dòng.")

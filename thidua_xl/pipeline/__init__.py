@@ -1,0 +1,266 @@
+"""The Sở's year as one visible pipeline, and the only place its order is written down.
+
+    read → validate (normalising legacy text first) → consolidate → decide → render → deliver → archive
+
+Each step takes a frozen `YearResult` and returns a new one (`dataclasses.replace`), so a step
+never changes what the caller holds, and each is timed the way beancount's loader times its steps:
+the duration goes to the `thidua_xl.pipeline` log (`thidua --verbose` shows it) and into
+`YearResult.timings`, which the audit log records. The command line, the Excel buttons and the demo
+are adapters: they call these steps (or `run`) and print, write cells or echo; none calls another.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+if TYPE_CHECKING:  # the data libraries load when a step runs, not when an adapter imports this
+    from ..config import Config
+    from ..consolidate import Consolidation
+    from ..intake import Intake
+    from ..model import Finding
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class YearResult:
+    """What the year's run holds after each step: plain data, never changed in place."""
+
+    intake: Intake
+    year: int
+    findings: tuple[Finding, ...] = ()
+    consolidation: Consolidation | None = None
+    decision: Any = None  # decide.Decision: what goes into the documents, and why the rest does not
+    documents: tuple[Path, ...] = ()  # Word documents and certificate pages, in the order written
+    reconciliation: Path | None = None  # doi-chieu.xlsx: proposed → valid → passed → decided, per award
+    certificates: tuple = ()  # documents.certificates.Certificates, one per decision printed
+    deliveries: tuple = ()
+    archived: Any = None  # history.ImportResult
+    timings: tuple[tuple[str, float], ...] = field(default=())
+
+    @property
+    def config(self) -> Config:
+        from ..config import Config
+
+        return Config.from_kv(self.intake.config)
+
+    @property
+    def narrative(self) -> dict[str, str]:
+        from ..config import narrative_from_kv
+
+        return narrative_from_kv(self.intake.narrative)
+
+
+# --- timing ------------------------------------------------------------------------------------
+@contextmanager
+def log_time(step: str, level: int = logging.INFO) -> Iterator[list[float]]:
+    """Time a block and log `step` with its duration (beancount's `misc_utils.log_time`); the
+    yielded list receives the seconds when the block ends."""
+    box: list[float] = []
+    start = time.perf_counter()
+    try:
+        yield box
+    finally:
+        box.append(time.perf_counter() - start)
+        log.log(level, "%-12s %8.3f s", step, box[0])
+
+
+def _timed(step: str, fn: Callable[..., YearResult], result: YearResult | None, *args, **kwargs) -> YearResult:
+    with log_time(step) as took:
+        new = fn(result, *args, **kwargs) if result is not None else fn(*args, **kwargs)
+    return replace(new, timings=new.timings + ((step, round(took[0], 3)),))
+
+
+# --- the steps ----------------------------------------------------------------------------------
+def resolve_year(year: int | None, intake: Intake | None) -> int:
+    """--year, else the master's config, else a unit file's title, else last year."""
+    from ..guards import check_year
+
+    if year is not None:
+        return check_year(year)
+    if intake is not None and intake.year:
+        return intake.year
+    return dt.date.today().year - 1
+
+
+def load(paths: Iterable, progress: Callable[[str], None] | None = None) -> Intake:
+    """Every workbook of `paths` read once (see intake)."""
+    from ..intake import read_paths
+
+    return read_paths(paths, progress=progress)
+
+
+def read(paths: Iterable = (), year: int | None = None, *, progress: Callable[[str], None] | None = None,
+         intake: Intake | None = None) -> YearResult:
+    """Step 1: the inputs read (or an Intake an adapter read itself, e.g. from Excel's cells) and the
+    award year settled."""
+    def _read(paths, year, progress, intake):
+        got = intake if intake is not None else load(paths, progress)
+        return YearResult(intake=got, year=resolve_year(year, got))
+
+    return _timed("read", _read, None, paths, year, progress, intake)
+
+
+def validate(result: YearResult, history=None, rules=None) -> YearResult:
+    """Step 2: legacy-encoded text converted (on a copy of the intake) and every rule of the award
+    year checked; the findings in file order (see validate)."""
+    def _validate(result, history, rules):
+        from ..validate import validate as run_rules
+
+        intake = copy.copy(result.intake)  # validate rebinds .nominations to the normalised frame
+        intake.findings = list(intake.findings)
+        found = run_rules(intake, result.year, history=history, rules=rules)
+        return replace(result, intake=intake, findings=tuple(found))
+
+    return _timed("validate", _validate, result, history, rules)
+
+
+_validate_step = validate  # `run` has a flag of the same name
+
+
+def consolidate(result: YearResult) -> YearResult:
+    """Step 3: totals by award × subject × unit, the per-award lists, the initiatives."""
+    return _timed("consolidate", lambda r: replace(r, consolidation=totals(r.intake, r.year)), result)
+
+
+def decide(result: YearResult, votes: dict | None = None, *, require_vote: bool = False) -> YearResult:
+    """Step 4: what the Sở decides — valid rows of awards the Hội đồng passed, not refused row by row."""
+    def _decide(result, votes, require_vote):
+        from ..decide import decide_year
+
+        return replace(result, decision=decide_year(result.intake, result.year, list(result.findings), votes,
+                                                    require_vote=require_vote))
+
+    return _timed("decide", _decide, result, votes, require_vote)
+
+
+def render(result: YearResult, out: str | Path, kinds: Iterable[str] | None = None, *,
+           templates: str | Path | None = None) -> YearResult:
+    """Step 5: the Word documents of the decision (every kind by default) and its reconciliation
+    workbook `doi-chieu.xlsx` beside them."""
+    def _render(result, out, kinds, templates):
+        from ..documents import KINDS, render_reports
+        from ..documents.outcome import write_reconciliation
+
+        out = Path(out)
+        kinds = list(KINDS if kinds is None else kinds)
+        if not kinds:
+            return result
+        written = render_reports(result.decision.proposed, result.config, result.narrative, out, kinds=kinds,
+                                 templates_dir=templates, decision=result.decision)
+        return replace(result, documents=result.documents + tuple(Path(p) for p in written),
+                       reconciliation=write_reconciliation(result.decision, out / "doi-chieu.xlsx"))
+
+    return _timed("render", _render, result, out, kinds, templates)
+
+
+def certificates(result: YearResult, out: str | Path, form, awards: Iterable[str] | None = None, *,
+                 votes: dict | None = None, calibration: bool = False) -> YearResult:
+    """Step 5, printed: the Sở's certificates (giấy khen) on their pre-printed paper, one page per
+    awardee, numbered as the decisions are; with `calibration`, the alignment page too."""
+    def _print(result, out, form, awards, votes, calibration):
+        from ..documents import certificates as cert
+
+        certs = cert.plan(result.decision.proposed, result.config, result.narrative, list(result.findings), awards,
+                          form, votes=votes)
+        written = cert.render_certificates(certs, form, out, author=result.config.get("co_quan_ban_hanh"))
+        if calibration:
+            written.append(cert.render_calibration(form, out))
+        return replace(result, certificates=tuple(certs),
+                       documents=result.documents + tuple(Path(p) for p in written))
+
+    return _timed("certificates", _print, result, out, form, awards, votes, calibration)
+
+
+def deliver(result: YearResult, deliveries: Iterable) -> YearResult:
+    """Step 6 recorded: what `delivery` sent or drafted (the delivery functions live there, so
+    that sending a folder of documents needs no year read)."""
+    return replace(result, deliveries=result.deliveries + tuple(deliveries))
+
+
+def archive(result: YearResult, db, votes: dict | None = None, *, decision_no: str = "",
+            decision_date: str = "") -> YearResult:
+    """Step 7: the granted awards stored in the history register (once; see history.archive).
+
+    A master holds the Hội đồng's results: its rows are checked first (against the register itself,
+    when it exists) unless the validate step already ran, and its votes decide. Units' lists are
+    proposals, refused only for what intake found, and wait apart unless `decision_no` names the
+    signed decision they were granted by.
+    """
+    from ..store import is_url
+
+    is_master = any(f.kind == "master" for f in result.intake.files)
+    if is_master and "validate" not in dict(result.timings):  # the steps that ran are in the timings
+        result = validate(result, db if is_url(db) or Path(db).is_file() else None)
+    return _store(result, db, votes if is_master else None, is_master, decision_no, decision_date)
+
+
+@step("archive")
+def _store(result: YearResult, db, votes: dict | None, is_master: bool, decision_no: str,
+           decision_date: str) -> YearResult:
+    from .. import history as register
+
+    findings = list(result.findings) if is_master else list(result.intake.findings)
+    return replace(result, archived=register.archive(db, result.intake, result.year, findings, votes,
+                                                      decision_no=decision_no, decision_date=decision_date))
+
+
+def run(paths: Iterable = (), year: int | None = None, history=None, *, validate: bool = True,
+        progress: Callable[[str], None] | None = None, intake: Intake | None = None, rules=None,
+        votes: dict | None = None, out: str | Path | None = None, kinds: Iterable[str] | None = None,
+        templates: str | Path | None = None) -> YearResult:
+    """The year in one call: read → validate → consolidate, then (with `out`) decide → render."""
+    result = read(paths, year, progress=progress, intake=intake)
+    if validate:
+        result = _validate_step(result, history, rules)
+    result = consolidate(result)
+    if out is not None:
+        result = render(decide(result, votes), out, kinds, templates=templates)
+    return result
+
+
+# --- plain helpers the steps and the adapters share ----------------------------------------------
+def exit_code(intake: Intake, errors: int = 0) -> int:
+    """2 when nothing could be read, 1 when some file was bad or errors were found, else 0."""
+    if intake.files and all(not f.ok for f in intake.files):
+        return 2
+    intake_errors = any(f.severity == "error" for f in intake.findings)
+    return 1 if (intake.bad_files or errors or intake_errors) else 0
+
+
+def check(intake: Intake, year: int, history=None, rules=None) -> list[Finding]:
+    """The findings alone (validate's step without the YearResult)."""
+    from ..validate import validate as run_rules
+
+    return run_rules(intake, year, history=history, rules=rules)
+
+
+def totals(intake: Intake, year: int) -> Consolidation:
+    """Consolidate's step without the YearResult."""
+    from ..consolidate import consolidate as _consolidate
+
+    return _consolidate(intake.nominations, intake.initiatives, year,
+                        files=sum(f.ok for f in intake.files), units=intake.units)
+
+
+def sources(intake: Intake) -> list[dict]:
+    """Per file: its unit and how it was recognised, rows read, and header drift.
+
+    Reported with every consolidation so a column a unit renamed or dropped is seen,
+    not silently counted as empty (the Power Query trap).
+    """
+    out = []
+    for f in intake.files:
+        out.append({
+            "file": f.file, "kind": f.kind, "ok": f.ok, "unit_code": f.unit_code, "unit": f.unit,
+            "unit_source": f.unit_source, "rows": f.rows,
+            "sheets": [{"sheet": s, "header_row": f.header_row.get(s), "mapped": f.mapped.get(s, {}),
+                        "missing": f.missing.get(s, []), "extra": f.extra.get(s, [])} for s in f.mapped],
+        })
+    return out
