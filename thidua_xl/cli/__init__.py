@@ -13,13 +13,19 @@ from typing import Optional
 import typer
 
 from ..errors import UserError
-from .common import _audit_folder, app, console, err  # noqa: F401  (app: the Typer application)
+from .common import _audit_folder, app, console, end_verbose, err  # noqa: F401  (app: the Typer application)
 from . import year, workbooks, delivery, loop, register, demo  # noqa: E402,F401  (registers the commands)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     """Entry point: maps user errors to exit 2 with a Vietnamese message, never a raw traceback."""
-    args = list(argv if argv is not None else sys.argv[1:])
+    try:
+        return _main(list(argv if argv is not None else sys.argv[1:]))
+    finally:
+        end_verbose()
+
+
+def _main(args: list[str]) -> int:
     debug = "--debug" in args
     from .. import cli_vn
 

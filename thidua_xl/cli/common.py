@@ -47,14 +47,38 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết l
 
 
 def _show_steps() -> None:
-    """`--verbose`: each pipeline step's duration on stderr, as the steps log it."""
+    """`--verbose`: each pipeline step's duration on stderr, as the steps log it (until `main` ends)."""
     import logging
 
-    handler = logging.StreamHandler(sys.stderr)
+    class ToStderr(logging.StreamHandler):
+        """Always the current sys.stderr (a test, or Excel's process, may have replaced it)."""
+
+        @property
+        def stream(self):
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, _value):
+            pass
+
+    handler = ToStderr()
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("thidua_xl.pipeline")
     logger.addHandler(handler)
+    _STATE["verbose"] = (handler, logger.level)
     logger.setLevel(logging.INFO)
+
+
+def end_verbose() -> None:
+    """Undo `--verbose` once a command has run: the next command in this process is quiet again."""
+    import logging
+
+    shown = _STATE.pop("verbose", None)
+    if shown is not None:
+        handler, level = shown
+        logger = logging.getLogger("thidua_xl.pipeline")
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _progress(total: int, label: str):

@@ -1,0 +1,90 @@
+"""The Sở's year as one pipeline: each step takes a frozen YearResult and gives a new one, timed.
+
+Real unit workbooks are written here and read back; the steps are the same the command line, the
+ribbon and the demo call.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+
+import pytest
+from validate_helpers import FIRST_ROW as R, person, write_unit
+
+from thidua_xl import audit, pipeline
+from thidua_xl.cli import main
+
+
+@pytest.fixture
+def unit(tmp_path):
+    return write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("NguyÔn V¨n B×nh", "Lao ®éng tiªn tiÕn"),  # TCVN3, as old files still come
+        person("Lê Văn Cường", "Giấy khen"),
+        person("Trần Thị Dung", "Lao động tiên tiến", dob="31/02/1985"),
+    ], year=2020)
+
+
+def test_each_step_returns_a_new_result_and_leaves_the_one_it_was_given(unit):
+    read = pipeline.read([unit])
+    assert read.year == 2020 and len(read.intake.nominations) == 3
+    checked = pipeline.validate(read, history=False)
+    assert checked is not read and read.findings == ()
+    # the legacy text is converted on the new result's intake, never on the caller's
+    assert read.intake.nominations.loc[0, "ho_ten"] == "NguyÔn V¨n B×nh"
+    assert checked.intake.nominations.loc[0, "ho_ten"] == "Nguyễn Văn Bình"
+    codes = {(f.code, f.row) for f in checked.findings}
+    assert ("LEGACY_ENCODING", R) in codes and ("BAD_DATE", R + 2) in codes
+    totals = pipeline.consolidate(checked)
+    assert checked.consolidation is None
+    assert totals.consolidation.totals["LDTT"]["ca_nhan"] == 2
+    assert totals.consolidation.totals["GK"]["ca_nhan"] == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        totals.year = 2021
+
+
+def test_every_step_is_timed_and_logged(unit, caplog):
+    with caplog.at_level(logging.INFO, logger="thidua_xl.pipeline"):
+        result = pipeline.run([unit], history=False)
+    assert [step for step, _ in result.timings] == ["read", "validate", "consolidate"]
+    assert all(seconds >= 0 for _, seconds in result.timings)
+    logged = [r.getMessage().split()[0] for r in caplog.records if r.name == "thidua_xl.pipeline"]
+    assert logged == ["read", "validate", "consolidate"]
+
+
+def test_decide_and_render_write_the_documents_of_the_valid_rows(unit, tmp_path):
+    out = tmp_path / "van-ban"
+    result = pipeline.run([unit], history=False, out=out, kinds=["to-trinh", "quyet-dinh"])
+    assert [s for s, _ in result.timings] == ["read", "validate", "consolidate", "decide", "render"]
+    # the row with an impossible date of birth is kept out of the decision, with its reason; the
+    # legacy-encoded row too (its text must be sent again in Unicode); the valid one is decided
+    assert {(e.row, e.reason) for e in result.decision.excluded} == {(R, "loi"), (R + 2, "loi")}
+    assert result.decision.proposed.totals["GK"]["ca_nhan"] == 1
+    names = [p.name for p in result.documents]
+    assert names and all(p.is_file() and p.parent == out for p in result.documents)
+    assert any(n.startswith("Quyet-dinh") for n in names)
+    assert result.reconciliation == out / "doi-chieu.xlsx" and result.reconciliation.is_file()
+
+
+def test_archive_checks_a_unit_list_only_for_what_intake_found(unit, tmp_path):
+    db = tmp_path / "lich-su.sqlite"
+    result = pipeline.archive(pipeline.read([unit]), db)
+    assert [s for s, _ in result.timings] == ["read", "archive"]
+    assert result.archived.added == result.archived.rows > 0
+
+
+def test_verbose_shows_each_step_and_the_audit_log_keeps_the_times(unit, tmp_path, capsys):
+    out = tmp_path / "tong-hop.json"
+    code = main(["--verbose", "consolidate", str(unit), "--json", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    steps = [line.split()[0] for line in captured.err.splitlines() if line.strip().endswith(" s")]
+    assert steps == ["read", "consolidate"]
+    assert json.loads(out.read_text("utf-8"))["totals"]["GK"]["ca_nhan"] == 1
+    entry = audit.read(tmp_path)[-1]
+    assert entry["command"] == "consolidate" and set(entry["timings"]) == {"read", "consolidate"}
+
+
+def test_without_verbose_the_steps_say_nothing(unit, tmp_path, capsys):
+    assert main(["consolidate", str(unit)]) == 0
+    assert not [line for line in capsys.readouterr().err.splitlines() if line.strip().endswith(" s")]
