@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import logging
 import time
 from contextlib import contextmanager
@@ -71,10 +72,16 @@ def log_time(step: str, level: int = logging.INFO) -> Iterator[list[float]]:
         log.log(level, "%-12s %8.3f s", step, box[0])
 
 
-def _timed(step: str, fn: Callable[..., YearResult], result: YearResult | None, *args, **kwargs) -> YearResult:
-    with log_time(step) as took:
-        new = fn(result, *args, **kwargs) if result is not None else fn(*args, **kwargs)
-    return replace(new, timings=new.timings + ((step, round(took[0], 3)),))
+def step(name: str) -> Callable[[Callable[..., YearResult]], Callable[..., YearResult]]:
+    """A pipeline step: timed with `log_time`, its (name, seconds) appended to the result's timings."""
+    def wrap(fn: Callable[..., YearResult]) -> Callable[..., YearResult]:
+        @functools.wraps(fn)
+        def timed(*args, **kwargs) -> YearResult:
+            with log_time(name) as took:
+                new = fn(*args, **kwargs)
+            return replace(new, timings=new.timings + ((name, round(took[0], 3)),))
+        return timed
+    return wrap
 
 
 # --- the steps ----------------------------------------------------------------------------------
@@ -96,90 +103,80 @@ def load(paths: Iterable, progress: Callable[[str], None] | None = None) -> Inta
     return read_paths(paths, progress=progress)
 
 
+@step("read")
 def read(paths: Iterable = (), year: int | None = None, *, progress: Callable[[str], None] | None = None,
          intake: Intake | None = None) -> YearResult:
     """Step 1: the inputs read (or an Intake an adapter read itself, e.g. from Excel's cells) and the
     award year settled."""
-    def _read(paths, year, progress, intake):
-        got = intake if intake is not None else load(paths, progress)
-        return YearResult(intake=got, year=resolve_year(year, got))
-
-    return _timed("read", _read, None, paths, year, progress, intake)
+    got = intake if intake is not None else load(paths, progress)
+    return YearResult(intake=got, year=resolve_year(year, got))
 
 
+@step("validate")
 def validate(result: YearResult, history=None, rules=None) -> YearResult:
     """Step 2: legacy-encoded text converted (on a copy of the intake) and every rule of the award
     year checked; the findings in file order (see validate)."""
-    def _validate(result, history, rules):
-        from ..validate import validate as run_rules
+    from ..validate import validate as run_rules
 
-        intake = copy.copy(result.intake)  # validate rebinds .nominations to the normalised frame
-        intake.findings = list(intake.findings)
-        found = run_rules(intake, result.year, history=history, rules=rules)
-        return replace(result, intake=intake, findings=tuple(found))
-
-    return _timed("validate", _validate, result, history, rules)
+    intake = copy.copy(result.intake)  # validate rebinds .nominations to the normalised frame
+    intake.findings = list(intake.findings)
+    found = run_rules(intake, result.year, history=history, rules=rules)
+    return replace(result, intake=intake, findings=tuple(found))
 
 
 _validate_step = validate  # `run` has a flag of the same name
 
 
+@step("consolidate")
 def consolidate(result: YearResult) -> YearResult:
     """Step 3: totals by award × subject × unit, the per-award lists, the initiatives."""
-    return _timed("consolidate", lambda r: replace(r, consolidation=totals(r.intake, r.year)), result)
+    return replace(result, consolidation=totals(result.intake, result.year))
 
 
+@step("decide")
 def decide(result: YearResult, votes: dict | None = None, *, require_vote: bool = False) -> YearResult:
     """Step 4: what the Sở decides — valid rows of awards the Hội đồng passed, not refused row by row."""
-    def _decide(result, votes, require_vote):
-        from ..decide import decide_year
+    from ..decide import decide_year
 
-        return replace(result, decision=decide_year(result.intake, result.year, list(result.findings), votes,
-                                                    require_vote=require_vote))
-
-    return _timed("decide", _decide, result, votes, require_vote)
+    return replace(result, decision=decide_year(result.intake, result.year, list(result.findings), votes,
+                                                require_vote=require_vote))
 
 
+@step("render")
 def render(result: YearResult, out: str | Path, kinds: Iterable[str] | None = None, *,
            templates: str | Path | None = None) -> YearResult:
     """Step 5: the Word documents of the decision (every kind by default) and its reconciliation
     workbook `doi-chieu.xlsx` beside them."""
-    def _render(result, out, kinds, templates):
-        from ..documents import KINDS, render_reports
-        from ..documents.outcome import write_reconciliation
+    from ..documents import KINDS, render_reports
+    from ..documents.outcome import write_reconciliation
 
-        out = Path(out)
-        kinds = list(KINDS if kinds is None else kinds)
-        if not kinds:
-            return result
-        written = render_reports(result.decision.proposed, result.config, result.narrative, out, kinds=kinds,
-                                 templates_dir=templates, decision=result.decision)
-        return replace(result, documents=result.documents + tuple(Path(p) for p in written),
-                       reconciliation=write_reconciliation(result.decision, out / "doi-chieu.xlsx"))
-
-    return _timed("render", _render, result, out, kinds, templates)
+    out = Path(out)
+    kinds = list(KINDS if kinds is None else kinds)
+    if not kinds:
+        return result
+    written = render_reports(result.decision.proposed, result.config, result.narrative, out, kinds=kinds,
+                             templates_dir=templates, decision=result.decision)
+    return replace(result, documents=result.documents + tuple(Path(p) for p in written),
+                   reconciliation=write_reconciliation(result.decision, out / "doi-chieu.xlsx"))
 
 
+@step("certificates")
 def certificates(result: YearResult, out: str | Path, form, awards: Iterable[str] | None = None, *,
                  votes: dict | None = None, calibration: bool = False) -> YearResult:
     """Step 5, printed: the Sở's certificates (giấy khen) on their pre-printed paper, one page per
     awardee, numbered as the decisions are; with `calibration`, the alignment page too."""
-    def _print(result, out, form, awards, votes, calibration):
-        from ..documents import certificates as cert
+    from ..documents import certificates as cert
 
-        certs = cert.plan(result.decision.proposed, result.config, result.narrative, list(result.findings), awards,
-                          form, votes=votes)
-        written = cert.render_certificates(certs, form, out, author=result.config.get("co_quan_ban_hanh"))
-        if calibration:
-            written.append(cert.render_calibration(form, out))
-        return replace(result, certificates=tuple(certs),
-                       documents=result.documents + tuple(Path(p) for p in written))
-
-    return _timed("certificates", _print, result, out, form, awards, votes, calibration)
+    certs = cert.plan(result.decision.proposed, result.config, result.narrative, list(result.findings), awards,
+                      form, votes=votes)
+    written = cert.render_certificates(certs, form, out, author=result.config.get("co_quan_ban_hanh"))
+    if calibration:
+        written.append(cert.render_calibration(form, out))
+    return replace(result, certificates=tuple(certs), documents=result.documents + tuple(Path(p) for p in written))
 
 
 def deliver(result: YearResult, deliveries: Iterable) -> YearResult:
-    """Step 6 recorded: what `delivery` sent or drafted (the delivery functions live there, so
+    """Step 6 recorded: what `pipeline.delivery` sent or drafted (its functions take folders, so
     that sending a folder of documents needs no year read)."""
     return replace(result, deliveries=result.deliveries + tuple(deliveries))
 
