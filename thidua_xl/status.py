@@ -150,10 +150,10 @@ def write_status_sheet(wb, report: StatusReport, name: str = "Tình hình nộp"
 
 def send_reminders(report: StatusReport, **mail_options):
     """Reminder messages (drafts or sent) to every unit not yet received, deadline from `Cấu hình`."""
-    from . import mail
+    from .pipeline.delivery import send_unit_files
 
     codes = [u.unit_code for u in report.missing]
     if not codes:
         return []
-    return mail.send_unit_files(report.master, report.master.parent, units=codes, kind="nhac-nop", attach=False,
-                                extra={"han_nop": report.deadline}, **mail_options)
+    return send_unit_files(report.master, report.master.parent, units=codes, kind="nhac-nop", attach=False,
+                           extra={"han_nop": report.deadline}, **mail_options)
