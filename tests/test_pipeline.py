@@ -66,11 +66,14 @@ def test_decide_and_render_write_the_documents_of_the_valid_rows(unit, tmp_path)
     assert result.reconciliation == out / "doi-chieu.xlsx" and result.reconciliation.is_file()
 
 
-def test_archive_checks_a_unit_list_only_for_what_intake_found(unit, tmp_path):
+def test_archive_keeps_a_unit_list_waiting_until_its_decision_is_named(unit, tmp_path):
     db = tmp_path / "lich-su.sqlite"
-    result = pipeline.archive(pipeline.read([unit]), db)
-    assert [s for s, _ in result.timings] == ["read", "archive"]
-    assert result.archived.added == result.archived.rows > 0
+    waiting = pipeline.archive(pipeline.read([unit]), db)
+    assert [s for s, _ in waiting.timings] == ["read", "archive"]  # a unit list is not validated first
+    assert waiting.archived.added == 0 and waiting.archived.pending > 0
+    assert any(f.code == "NOT_GRANTED" for f in waiting.archived.findings)
+    granted = pipeline.archive(pipeline.read([unit]), db, decision_no="15/QĐ-SYT", decision_date="20/12/2020")
+    assert granted.archived.added > 0
 
 
 def test_verbose_shows_each_step_and_the_audit_log_keeps_the_times(unit, tmp_path, capsys):

@@ -228,12 +228,15 @@ def luu_lich_su(book) -> str:
     is_master = any(f.kind == "master" for f in result.intake.files)
     result = pipeline.archive(result, db, read_vote_sheet([path]) if is_master else None)
     done = result.archived
-    lines = [f"{'Không lưu' if f.severity == 'error' else 'Chưa lưu'}: {f.where}: {f.message}"
-             for f in done.findings[:5]]
-    if len(done.findings) > 5:
-        lines.append(f"  … và {len(done.findings) - 5} dòng khác.")
+    rows_said = [f for f in done.findings if f.code != "NOT_GRANTED"]
+    warnings = [f.message for f in done.findings if f.code == "NOT_GRANTED"]
+    lines = [f"{'Không lưu' if f.severity == 'error' else 'Chưa lưu'}: {f.where}: {f.message}" for f in rows_said[:5]]
+    if len(rows_said) > 5:
+        lines.append(f"  … và {len(rows_said) - 5} dòng khác.")
+    lines += [f"CHÚ Ý: {w}" for w in warnings]
     lines.append(f"Sổ lịch sử {db}: năm {result.year}, {done.rows} khen thưởng đã quyết định, thêm {done.added} "
-                 f"bản ghi mới, {done.already} bản ghi đã có, {len(done.findings)} dòng chưa lưu.")
+                 f"bản ghi mới, {done.already} bản ghi đã có, {len(rows_said)} dòng chưa lưu"
+                 + (f", {done.pending} dòng đề nghị chờ quyết định (chưa phải khen thưởng)." if done.pending else "."))
     for m in (Path(f.path) for f in result.intake.files if f.kind == "master"):
         try:
             rows = refresh_history_sheet(m, db, result.intake)
@@ -243,8 +246,9 @@ def luu_lich_su(book) -> str:
             if rows is not None:
                 lines.append(f"Đã cập nhật trang “Lịch sử” của {m.name}: {rows} dòng.")
     code = max(pipeline.exit_code(result.intake), 1 if done.refused else 0)
-    _log("history archive", [path], [db], {"added": done.added, "already": done.already,
-                                           "refused": len(done.findings)}, code, path.parent, result.timings)
+    _log("history archive", [path], [db], {"added": done.added, "already": done.already, "refused": len(rows_said),
+                                           "pending": done.pending, "warnings": warnings}, code, path.parent,
+         result.timings)
     return f"Đã lưu kết quả năm {result.year} vào sổ lịch sử {HISTORY_NAME}.\n" + "\n".join(lines[-MAX_LINES:])
 
 
