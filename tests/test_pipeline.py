@@ -28,13 +28,20 @@ def unit(tmp_path):
 def test_each_step_returns_a_new_result_and_leaves_the_one_it_was_given(unit):
     read = pipeline.read([unit])
     assert read.year == 2020 and len(read.intake.nominations) == 3
-    checked = pipeline.validate(read, history=False)
-    assert checked is not read and read.findings == ()
-    # the legacy text is converted on the new result's intake, never on the caller's
-    assert read.intake.nominations.loc[0, "ho_ten"] == "NguyÔn V¨n B×nh"
-    assert checked.intake.nominations.loc[0, "ho_ten"] == "Nguyễn Văn Bình"
+    normalised = pipeline.normalise(read)
+    # the legacy text is converted in a new frame on the new result's intake, never in the caller's
+    assert read.intake.nominations.loc[0, "ho_ten"] == "NguyÔn V¨n B×nh" and not read.intake.findings
+    assert normalised.intake.nominations.loc[0, "ho_ten"] == "Nguyễn Văn Bình"
+    assert normalised.intake.nominations.loc[0, "award"] == "LDTT"
+    assert [(f.code, f.row) for f in normalised.intake.findings] == [("LEGACY_ENCODING", R)] * 2
+    checked = pipeline.validate(normalised, history=False)
+    assert checked is not normalised and normalised.findings == ()
     codes = {(f.code, f.row) for f in checked.findings}
     assert ("LEGACY_ENCODING", R) in codes and ("BAD_DATE", R + 2) in codes
+    # each converted cell is reported once, whether or not the caller normalised first
+    direct = pipeline.validate(read, history=False)
+    assert [f.to_dict() for f in direct.findings] == [f.to_dict() for f in checked.findings]
+    assert sum(f.code == "LEGACY_ENCODING" for f in checked.findings) == 2
     totals = pipeline.consolidate(checked)
     assert checked.consolidation is None
     assert totals.consolidation.totals["LDTT"]["ca_nhan"] == 2
@@ -46,16 +53,16 @@ def test_each_step_returns_a_new_result_and_leaves_the_one_it_was_given(unit):
 def test_every_step_is_timed_and_logged(unit, caplog):
     with caplog.at_level(logging.INFO, logger="thidua_xl.pipeline"):
         result = pipeline.run([unit], history=False)
-    assert [step for step, _ in result.timings] == ["read", "validate", "consolidate"]
+    assert [step for step, _ in result.timings] == ["read", "normalise", "validate", "consolidate"]
     assert all(seconds >= 0 for _, seconds in result.timings)
     logged = [r.getMessage().split()[0] for r in caplog.records if r.name == "thidua_xl.pipeline"]
-    assert logged == ["read", "validate", "consolidate"]
+    assert logged == ["read", "normalise", "validate", "consolidate"]
 
 
 def test_decide_and_render_write_the_documents_of_the_valid_rows(unit, tmp_path):
     out = tmp_path / "van-ban"
     result = pipeline.run([unit], history=False, out=out, kinds=["to-trinh", "quyet-dinh"])
-    assert [s for s, _ in result.timings] == ["read", "validate", "consolidate", "decide", "render"]
+    assert [s for s, _ in result.timings] == ["read", "normalise", "validate", "consolidate", "decide", "render"]
     # the row with an impossible date of birth is kept out of the decision, with its reason; the
     # legacy-encoded row too (its text must be sent again in Unicode); the valid one is decided
     assert {(e.row, e.reason) for e in result.decision.excluded} == {(R, "loi"), (R + 2, "loi")}

@@ -1,6 +1,6 @@
 """The Sở's year as one visible pipeline, and the only place its order is written down.
 
-    read → validate (normalising legacy text first) → consolidate → decide → render → deliver → archive
+    read → normalise → validate → consolidate → decide → render → deliver → archive
 
 Each step takes a frozen `YearResult` and returns a new one (`dataclasses.replace`), so a step
 never changes what the caller holds, and each is timed the way beancount's loader times its steps:
@@ -112,13 +112,29 @@ def read(paths: Iterable = (), year: int | None = None, *, progress: Callable[[s
     return YearResult(intake=got, year=resolve_year(year, got))
 
 
+@step("normalise")
+def normalise(result: YearResult) -> YearResult:
+    """Step 2: TCVN3/VNI cells converted to Unicode (their person keys and award codes redone) in a
+    new nominations frame on a copy of the intake; each converted cell is reported with intake's
+    findings. The caller's intake is left as it was read."""
+    from ..catalog import load_catalog
+    from ..validate import fix_legacy
+
+    intake = copy.copy(result.intake)
+    converted = fix_legacy(intake, load_catalog())  # rebinds the copy's .nominations, never the frame read
+    intake.findings = list(result.intake.findings) + converted
+    return replace(result, intake=intake)
+
+
 @step("validate")
 def validate(result: YearResult, history=None, rules=None) -> YearResult:
-    """Step 2: legacy-encoded text converted (on a copy of the intake) and every rule of the award
-    year checked; the findings in file order (see validate)."""
+    """Step 3: every rule of the award year checked over the normalised nominations (normalising
+    first when the step before did not); the findings in file order (see validate)."""
     from ..validate import validate as run_rules
 
-    intake = copy.copy(result.intake)  # validate rebinds .nominations to the normalised frame
+    if "normalise" not in dict(result.timings):  # the steps that ran are in the timings
+        result = normalise(result)
+    intake = copy.copy(result.intake)  # validate.validate would rebind .nominations were anything left to convert
     intake.findings = list(intake.findings)
     found = run_rules(intake, result.year, history=history, rules=rules)
     return replace(result, intake=intake, findings=tuple(found))
@@ -129,13 +145,13 @@ _validate_step = validate  # `run` has a flag of the same name
 
 @step("consolidate")
 def consolidate(result: YearResult) -> YearResult:
-    """Step 3: totals by award × subject × unit, the per-award lists, the initiatives."""
+    """Step 4: totals by award × subject × unit, the per-award lists, the initiatives."""
     return replace(result, consolidation=totals(result.intake, result.year))
 
 
 @step("decide")
 def decide(result: YearResult, votes: dict | None = None, *, require_vote: bool = False) -> YearResult:
-    """Step 4: what the Sở decides — valid rows of awards the Hội đồng passed, not refused row by row."""
+    """Step 5: what the Sở decides — valid rows of awards the Hội đồng passed, not refused row by row."""
     from ..decide import decide_year
 
     return replace(result, decision=decide_year(result.intake, result.year, list(result.findings), votes,
@@ -145,7 +161,7 @@ def decide(result: YearResult, votes: dict | None = None, *, require_vote: bool 
 @step("render")
 def render(result: YearResult, out: str | Path, kinds: Iterable[str] | None = None, *,
            templates: str | Path | None = None) -> YearResult:
-    """Step 5: the Word documents of the decision (every kind by default) and its reconciliation
+    """Step 6: the Word documents of the decision (every kind by default) and its reconciliation
     workbook `doi-chieu.xlsx` beside them."""
     from ..documents import KINDS, render_reports
     from ..documents.outcome import write_reconciliation
@@ -163,7 +179,7 @@ def render(result: YearResult, out: str | Path, kinds: Iterable[str] | None = No
 @step("certificates")
 def certificates(result: YearResult, out: str | Path, form, awards: Iterable[str] | None = None, *,
                  votes: dict | None = None, calibration: bool = False) -> YearResult:
-    """Step 5, printed: the Sở's certificates (giấy khen) on their pre-printed paper, one page per
+    """Step 6, printed: the Sở's certificates (giấy khen) on their pre-printed paper, one page per
     awardee, numbered as the decisions are; with `calibration`, the alignment page too."""
     from ..documents import certificates as cert
 
@@ -176,14 +192,14 @@ def certificates(result: YearResult, out: str | Path, form, awards: Iterable[str
 
 
 def deliver(result: YearResult, deliveries: Iterable) -> YearResult:
-    """Step 6 recorded: what `pipeline.delivery` sent or drafted (its functions take folders, so
+    """Step 7 recorded: what `pipeline.delivery` sent or drafted (its functions take folders, so
     that sending a folder of documents needs no year read)."""
     return replace(result, deliveries=result.deliveries + tuple(deliveries))
 
 
 def archive(result: YearResult, db, votes: dict | None = None, *, decision_no: str = "",
             decision_date: str = "") -> YearResult:
-    """Step 7: the granted awards stored in the history register (once; see history.archive).
+    """Step 8: the granted awards stored in the history register (once; see history.archive).
 
     A master holds the Hội đồng's results: its rows are checked first (against the register itself,
     when it exists) unless the validate step already ran, and its votes decide. Units' lists are
@@ -212,10 +228,11 @@ def run(paths: Iterable = (), year: int | None = None, history=None, *, validate
         progress: Callable[[str], None] | None = None, intake: Intake | None = None, rules=None,
         votes: dict | None = None, out: str | Path | None = None, kinds: Iterable[str] | None = None,
         templates: str | Path | None = None) -> YearResult:
-    """The year in one call: read → validate → consolidate, then (with `out`) decide → render."""
+    """The year in one call: read → normalise → validate → consolidate, then (with `out`) decide → render.
+    Without `validate` the rows are counted as read (as `thidua consolidate` counts them)."""
     result = read(paths, year, progress=progress, intake=intake)
     if validate:
-        result = _validate_step(result, history, rules)
+        result = _validate_step(normalise(result), history, rules)
     result = consolidate(result)
     if out is not None:
         result = render(decide(result, votes), out, kinds, templates=templates)
