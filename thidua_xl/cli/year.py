@@ -59,7 +59,7 @@ def consolidate(
         lv = {"co_so": "cơ sở", "tinh": "cấp tỉnh", "bo": "cấp bộ", "toan_quoc": "toàn quốc"}
         parts = [f"{n} {names[k]} {lv[c]}" for k, d in result.initiatives.items() for c, n in d.items()]
         console.print("Sáng kiến, đề tài: " + "; ".join(parts))
-    with _working("Đang ghi…") if (out or into) else _nothing():
+    with _working(f"Đang ghi {(out or into).name}…") if (out or into) else _nothing():
         written = write_totals(year_result, json_out=json_out, out=out, into=into)
     for kind in ("json", "xlsx"):
         if kind in written:
