@@ -25,7 +25,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.fixture(scope="session")
 def seed_province():
-    """The 2020 Lào Cai province of seed 003 (§4 counts), as plain tables."""
+    """The 2020 Lào Cai province, its counts those of the Sở Y tế's 2020 summary report (section 4), as plain tables."""
     from thidua_xl.sample import add_initiatives, generate
 
     p = generate()

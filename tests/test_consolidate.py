@@ -1,4 +1,4 @@
-"""Consolidation: the totals the Sở signs, checked against the 2020 Lào Cai report (seed 003, §4)."""
+"""Consolidation: the totals the Sở signs, checked against the 2020 Lào Cai report (section 4)."""
 from __future__ import annotations
 
 import json

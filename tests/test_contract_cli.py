@@ -1,4 +1,4 @@
-"""Acceptance (black-box) tests of CONTRACT §1: the installed `thidua` command and `python -m thidua_xl`,
+"""Acceptance (black-box) tests of docs/interface.md §1: the installed `thidua` command and `python -m thidua_xl`,
 their exit codes, every command with its options, no traceback for a user error, the demo, report
 kinds and email drafts.
 """

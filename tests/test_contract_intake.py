@@ -1,4 +1,4 @@
-"""Acceptance (black-box) tests of CONTRACT §2, §3 and §5: unit files made by other tools and by
+"""Acceptance (black-box) tests of docs/interface.md §2, §3 and §5: unit files made by other tools and by
 hand, read through `thidua consolidate --json`, with the totals computed here from what was written.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from contract_helpers import (consolidate_json, nfd, run_cli, table, validate_json, write_openpyxl,
                               write_xlsxwriter, findings_of)
 
-# CONTRACT §3, typed from the contract: code -> (canonical name, subject, abbreviations)
+# docs/interface.md §3, typed from it: code -> (canonical name, subject, abbreviations)
 CA, TT, BOTH = "ca_nhan", "tap_the", "both"
 AWARDS = {
     "LDTT": ("Lao động tiên tiến", CA, ["LĐTT"]),

@@ -75,7 +75,7 @@ def test_several_nomination_sheets_in_one_unit_file(tmp_path, capsys):
 
 def _sha(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-            if p.suffix == ".xlsx"}  # the audit log (issue 9) may be appended beside the inputs
+            if p.suffix == ".xlsx"}  # the audit log may be appended beside the inputs
 
 
 def test_outputs_stable_inputs_untouched_and_out_workbook_matches_json(tmp_path, capsys):
@@ -143,7 +143,7 @@ def test_history_archive_twice_adds_nothing(tmp_path, capsys):
 
 
 def test_dates_in_other_common_shapes(tmp_path, capsys):
-    """Beyond the contract's list: '3/2/1980' (no padding) and a datetime with time are dates too."""
+    """Beyond the list of docs/interface.md §2: '3/2/1980' (no padding) and a datetime with time are dates too."""
     rows = [["Đơn vị: Bệnh viện A"], HEADER,
             [1, "Ông Văn Một", "3/2/1980", "Nam", "LĐTT"],
             [2, "Ông Văn Hai", dt.datetime(1981, 2, 3, 0, 0), "Nam", "LĐTT"],

@@ -1,4 +1,4 @@
-"""Acceptance (black-box) tests of CONTRACT §4 and §6: `thidua validate --json` on crafted unit
+"""Acceptance (black-box) tests of docs/interface.md §4 and §6: `thidua validate --json` on crafted unit
 files, every finding code pointed at its file, sheet and Excel row; the history register.
 """
 from __future__ import annotations

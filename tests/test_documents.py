@@ -1,4 +1,4 @@
-"""Word documents: seed-003 wording, NĐ 30 header, annex order and speed, escaping, sandbox, lint."""
+"""Word documents: the wording of the Sở's 2020 report, NĐ 30 header, annex order and speed, escaping, sandbox, lint."""
 from __future__ import annotations
 
 import datetime as dt
@@ -123,7 +123,7 @@ def test_results_section_is_worded_as_seed_003(seed_docs):
     assert "- Bằng khen cấp Tỉnh, Bộ, ngành: 26 tập thể, 151 cá nhân" in t
     assert "- Tập thể Lao động xuất sắc: 41 tập thể" in t
     assert "- Chiến sĩ thi đua cấp tỉnh: 13 cá nhân" in t
-    # the higher awards await their decisions: the Sở's own line stands first, without the seed's "còn"
+    # the higher awards await their decisions: the Sở's own line stands first, without the "còn" of the Sở's 2020 report
     assert ("- Sở Y tế tặng giấy khen: 358 (19 tập thể, 339 cá nhân); khen thưởng 127 tập thể lao động tiên "
             "tiến; 200 chiến sĩ thi đua cấp cơ sở, 1326 lao động tiên tiến") in t
     body = "\n".join(t)
@@ -132,7 +132,7 @@ def test_results_section_is_worded_as_seed_003(seed_docs):
     for absent in ("Cờ thi đua của Chính phủ", "Thầy thuốc Nhân dân", "Huân chương Lao động hạng Nhì",
                    "Chiến sĩ thi đua toàn quốc", "Kỷ niệm chương"):
         assert absent not in body
-    # what the Sở granted first; higher awards, still awaiting their decision, apart and in the seed's order
+    # what the Sở granted first; higher awards, still awaiting their decision, apart and in the order of the Sở's report
     order = [body.index(s) for s in ("Sở Y tế tặng giấy khen", "Đang đề nghị cấp trên khen thưởng",
                                      "Cờ thi đua của UBND tỉnh:", "Thầy thuốc ưu tú:", "Bằng khen của Thủ tướng",
                                      "Huân chương Lao động hạng Ba:", "Bằng khen cấp Tỉnh", "Chiến sĩ thi đua cấp tỉnh:")]

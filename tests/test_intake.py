@@ -159,7 +159,7 @@ def test_a_collective_named_cong_doan_is_not_a_totals_row(tmp_path):
         ["Cộng", None],
         ["Ai đó sau dòng cộng", "Giấy khen"],
     ])
-    # the "Cộng" line is not a nominee; a named row with an award below it still is (CONTRACT §2:
+    # the "Cộng" line is not a nominee; a named row with an award below it still is (docs/interface.md §2:
     # only rows *after the last nominee* end the table; a group subtotal must not drop the next group)
     assert read_paths([f]).nominations["ho_ten"].tolist() == ["Công đoàn cơ sở Trung tâm", "Ai đó sau dòng cộng"]
 

@@ -1,4 +1,4 @@
-"""`thidua validate` from the command line: exit codes, the JSON of CONTRACT §4, the Kiểm tra workbook."""
+"""`thidua validate` from the command line: exit codes, the JSON of docs/interface.md §4, the Kiểm tra workbook."""
 from __future__ import annotations
 
 import json

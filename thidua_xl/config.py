@@ -43,7 +43,7 @@ CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     "smtp_bao_mat": ("Bảo mật SMTP (starttls, ssl, không)", "starttls"),
     "smtp_user": ("Tài khoản SMTP", ""),
     "email_nhan_bao_cao": ("Email nhận văn bản (mỗi dòng một địa chỉ)", ""),
-    # Word documents (issue 5)
+    # Word documents
     "ten_co_quan": ("Tên cơ quan viết trong câu (vd. Sở Y tế)", ""),
     "so_bien_ban": ("Số biên bản Hội đồng TĐKT", ""),
     "hoi_dong_tong_so": ("Tổng số thành viên Hội đồng TĐKT", ""),

@@ -3,7 +3,7 @@
 History rules (three consecutive CSTĐCS, a Bằng khen five years before …) need
 the past. The register is one SQLite file, by default `thidua-history.sqlite`
 beside the master. It is filled by importing an old list (`history import`,
-CONTRACT §6) and by archiving each year's granted awards (`history archive`), each
+docs/interface.md §6) and by archiving each year's granted awards (`history archive`), each
 with its decision. Rows of units' lists archived before their decision is known are
 kept apart (table `proposal`) and never read as awards. Both are idempotent: the same
 person, award and year is stored once, a year alone matching a full date of birth of
@@ -80,7 +80,7 @@ def _read_rows(path: Path) -> list[list]:
 
 
 def read_history_file(path: str | os.PathLike, catalog: Catalog | None = None) -> tuple[pd.DataFrame, list[Finding]]:
-    """Records of an import file (CONTRACT §6) and findings for the rows it refuses."""
+    """Records of an import file (docs/interface.md §6) and findings for the rows it refuses."""
     from . import legacy
     from .intake import find_table
 

@@ -1,7 +1,7 @@
 """A realistic provincial health sector, generated: for the demo, the tests and the benchmark.
 
 Deterministic for a given seed. `SEED_2020` reproduces the award counts of the
-Lào Cai 2020 summary report (seed 003, section 4), so tests can check that the
+Lào Cai Sở Y tế 2020 summary report (section 4, results), so tests can check that the
 tool counts exactly what the Sở reported.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ UNITS = [
     ("VP_SYT", "Văn phòng Sở Y tế", "", 0.05),
 ]
 
-# Seed 003 §4 (Lào Cai, 2020). Bằng khen cấp Tỉnh, Bộ, ngành 26 + 151 split between BK_TINH and BK_BO.
+# The Lào Cai Sở Y tế 2020 summary report, section 4. Bằng khen cấp Tỉnh, Bộ, ngành 26 + 151: BK_TINH and BK_BO.
 SEED_2020: dict[str, dict[str, int]] = {
     "CO_TINH": {TAP_THE: 1, CA_NHAN: 0},
     "TTUT": {TAP_THE: 0, CA_NHAN: 23},
@@ -128,7 +128,7 @@ def _collective(award: str, code: str, unit: str, i: int, n: int, ttldtt: dict[s
 
 def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 2020, seed: int = 2020,
              units=None, scale: float = 1.0, history_years: int = 3) -> Province:
-    """A province whose counts per award and subject are exactly `totals` (default: seed 003)."""
+    """A province whose counts per award and subject are exactly `totals` (default: SEED_2020)."""
     rng = random.Random(seed)
     totals = totals or SEED_2020
     if scale != 1.0:
@@ -238,7 +238,7 @@ def generate(totals: dict[str, dict[str, int]] | None = None, *, year: int = 202
 
 
 def add_initiatives(province: Province, counts=None, seed: int = 7) -> None:
-    """Top the initiatives up to exact counts per (loại, cấp) (seed 003 by default)."""
+    """Top the initiatives up to exact counts per (loại, cấp) (the Lào Cai 2020 report's by default)."""
     rng = random.Random(seed)
     counts = counts or SEED_2020_INITIATIVES
     df = province.initiatives

@@ -103,7 +103,7 @@ def infer(stated: pd.Series, group: pd.Series, names: pd.Series, has_person: pd.
     ("Ông", "ThS.BS."), the group heading, a collective's name ("Khoa …"). Weak ones: a chức vụ, a
     name shaped like a person's. The subject is the strongest signal's (stated > birth/gender/title
     > collective name > group heading > weak ones); `conflict` marks rows where two strong signals
-    disagree, `silent` rows where none speaks (counted as tập thể, as the contract says).
+    disagree, `silent` rows where none speaks (counted as tập thể, docs/interface.md §2).
     Each distinct name is looked at once.
     """
     import numpy as np

@@ -376,7 +376,7 @@ def parse_date(value: object) -> ParsedDate:
 
 
 def so2(n: object) -> str:
-    """Counts in the seed's style: "01" … "09", then plain numbers."""
+    """Counts as the Sở's reports write them: "01" … "09", then plain numbers."""
     try:
         i = int(n)
     except (TypeError, ValueError):

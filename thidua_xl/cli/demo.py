@@ -295,7 +295,7 @@ def _archive(master: Path, year: int, db: Path) -> str:
 
 
 def _write_history(province, path: Path) -> Path:
-    """The register of earlier years as the Sở would export it (CONTRACT §6 headers)."""
+    """The register of earlier years as the Sở would export it (the headers of docs/interface.md §6)."""
     import openpyxl
 
     cat = load_catalog()

@@ -145,7 +145,7 @@ def ngay_text(value) -> str:
     return clean(value)
 
 
-# --- báo cáo tổng kết: the results section, worded as seed 003 §4 ---------------------
+# --- báo cáo tổng kết: the results section, worded as the Sở's 2020 report ---------------------
 def _subjects(n_tt: int, n_cn: int) -> str:
     parts = []
     if n_tt:
@@ -155,7 +155,7 @@ def _subjects(n_tt: int, n_cn: int) -> str:
     return ", ".join(parts)
 
 
-# (label, award codes) in the seed's order; award lines with no rows are left out.
+# (label, award codes) in the order of the Sở's report; award lines with no rows are left out.
 RESULT_LINES: list[tuple[str, tuple[str, ...]]] = [
     ("Cờ thi đua của Chính phủ", ("CO_CP",)),
     ("Cờ thi đua của UBND tỉnh", ("CO_TINH",)),
@@ -224,7 +224,7 @@ INITIATIVE_LABELS = [
 
 
 def _initiative_count(n: int) -> str:
-    # Seed 003 writes "9 sáng kiến cấp tỉnh; 01 Đề tài cấp tỉnh": a lone one as "01", others as they are.
+    # The Sở's report writes "9 sáng kiến cấp tỉnh; 01 Đề tài cấp tỉnh": a lone one as "01", others as they are.
     return "01" if n == 1 else str(n)
 
 

@@ -18,7 +18,7 @@ def ngay_vn(value: object = None, blank_day: bool = False) -> str:
 
 
 def so2(n: object) -> str:
-    """Counts below 10 with a leading zero, as the seed writes them: "01 tập thể"."""
+    """Counts below 10 with a leading zero, as the Sở's reports write them: "01 tập thể"."""
     return _so2(n)
 
 
