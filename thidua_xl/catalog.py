@@ -12,11 +12,8 @@ from functools import lru_cache
 from importlib import resources
 
 from .awards_text import AwardMatcher
+from .schema import BOTH, CA_NHAN, SUBJECT_LABEL, TAP_THE  # noqa: F401  (the subjects, named once)
 
-TAP_THE = "tap_the"
-CA_NHAN = "ca_nhan"
-BOTH = "both"
-SUBJECT_LABEL = {TAP_THE: "Tập thể", CA_NHAN: "Cá nhân"}
 KIND_LABEL = {
     "danh_hieu_thi_dua": "Danh hiệu thi đua",
     "hinh_thuc_khen_thuong": "Hình thức khen thưởng",

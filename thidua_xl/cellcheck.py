@@ -11,12 +11,12 @@ from pathlib import Path
 
 from .model import ERROR, WARNING, Finding
 from .safety import EXCEL_TEXT_MAX
+from .schema import COLUMN_HEADER
 
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
 # what the nomination frame's columns are called on the sheet, for the messages
-_HEADERS = {"ho_ten": "Họ và tên", "chuc_vu": "Chức vụ", "khoa_phong": "Khoa, phòng", "hinh_thuc": "Hình thức đề nghị",
-            "ghi_chu": "Ghi chú", "sang_kien": "Sáng kiến", "ten": "Tên sáng kiến, đề tài", "tac_gia": "Tác giả"}
+_HEADERS = COLUMN_HEADER
 
 
 def _n(n: int) -> str:

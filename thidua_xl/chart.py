@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-CHART_SHEET = "Biểu đồ"
+from .schema import CHART_SHEET  # noqa: E402
 LEVELS = [("so", "Cấp Sở"), ("tinh", "Cấp tỉnh"), ("bo", "Cấp Bộ"), ("cp", "Chính phủ"), ("nha_nuoc", "Nhà nước")]
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
-from .text import clean, name_sort_key, sort_key
+from .text import clean, date_text, name_sort_key, sort_key
 
 SUBJECTS = (TAP_THE, CA_NHAN)
 INITIATIVE_KINDS = ("sang_kien", "de_tai")
@@ -169,5 +169,5 @@ def summary_rows(result: Consolidation, catalog: Catalog | None = None) -> list[
 
 def display_date(row) -> str:
     if row.get("ngay_sinh") is not None and not pd.isna(row.get("ngay_sinh")):
-        return row["ngay_sinh"].strftime("%d/%m/%Y")
+        return date_text(row["ngay_sinh"])
     return clean(row.get("ngay_sinh_raw") or "")

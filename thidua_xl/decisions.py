@@ -15,18 +15,10 @@ from pathlib import Path
 
 from .catalog import load_catalog
 from .errors import UserError
-from .text import clean, fold, name_key, parse_date
+from .schema import DECISION_LIST_HEADERS
+from .text import clean, date_text, fold, name_key, parse_date
 
-LIST_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "STT": ("stt", ("TT", "Số TT")),
-    "Họ và tên": ("ho_ten", ("Họ tên", "Họ và tên / Tên tập thể", "Tên tập thể", "Họ và tên, tên tập thể",
-                             "Tên tập thể, cá nhân", "Họ tên / Tên tập thể", "Họ và tên/Tên tập thể")),
-    "Ngày sinh": ("ngay_sinh", ("Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh")),
-    "Hình thức": ("hinh_thuc", ("Hình thức khen thưởng", "Danh hiệu", "Hình thức đề nghị",
-                                "Danh hiệu, hình thức khen thưởng")),
-    "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Quyết định số")),
-    "Ngày quyết định": ("ngay_quyet_dinh", ("Ngày QĐ", "Ngày ký")),
-}
+LIST_HEADERS = DECISION_LIST_HEADERS
 _NUMBER = re.compile(r"\bSố\s*:?\s*([0-9]+\s*/\s*[0-9]{0,4}\s*/?\s*[A-ZĐa-zđ0-9\-–]+)", re.U)
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I | re.U)
 
@@ -133,7 +125,7 @@ def read_decision_list(path: str | os.PathLike, number: str = "", date: str = ""
 
 def _date_text(value) -> str:
     d = parse_date(value)
-    return d.date.strftime("%d/%m/%Y") if d.date else ""
+    return date_text(d.date)
 
 
 def import_decision(path, master, *, number: str = "", date: str = "", award: str = "",

@@ -6,15 +6,16 @@ import datetime as dt
 import os
 from pathlib import Path
 
-import pandas as pd
 
-from .catalog import CA_NHAN, SUBJECT_LABEL, TAP_THE, Catalog, load_catalog
+from .catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
 from .consolidate import Consolidation
 from .fileio import atomic_path
 from .perf import gc_paused
+from .schema import (AWARD_LIST_HEADERS, INITIATIVE_KIND_LABEL, INITIATIVE_LEVEL_LABEL, SUBJECT_LABEL,
+                     SUMMARY_SHEET)
+from .text import date_text, time_text
 
-LIST_HEADERS = ["STT", "Đơn vị", "Họ và tên / Tên tập thể", "Đối tượng", "Ngày sinh", "Giới tính",
-                "Chức vụ", "Khoa, phòng", "Nguồn (tệp, trang, dòng)"]
+LIST_HEADERS = AWARD_LIST_HEADERS
 MAX_SHEET_NAME = 31
 
 
@@ -74,9 +75,7 @@ def print_layout(groups: list[int]) -> tuple[int, list[int]]:
 
 
 def _date_text(d, raw) -> str:
-    if d is not None and not pd.isna(d):
-        return d.strftime("%d/%m/%Y")
-    return raw or ""
+    return date_text(d) or raw or ""
 
 
 def _write_list_row(ws, r: int, row: list, fmt) -> None:
@@ -124,8 +123,8 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
                                "align": "center", "bg_color": "#F2F2F2"})
         f_totl = wb.add_format({"font_name": "Times New Roman", "font_size": 11, "border": 1, "bold": True,
                                 "bg_color": "#F2F2F2"})
-        used: set[str] = {"tổng hợp"}
-        ws = wb.add_worksheet("Tổng hợp")
+        used: set[str] = {SUMMARY_SHEET.lower()}
+        ws = wb.add_worksheet(SUMMARY_SHEET)
         codes = list(result.totals)
         columns: list[tuple[str, str]] = []  # (award, subject)
         for code in codes:
@@ -136,7 +135,7 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
         title_end = (breaks[0] if breaks else ncols) - 1  # the title centred on the first printed page
         ws.merge_range(0, 0, 0, title_end, f"BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM {result.year}", f_title)
         ws.merge_range(1, 0, 1, title_end, f"({title_unit} – {result.rows} lượt đề nghị từ {result.files} tệp; "
-                                           f"cập nhật {dt.datetime.now():%d/%m/%Y %H:%M})", f_sub)
+                                           f"cập nhật {time_text(dt.datetime.now())})", f_sub)
         h1, h2 = 3, 4
         ws.merge_range(h1, 0, h2, 0, "STT", f_head)
         ws.merge_range(h1, 1, h2, 1, "Đơn vị", f_head)
@@ -198,8 +197,7 @@ def _write_consolidation(result: Consolidation, out: str | os.PathLike, catalog:
         r = rt + 2
         if result.initiatives:
             ws.write(r, 1, "Sáng kiến, đề tài", f_totl)
-            labels = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
-            kinds = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
+            labels, kinds = INITIATIVE_LEVEL_LABEL, INITIATIVE_KIND_LABEL
             for k, lvl in enumerate(labels):
                 ws.write(r, 2 + k, labels[lvl], f_head2)
             for j, (kind, lbl) in enumerate(kinds.items()):

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from .errors import UserError
 from .model import ERROR, INFO, Finding, code_label
+from .schema import FIX_HEADERS, FIX_SHEET  # noqa: F401
 from .text import clean, fold
 
-FIX_SHEET = "Cần sửa"
 INDEX_FILE = "phan-hoi.json"
-FIX_HEADERS = ["STT", "Tệp", "Trang tính", "Dòng", "Cột", "Họ và tên", "Mức", "Nội dung", "Cách sửa", "Căn cứ"]
 FIX_WIDTHS = (5, 22, 18, 6, 16, 26, 9, 70, 50, 36)
 FILL = {"error": "F8CBAD", "warning": "FFE699"}
 HINTS = {

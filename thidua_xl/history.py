@@ -24,23 +24,13 @@ from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .errors import UserError
 from . import store
 from .model import ERROR, Finding
+from .schema import HISTORY_IMPORT_HEADERS, HISTORY_IMPORT_REQUIRED
 from .text import clean, fold, name_key, parse_date
 
 DEFAULT_NAME = "thidua-history.sqlite"
 
-HISTORY_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "STT": ("stt", ("TT", "Số TT")),
-    "Họ và tên": ("ho_ten", ("Họ tên", "Họ và tên / Tên tập thể", "Tên tập thể", "Họ tên / Tên tập thể",
-                             "Họ và tên/Tên tập thể", "Tên tập thể, cá nhân")),
-    "Ngày sinh": ("ngay_sinh", ("Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh")),
-    "Đơn vị": ("don_vi", ("Tên đơn vị", "Đơn vị công tác", "Mã đơn vị", "Cơ quan, đơn vị")),
-    "Năm": ("nam", ("Năm khen thưởng", "Năm thi đua", "Năm đạt", "Năm công nhận")),
-    "Hình thức": ("hinh_thuc", ("Hình thức khen thưởng", "Danh hiệu", "Hình thức đề nghị", "Danh hiệu thi đua",
-                                "Danh hiệu, hình thức khen thưởng", "Hình thức, danh hiệu")),
-    "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Quyết định", "Số, ngày quyết định", "Số quyết định khen thưởng")),
-    "Đối tượng": ("doi_tuong", ("Tập thể/Cá nhân",)),
-}
-HISTORY_REQUIRED = ("Họ và tên", "Năm", "Hình thức")
+HISTORY_HEADERS = HISTORY_IMPORT_HEADERS
+HISTORY_REQUIRED = HISTORY_IMPORT_REQUIRED
 
 _KEY = ["name_key", "nam_sinh_k", "scope_key", "nam", "award"]
 

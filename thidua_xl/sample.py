@@ -16,6 +16,7 @@ import pandas as pd
 
 from .catalog import CA_NHAN, TAP_THE, load_catalog
 from .fileio import atomic_path
+from .schema import INITIATIVE_KIND_LABEL, INITIATIVE_LEVEL_LABEL, INITIATIVES_SHEET
 from .sample_people import AGES, SENIOR_AWARDS, birth_date, departments, full_name, position
 
 # The Sở's units on today's map: since 2025 there is no district level, and the district health
@@ -270,8 +271,8 @@ def people_name(rng: random.Random) -> str:
 
 # --- writing unit files the way units make them ---------------------------------------
 AWARD_TEXT_STYLES = ("name", "abbrev", "code")
-LOAI_LABEL = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
-CAP_LABEL = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
+LOAI_LABEL = INITIATIVE_KIND_LABEL
+CAP_LABEL = INITIATIVE_LEVEL_LABEL
 
 
 def _award_text(code: str, style: str, rng: random.Random) -> str:
@@ -349,7 +350,7 @@ def write_unit_file(path: str | Path, unit_code: str, unit: str, rows: pd.DataFr
     ws.append([])
     ws.append([None, "Người lập biểu", None, None, None, "THỦ TRƯỞNG ĐƠN VỊ"])
     if initiatives is not None and not initiatives.empty:
-        si = wb.create_sheet("Sáng kiến")
+        si = wb.create_sheet(INITIATIVES_SHEET)
         si.append(["STT", "Tên sáng kiến, đề tài", "Loại", "Cấp công nhận", "Tác giả", "Năm"])
         for i, r in enumerate(initiatives.itertuples(index=False), 1):
             si.append([i, r.ten, LOAI_LABEL[r.loai], CAP_LABEL[r.cap], r.tac_gia, int(r.nam)])

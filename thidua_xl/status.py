@@ -6,13 +6,13 @@ Read from the master alone: its units, each unit sheet's rows, the `Nhận tệp
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import UserError
 from .model import ERROR
+from .text import time_text
 
 
 @dataclass
@@ -55,14 +55,13 @@ class StatusReport:
         """The status as rows of text (the terminal table and the Excel sheet show the same)."""
         out = []
         for u in self.units:
-            when = dt.datetime.fromisoformat(u.collected_at).strftime("%d/%m/%Y %H:%M") if u.collected_at else ""
+            when = time_text(u.collected_at)
             out.append([u.unit_code, u.unit, "Đã nộp" if u.received else "CHƯA NỘP", u.file or "", when,
                         str(u.rows), str(u.errors)])
         return out
 
 
-STATUS_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Tình hình", "Tệp nhận lần cuối", "Thời gian nhận", "Số dòng",
-                  "Số lỗi"]
+from .schema import STATUS_HEADERS, STATUS_SHEET  # noqa: E402,F401
 
 
 def unit_status(master: str | os.PathLike, *, history=None, check: bool = True) -> StatusReport:
@@ -124,7 +123,7 @@ def write_status_workbook(report: StatusReport, out: str | os.PathLike) -> Path:
     return out
 
 
-def write_status_sheet(wb, report: StatusReport, name: str = "Tình hình nộp") -> None:
+def write_status_sheet(wb, report: StatusReport, name: str = STATUS_SHEET) -> None:
     base = {"font_name": "Times New Roman", "font_size": 12, "border": 1, "valign": "top"}
     head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center", "text_wrap": True})
     cell = wb.add_format(base)

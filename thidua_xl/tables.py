@@ -11,13 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-CHECK_SHEET = "Kiểm tra"
-CHECK_HEADERS = ["STT", "Mức", "Mã", "Đơn vị", "Tệp", "Trang tính", "Dòng", "Cột", "Nội dung", "Căn cứ",
-                 "Quy định", "Đối chiếu"]
+from .text import time_text
+
+from .schema import CHECK_HEADERS, CHECK_SHEET, SEVERITY_LABEL, SEVERITY_ORDER  # noqa: F401
 CHECK_WIDTHS = [5, 9, 18, 28, 16, 16, 7, 16, 80, 40, 24, 16]
 LINK_COLUMN = CHECK_HEADERS.index("Dòng")
-SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 COLOR_HEADER = "#DDEBF7"
 COLOR_SEVERITY = {"error": "#F8CBAD", "warning": "#FFF2CC", "info": "#E2EFDA"}
 
@@ -76,7 +74,7 @@ def check_sheet(findings, year: int, locate: Callable[[object], str | None],
     counts = {s: sum(f.severity == s for f in ordered) for s in SEVERITY_LABEL}
     titles = [f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {year}: {counts['error']} lỗi, "
               f"{counts['warning']} cảnh báo" + (f", {counts['info']} ghi chú" if counts["info"] else ""),
-              f"Cập nhật {(now or dt.datetime.now()):%d/%m/%Y %H:%M}. Bấm số ở cột “Dòng” để đến ô cần sửa."
+              f"Cập nhật {time_text(now or dt.datetime.now())}. Bấm số ở cột “Dòng” để đến ô cần sửa."
               + (f" {UNVERIFIED_COLUMN_NOTE}" if any(not f.verified for f in ordered) else "")]
     rows, colors = [], []
     for i, f in enumerate(ordered):

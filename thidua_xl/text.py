@@ -15,7 +15,7 @@ import unicodedata
 __all__ = [
     "nfc", "clean", "clean_strings", "printable", "fold", "name_key", "name_keys", "person_key", "split_name",
     "sort_key", "name_sort_key", "sort_names", "parse_date", "ParsedDate",
-    "ngay_vn", "so2",
+    "ngay_vn", "so2", "date_text", "time_text", "DATE_TEXT", "EXCEL_DATE_FORMAT",
 ]
 
 _WS = re.compile(r"\s+")
@@ -402,3 +402,27 @@ def ngay_vn(value: object = None, blank_day: bool = False) -> str:
     month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
     day = "    " if blank_day else (f"{value.day:02d}" if value.day < 10 else str(value.day))
     return f"ngày {day} tháng {month} năm {value.year}"
+
+
+# Every date the tool shows in a table, a message or a sheet is written by one of these
+# (the documents' long form is `ngay_vn`), never by a strftime of its own.
+DATE_TEXT = "%d/%m/%Y"  # 13/02/1980
+EXCEL_DATE_FORMAT = "dd/mm/yyyy"  # the same as an Excel number format: the cell keeps a real date
+
+
+def date_text(value: object) -> str:
+    """13/02/1980 for a date, datetime or Timestamp; '' for None, NaN and NaT."""
+    if value is None or value != value:  # NaN and NaT are not equal to themselves
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.strftime(DATE_TEXT)
+
+
+def time_text(value: object, seconds: bool = False) -> str:
+    """13/02/2020 14:05 (with `seconds`, 14:05:09) for a datetime or its ISO text; '' for none."""
+    if value is None or value == "" or value != value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.strftime(DATE_TEXT + (" %H:%M:%S" if seconds else " %H:%M"))

@@ -7,7 +7,6 @@ each rule's check run over whole columns; the findings returned in file order.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import os
 from pathlib import Path
@@ -18,6 +17,7 @@ from . import legacy
 from .catalog import Catalog, load_catalog
 from .errors import UserError
 from .model import WARNING, Finding
+from .schema import COLUMN_HEADER
 from .rules import HISTORY_KINDS, KINDS, Context, RuleSet, load_rules
 from .rules.context import proposed
 from .text import clean, fold, name_keys
@@ -25,10 +25,8 @@ from .text import clean, fold, name_keys
 LEGACY_RULE = "LEGACY.ENCODING"
 LEGACY_BASIS = "Nghị định 30/2020/NĐ-CP, Phụ lục I (phông chữ tiếng Việt Unicode theo TCVN 6909:2001)"
 # Nomination text columns that may hold legacy-encoded text, with their header names.
-LEGACY_COLUMNS = {
-    "ho_ten": "Họ và tên", "hinh_thuc": "Hình thức đề nghị", "chuc_vu": "Chức vụ", "khoa_phong": "Khoa, phòng",
-    "gioi_tinh": "Giới tính", "doi_tuong_raw": "Đối tượng", "sang_kien": "Sáng kiến", "ghi_chu": "Ghi chú",
-}
+LEGACY_COLUMNS = {c: COLUMN_HEADER[c.removesuffix("_raw")] for c in (
+    "ho_ten", "hinh_thuc", "chuc_vu", "khoa_phong", "gioi_tinh", "doi_tuong_raw", "sang_kien", "ghi_chu")}
 HISTORY_WINDOW = 12  # years of history loaded for the history rules
 
 
@@ -376,19 +374,9 @@ def _sheet_fonts(ws, header_row: int, need: dict[int, list], match_header, spec)
     return out
 
 
-# --- the Kiểm tra workbook -------------------------------------------------------------------
-CHECK_SHEET = "Kiểm tra"
-COPY_SHEET = "Đề nghị (đánh dấu)"
-COPY_COLUMNS = [  # (nominations column, header)
-    ("unit", "Đơn vị"), ("file", "Tệp"), ("sheet", "Trang tính"), ("row", "Dòng"), ("stt", "STT"),
-    ("ho_ten", "Họ và tên"), ("ngay_sinh_raw", "Ngày sinh"), ("gioi_tinh", "Giới tính"), ("chuc_vu", "Chức vụ"),
-    ("khoa_phong", "Khoa, phòng"), ("hinh_thuc", "Hình thức đề nghị"), ("doi_tuong_raw", "Đối tượng"),
-    ("sang_kien", "Sáng kiến"), ("ghi_chu", "Ghi chú"),
-]
-SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
-UNVERIFIED_MARK = "Chưa đối chiếu"
-UNVERIFIED_COLUMN_NOTE = ("Dòng có “Chưa đối chiếu” ở cột “Đối chiếu”: quy định đó chưa được đối chiếu với văn bản "
-                          "gốc nên chỉ là cảnh báo.")
+# --- what the Kiểm tra sheet says (written by export.write_check_workbook) ------------------------
+from .schema import CHECK_SHEET, SEVERITY_LABEL, UNVERIFIED_COLUMN_NOTE, UNVERIFIED_MARK  # noqa: E402,F401
+from .schema import MARKED_COPY_SHEET as COPY_SHEET  # noqa: E402,F401
 
 
 def unverified_note(findings) -> str | None:
@@ -400,84 +388,9 @@ def unverified_note(findings) -> str | None:
             f"(xem “thidua rules MÃ”).")
 
 
-def master_cells(intake, master_name: str) -> dict[tuple[str, str], str]:
-    """(unit sheet, canonical header) -> column letter in the master, so a link lands on the cell."""
-    from .intake import NOMINATION_HEADERS, match_header
-    from .workbook.patch import col_letter
-    from .workbook.rows import read_sheet_rows
-
-    rep = next((f for f in intake.files if f.file == master_name and f.kind == "master"), None)
-    if rep is None:
-        return {}
-    out = {}
-    for sheet, rows in read_sheet_rows(rep.path, list(rep.header_row)).items():
-        h = rep.header_row[sheet] - 1
-        for j, cell in enumerate(rows[h] if h < len(rows) else []):
-            canon = match_header(cell, NOMINATION_HEADERS)
-            if canon:
-                out.setdefault((sheet, canon), col_letter(j))
-    return out
-
-
 def write_findings_workbook(intake, findings: list[Finding], out: str | os.PathLike, year: int, *,
                             master_name: str | None = None) -> Path:
-    """`validate --out FILE.xlsx`: the `Kiểm tra` sheet (the same model the ribbon writes, one
-    line per finding, each linked to its cell) and a copy of the nominations with the offending
-    cells highlighted.
+    """`validate --out`: kept under this name for its callers; the writer is export.write_check_workbook."""
+    from .export import write_check_workbook
 
-    With `master_name` (the sheet goes into that master, `--into`), a finding in the master links
-    to its own cell there, not to the copy, which the master does not have."""
-    import xlsxwriter
-    from xlsxwriter.utility import xl_rowcol_to_cell
-
-    from .fileio import atomic_path
-    from .tables import COLOR_SEVERITY, check_sheet, write_sheet_xlsxwriter
-
-    out = Path(out)
-    df = intake.nominations.reset_index(drop=True)
-    line_of = {(f, s, int(r)): i + 2 for i, (f, s, r) in enumerate(zip(df["file"], df["sheet"], df["row"]))}
-    col_of = {header: j for j, (_c, header) in enumerate(COPY_COLUMNS)}
-    col_of.update({"Hình thức": col_of["Hình thức đề nghị"], "Tên tập thể": col_of["Họ và tên"]})
-    in_master = master_cells(intake, master_name) if master_name else {}
-    canon_of = {"Hình thức": "Hình thức đề nghị", "Tên tập thể": "Họ và tên"}
-    rank = {"error": 0, "warning": 1, "info": 2}
-    marks: dict[tuple[int, int], str] = {}
-
-    def locate(f) -> str | None:
-        if master_name and f.file == master_name and f.sheet:
-            canon = canon_of.get(f.column or "", f.column or "Họ và tên")
-            letter = in_master.get((f.sheet, canon)) or in_master.get((f.sheet, "Họ và tên"), "B")
-            return "'" + f.sheet.replace("'", "''") + f"'!{letter}{int(f.row)}"
-        line = line_of.get((f.file, f.sheet, int(f.row)))
-        if line is None:
-            return None
-        cj = col_of.get(f.column or "", col_of["Họ và tên"])
-        prev = marks.get((line - 1, cj))
-        if prev is None or rank.get(f.severity, 3) < rank.get(prev, 3):
-            marks[(line - 1, cj)] = f.severity
-        return f"'{COPY_SHEET}'!{xl_rowcol_to_cell(line - 1, cj)}"
-
-    model = check_sheet(findings, year, locate)
-    with atomic_path(out, suffix=".xlsx") as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                            "strings_to_urls": False})
-        base = {"font_name": "Times New Roman", "font_size": 11, "border": 1, "valign": "top", "text_wrap": True}
-        f_head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center"})
-        f_cell = wb.add_format(base)
-        f_sev = {s: wb.add_format({**base, "bg_color": c}) for s, c in COLOR_SEVERITY.items()}
-        write_sheet_xlsxwriter(wb, model)
-        copy = wb.add_worksheet(COPY_SHEET)
-        for j, (c, h) in enumerate(COPY_COLUMNS):
-            copy.write(0, j, h, f_head)
-            copy.set_column(j, j, 8 if c in ("row", "stt") else 22)
-        for i, rec in enumerate(df[[c for c, _h in COPY_COLUMNS]].itertuples(index=False, name=None)):
-            for j, v in enumerate(rec):
-                fmt = f_sev[marks[(i + 1, j)]] if (i + 1, j) in marks else f_cell
-                if j == 3:
-                    copy.write_number(i + 1, j, int(v), fmt)
-                else:
-                    copy.write_string(i + 1, j, "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v), fmt)
-        copy.freeze_panes(1, 0)
-        copy.autofilter(0, 0, max(1, len(df)), len(COPY_COLUMNS) - 1)
-        wb.close()
-    return out
+    return write_check_workbook(intake, findings, out, year, master_name=master_name)

@@ -26,16 +26,12 @@ from .xlboundary import (BUTTON_LABELS, HISTORY_NAME, LOG_NAME, RESULTS_DIR, TIT
                          alert, book_folder, book_fullname, button_label, fallback_log_dir, os_alert,
                          require as _require, saved_path as _saved_path, status as _status, write_log)
 
-CHECK_SHEET = "Kiểm tra"
-SUMMARY_SHEET = "Tổng hợp"
-STATUS_SHEET = "Tình hình nộp"
-GUIDE_SHEET = "Hướng dẫn"
-CONF_SHEET = "xlwings.conf"
-VBA_TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's messages (thidua_xl/devtools/vba/messages.py)
+from .schema import (CATALOG_SHEET, CHART_SHEET, CHECK_SHEET, CONF_SHEET, GUIDE_SHEET, HISTORY_SHEET,  # noqa: F401
+                     STATUS_SHEET, SUMMARY_SHEET, VBA_TEXT_SHEET, VOTES_SHEET)
 # the Kiểm tra sheet's model, shared with `thidua validate` (same columns, order, colours)
 from .tables import CHECK_HEADERS, COLOR_HEADER, COLOR_SEVERITY, SEVERITY_LABEL, SEVERITY_ORDER  # noqa: E402
 COLOR_TOTAL = "#F2F2F2"
-DATE_FORMAT = "dd/mm/yyyy"  # a number format: the cell holds a real date, not text the PC's locale re-reads
+from .text import EXCEL_DATE_FORMAT as DATE_FORMAT  # noqa: E402  (the cell holds a real date, not text the PC's locale re-reads)
 # A sheet whose used range is larger than this is refused with a way out, rather than read for minutes
 # (formatting dragged to row 1,048,576 makes Excel report a million-row used range).
 MAX_SHEET_CELLS = 3_000_000
@@ -109,7 +105,8 @@ def _needed_sheets(all_names: list[str]) -> list[str]:
     from .export import sheet_name_for
 
     used: set[str] = set()
-    outputs = {CONF_SHEET, VBA_TEXT_SHEET, CHECK_SHEET, SUMMARY_SHEET, GUIDE_SHEET, "Danh mục", "Lịch sử", "Biểu quyết"}
+    outputs = {CONF_SHEET, VBA_TEXT_SHEET, CHECK_SHEET, SUMMARY_SHEET, CHART_SHEET, GUIDE_SHEET, CATALOG_SHEET,
+               HISTORY_SHEET, VOTES_SHEET}
     outputs |= {sheet_name_for(a.name, used) for a in load_catalog()}
     return [n for n in all_names if n not in outputs]
 
@@ -206,8 +203,8 @@ def summary_table(result, catalog=None) -> tuple[list[list], int, int]:
     rows.append(["", "Tổng cộng"] + vals + [tt, sum(vals) - tt])
     total_row = len(rows)
     if result.initiatives:
-        kinds = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
-        levels = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
+        from .schema import INITIATIVE_KIND_LABEL as kinds, INITIATIVE_LEVEL_LABEL as levels
+
         rows.append([])
         rows.append(["", "Sáng kiến, đề tài"] + list(levels.values()))
         for k, label in kinds.items():

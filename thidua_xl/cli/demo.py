@@ -15,6 +15,8 @@ import typer
 
 from ..catalog import SUBJECT_LABEL, load_catalog
 from ..errors import UserError
+from ..schema import HISTORY_SHEET, VOTES_SHEET
+from ..text import date_text
 from .common import _audit, app, console, exit_code_for
 
 DEMO_YEAR_OFFSET = 1  # the demo works on last year's results, as the Sở does in December/January
@@ -75,7 +77,7 @@ CONFIG = {
 
 def _write_votes(workbook, info) -> None:
     """The Hội đồng's secret ballot as the secretary types it: members voting, votes in favour."""
-    ws = workbook.get_worksheet_by_name("Biểu quyết")
+    ws = workbook.get_worksheet_by_name(VOTES_SHEET)
     present = int(CONFIG["hoi_dong_co_mat"])
     for i, _award in enumerate(load_catalog()):
         ws.write_number(3 + i, 2, present)
@@ -301,10 +303,10 @@ def _write_history(province, path: Path) -> Path:
     cat = load_catalog()
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "Lịch sử"
+    ws.title = HISTORY_SHEET
     ws.append(["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức", "Số quyết định"])
     for r in province.history.itertuples(index=False):
-        d = r.ngay_sinh.strftime("%d/%m/%Y") if r.ngay_sinh is not None else None
+        d = (date_text(r.ngay_sinh) or None) if r.ngay_sinh is not None else None
         ws.append([r.ho_ten, d, r.unit, int(r.nam), cat[r.award].name, f"{100 + int(r.nam) % 100}/QĐ-SYT"])
     from ..fileio import atomic_path
 

@@ -55,8 +55,8 @@ def consolidate(
                             str(s_["rows"]) if s_["ok"] else "lỗi", ", ".join(missing))
     console.print(files_table)
     if result.initiatives:
-        names = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
-        lv = {"co_so": "cơ sở", "tinh": "cấp tỉnh", "bo": "cấp bộ", "toan_quoc": "toàn quốc"}
+        from ..schema import INITIATIVE_KIND_LABEL as names, INITIATIVE_LEVEL_PHRASE as lv
+
         parts = [f"{n} {names[k]} {lv[c]}" for k, d in result.initiatives.items() for c, n in d.items()]
         console.print("Sáng kiến, đề tài: " + "; ".join(parts))
     with _working(f"Đang ghi {(out or into).name}…") if (out or into) else _nothing():

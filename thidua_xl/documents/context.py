@@ -15,7 +15,7 @@ import pandas as pd
 from ..catalog import CA_NHAN, TAP_THE, load_catalog
 from ..config import Config
 from ..consolidate import Consolidation
-from ..text import clean, nfc, so2, sort_key
+from ..text import clean, date_text, nfc, so2, sort_key
 from .can_cu import can_cu_lines as _can_cu_default, chuc_nang_line
 from .authority import forward_line, grants_itself
 from .filters import ngay_vn
@@ -141,7 +141,7 @@ def ngay_text(value) -> str:
     except (TypeError, ValueError):
         pass
     if isinstance(value, (dt.date, pd.Timestamp)):
-        return value.strftime("%d/%m/%Y")
+        return date_text(value)
     return clean(value)
 
 
@@ -428,7 +428,7 @@ def _row_values(r: dict, stt: int, names: YearNames | None = None) -> dict:
     if names is not None and r.get("subject") == CA_NHAN and not isinstance(birth, (dt.date, pd.Timestamp)):
         birth = names.birth(_s(r.get("unit")), ho_ten, r.get("nam_sinh")) or birth  # one date per person
     if isinstance(birth, (dt.date, pd.Timestamp)):
-        ngay = birth.strftime("%d/%m/%Y")
+        ngay = date_text(birth)
     else:
         ngay = ngay_text(birth) or _s(r.get("ngay_sinh_raw"))
     nam = r.get("nam_sinh")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..config import Config
-from ..text import parse_date
+from ..text import date_text, parse_date
 from .context import SO_AWARDS, so_ky_hieu
 
 
@@ -36,7 +36,7 @@ def so_decisions(lists: dict[str, pd.DataFrame], config: Config) -> list[tuple[s
 def decision_refs(lists: dict[str, pd.DataFrame], config: Config) -> dict[str, tuple[str, str]]:
     """{award code: (số ký hiệu, ngày dd/mm/yyyy)} of the Sở's own decisions; '' where Cấu hình has none."""
     parsed = parse_date(config.get("ngay_van_ban"))
-    date = parsed.date.strftime("%d/%m/%Y") if parsed.date else ""
+    date = date_text(parsed.date)
     return {code: (so_ky_hieu(number, "QĐ", config) if number else "", date)
             for code, _df, number in so_decisions(lists, config)}
 

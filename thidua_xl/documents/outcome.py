@@ -16,6 +16,7 @@ import pandas as pd
 from ..catalog import load_catalog
 from ..consolidate import Consolidation
 from ..decide import REASON_LABEL, REJECTED, Decision, decide, parse_threshold, subset
+from ..schema import CONFIG_SHEET, EXCLUDED_HEADERS, RECONCILIATION_HEADERS  # noqa: F401
 from ..text import clean, so2
 from .authority import forward_line, grants_itself  # noqa: F401  (where callers found them)
 from .names import written
@@ -82,7 +83,7 @@ def missing_settings(config, kinds) -> list:
     out = []
     for name, docs, what in SETTINGS_NEEDED:
         if any(k in docs for k in kinds) and not clean(config.values.get(name)):
-            out.append(Finding("MISSING_SETTING", WARNING, f"Trang “Cấu hình” chưa có {what}.", sheet="Cấu hình",
+            out.append(Finding("MISSING_SETTING", WARNING, f"Trang “{CONFIG_SHEET}” chưa có {what}.", sheet=CONFIG_SHEET,
                                column=name, rule="DOCUMENTS.SETTINGS"))
     return out
 
@@ -156,10 +157,6 @@ def meeting_summary(decision: Decision) -> str:
 
 
 # --- doi-chieu.xlsx -----------------------------------------------------------------------
-RECONCILIATION_HEADERS = ["Mã", "Danh hiệu, hình thức khen thưởng", "Thẩm quyền", "Đề nghị", "Hợp lệ",
-                          "Hội đồng thông qua", "Quyết định / trình cấp trên", "Không đưa vào"]
-EXCLUDED_HEADERS = ["STT", "Họ và tên / Tên tập thể", "Đơn vị", "Hình thức", "Lý do", "Chi tiết", "Tệp", "Trang",
-                    "Dòng"]
 
 
 def reconciliation_rows(decision: Decision) -> list[list]:

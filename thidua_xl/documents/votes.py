@@ -15,7 +15,7 @@ from pathlib import Path
 from ..catalog import load_catalog
 from ..text import clean, fold
 
-VOTES_SHEET = "Biểu quyết"
+from ..schema import VOTES_SHEET  # noqa: E402,F401
 _AWARD = {fold(x) for x in ("Hình thức", "Hình thức khen thưởng", "Danh hiệu, hình thức khen thưởng",
                             "Danh hiệu", "Hình thức đề nghị")}
 _VOTES = {fold(x) for x in ("Số phiếu đồng ý", "Số phiếu", "Phiếu đồng ý", "Đồng ý")}

@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import zip_longest
 
-from ..text import ParsedDate, clean, clean_strings, parse_date
+from ..text import ParsedDate, clean, clean_strings, date_text, parse_date
 
 def _as_text(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.strftime("%d/%m/%Y")
+        return date_text(value)
     return clean(value)
 
 

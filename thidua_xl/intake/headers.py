@@ -1,4 +1,4 @@
-"""Where a table is: header specs (every accepted spelling of every column) and the header row finder.
+"""Where a table is: the header row finder, over the header specs of `schema` (every accepted spelling).
 
 Headers are compared folded (no case, no diacritics, no punctuation), so "Họ và tên" covers
 "HỌ VÀ TÊN" and "Ho va ten"; a cell no variant names is recognised by its words in any order
@@ -13,83 +13,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+from ..schema import (CONFIG_SHEET, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INITIATIVES_SHEET,  # noqa: F401
+                      MASTER_ONLY_HEADERS, META_SHEET, NARRATIVE_SHEET, NOMINATION_HEADERS, NOMINATION_REQUIRED,
+                      OPTIONAL_COLUMNS, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, UNITS_SHEET)
 from ..text import clean, fold
 
-META_SHEET = "_thidua"  # hidden key/value sheet written by `split`: ma_don_vi, ten_don_vi, nam
-UNITS_SHEET = "Đơn vị"
-CONFIG_SHEET = "Cấu hình"
-INITIATIVES_SHEET = "Sáng kiến"
-NARRATIVE_SHEET = "Văn bản"
 HEADER_SCAN_ROWS = 40
-
-# Canonical header -> (column id, accepted variants). Variants are compared folded
-# (no case, no diacritics, no punctuation), so "Họ và tên" covers "HỌ VÀ TÊN" and "Ho va ten".
-NOMINATION_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "STT": ("stt", ("TT", "Số TT", "Số thứ tự")),
-    "Họ và tên": ("ho_ten", (
-        "Họ tên", "Họ và tên / Tên tập thể", "Tên tập thể", "Họ và tên, tên tập thể",
-        "Họ tên / Tên tập thể", "Họ và tên/Tên tập thể", "Tên tập thể, cá nhân",
-        "Tên tập thể / cá nhân", "Họ và tên cá nhân, tên tập thể", "Tên cá nhân, tập thể",
-    )),
-    "Ngày sinh": ("ngay_sinh", (
-        "Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Ngày/tháng/năm sinh",
-    )),
-    "Giới tính": ("gioi_tinh", ("Nam/Nữ", "Nam, Nữ", "Giới")),
-    "Chức vụ": ("chuc_vu", ("Chức vụ, chức danh", "Chức danh", "Chức vụ/chức danh", "Chức vụ, chức danh nghề nghiệp")),
-    "Khoa, phòng": ("khoa_phong", (
-        "Khoa/Phòng", "Bộ phận", "Đơn vị công tác", "Khoa phòng", "Khoa, phòng công tác",
-        "Khoa, phòng, bộ phận",
-    )),
-    "Hình thức đề nghị": ("hinh_thuc", (
-        "Danh hiệu đề nghị", "Danh hiệu, hình thức khen thưởng", "Hình thức khen thưởng",
-        "Danh hiệu, hình thức đề nghị", "Hình thức khen thưởng đề nghị", "Danh hiệu thi đua",
-        "Danh hiệu", "Hình thức", "Danh hiệu/hình thức khen thưởng", "Đề nghị",
-    )),
-    "Đối tượng": ("doi_tuong", ("Tập thể/Cá nhân", "Loại đối tượng")),
-    "Sáng kiến": ("sang_kien", ("Sáng kiến, đề tài", "Tên sáng kiến", "Sáng kiến/đề tài")),
-    "Ghi chú": ("ghi_chu", ()),
-    # Optional columns some Sở ask for; rules use them when present (xếp loại, kỷ luật, tuyển dụng).
-    "Xếp loại": ("xep_loai", ("Xếp loại đánh giá", "Đánh giá, xếp loại", "Kết quả đánh giá, xếp loại",
-                               "Xếp loại viên chức", "Kết quả xếp loại", "Mức độ hoàn thành nhiệm vụ")),
-    "Kỷ luật": ("ky_luat", ("Hình thức kỷ luật", "Kỷ luật (nếu có)")),
-    "Ngày tuyển dụng": ("ngay_tuyen_dung", ("Thời gian tuyển dụng", "Ngày vào ngành", "Năm tuyển dụng")),
-    "Số CCCD": ("so_cccd", ("CCCD", "Số căn cước", "Số căn cước công dân", "Số định danh cá nhân", "Số CMND/CCCD")),
-    # Member counts on a collective's row (Tập thể lao động tiên tiến / xuất sắc criteria).
-    "Tổng số thành viên": ("tong_so_thanh_vien", ("Tổng số người", "Số thành viên", "Tổng số cán bộ",
-                                                   "Tổng số CBVC", "Tổng số cán bộ, viên chức", "Tổng số CCVC")),
-    "Số LĐTT": ("so_ldtt", ("Số người đạt LĐTT", "Số cá nhân đạt LĐTT", "Số lao động tiên tiến",
-                            "Số người đạt Lao động tiên tiến", "Số cá nhân đạt Lao động tiên tiến")),
-    "Số CSTĐCS": ("so_cstdcs", ("Số người đạt CSTĐCS", "Số cá nhân đạt CSTĐCS", "Số chiến sĩ thi đua cơ sở",
-                                "Số người đạt Chiến sĩ thi đua cơ sở")),
-    "Số hoàn thành nhiệm vụ": ("so_hoan_thanh", ("Số người hoàn thành nhiệm vụ", "Số cá nhân hoàn thành nhiệm vụ")),
-    # The Sở's own columns on a master's unit sheets (units never see them): see decide.py.
-    "Kết quả xét": ("ket_qua_xet", ("Kết quả xét duyệt", "Kết quả xét của Sở", "Kết quả Hội đồng xét")),
-    "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Số quyết định khen thưởng", "Quyết định số")),
-    "Ngày quyết định": ("ngay_quyet_dinh", ("Ngày QĐ", "Ngày ký quyết định", "Ngày ban hành quyết định")),
-}
-OPTIONAL_COLUMNS = ("xep_loai", "ky_luat", "ngay_tuyen_dung", "so_cccd", "ket_qua_xet", "so_quyet_dinh",
-                    "ngay_quyet_dinh", "tong_so_thanh_vien", "so_ldtt", "so_cstdcs", "so_hoan_thanh")
-MASTER_ONLY_HEADERS = ("Kết quả xét", "Số quyết định", "Ngày quyết định")
-NOMINATION_REQUIRED = ("Họ và tên", "Hình thức đề nghị")
-
-INITIATIVE_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "STT": ("stt", ("TT", "Số TT")),
-    "Tên sáng kiến, đề tài": ("ten", ("Tên sáng kiến", "Tên đề tài", "Tên sáng kiến/đề tài", "Sáng kiến, đề tài")),
-    "Loại": ("loai", ("Loại sáng kiến", "Sáng kiến/Đề tài")),
-    "Cấp công nhận": ("cap", ("Cấp", "Cấp công nhận sáng kiến", "Cấp công nhận, áp dụng")),
-    "Tác giả": ("tac_gia", ("Tác giả, đồng tác giả", "Tác giả / đồng tác giả", "Chủ nhiệm", "Chủ nhiệm đề tài")),
-    "Năm": ("nam", ("Năm công nhận",)),
-    "Đơn vị": ("don_vi", ("Tên đơn vị", "Đơn vị công tác")),
-}
-INITIATIVE_REQUIRED = ("Tên sáng kiến, đề tài", "Tác giả")
-
-UNIT_LIST_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Mã đơn vị": ("unit_code", ("Mã", "Mã ĐV")),
-    "Tên đơn vị": ("unit", ("Đơn vị", "Tên")),
-    "Email": ("email", ("Thư điện tử", "E-mail", "Địa chỉ email")),
-    "Tên sheet": ("sheet", ("Sheet", "Trang tính", "Tên trang tính")),
-}
-UNIT_LIST_REQUIRED = ("Mã đơn vị", "Tên đơn vị")
 
 
 # canonical header -> ways its words appear: (words all present, words none present).

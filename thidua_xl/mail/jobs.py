@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..errors import UserError
-from ..text import clean, fold, nfc
+from ..text import clean, date_text, fold, nfc
 from .messages import build_messages, collect_attachments, is_internal, read_attachment, render_templates
 from .records import DEFAULT_MAX_SIZE, DRAFT_DIR, LOG_NAME, SKIPPED, UNIT_SUFFIXES, UNSENT_DIR, Delivery, \
     Outgoing, SmtpSettings
@@ -135,7 +135,7 @@ def _sender(given: str, defaults: MailDefaults, mode: str) -> str:
 
 def _context(defaults: MailDefaults, year: int | None, **extra) -> dict:
     y = year or defaults.year or (dt.date.today().year - 1)
-    return {**defaults.context, "nam": y, "ngay": dt.date.today().strftime("%d/%m/%Y"), **extra}
+    return {**defaults.context, "nam": y, "ngay": date_text(dt.date.today()), **extra}
 
 
 def _folders(mode: str, base: Path, draft_dir, unsent_dir) -> tuple[Path | None, Path, Path]:

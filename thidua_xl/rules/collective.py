@@ -16,13 +16,13 @@ import pandas as pd
 
 from ..catalog import CA_NHAN, TAP_THE
 from ..model import Finding
+from ..schema import COLUMN_HEADER
 from ..text import fold
 from .context import COL_AWARD, COL_NAME, Context
 from .emit import emit, not_checked
 from .records import Rule
 
-COUNT_LABEL = {"tong_so_thanh_vien": "Tổng số thành viên", "so_ldtt": "Số LĐTT", "so_cstdcs": "Số CSTĐCS",
-               "so_hoan_thanh": "Số hoàn thành nhiệm vụ"}
+COUNT_LABEL = {c: COLUMN_HEADER[c] for c in ("tong_so_thanh_vien", "so_ldtt", "so_cstdcs", "so_hoan_thanh")}
 
 
 def _number(v) -> float:

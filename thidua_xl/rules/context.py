@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..catalog import TAP_THE, Catalog
+from ..schema import INITIATIVE_LEVEL_PHRASE
 from .records import Rule
 
 COL_NAME = "Họ và tên"
@@ -22,7 +23,7 @@ COL_INITIATIVE = "Sáng kiến"
 NOT_CHECKED = "NOT_CHECKED"
 QUOTA_REMAINING = "QUOTA_REMAINING"
 LEVEL_ORDER = {"co_so": 1, "tinh": 2, "bo": 2, "toan_quoc": 3}
-LEVEL_LABEL = {"co_so": "cơ sở", "tinh": "cấp tỉnh", "bo": "cấp bộ", "toan_quoc": "toàn quốc"}
+LEVEL_LABEL = INITIATIVE_LEVEL_PHRASE
 
 
 

@@ -5,11 +5,10 @@
 from __future__ import annotations
 
 from ..catalog import load_catalog
+from ..schema import SEVERITY_LABEL
 from ..text import ngay_vn
 from .records import REGIME_LABEL, Rule, RuleSet
 from .legal_texts import text as legal_text
-
-SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Ghi chú"}
 
 
 def years(rule: Rule) -> str:

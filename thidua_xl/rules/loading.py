@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..model import ERROR, INFO, WARNING
+from ..schema import RULE_OVERRIDE_HEADERS, RULES_SHEET
 from ..text import clean, fold
 from .checks import KINDS
 from .records import Rule, RuleSet
@@ -40,11 +41,7 @@ def load_builtin() -> RuleSet:
 
 
 # Sheet / CSV layout of overrides: one setting per line.
-OVERRIDE_HEADERS = {
-    "Mã quy định": ("id", ("Mã", "Quy định", "id")),
-    "Tham số": ("param", ("Thông số", "Trường", "param")),
-    "Giá trị": ("value", ("value",)),
-}
+OVERRIDE_HEADERS = RULE_OVERRIDE_HEADERS
 _FIELD_ALIASES = {
     "muc": "severity", "muc do": "severity", "severity": "severity",
     "ap dung": "enabled", "enabled": "enabled", "bat": "enabled",
@@ -122,7 +119,7 @@ def read_override_file(path: str | os.PathLike) -> list[dict]:
     if suffix in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"):
         from ..intake.lists import read_list_rows
 
-        rows, _warnings = read_list_rows(path, prefer="Quy định")
+        rows, _warnings = read_list_rows(path, prefer=RULES_SHEET)
         return overrides_from_rows(rows, path.name)
     raise UserError(f"Tệp quy định “{path.name}” phải là .toml, .xlsx hoặc .csv.")
 

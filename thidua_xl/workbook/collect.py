@@ -21,7 +21,7 @@ from ..errors import UserError
 from ..fileio import backup
 from ..intake import INITIATIVES_SHEET, expand_paths, read_paths
 from ..intake.units import UnitRegistry
-from ..text import clean, fold
+from ..text import clean, date_text, fold
 from .layout import INITIATIVE_LAYOUT, NOMINATION_LAYOUT
 from .ledger import (LEDGER_HEADERS, LEDGER_SHEET, REPLACE, SOURCE_FILE, SOURCE_HEADERS, SOURCE_ROW, SUPPLEMENT,
                      Receipt, add_ledger_sheet, read_receipts)
@@ -141,7 +141,7 @@ def _values(rec) -> dict[str, str]:
     out["Đối tượng"] = SUBJECT_LABEL.get(rec.subject, "") if isinstance(rec.subject, str) else ""
     d = rec.ngay_sinh
     if d is not None and not pd.isna(d):
-        out["Ngày sinh"] = d.strftime("%d/%m/%Y")  # a date typed as text or as a date is the same date
+        out["Ngày sinh"] = date_text(d)  # a date typed as text or as a date is the same date
     elif rec.nam_sinh is not None and not pd.isna(rec.nam_sinh):
         out["Ngày sinh"] = str(int(rec.nam_sinh))
     return out

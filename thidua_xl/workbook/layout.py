@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from ..catalog import AUTHORITY_LABEL, KIND_LABEL, SUBJECT_LABEL, load_catalog
 from ..export import MAX_SHEET_NAME, sheet_name_for
 from ..intake import CONFIG_SHEET, INITIATIVES_SHEET, META_SHEET, NARRATIVE_SHEET, UNITS_SHEET
+from ..text import EXCEL_DATE_FORMAT
 from .print_form import PRINT_SHEET
 
-GUIDE_SHEET = "Hướng dẫn"
-CATALOG_SHEET = "Danh mục"
-HISTORY_SHEET = "Lịch sử"
-VOTES_SHEET = "Biểu quyết"
-SUMMARY_SHEET = "Tổng hợp"
-CHECK_SHEET = "Kiểm tra"
+from ..schema import (CATALOG_HEADERS, CATALOG_SHEET, CHECK_SHEET, GUIDE_SHEET, HISTORY_SHEET,  # noqa: E402,F401
+                      INITIATIVE_KIND_LABEL, INITIATIVE_LEVEL_LABEL, SUMMARY_SHEET, VOTES_SHEET)
 FIXED_SHEETS = (GUIDE_SHEET, CONFIG_SHEET, UNITS_SHEET, CATALOG_SHEET, INITIATIVES_SHEET, HISTORY_SHEET,
                 NARRATIVE_SHEET, VOTES_SHEET, SUMMARY_SHEET, CHECK_SHEET)
 RESERVED_SHEET_NAMES = {n.lower() for n in FIXED_SHEETS} | {META_SHEET.lower(), "history", PRINT_SHEET.lower()}
@@ -29,9 +26,9 @@ UNIT_CODE_NAME = "MA_DON_VI"  # workbook name of the unit code cell in a unit fi
 VALIDATION_ROWS = 2000  # rows below the header that carry the dropdowns
 SUBJECT_CHOICES = ["Tập thể", "Cá nhân"]
 GENDER_CHOICES = ["Nam", "Nữ"]
-INITIATIVE_KINDS = ["Sáng kiến", "Đề tài"]
-INITIATIVE_LEVELS = ["Cơ sở", "Tỉnh", "Bộ", "Toàn quốc"]
-DATE_FORMAT = "dd/mm/yyyy"
+INITIATIVE_KINDS = list(INITIATIVE_KIND_LABEL.values())
+INITIATIVE_LEVELS = list(INITIATIVE_LEVEL_LABEL.values())
+DATE_FORMAT = EXCEL_DATE_FORMAT
 FONT = "Times New Roman"
 
 
@@ -119,8 +116,6 @@ def catalog_rows() -> list[list[str]]:
              ", ".join(a.aliases)] for a in load_catalog()]
 
 
-CATALOG_HEADERS = ["Mã", "Tên danh hiệu, hình thức khen thưởng", "Loại", "Đối tượng", "Thẩm quyền",
-                   "Cách viết được chấp nhận"]
 
 
 class Formats:

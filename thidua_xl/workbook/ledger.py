@@ -12,18 +12,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..text import clean, fold
+from ..text import DATE_TEXT, clean, fold, time_text
 
-LEDGER_SHEET = "Nhận tệp"
-LEDGER_HEADERS = ["Thời gian", "Mã đơn vị", "Tên đơn vị", "Tệp", "Số dòng trong tệp", "Số dòng sau khi nhập",
-                  "Cách nhập", "Đường dẫn"]
+from ..schema import LEDGER_HEADERS, LEDGER_SHEET, SOURCE_FILE, SOURCE_HEADERS, SOURCE_ROW  # noqa: E402,F401
 LEDGER_WIDTHS = (19, 14, 40, 30, 12, 12, 12, 60)
 REPLACE = "Thay thế"
 SUPPLEMENT = "Bổ sung"
-SOURCE_FILE = "Tệp gốc"  # hidden columns of the master's unit sheets
-SOURCE_ROW = "Dòng gốc"
-SOURCE_HEADERS = (SOURCE_FILE, SOURCE_ROW)
-TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
+TIME_FORMAT = DATE_TEXT + " %H:%M:%S"  # read back by strptime
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,7 @@ class Receipt:
     path: str = ""  # where the file was when it was taken in (feedback copies it from there)
 
     def row(self) -> list:
-        return [self.at.strftime(TIME_FORMAT), self.unit_code, self.unit, self.file, self.rows_in_file,
+        return [time_text(self.at, seconds=True), self.unit_code, self.unit, self.file, self.rows_in_file,
                 self.rows_after, self.mode, self.path]
 
 

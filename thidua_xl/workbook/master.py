@@ -27,9 +27,8 @@ from .ledger import write_ledger_sheet
 from .print_form import write_print_form_sheet
 from .units import check_units
 
-UNITS_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Email", "Tên sheet"]
-HISTORY_HEADERS = ["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức", "Số quyết định", "Đối tượng"]
-VOTE_HEADERS = ["STT", "Hình thức", "Số thành viên Hội đồng", "Số phiếu đồng ý", "Kết quả", "Ghi chú"]
+from ..schema import HISTORY_SHEET_HEADERS as HISTORY_HEADERS  # noqa: E402
+from ..schema import UNITS_HEADERS, VOTE_HEADERS  # noqa: E402,F401
 
 GUIDE = [
     ("TỆP TỔNG HỢP THI ĐUA, KHEN THƯỞNG NĂM {year}", "title"),

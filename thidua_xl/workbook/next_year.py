@@ -15,7 +15,7 @@ from ..config import CONFIG_FIELDS, YEAR_FIELDS, Config, narrative_from_kv
 from ..errors import UserError
 from ..text import clean
 
-RULES_SHEET = "Quy định"
+from ..schema import RULES_SHEET  # noqa: E402,F401
 
 
 @dataclass

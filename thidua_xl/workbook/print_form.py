@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..text import clean, fold
 
-PRINT_SHEET = "Mẫu in"
+from ..schema import PRINT_FIELD_HEADERS, PRINT_SHEET  # noqa: E402,F401
 PAPERS_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}  # portrait width, height
 ALIGNMENTS = {"trai": "left", "giua": "center", "phai": "right", "left": "left", "center": "center",
               "right": "right"}
@@ -83,8 +83,7 @@ DEFAULT_FIELDS: tuple[FieldBox, ...] = (
 )
 DEFAULT_FORM = PrintForm(fields=DEFAULT_FIELDS)
 
-FIELD_HEADERS = ["Mã", "Trường", "Nội dung", "In", "X (mm)", "Y (mm)", "Rộng (mm)", "Cỡ chữ", "Đậm", "Nghiêng",
-                 "Căn lề"]
+FIELD_HEADERS = PRINT_FIELD_HEADERS
 # setting key -> label in column A
 SETTINGS = {
     "paper": "Khổ giấy (A4, A3)",

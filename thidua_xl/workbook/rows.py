@@ -15,12 +15,13 @@ import pandas as pd
 
 from ..catalog import SUBJECT_LABEL
 from ..intake import INITIATIVE_HEADERS, NOMINATION_HEADERS, match_header
+from ..schema import INITIATIVE_KIND_LABEL, INITIATIVE_LEVEL_LABEL
 from ..text import clean, fold, nfc
 from .layout import INITIATIVE_LAYOUT, MASTER_COLUMNS, MASTER_HEADERS, NOMINATION_LAYOUT
 
 _SUBJECT_TEXT = {**SUBJECT_LABEL, "Tập thể": "Tập thể", "Cá nhân": "Cá nhân"}
-_LEVEL_TEXT = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
-_KIND_TEXT = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
+_LEVEL_TEXT = INITIATIVE_LEVEL_LABEL
+_KIND_TEXT = INITIATIVE_KIND_LABEL
 
 
 def is_blank(value) -> bool:

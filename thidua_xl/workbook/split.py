@@ -21,7 +21,7 @@ from .ledger import SOURCE_HEADERS
 from .layout import NOMINATION_LAYOUT
 from .rows import UnitTable, initiative_rows_from_frame, unit_tables
 
-UNIT_FILE_SHEET = "Đề nghị khen thưởng"
+from ..schema import UNIT_FILE_SHEET  # noqa: E402,F401
 
 
 def unit_file_names(codes: list[str]) -> dict[str, str]:

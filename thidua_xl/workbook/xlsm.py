@@ -9,8 +9,9 @@ import os
 import re
 import zipfile
 
-CONF_SHEET = "xlwings.conf"
-TEXT_SHEET = "_thidua_vba"  # the VBA pre-flight's Vietnamese messages (very hidden)
+from ..schema import CONF_SHEET  # noqa: F401
+from ..schema import VBA_TEXT_SHEET as TEXT_SHEET  # noqa: F401  (the VBA pre-flight's messages, very hidden)
+
 HOME_VARIABLE = "THIDUA_HOME"  # set by install\cai-dat.bat for this Windows user: an ASCII folder
 # Where the Windows installer puts the interpreter (docs/windows-smoke-test.md): an ASCII folder it
 # records in the user environment variable THIDUA_HOME (xlwings.bas expands variables in settings).
