@@ -35,7 +35,7 @@ def test_cli_and_ribbon_write_the_same_sheet(tmp_path):
     import xlsxwriter
 
     from thidua_xl import xl
-    from thidua_xl.tables import write_sheet_xlsxwriter
+    from thidua_xl.export import write_sheet_xlsxwriter
 
     findings = _findings()
     model = check_sheet(findings, 2025, lambda f: f"'{f.sheet}'!B{f.row}" if f.file == "ThiDua.xlsx" else None)

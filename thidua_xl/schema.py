@@ -42,6 +42,9 @@ INITIATIVE_KIND_LABEL = {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}
 INITIATIVE_LEVEL_LABEL = {"co_so": "Cơ sở", "tinh": "Tỉnh", "bo": "Bộ", "toan_quoc": "Toàn quốc"}
 INITIATIVE_LEVEL_PHRASE = {"co_so": "cơ sở", "tinh": "cấp tỉnh", "bo": "cấp bộ", "toan_quoc": "toàn quốc"}  # in a sentence
 TOTAL_LABEL = "Tổng cộng"
+UNVERIFIED_MARK = "Chưa đối chiếu"  # the `Đối chiếu` cell of a finding whose rule is not checked against the law
+UNVERIFIED_COLUMN_NOTE = ("Dòng có “Chưa đối chiếu” ở cột “Đối chiếu”: quy định đó chưa được đối chiếu với văn bản "
+                          "gốc nên chỉ là cảnh báo.")
 SUM_LABEL = "Cộng"
 
 # --- input tables: canonical header -> (column id, accepted spellings) ------------------------
@@ -175,3 +178,18 @@ EXCLUDED_HEADERS = ["STT", "Họ và tên / Tên tập thể", "Đơn vị", "H�
 
 # Sheets the tool writes into a master: never read back as nominations.
 OUTPUT_SHEETS = (CHECK_SHEET, SUMMARY_SHEET, CHART_SHEET, STATUS_SHEET)
+MAX_SHEET_NAME = 31
+
+
+def sheet_name_for(title: str, used: set[str]) -> str:
+    """An Excel-legal sheet name for `title`, unique among `used` (lower-cased names; the new one is added):
+    at most 31 characters, none of []:*?/\\."""
+    bad = '[]:*?/\\'
+    base = "".join("-" if ch in bad else ch for ch in title).strip("' ")[:MAX_SHEET_NAME].rstrip("' ") or "Sheet"
+    name, i = base, 2
+    while name.lower() in used:
+        tail = f" ({i})"
+        name = base[: MAX_SHEET_NAME - len(tail)].rstrip() + tail
+        i += 1
+    used.add(name.lower())
+    return name

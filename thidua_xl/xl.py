@@ -29,8 +29,8 @@ from .xlboundary import (BUTTON_LABELS, HISTORY_NAME, LOG_NAME, RESULTS_DIR, TIT
 from .schema import (CATALOG_SHEET, CHART_SHEET, CHECK_SHEET, CONF_SHEET, GUIDE_SHEET, HISTORY_SHEET,  # noqa: F401
                      STATUS_SHEET, SUMMARY_SHEET, VBA_TEXT_SHEET, VOTES_SHEET)
 # the Kiểm tra sheet's model, shared with `thidua validate` (same columns, order, colours)
-from .tables import CHECK_HEADERS, COLOR_HEADER, COLOR_SEVERITY, SEVERITY_LABEL, SEVERITY_ORDER  # noqa: E402
-COLOR_TOTAL = "#F2F2F2"
+from .tables import (CHECK_HEADERS, COLOR_HEADER, COLOR_SEVERITY, COLOR_TOTAL, DATE_COLUMN,  # noqa: E402,F401
+                     SEVERITY_LABEL, SEVERITY_ORDER)
 from .text import EXCEL_DATE_FORMAT as DATE_FORMAT  # noqa: E402  (the cell holds a real date, not text the PC's locale re-reads)
 # A sheet whose used range is larger than this is refused with a way out, rather than read for minutes
 # (formatting dragged to row 1,048,576 makes Excel report a million-row used range).
@@ -54,20 +54,12 @@ def _cell(value):
     return value
 
 
-def col_letter(index: int) -> str:
-    """0 -> 'A', 27 -> 'AB' (the workbook writer's own, imported only when a sheet is written)."""
-    from .workbook.patch import col_letter as letter
-
-    return letter(index)
+from .tables import col_letter  # noqa: E402  (0 -> 'A', 27 -> 'AB')
 
 
 def _pad(rows: list[list]) -> list[list]:
     width = max((len(r) for r in rows), default=0)
     return [list(r) + [None] * (width - len(r)) for r in rows]
-
-
-def _quote_sheet(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
 
 
 # --- reading the caller book --------------------------------------------------------
@@ -102,7 +94,7 @@ def intake_from_sheets(book_name: str, sheets: dict[str, list[list]], path: str 
 def _needed_sheets(all_names: list[str]) -> list[str]:
     """The master's input sheets: everything except what the tool writes."""
     from .catalog import load_catalog
-    from .export import sheet_name_for
+    from .schema import sheet_name_for
 
     used: set[str] = set()
     outputs = {CONF_SHEET, VBA_TEXT_SHEET, CHECK_SHEET, SUMMARY_SHEET, CHART_SHEET, GUIDE_SHEET, CATALOG_SHEET,
@@ -151,97 +143,37 @@ def check_table(findings, book_name: str, year: int, header_rows: dict[str, tupl
 
     A finding in this workbook links (HYPERLINK formula in its `Dòng` cell) to its own cell.
     """
-    from .intake import NOMINATION_HEADERS, match_header
-    from .tables import check_sheet, excel_block
+    from .tables import book_locator, check_sheet, excel_block, header_columns
 
-    header_rows = header_rows or {}
-
-    def locate(f) -> str | None:
-        if not (f.sheet and f.row and f.file in (None, book_name)):
-            return None
-        letter = "A"
-        hdr = header_rows.get(f.sheet)
-        if hdr:
-            want = {"Hình thức": "Hình thức đề nghị", "Tên tập thể": "Họ và tên"}.get(f.column or "",
-                                                                                    f.column or "Họ và tên")
-            for j, cell in enumerate(hdr[1]):
-                if match_header(cell, NOMINATION_HEADERS) == want:
-                    letter = col_letter(j)
-                    break
-        return f"{_quote_sheet(f.sheet)}!{letter}{f.row}"
-
-    model = check_sheet(findings, year, locate)
+    columns = header_columns({s: cells for s, (_row, cells) in (header_rows or {}).items()})
+    model = check_sheet(findings, year, book_locator(book_name, columns))
     by_color = model.spans()
     spans = {sev: by_color[c] for sev, c in COLOR_SEVERITY.items() if c in by_color}
     return excel_block(model), spans
 
 
 def summary_table(result, catalog=None) -> tuple[list[list], int, int]:
-    """The `Tổng hợp` sheet: (block, header row, total row), 1-based rows; units × award/subject."""
-    from .catalog import SUBJECT_LABEL, TAP_THE, load_catalog
+    """The `Tổng hợp` sheet (tables.summary_sheet, as `thidua consolidate` writes it): (block, first
+    header row, total row), 1-based rows, every total as its number."""
+    from .catalog import load_catalog
+    from .tables import summary_sheet
 
-    catalog = catalog or load_catalog()
-    codes = list(result.totals)
-    columns = [(c, s) for c in codes for s in catalog[c].subjects]
-    rows: list[list] = [
-        [f"BẢNG TỔNG HỢP ĐỀ NGHỊ KHEN THƯỞNG NĂM {result.year}"],
-        [f"{vn_number(result.rows)} lượt đề nghị, {len(result.by_unit)} đơn vị"],
-        ["STT", "Đơn vị"] + [catalog[c].name for c, _ in columns] + ["Cộng", "Cộng"],
-        ["", ""] + [SUBJECT_LABEL[s] for _, s in columns] + ["Tập thể", "Cá nhân"],
-    ]
-    header = 3
-    by_unit = result.by_unit
-    units = [(c, n) for c, n in result.units if n in by_unit]
-    for i, (_code, name) in enumerate(units):
-        per = by_unit[name]
-        vals = [per.get(c, {}).get(s, 0) for c, s in columns]
-        tt = sum(v for v, (_, s) in zip(vals, columns) if s == TAP_THE)
-        rows.append([i + 1, name] + vals + [tt, sum(vals) - tt])
-    totals = result.totals
-    vals = [totals[c][s] for c, s in columns]
-    tt = sum(v for v, (_, s) in zip(vals, columns) if s == TAP_THE)
-    rows.append(["", "Tổng cộng"] + vals + [tt, sum(vals) - tt])
-    total_row = len(rows)
-    if result.initiatives:
-        from .schema import INITIATIVE_KIND_LABEL as kinds, INITIATIVE_LEVEL_LABEL as levels
-
-        rows.append([])
-        rows.append(["", "Sáng kiến, đề tài"] + list(levels.values()))
-        for k, label in kinds.items():
-            rows.append(["", label] + [result.initiatives.get(k, {}).get(lv, 0) for lv in levels])
-    return _pad(rows), header, total_row
+    model = summary_sheet(result, catalog or load_catalog())
+    return model.values(), model.heads[0] + 1, model.total + 1
 
 
 def award_tables(result, catalog=None) -> dict[str, list[list]]:
-    """Sheet name -> block: one list of nominees per award, in Vietnamese order."""
-    from .catalog import SUBJECT_LABEL, load_catalog
-    from .export import LIST_HEADERS, sheet_name_for
+    """Sheet name -> block: one list of nominees per award (tables.award_sheets), in Vietnamese order."""
+    from .catalog import load_catalog
+    from .tables import award_sheets, excel_block
 
-    catalog = catalog or load_catalog()
-    used: set[str] = {SUMMARY_SHEET.lower(), CHECK_SHEET.lower()}
-    out: dict[str, list[list]] = {}
-    for code, df in result.lists.items():
-        name = sheet_name_for(catalog[code].name, used)
-        rows: list[list] = [[f"DANH SÁCH ĐỀ NGHỊ {catalog[code].name.upper()} NĂM {result.year}"], [], LIST_HEADERS]
-        for i, (u, n, s, d, raw, g, cv, kp, fi, sh, ro) in enumerate(zip(
-                df["unit"], df["ho_ten"], df["subject"], df["ngay_sinh"], df["ngay_sinh_raw"], df["gioi_tinh"],
-                df["chuc_vu"], df["khoa_phong"], df["file"], df["sheet"], df["row"])):
-            date = _as_date(d) or (raw or "")
-            rows.append([i + 1, u, n, SUBJECT_LABEL.get(s, ""), date, g, cv, kp, f"{fi}, {sh}, dòng {ro}"])
-        out[name] = _pad(rows)
-    return out
+    return {name: excel_block(m) for name, m in award_sheets(result, catalog or load_catalog()).items()}
 
 
 def _as_date(value) -> dt.date | None:
-    """A real date (Excel stores a serial number), or None for a missing/unparsed one."""
-    if value is None or value != value:  # None, NaN, NaT
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    to_py = getattr(value, "to_pydatetime", None)
-    return to_py().date() if to_py else None
+    from .tables import _as_date as as_date
+
+    return as_date(value)
 
 
 # --- writing through xlwings --------------------------------------------------------
@@ -294,6 +226,78 @@ def _autofit(sheet) -> None:
         pass
 
 
+# --- writing the output tables (the models of tables.py, as `thidua validate/consolidate` write them) --
+def write_check_sheet(book, findings, year: int, headers: dict[str, tuple[int, list]]):
+    """`Kiểm tra`: one block, the header and each severity coloured as one range each."""
+    block, spans = check_table(findings, Path(book.name).name, year, headers)
+    sheet = output_sheet(book, CHECK_SHEET)
+    write_block(sheet, block)
+    sheet.range((3, 1), (3, len(CHECK_HEADERS))).color = COLOR_HEADER
+    for severity, (lo, hi) in spans.items():
+        sheet.range((lo, 1), (hi, len(CHECK_HEADERS))).color = COLOR_SEVERITY.get(severity, "#FFFFFF")
+    _autofit(sheet)
+    return sheet
+
+
+def write_summary(book, result, catalog, history=None, progress: Callable[[str], None] = lambda _t: None):
+    """`Tổng hợp`, one list per award after it and `Biểu đồ` after the lists; (Tổng hợp sheet, list names).
+
+    Award sheets of an earlier run whose award has no nominee now would mislead: they are removed."""
+    from .chart import chart_data
+    from .tables import award_sheet_names, award_sheets, excel_block, summary_sheet
+
+    model = summary_sheet(result, catalog)
+    sheet = output_sheet(book, SUMMARY_SHEET)
+    write_block(sheet, model.values())
+    h1, h2 = model.heads
+    sheet.range((h1 + 1, 1), (h2 + 1, model.width)).color = COLOR_HEADER
+    sheet.range((model.total + 1, 1), (model.total + 1, model.width)).color = COLOR_TOTAL
+    _autofit(sheet)
+    lists = award_sheets(result, catalog)
+    stale = award_sheet_names(catalog) - set(lists)
+    for s in list(book.sheets):
+        if s.name in stale:
+            s.delete()
+    last = sheet
+    for i, (name, ls_model) in enumerate(lists.items()):
+        progress(f"Thi đua: danh sách {i + 1}/{len(lists)}: {name}")
+        ls = output_sheet(book, name, after=last)
+        write_block(ls, excel_block(ls_model))
+        h = ls_model.header_row
+        ls.range((h, 1), (h, len(ls_model.headers))).color = COLOR_HEADER
+        if ls_model.rows:  # the birth dates are dates: formatted, never re-read by the PC's regional settings
+            col = DATE_COLUMN + 1
+            ls.range((h + 1, col), (h + len(ls_model.rows), col)).number_format = DATE_FORMAT
+        _autofit(ls)
+        last = ls
+    write_chart(book, chart_data(result, catalog, history), after=last)
+    return sheet, list(lists)
+
+
+def write_chart(book, data, after=None):
+    """`Biểu đồ` from the same cells as the file's (chart.chart_sheet): the two tables and their charts."""
+    from .chart import chart_sheet
+
+    model = chart_sheet(data)
+    if CHART_SHEET in [s.name for s in book.sheets]:  # a sheet's charts outlive clearing its cells
+        book.sheets[CHART_SHEET].delete()
+    sheet = book.sheets.add(CHART_SHEET, after=after or book.sheets[len(book.sheets) - 1])
+    write_block(sheet, [[None if v == "" else v for v in row] for row in model.block])
+    (uh, n), (ch, m) = model.units, model.compare
+    sheet.range((uh + 1, 1), (uh + 1, model.width)).color = COLOR_HEADER
+    sheet.range((ch + 1, 1), (ch + 1, 3)).color = COLOR_HEADER
+    if n:
+        r, c = model.unit_chart_at
+        sheet.charts.add(width=540, height=model.unit_chart_height * 0.75, chart_type="bar_stacked",
+                         source=sheet.range((uh + 1, 1), (uh + 1 + n, model.width)),
+                         anchor=sheet.range((r + 1, c + 1)), name="Theo đơn vị")
+    r, c = model.compare_chart_at
+    sheet.charts.add(width=540, height=240, chart_type="column_clustered",
+                     source=sheet.range((ch + 1, 1), (ch + 1 + m, 3)),
+                     anchor=sheet.range((r + 1, c + 1)), name="So với năm trước")
+    return sheet
+
+
 # --- the actions ----------------------------------------------------------------------
 def kiem_tra(book) -> str:
     from .pipeline import check
@@ -303,15 +307,8 @@ def kiem_tra(book) -> str:
     intake, year, sheets = load_book(book)
     _status(app, f"Thi đua: đang kiểm tra {vn_number(len(intake.nominations))} dòng…")
     findings = check(intake, year, history=_history_file(book))
-    block, spans = check_table(findings, Path(book.name).name, year, header_rows(intake, sheets))
     _status(app, "Thi đua: đang ghi trang Kiểm tra…")
-    sheet = output_sheet(book, CHECK_SHEET)
-    write_block(sheet, block)
-    sheet.range((3, 1), (3, len(CHECK_HEADERS))).color = COLOR_HEADER
-    for severity, (lo, hi) in spans.items():
-        sheet.range((lo, 1), (hi, len(CHECK_HEADERS))).color = COLOR_SEVERITY.get(severity, "#FFFFFF")
-    _autofit(sheet)
-    sheet.activate()
+    write_check_sheet(book, findings, year, header_rows(intake, sheets)).activate()
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     units = intake.nominations["unit"].nunique() if len(intake.nominations) else 0
@@ -328,38 +325,11 @@ def tong_hop(book) -> str:
     intake, year, _sheets = load_book(book)
     _status(app, "Thi đua: đang tổng hợp…")
     result = totals(intake, year)
-    catalog = load_catalog()
-    block, header, total_row = summary_table(result, catalog)
-    lists = award_tables(result, catalog)
     _status(app, "Thi đua: đang ghi trang Tổng hợp…")
-    sheet = output_sheet(book, SUMMARY_SHEET)
-    write_block(sheet, block)
-    width = len(block[header - 1])
-    sheet.range((header, 1), (header + 1, width)).color = COLOR_HEADER
-    sheet.range((total_row, 1), (total_row, width)).color = COLOR_TOTAL
-    _autofit(sheet)
-    # award sheets of an earlier run whose award has no nominee now would mislead: remove them
-    from .export import sheet_name_for
-
-    used: set[str] = {SUMMARY_SHEET.lower(), CHECK_SHEET.lower()}
-    every_list = {sheet_name_for(a.name, used) for a in catalog}
-    for s in list(book.sheets):
-        if s.name in every_list and s.name not in lists:
-            s.delete()
-    last = sheet
-    for i, (name, rows) in enumerate(lists.items()):
-        _status(app, f"Thi đua: danh sách {i + 1}/{len(lists)}: {name}")
-        ls = output_sheet(book, name, after=last)
-        write_block(ls, rows)
-        ls.range((3, 1), (3, len(rows[2]))).color = COLOR_HEADER
-        if len(rows) > 3:  # the birth dates are dates: formatted, never re-read by the PC's regional settings
-            col = rows[2].index("Ngày sinh") + 1
-            ls.range((4, col), (len(rows), col)).number_format = DATE_FORMAT
-        _autofit(ls)
-        last = ls
+    sheet, lists = write_summary(book, result, load_catalog(), _history_file(book), lambda t: _status(app, t))
     sheet.activate()
     return (f"Đã tổng hợp {vn_number(result.rows)} lượt đề nghị của {len(result.by_unit)} đơn vị "
-            f"vào trang “{SUMMARY_SHEET}” và {len(lists)} trang danh sách theo hình thức.")
+            f"vào trang “{SUMMARY_SHEET}”, {len(lists)} trang danh sách theo hình thức và trang “{CHART_SHEET}”.")
 
 
 def tinh_hinh_nop(book) -> str:
@@ -514,7 +484,7 @@ def new_unit_sheets(todo: list[tuple[str, str, str]], existing: list[str], year:
         names = unit_sheet_names([n for _c, n, _s in todo], {e.lower() for e in existing})
     except ImportError:
         from .intake import NOMINATION_HEADERS
-        from .export import sheet_name_for
+        from .schema import sheet_name_for
 
         headers = list(NOMINATION_HEADERS)
         used = {e.lower() for e in existing}

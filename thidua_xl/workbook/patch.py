@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..safety import EXCEL_TEXT_MAX, parse_xml
+from ..tables import col_letter  # noqa: F401  (0 -> A, re-exported)
 
 from ..fileio import atomic_path
 from ..locks import master_lock
@@ -44,16 +45,6 @@ class SheetData:
     rows: list[list]
     text_headers: tuple[str, ...] = ()  # headers whose numbers are written as text (years, ID numbers)
     hidden_headers: tuple[str, ...] = ()  # columns kept for the tool (a row's source), hidden from view
-
-
-def col_letter(index: int) -> str:
-    """0-based column index -> Excel letters."""
-    s = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 def col_index(ref: str) -> int:
