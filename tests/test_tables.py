@@ -61,3 +61,108 @@ def test_cli_and_ribbon_write_the_same_sheet(tmp_path):
     assert spans["error"] == (4, 5)
     assert ws.cell(5, dong + 1).hyperlink.location == "'BV'!B5"
     assert len(excel_block(model)) == len(ribbon)
+
+
+# --- the same master through the command line and through the ribbon ---------------------------
+STAMP = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")  # when a sheet was computed: the one cell allowed to differ
+
+
+def _cell(v):
+    """A cell as the reader sees it: blanks alike, whole numbers as ints, dates as ISO text, stamps masked."""
+    import datetime as dt
+
+    if v is None or v == "":
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return (v.date() if isinstance(v, dt.datetime) else v).isoformat()
+    if isinstance(v, str):
+        link = re.fullmatch(r'=HYPERLINK\("#(.*)","(.*)"\)', v)
+        return link.group(2) if link else STAMP.sub("<lúc>", v)
+    return v
+
+
+def _grid(rows):
+    rows = [[_cell(v) for v in r] for r in rows]
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [None] * (width - len(r)) for r in rows]
+    while rows and not any(v is not None for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def test_the_ribbon_and_the_command_line_write_the_same_cells_on_the_same_master(tmp_path, monkeypatch):
+    """Kiểm tra, Tổng hợp, an award's list and Biểu đồ: same cells whichever wrote them, and the
+    links of Kiểm tra land on the same cells of the master."""
+    import shutil
+
+    import python_calamine as pc
+    from xl_helpers import UNITS, nominations, payload_of, written, xw
+
+    from thidua_xl import xl
+    from thidua_xl.cli import main
+    from thidua_xl.workbook.master import create_master
+
+    master = create_master(tmp_path / "ThiDua-2024.xlsx", 2024, UNITS, nominations=nominations(100))
+    cli_master = tmp_path / "cli" / master.name
+    cli_master.parent.mkdir()
+    shutil.copy2(master, cli_master)
+    assert main(["validate", str(cli_master), "--into", str(cli_master)]) == 1  # the two broken rows
+    assert main(["consolidate", str(cli_master), "--into", str(cli_master)]) == 0
+    cli_book = pc.CalamineWorkbook.from_path(str(cli_master))
+
+    monkeypatch.chdir(tmp_path)
+    checked = xw.Book(json=payload_of(master, name=master.name))  # each button on the master as saved
+    assert "lỗi" in xl.run("kiem_tra", checked)
+    summed = xw.Book(json=payload_of(master, name=master.name))
+    assert "Biểu đồ" in xl.run("tong_hop", summed)
+
+    for book, sheet in ((checked, "Kiểm tra"), (summed, "Tổng hợp"), (summed, "Lao động tiên tiến"),
+                        (summed, "Giấy khen của Giám đốc Sở Y tế"), (summed, "Biểu đồ")):
+        (r0, c0, ribbon), = written(book, sheet)
+        assert (r0, c0) == (0, 0)
+        cli = cli_book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        assert _grid(ribbon) == _grid(cli), sheet
+    (_r, _c, check), = written(checked, "Kiểm tra")
+    assert len(check) > 3 and any(r[2] == "MISSING_FIELD" for r in check[3:])
+    (_r, _c, ldtt), = written(summed, "Lao động tiên tiến")
+    assert len(ldtt) - 3 == 26 and all(r[4] for r in ldtt[3:])  # every nominee, with a birth date
+
+    ws = openpyxl.load_workbook(cli_master)["Kiểm tra"]
+    dong = CHECK_HEADERS.index("Dòng")
+    cli_links = [ws.cell(r, dong + 1).hyperlink.location if ws.cell(r, dong + 1).hyperlink else None
+                 for r in range(4, ws.max_row + 1)]
+    ribbon_links = [(re.fullmatch(r'=HYPERLINK\("#(.*)","(.*)"\)', r[dong] or "") or [None, None])[1]
+                    for r in check[3:]]
+    assert cli_links == ribbon_links and any(cli_links)
+    assert all(t.startswith("'") and "!" in t for t in cli_links if t)  # a cell of a unit sheet in the master
+
+
+def test_tong_hop_refreshes_biểu_đồ_each_time_without_piling_up_charts(tmp_path, monkeypatch):
+    from xl_helpers import UNITS, actions, nominations, payload_of, xw
+
+    from thidua_xl import xl
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.chart import chart_data
+    from thidua_xl.pipeline import load, totals
+    from thidua_xl.workbook.master import create_master
+
+    master = create_master(tmp_path / "ThiDua-2024.xlsx", 2024, UNITS, nominations=nominations(40))
+    monkeypatch.chdir(tmp_path)
+    book = xw.Book(json=payload_of(master, name=master.name))
+    xl.run("tong_hop", book)
+    xl.run("tong_hop", book)
+    names = [s.name for s in book.sheets]
+    assert names.count("Biểu đồ") == 1 and names.index("Biểu đồ") > names.index("Tổng hợp")
+    acts = actions(book)
+    assert [a["func"] for a in acts].count("addChart") == 4  # two charts, drawn anew on each run
+    deleted = [a for a in acts if a["func"] == "sheetDelete"]
+    assert deleted  # the first run's chart sheet went, with its charts
+    chart = book.sheets["Biểu đồ"]
+    assert len(chart.charts) == 2
+    expected = chart_data(totals(load([master]), 2024), load_catalog())
+    last = [a for a in acts if a["func"] == "setValues"][-1]["values"]
+    units = [r for r in last[3:3 + len(expected.by_unit)]]
+    assert [[v for v in r[:len(r0)]] for r, r0 in zip(units, expected.by_unit)] == expected.by_unit
+    assert sum(sum(r[1:]) for r in expected.by_unit) == 41  # 40 nominees and the row without a name
