@@ -166,3 +166,26 @@ def test_tong_hop_refreshes_biểu_đồ_each_time_without_piling_up_charts(tmp_
     units = [r for r in last[3:3 + len(expected.by_unit)]]
     assert [[v for v in r[:len(r0)]] for r, r0 in zip(units, expected.by_unit)] == expected.by_unit
     assert sum(sum(r[1:]) for r in expected.by_unit) == 41  # 40 nominees and the row without a name
+
+
+def test_a_new_master_prints_the_sheets_the_ribbon_fills_with_their_headers_on_every_page(tmp_path):
+    """The ribbon clears and rewrites `Kiểm tra` and `Tổng hợp` but Excel keeps a sheet's page setup:
+    the master carries it from the start, on the header rows the models put their headers on."""
+    from xl_helpers import UNITS, nominations
+
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.pipeline import load, totals
+    from thidua_xl.tables import summary_sheet
+    from thidua_xl.workbook.master import create_master
+
+    master = create_master(tmp_path / "ThiDua-2024.xlsx", 2024, UNITS, nominations=nominations(10))
+    book = openpyxl.load_workbook(master)
+    model = summary_sheet(totals(load([master]), 2024), load_catalog())
+    check = check_sheet([], 2024, lambda f: None)
+    for name, (first, last) in (("Tổng hợp", (model.heads[0] + 1, model.heads[1] + 1)),
+                                ("Kiểm tra", (check.header_row, check.header_row))):
+        ws = book[name]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1 is the default
+        assert ws.page_setup.fitToHeight == 0  # as many pages down as the rows need
+        assert ws.print_title_rows == f"${first}:${last}"

@@ -225,10 +225,17 @@ def create_master(path: str | os.PathLike, year: int, units: pd.DataFrame | None
         # where the certificates' text goes on the pre-printed forms
         write_print_form_sheet(wb, fmt)
         # filled by the tool
-        for name, note in ((SUMMARY_SHEET, "Trang này do công cụ ghi (thidua consolidate)."),
-                           (CHECK_SHEET, "Trang này do công cụ ghi (thidua validate).")):
+        # (their print setup outlives the ribbon clearing and rewriting them: landscape A4, one page wide,
+        # the header rows of tables.check_sheet / summary_sheet repeated on every page)
+        for name, note, heads in ((SUMMARY_SHEET, "Trang này do công cụ ghi (thidua consolidate).", (3, 4)),
+                                  (CHECK_SHEET, "Trang này do công cụ ghi (thidua validate).", (2, 2))):
             ws = wb.add_worksheet(name)
             ws.write_string(0, 0, note, fmt.note)
+            ws.set_landscape()
+            ws.set_paper(9)
+            ws.fit_to_pages(1, 0)
+            ws.repeat_rows(*heads)
+            ws.set_footer("&CTrang &P/&N")
         # the units' files taken in by `collect` (read by `status`)
         write_ledger_sheet(wb, fmt, [])
         if vba_project is not None:
