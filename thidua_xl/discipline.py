@@ -20,21 +20,11 @@ from . import store
 from .errors import UserError
 from .history import ImportResult
 from .model import ERROR, Finding
+from .schema import DISCIPLINE_IMPORT_HEADERS, DISCIPLINE_IMPORT_REQUIRED, DISCIPLINE_SHEET
 from .text import clean, fold, name_key, parse_date
 
-DISCIPLINE_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "STT": ("stt", ("TT", "Số TT")),
-    "Họ và tên": ("ho_ten", ("Họ tên", "Họ và tên cán bộ", "Tên cán bộ, viên chức")),
-    "Ngày sinh": ("ngay_sinh", ("Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh")),
-    "Đơn vị": ("don_vi", ("Tên đơn vị", "Đơn vị công tác", "Mã đơn vị", "Cơ quan, đơn vị")),
-    "Hình thức kỷ luật": ("hinh_thuc", ("Kỷ luật", "Hình thức", "Hình thức xử lý kỷ luật")),
-    "Từ ngày": ("tu_ngay", ("Ngày quyết định", "Ngày kỷ luật", "Ngày có hiệu lực", "Hiệu lực từ ngày",
-                            "Ngày quyết định kỷ luật")),
-    "Đến ngày": ("den_ngay", ("Ngày hết hiệu lực", "Hết hiệu lực", "Hiệu lực đến ngày", "Ngày chấp hành xong",
-                              "Thời hạn đến")),
-    "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Quyết định", "Số quyết định kỷ luật")),
-}
-DISCIPLINE_REQUIRED = ("Họ và tên", "Hình thức kỷ luật", "Từ ngày")
+DISCIPLINE_HEADERS = DISCIPLINE_IMPORT_HEADERS
+DISCIPLINE_REQUIRED = DISCIPLINE_IMPORT_REQUIRED
 # What validation joins on (like history.JOIN_COLUMNS), plus the discipline itself.
 FRAME_COLUMNS = ("ho_ten", "name_key", "birth_year", "birth_date", "unit_key", "hinh_thuc", "tu_ngay", "den_ngay",
                  "so_quyet_dinh")
@@ -51,7 +41,7 @@ def read_discipline_file(path: str | os.PathLike) -> tuple[pd.DataFrame, list[Fi
         raise UserError(f"Không tìm thấy tệp “{path}”.")
     if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"):
         raise UserError(f"Tệp kỷ luật “{path.name}” phải là .xlsx hoặc .csv.")
-    rows = read_list_rows(path, DISCIPLINE_HEADERS, DISCIPLINE_REQUIRED, prefer="Kỷ luật")[0]
+    rows = read_list_rows(path, DISCIPLINE_HEADERS, DISCIPLINE_REQUIRED, prefer=DISCIPLINE_SHEET)[0]
     table = find_table(rows, DISCIPLINE_HEADERS, DISCIPLINE_REQUIRED)
     if table is None:
         raise UserError(f"Tệp “{path.name}” không có dòng tiêu đề với các cột “Họ và tên”, “Hình thức kỷ luật”, "

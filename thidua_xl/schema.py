@@ -21,6 +21,7 @@ HISTORY_SHEET = "Lịch sử"
 NARRATIVE_SHEET = "Văn bản"
 VOTES_SHEET = "Biểu quyết"
 RULES_SHEET = "Quy định"
+DISCIPLINE_SHEET = "Kỷ luật"  # the register of disciplines to import (`thidua history discipline`)
 LEDGER_SHEET = "Nhận tệp"
 PRINT_SHEET = "Mẫu in"
 CHECK_SHEET = "Kiểm tra"
@@ -142,6 +143,20 @@ DECISION_LIST_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Quyết định số")),
     "Ngày quyết định": ("ngay_quyet_dinh", ("Ngày QĐ", "Ngày ký")),
 }
+
+DISCIPLINE_IMPORT_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "STT": ("stt", ("TT", "Số TT")),
+    "Họ và tên": ("ho_ten", ("Họ tên", "Họ và tên cán bộ", "Tên cán bộ, viên chức")),
+    "Ngày sinh": ("ngay_sinh", ("Năm sinh", "Ngày, tháng, năm sinh", "Ngày tháng năm sinh")),
+    "Đơn vị": ("don_vi", ("Tên đơn vị", "Đơn vị công tác", "Mã đơn vị", "Cơ quan, đơn vị")),
+    "Hình thức kỷ luật": ("hinh_thuc", ("Kỷ luật", "Hình thức", "Hình thức xử lý kỷ luật")),
+    "Từ ngày": ("tu_ngay", ("Ngày quyết định", "Ngày kỷ luật", "Ngày có hiệu lực", "Hiệu lực từ ngày",
+                            "Ngày quyết định kỷ luật")),
+    "Đến ngày": ("den_ngay", ("Ngày hết hiệu lực", "Hết hiệu lực", "Hiệu lực đến ngày", "Ngày chấp hành xong",
+                              "Thời hạn đến")),
+    "Số quyết định": ("so_quyet_dinh", ("Số QĐ", "Quyết định", "Số quyết định kỷ luật")),
+}
+DISCIPLINE_IMPORT_REQUIRED = ("Họ và tên", "Hình thức kỷ luật", "Từ ngày")
 
 RULE_OVERRIDE_HEADERS = {  # the `Quy định` sheet / CSV: one setting per line
     "Mã quy định": ("id", ("Mã", "Quy định", "id")),
