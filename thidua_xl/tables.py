@@ -134,9 +134,9 @@ def header_columns(headers: dict[str, list]) -> dict[tuple[str, str], str]:
 
 
 def book_locator(book_name: str, columns: dict[tuple[str, str], str]) -> Callable[[object], str | None]:
-    """`locate` for findings in the workbook `book_name` itself: the finding's own cell there."""
+    """`locate` for findings in the workbook `book_name` itself (or naming no file): the finding's own cell."""
     def locate(f) -> str | None:
-        if not (f.sheet and f.row and f.file == book_name):
+        if not (f.sheet and f.row and f.file in (None, book_name)):
             return None
         canon = _COLUMN_ALIAS.get(f.column or "", f.column or "Họ và tên")
         letter = columns.get((f.sheet, canon)) or columns.get((f.sheet, "Họ và tên"), "B")
