@@ -13,7 +13,7 @@ from .errors import UserError
 from .xlboundary import HISTORY_NAME, RESULTS_DIR, book_folder, book_fullname, require, saved_path, status
 
 MAX_LINES = 12  # lines of detail under an alert's first line
-GUIDE_SHEET = "Hướng dẫn"
+from .schema import GUIDE_SHEET  # noqa: E402
 
 
 def _start(book, module: str, what: str, out_dir: str | None = None) -> tuple[Path, Path | None]:
