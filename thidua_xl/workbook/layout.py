@@ -41,7 +41,7 @@ class Column:
     kind: str = "text"  # text | date | id | number
 
 
-# The nomination table (CONTRACT §2) plus the citizen ID, kept as text (leading zeros).
+# The nomination table (docs/interface.md §2) plus the citizen ID, kept as text (leading zeros).
 NOMINATION_LAYOUT: tuple[Column, ...] = (
     Column("STT", "stt", 5, "Số thứ tự (không bắt buộc)."),
     Column("Họ và tên", "ho_ten", 28, "Họ và tên cá nhân, hoặc tên tập thể (bắt buộc)."),
