@@ -130,6 +130,18 @@ def _overlap(text: list[str], cand: list[str]) -> int:
     return m
 
 
+def _in_order(text: list[str], cand: tuple[str, ...]) -> bool:
+    """The text's words found in the name come in the name's order (a mistyped word, not a reshuffle)."""
+    last = -1
+    for w in text:
+        if w in cand:
+            nxt = next((i for i, c in enumerate(cand) if c == w and i > last), None)
+            if nxt is None:
+                return False
+            last = nxt
+    return True
+
+
 def _conflicts(text: set[str], cand: set[str]) -> bool:
     """The text states a level, rank or kind-word the candidate does not have (or one of another)."""
     for group in _GROUPS:
@@ -285,6 +297,8 @@ class AwardMatcher:
         scored: dict[str, float] = {}
         for e in self._candidates(words):
             m = _overlap(words, list(e.words))
+            if m < len(words) and m < len(e.words) and not _in_order(words, e.words):
+                continue  # a word missing, one from elsewhere, the rest shuffled ("Nguyễn Tiến Lao Động")
             s = m / (len(words) + len(e.words) - m)
             if s >= 0.6:
                 scored[e.code] = max(scored.get(e.code, 0.0), s)
