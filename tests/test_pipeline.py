@@ -50,6 +50,15 @@ def test_each_step_returns_a_new_result_and_leaves_the_one_it_was_given(unit):
         totals.year = 2021
 
 
+def test_the_findings_alone_leave_the_callers_intake_as_it_was_read(unit):
+    intake = pipeline.load([unit])
+    frame = intake.nominations
+    found = pipeline.check(intake, 2020, history=False)
+    assert sum(f.code == "LEGACY_ENCODING" for f in found) == 2
+    assert intake.nominations is frame and frame.loc[0, "ho_ten"] == "NguyÔn V¨n B×nh"
+    assert not intake.findings
+
+
 def test_every_step_is_timed_and_logged(unit, caplog):
     with caplog.at_level(logging.INFO, logger="thidua_xl.pipeline"):
         result = pipeline.run([unit], history=False)

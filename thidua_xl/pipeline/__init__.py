@@ -249,9 +249,12 @@ def exit_code(intake: Intake, errors: int = 0) -> int:
 
 
 def check(intake: Intake, year: int, history=None, rules=None) -> list[Finding]:
-    """The findings alone (validate's step without the YearResult)."""
+    """The findings alone (validate's step without the YearResult); like the step, it converts
+    legacy text on a copy, so the caller's intake keeps the frame it read."""
     from ..validate import validate as run_rules
 
+    intake = copy.copy(intake)
+    intake.findings = list(intake.findings)
     return run_rules(intake, year, history=history, rules=rules)
 
 
