@@ -59,12 +59,7 @@ def write_sheet_xlsxwriter(wb, model: SheetModel, ws=None):
                 ws.write_string(h + 1 + i, j, "" if v is None else str(v), cell)
     ws.autofilter(h, 0, h + max(1, len(model.rows)), len(model.headers) - 1)
     ws.freeze_panes(h + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(h)
-    ws.set_footer("&CTrang &P/&N")
-    return ws
+    return _print_setup(ws, h)
 
 
 COPY_COLUMNS = [  # the marked copy of the nominations: (nominations column, header)
@@ -261,12 +256,7 @@ def write_list_sheet(wb, model: SheetModel, formats):
         ws.set_column(j, j, w)
     ws.freeze_panes(h + 1, 0)
     ws.autofilter(h, 0, h + len(model.rows), width - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(h)
-    ws.set_footer("&CTrang &P/&N")
-    return ws
+    return _print_setup(ws, h)
 
 
 def _write_list_row(ws, r: int, row: list, fmt, f_date) -> None:
@@ -282,3 +272,13 @@ def _write_list_row(ws, r: int, row: list, fmt, f_date) -> None:
             ws.write_datetime(r, c, v, f_date)
         else:
             ws.write(r, c, v, fmt)
+
+
+def _print_setup(ws, header_row: int):
+    """Landscape A4, one page wide, the header row on every page, page numbers below."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_footer("&CTrang &P/&N")
+    return ws
