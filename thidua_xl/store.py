@@ -49,18 +49,27 @@ def _sqlalchemy_url(db) -> str:
     return f"sqlite:///{Path(db).resolve()}"
 
 
-def _record_table(name: str, md):
-    """An award record: who, born when, which unit, which year, which award, under which decision."""
-    from sqlalchemy import Column, Index, Integer, Table, Text, UniqueConstraint
+def _person_columns() -> list:
+    """Who a record is about: the same columns, in the same order, in every table of people."""
+    from sqlalchemy import Column, Integer, Text
 
-    return Table(
-        name, md,
+    return [
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("ho_ten", Text, nullable=False), Column("name_key", Text, nullable=False),
         Column("ngay_sinh", Text, nullable=False, server_default=""), Column("nam_sinh", Integer),
         Column("birth_key", Text, nullable=False, server_default=""),
         Column("don_vi", Text, nullable=False, server_default=""),
         Column("unit_key", Text, nullable=False, server_default=""),
+    ]
+
+
+def _record_table(name: str, md):
+    """An award record: who, born when, which unit, which year, which award, under which decision."""
+    from sqlalchemy import Column, Index, Integer, Table, Text, UniqueConstraint
+
+    return Table(
+        name, md,
+        *_person_columns(),
         Column("scope_key", Text, nullable=False, server_default=""),
         Column("nam", Integer, nullable=False), Column("award", Text, nullable=False),
         Column("hinh_thuc", Text, nullable=False, server_default=""), Column("subject", Text, nullable=False),
@@ -82,12 +91,7 @@ def _tables():
     award = _record_table("award", md)  # indexes award_person, award_year: the names registers on disk have
     Table(  # periods of awards restart after a discipline ends
         "discipline", md,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("ho_ten", Text, nullable=False), Column("name_key", Text, nullable=False),
-        Column("ngay_sinh", Text, nullable=False, server_default=""), Column("nam_sinh", Integer),
-        Column("birth_key", Text, nullable=False, server_default=""),
-        Column("don_vi", Text, nullable=False, server_default=""),
-        Column("unit_key", Text, nullable=False, server_default=""),
+        *_person_columns(),
         Column("hinh_thuc", Text, nullable=False), Column("tu_ngay", Text, nullable=False),
         Column("den_ngay", Text, nullable=False, server_default=""),
         Column("so_quyet_dinh", Text, nullable=False, server_default=""),
