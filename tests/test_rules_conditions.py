@@ -13,7 +13,7 @@ from validate_helpers import FIRST_ROW, HEADERS, collective, person, write_unit
 from thidua_xl.intake import read_paths
 from thidua_xl.model import ERROR, WARNING
 from thidua_xl.text import name_key
-from thidua_xl.validate import validate
+from thidua_xl.validate import unverified_note, validate
 
 R = FIRST_ROW
 COUNTS = HEADERS + ["Tổng số thành viên", "Số LĐTT", "Số CSTĐCS", "Số hoàn thành nhiệm vụ", "Kỷ luật"]
@@ -28,7 +28,7 @@ def _run(tmp_path, rows, year, headers=COUNTS, history=False, unit="Bệnh việ
 
 
 def _hits(found, rule):
-    return sorted((f.row, f.code) for f in found if f.rule == rule)
+    return sorted((f.row, f.code) for f in found if rule in (f.rules or (f.rule,)))
 
 
 def _hist(rows):
@@ -91,6 +91,43 @@ def test_the_member_count_columns_are_read_under_their_usual_names(tmp_path):
     found = _run(tmp_path, rows, 2025, headers=headers)
     assert _hits(found, "B.TTLDTT.TY_LE_LDTT") == [(R, "CRITERIA_NOT_MET")]  # 4/8 is not more than half
     assert not _hits(found, "B.TTLDTT.KY_LUAT")
+
+
+@pytest.mark.parametrize("year, prefix", REGIMES)
+def test_a_ttldxs_row_without_member_counts_gets_one_not_checked_naming_what_it_lacks(tmp_path, year, prefix):
+    rows = [collective("Khoa Nội", "TTLĐXS"),                                               # no counts at all
+            collective("Khoa Nhi", "TTLĐXS", **{"Tổng số thành viên": 10, "Số LĐTT": 7, "Số CSTĐCS": 1,
+                                                "Số hoàn thành nhiệm vụ": 10})]            # only Kỷ luật empty
+    found = _run(tmp_path, rows, year)
+    [gap] = [f for f in found if f.row == R and f.code == "NOT_CHECKED"]
+    lacks = {f"{prefix}.TTLDXS.{r}": what for r, what in (
+        ("TY_LE_LDTT", "Số LĐTT, Tổng số thành viên"), ("HOAN_THANH", "Số hoàn thành nhiệm vụ, Tổng số thành viên"),
+        ("CSTDCS", "Số CSTĐCS"), ("KY_LUAT", "Kỷ luật"))}
+    ids = gap.rules  # in the order of the rule tables
+    assert sorted(ids) == sorted(lacks) and gap.rule == ids[0] and gap.severity == WARNING
+    assert gap.to_dict()["rules"] == list(ids) and gap.to_dict()["rule"] == ids[0]
+    assert gap.message.startswith("Không kiểm tra được 4 tiêu chuẩn của Tập thể lao động xuất sắc "
+                                  f"năm {year} cho “Khoa Nội”: ")
+    for rule, what in lacks.items():
+        assert f"(thiếu “{what}”, quy định {rule})" in gap.message
+    assert "Điều 27" in gap.legal_basis and gap.verified == (prefix == "A")
+    # a row that lacks one thing only keeps the plain finding of that rule
+    [one] = [f for f in found if f.row == R + 1 and f.code == "NOT_CHECKED"]
+    assert one.rule == f"{prefix}.TTLDXS.KY_LUAT" and not one.rules and "rules" not in one.to_dict()
+    assert "ô “Kỷ luật” của tập thể để trống" in one.message
+    if prefix == "B":  # the run's one sentence on unverified rules still names every rule behind the merged finding
+        note = unverified_note(found)
+        assert all(r in note for r in ids)
+
+
+def test_a_collective_that_is_the_whole_unit_lacks_only_what_its_nominees_cannot_give(tmp_path):
+    rows = [collective("Bệnh viện A", "TTLĐXS")] + [person("Nguyễn Văn An", "LĐTT"), person("Lê Thị Hoa", "CSTĐCS",
+                                                                                          gender="Nữ")]
+    found = _run(tmp_path, rows, 2020)
+    [gap] = [f for f in found if f.row == R and f.code == "NOT_CHECKED"]
+    assert gap.rules == ("A.TTLDXS.TY_LE_LDTT", "A.TTLDXS.HOAN_THANH", "A.TTLDXS.KY_LUAT")
+    assert "(thiếu “Tổng số thành viên”, quy định A.TTLDXS.TY_LE_LDTT)" in gap.message  # LĐTT counted: 1
+    assert not _hits(found, "A.TTLDXS.CSTDCS")                                            # one CSTĐCS proposed
 
 
 # --- Bằng khen Thủ tướng, Huân chương Lao động hạng Ba, Bằng khen Bộ/tỉnh -------------------------------

@@ -92,10 +92,16 @@ class Finding:
     rule: str | None = None
     legal_basis: str | None = None
     verified: bool = True  # False: the rule behind it was not checked against the legal text
+    # every rule behind one finding that stands for several (`rule` is the first); empty otherwise
+    rules: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        """asdict(self) for these scalar fields, without its recursive deep copy (a run has thousands)."""
-        return {name: getattr(self, name) for name in _FINDING_FIELDS}
+        """asdict(self) for these scalar fields, without its recursive deep copy (a run has thousands);
+        `rules` only on a finding that stands for several rules."""
+        d = {name: getattr(self, name) for name in _FINDING_FIELDS}
+        if self.rules:
+            d["rules"] = list(self.rules)
+        return d
 
     @property
     def where(self) -> str:
@@ -107,7 +113,7 @@ class Finding:
         return ", ".join(parts)
 
 
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "rules")
 
 
 @dataclass

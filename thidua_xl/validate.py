@@ -381,7 +381,7 @@ from .schema import MARKED_COPY_SHEET as COPY_SHEET  # noqa: E402,F401
 
 def unverified_note(findings) -> str | None:
     """The one sentence a run says about rules not checked against the legal text (None: no such finding)."""
-    ids = sorted({f.rule for f in findings if not f.verified and f.rule})
+    ids = sorted({r for f in findings if not f.verified for r in (f.rules or (f.rule,)) if r})
     if not ids:
         return None
     return (f"Quy định này chưa được đối chiếu với văn bản gốc nên chỉ là cảnh báo: {', '.join(ids)} "

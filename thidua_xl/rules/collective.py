@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 import pandas as pd
 
 from ..catalog import CA_NHAN, TAP_THE
-from ..model import Finding
+from ..model import WARNING, Finding
 from ..schema import COLUMN_HEADER
 from ..text import fold
-from .context import COL_AWARD, COL_NAME, Context
+from .context import COL_AWARD, COL_NAME, NOT_CHECKED, Context
 from .emit import emit, not_checked
 from .records import Rule
 
@@ -74,6 +75,21 @@ def _collectives(ctx: Context, rule: Rule) -> pd.DataFrame:
     return rows[(rows["subject"] == TAP_THE) & ~rows["has_person"]]
 
 
+def _count_gaps(ctx: Context, rule: Rule, rows: pd.DataFrame):
+    """(count, total, gaps): the counts of the rule's columns and, per row, the labels of the
+    counts the data lacks ('' when the row can be judged)."""
+    p = rule.params
+    col, total_col = p.get("count_column", "so_ldtt"), p.get("total_column", "tong_so_thanh_vien")
+    count = member_count(ctx, rows, col, p.get("count_award"))
+    share = p.get("min_share")
+    total = column_numbers(rows, total_col) if share is not None else pd.Series(1.0, index=rows.index)
+    no_count, no_total = count.isna(), total.isna() | (total <= 0)
+    label, total_label = COUNT_LABEL.get(col, col), COUNT_LABEL.get(total_col, total_col)
+    gaps = pd.Series([", ".join(([label] if a else []) + ([total_label] if b else []))
+                      for a, b in zip(no_count.tolist(), no_total.tolist())], index=rows.index, dtype=object)
+    return count, total, gaps
+
+
 def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
     """A collective's members: `count` of them ≥ `min_count`, and/or count / total ≥ (or >) `min_share`."""
     rows = _collectives(ctx, rule)
@@ -81,13 +97,12 @@ def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
         return []
     p = rule.params
     col, total_col = p.get("count_column", "so_ldtt"), p.get("total_column", "tong_so_thanh_vien")
-    count = member_count(ctx, rows, col, p.get("count_award"))
     share = p.get("min_share")
-    total = column_numbers(rows, total_col) if share is not None else pd.Series(1.0, index=rows.index)
-    missing = count.isna() | total.isna() | (total <= 0)
+    count, total, gaps = _count_gaps(ctx, rule, rows)
+    missing = gaps != ""
     wanted = ", ".join(COUNT_LABEL.get(c, c) for c in ([col] + ([total_col] if share is not None else [])))
-    out = not_checked(ctx, rule, rows[missing],
-                      f"thiếu số liệu “{wanted}” trên dòng của tập thể (thêm các cột này vào bảng đề nghị)")
+    out = _gap_findings(ctx, rule, rows[missing],
+                        f"thiếu số liệu “{wanted}” trên dòng của tập thể (thêm các cột này vào bảng đề nghị)")
     ok_rows = rows[~missing]
     c, t = count[~missing], total[~missing]
     bad = pd.Series(False, index=ok_rows.index)
@@ -105,6 +120,18 @@ def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
     return out + emit(ctx, rule, fail, COL_AWARD)
 
 
+def _discipline_texts(rule: Rule, rows: pd.DataFrame) -> pd.Series:
+    col = rule.params.get("column", "ky_luat")
+    if col not in rows.columns:
+        return pd.Series("", index=rows.index)
+    return rows[col].fillna("").astype(str).str.strip()
+
+
+def _discipline_gaps(ctx: Context, rule: Rule, rows: pd.DataFrame) -> pd.Series:
+    label = rule.params.get("label", "Kỷ luật")
+    return _discipline_texts(rule, rows).map(lambda t: "" if t else label).astype(object)
+
+
 def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
     """No member disciplined (from cảnh cáo up): the collective row's `Kỷ luật` cell says none.
 
@@ -116,11 +143,10 @@ def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
         return []
     col = rule.params.get("column", "ky_luat")
     label = rule.params.get("label", "Kỷ luật")
-    texts = rows[col].fillna("").astype(str).str.strip() if col in rows.columns else \
-        pd.Series("", index=rows.index)
+    texts = _discipline_texts(rule, rows)
     blank = texts == ""
-    out = not_checked(ctx, rule, rows[blank], f"ô “{label}” của tập thể để trống hoặc bảng không có cột này "
-                                              f"(ghi “0” hoặc “Không” khi không có ai bị kỷ luật)")
+    out = _gap_findings(ctx, rule, rows[blank], f"ô “{label}” của tập thể để trống hoặc bảng không có cột này "
+                                                f"(ghi “0” hoặc “Không” khi không có ai bị kỷ luật)")
     ignore = {fold(w) for w in rule.params.get("ignore", [])}
     named = {v: _only_ignored(v, ignore) for v in texts[~blank].unique()}
     numbers = column_numbers(rows[~blank], col)
@@ -128,6 +154,76 @@ def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
     bad = rows[~blank][hit].copy()
     bad["value"] = texts[bad.index]
     return out + emit(ctx, rule, bad, label)
+
+
+# --- one NOT_CHECKED per collective row ------------------------------------------------------
+def _gaps(ctx: Context, rule: Rule, rows: pd.DataFrame) -> pd.Series:
+    """Per row of `rows` the rule judges, what it lacks ('' when it can judge the row)."""
+    if rule.kind == "collective_count":
+        return _count_gaps(ctx, rule, rows)[2]
+    return _discipline_gaps(ctx, rule, rows)
+
+
+def _short_title(rule: Rule) -> str:
+    """'TTLĐXS: ít nhất 70% …' → 'ít nhất 70% …' (the award is named once in the message)."""
+    title = rule.title or rule.id
+    return title.split(": ", 1)[1] if ": " in title else title
+
+
+def _gap_findings(ctx: Context, rule: Rule, rows: pd.DataFrame, reason: str) -> list[Finding]:
+    """The rows `rule` cannot judge, reported once per row for all the collective rules that lack data there.
+
+    The first such rule of the run (in rule order) reports the row, naming every rule in the
+    message and in the finding's `rules`; the others leave it. A row only this rule cannot
+    judge gets the plain `NOT_CHECKED` of `emit.not_checked`.
+    """
+    if rows.empty:
+        return []
+    order = [r for r in ctx.rules if r.kind in GAP_KINDS]
+    if rule.id not in {r.id for r in order}:
+        order = [rule] + order
+    lacking: dict[str, pd.Series] = {}  # rule id → the rows' gap text ('' or NaN: judged or not its row)
+    for other in order:
+        if other.id == rule.id:
+            lacking[rule.id] = _gaps(ctx, rule, rows)
+            continue
+        theirs = _collectives(ctx, other)
+        common = rows.index.intersection(theirs.index)
+        gap = pd.Series("", index=rows.index, dtype=object)
+        if len(common):
+            gap[common] = _gaps(ctx, other, theirs.loc[common])
+        lacking[other.id] = gap
+    by_id = {r.id: r for r in order}
+    ids_per_row = [tuple(i for i in lacking if lacking[i][idx]) for idx in rows.index]
+    out: list[Finding] = []
+    groups: dict[tuple, list] = {}
+    for idx, ids in zip(rows.index, ids_per_row):
+        if ids[0] == rule.id:  # a row an earlier rule of the run already reported is left to it
+            groups.setdefault(ids, []).append(idx)
+    for ids, idxs in groups.items():
+        if len(ids) == 1:
+            out += not_checked(ctx, rule, rows.loc[idxs], reason)
+            continue
+        sel = rows.loc[idxs].copy()
+        sel["detail"] = ["; ".join(f"{_short_title(by_id[i])} (thiếu “{lacking[i][idx]}”, quy định {i})"
+                                   for i in ids) for idx in idxs]
+        out += _merged(ctx, [by_id[i] for i in ids], sel)
+    return out
+
+
+def _merged(ctx: Context, rules: list[Rule], rows: pd.DataFrame) -> list[Finding]:
+    refs = list(dict.fromkeys(r.legal_ref for r in rules if r.legal_ref))
+    msg = (f"Không kiểm tra được {len(rules)} tiêu chuẩn của {{award_name}} năm {{year}} cho “{{ho_ten}}”: "
+           f"{{detail}}. Hãy ghi các số liệu này trên dòng của tập thể (ô “Kỷ luật”: “0” hoặc “Không” khi "
+           f"không có ai bị kỷ luật), hoặc kiểm tra thủ công.")
+    stand_in = replace(rules[0], id=", ".join(r.id for r in rules), legal_ref="; ".join(refs) or None,
+                       message=msg, verified=all(r.verified for r in rules))
+    ids = tuple(r.id for r in rules)
+    return [replace(f, rule=ids[0], rules=ids)
+            for f in emit(ctx, stand_in, rows, COL_AWARD, code=NOT_CHECKED, severity=WARNING)]
+
+
+GAP_KINDS = ("collective_count", "collective_discipline")
 
 
 _PARTS = re.compile(r"[,;+\n/]| va ")
