@@ -122,3 +122,25 @@ def test_detect_with_its_shortcut_answers_as_scoring_the_examples():
                 "Hà Lê", "Lò Văn Ánh", "Võ Thị Thu Hà", "Ðinh", "Lê Thị Mỹ", "Hòa Bình", "Tô Thị Ý"]
     for text in examples:
         assert legacy.detect(text) == _detect_by_scores(text), text
+
+
+# --- capitals: TCVN3 has no code for a capital with a tone mark ---------------------------------------
+@pytest.mark.parametrize("tcvn3, unicode", [
+    ("NGUYÔN V¨N B×NH", "NGUYỄN VĂN BÌNH"),          # typed in capitals: the toned letters are capitals too
+    ("§INH C«NG §øC", "ĐINH CÔNG ĐỨC"),
+    ("TR\xadêNG", "TRƯỜNG"),
+    ("NGUYÔN Hå", "NGUYỄN HỒ"),                      # "Hå" has only an initial: the text is in capitals
+    ("Khoa HåI SøC CÊP CøU", "Khoa HỒI SỨC CẤP CỨU"),  # word by word
+    ("NguyÔn V¨n B×nh", "Nguyễn Văn Bình"),          # a capital initial only: as typed
+    ("Lª Hå", "Lê Hồ"),
+    ("BS. Lª Hå", "BS. Lê Hồ"),                      # an abbreviation does not make a name capitals
+])
+def test_tcvn3_text_typed_in_capitals_converts_to_capitals(tcvn3, unicode):
+    assert legacy.tcvn3_to_unicode(tcvn3) == unicode
+    assert legacy.convert(tcvn3) == (unicode, legacy.TCVN3)
+    assert legacy.tcvn3_to_unicode(tcvn3, capitals=True) == unicode.upper()  # a .VnTimeH font: all capitals
+
+
+def test_vni_capitals_come_from_the_base_letter_as_before():
+    assert legacy.vni_to_unicode("NGUYEÃN VAÊN BÌNH") == "NGUYỄN VĂN BÌNH"
+    assert legacy.vni_to_unicode("NGUYEãN VAêN") == "NGUYỄN VĂN"  # a lower-case mark after a capital

@@ -50,9 +50,51 @@ _TCVN3_TRANS = str.maketrans(TCVN3_TABLE)
 
 
 def tcvn3_to_unicode(text: str, capitals: bool = False) -> str:
-    """TCVN3 → Unicode NFC; capitals=True for the `…H` fonts, which draw every letter as a capital."""
-    out = unicodedata.normalize("NFC", text.translate(_TCVN3_TRANS))
-    return out.upper() if capitals else out
+    """TCVN3 → Unicode NFC; capitals=True for the `…H` fonts, which draw every letter as a capital.
+
+    TCVN3 has no code for a capital with a tone mark (Ễ, Ì …): text typed in capitals uses the
+    lower-case codes there ("NGUYÔN V¨N B×NH"), so their case follows the word's ASCII letters
+    (see `_capital_words`) rather than the code point.
+    """
+    out = text.translate(_TCVN3_TRANS)  # one character for one: positions still match `text`
+    if capitals:
+        return unicodedata.normalize("NFC", out).upper()
+    return unicodedata.normalize("NFC", _capital_words(text, out))
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+# TCVN3 codes that read as a lower-case letter: their case in the text is not told by the code.
+_TCVN3_LOWER = frozenset(k for k, v in TCVN3_TABLE.items() if v.islower())
+
+
+def _word_case(word: str) -> bool | None:
+    """True: the word's ASCII letters are capitals beyond its first letter ("NGUYÔN", "§INH", "HåI");
+    False: one of them is lower case ("NguyÔn"); None: no evidence (only an initial, "Hå", "Lª")."""
+    letters = [(i, ch) for i, ch in enumerate(word) if _ASCII_LETTER.match(ch)]
+    if any(ch.islower() for _i, ch in letters):
+        return False
+    return True if any(i > 0 for i, _ch in letters) else None
+
+
+def _capital_words(src: str, out: str) -> str:
+    """`out` (the character-for-character conversion of `src`) with the words typed in capitals in capitals.
+
+    A word whose ASCII letters are all capitals, beyond its first, is a capital word. A word
+    with only an initial ("Hå") follows the whole text: capitals when no word has a lower-case
+    ASCII letter and a capital word holds a TCVN3 lower-case code ("NGUYÔN Hå" → "NGUYỄN HỒ");
+    otherwise it stays as typed ("Lª Hå" → "Lê Hồ", "BS. Lª Hå" → "BS. Lê Hồ").
+    """
+    words = [(m.start(), m.end(), _word_case(m.group())) for m in _WORD.finditer(src)]
+    if not any(case for _s, _e, case in words):
+        return out
+    whole = all(case is not False for _s, _e, case in words) and any(
+        case and not _TCVN3_LOWER.isdisjoint(src[s:e]) for s, e, case in words)
+    parts, at = [], 0
+    for s, e, case in words:
+        if case or (case is None and whole):
+            parts += [out[at:s], out[s:e].upper()]
+            at = e
+    return "".join(parts) + out[at:]
 
 
 # --- VNI ---------------------------------------------------------------------------
