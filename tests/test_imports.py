@@ -77,3 +77,42 @@ def test_reading_the_register_needs_no_sqlalchemy(tmp_path):
         engine_frame = pd.read_sql_query(text("SELECT nam_sinh AS birth_year, award FROM award"), con)
     direct = store.read(db, "SELECT nam_sinh AS birth_year, award FROM award")
     pd.testing.assert_frame_equal(direct, engine_frame)
+
+
+def test_validating_against_a_register_with_disciplines_needs_no_sqlalchemy(tmp_path):
+    """`validate --history` reads the register's awards and disciplines with the standard library, and a
+    person under discipline in the award year is still refused; a register file older than the discipline
+    table gets it through the engine, as before, and changes nothing."""
+    import sqlite3
+
+    from validate_helpers import FIRST_ROW, HEADERS, person, write_table, write_unit
+
+    from thidua_xl import discipline, history
+
+    unit = "Bệnh viện A"
+    db = tmp_path / "thidua-history.sqlite"
+    history.import_file(db, write_table(tmp_path / "lich-su.xlsx", ["Họ và tên", "Ngày sinh", "Đơn vị", "Năm",
+                                                                    "Hình thức"],
+                                        [["Người Khác", "1970", unit, 2024, "LĐTT"]]))
+    discipline.import_file(db, write_table(
+        tmp_path / "ky-luat.xlsx", ["Họ và tên", "Ngày sinh", "Đơn vị", "Hình thức kỷ luật", "Từ ngày", "Đến ngày",
+                                    "Số quyết định"],
+        [["Lê Văn Bình", "13/02/1980", unit, "Cảnh cáo", "01/06/2024", "31/05/2025", "15/QĐ-BV"]], sheet="Kỷ luật"))
+    f = write_unit(tmp_path / "BV.xlsx", unit, [person("Nguyễn Văn An", "LĐTT"), person("Lê Văn Bình", "LĐTT")],
+                   year=2025, headers=HEADERS)
+    code = ("import sys, json; from thidua_xl.intake import read_paths; from thidua_xl.validate import validate; "
+            "found = validate(read_paths([sys.argv[1]]), 2025, history=sys.argv[2]); "
+            "print(json.dumps({'hits': [f.row for f in found if f.rule == 'B.KY_LUAT.TRONG_NAM'], "
+            "'sqlalchemy': 'sqlalchemy' in sys.modules}))")
+
+    def run(register):
+        proc = subprocess.run([sys.executable, "-c", code, str(f), str(register)], capture_output=True, text=True,
+                              timeout=120)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    assert run(db) == {"hits": [FIRST_ROW + 1], "sqlalchemy": False}
+    with sqlite3.connect(db) as con:  # a register written before disciplines were kept
+        con.execute("DROP TABLE discipline")
+    assert run(db) == {"hits": [], "sqlalchemy": True}
+    with sqlite3.connect(db) as con:  # the engine completed it, as it always did
+        assert con.execute("SELECT COUNT(*) FROM discipline").fetchone() == (0,)

@@ -139,3 +139,33 @@ def test_only_the_kinds_declared_history_read_the_register(tmp_path, year):
     assert others and {"same_year_award", "streak", "count_in_window", "prior_award"} <= HISTORY_KINDS
     for rule in others:
         KINDS[rule.kind](ctx, rule)
+
+
+# --- a finding's message formats only the values its template reads --------------------------------------
+@pytest.mark.parametrize("message", [
+    "“{ho_ten}” ({award_name} năm {year}): {detail}",
+    "{count:d} trên {total:>{width}} ({share_pct}) {ho_ten!r} {unknown_field}",
+    "{a[0]} {b.real} {{không phải trường}} {}",
+    "dòng {row} thiếu {",  # does not parse: fails as formatting it always did
+])
+def test_a_template_filled_from_its_own_fields_reads_as_filled_from_every_value(message):
+    from thidua_xl.rules.emit import _SafeDict, _fmt, render
+    from thidua_xl.rules.records import Rule
+
+    rule = Rule(id="X.Y", kind="required", code="CRITERIA_NOT_MET", message=message,
+                legal_ref="Luật Thi đua, khen thưởng 2022")
+    values = {"ho_ten": "Nguyễn Thị Hoà", "award_name": "Lao động tiên tiến", "year": 2025, "detail": float("nan"),
+              "count": 3, "total": 7, "width": 4, "share_pct": "43%", "a": ["x"], "b": 2, "row": 12, "unit": "BV A",
+              "other": None}
+
+    def every_value():
+        text = message.format_map(_SafeDict({k: _fmt(v) for k, v in values.items()}))
+        return f"{text} [Quy định X.Y; căn cứ: Luật Thi đua, khen thưởng 2022]"
+
+    try:
+        expected = every_value()
+    except Exception as exc:  # noqa: BLE001 - the same failure either way
+        with pytest.raises(type(exc)):
+            render(rule, values)
+        return
+    assert render(rule, values) == expected

@@ -114,9 +114,7 @@ def load(db, names: set[str] | None = None) -> pd.DataFrame:
     empty = pd.DataFrame(columns=list(FRAME_COLUMNS))
     if not store.exists(db):
         return empty
-    from sqlalchemy import inspect
-
-    if "discipline" not in inspect(store.engine(db)).get_table_names():  # a register older than the table
+    if not store.has_table(db, "discipline"):  # a register older than the table
         return empty
     df = store.read(db, "SELECT ho_ten, name_key, nam_sinh AS birth_year, ngay_sinh AS birth_date, unit_key, "
                         "hinh_thuc, tu_ngay, den_ngay, so_quyet_dinh FROM discipline ORDER BY id")

@@ -210,6 +210,18 @@ def rows(db, sql: str, params: dict | None = None) -> list[tuple]:
         return [tuple(r) for r in con.execute(text(sql), params or {})]
 
 
+def has_table(db, name: str) -> bool:
+    """The register has this table. A SQLite file that has it is asked directly (no SQLAlchemy import);
+    otherwise the engine answers, creating the tables of a register file that lacks them, as it always did."""
+    got = _direct(db, lambda con: con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                              (name,)).fetchone() is not None)
+    if got is not None and got[0]:
+        return True
+    from sqlalchemy import inspect
+
+    return name in inspect(engine(db)).get_table_names()
+
+
 _KEY_SQL = ("name_key = :name_key AND birth_key = :birth_key AND scope_key = :scope_key AND nam = :nam "
             "AND award = :award")
 _KEY_COLUMNS = ("name_key", "birth_key", "scope_key", "nam", "award")
@@ -249,5 +261,5 @@ def dispose(db) -> None:
         eng.dispose()
 
 
-__all__ = ["as_db", "dialect", "engine", "exists", "insert_new", "is_url", "label", "read", "rows", "scalar",
+__all__ = ["as_db", "dialect", "engine", "exists", "has_table", "insert_new", "is_url", "label", "read", "rows", "scalar",
            "dispose"]

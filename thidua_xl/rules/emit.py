@@ -2,7 +2,9 @@
 the rule and its legal basis; a rule the data cannot decide says so (`NOT_CHECKED`)."""
 from __future__ import annotations
 
+import functools
 import math
+import string
 from dataclasses import replace
 
 import numpy as np
@@ -20,11 +22,34 @@ class _SafeDict(dict):
 
 def render(rule: Rule, values: dict) -> str:
     """The rule's template filled in, naming the rule and its legal basis."""
-    text = rule.message.format_map(_SafeDict({k: _fmt(v) for k, v in values.items()}))
+    names = template_fields(rule.message)
+    if names is None:  # a template Python cannot parse: fail (or not) exactly as formatting it does
+        names = values.keys()
+    text = rule.message.format_map(_SafeDict({k: _fmt(values[k]) for k in names if k in values}))
     tail = f"Quy định {rule.id}"
     if rule.legal_ref:
         tail += f"; căn cứ: {rule.legal_ref}"
     return f"{text} [{tail}]"
+
+
+@functools.lru_cache(maxsize=512)
+def template_fields(message: str) -> frozenset[str] | None:
+    """The names a template reads (`{ho_ten}`, `{count:d}`, `{a[0]}` → a; fields inside format specs too), so
+    only those values are formatted for each finding; None when the template does not parse."""
+    import _string
+
+    out: set[str] = set()
+    todo = [message]
+    try:
+        while todo:
+            for _text, field, spec, _conv in string.Formatter().parse(todo.pop()):
+                if field is not None:
+                    out.add(_string.formatter_field_name_split(field)[0])
+                if spec:
+                    todo.append(spec)
+    except ValueError:
+        return None
+    return frozenset(k for k in out if isinstance(k, str))
 
 
 def _fmt(v):
@@ -38,6 +63,8 @@ MESSAGE_FIELDS = {"_i", "file", "sheet", "row", "unit", "unit_code", "ho_ten", "
                   "ngay_sinh_raw", "gioi_tinh", "chuc_vu", "khoa_phong", "sang_kien", "ghi_chu", "doi_tuong_raw",
                   "birth_date", "birth_year"}
 
+# Row fields every finding reads whatever its template says.
+FINDING_FIELDS = {"file", "sheet", "row", "unit", "award", "award_name", "_column"}
 
 # --- emitting findings ----------------------------------------------------------------
 def row_records(frame: pd.DataFrame) -> list[dict]:
@@ -57,7 +84,10 @@ def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, column: str | None, *, co
         return []  # selecting and converting no rows still costs ~0.5 ms a rule
     out = []
     base = {"year": ctx.year, **rule.params, **values}
-    keep = [c for c in rows.columns if c in MESSAGE_FIELDS or c not in ctx.df.columns]
+    # the row fields the finding itself names, and those the template reads (when it parses: else all)
+    read = template_fields(rule.message)
+    keep = [c for c in rows.columns if (c in MESSAGE_FIELDS or c not in ctx.df.columns)
+            and (read is None or c in read or c in FINDING_FIELDS)]
     for rec in row_records(rows[keep]):
         vals = {**base, **rec}
         if not vals.get("award_name"):
