@@ -45,7 +45,7 @@ def test_only_rules_quoted_from_the_text_are_errors():
     assert errors == {"A.CSTDCS.LDTT", "A.CSTDCS.SANG_KIEN", "A.CSTDCS.TY_LE", "A.CSTD_TINH.CSTDCS_3_NAM",
                       "A.LDTT.TUYEN_DUNG", "A.TTLDTT.TY_LE_LDTT", "A.TTLDTT.KY_LUAT", "A.TTLDXS.TY_LE_LDTT",
                       "A.TTLDXS.HOAN_THANH", "A.TTLDXS.CSTDCS", "A.TTLDXS.KY_LUAT", "B.CSTDCS.LDTT", "B.CSTDCS.SANG_KIEN", "B.CSTD_TINH.CSTDCS_3_NAM",
-                      "B.LDTT.TUYEN_DUNG"}
+                      "B.LDTT.TUYEN_DUNG", "B.TTLDXS.TY_LE_LDTT", "B.TTLDXS.HOAN_THANH", "B.TTLDXS.CSTDCS"}
 
 
 def test_an_unverified_rule_declared_as_error_still_ships_as_a_warning(tmp_path):

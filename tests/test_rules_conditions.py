@@ -97,27 +97,35 @@ def test_the_member_count_columns_are_read_under_their_usual_names(tmp_path):
 def test_a_ttldxs_row_without_member_counts_gets_one_not_checked_naming_what_it_lacks(tmp_path, year, prefix):
     rows = [collective("Khoa Nội", "TTLĐXS"),                                               # no counts at all
             collective("Khoa Nhi", "TTLĐXS", **{"Tổng số thành viên": 10, "Số LĐTT": 7, "Số CSTĐCS": 1,
-                                                "Số hoàn thành nhiệm vụ": 10})]            # only Kỷ luật empty
+                                                "Số hoàn thành nhiệm vụ": 10}),            # only Kỷ luật empty
+            collective("Khoa Sản", "TTLĐTT")]                                               # no counts at all
     found = _run(tmp_path, rows, year)
     [gap] = [f for f in found if f.row == R and f.code == "NOT_CHECKED"]
     lacks = {f"{prefix}.TTLDXS.{r}": what for r, what in (
         ("TY_LE_LDTT", "Số LĐTT, Tổng số thành viên"), ("HOAN_THANH", "Số hoàn thành nhiệm vụ, Tổng số thành viên"),
         ("CSTDCS", "Số CSTĐCS"), ("KY_LUAT", "Kỷ luật"))}
+    if prefix == "B":  # the 2022 law's point d no longer names disciplined members (the rule is off)
+        del lacks["B.TTLDXS.KY_LUAT"]
     ids = gap.rules  # in the order of the rule tables
     assert sorted(ids) == sorted(lacks) and gap.rule == ids[0] and gap.severity == WARNING
     assert gap.to_dict()["rules"] == list(ids) and gap.to_dict()["rule"] == ids[0]
-    assert gap.message.startswith("Không kiểm tra được 4 tiêu chuẩn của Tập thể lao động xuất sắc "
+    assert gap.message.startswith(f"Không kiểm tra được {len(lacks)} tiêu chuẩn của Tập thể lao động xuất sắc "
                                   f"năm {year} cho “Khoa Nội”: ")
     for rule, what in lacks.items():
         assert f"(thiếu “{what}”, quy định {rule})" in gap.message
-    assert "Điều 27" in gap.legal_basis and gap.verified == (prefix == "A")
-    # a row that lacks one thing only keeps the plain finding of that rule
-    [one] = [f for f in found if f.row == R + 1 and f.code == "NOT_CHECKED"]
-    assert one.rule == f"{prefix}.TTLDXS.KY_LUAT" and not one.rules and "rules" not in one.to_dict()
-    assert "ô “Kỷ luật” của tập thể để trống" in one.message
-    if prefix == "B":  # the run's one sentence on unverified rules still names every rule behind the merged finding
-        note = unverified_note(found)
-        assert all(r in note for r in ids)
+    assert "Điều 27 khoản 1 điểm c" in gap.legal_basis and gap.verified
+    # a row that lacks one thing only keeps the plain finding of that rule (none from 2024: nothing it lacks counts)
+    nc = [f for f in found if f.row == R + 1 and f.code == "NOT_CHECKED"]
+    if prefix == "A":
+        [one] = nc
+        assert one.rule == "A.TTLDXS.KY_LUAT" and not one.rules and "rules" not in one.to_dict()
+        assert "ô “Kỷ luật” của tập thể để trống" in one.message
+    else:
+        assert not nc
+    [tt] = [f for f in found if f.row == R + 2 and f.code == "NOT_CHECKED"]
+    assert tt.rules == (f"{prefix}.TTLDTT.TY_LE_LDTT", f"{prefix}.TTLDTT.KY_LUAT")
+    if prefix == "B":  # the run's one sentence on unverified rules names every rule behind a merged finding
+        assert not tt.verified and all(r in unverified_note(found) for r in tt.rules)
 
 
 def test_a_collective_that_is_the_whole_unit_lacks_only_what_its_nominees_cannot_give(tmp_path):

@@ -3,6 +3,8 @@
 - Luật Thi đua, khen thưởng 2003, Điều 27 khoản 1: "c) Có 100% cá nhân trong tập thể hoàn thành nhiệm
   vụ được giao, trong đó có ít nhất 70% cá nhân đạt danh hiệu “Lao động tiên tiến”; d) Có cá nhân đạt
   danh hiệu “Chiến sĩ thi đua cơ sở” và không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên".
+- Luật Thi đua, khen thưởng 2022, Điều 27 khoản 1: the same c), and "d) Có cá nhân đạt danh hiệu “Chiến
+  sĩ thi đua cơ sở”;" without the disciplined members (that rule is off from 2024).
 - Thông tư 12/2019/TT-BNV, Điều 3 (from 2020; Thông tư 08/2017/TT-BNV before): "Trong 01 năm không đề
   nghị xét, tặng 02 hình thức khen thưởng cấp Nhà nước cho một tập thể hoặc một cá nhân (trừ khen
   thưởng đột xuất; khen thưởng quá trình cống hiến; khen thưởng theo niên hạn)".
@@ -11,13 +13,16 @@
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from validate_helpers import FIRST_ROW, HEADERS, collective, person, write_unit
 
+import thidua_xl.rules
 from thidua_xl.intake import read_paths
 from thidua_xl.model import ERROR, WARNING
-from thidua_xl.rules import load_builtin
+from thidua_xl.rules import load_builtin, load_rules
 from thidua_xl.text import name_key
 from thidua_xl.validate import validate
 
@@ -49,10 +54,28 @@ def test_ttldxs_under_the_2003_law_needs_seventy_percent_ldtt_a_cstdcs_everyone_
     f = next(f for f in found if f.rule == "A.TTLDXS.TY_LE_LDTT")
     assert f.legal_basis == "Luật Thi đua, khen thưởng 2003 (sửa đổi, bổ sung 2013), Điều 27 khoản 1 điểm c"
     assert "6/10" in f.message and "70%" in f.message and f.verified
-    # the same collectives in 2025 are judged by the 2022 law's rules, not yet quoted: warnings
+    # the same collectives in 2025: the 2022 law (Điều 27, quoted too), whose point d no longer names a cảnh cáo
     found = _run(tmp_path, rows, 2025)
     assert not [f for f in found if f.rule and f.rule.startswith("A.")]
-    assert {f.severity for f in found if f.rule == "B.TTLDXS.TY_LE_LDTT"} == {WARNING}
+    for rule, row in (("B.TTLDXS.TY_LE_LDTT", R + 1), ("B.TTLDXS.HOAN_THANH", R + 2), ("B.TTLDXS.CSTDCS", R + 3)):
+        assert _hits(found, rule) == [(row, "CRITERIA_NOT_MET", ERROR)], rule
+    assert not _hits(found, "B.TTLDXS.KY_LUAT")  # Khoa Mắt's cảnh cáo is no criterion from 2024
+    f = next(f for f in found if f.rule == "B.TTLDXS.CSTDCS")
+    assert f.legal_basis == "Luật Thi đua, khen thưởng 2022 (số 06/2022/QH15), Điều 27 khoản 1 điểm d" and f.verified
+
+
+def test_the_2022_collective_rules_quote_the_text_they_were_read_in():
+    rules = load_rules(None)
+    for rid in ("B.TTLDXS.TY_LE_LDTT", "B.TTLDXS.HOAN_THANH", "B.TTLDXS.CSTDCS"):
+        r = rules.get(rid)
+        assert r.verified and r.quote and r.source.startswith("https://stp.thuathienhue.gov.vn/"), rid
+    off = rules.get("B.TTLDXS.KY_LUAT")
+    assert not off.enabled and not off.verified and "không còn" in off.source
+    # no rule, no legal text names a file outside the package as its source
+    assert not [r.id for r in rules if ".md" in r.source]
+    data = Path(thidua_xl.rules.__file__).parent / "data"
+    assert not [line for f in data.glob("*.toml") for line in f.read_text(encoding="utf-8").splitlines()
+                if line.startswith("source") and ".md" in line]
 
 
 def test_ttldxs_under_the_2003_law_without_member_counts_is_not_checked(tmp_path):
