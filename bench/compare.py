@@ -5,8 +5,8 @@
 
 A snapshot holds, per province (the demo master and its returned files, the seed province of the
 tests, the bench province at each size): the findings (JSON, with a 100,000-row register for the
-bench sizes), the nominations and initiatives frames, every per-award list, the consolidation JSON,
-the file reports and the units/config/year read. `diff` says exactly what changed, or nothing.
+bench sizes), the nominations and initiatives frames, every per-award list, the counts, the
+consolidation JSON, the file reports and the units/config/year read. `diff` says exactly what changed, or nothing.
 Run `snapshot` on the code before a change and after it; outputs must be identical.
 """
 from __future__ import annotations
@@ -90,6 +90,7 @@ def outputs(paths, history) -> dict:
         "units": intake.units.reset_index(drop=True),
         "config": dict(intake.config), "narrative": dict(intake.narrative),
         "consolidation": result.to_json(),
+        "counts": result.counts,
         "lists": {k: v.reset_index(drop=True) for k, v in result.lists.items()},
         "unit_order": list(result.units),
     }

@@ -207,3 +207,67 @@ def test_tong_hop_prints_two_readable_pages(every_award_folder, tmp_path):
     for p in pages:
         assert "Đơn vị" in p and "Tổng cộng" in p and p.count("Tập thể") + p.count("Cá nhân") >= 8
     assert "Lao" in pages[0] and "Cộng" in pages[1]
+
+
+def _as_polars(df, columns):
+    """A pandas frame of intake as the Polars frame the columnar core hands on (null for NaN/None)."""
+    import polars as pl
+
+    schema = {c: pl.Int64 if c in ("row", "nam_sinh", "nam") else pl.Date if c == "ngay_sinh" else pl.String
+              for c in columns}
+    return pl.DataFrame({c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in columns},
+                        schema=schema)
+
+
+def _same(a, b):
+    import pandas as pd
+
+    assert a.to_json() == b.to_json() and a.units == b.units and a.rows == b.rows
+    pd.testing.assert_frame_equal(a.counts, b.counts, check_exact=True)
+    assert list(a.lists) == list(b.lists)
+    for code in a.lists:
+        pd.testing.assert_frame_equal(a.lists[code], b.lists[code], check_exact=True)
+
+
+def test_polars_and_pandas_rows_give_the_same_totals_lists_and_counts(seed_result):
+    """The core counts Polars frames; the writers read pandas counts and lists with the dtypes of
+    intake's pandas frame (text `str`, a column with no text at all object, `row` int64, years Int64)."""
+    from thidua_xl.model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
+
+    intake, from_pandas = seed_result
+    from_polars = consolidate(_as_polars(intake.nominations, NOMINATION_COLUMNS),
+                              _as_polars(intake.initiatives, INITIATIVE_COLUMNS), 2020, files=len(intake.files),
+                              units=_as_polars(intake.units, ["unit_code", "unit", "email", "sheet"]))
+    _same(from_pandas, from_polars)
+    assert from_polars.totals["LDTT"]["ca_nhan"] == 1326 and from_polars.initiatives == from_pandas.initiatives
+    ldtt = from_polars.lists["LDTT"]
+    assert ldtt["row"].dtype == "int64" and ldtt["nam_sinh"].dtype == "Int64" and ldtt["ho_ten"].dtype == "str"
+
+
+def test_rows_missing_a_unit_or_a_name_are_counted_and_listed_alike_from_either_library():
+    import datetime as dt
+
+    import pandas as pd
+
+    from thidua_xl.model import NOMINATION_COLUMNS
+
+    rows = [("BVP", "Bệnh viện Phổi", "Trần Thị An", "LDTT", "ca_nhan"),
+            (None, None, "Lê Văn An", "LDTT", "ca_nhan"),  # unit not known
+            ("BVP", "Bệnh viện Phổi", None, "LDTT", "ca_nhan"),  # name missing: counted, listed first
+            ("", "Trạm Y tế xã Bản Vược", "Trạm Y tế xã Bản Vược", "TTLDTT", "tap_the"),
+            ("BVP", "Bệnh viện Phổi", "Vũ Văn Đạt", None, "ca_nhan"),  # award not recognised
+            ("BVP", "Bệnh viện Phổi", "Trần Thị An", "LDTT", "ca_nhan")]  # the same name again: read order
+    df = pd.DataFrame([dict(zip(NOMINATION_COLUMNS, [None] * len(NOMINATION_COLUMNS)),
+                            unit_code=c, unit=u, ho_ten=n, award=a, subject=s, file="x.xlsx", row=5 + i,
+                            ngay_sinh=dt.date(1980, 1, 1), nam_sinh=1980)
+                       for i, (c, u, n, a, s) in enumerate(rows)], columns=NOMINATION_COLUMNS)
+    df = df.astype({c: "str" for c in ("file", "unit_code", "unit", "ho_ten", "award", "subject")})
+    df = df.astype({"row": "int64", "nam_sinh": "Int64"})
+    a = consolidate(df, None, 2020)
+    b = consolidate(_as_polars(df, NOMINATION_COLUMNS), None, 2020)
+    assert a.to_json() == b.to_json() and a.rows == b.rows == 5
+    assert a.totals == {"LDTT": {"tap_the": 0, "ca_nhan": 4}, "TTLDTT": {"tap_the": 1, "ca_nhan": 0}}
+    pd.testing.assert_frame_equal(a.counts, b.counts, check_exact=True)
+    for code in a.lists:
+        pd.testing.assert_frame_equal(a.lists[code], b.lists[code], check_exact=True)
+    assert a.lists["LDTT"]["row"].tolist() == [7, 6, 5, 10]  # no name; An: Lê, then Trần (Phổi, as read)

@@ -116,3 +116,60 @@ def test_validating_against_a_register_with_disciplines_needs_no_sqlalchemy(tmp_
     assert run(db) == {"hits": [], "sqlalchemy": True}
     with sqlite3.connect(db) as con:  # the engine completed it, as it always did
         assert con.execute("SELECT COUNT(*) FROM discipline").fetchone() == (0,)
+
+
+_CONSOLIDATE_POLARS = """
+import datetime as dt, json, sys
+import polars as pl
+from thidua_xl.consolidate import consolidate
+from thidua_xl.model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
+
+people = [("BVP", "Bệnh viện Phổi", "Nguyễn Văn Bình", "LDTT", "ca_nhan"),
+          ("BVP", "Bệnh viện Phổi", "Trần Thị An", "LDTT", "ca_nhan"),
+          ("BVM", "Bệnh viện Mắt", "Lê Văn An", "LDTT", "ca_nhan"),
+          ("BVM", "Bệnh viện Mắt", "Phạm Thị Ánh", "CSTDCS", "ca_nhan"),
+          ("BVM", "Bệnh viện Mắt", "Khoa Khám bệnh", "TTLDTT", "tap_the"),
+          ("BVM", "Bệnh viện Mắt", "Đỗ Đức Dũng", None, None)]  # an award not recognised: not counted
+text = {c: [None] * len(people) for c in NOMINATION_COLUMNS}
+for i, (code, unit, name, award, subject) in enumerate(people):
+    for c, v in (("unit_code", code), ("unit", unit), ("ho_ten", name), ("award", award), ("subject", subject),
+                 ("file", code + ".xlsx"), ("sheet", "Cá nhân")):
+        text[c][i] = v
+text["row"] = list(range(5, 5 + len(people)))
+text["ngay_sinh"] = [dt.date(1980, 2, 13)] * len(people)
+text["nam_sinh"] = [1980] * len(people)
+schema = {c: pl.Int64 if c in ("row", "nam_sinh") else pl.Date if c == "ngay_sinh" else pl.String
+          for c in NOMINATION_COLUMNS}
+nominations = pl.DataFrame(text, schema=schema)
+initiatives = pl.DataFrame({"file": ["BVP.xlsx"] * 3, "sheet": ["Sáng kiến"] * 3, "row": [3, 4, 5],
+                            "unit_code": ["BVP"] * 3, "unit": ["Bệnh viện Phổi"] * 3, "ten": ["a", "b", "c"],
+                            "loai": ["sang_kien", "sang_kien", "de_tai"], "cap": ["co_so", "co_so", "tinh"],
+                            "tac_gia": ["x", "y", "z"], "nam": [2024, None, 2023]},
+                           schema={c: pl.Int64 if c in ("row", "nam") else pl.String for c in INITIATIVE_COLUMNS})
+units = pl.DataFrame({"unit_code": ["BVP"], "unit": ["Bệnh viện Phổi"], "email": [""], "sheet": [""]})
+result = consolidate(nominations, initiatives, 2024, files=2, units=units)
+got = {"json": result.to_json(), "units": result.units, "total": result.total("LDTT"),
+       "pandas": "pandas" in sys.modules}
+got["lists"] = {k: v["ho_ten"].tolist() for k, v in result.lists.items()}  # the writers' view: pandas now
+got["pandas_after_lists"] = "pandas" in sys.modules
+print(json.dumps(got, ensure_ascii=False))
+"""
+
+
+def test_consolidating_polars_frames_imports_no_pandas():
+    """`thidua consolidate` counts and sorts on Polars: the totals, units and JSON without pandas, which
+    loads only when a writer reads the lists."""
+    proc = subprocess.run([sys.executable, "-c", _CONSOLIDATE_POLARS], capture_output=True, text=True, timeout=120)
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["pandas"] is False and got["pandas_after_lists"] is True
+    ldtt, cstdcs, ttldtt = {"tap_the": 0, "ca_nhan": 3}, {"tap_the": 0, "ca_nhan": 1}, {"tap_the": 1, "ca_nhan": 0}
+    assert got["json"] == {
+        "year": 2024, "rows": 5, "files": 2,  # the row whose award was not recognised is not counted
+        "totals": {"LDTT": ldtt, "CSTDCS": cstdcs, "TTLDTT": ttldtt},
+        "by_unit": {"Bệnh viện Phổi": {"LDTT": {"tap_the": 0, "ca_nhan": 2}},
+                    "Bệnh viện Mắt": {"LDTT": {"tap_the": 0, "ca_nhan": 1}, "CSTDCS": cstdcs, "TTLDTT": ttldtt}},
+        "initiatives": {"sang_kien": {"co_so": 2}}}  # this year's and the undated; 2023's đề tài left out
+    assert list(got["json"]["totals"]) == ["LDTT", "CSTDCS", "TTLDTT"] and got["total"] == 3
+    assert got["units"] == [["BVP", "Bệnh viện Phổi"], ["BVM", "Bệnh viện Mắt"]]  # the master's first
+    assert got["lists"] == {"LDTT": ["Lê Văn An", "Trần Thị An", "Nguyễn Văn Bình"],  # by tên, then họ đệm
+                            "CSTDCS": ["Phạm Thị Ánh"], "TTLDTT": ["Khoa Khám bệnh"]}

@@ -3,49 +3,100 @@
 Every row with a recognised award and subject is counted once, whatever other
 findings touch it: the totals say what the units proposed, the findings say what
 is wrong with it.
+
+The counting and the one sort of every list run on Polars; pandas is imported only when a
+writer asks for `counts` or `lists` (the pandas frames the writers read), so `thidua
+consolidate` and `to_json` never load it. A caller still holding pandas frames gets the same
+result: its frames are read into Polars at the door, and its lists are its own rows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import numpy as np
-import pandas as pd
+import sys
+from typing import TYPE_CHECKING, Callable
 
 from .catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
 from .text import clean, date_text, name_sort_key, sort_key
 
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
 SUBJECTS = (TAP_THE, CA_NHAN)
 INITIATIVE_KINDS = ("sang_kien", "de_tai")
 INITIATIVE_LEVELS = ("co_so", "tinh", "bo", "toan_quoc")
+GROUP = ["unit_code", "unit", "award", "subject"]  # the keys of `counts`, in its column order
 
 
-@dataclass
 class Consolidation:
-    year: int
-    counts: pd.DataFrame  # unit_code, unit, award, subject, n
-    lists: dict[str, pd.DataFrame]  # award code -> nominees sorted the Vietnamese way
-    initiatives: dict[str, dict[str, int]]
-    rows: int
-    files: int
-    units: list[tuple[str, str]] = field(default_factory=list)  # (code, name) in display order
+    """The year's totals and lists.
+
+    `counts` (unit_code, unit, award, subject, n) and `lists` (award code -> nominees sorted the
+    Vietnamese way) are pandas frames for the writers, built on first use when consolidate made
+    them from Polars data; `totals`, `by_unit`, `total` and `to_json` read the Polars counts and
+    never import pandas. Both may be assigned (a decided subset, a test's empty lists).
+    """
+
+    def __init__(self, year: int, counts, lists, initiatives: dict[str, dict[str, int]], rows: int, files: int,
+                 units: list[tuple[str, str]] | None = None):
+        self.year = year
+        self.counts = counts
+        self.lists = lists
+        self.initiatives = initiatives
+        self.rows = rows
+        self.files = files
+        self.units = units if units is not None else []  # (code, name) in display order
+
+    @classmethod
+    def _built(cls, year: int, counts: "pl.DataFrame", counts_view: Callable[[], "pd.DataFrame"],
+               lists: Callable[[], dict], **fields) -> "Consolidation":
+        """consolidate's result: Polars counts, the pandas frames made when first read."""
+        new = cls(year, counts, None, **fields)
+        new._counts_view, new._lists = counts_view, lists
+        return new
+
+    # counts: a Polars frame (the core's) and/or its pandas view (the writers')
+    @property
+    def counts(self) -> "pd.DataFrame":
+        if callable(self._counts_view):
+            self._counts_view = self._counts_view()
+        return self._counts_view
+
+    @counts.setter
+    def counts(self, frame) -> None:
+        if _is_polars(frame):
+            self._counts_frame = frame
+            self._counts_view = lambda: _pandas_view(frame, frame, ("n",))
+        else:
+            self._counts_frame, self._counts_view = None, frame
+
+    @property
+    def lists(self) -> dict[str, "pd.DataFrame"]:
+        if callable(self._lists):
+            self._lists = self._lists()
+        return self._lists
+
+    @lists.setter
+    def lists(self, value) -> None:
+        self._lists = value
+
+    def _count_columns(self, names) -> list[list]:
+        frame = self._counts_frame if self._counts_frame is not None else self.counts
+        return [_column(frame, name) for name in names]
 
     def total(self, award: str, subject: str | None = None) -> int:
-        c = self.counts
-        sel = c["award"] == award
-        if subject:
-            sel &= c["subject"] == subject
-        return int(c.loc[sel, "n"].sum())
+        return sum(int(n) for a, s, n in zip(*self._count_columns(("award", "subject", "n")))
+                   if a == award and (not subject or s == subject))
 
     @property
     def totals(self) -> dict[str, dict[str, int]]:
-        per = _award_subject_counts(self.counts, ())
+        per = _award_subject_counts(self._count_columns(("award", "subject", "n")))
         return {code: per[code] for code in _ordered_codes(per)}
 
     @property
     def by_unit(self) -> dict[str, dict[str, dict[str, int]]]:
         """Per unit (named as the master lists it), its awards in catalogue order: one pass over the counts."""
-        by_code = _award_subject_counts(self.counts, ("unit_code",))
-        by_name = _award_subject_counts(self.counts, ("unit",))
+        by_code = _award_subject_counts(self._count_columns(("unit_code", "award", "subject", "n")))
+        by_name = _award_subject_counts(self._count_columns(("unit", "award", "subject", "n")))
         out: dict[str, dict[str, dict[str, int]]] = {}
         for code, name in self.units:
             per = by_code.get(code) if code else by_name.get(name)
@@ -57,10 +108,65 @@ class Consolidation:
         return {"year": self.year, "totals": self.totals, "by_unit": self.by_unit,
                 "initiatives": self.initiatives, "rows": self.rows, "files": self.files}
 
+    def __repr__(self) -> str:
+        return f"Consolidation(year={self.year}, rows={self.rows}, files={self.files}, units={len(self.units)})"
 
-def _award_subject_counts(counts: pd.DataFrame, keys: tuple[str, ...]) -> dict:
-    """{award: {subject: n}} summed over the counts, nested under each value of `keys` when given."""
-    columns = [counts[k].tolist() for k in (*keys, "award", "subject", "n")]
+
+# --- frames of either library ----------------------------------------------------------------------
+def _is_polars(frame) -> bool:
+    pl = sys.modules.get("polars")
+    return pl is not None and isinstance(frame, pl.DataFrame)
+
+
+def _is_pandas(frame) -> bool:
+    """A pandas frame, asked without importing pandas (a process that never loaded it holds none)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(frame, pd.DataFrame)
+
+
+def _column(frame, name: str) -> list:
+    return frame.get_column(name).to_list() if _is_polars(frame) else frame[name].tolist()
+
+
+def _polars(frame, schema: dict) -> "pl.DataFrame":
+    """The columns of `schema` of a pandas or Polars frame as a Polars frame; missing values null.
+
+    A pandas frame is read column by column (no pyarrow): NaN and None both become null.
+    """
+    import polars as pl
+
+    if _is_polars(frame):
+        return frame.select(pl.col(c).cast(t) for c, t in schema.items())
+    data = {}
+    for c in schema:
+        s = frame[c]
+        data[c] = s.astype(object).where(s.notna(), None).tolist()
+    return pl.DataFrame(data, schema=schema, strict=False)
+
+
+def _pandas_view(frame: "pl.DataFrame", whole: "pl.DataFrame", plain: tuple[str, ...] = ("row",)) -> "pd.DataFrame":
+    """`frame` as the pandas frame intake makes of the nominations: text as `str` (or object when the
+    column of `whole`, the frame `frame` was taken from, holds no text at all), the integers of
+    `plain` int64, other integers Int64, dates as datetime.date objects; a fresh RangeIndex."""
+    import pandas as pd
+    import polars as pl
+
+    texts = {c for c, n in zip(whole.columns, whole.null_count().row(0)) if n < whole.height}
+    data = {}
+    for c, dtype in frame.schema.items():
+        values = frame.get_column(c).to_list()
+        if dtype == pl.String and c in texts:
+            data[c] = pd.array(values, dtype="str")
+        elif dtype.is_integer():
+            data[c] = pd.array(values, dtype="int64" if c in plain and None not in values else "Int64")
+        else:
+            data[c] = pd.array(values, dtype=object)
+    return pd.DataFrame(data, columns=frame.columns)
+
+
+def _award_subject_counts(columns: list[list]) -> dict:
+    """{award: {subject: n}} summed over the count rows, nested under the value of the first column
+    when four columns are given (unit_code or unit)."""
     out: dict = {}
     for *key, award, subject, n in zip(*columns):
         table = out
@@ -80,80 +186,128 @@ def _ordered_codes(codes) -> list[str]:
     return sorted((c for c in codes if c), key=lambda c: order.get(c, 10_000))
 
 
-def _nominee_order(df: pd.DataFrame, first: np.ndarray | None = None) -> list[int]:
-    """Positions of df's rows in list order (ties: unit, then the order read); with `first`
-    (one integer per row), rows are grouped by it before that order.
+def _name_ranks(pairs: "pl.DataFrame") -> "pl.DataFrame":
+    """Each distinct (ho_ten, subject) with its rank in list order: collectives by their name,
+    people by tên then họ đệm (equal keys, equal rank). One collation key per distinct name."""
+    import polars as pl
 
-    Each distinct name is keyed and ranked once; the rows are then ordered by
-    (rank, unit, position) with numpy's stable lexsort instead of comparing tuples.
-    """
-    pairs = list(zip(df["ho_ten"].tolist(), df["subject"].tolist()))
-    keys = {p: (0, sort_key(p[0])) if p[1] == TAP_THE else (1, name_sort_key(p[0])) for p in dict.fromkeys(pairs)}
-    rank: dict = {}
+    names, subjects = pairs.get_column("ho_ten").to_list(), pairs.get_column("subject").to_list()
+    keys = [(0, sort_key(n or "")) if s == TAP_THE else (1, name_sort_key(n or "")) for n, s in zip(names, subjects)]
+    rank = [0] * len(keys)
     previous, r = None, -1
-    for p in sorted(keys, key=keys.__getitem__):
-        if keys[p] != previous:
-            previous, r = keys[p], r + 1
-        rank[p] = r
-    name_rank = np.fromiter(map(rank.__getitem__, pairs), dtype=np.int64, count=len(pairs))
-    _units, unit_rank = np.unique(np.array(df["unit"].fillna("").tolist(), dtype=object), return_inverse=True)
-    keys = (np.arange(len(pairs)), unit_rank.reshape(-1), name_rank) + ((first,) if first is not None else ())
-    return np.lexsort(keys).tolist()
+    for i in sorted(range(len(keys)), key=keys.__getitem__):
+        if keys[i] != previous:
+            previous, r = keys[i], r + 1
+        rank[i] = r
+    return pairs.with_columns(pl.Series("_name", rank, dtype=pl.Int64))
 
 
-def unit_order(nominations: pd.DataFrame, units: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+def _list_order(counted: "pl.DataFrame", codes: list[str]) -> "pl.DataFrame":
+    """counted's `_pos` and `_award` (the award's index in `codes`, len(codes) for the rest) in list
+    order: awards in catalogue order, then the Vietnamese name order, ties by unit, then as read."""
+    import polars as pl
+
+    ranks = _name_ranks(counted.select("ho_ten", "subject").unique(maintain_order=True))
+    return (counted.join(ranks, on=["ho_ten", "subject"], how="left", nulls_equal=True)
+            .select("_pos",
+                    pl.col("award").replace_strict(codes, list(range(len(codes))), default=len(codes),
+                                                   return_dtype=pl.Int64).alias("_award"),
+                    "_name",
+                    pl.col("unit").fill_null("").rank("dense").alias("_unit"))
+            .sort("_award", "_name", "_unit", "_pos")
+            .select("_pos", "_award"))
+
+
+def _slices(ordered: "pl.DataFrame", codes: list[str]) -> list[tuple[str, int, int]]:
+    """(code, start, end) of each award's rows in the sorted rows."""
+    import polars as pl
+
+    bounds = ordered.get_column("_award").search_sorted(pl.Series(range(len(codes) + 1), dtype=pl.Int64),
+                                                        side="left").to_list()
+    return [(code, bounds[i], bounds[i + 1]) for i, code in enumerate(codes)]
+
+
+def unit_order(nominations, units=None) -> list[tuple[str, str]]:
     """Units as the master lists them, then any others by name (Vietnamese order).
 
     Sorting the others makes the output independent of the order files were named in.
+    `nominations` and `units` are Polars or pandas frames.
     """
     seen: list[tuple[str, str]] = []
-    if units is not None and not units.empty:
-        seen += [(c, n) for c, n in zip(units["unit_code"], units["unit"])]
+    if units is not None and len(units):
+        seen += list(zip(_column(units, "unit_code"), _column(units, "unit")))
     keys = {c or n for c, n in seen}
+    if _is_polars(nominations):
+        pairs = nominations.select("unit_code", "unit").unique(maintain_order=True).rows()
+    else:
+        pairs = dict.fromkeys(zip(nominations["unit_code"].tolist(), nominations["unit"].tolist()))
     others: dict[str, tuple[str, str]] = {}
-    for c, n in dict.fromkeys(zip(nominations["unit_code"].tolist(), nominations["unit"].tolist())):
+    for c, n in pairs:
         if (c or n) not in keys:
             others.setdefault(c or n, (c, n))
     return seen + sorted(others.values(), key=lambda cn: (sort_key(cn[1]), cn[0]))
 
 
-def count_initiatives(initiatives: pd.DataFrame, year: int | None) -> dict[str, dict[str, int]]:
-    """Initiatives of the year (or with no year given) by loại × cấp công nhận."""
+def count_initiatives(initiatives, year: int | None) -> dict[str, dict[str, int]]:
+    """Initiatives of the year (or with no year given) by loại × cấp công nhận (a Polars or pandas frame)."""
     out: dict[str, dict[str, int]] = {}
-    if initiatives is None or initiatives.empty:
+    if initiatives is None or not len(initiatives):
         return out
-    df = initiatives
-    if year is not None and "nam" in df:
-        df = df[df["nam"].isna() | (df["nam"] == year)]
-    grouped = df.groupby(["loai", "cap"]).size()
+    import polars as pl
+
+    has_year = "nam" in initiatives.columns
+    df = _polars(initiatives, {"loai": pl.String, "cap": pl.String, **({"nam": pl.Int64} if has_year else {})})
+    if year is not None and has_year:
+        df = df.filter(pl.col("nam").is_null() | (pl.col("nam") == year))
+    grouped = {(k, c): n for k, c, n in df.group_by("loai", "cap").len().rows()}
     for kind in INITIATIVE_KINDS:
-        levels = {lvl: int(grouped.get((kind, lvl), 0)) for lvl in INITIATIVE_LEVELS if grouped.get((kind, lvl), 0)}
+        levels = {lvl: grouped[(kind, lvl)] for lvl in INITIATIVE_LEVELS if grouped.get((kind, lvl), 0)}
         if levels:
             out[kind] = levels
     return out
 
 
-def consolidate(nominations: pd.DataFrame, initiatives: pd.DataFrame | None, year: int, *,
-                files: int = 0, units: pd.DataFrame | None = None,
+def consolidate(nominations, initiatives, year: int, *, files: int = 0, units=None,
                 catalog: Catalog | None = None) -> Consolidation:
+    """Counts by unit × award × subject and the per-award lists of the rows with an award and a subject.
+
+    `nominations`: a Polars frame (the columns of model.NOMINATION_COLUMNS) or a pandas one, whose
+    lists are then its own rows (any extra column kept); `initiatives`, `units` likewise.
+    """
+    import polars as pl
+
     catalog = catalog or load_catalog()
-    counted = nominations[nominations["award"].notna() & nominations["subject"].notna()]
-    counts = (counted.groupby(["unit_code", "unit", "award", "subject"], dropna=False).size()
-              .rename("n").reset_index())
-    # one sort for every list, awards in catalogue order first (keys computed once per name), then
-    # each award's list is a slice of the sorted rows instead of a filter of them all
-    codes = _ordered_codes(counted["award"].unique())
-    lists = {}
-    if len(counted):
-        rank = {c: i for i, c in enumerate(codes)}
-        award_rank = counted["award"].map(rank).fillna(len(codes)).to_numpy(dtype=np.int64)
-        order = _nominee_order(counted, award_rank)
-        ordered = counted.iloc[order]
-        bounds = np.searchsorted(award_rank[order], np.arange(len(codes) + 1))
-        lists = {code: ordered.iloc[bounds[i]:bounds[i + 1]].reset_index(drop=True) for i, code in enumerate(codes)}
-    return Consolidation(year=year, counts=counts, lists=lists,
-                         initiatives=count_initiatives(initiatives, year),
-                         rows=len(counted), files=files, units=unit_order(counted, units))
+    keys = _polars(nominations, {c: pl.String for c in (*GROUP, "ho_ten")}).with_row_index("_pos")
+    counted = keys.filter(pl.col("award").is_not_null() & pl.col("subject").is_not_null())
+    counts = (counted.group_by(GROUP).len("n").sort(GROUP, nulls_last=True)
+              .with_columns(pl.col("n").cast(pl.Int64)))
+    codes = _ordered_codes(counted.get_column("award").unique(maintain_order=True).to_list())
+    # one sort for every list, awards in catalogue order first; each award's list is a slice of it
+    ordered = _list_order(counted, codes) if counted.height else None
+
+    if _is_polars(nominations):
+        def counts_view():
+            return _pandas_view(counts, counts, ("n",))
+
+        def lists():
+            if ordered is None:
+                return {}
+            rows = _pandas_view(nominations[ordered.get_column("_pos")], nominations)
+            return {code: rows.iloc[a:b].reset_index(drop=True) for code, a, b in _slices(ordered, codes)}
+    else:
+        def counts_view():
+            kept = nominations[nominations["award"].notna() & nominations["subject"].notna()]
+            return kept.groupby(GROUP, dropna=False).size().rename("n").reset_index()
+
+        def lists():
+            if ordered is None:
+                return {}
+            rows = nominations.iloc[ordered.get_column("_pos").to_list()]
+            return {code: rows.iloc[a:b].reset_index(drop=True) for code, a, b in _slices(ordered, codes)}
+
+    return Consolidation._built(year, counts, counts_view, lists,
+                                initiatives=count_initiatives(initiatives, year), rows=counted.height,
+                                files=files, units=unit_order(counted, units))
 
 
 def summary_rows(result: Consolidation, catalog: Catalog | None = None) -> list[dict]:
@@ -168,6 +322,12 @@ def summary_rows(result: Consolidation, catalog: Catalog | None = None) -> list[
 
 
 def display_date(row) -> str:
-    if row.get("ngay_sinh") is not None and not pd.isna(row.get("ngay_sinh")):
+    value = row.get("ngay_sinh")
+    if value is not None and not _missing(value):
         return date_text(row["ngay_sinh"])
     return clean(row.get("ngay_sinh_raw") or "")
+
+
+def _missing(value) -> bool:
+    pd = sys.modules.get("pandas")  # a pandas row's NaN, NaT or NA; a Polars row has None
+    return bool(pd.isna(value)) if pd is not None else value != value
