@@ -6,6 +6,8 @@ import shutil
 
 import python_calamine as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thidua_xl.cli import main
 from thidua_xl.consolidate import consolidate
@@ -271,3 +273,33 @@ def test_rows_missing_a_unit_or_a_name_are_counted_and_listed_alike_from_either_
     for code in a.lists:
         pd.testing.assert_frame_equal(a.lists[code], b.lists[code], check_exact=True)
     assert a.lists["LDTT"]["row"].tolist() == [7, 6, 5, 10]  # no name; An: Lê, then Trần (Phổi, as read)
+
+
+_WORDS = ["Nguyễn", "Nguyê\u0303n", "Văn", "Thị", "An", "Ánh", "Anh", "Đạt", "Dũng", "Bình", "bình", "Ơn", "Ôn"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_WORDS), min_size=0, max_size=4),
+                          st.sampled_from(["", " ", "  ", "\u00a0"]), st.booleans(),
+                          st.sampled_from(["Bệnh viện Mắt", "Bệnh viện Phổi", None])), min_size=1, max_size=30))
+def test_a_list_is_in_vietnamese_name_order_whatever_the_spacing_and_normalisation(rows):
+    """Collectives by name first, then people by tên then họ đệm (text.name_sort_key), ties by unit then
+    the order read — the order each distinct name's key gives, however the name was typed."""
+    import polars as pl
+
+    from thidua_xl.model import NOMINATION_COLUMNS
+    from thidua_xl.text import name_sort_key, sort_key
+
+    names = [pad + " ".join(words) + pad for words, pad, _c, _u in rows]
+    data = {c: [None] * len(rows) for c in NOMINATION_COLUMNS}
+    data.update(ho_ten=names, award=["BK_TINH"] * len(rows), row=list(range(len(rows))),
+                subject=["tap_the" if c else "ca_nhan" for _w, _p, c, _u in rows], unit=[u for *_x, u in rows])
+    schema = {c: pl.Int64 if c in ("row", "nam_sinh") else pl.Date if c == "ngay_sinh" else pl.String
+              for c in NOMINATION_COLUMNS}
+    got = consolidate(pl.DataFrame(data, schema=schema), None, 2020).lists["BK_TINH"]["row"].tolist()
+
+    def key(i):
+        name, collective = names[i], rows[i][2]
+        return (0, sort_key(name)) if collective else (1, name_sort_key(name)), rows[i][3] or "", i
+
+    assert got == sorted(range(len(rows)), key=key)

@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING, Callable
 
 from .catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
-from .text import clean, date_text, name_sort_key, sort_key
+from .text import clean, clean_strings, date_text, sort_key
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -186,20 +186,42 @@ def _ordered_codes(codes) -> list[str]:
     return sorted((c for c in codes if c), key=lambda c: order.get(c, 10_000))
 
 
+def _dense_ranks(texts) -> dict[str, int]:
+    """Each text's rank in Vietnamese order (sort_key once per text; texts with equal keys, equal ranks)."""
+    keyed = sorted((sort_key(t), t) for t in texts)
+    ranks: dict[str, int] = {}
+    previous, r = None, -1
+    for key, t in keyed:
+        if key != previous:
+            previous, r = key, r + 1
+        ranks[t] = r
+    return ranks
+
+
 def _name_ranks(pairs: "pl.DataFrame") -> "pl.DataFrame":
-    """Each distinct (ho_ten, subject) with its rank in list order: collectives by their name,
-    people by tên then họ đệm (equal keys, equal rank). One collation key per distinct name."""
+    """Each distinct (ho_ten, subject) with its place in list order as three ranks: collectives first,
+    by their name; then people by tên, then họ đệm (text.name_sort_key). The collation key is made once
+    per distinct tên, họ đệm and collective name, not per name or row."""
     import polars as pl
 
-    names, subjects = pairs.get_column("ho_ten").to_list(), pairs.get_column("subject").to_list()
-    keys = [(0, sort_key(n or "")) if s == TAP_THE else (1, name_sort_key(n or "")) for n, s in zip(names, subjects)]
-    rank = [0] * len(keys)
-    previous, r = None, -1
-    for i in sorted(range(len(keys)), key=keys.__getitem__):
-        if keys[i] != previous:
-            previous, r = keys[i], r + 1
-        rank[i] = r
-    return pairs.with_columns(pl.Series("_name", rank, dtype=pl.Int64))
+    names = [n or "" for n in pairs.get_column("ho_ten").to_list()]
+    people = [s != TAP_THE for s in pairs.get_column("subject").to_list()]
+    # split_name on the whole column at once: the cleaned name's last word is the tên
+    split = [n.rpartition(" ") for n in clean_strings([n for n, p in zip(names, people) if p])]
+    ten, ho = _dense_ranks({t for _h, _s, t in split}), _dense_ranks({h for h, _s, _t in split})
+    collective = _dense_ranks({n for n, p in zip(names, people) if not p})
+    parts = iter(split)
+    first, second = [], []
+    for n, p in zip(names, people):
+        if p:
+            h, _s, t = next(parts)
+            first.append(ten[t])
+            second.append(ho[h])
+        else:
+            first.append(collective[n])
+            second.append(0)
+    return pairs.with_columns(pl.Series("_group", people, dtype=pl.Int8), pl.Series("_first", first, dtype=pl.Int64),
+                              pl.Series("_second", second, dtype=pl.Int64))
 
 
 def _list_order(counted: "pl.DataFrame", codes: list[str]) -> "pl.DataFrame":
@@ -212,9 +234,9 @@ def _list_order(counted: "pl.DataFrame", codes: list[str]) -> "pl.DataFrame":
             .select("_pos",
                     pl.col("award").replace_strict(codes, list(range(len(codes))), default=len(codes),
                                                    return_dtype=pl.Int64).alias("_award"),
-                    "_name",
+                    "_group", "_first", "_second",
                     pl.col("unit").fill_null("").rank("dense").alias("_unit"))
-            .sort("_award", "_name", "_unit", "_pos")
+            .sort("_award", "_group", "_first", "_second", "_unit", "_pos")
             .select("_pos", "_award"))
 
 
