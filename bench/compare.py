@@ -132,6 +132,7 @@ def diff(before: Path, after: Path) -> int:
             print(f"{fa.stem}: missing after")
             problems += 1
             continue
+        before_file = problems
         a, b = pickle.loads(fa.read_bytes()), pickle.loads(fb.read_bytes())
         for key in a:
             va, vb = a[key], b.get(key)
@@ -146,7 +147,7 @@ def diff(before: Path, after: Path) -> int:
             if d:
                 problems += 1
                 print(f"{fa.stem}.{key}: {d}")
-        if not problems:
+        if problems == before_file:
             print(f"{fa.stem}: identical")
     return 1 if problems else 0
 

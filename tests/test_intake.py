@@ -316,7 +316,7 @@ def test_a_reading_stopped_early_closes_the_files_already_opened_ahead(seed_fold
 
     opened, closed = [], []
     real_load = intake_mod.load_file
-    monkeypatch.setattr(intake_mod, "load_file", lambda p: opened.append(real_load(p)) or opened[-1])
+    monkeypatch.setattr(intake_mod, "load_file", lambda *a: opened.append(real_load(*a)) or opened[-1])
     monkeypatch.setattr(intake_mod, "_close", lambda loaded: closed.append(loaded))
     files, _ = intake_mod.expand_paths([seed_folder])
     reading = intake_mod._prefetched(files)

@@ -33,20 +33,28 @@ def open_checked(path: str | os.PathLike):
         scan = checked_scan(path)
     except Refused as exc:
         return None, str(exc), None
+    wb, reason = open_scanned(path, scan)
+    return wb, reason, scan if wb is not None else None
+
+
+def open_scanned(path: str | os.PathLike, scan: Scan):
+    """(calamine workbook or None, Vietnamese reason or None) of a file the pre-check passed."""
+    import python_calamine as pc
+
     try:
         if scan.data is not None:  # a trimmed copy: stray cells far from the table dropped
-            return pc.CalamineWorkbook.from_filelike(io.BytesIO(scan.data)), None, scan
-        return pc.CalamineWorkbook.from_path(str(path)), None, scan
+            return pc.CalamineWorkbook.from_filelike(io.BytesIO(scan.data)), None
+        return pc.CalamineWorkbook.from_path(str(path)), None
     except pc.PasswordError:
-        return None, "tệp được đặt mật khẩu (mã hóa), cần gỡ mật khẩu rồi gửi lại", None
+        return None, "tệp được đặt mật khẩu (mã hóa), cần gỡ mật khẩu rồi gửi lại"
     except pc.ZipError:
-        return None, "tệp không phải là tệp Excel hợp lệ (hỏng hoặc sai định dạng)", None
+        return None, "tệp không phải là tệp Excel hợp lệ (hỏng hoặc sai định dạng)"
     except pc.XmlError as exc:
-        return None, f"nội dung XML của tệp bị lỗi ({exc})", None
+        return None, f"nội dung XML của tệp bị lỗi ({exc})"
     except PermissionError:
-        return None, "tệp đang bị khóa (có thể đang mở trong Excel), hãy đóng tệp rồi chạy lại", None
+        return None, "tệp đang bị khóa (có thể đang mở trong Excel), hãy đóng tệp rồi chạy lại"
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
-        return None, f"không đọc được tệp ({type(exc).__name__}: {exc})", None
+        return None, f"không đọc được tệp ({type(exc).__name__}: {exc})"
 
 
 def sheet_rows(wb, name: str) -> list[list]:

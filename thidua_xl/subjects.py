@@ -9,11 +9,13 @@ where they disagree, or where none speaks, are returned so intake can say so.
 from __future__ import annotations
 
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .catalog import CA_NHAN, TAP_THE
 from .text import clean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Words that open a collective's name, matched with their diacritics so that the surnames
 # Tô, Đoàn, Trương are not mistaken for Tổ, Đoàn thể, Trường.
@@ -106,20 +108,30 @@ def infer(stated: pd.Series, group: pd.Series, names: pd.Series, has_person: pd.
     disagree, `silent` rows where none speaks (counted as tập thể, docs/interface.md §2).
     Each distinct name is looked at once.
     """
-    import numpy as np
+    import pandas as pd
 
     index = names.index
-    names = [n if n.__class__ is str else "" for n in names.tolist()]
+    out, conflict, silent = infer_columns(stated.fillna("").tolist(), group.fillna("").tolist(), names.tolist(),
+                                          has_person.tolist(), chuc_vu.tolist())
+    return (pd.Series(out, index=index, dtype=object), pd.Series(conflict, index=index),
+            pd.Series(silent, index=index))
+
+
+def infer_columns(stated: list, group: list, names: list, has_person: list, chuc_vu: list):
+    """`infer` on plain columns (lists): numpy arrays (subject, conflict, silent)."""
+    import numpy as np
+
+    names = [n if n.__class__ is str else "" for n in names]
     distinct = list(dict.fromkeys(names))
     coll_of = dict(zip(distinct, _collective_flags(distinct)))
     maybe = _maybe_titled(distinct)
     coll = np.fromiter((coll_of[n] for n in names), bool, len(names))
     titled = np.fromiter((n in maybe and has_person_title(n) for n in names), bool, len(names)) if maybe \
         else np.zeros(len(names), bool)
-    stated = np.array(stated.fillna("").tolist(), dtype=object)
-    group = np.array(group.fillna("").tolist(), dtype=object)
-    has_cv = np.array([bool(c) and c == c for c in chuc_vu.tolist()], dtype=bool)
-    person = np.array(has_person.tolist(), dtype=bool) | titled
+    stated = np.array(["" if v is None else v for v in stated], dtype=object)
+    group = np.array(["" if v is None else v for v in group], dtype=object)
+    has_cv = np.array([bool(c) and c == c for c in chuc_vu], dtype=bool)
+    person = np.array(has_person, dtype=bool) | titled
     # a name shaped like a person's only matters where nothing stronger speaks
     quiet = ~(person | coll) & (stated == "") & (group == "") & ~has_cv
     shaped = np.zeros(len(names), bool)
@@ -134,10 +146,7 @@ def infer(stated: pd.Series, group: pd.Series, names: pd.Series, has_person: pd.
         out[mask] = value
     says_person = person | (group == CA_NHAN) | (stated == CA_NHAN)
     says_collective = coll | (group == TAP_THE) | (stated == TAP_THE)
-    subject = pd.Series(out, index=index, dtype=object)
-    conflict = pd.Series(says_person & says_collective, index=index)
-    silent = pd.Series(~says_person & ~says_collective & ~weak_person, index=index)
-    return subject, conflict, silent
+    return out, says_person & says_collective, ~says_person & ~says_collective & ~weak_person
 
 
 def signals(row) -> tuple[list[str], list[str]]:

@@ -1,4 +1,4 @@
-"""Intake: workbooks in, one nominations DataFrame out.
+"""Intake: workbooks in, one nominations frame out (Polars, with a pandas view for the writers).
 
 Reads a master workbook, unit files or folders of them, each file once, finds the nomination
 table wherever it sits and whatever its headers look like, and keeps for every nominee the file,
@@ -9,7 +9,9 @@ sheet and Excel row it came from. By job:
     cells.py    cells to text, each distinct value once; the memos of one reading
     rows.py     which rows are nominees (headings, totals, signature blocks)
     units.py    which unit a table belongs to
-    frames.py   the nominations/initiatives frames, finished with whole-column steps
+    arrow.py    unit files read with fastexcel into text columns (no Python object per cell)
+    frames.py   the nominations/initiatives frames (Polars), finished with whole-column steps
+    result.py   the Intake: Polars frames for the core, pandas views for the writers
     read.py     masters and unit files into one Intake (read_paths; read_sheets for the Excel adapter)
     lists.py    the small lists users give (units, history, rules): one tolerant .csv/.xlsx reader
 
@@ -49,7 +51,7 @@ _WHERE = {
     "find_table": "headers",
     "locate_table": "rows",
     "match_header": "headers",
-    "Intake": "read",
+    "Intake": "result",
     "header_drift": "read",
     "read_file": "read",
     "read_paths": "read",
@@ -59,6 +61,7 @@ _WHERE = {
     "nomination_columns": "rows",
     "UnitRegistry": "units",
     "read_units_sheet": "units",
+    "units_records": "units",
 }
 __all__ = sorted(_WHERE)
 

@@ -18,6 +18,47 @@ def _as_text(value: object) -> str:
     return clean(value)
 
 
+class ListBody:
+    """The rows below a header, column by column, from rows of Python values (python-calamine, Excel)."""
+
+    def __init__(self, rows: list[list], start: int):
+        self.rows = rows[start:]
+        self.n = len(self.rows)
+        self.columns = _transpose(self.rows)
+        self._memo, self._numbers, self._dates = memos()
+
+    def row(self, i: int) -> list:
+        return self.rows[i]
+
+    def raw(self, j: int | None) -> list:
+        return list(self.columns[j]) if j is not None and j < len(self.columns) else [None] * self.n
+
+    def texts(self, j: int | None) -> list[str]:
+        return _column_texts(self.columns, j, self.n, self._memo, self._numbers)
+
+    def dates(self, values: list) -> tuple[list[str], list]:
+        return _dates(values, self._memo, self._dates)
+
+    def lead(self, i: int) -> str:
+        return first_text(self.rows[i], self._memo)
+
+
+def first_text(row: list, memo: dict[str, str] | None = None) -> str:
+    """The first non-blank text of a row, cleaned (through the reading's memo of cleaned cells)."""
+    for c in row:
+        if c.__class__ is str and c.strip():
+            return (memo.get(c) if memo else None) or clean(c)
+        if isinstance(c, str) and c.strip():
+            return clean(c)
+    return ""
+
+
+def body_of(rows, start: int):
+    """The body below a header for either reader (an ArrowSheet knows how to give its own)."""
+    own = getattr(rows, "body", None)
+    return own(start) if own is not None else ListBody(rows, start)
+
+
 def _transpose(body: list[list]) -> list[tuple]:
     """The columns of a block of rows (short rows padded with None)."""
     return list(zip_longest(*body)) if body else []
@@ -95,18 +136,25 @@ def _scalar_text(v: object) -> str:
 # Cleaned text of every raw string (and float) met during one read_paths: units' files repeat the
 # same award names, titles and departments. One set of dicts per reading (a ContextVar, so two
 # readings in two threads never share or empty each other's); a sheet read alone gets its own.
-_MEMOS: ContextVar[tuple[dict, dict, dict] | None] = ContextVar("thidua_intake_memos", default=None)
+_MEMOS: ContextVar[tuple[dict, dict, dict, dict, dict] | None] = ContextVar("thidua_intake_memos", default=None)
 
 
 def memos() -> tuple[dict[str, str], dict[float, str], dict]:
     """(clean text by raw string, text by float, (text, parsed date) by date cell) of this reading."""
-    return _MEMOS.get() or ({}, {}, {})
+    return (_MEMOS.get() or ({}, {}, {}))[:3]
+
+
+def arrow_memos() -> tuple[dict[str, str], dict]:
+    """(text by fastexcel's cell text, (text, parsed date) by fastexcel's cell text) of this reading
+    (apart from the list reader's: a date cell arrives as `1980-02-13 00:00:00`, not as a date)."""
+    got = _MEMOS.get()
+    return got[3:] if got else ({None: ""}, {})
 
 
 @contextmanager
 def reading_memos():
     """The memos of one reading: they live as long as it and are dropped with it."""
-    token = _MEMOS.set(({}, {}, {}))
+    token = _MEMOS.set(({}, {}, {}, {None: ""}, {}))
     try:
         yield
     finally:

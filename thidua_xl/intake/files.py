@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..model import ERROR, Finding
+from .arrow import ARROW_SUFFIXES, ArrowBook, open_book
 from .headers import _find_units_sheet
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -49,12 +50,16 @@ def open_checked(path: Path):
 
 def sheet_rows(wb, name: str) -> tuple[list[list], int]:
     """All rows of a sheet from A1, so list index + 1 is the Excel row number (capped, see reading)."""
+    if isinstance(wb, ArrowBook):
+        return wb.sheet(name), 0
     from ..reading import sheet_rows as rows
 
     return rows(wb, name), 0
 
 
 def _visible_sheets(wb) -> list[str]:
+    if isinstance(wb, ArrowBook):
+        return wb.visible()
     import python_calamine as pc
 
     try:
@@ -74,16 +79,43 @@ class Loaded:
     rows: dict[str, list[list]] = field(default_factory=dict)
 
 
-def load_file(path: Path) -> Loaded:
+def load_file(path: Path, arrow: bool = True) -> Loaded:
     """The part of reading a file that needs no other file: safety scan, open, parse the sheets.
 
-    Runs in worker threads (python-calamine parses without the GIL), so the next files are
-    being parsed while this one's rows are classified. A unit file's sheets are all read
-    anyway; a master's are left to be read on demand (it has many sheets intake never needs).
-    A sheet that fails here is simply not cached: `read_file` reads it again and reports it.
+    Runs in worker threads (fastexcel and python-calamine parse without the GIL), so the next files
+    are being parsed while this one's rows are classified. A unit file (.xlsx/.xlsm) is read with
+    fastexcel into text columns (`arrow`); a master, another format, a file fastexcel cannot read, or
+    `arrow=False` (the caller needs the cells as typed, to write them back) go to python-calamine.
+    A unit file's sheets are all read anyway; a master's are left to be read on demand (it has many
+    sheets intake never needs). A sheet that fails here is simply not cached: `read_file` reads it
+    again and reports it.
     """
+    if arrow and path.suffix.lower() in ARROW_SUFFIXES:
+        return _load_arrow(path)
     wb, reason, scan = open_checked(path)
-    loaded = Loaded(wb, reason, scan)
+    return _prefetch_sheets(Loaded(wb, reason, scan))
+
+
+def _load_arrow(path: Path) -> Loaded:
+    from ..reading import checked_scan, open_scanned
+    from ..safety import Refused
+
+    try:
+        scan = checked_scan(path)
+    except Refused as exc:
+        return Loaded(None, str(exc), None)
+    try:
+        book = open_book(path, scan)
+        if _find_units_sheet(book.sheet_names) is None:
+            return Loaded(book, None, scan, {name: book.sheet(name) for name in book.sheet_names})
+    except Exception:  # noqa: BLE001 - python-calamine reads it, or says in Vietnamese why not
+        pass
+    wb, reason = open_scanned(path, scan)
+    return _prefetch_sheets(Loaded(wb, reason, scan if wb is not None else None))
+
+
+def _prefetch_sheets(loaded: Loaded) -> Loaded:
+    wb = loaded.wb
     if wb is not None:
         try:
             names = list(wb.sheet_names)
@@ -98,11 +130,11 @@ def load_file(path: Path) -> Loaded:
 PREFETCH_AHEAD = 4  # files parsed ahead of the one being classified (bounds the rows held in memory)
 
 
-def _prefetched(files: list[Path]):
+def _prefetched(files: list[Path], arrow: bool = True):
     """(path, Loaded) in the given order, the next files loaded by worker threads meanwhile."""
     if len(files) < 2:
         for path in files:
-            yield path, load_file(path)
+            yield path, load_file(path, arrow)
         return
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
@@ -112,7 +144,7 @@ def _prefetched(files: list[Path]):
         pending = deque()
         ahead = iter(files)
         for path in ahead:
-            pending.append((path, pool.submit(_load_quietly, path)))
+            pending.append((path, pool.submit(_load_quietly, path, arrow)))
             if len(pending) >= PREFETCH_AHEAD:
                 break
         try:
@@ -120,7 +152,7 @@ def _prefetched(files: list[Path]):
                 path, future = pending.popleft()
                 nxt = next(ahead, None)
                 if nxt is not None:
-                    pending.append((nxt, pool.submit(_load_quietly, nxt)))
+                    pending.append((nxt, pool.submit(_load_quietly, nxt, arrow)))
                 yield path, future.result()
         finally:  # stopped early (an error, Ctrl-C): close what the workers already opened
             for _path, future in pending:
@@ -137,9 +169,9 @@ def _close(loaded: Loaded | None) -> None:
         pass
 
 
-def _load_quietly(path: Path) -> Loaded | None:
+def _load_quietly(path: Path, arrow: bool = True) -> Loaded | None:
     """load_file in a worker; None (read again in the main thread, which reports the error) on a surprise."""
     try:
-        return load_file(path)
+        return load_file(path, arrow)
     except Exception:  # noqa: BLE001
         return None

@@ -1,96 +1,121 @@
-"""The nominations and initiatives frames of every sheet read, finished with whole-column steps."""
+"""The nominations and initiatives frames of every sheet read, finished with whole-column steps.
+
+Polars frames: each distinct award text is split and matched once and mapped back with a join-like
+`replace_strict`, each distinct name keyed once; no step goes row by row in Python.
+"""
 from __future__ import annotations
 
 from itertools import chain
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..catalog import BOTH, TAP_THE, Catalog
 from ..model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
-from ..subjects import infer as infer_subject
+from ..subjects import infer_columns as infer_subject
 from ..subjects import strip_titles
 from ..text import name_keys
 from .headers import OPTIONAL_COLUMNS
+from .result import frame_of_lists, to_pandas
 from .rows import RAW_NOMINATION_COLUMNS
 
-def finish_nominations(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """Whole-column steps: one row per award a cell names, award codes, the subject each row is
-    counted under, person keys."""
-    if df.empty:
-        return pd.DataFrame(columns=NOMINATION_COLUMNS)
-    df = df.copy()
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+
+def finish(data: dict[str, list], catalog: Catalog) -> "pl.DataFrame":
+    """Whole-column steps on the rows read: one row per award a cell names, award codes, the subject
+    each row is counted under, person keys."""
+    import polars as pl
+
+    n = len(data["row"])
     for c in OPTIONAL_COLUMNS:
-        if c not in df.columns:
-            df[c] = ""
-    df["nam_sinh"] = pd.array(df["nam_sinh"].tolist(), dtype="Int64")
-    df["row"] = df["row"].astype(int)
+        if c not in data:
+            data[c] = [""] * n
+    df = frame_of_lists(data, RAW_NOMINATION_COLUMNS)
     df = split_award_cells(df, catalog)
-    matched = {t: catalog.match(t) for t in df["hinh_thuc"].unique()}
-    df["award"] = df["hinh_thuc"].map(matched)
+    texts = df.get_column("hinh_thuc").unique(maintain_order=True).to_list()
+    matched = [catalog.match(t) for t in texts]
     award_subject = {a.code: a.subject for a in catalog}
-    subj = df["award"].map(award_subject)
-    has_person = df["nam_sinh"].notna() | (df["ngay_sinh_raw"] != "") | (df["gioi_tinh"] != "")
-    either = subj == BOTH  # only awards open to both need the row's signals weighed (subjects.infer)
-    inferred, _conflict, _silent = infer_subject(df["doi_tuong"][either], df["group_subject"][either],
-                                                 df["ho_ten"][either], has_person[either], df["chuc_vu"][either])
-    df["subject"] = subj.where(~either, inferred.reindex(df.index)).where(subj.notna(), None)
-    years = df["nam_sinh"].astype(object).where(df["nam_sinh"].notna(), None)
-    df["person_key"] = _person_keys(df["ho_ten"], years, df["subject"])
-    return df[NOMINATION_COLUMNS]
+    codes = sorted({m for m in matched if m})
+    df = df.with_columns(pl.col("hinh_thuc").replace_strict(texts, matched, default=None, return_dtype=pl.String)
+                         .alias("award"))
+    df = df.with_columns(pl.col("award").replace_strict(codes, [award_subject.get(c) for c in codes], default=None,
+                                                        return_dtype=pl.String).alias("_subj"))
+    subject = df.get_column("_subj")
+    either = df.select(pl.arg_where(pl.col("_subj") == BOTH)).to_series()
+    if len(either):  # only awards open to both need the row's signals weighed (subjects.infer)
+        rows = df[either]
+        has_person = rows.select(pl.col("nam_sinh").is_not_null() | (pl.col("ngay_sinh_raw") != "")
+                                 | (pl.col("gioi_tinh") != "")).to_series().to_list()
+        inferred = infer_subject(rows.get_column("doi_tuong").to_list(), rows.get_column("group_subject").to_list(),
+                                 rows.get_column("ho_ten").to_list(), has_person, rows.get_column("chuc_vu").to_list())
+        subject = subject.scatter(either, inferred[0].tolist())
+    df = df.with_columns(subject.alias("subject")).drop("_subj")
+    df = df.with_columns(pl.Series("person_key", _person_keys(df.get_column("ho_ten").to_list(),
+                                                              df.get_column("nam_sinh").to_list(),
+                                                              df.get_column("subject").to_list()), pl.String))
+    return df.select(NOMINATION_COLUMNS)
 
 
-def split_award_cells(df: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+def split_award_cells(df: "pl.DataFrame", catalog: Catalog) -> "pl.DataFrame":
     """A cell naming several awards ("LĐTT, CSTĐCS") becomes one row per award, same source row.
 
     Decided once per distinct award text (catalog.split); rows are repeated only when some cell names two.
     """
-    parts = {t: catalog.split(t) for t in df["hinh_thuc"].unique()}
-    parts = {t: p for t, p in parts.items() if p}
+    import polars as pl
+
+    parts = {t: catalog.split(t) for t in df.get_column("hinh_thuc").unique(maintain_order=True).to_list()}
+    parts = {t: [p for p, _code in got] for t, got in parts.items() if got}
     if not parts:
         return df
-    many = df["hinh_thuc"].isin(list(parts))
-    counts = df["hinh_thuc"].map(lambda t: len(parts[t]) if t in parts else 1)
-    out = df.loc[df.index.repeat(counts)].copy()
-    texts = [p for t in df.loc[many, "hinh_thuc"].tolist() for p, _code in parts[t]]
-    out.loc[out["hinh_thuc"].isin(list(parts)), "hinh_thuc"] = texts
-    return out.reset_index(drop=True)
+    keys = list(parts)
+    return df.with_columns(
+        pl.col("hinh_thuc").replace_strict(keys, [parts[k] for k in keys], default=None,
+                                           return_dtype=pl.List(pl.String))
+        .fill_null(pl.concat_list(pl.col("hinh_thuc")))
+    ).explode("hinh_thuc")
 
 
-def _as_list(values) -> list:
-    """A Series as a list (tolist: iterating a pandas string column element by element is slow)."""
-    return values.tolist() if hasattr(values, "tolist") else list(values)
+def finish_nominations(df: "pd.DataFrame", catalog: Catalog) -> "pd.DataFrame":
+    """`finish` for a pandas frame of raw rows (a converted copy, a test's rows): the finished pandas frame,
+    on the same index unless a cell named several awards."""
+    import pandas as pd
+
+    if df.empty:
+        return pd.DataFrame(columns=NOMINATION_COLUMNS)
+    data = {c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns
+            if c in RAW_NOMINATION_COLUMNS}
+    data["nam_sinh"] = [None if v is None else int(v) for v in data["nam_sinh"]]
+    done = to_pandas(finish(data, catalog), NOMINATION_COLUMNS)
+    if len(done) == len(df):
+        done.index = df.index
+    return done
 
 
-def _person_keys(names, years, subjects) -> list[str]:
+def _person_keys(names: list, years: list, subjects: list) -> list[str]:
     """text.person_key for a whole column (the name keys computed together by text.name_keys)."""
     out = []
-    bare = strip_titles(_as_list(names))  # "ThS.BS. Nguyễn Văn An" is Nguyễn Văn An
-    for key, y, s in zip(name_keys(bare), _as_list(years), _as_list(subjects)):
-        if s != TAP_THE and y is not None and not (isinstance(y, float) and y != y):
-            try:
-                key = f"{key}|{int(y)}"
-            except (TypeError, ValueError):
-                pass
+    bare = strip_titles(names)  # "ThS.BS. Nguyễn Văn An" is Nguyễn Văn An
+    for key, y, s in zip(name_keys(bare), years, subjects):
+        if s != TAP_THE and y is not None:
+            key = f"{key}|{int(y)}"
         out.append(key)
     return out
 
 
-def _initiatives_frame(parts: list[dict[str, list]]) -> pd.DataFrame:
-    data = {c: list(chain.from_iterable(d[c] for d in parts)) for c in INITIATIVE_COLUMNS}
-    data["nam"] = pd.array(data["nam"], dtype="Int64")
-    return pd.DataFrame(data, columns=INITIATIVE_COLUMNS)
-
-
-def build_initiatives(parts: list[dict[str, list]]) -> pd.DataFrame | None:
+def build_initiatives(parts: list[dict[str, list]]) -> "pl.DataFrame | None":
     """One initiatives frame for every sheet read (None when no sheet had any)."""
     parts = [d for d in parts if d["row"]]
-    return _initiatives_frame(parts) if parts else None
+    if not parts:
+        return None
+    return frame_of_lists({c: list(chain.from_iterable(d[c] for d in parts)) for c in INITIATIVE_COLUMNS},
+                          INITIATIVE_COLUMNS)
 
 
-def build_nominations(noms: list[dict[str, list]], catalog: Catalog) -> pd.DataFrame:
-    """The nominations frame of every sheet read (nomination_columns), finished in one go."""
+def build_nominations(noms: list[dict[str, list]], catalog: Catalog) -> "pl.DataFrame":
+    """The nominations frame of every sheet read (NOMINATION_COLUMNS), finished in one go."""
+    from .result import empty_frame
+
     if not noms:
-        return finish_nominations(pd.DataFrame(columns=NOMINATION_COLUMNS), catalog)
-    raw = pd.DataFrame({c: list(chain.from_iterable(d[c] for d in noms)) for c in RAW_NOMINATION_COLUMNS},
-                       columns=RAW_NOMINATION_COLUMNS)
-    return finish_nominations(raw, catalog)
+        return empty_frame(NOMINATION_COLUMNS)
+    return finish({c: list(chain.from_iterable(d[c] for d in noms)) for c in RAW_NOMINATION_COLUMNS}, catalog)

@@ -202,11 +202,18 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     best: Table | None = None
     best_score = 0
     required = tuple(required)
+    memo = getattr(rows, "header_memo", None)  # an ArrowSheet keeps what each row says as a header
     for i in range(start, min(len(rows), start + scan)):
         row = rows[i]
         if best is not None and i > best.header_idx + 5:
             break  # the header is found; what follows is data
-        columns, others, again = header_of_row(row, spec)
+        if memo is None:
+            columns, others, again = header_of_row(row, spec)
+        else:
+            got = memo.get((i, id(spec)))
+            if got is None:
+                got = memo[(i, id(spec))] = header_of_row(row, spec)
+            columns, others, again = dict(got[0]), got[1], got[2]
         if best is not None and not columns and sum(c not in (None, "") for c in row) >= 2:
             break  # a data row below the header: a later header row is another table's
         if not all(r in columns.values() for r in required):

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..catalog import CA_NHAN, TAP_THE, Catalog, load_catalog
-from ..model import ERROR, INITIATIVE_COLUMNS, NOMINATION_COLUMNS, WARNING, FileReport, Finding
+from ..model import ERROR, WARNING, FileReport, Finding
 from ..perf import gc_paused
 from ..rowkinds import is_instruction_sheet
 from ..text import fold
@@ -25,30 +22,12 @@ from .headers import (CONFIG_SHEET, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INI
                       _find_units_sheet, find_table)
 from .headers import explain as explain_header
 from .rows import initiative_columns, locate_table, nomination_columns
-from .units import UnitRegistry, _key_values, _title_info, read_units_sheet, units_per_row
+from .result import UNIT_COLUMNS, Intake, frame_of_lists
+from .units import UnitRegistry, _key_values, _title_info, units_per_row, units_records
 from . import trust
 
-
-@dataclass
-class Intake:
-    """Everything read from the inputs, ready for validation and consolidation."""
-
-    nominations: pd.DataFrame
-    initiatives: pd.DataFrame
-    files: list[FileReport] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    units: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["unit_code", "unit", "email", "sheet"]))
-    config: dict[str, str] = field(default_factory=dict)  # folded label -> value, sheet `Cấu hình`
-    narrative: dict[str, str] = field(default_factory=dict)  # folded label -> text, sheet `Văn bản`
-    year: int | None = None
-    stated: list[dict] = field(default_factory=list)  # totals lines under the tables: file, sheet, row, counts
-    # (path, sheet) -> the sheet's rows as read, for the nomination sheets, when read_paths(keep_rows=True):
-    # `collect` writes the cells back as typed without opening and scanning every file again.
-    raw_rows: dict[tuple[str, str], list[list]] | None = None
-
-    @property
-    def bad_files(self) -> list[str]:
-        return [f.file for f in self.files if not f.ok]
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Intake,
@@ -56,7 +35,7 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
     """Read one workbook (master or unit file) into nomination and initiative frames."""
     report = FileReport(path=str(path), file=path.name)
     intake.files.append(report)
-    loaded = loaded or load_file(path)
+    loaded = loaded or load_file(path, arrow=intake.raw_rows is None)
     wb, reason, scan = loaded.wb, loaded.reason, loaded.scan
     if wb is None:
         report.kind, report.ok = "bad", False
@@ -77,7 +56,7 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
             return cache[name]
 
         is_master = units_sheet is not None and (
-            not read_units_sheet(rows_of(units_sheet)).empty
+            bool(units_records(rows_of(units_sheet)))
             or any(fold(n) == fold(CONFIG_SHEET) for n in names))  # a fresh master has no units yet
         if is_master:
             _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits)
@@ -141,10 +120,13 @@ def _hidden_row_findings(path: Path, scan, noms: list[dict[str, list]], intake: 
 
 def _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits):
     report.kind = "master"
-    units = read_units_sheet(rows_of(units_sheet))
-    for code, name in zip(units["unit_code"], units["unit"]):
-        registry.add(code, name)
-    intake.units = pd.concat([intake.units, units], ignore_index=True).drop_duplicates("unit_code", keep="last")
+    units = units_records(rows_of(units_sheet))
+    for u in units:
+        registry.add(u["unit_code"], u["unit"])
+    known = intake.units_frame.to_dicts() + units
+    last = {u["unit_code"]: i for i, u in enumerate(known)}  # a unit listed twice: the last listing counts
+    known = [u for i, u in enumerate(known) if last[u["unit_code"]] == i]
+    intake.units_frame = frame_of_lists({c: [u[c] for u in known] for c in UNIT_COLUMNS}, UNIT_COLUMNS)
     config_name = next((n for n in names if fold(n) == fold(CONFIG_SHEET)), None)
     if config_name:
         kv = _key_values(rows_of(config_name))
@@ -157,7 +139,7 @@ def _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, r
         intake.narrative.update(_key_values(rows_of(narrative_name)))
     folded_names = {fold(n): n for n in names}
     assigned = []
-    for code, name, sheet in zip(units["unit_code"], units["unit"], units["sheet"]):
+    for code, name, sheet in ((u["unit_code"], u["unit"], u["sheet"]) for u in units):
         sheet_name = None
         for cand in (sheet, code, name):
             if cand and fold(cand) in folded_names:
@@ -322,32 +304,30 @@ def read_paths(paths: Iterable[str | os.PathLike], *, catalog: Catalog | None = 
     """Read every workbook named (masters first, so their unit lists identify unit files)."""
     catalog = catalog or load_catalog()
     files, findings = expand_paths(paths)
-    intake = Intake(nominations=pd.DataFrame(columns=NOMINATION_COLUMNS),
-                    initiatives=pd.DataFrame(columns=INITIATIVE_COLUMNS), findings=findings,
-                    raw_rows={} if keep_rows else None)
+    intake = Intake(findings=findings, raw_rows={} if keep_rows else None)
     registry = UnitRegistry()
     noms: list[dict[str, list]] = []
     inits: list[dict[str, list]] = []
     with reading_memos(), gc_paused():  # every cell becomes a Python object: none of them forms a cycle
-        for path, loaded in _prefetched(files):
+        for path, loaded in _prefetched(files, arrow=not keep_rows):
             n, i = read_file(path, catalog, registry, intake, loaded)
             noms += n
             inits += i
             if progress:
                 progress(path.name)
         noms, inits = trust.count_once(intake, noms, inits)
-        intake.nominations = build_nominations(noms, catalog)
-        intake.findings += total_mismatches(intake.nominations, intake.stated)
+        intake.frame = build_nominations(noms, catalog)
+        intake.findings += total_mismatches(intake.frame, intake.stated)
     initiatives = build_initiatives(inits)
     if initiatives is not None:
-        intake.initiatives = initiatives
+        intake.initiatives_frame = initiatives
     years = [f.year for f in intake.files if f.kind == "master" and f.year] or \
             [f.year for f in intake.files if f.year]
     intake.year = years[0] if years else None
     return intake
 
 
-def total_mismatches(nominations: pd.DataFrame, stated: list[dict]) -> list[Finding]:
+def total_mismatches(nominations: "pl.DataFrame", stated: list[dict]) -> list[Finding]:
     """A sheet's last totals line ("Tổng cộng: 20 lượt tập thể, 37 lượt cá nhân") against what was read."""
     last: dict[tuple[str, str], dict] = {}
     for s in stated:
@@ -355,17 +335,17 @@ def total_mismatches(nominations: pd.DataFrame, stated: list[dict]) -> list[Find
     out = []
     if not last:
         return out
-    df = nominations
+    import polars as pl
+
     # rows whose award was not recognised still count as listed: their subject from what the row shows;
-    # counted per (file, sheet) in one pass instead of one filter per sheet
-    person = df["nam_sinh"].notna() | (df["gioi_tinh"] != "")
-    group = df["group_subject"].where(df["group_subject"] != "", TAP_THE)
-    guess = group.where(~person, CA_NHAN)
-    subj = df["subject"].where(df["subject"].notna(), guess)
-    sizes = pd.DataFrame({"file": df["file"], "sheet": df["sheet"], "subj": subj.fillna("").astype(str)}) \
-        .groupby(["file", "sheet", "subj"], sort=False).size()
+    # counted per (file, sheet) in one group-by
+    person = pl.col("nam_sinh").is_not_null() | (pl.col("gioi_tinh") != "")
+    group = pl.when(pl.col("group_subject") != "").then(pl.col("group_subject")).otherwise(pl.lit(TAP_THE))
+    guess = pl.when(person).then(pl.lit(CA_NHAN)).otherwise(group)
+    subj = pl.coalesce(pl.col("subject"), guess).fill_null("")
+    sizes = nominations.group_by("file", "sheet", subj.alias("subj"), maintain_order=True).len()
     tally: dict[tuple[str, str], dict[str, int]] = {}
-    for (file, sheet, subject), n in sizes.items():
+    for file, sheet, subject, n in sizes.iter_rows():
         per = tally.setdefault((file, sheet), {TAP_THE: 0, CA_NHAN: 0, "all": 0})
         per["all"] += int(n)
         if subject in per:
@@ -398,12 +378,11 @@ def read_sheets(book_name: str, sheets: dict[str, list[list]], path: str | os.Pa
     catalog = catalog or load_catalog()
     names = list(sheets)
     units_sheet = _find_units_sheet(names)
-    if units_sheet is None or read_units_sheet(sheets[units_sheet]).empty:
+    if units_sheet is None or not units_records(sheets[units_sheet]):
         raise UserError(f"Sổ “{book_name}” không có trang “{UNITS_SHEET}” với danh sách đơn vị "
                         "(cột “Mã đơn vị”, “Tên đơn vị”).")
     where = Path(path or book_name)
-    intake = Intake(nominations=pd.DataFrame(columns=NOMINATION_COLUMNS),
-                    initiatives=pd.DataFrame(columns=INITIATIVE_COLUMNS))
+    intake = Intake()
     report = FileReport(path=str(where), file=where.name)
     intake.files.append(report)
     noms: list[dict[str, list]] = []
@@ -411,11 +390,11 @@ def read_sheets(book_name: str, sheets: dict[str, list[list]], path: str | os.Pa
     with reading_memos(), gc_paused():
         _read_master(where, names, units_sheet, sheets.__getitem__, catalog, UnitRegistry(), intake, report,
                      noms, inits)
-        intake.nominations = build_nominations(noms, catalog)
-        intake.findings += total_mismatches(intake.nominations, intake.stated)
+        intake.frame = build_nominations(noms, catalog)
+        intake.findings += total_mismatches(intake.frame, intake.stated)
     initiatives = build_initiatives(inits)
     if initiatives is not None:
-        intake.initiatives = initiatives
+        intake.initiatives_frame = initiatives
     intake.year = report.year
     return intake
 

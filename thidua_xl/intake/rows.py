@@ -14,7 +14,7 @@ from ..model import NOMINATION_COLUMNS
 from ..rowkinds import examples_among, is_footer, is_note, stated_counts
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
-from .cells import _as_text, _column_texts, _dates, _transpose, memos
+from .cells import _as_text, body_of
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       Table, find_table, header_of_row, match_header)
 
@@ -57,16 +57,6 @@ def _is_total_memo(text: str) -> bool:
     return _is_total(text)
 
 
-def _first_text(row: list, memo: dict[str, str] | None = None) -> str:
-    """The first non-blank text of a row, cleaned (through the reading's memo of cleaned cells)."""
-    for c in row:
-        if c.__class__ is str and c.strip():
-            return (memo.get(c) if memo else None) or clean(c)
-        if isinstance(c, str) and c.strip():
-            return clean(c)
-    return ""
-
-
 def _looks_like_heading(stt: str, name: str) -> bool:
     return bool(_ROMAN.match(stt) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"}
                 or (not name and _HEADING.match(stt)))
@@ -86,15 +76,13 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     col = {NOMINATION_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     split = table.birth_by_gender
     first = table.header_idx + 1 + table.sub_header_rows
-    body = rows[first:]
-    memo, numbers, dates = memos()
-    columns = _transpose(body)
-    none = [None] * len(body)
+    body = body_of(rows, first)
+    size = body.n
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
-    tx = {cid: _column_texts(columns, col.get(cid), len(body), memo, numbers) for cid in text_ids}
+    tx = {cid: body.texts(col.get(cid)) for cid in text_ids}
     if split:
-        nam_vals = columns[split[0]] if split[0] < len(columns) else none
-        nu_vals = columns[split[1]] if split[1] < len(columns) else none
+        nam_vals = body.raw(split[0])
+        nu_vals = body.raw(split[1])
         dob_vals, genders = [], tx["gioi_tinh"]
         for i, (a, b) in enumerate(zip(nam_vals, nu_vals)):
             if a not in (None, ""):
@@ -106,13 +94,12 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
             else:
                 dob_vals.append(None)
     else:
-        j = col.get("ngay_sinh")
-        dob_vals = columns[j] if j is not None and j < len(columns) else none
-    dob_texts, dob_parsed = _dates(dob_vals, memo, dates)
+        dob_vals = body.raw(col.get("ngay_sinh"))
+    dob_texts, dob_parsed = body.dates(dob_vals)
     names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
-    award_cols = [awards] + [_column_texts(columns, j, len(body), memo, numbers) for j in table.more_awards]
+    award_cols = [awards] + [body.texts(j) for j in table.more_awards]
     if len(award_cols) > 1:  # "Thi đua" | "Khen thưởng": a row is a nominee for each filled cell
-        awards = [next((c[i] for c in award_cols if c[i]), "") for i in range(len(body))]
+        awards = [next((c[i] for c in award_cols if c[i]), "") for i in range(size)]
     content_cols = [tx[c] for c in text_ids if c not in ("stt", "hinh_thuc") and c in col] + award_cols[1:] + \
         ([awards] if "hinh_thuc" in col else []) + ([tx["gioi_tinh"]] if split else [])
     keep: list[int] = []
@@ -131,7 +118,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     else:
         others = [i for i, d in enumerate(dob_texts) if not d]
     pos = 0
-    for i in others + [len(body)]:
+    for i in others + [size]:
         while pos < i and after_total:  # below a totals line only a real nominee (or a group heading) reopens
             j = pos
             pos += 1
@@ -145,7 +132,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
             keep.extend(range(pos, i))
             groups.extend([group_subject] * (i - pos))
             fallback.extend([group_award or default_award] * (i - pos))
-        if i == len(body):
+        if i == size:
             break
         pos = i + 1
         dob_text = dob_texts[i]
@@ -153,16 +140,16 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
             continue  # an empty row, or a numbered but empty row of a printed form
         name, stt, gender, award = names[i], stts[i], genders[i], awards[i]
         if not dob_text and not gender and (_is_total_cached(stt) or _is_total_cached(name) or (
-                not name and _is_total_cached(_first_text(body[i])))):  # columns in any order: "Tổng cộng" first
+                not name and _is_total_cached(body.lead(i)))):  # columns in any order: "Tổng cộng" first
             after_total = True  # a totals line; a group's subtotal ("Cộng") may have nominees below it
-            counts = stated_counts(" ".join(_as_text(c) for c in body[i] if c not in (None, "")))
+            counts = stated_counts(" ".join(_as_text(c) for c in body.row(i) if c not in (None, "")))
             if counts:
                 stated.append((first + i + 1 + row_offset, counts))
             continue
-        if not dob_text and _starts_table(body[i], name, stt, award):
+        if not dob_text and _starts_table(body, i, name, stt, award):
             next_header = first + i  # a second table with its own header (tập thể, then cá nhân)
             break
-        lead = _first_text(body[i], memo)
+        lead = body.lead(i)
         if not dob_text and (not award or not _known_award(award)) and (_memo_test(is_footer, lead)
                                                                          or _memo_test(is_footer, award)):
             break  # the signature block (or the place-and-date line above it), whichever column it sits in
@@ -257,14 +244,15 @@ def _starts_like_a_name(text: str) -> bool:
     return is_collective_name(text)
 
 
-def _starts_table(row: list, name: str, stt: str, award: str) -> bool:
-    """A row below the header that is itself a header row naming the name column (a second table)."""
+def _starts_table(body, i: int, name: str, stt: str, award: str) -> bool:
+    """Row i of the body is itself a header row naming the name column (a second table)."""
     if not any(_is_header_text(t) for t in (name, stt, award)):
         return False
-    columns, _o, _a = header_of_row(row, NOMINATION_HEADERS)
+    columns, _o, _a = header_of_row(body.row(i), NOMINATION_HEADERS)
     return "Họ và tên" in columns.values() and len(columns) >= 2
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_header_text(text: str) -> bool:
     return bool(text) and len(text) < 80 and match_header(text, NOMINATION_HEADERS) in ("Họ và tên", "STT",
                                                                                       "Hình thức đề nghị")
@@ -313,11 +301,8 @@ def initiative_columns(rows: list[list], table: Table, *, file: str, sheet: str,
     """A sheet's initiatives (sáng kiến, đề tài) below the header as column lists, one per titled row."""
     col = {INITIATIVE_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     first = table.header_idx + 1
-    body = rows[first:]
-    memo, numbers, _dates_seen = memos()
-    columns = _transpose(body)
-    tx = {cid: _column_texts(columns, col.get(cid), len(body), memo, numbers)
-          for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
+    body = body_of(rows, first)
+    tx = {cid: body.texts(col.get(cid)) for cid in ("stt", "ten", "loai", "cap", "tac_gia", "nam", "don_vi")}
     keep: list[int] = []
     for i, ten in enumerate(tx["ten"]):
         if not ten:

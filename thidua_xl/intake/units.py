@@ -47,21 +47,28 @@ def _title_info(rows: list[list], header_idx: int) -> tuple[str, int | None]:
     return unit, year
 
 
-def read_units_sheet(rows: list[list]) -> pd.DataFrame:
-    import pandas as pd
+_UNIT_COLUMNS = ["unit_code", "unit", "email", "sheet"]
 
+
+def units_records(rows: list[list]) -> list[dict[str, str]]:
+    """The units a `Đơn vị` sheet lists, as records (unit_code, unit, email, sheet)."""
     table = find_table(rows, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED)
-    cols = ["unit_code", "unit", "email", "sheet"]
     if table is None:
-        return pd.DataFrame(columns=cols)
+        return []
     col = {UNIT_LIST_HEADERS[c][0]: j for j, c in table.columns.items()}
     recs = []
     for r in rows[table.header_idx + 1:]:
         get = lambda k: clean(r[col[k]]) if k in col and col[k] < len(r) else ""  # noqa: E731
         if not get("unit_code") and not get("unit"):
             continue
-        recs.append({k: get(k) for k in cols})
-    return pd.DataFrame.from_records(recs, columns=cols)
+        recs.append({k: get(k) for k in _UNIT_COLUMNS})
+    return recs
+
+
+def read_units_sheet(rows: list[list]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame.from_records(units_records(rows), columns=_UNIT_COLUMNS)
 
 
 _ABBREV = {

@@ -1,0 +1,213 @@
+"""Workbooks read with fastexcel: each sheet one Polars frame of text, no Python object per cell.
+
+fastexcel hands every cell over as text in Arrow columns (a number as `1`, `2.5`; a date as
+`1980-02-13 00:00:00`; an empty cell as null). The common path never turns a cell into a Python
+object: each column's distinct values are cleaned once and mapped back (`ArrowBody.texts`), dates of
+birth parsed once per distinct value. The few rows the row classifier has to look at whole (headers,
+titles, totals lines, headings) are rebuilt as the typed rows python-calamine gives (`ArrowSheet[i]`),
+so header finding and row classification are one code for both readers.
+
+Only .xlsx/.xlsm files that passed the safety pre-check come here; anything else (an old .xls, .ods,
+a file fastexcel cannot open) is read by python-calamine as before.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from ..safety import LIMITS
+from ..text import ParsedDate, clean_strings
+from .cells import _NO_DATE, _date_of, arrow_memos, first_text, memos
+
+if TYPE_CHECKING:
+    import polars as pl
+
+ARROW_SUFFIXES = {".xlsx", ".xlsm"}
+
+# how fastexcel writes a date cell as text (a date alone gets 00:00:00)
+_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?")
+# a number cell as fastexcel writes it: no leading zero, no trailing zero after the point
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?")
+_BOOLS = {"true": True, "false": False}
+
+
+def typed(value: str | None) -> object:
+    """A cell as python-calamine gives it: '' for empty, float for a number, date/datetime, bool, text."""
+    if value is None:
+        return ""
+    if _NUMBER.fullmatch(value):
+        return float(value)
+    if len(value) >= 19 and _DATETIME.fullmatch(value):
+        d = dt.datetime.fromisoformat(value)
+        return d.date() if d.time() == dt.time() else d
+    if value in _BOOLS:
+        return _BOOLS[value]
+    return value
+
+
+class ArrowSheet:
+    """A sheet as rows from A1 (the sequence the header finder and classifier read) backed by one
+    frame of text columns; `body(first)` gives the columns below the header without rows."""
+
+    def __init__(self, frame: "pl.DataFrame", offset: int = 0):
+        self.frame = frame
+        self.offset = offset  # empty columns left of the first one fastexcel returned (A = 0)
+        self.height = frame.height
+        self._rows: dict[int, list] = {}
+        self.header_memo: dict[tuple[int, int], tuple] = {}  # (row, spec) -> headers.header_of_row
+
+    def __len__(self) -> int:
+        return self.height
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self.height))]
+        if i < 0:
+            i += self.height
+        if not 0 <= i < self.height:
+            raise IndexError(i)
+        row = self._rows.get(i)
+        if row is None:
+            row = self._rows[i] = [""] * self.offset + [typed(v) for v in self.frame.row(i)]
+        return row
+
+    def __iter__(self):
+        return (self[i] for i in range(self.height))
+
+    def column(self, j: int | None, start: int) -> "pl.Series | None":
+        """Column j (0 = A) from row `start` (0-based), None when the sheet has no such column."""
+        if j is None or j < self.offset or j - self.offset >= self.frame.width:
+            return None
+        return self.frame.to_series(j - self.offset).slice(start)
+
+    def body(self, start: int) -> "ArrowBody":
+        return ArrowBody(self, start)
+
+
+class ArrowBody:
+    """The rows below a header, column by column (the Arrow counterpart of cells.ListBody)."""
+
+    def __init__(self, sheet: ArrowSheet, start: int):
+        self.sheet = sheet
+        self.start = start
+        self.n = max(0, sheet.height - start)
+
+    def row(self, i: int) -> list:
+        return self.sheet[self.start + i]
+
+    def raw(self, j: int | None) -> list:
+        """Column j as fastexcel's texts (None for empty), for the few steps that go row by row."""
+        s = self.sheet.column(j, self.start)
+        return [None] * self.n if s is None else s.to_list()
+
+    def texts(self, j: int | None) -> list[str]:
+        """Column j as cleaned text, each distinct value cleaned once (the same text the list reader gives)."""
+        s = self.sheet.column(j, self.start)
+        if s is None:
+            return [""] * self.n
+        memo = arrow_memos()[0]
+        values = s.to_list()  # Arrow to Python strings in one call; the mapping below is a C-level map
+        new = [v for v in dict.fromkeys(values) if v not in memo]
+        if new:
+            plain = [v for v in new if not _special(v)]
+            memo.update(zip(plain, clean_strings(plain)))
+            memo.update((v, _special_text(v)) for v in new if _special(v))
+        return list(map(memo.__getitem__, values))
+
+    def lead(self, i: int) -> str:
+        """The first non-blank text cell of row i, cleaned (cells.first_text)."""
+        return first_text(self.row(i), arrow_memos()[0])
+
+    def dates(self, values: list) -> tuple[list[str], list]:
+        """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once."""
+        seen = arrow_memos()[1]
+        memo = memos()[0]
+        table = {}
+        for v in dict.fromkeys(values):
+            hit = seen.get(v)
+            if hit is None:
+                hit = seen[v] = _arrow_date(v, memo)
+            table[v] = hit
+        got = [table[v] for v in values]
+        return [g[0] for g in got], [g[1] for g in got]
+
+
+def _special(v: str) -> bool:
+    """A value fastexcel wrote from a date or bool cell, whose text is not the cleaned value."""
+    return (len(v) >= 19 and _DATETIME.fullmatch(v) is not None) or v in _BOOLS
+
+
+def _special_text(v: str) -> str:
+    t = typed(v)
+    if isinstance(t, bool):
+        return str(t)
+    return f"{v[8:10]}/{v[5:7]}/{v[:4]}"
+
+
+def _arrow_date(v: str | None, memo: dict[str, str]) -> tuple[str, object]:
+    if v is None or v == "":
+        return _NO_DATE
+    if len(v) == 19 and v[4] == "-" and v[10] == " " and v.endswith("00:00:00") and _DATETIME.fullmatch(v):
+        d = dt.date(int(v[:4]), int(v[5:7]), int(v[8:10]))  # a date cell: the common case, parsed directly
+        if d.year >= 1000:
+            return f"{v[8:10]}/{v[5:7]}/{v[:4]}", ParsedDate(date=d, year=d.year, raw=v[:10])
+    t = typed(v)
+    if t.__class__ is str:
+        return _date_of(t, memo)
+    if t.__class__ is dt.date or t.__class__ is dt.datetime:
+        d = t if t.__class__ is dt.date else t.date()
+        if t.year >= 1000:
+            iso = d.isoformat()
+            return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}", ParsedDate(date=d, year=d.year, raw=iso)
+    return _date_of(t, memo)
+
+
+class ArrowBook:
+    """A workbook read with fastexcel: its sheet names, which are visible worksheets (from the safety
+    scan's reading of workbook.xml), and each sheet as an ArrowSheet, loaded once."""
+
+    def __init__(self, reader, scan):
+        self.reader = reader
+        self.scan = scan
+        self.sheet_names = list(reader.sheet_names)
+        self._sheets: dict[str, ArrowSheet] = {}
+
+    def visible(self) -> list[str]:
+        states = {s.name: s for s in (self.scan.sheets.values() if self.scan else ())}
+        out = []
+        for n in self.sheet_names:
+            s = states.get(n)
+            if s is None or (s.state == "visible" and "chartsheets/" not in s.part):
+                out.append(n)
+        return out
+
+    def sheet(self, name: str) -> ArrowSheet:
+        got = self._sheets.get(name)
+        if got is None:
+            got = self._sheets[name] = load_sheet(self.reader, name)
+        return got
+
+    def close(self) -> None:
+        self._sheets.clear()
+
+
+def load_sheet(reader, name: str) -> ArrowSheet:
+    """One sheet as text columns from row 1 (empty leading rows kept: list index + 1 is the Excel row)."""
+    import polars as pl
+
+    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", n_rows=LIMITS.max_rows)
+    columns = sheet.available_columns()
+    offset = columns[0].absolute_index if columns else 0
+    frame = pl.DataFrame(sheet.to_polars()) if columns else pl.DataFrame()
+    if frame.width and offset + frame.width > LIMITS.max_cols:
+        frame = frame[:, :max(0, LIMITS.max_cols - offset)]
+    return ArrowSheet(frame, offset)
+
+
+def open_book(path, scan) -> ArrowBook:
+    """fastexcel on the bytes the pre-check kept (a trimmed copy) or on the file."""
+    import fastexcel
+
+    source = scan.data if scan is not None and scan.data is not None else str(path)
+    return ArrowBook(fastexcel.read_excel(source), scan)
