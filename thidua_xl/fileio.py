@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -91,7 +93,87 @@ def write_text(target: str | os.PathLike, text: str) -> Path:
 
 def write_json(target: str | os.PathLike, obj) -> Path:
     """Deterministic JSON: same data, same bytes."""
-    return write_text(target, json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n")
+    return write_text(target, json_text(obj) + "\n")
+
+
+def json_text(obj, indent: int = 2) -> str:
+    """`json.dumps(obj, ensure_ascii=False, indent=indent, default=str)`, byte for byte, faster.
+
+    With `indent` the standard library encodes in Python, token by token (thousands of findings: a
+    noticeable part of `validate --json`). Here every innermost list or object (no list or object
+    inside: a finding, a count table) is encoded by the C encoder with the line break and indentation
+    of its depth as item separator, which is exactly what the indented output holds between its items;
+    only the outer levels are laid out in Python. Anything unusual (a key that is not text, a cycle)
+    goes the standard way.
+    """
+    try:
+        parts: list[str] = []
+        _layout(obj, 0, " " * indent, parts, set())
+        return "".join(parts)
+    except _Unusual:
+        return json.dumps(obj, ensure_ascii=False, indent=indent, default=str)
+
+
+class _Unusual(Exception):
+    pass
+
+
+_CONTAINERS = (list, tuple, dict)
+
+
+@functools.lru_cache(maxsize=64)
+def _encoder(item_separator: str):
+    """encode(obj) -> text, as JSONEncoder(ensure_ascii=False, default=str, separators=(item_separator, ": ")).
+
+    The C encoder is made once per separator (JSONEncoder.encode makes one per call); an innermost
+    container holds no container, so it needs no cycle check."""
+    from json.encoder import c_make_encoder, encode_basestring
+
+    plain = json.JSONEncoder(ensure_ascii=False, default=str, separators=(item_separator, ": "))
+    if c_make_encoder is None:  # pragma: no cover - CPython always has it
+        return plain.encode
+    made = c_make_encoder(None, str, encode_basestring, None, ": ", item_separator, False, False, True)
+    join = "".join
+
+    def encode(obj) -> str:
+        return join(made(obj, 0)) if isinstance(obj, _CONTAINERS) else plain.encode(obj)
+
+    return encode
+
+
+def _layout(obj, depth: int, step: str, out: list[str], path: set[int]) -> None:
+    if not isinstance(obj, _CONTAINERS):
+        out.append(_encoder(",")(obj))  # a scalar reads the same at any depth
+        return
+    if not obj:
+        out.append("{}" if isinstance(obj, dict) else "[]")
+        return
+    inner = "\n" + step * (depth + 1)
+    values = obj.values() if isinstance(obj, dict) else obj
+    if not any(map(isinstance, values, itertools.repeat(_CONTAINERS))):
+        text = _encoder("," + inner)(obj)
+        out.append(f"{text[0]}{inner}{text[1:-1]}\n{step * depth}{text[-1]}")
+        return
+    if id(obj) in path:
+        raise _Unusual
+    path.add(id(obj))
+    out.append("{" if isinstance(obj, dict) else "[")
+    first = True
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if type(key) is not str:
+                raise _Unusual
+            out.append(inner if first else "," + inner)
+            first = False
+            out.append(json.encoder.encode_basestring(key) + ": ")
+            _layout(value, depth + 1, step, out, path)
+    else:
+        for value in obj:
+            out.append(inner if first else "," + inner)
+            first = False
+            _layout(value, depth + 1, step, out, path)
+    out.append("\n" + step * depth + ("}" if isinstance(obj, dict) else "]"))
+    path.discard(id(obj))
 
 
 def backup(path: str | os.PathLike, folder: str | os.PathLike | None = None) -> Path:
