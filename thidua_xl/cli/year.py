@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import UserError
+from .screen import Column, print_table
 from .common import (_audit, _nothing, _print_bad_files, _refuse_overwrites, _working, app, console, err,
                      exit_code_for, read, wrote_into)
 
@@ -21,8 +22,6 @@ def consolidate(
     into: Optional[Path] = typer.Option(None, "--into", help="Ghi trang Tổng hợp và các trang theo hình thức vào tệp tổng hợp (có sao lưu)."),
 ):
     """Tổng hợp: đếm theo hình thức khen thưởng × tập thể/cá nhân × đơn vị."""
-    from rich.table import Table
-
     from .. import pipeline
     from ..catalog import load_catalog
     from ..consolidate import summary_rows
@@ -38,22 +37,17 @@ def consolidate(
         year_result = pipeline.consolidate(year_result)
     result = year_result.consolidation
     _print_bad_files(intake)
-    table = Table(title=f"Tổng hợp đề nghị khen thưởng năm {y}")
-    table.add_column("Hình thức")
-    table.add_column("Tập thể", justify="right")
-    table.add_column("Cá nhân", justify="right")
-    for r in summary_rows(result, load_catalog()):
-        table.add_row(r["name"], str(r["tap_the"]), str(r["ca_nhan"]))
-    console.print(table)
+    print_table(console, f"Tổng hợp đề nghị khen thưởng năm {y}",
+                [Column("Hình thức"), Column("Tập thể", justify="right"), Column("Cá nhân", justify="right")],
+                [(r["name"], str(r["tap_the"]), str(r["ca_nhan"])) for r in summary_rows(result, load_catalog())])
     src = pipeline.sources(intake)
-    files_table = Table(title="Tệp đã đọc")
-    for c in ("Tệp", "Đơn vị", "Nhận biết đơn vị qua", "Số dòng", "Cột không có trong tệp"):
-        files_table.add_column(c, overflow="fold")
+    files_rows = []
     for s_ in src:
         missing = [h for h in expected if any(h in sh["missing"] for sh in s_["sheets"])]
-        files_table.add_row(s_["file"], s_["unit"] or "—", s_["unit_source"] or ("tệp tổng hợp" if s_["kind"] == "master" else "—"),
-                            str(s_["rows"]) if s_["ok"] else "lỗi", ", ".join(missing))
-    console.print(files_table)
+        files_rows.append((s_["file"], s_["unit"] or "—", s_["unit_source"] or ("tệp tổng hợp" if s_["kind"] == "master" else "—"),
+                           str(s_["rows"]) if s_["ok"] else "lỗi", ", ".join(missing)))
+    print_table(console, "Tệp đã đọc", [Column(c, overflow="fold") for c in (
+        "Tệp", "Đơn vị", "Nhận biết đơn vị qua", "Số dòng", "Cột không có trong tệp")], files_rows)
     if result.initiatives:
         from ..schema import INITIATIVE_KIND_LABEL as names, INITIATIVE_LEVEL_PHRASE as lv
 
@@ -85,8 +79,6 @@ def validate(
     into: Optional[Path] = typer.Option(None, "--into", help="Ghi trang Kiểm tra vào tệp tổng hợp (có sao lưu)."),
 ):
     """Kiểm tra: từng dòng đề nghị theo quy định, tiêu chuẩn, tỷ lệ và lịch sử khen thưởng."""
-    from rich.table import Table
-
     from .. import pipeline
     from ..model import ERROR, WARNING, code_label
     from ..pipeline.outputs import write_findings
@@ -104,20 +96,15 @@ def validate(
 
     by_code = Counter((f.code, f.severity) for f in findings)
     if by_code:
-        summary = Table(title="Tóm tắt theo mã")
-        for c in ("Mã", "Mức", "Số lượng"):
-            summary.add_column(c)
-        for (c, s), n in sorted(by_code.items(), key=lambda kv: ({"error": 0, "warning": 1}.get(kv[0][1], 2), kv[0][0])):
-            summary.add_row(code_label(c), "Lỗi" if s == ERROR else "Cảnh báo" if s == WARNING else "Ghi chú", str(n))
-        console.print(summary)
+        print_table(console, "Tóm tắt theo mã", [Column("Mã"), Column("Mức"), Column("Số lượng")], [
+            (code_label(c), "Lỗi" if s == ERROR else "Cảnh báo" if s == WARNING else "Ghi chú", str(n))
+            for (c, s), n in sorted(by_code.items(),
+                                    key=lambda kv: ({"error": 0, "warning": 1}.get(kv[0][1], 2), kv[0][0]))])
     counts = {ERROR: sum(f.severity == ERROR for f in findings), WARNING: sum(f.severity == WARNING for f in findings)}
-    table = Table(title=f"Kết quả kiểm tra năm {y}: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo")
-    for c in ("Mức", "Mã", "Vị trí", "Nội dung"):
-        table.add_column(c, overflow="fold")
-    for f in findings[:200]:
-        table.add_row("Lỗi" if f.severity == ERROR else "Cảnh báo" if f.severity == WARNING else "Ghi chú",
-                      code_label(f.code), printable(f.where), printable(f.message))
-    console.print(table)
+    print_table(console, f"Kết quả kiểm tra năm {y}: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo",
+                [Column(c, overflow="fold") for c in ("Mức", "Mã", "Vị trí", "Nội dung")],
+                [("Lỗi" if f.severity == ERROR else "Cảnh báo" if f.severity == WARNING else "Ghi chú",
+                  code_label(f.code), printable(f.where), printable(f.message)) for f in findings[:200]])
     if len(findings) > 200:
         console.print(f"… và {len(findings) - 200} phát hiện khác (xem tệp JSON).")
     note = unverified_note(findings)

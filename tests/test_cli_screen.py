@@ -1,0 +1,84 @@
+"""The command line's tables read exactly as rich prints them when the output is a file or a pipe.
+
+`screen.print_table` lays a table out itself there (rich's own measuring, wrapping and box pieces on
+plain text, without its segments and styles): random tables of findings-like text at many widths must
+come out byte for byte as rich's `console.print(Table(...))`.
+"""
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+from rich.console import Console
+
+from thidua_xl.cli.screen import Column, plain_lines, print_table, rich_table
+
+WORDS = ["Lỗi", "Cảnh báo", "NOT_CHECKED", "“Nguyễn Thị Hoà”", "Bệnh", "viện", "Đa", "khoa", "tỉnh", "năm", "2024:",
+         "[Quy", "định", "B.TTLDTT.TY_LE_LDTT;", "căn", "cứ:", "Luật", "Thi", "đua,", "khen", "thưởng", "2022]",
+         "dòng", "12", "trang", "“Cá", "nhân”", "tệp", "DV02.xlsx", "—", "…", "Sở", "Y", "tế", "Lào", "Cai",
+         "https://example.vn/very/long/address/that/never/fits/in/a/narrow/column", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123",
+         "[bold]đậm[/bold]", "\\[không phải thẻ]", "09:30:00", "", " "]
+RARE = [":smile:", "a:b:c", "tab\there", "宽", "e\u0301"]  # emoji codes, tabs, wide and combining characters
+
+
+def _cell(rnd: random.Random) -> str:
+    k = rnd.choice([0, 1, 1, 2, 3, 8, 30, 60])
+    text = " ".join(rnd.choice(WORDS) for _ in range(k))
+    if rnd.random() < 0.003:
+        text += " " + rnd.choice(RARE)
+    if rnd.random() < 0.05:
+        text = text.replace(" ", "\n", 1)
+    if rnd.random() < 0.05:
+        text = "  " + text + "   "
+    return text
+
+
+def _rich(title, columns, rows, width: int) -> str:
+    console = Console(file=io.StringIO(), width=width, highlight=False)
+    console.print(rich_table(title, columns, rows))
+    return console.file.getvalue()
+
+
+def _ours(title, columns, rows, width: int) -> str | None:
+    console = Console(file=io.StringIO(), width=width, highlight=False)
+    lines = plain_lines(console, title, columns, rows)
+    return None if lines is None else "".join(line + "\n" for line in lines)
+
+
+def test_random_tables_read_as_rich_prints_them():
+    rnd = random.Random(18)
+    laid_out = 0
+    for _ in range(400):
+        n = rnd.randint(1, 5)
+        columns = [Column(rnd.choice(["Mức", "Mã", "Vị trí", "Nội dung", "Hình thức", "Tập thể", "Số dòng", "X"]),
+                          justify=rnd.choice(["left", "left", "right"]),
+                          overflow=rnd.choice(["fold", "fold", "ellipsis", "crop"])) for _ in range(n)]
+        rows = [[_cell(rnd) for _ in range(n)] for _ in range(rnd.randint(0, 12))]
+        title = rnd.choice([None, "", "Kết quả kiểm tra năm 2024: 3 lỗi, 7 cảnh báo", "Tệp đã đọc"])
+        width = rnd.choice([20, 40, 60, 80, 100, 132, 200])
+        ours = _ours(title, columns, rows, width)
+        if ours is not None:
+            laid_out += 1
+            assert ours == _rich(title, columns, rows, width), (title, columns, rows, width)
+    assert laid_out > 300  # most tables take the plain way
+
+
+def test_what_the_plain_way_does_not_lay_out_goes_to_rich():
+    columns = [Column("Mã"), Column("Nội dung", overflow="fold")]
+    for rows in ([["A", "tab\there"]], [["A", "e\u0301 decomposed"]], [["A", "宽字符"]], [["A", "bell\x07"]]):
+        assert _ours("Bảng", columns, rows, 80) is None
+        out = io.StringIO()
+        print_table(Console(file=out, width=80, highlight=False), "Bảng", columns, rows)
+        assert out.getvalue() == _rich("Bảng", columns, rows, 80)
+
+
+@pytest.mark.parametrize("force_terminal", [True, False])
+def test_print_table_prints_what_rich_prints(force_terminal):
+    columns = [Column("Mức", overflow="fold"), Column("Nội dung", overflow="fold")]
+    rows = [["Lỗi", "“Nguyễn Văn An” đã có Lao động tiên tiến năm 2024 [Quy định X.Y; căn cứ: Luật]"]] * 3
+    got = Console(file=io.StringIO(), width=50, highlight=False, force_terminal=force_terminal, color_system=None)
+    want = Console(file=io.StringIO(), width=50, highlight=False, force_terminal=force_terminal, color_system=None)
+    print_table(got, "Kết quả: 1 lỗi", columns, rows)
+    want.print(rich_table("Kết quả: 1 lỗi", columns, rows))
+    assert got.file.getvalue() == want.file.getvalue()

@@ -1,0 +1,221 @@
+"""The command line's tables, printed as rich prints them, without rich's cost when no terminal shows them.
+
+`validate` prints up to 200 findings: rich lays each cell out through its segments and styles,
+~0.5 s of the command. When the output is a file or a pipe (no colours, no styles) the table is
+plain text, and `plain_lines` lays it out with rich's own measuring, wrapping and box pieces on
+plain strings: the same bytes (tests/test_cli_screen.py compares both on random tables). A terminal,
+a forced colour mode, an unusual character or a table too narrow to lay out goes to rich itself.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    justify: str = "left"  # rich's "left" | "right"
+    overflow: str = "ellipsis"  # rich's default; "fold" breaks long words
+
+
+def print_table(console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
+    """console.print(rich Table(title, columns, rows)), byte for byte."""
+    lines = plain_lines(console, title, columns, rows) if _plain_console(console) else None
+    if lines is None:
+        console.print(rich_table(title, columns, rows))
+        return
+    if console.quiet:
+        return
+    file = console.file
+    file.write("".join(line + "\n" for line in lines))
+    file.flush()
+
+
+def rich_table(title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]):
+    from rich.table import Table
+
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c.header, justify=c.justify, overflow=c.overflow)
+    for r in rows:
+        table.add_row(*r)
+    return table
+
+
+def _plain_console(console) -> bool:
+    """Output that carries no style at all: not a terminal, no colour forced, no recording, UTF-8, no legacy
+    Windows console (whose box characters rich substitutes)."""
+    return (not console.is_terminal and console.color_system is None and not console.record
+            and not console.is_jupyter and not console.legacy_windows
+            and console.encoding.lower().startswith("utf") and not console._buffer_index)
+
+
+_SIMPLE = re.compile(r"[\x20-\x7e\u00a0-\u02ff\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u20ab\u20ac\n]*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+_EMOJI_CODE = re.compile(r":\S*?:")  # every text rich's emoji codes could replace
+
+
+def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]
+                ) -> list[str] | None:
+    """The lines rich prints for this table on `console` (no styles), or None where this layout is not
+    certain to be rich's (the caller then lets rich print)."""
+    from rich import box as rich_box
+    from rich._ratio import ratio_reduce
+    from rich._wrap import divide_line
+    from rich.cells import set_cell_size
+
+    from rich.markup import RE_TAGS
+
+    def text(s) -> str | None:  # the text rich shows for a cell: markup and emoji codes applied
+        # without a markup tag or an emoji code (":name:") rich shows the text as it is
+        shown = console.render_str(s).plain if (RE_TAGS.search(s) or _EMOJI_CODE.search(s)) else s
+        # one cell per character (Vietnamese, Latin, punctuation), no tab: else rich decides
+        return shown if _SIMPLE.fullmatch(shown) else None
+
+    n = len(columns)
+    if n == 0 or any(len(r) != n for r in rows):
+        return None
+    grid: list[list[str]] = []
+    for r in [[c.header for c in columns], *rows]:
+        cells = [text(v if isinstance(v, str) else str(v)) for v in r]
+        if None in cells:
+            return None
+        grid.append(cells)
+    for c in columns:
+        if c.justify not in ("left", "right") or c.overflow not in ("fold", "ellipsis", "crop"):
+            return None
+
+    # --- column widths: Table._calculate_column_widths with Padding(0, 1) cells, no expand -------------
+    max_width = console.options.max_width
+    extra = 2 + n - 1  # outer edges and the dividers
+    room = max_width - extra
+    spans = []  # per column: per cell (widest word, widest line)
+    for j in range(n):
+        col = []
+        for cells in grid:
+            s = cells[j]
+            lines = s.splitlines()
+            widest_line = max(map(len, lines)) if lines else 0
+            words = s.split()
+            col.append((max(map(len, words)) if words else widest_line, widest_line))
+        spans.append(col)
+
+    def measure_cell(lo: int, hi: int, m: int) -> tuple[int, int]:
+        if m < 1:
+            return 0, 0
+        if m - 2 < 1:  # Padding.__rich_measure__
+            a, b = m, m
+        else:
+            a, b = _norm(min(lo, m), min(hi, m))
+            if b < 1:
+                a, b = 0, 0
+            else:
+                a, b = _norm(a, b)
+            a, b = min(a + 2, m), min(b + 2, m)
+        a, b = _norm(a, b)  # Measurement.get on the Padding
+        a, b = min(a, m), min(b, m)
+        if b < 1:
+            return 0, 0
+        return _norm(a, b)
+
+    def measure_column(j: int, m: int) -> tuple[int, int]:
+        if m < 1:
+            return 0, 0
+        got = [measure_cell(lo, hi, m) for lo, hi in spans[j]]
+        a = max(g[0] for g in got) if got else 1
+        b = max(g[1] for g in got) if got else m
+        return min(a, m), min(b, m)
+
+    widths = [measure_column(j, room)[1] or 1 for j in range(n)]
+    if sum(widths) > room:
+        widths = _collapse(widths, room, ratio_reduce)
+        if sum(widths) > room:
+            widths = ratio_reduce(sum(widths) - room, [1] * n, widths, widths)
+        widths = [measure_column(j, w)[1] or 0 for j, w in enumerate(widths)]
+    if any(w < 3 for w in widths):
+        return None
+    table_width = sum(widths) + extra
+    if table_width > max_width:
+        return None
+
+    # --- cells: Padding(Text) rendered at its column's width --------------------------------------------
+    def wrap(s: str, width: int, justify: str, overflow: str) -> list[str]:
+        out = []
+        for line in s.split("\n"):
+            offsets = divide_line(line, width, fold=overflow == "fold")
+            bounds = [0, *offsets, len(line)]
+            for a, b in zip(bounds, bounds[1:]):
+                piece = line[a:b]
+                if len(piece) > width:  # Text.rstrip_end
+                    m = _TRAILING_SPACE.search(piece)
+                    if m is not None:
+                        piece = piece[:len(piece) - min(len(m.group(0)), len(piece) - width)]
+                if justify == "left":
+                    length = len(piece)
+                    if length > width:
+                        piece = _truncate(piece, width, overflow, set_cell_size)
+                    if length < width:
+                        piece += " " * (width - length)
+                else:
+                    piece = _truncate(piece.rstrip(), width, overflow, set_cell_size)
+                    piece = " " * (width - len(piece)) + piece
+                out.append(_truncate(piece, width, overflow, set_cell_size))
+        return [p + " " * (width - len(p)) if len(p) < width else p[:width] for p in out]
+
+    box = rich_box.HEAVY_HEAD
+    out = []
+    if title:
+        shown = text(title)
+        if shown is None or "\n" in shown or len(shown) > table_width:
+            return None
+        t = shown.rstrip()
+        t = " " * ((table_width - len(t)) // 2) + t
+        out.append(t + " " * (table_width - len(t)))
+    out.append(box.get_top(widths))
+    last_row = len(grid) - 1
+    for i, cells in enumerate(grid):
+        left, vertical, right = ((box.head_left, box.head_vertical, box.head_right) if i == 0 else
+                                 (box.foot_left, box.foot_vertical, box.foot_right) if i == last_row else
+                                 (box.mid_left, box.mid_vertical, box.mid_right))
+        rendered = [[" " + ln + " " for ln in wrap(s, w - 2, c.justify, c.overflow)]
+                    for s, w, c in zip(cells, widths, columns)]
+        height = max(len(r) for r in rendered)
+        for r, w in zip(rendered, widths):
+            blank = [" " * w] * (height - len(r))
+            r[:] = blank + r if i == 0 else r + blank  # the header sits at the bottom, rows at the top
+        for k in range(height):
+            out.append(left + vertical.join(r[k] for r in rendered) + right)
+        if i == 0:
+            out.append(box.get_row(widths, "head", edge=True))
+    out.append(box.get_bottom(widths))
+    return out
+
+
+def _norm(a: int, b: int) -> tuple[int, int]:
+    a = min(max(0, a), b)
+    return max(0, a), max(0, max(a, b))
+
+
+def _truncate(s: str, width: int, overflow: str, set_cell_size) -> str:
+    if len(s) > width:
+        return set_cell_size(s, width - 1) + "…" if overflow == "ellipsis" else set_cell_size(s, width)
+    return s
+
+
+def _collapse(widths: list[int], max_width: int, ratio_reduce) -> list[int]:
+    """Table._collapse_widths with every column wrappable."""
+    total = sum(widths)
+    excess = total - max_width
+    while total and excess > 0:
+        top = max(widths)
+        second = max((w if w != top else 0) for w in widths)
+        difference = top - second
+        ratios = [1 if w == top else 0 for w in widths]
+        if not any(ratios) or not difference:
+            break
+        widths = ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
+        total = sum(widths)
+        excess = total - max_width
+    return widths
