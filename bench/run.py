@@ -4,6 +4,9 @@
     python bench/run.py --small            # 2,000 nominations (CI)
     python bench/run.py --sizes 30000 --json out.json
 
+Besides the sizes, `thidua validate` of one master of 2,500 rows (--master-rows) runs as a ribbon click
+does, in a fresh process, against a process that only imports Polars and reads that workbook with fastexcel.
+
 Each size runs in its own process (clean peak memory, warm imports excluded from the stage
 times). The generated unit files are cached in --data (default: a temp folder).
 Targets: whole-process `consolidate` and `validate --history` (100,000-row register) <= 1.5 x a process
@@ -242,6 +245,70 @@ def whole_processes(folder: Path, files: list[Path], db: Path | None, out: Path,
     return res
 
 
+# --- one ribbon click: `thidua validate` of a master, against a process that only reads it ---------------
+MASTER_ROWS = 2_500
+
+
+def make_master(data: Path, rows: int = MASTER_ROWS) -> Path:
+    """A master workbook holding a province of about `rows` nominations (its units' files collected into it),
+    cached in `data` like the unit files."""
+    import shutil
+
+    import pandas as pd
+
+    from thidua_xl.intake import read_paths
+    from thidua_xl.workbook.collect import collect
+    from thidua_xl.workbook.master import create_master
+
+    master = data / f"master{rows}" / f"ThiDua-{rows}.xlsx"
+    if master.is_file():
+        return master
+    folder = data / f"p{rows}"
+    make_province(rows, folder)
+    intake = read_paths([folder])
+    units = pd.DataFrame([{"unit_code": f.unit_code or Path(f.file).stem, "unit": f.unit, "email": ""}
+                          for f in intake.files if f.ok]).drop_duplicates("unit_code")
+    work = Path(tempfile.mkdtemp(prefix="thidua-bench-master-"))
+    made = create_master(work / master.name, YEAR, units)
+    report = collect(folder, made, backup_dir=work / "sao-luu")
+    if report.refused:
+        raise RuntimeError(f"collect refused {len(report.refused)} bench files")
+    master.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(made), str(master))  # only a finished master is cached
+    shutil.rmtree(work, ignore_errors=True)
+    return master
+
+
+def master_processes(data: Path, repeat: int, rows: int = MASTER_ROWS) -> dict:
+    """`thidua validate MASTER` as the ribbon's Kiểm tra runs it (a fresh process), against a process that only
+    imports Polars and reads the same workbook with fastexcel (every sheet, as FLOOR_PROCESS)."""
+    from thidua_xl.intake import read_paths
+
+    master = make_master(data, rows)
+    py = sys.executable
+    res: dict = {"master_rows": int(len(read_paths([master]).nominations)), "load_before": _load()}
+    runs = {"floor": [py, "-c", FLOOR_PROCESS, str(master)],
+            "validate": [py, "-m", "thidua_xl", "validate", str(master), "--year", str(YEAR)]}
+    for key, cmd in runs.items():
+        got = [run_process(cmd) for _ in range(repeat)]
+        res[key + "_s"] = statistics.median(g[0] for g in got)
+        res[key + "_cpu_s"] = statistics.median(g[2] for g in got)
+    res["validate_over_floor"] = res["validate_s"] / res["floor_s"]
+    res["validate_cpu_over_floor"] = res["validate_cpu_s"] / res["floor_cpu_s"]
+    res["load_after"] = _load()
+    return res
+
+
+def master_table(m: dict) -> str:
+    cols = [("master_rows", "master rows", "{:,}"), ("floor_s", "Polars + fastexcel read s", "{:.2f}"),
+            ("validate_s", "`validate` s", "{:.2f}"), ("validate_over_floor", "validate/floor", "{:.2f}"),
+            ("validate_cpu_over_floor", "validate/floor CPU", "{:.2f}"), ("load_before", "load before", "{:.1f}"),
+            ("load_after", "load after", "{:.1f}")]
+    return "\n".join(["| " + " | ".join(c[1] for c in cols) + " |", "|" + "---|" * len(cols),
+                      "| " + " | ".join(c[2].format(m[c[0]]) if m.get(c[0]) is not None else "n/a" for c in cols)
+                      + " |"])
+
+
 def pdf_ldtt(out: Path, timeout: int = 1800) -> float | None:
     """LibreOffice converting the LĐTT decision written by render_ldtt (None without LibreOffice)."""
     from thidua_xl.documents.pdf import find_soffice, to_pdf
@@ -453,6 +520,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--in-process", action="store_true", help="run sizes in this process (tests)")
     ap.add_argument("--no-processes", action="store_true", help="skip the whole-process runs")
     ap.add_argument("--pdf", action="store_true", help="also time LibreOffice on the LĐTT decision")
+    ap.add_argument("--master-rows", type=int, default=MASTER_ROWS,
+                    help="rows of the master `thidua validate` is timed on (a ribbon click)")
     ap.add_argument("--_one", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a._one:
@@ -486,13 +555,22 @@ def main(argv: list[str] | None = None) -> list[dict]:
     print(table(results))
     print()
     print(process_table(results))
+    master = None
+    if not a.no_processes:
+        master = master_processes(a.data, a.repeat, a.master_rows)
+        print()
+        print(master_table(master))
+        print(f"`thidua validate` of one master ({master['master_rows']:,} rows), a fresh process as a ribbon click "
+              f"starts, against a process that only imports Polars and reads the same workbook with fastexcel: "
+              f"{master['validate_over_floor']:.2f} x (target <= 1.5)")
     print(f"\nmachine: {machine()}; pyarrow installed: {pyarrow_installed()}")
     for small, big in ((30_000, 60_000), (60_000, 120_000)):
         if small in by and big in by:
             ratio = by[big]["pipeline_s"] / by[small]["pipeline_s"]
             print(f"{big // 1000}k/{small // 1000}k pipeline time ratio: {ratio:.2f} (2.0 = linear)")
     if a.json:
-        a.json.write_text(json.dumps({"machine": machine(), "results": results}, ensure_ascii=False, indent=2), "utf-8")
+        a.json.write_text(json.dumps({"machine": machine(), "results": results, "master": master}, ensure_ascii=False,
+                                     indent=2), "utf-8")
     return results
 
 

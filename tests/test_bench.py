@@ -16,7 +16,8 @@ def load_bench():
 
 def test_small_benchmark_times_every_stage(tmp_path, capsys):
     bench = load_bench()
-    [r] = bench.main(["--sizes", "1500", "--in-process", "--repeat", "1", "--no-history", "--data", str(tmp_path)])
+    [r] = bench.main(["--sizes", "1500", "--in-process", "--repeat", "1", "--no-history", "--data", str(tmp_path),
+                      "--master-rows", "300"])
     out = capsys.readouterr().out
     assert r["files"] == bench.UNITS and r["bad_files"] == 0
     assert abs(r["rows"] - 1500) < 60 and r["rows"] == r["nominations"]  # every generated nominee read back
@@ -32,6 +33,18 @@ def test_small_benchmark_times_every_stage(tmp_path, capsys):
     assert "consolidate/floor" in out and "pyarrow installed" in out
     assert "load before" in out and "load after" in out  # the machine's load is stated with the ratios
     assert r["load_before"] >= 0 and r["load_after"] >= 0
+    # one ribbon click: `thidua validate` of a master against a process that only reads it with fastexcel
+    assert "| master rows |" in out and "x (target <= 1.5)" in out
+
+
+def test_validate_of_one_master_is_timed_against_reading_it(tmp_path):
+    bench = load_bench()
+    m = bench.master_processes(tmp_path, 1, rows=300)
+    assert abs(m["master_rows"] - 300) < 30  # the units' rows, collected into the master and read back
+    assert m["floor_s"] > 0 and m["validate_s"] > 0 and m["validate_cpu_s"] > 0
+    assert m["validate_over_floor"] == m["validate_s"] / m["floor_s"]
+    assert (tmp_path / "master300" / "ThiDua-300.xlsx").is_file()  # cached like the unit files
+    assert "validate/floor" in bench.master_table(m)
 
 
 def test_units_are_distinct():
