@@ -213,3 +213,49 @@ def test_ttnd_needs_twenty_years_and_a_manager_twenty_five(tmp_path):
     found = _run(tmp_path, rows, 2025, headers=headers)
     assert _hits(found, "B.TTND.NAM_CONG_TAC") == [(R + 1, "CRITERIA_NOT_MET"), (R + 4, "NOT_CHECKED")]
     assert _hits(found, "B.TTND.NAM_CONG_TAC_QUAN_LY") == [(R + 3, "CRITERIA_NOT_MET")]
+
+
+# --- what the data cannot show: ratings of the years before this one ----------------------------------
+RATED = HEADERS + ["Xếp loại"]
+
+
+def _inits(*rows):
+    return [[title, "Sáng kiến", "Cơ sở", name, year] for title, name, year in rows]
+
+
+def test_bang_khen_of_the_province_without_two_cstdcs_is_not_checked_while_the_htxsnv_path_stays_open(tmp_path):
+    rows = [person("Nguyễn Văn An", "Bằng khen UBND tỉnh", Xếp_loại="HTXSNV"),                 # R: path open
+            person("Lê Văn Bình", "Bằng khen UBND tỉnh", dob="1980", Xếp_loại="Hoàn thành tốt nhiệm vụ"),  # rated lower
+            person("Trần Thị Cúc", "Bằng khen UBND tỉnh", gender="Nữ", Xếp_loại="HTXSNV"),     # one initiative only
+            person("Phạm Văn Dũng", "Bằng khen UBND tỉnh"),                                     # no rating: open
+            person("Hoàng Văn Em", "Bằng khen UBND tỉnh")]                                      # two CSTĐCS: met
+    inits = _inits(("Bảng kiểm an toàn", "Nguyễn Văn An", 2024), ("Sổ tay điều dưỡng", "Nguyễn Văn An", 2025),
+                   ("Quy trình cấp cứu", "Lê Văn Bình", 2024), ("Phần mềm lịch trực", "Lê Văn Bình", 2025),
+                   ("Mẫu bệnh án", "Trần Thị Cúc", 2025),
+                   ("Lịch tiêm chủng", "Phạm Văn Dũng", 2024), ("Tủ thuốc trực", "Phạm Văn Dũng", 2025))
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", rows, year=2025, headers=RATED, initiatives=inits)
+    hist = _hist([("Hoàng Văn Em", "CSTDCS", 2024), ("Hoàng Văn Em", "CSTDCS", 2025), ("Người Khác", "GK", 2024)])
+    found = validate(read_paths([f]), 2025, history=hist)
+    assert _hits(found, "B.BK_TINH.CSTDCS_2_LAN") == [(R, "NOT_CHECKED"), (R + 1, "CRITERIA_NOT_MET"),
+                                                       (R + 2, "CRITERIA_NOT_MET"), (R + 3, "NOT_CHECKED")]
+    msg = {f.row: f.message for f in found if f.rule == "B.BK_TINH.CSTDCS_2_LAN"}
+    assert ("năm 2025 hoàn thành xuất sắc nhiệm vụ, có 2 sáng kiến trong 2024–2025, xếp loại năm 2024 không có "
+            "trong dữ liệu") in msg[R]
+    assert "“Xếp loại” năm 2025 là “Hoàn thành tốt nhiệm vụ”" in msg[R + 1]
+    assert "chỉ có 1 sáng kiến cơ sở trở lên trong 2024–2025" in msg[R + 2]
+    assert "không có “Xếp loại” năm 2025, có 2 sáng kiến" in msg[R + 3]
+
+
+def test_hcld3_2025_needs_a_year_rated_htxsnv_which_only_this_years_rating_can_show(tmp_path):
+    rows = [person("Nguyễn Văn An", "HCLĐ hạng Ba", Xếp_loại="Hoàn thành xuất sắc nhiệm vụ"),  # shown: met
+            person("Lê Văn Bình", "HCLĐ hạng Ba", dob="1980", Xếp_loại="HTTNV"),               # earlier years unknown
+            person("Trần Văn Cường", "HCLĐ hạng Ba", dob="1981")]                               # no rating at all
+    found = _run(tmp_path, rows, 2025, headers=RATED)
+    assert _hits(found, "B.HCLD3.HTXSNV_1_NAM") == [(R + 1, "NOT_CHECKED"), (R + 2, "NOT_CHECKED")]
+    msg = {f.row: f.message for f in found if f.rule == "B.HCLD3.HTXSNV_1_NAM"}
+    assert "cần ít nhất 01 năm hoàn thành xuất sắc nhiệm vụ trong các năm 2021–2025; “Xếp loại” năm 2025 là “HTTNV”" \
+        in msg[R + 1]
+    assert "không có “Xếp loại” năm 2025 (ô để trống" in msg[R + 2] and "không có trong dữ liệu" in msg[R + 2]
+    found = _run(tmp_path, rows[2:], 2025, headers=HEADERS)
+    assert _hits(found, "B.HCLD3.HTXSNV_1_NAM") == [(R, "NOT_CHECKED")]  # a file without the column: the same
+    assert not _hits(_run(tmp_path, rows, 2020, headers=RATED), "B.HCLD3.HTXSNV_1_NAM")  # regime B only

@@ -35,6 +35,7 @@ KINDS: dict[str, Callable] = {
     "months_before_year_end": column_checks.months_before_year_end,
     "column_has": person_checks.column_has,
     "years_since": person_checks.years_since,
+    "rated_in_window": person_checks.rated_in_window,
     # disciplines in the register: refused in the award year, periods start again after one
     "under_discipline": discipline_checks.under_discipline,
     "discipline_restart": discipline_checks.discipline_restart,

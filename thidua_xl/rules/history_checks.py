@@ -8,6 +8,7 @@ from ..model import Finding
 from .context import COL_AWARD, Context
 from .discipline_checks import restart_from
 from .emit import emit, not_checked, year_list
+from .initiative import rated_with_initiatives
 from .records import Rule
 
 
@@ -61,7 +62,14 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
     fail["detail"] = ["; ".join(([f"không có {needs_name} năm {year_list(missing[i])}"] if missing[i] else [])
                                 + ([f"năm {year_list(cut[i])} không được tính"] if cut[i] else []))
                       for i in fail["_i"]]
-    out = _emit_restarted(ctx, rule, fail, restart, first_year=years[0])
+    out: list[Finding] = []
+    alt = rule.params.get("or_rated")  # another path the law accepts (Bằng khen Bộ, tỉnh: HTXSNV years + initiatives)
+    if alt and not fail.empty:
+        possible, why = rated_with_initiatives(ctx, fail, alt)
+        fail["detail"] = fail["detail"] + "; " + why
+        out += not_checked(ctx, rule, fail[possible], "{detail}")
+        fail = fail[~possible]
+    out += _emit_restarted(ctx, rule, fail, restart, first_year=years[0])
     unsure = rows[rows["_i"].map(lambda i: not missing[i] and not cut[i] and bool(unknown[i]))]
     return out + not_checked(ctx, rule, unsure, _no_history_reason(ctx, sorted(gap)))
 

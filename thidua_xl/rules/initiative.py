@@ -20,15 +20,14 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     rows = ctx.rows_for(rule)
     alt = rule.params.get("or_column")  # an alternative the law accepts instead (e.g. Xếp loại = HTXSNV)
     if alt:
-        rows = rows[~_column_says(ctx, rows, alt)]
+        rows = rows[~column_says(ctx, rows, alt)]
     if rows.empty:
         return []
     min_level = rule.params.get("min_level", "co_so")
     need = LEVEL_ORDER.get(min_level, 1)
     window = int(rule.params.get("window_years", 1))
     first = ctx.year - window + 1
-    init = ctx.initiatives
-    init = init[init["nam"].isna() | ((init["nam"] >= first) & (init["nam"] <= ctx.year))]
+    init = in_window(ctx, first)
     m = rows[["_i", "name_key", "unit_key"]].merge(
         init[["author_key", "unit_key", "level"]], left_on="name_key", right_on="author_key", suffixes=("", "_init"))
     m = m[(m["unit_key_init"] == "") | (m["unit_key_init"] == m["unit_key"])]
@@ -36,13 +35,7 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     some = set(m["_i"])
     min_count = int(rule.params.get("min_count", 1))
     if min_count > 1:  # several initiatives (Bằng khen Thủ tướng: 5 in 5 years); the row's own cell counts one
-        titles = init[["author_key", "unit_key", "level", "ten_key"]]
-        mc = rows[["_i", "name_key", "unit_key", "sang_kien"]].merge(
-            titles, left_on="name_key", right_on="author_key", suffixes=("", "_init"))
-        mc = mc[((mc["unit_key_init"] == "") | (mc["unit_key_init"] == mc["unit_key"])) & (mc["level"] >= need)]
-        counts = mc.groupby("_i")["ten_key"].nunique()
-        own = rows.set_index("_i")["sang_kien"].map(lambda v: bool(v)).astype(int)
-        counts = counts.reindex(own.index, fill_value=0) + own.where(~own.index.isin(counts.index), 0)
+        counts = count_initiatives(rows, init, need)
         ok = set(counts[counts >= min_count].index)
         some = set(counts[counts > 0].index)
         rows = rows.assign(found=rows["_i"].map(counts).fillna(0).astype(int))
@@ -63,11 +56,7 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     missing = rows[~rows["_i"].isin(ok)]
     if missing.empty:
         return []
-    if len(ctx.initiatives):
-        no_data = missing.iloc[0:0]
-    else:
-        with_column = [(f, s) in ctx.initiative_sheets for f, s in zip(missing["file"], missing["sheet"])]
-        no_data = missing[[not w for w in with_column]]
+    no_data = missing[~has_initiative_data(ctx, missing)]
     out = not_checked(ctx, rule, no_data,
                       "tệp không có cột “Sáng kiến” và không có bảng “Sáng kiến” để đối chiếu")
     level_unknown = missing[missing["_i"].isin(unknown_level) & ~missing["_i"].isin(no_data["_i"])]
@@ -94,7 +83,32 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     return out + emit(ctx, rule, fail, COL_INITIATIVE)
 
 
-def _column_says(ctx: Context, rows: pd.DataFrame, spec: dict) -> pd.Series:
+def in_window(ctx: Context, first: int) -> pd.DataFrame:
+    """The initiatives of the years `first`…award year (and those without a year)."""
+    init = ctx.initiatives
+    return init[init["nam"].isna() | ((init["nam"] >= first) & (init["nam"] <= ctx.year))]
+
+
+def count_initiatives(rows: pd.DataFrame, init: pd.DataFrame, need: int) -> pd.Series:
+    """`_i` → distinct initiatives of level ≥ `need` the rows' people wrote (same unit when the table
+    names one); a row's own `Sáng kiến` cell counts one when the table names none of theirs."""
+    titles = init[["author_key", "unit_key", "level", "ten_key"]]
+    mc = rows[["_i", "name_key", "unit_key", "sang_kien"]].merge(
+        titles, left_on="name_key", right_on="author_key", suffixes=("", "_init"))
+    mc = mc[((mc["unit_key_init"] == "") | (mc["unit_key_init"] == mc["unit_key"])) & (mc["level"] >= need)]
+    counts = mc.groupby("_i")["ten_key"].nunique()
+    own = rows.set_index("_i")["sang_kien"].map(lambda v: bool(v)).astype(int)
+    return counts.reindex(own.index, fill_value=0) + own.where(~own.index.isin(counts.index), 0)
+
+
+def has_initiative_data(ctx: Context, rows: pd.DataFrame) -> pd.Series:
+    """Rows whose initiatives can be told: an initiatives table, or a `Sáng kiến` column on their sheet."""
+    if len(ctx.initiatives):
+        return pd.Series(True, index=rows.index)
+    return pd.Series([(f, s) in ctx.initiative_sheets for f, s in zip(rows["file"], rows["sheet"])], index=rows.index)
+
+
+def column_says(ctx: Context, rows: pd.DataFrame, spec: dict) -> pd.Series:
     """Rows whose optional column `spec["column"]` holds one of `spec["values"]` (compared folded)."""
     col = spec.get("column", "")
     if col not in rows.columns:
@@ -102,3 +116,42 @@ def _column_says(ctx: Context, rows: pd.DataFrame, spec: dict) -> pd.Series:
     texts = rows[col].fillna("").astype(str)
     keys = {v: fold(v) for v in texts.unique()}
     return texts.map(keys).isin({fold(v) for v in spec.get("values", [])})
+
+
+def rated_with_initiatives(ctx: Context, rows: pd.DataFrame, spec: dict) -> tuple[pd.Series, pd.Series]:
+    """(possible, why) for an alternative path of `years` consecutive years rated one of `values`
+    with `initiatives` initiatives of `min_level` in them (Luật 2022 Điều 74 khoản 1 điểm d).
+
+    Only this year's rating is in the data (the `Xếp loại` column), so the path is ruled out
+    only by what is known: this year rated otherwise, or too few initiatives where they can
+    be told. Otherwise it stays possible, and `why` says what is known and what is missing.
+    """
+    col, label = spec.get("column", "xep_loai"), spec.get("label", "Xếp loại")
+    years, need_n = int(spec.get("years", 2)), int(spec.get("initiatives", 2))
+    level = spec.get("min_level", "co_so")
+    first = ctx.year - years + 1
+    span = f"{first}–{ctx.year}" if years > 1 else str(ctx.year)
+    texts = rows[col].fillna("").astype(str).str.strip() if col in rows.columns else pd.Series("", index=rows.index)
+    rated = column_says(ctx, rows, spec)
+    other_rating = (texts != "") & ~rated
+    counts = rows["_i"].map(count_initiatives(rows, in_window(ctx, first), LEVEL_ORDER.get(level, 1))).astype(int)
+    data = has_initiative_data(ctx, rows)
+    few = data & (counts < need_n)
+    possible = ~other_rating & ~few
+    path = (f"{years:02d} năm liên tục hoàn thành xuất sắc nhiệm vụ với {need_n:02d} sáng kiến "
+            f"{LEVEL_LABEL.get(level, level)}")
+    why = []
+    for i in rows.index:
+        if possible[i]:
+            known = [f"năm {ctx.year} hoàn thành xuất sắc nhiệm vụ" if rated[i] else f"không có “{label}” năm {ctx.year}",
+                     f"có {counts[i]} sáng kiến trong {span}" if data[i] else "không có dữ liệu sáng kiến"]
+            if years > 1:
+                known.append(f"xếp loại các năm {first}–{ctx.year - 1} không có trong dữ liệu" if years > 2
+                             else f"xếp loại năm {first} không có trong dữ liệu")
+            why.append(f"chưa loại trừ được đường {path}: " + ", ".join(known))
+        else:
+            parts = ([f"“{label}” năm {ctx.year} là “{texts[i]}”"] if other_rating[i] else []) + \
+                    ([f"chỉ có {counts[i]} sáng kiến {LEVEL_LABEL.get(level, level)} trở lên trong {span}"] if few[i] else [])
+            why.append(f"đường {path} cũng không đạt ({'; '.join(parts)})")
+    return possible, pd.Series(why, index=rows.index, dtype=object)
+

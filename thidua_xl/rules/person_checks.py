@@ -1,5 +1,5 @@
 """Conditions on a person that are not titles in a row: one State-level award a year,
-discipline under review, years of professional work."""
+discipline under review, years of professional work, a year rated hoàn thành xuất sắc."""
 from __future__ import annotations
 
 import datetime as dt
@@ -94,3 +94,30 @@ def years_since(ctx: Context, rule: Rule) -> list[Finding]:
     bad["value"] = values[bad.index].astype(str)
     bad["years"] = got[bad.index].astype(int)
     return out + emit(ctx, rule, bad, label)
+
+
+def rated_in_window(ctx: Context, rule: Rule) -> list[Finding]:
+    """At least one of the last `window_years` years rated one of `values` (HCLĐ hạng Ba: a year
+    hoàn thành xuất sắc nhiệm vụ).
+
+    Only this year's rating is in the data (the optional `Xếp loại` column; the register keeps
+    awards, not ratings): a row rated so this year meets it, any other row is `NOT_CHECKED`
+    saying what is known. The rule never fails a row on a year it cannot see.
+    """
+    from .initiative import column_says
+
+    rows = ctx.rows_for(rule)
+    rows = rows[rows["subject"] != TAP_THE]
+    rows = rows[~column_says(ctx, rows, rule.params)]
+    if rows.empty:
+        return []
+    col, label = rule.params.get("column", "xep_loai"), rule.params.get("label", "Xếp loại")
+    window = int(rule.params.get("window_years", 5))
+    first = ctx.year - window + 1
+    texts = rows[col].fillna("").astype(str).str.strip() if col in rows.columns else pd.Series("", index=rows.index)
+    rows = rows.assign(detail=[f"“{label}” năm {ctx.year} là “{t}”" if t else
+                               f"không có “{label}” năm {ctx.year} (ô để trống hoặc tệp không có cột này)" for t in texts])
+    what = rule.params.get("what", "01 năm hoàn thành xuất sắc nhiệm vụ")
+    return not_checked(ctx, rule, rows, f"cần ít nhất {what} trong các năm {first}–{ctx.year}; {{detail}}, "
+                                        f"còn xếp loại các năm trước không có trong dữ liệu (sổ lịch sử chỉ ghi khen thưởng)")
+
