@@ -173,3 +173,21 @@ def test_consolidating_polars_frames_imports_no_pandas():
     assert got["units"] == [["BVP", "Bệnh viện Phổi"], ["BVM", "Bệnh viện Mắt"]]  # the master's first
     assert got["lists"] == {"LDTT": ["Lê Văn An", "Trần Thị An", "Nguyễn Văn Bình"],  # by tên, then họ đệm
                             "CSTDCS": ["Phạm Thị Ánh"], "TTLDTT": ["Khoa Khám bệnh"]}
+
+
+def test_consolidating_the_units_files_imports_no_pandas(seed_folder, tmp_path):
+    """`thidua consolidate` reads with fastexcel into Polars and adds up on Polars: pandas (the writers')
+    is never imported, and the totals are the ones the pandas views give."""
+    out = tmp_path / "tong-hop.json"
+    got = _run("consolidate", str(seed_folder), "--json", str(out))
+    assert got["code"] in (0, 1)
+    assert "pandas" not in got["heavy"] and {"polars", "fastexcel"} <= set(got["heavy"])
+    from thidua_xl.consolidate import consolidate
+    from thidua_xl.intake import read_paths
+
+    intake = read_paths([seed_folder])
+    data = json.loads(out.read_text(encoding="utf-8"))
+    via_pandas = consolidate(intake.nominations, intake.initiatives, data["year"], files=len(intake.files),
+                             units=intake.units).to_json()
+    assert data["totals"] == via_pandas["totals"] and data["by_unit"] == via_pandas["by_unit"]
+    assert data["rows"] == via_pandas["rows"] > 0

@@ -262,8 +262,8 @@ def totals(intake: Intake, year: int) -> Consolidation:
     """Consolidate's step without the YearResult."""
     from ..consolidate import consolidate as _consolidate
 
-    return _consolidate(intake.nominations, intake.initiatives, year,
-                        files=sum(f.ok for f in intake.files), units=intake.units)
+    return _consolidate(intake.frame, intake.initiatives_frame, year,
+                        files=sum(f.ok for f in intake.files), units=intake.units_frame)
 
 
 def sources(intake: Intake) -> list[dict]:
