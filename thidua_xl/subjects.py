@@ -118,35 +118,43 @@ def infer(stated: pd.Series, group: pd.Series, names: pd.Series, has_person: pd.
 
 
 def infer_columns(stated: list, group: list, names: list, has_person: list, chuc_vu: list):
-    """`infer` on plain columns (lists): numpy arrays (subject, conflict, silent)."""
-    import numpy as np
+    """`infer` on plain columns (lists): lists (subject, conflict, silent), the masks as Polars expressions
+    and each distinct name's flags computed once."""
+    import polars as pl
 
     names = [n if n.__class__ is str else "" for n in names]
     distinct = list(dict.fromkeys(names))
-    coll_of = dict(zip(distinct, _collective_flags(distinct)))
     maybe = _maybe_titled(distinct)
-    coll = np.fromiter((coll_of[n] for n in names), bool, len(names))
-    titled = np.fromiter((n in maybe and has_person_title(n) for n in names), bool, len(names)) if maybe \
-        else np.zeros(len(names), bool)
-    stated = np.array(["" if v is None else v for v in stated], dtype=object)
-    group = np.array(["" if v is None else v for v in group], dtype=object)
-    has_cv = np.array([bool(c) and c == c for c in chuc_vu], dtype=bool)
-    person = np.array(has_person, dtype=bool) | titled
+    rows = pl.DataFrame({
+        "name": names, "stated": stated, "group": group, "has_person": has_person,
+        "has_cv": [bool(c) and c == c for c in chuc_vu],
+    }, schema={"name": pl.String, "stated": pl.String, "group": pl.String, "has_person": pl.Boolean,
+               "has_cv": pl.Boolean}, strict=False)
+    flags = pl.DataFrame({"name": distinct, "coll": _collective_flags(distinct),
+                          "titled": [n in maybe and has_person_title(n) for n in distinct]},
+                         schema={"name": pl.String, "coll": pl.Boolean, "titled": pl.Boolean})
+    rows = rows.with_columns(pl.col("stated", "group").fill_null("")) \
+        .join(flags, on="name", how="left", maintain_order="left")
+    coll, stated_, group_ = pl.col("coll"), pl.col("stated"), pl.col("group")
+    person = pl.col("has_person") | pl.col("titled")
     # a name shaped like a person's only matters where nothing stronger speaks
-    quiet = ~(person | coll) & (stated == "") & (group == "") & ~has_cv
-    shaped = np.zeros(len(names), bool)
-    if quiet.any():
-        look = {n: looks_like_a_person(n) for n in {names[i] for i in np.flatnonzero(quiet)}}
-        shaped = quiet & np.fromiter((look.get(n, False) for n in names), bool, len(names))
-    weak_person = (has_cv | shaped) & ~coll
-    out = np.full(len(names), TAP_THE, dtype=object)
-    for mask, value in ((weak_person, CA_NHAN), (group == TAP_THE, TAP_THE), (group == CA_NHAN, CA_NHAN),
-                        (coll, TAP_THE), (person, CA_NHAN), (stated == TAP_THE, TAP_THE),
-                        (stated == CA_NHAN, CA_NHAN)):  # weakest first: each stronger one overwrites
-        out[mask] = value
-    says_person = person | (group == CA_NHAN) | (stated == CA_NHAN)
-    says_collective = coll | (group == TAP_THE) | (stated == TAP_THE)
-    return out, says_person & says_collective, ~says_person & ~says_collective & ~weak_person
+    quiet = ~(person | coll) & (stated_ == "") & (group_ == "") & ~pl.col("has_cv")
+    quiet_names = rows.filter(quiet).get_column("name").unique().to_list()
+    shaped_names = [n for n in quiet_names if looks_like_a_person(n)]
+    weak_person = (pl.col("has_cv") | (quiet & pl.col("name").is_in(shaped_names))) & ~coll
+    says_person = person | (group_ == CA_NHAN) | (stated_ == CA_NHAN)
+    says_collective = coll | (group_ == TAP_THE) | (stated_ == TAP_THE)
+    subject = (pl.when(stated_ == CA_NHAN).then(pl.lit(CA_NHAN))  # the strongest signal speaks
+               .when(stated_ == TAP_THE).then(pl.lit(TAP_THE))
+               .when(person).then(pl.lit(CA_NHAN))
+               .when(coll).then(pl.lit(TAP_THE))
+               .when(group_ == CA_NHAN).then(pl.lit(CA_NHAN))
+               .when(group_ == TAP_THE).then(pl.lit(TAP_THE))
+               .when(weak_person).then(pl.lit(CA_NHAN))
+               .otherwise(pl.lit(TAP_THE)))
+    out = rows.select(subject.alias("subject"), (says_person & says_collective).alias("conflict"),
+                      (~says_person & ~says_collective & ~weak_person).alias("silent"))
+    return tuple(out.get_column(c).to_list() for c in ("subject", "conflict", "silent"))
 
 
 def signals(row) -> tuple[list[str], list[str]]:

@@ -49,7 +49,7 @@ def finish(data: dict[str, list], catalog: Catalog) -> "pl.DataFrame":
                                  | (pl.col("gioi_tinh") != "")).to_series().to_list()
         inferred = infer_subject(rows.get_column("doi_tuong").to_list(), rows.get_column("group_subject").to_list(),
                                  rows.get_column("ho_ten").to_list(), has_person, rows.get_column("chuc_vu").to_list())
-        subject = subject.scatter(either, inferred[0].tolist())
+        subject = subject.scatter(either, inferred[0])
     df = df.with_columns(subject.alias("subject")).drop("_subj")
     df = df.with_columns(pl.Series("person_key", _person_keys(df.get_column("ho_ten").to_list(),
                                                               df.get_column("nam_sinh").to_list(),
