@@ -80,6 +80,17 @@ def test_each_row_is_decided_or_excluded_with_its_reason(year_2024):
     assert len(d.excluded) + 2 == len(intake.nominations)
 
 
+def test_the_decision_is_the_same_from_intake_polars_frame(year_2024):
+    """The core hands on Polars frames (no pyarrow here): decide reads them as it reads the pandas view."""
+    intake, findings, votes = year_2024
+    from_pandas = decide(intake.nominations, findings, votes, year=2024, members=14)
+    from_polars = decide(intake.frame, findings, votes, year=2024, members=14)
+    assert [(e.file, e.row, e.reason) for e in from_polars.excluded] == \
+        [(e.file, e.row, e.reason) for e in from_pandas.excluded]
+    assert from_polars.lists["LDTT"]["ho_ten"].tolist() == from_pandas.lists["LDTT"]["ho_ten"].tolist() \
+        == ["Nguyễn Văn An", "Trần Thị Bình"]
+
+
 def test_reconciliation_goes_proposed_valid_passed_decided(year_2024):
     intake, findings, votes = year_2024
     d = decide(intake.nominations, findings, votes, year=2024, members=14)

@@ -199,8 +199,8 @@ def decide(nominations, findings, votes: dict | None, *, year: int, initiatives=
     presorted: the rows are already in list order (a Consolidation's lists), so none is sorted again.
     """
     catalog = catalog or load_catalog()
-    if hasattr(nominations, "to_pandas"):  # a Polars frame
-        nominations = nominations.to_pandas()
+    if hasattr(nominations, "to_pandas"):  # a Polars frame: column by column (to_pandas needs pyarrow)
+        nominations = pd.DataFrame({c: nominations.get_column(c).to_list() for c in nominations.columns})
     if isinstance(threshold, str) or threshold is None:
         threshold = parse_threshold(threshold)
     df = nominations.reset_index(drop=True)
