@@ -169,3 +169,38 @@ def test_a_template_filled_from_its_own_fields_reads_as_filled_from_every_value(
             render(rule, values)
         return
     assert render(rule, values) == expected
+
+
+# --- the collective rules judge each collective row once per run ---------------------------------------------
+def test_collective_rows_judged_once_read_as_judged_row_by_row(tmp_path):
+    """Each collective rule's counts and gaps are computed once over all its rows (the other collective rules
+    read them for their merged NOT_CHECKED); every row's value depends on that row alone, so a slice of the
+    whole equals the same computation on the slice."""
+    import pandas as pd
+    from validate_helpers import HEADERS, collective
+
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.rules import collective as C
+    from thidua_xl.rules import load_rules
+    from thidua_xl.validate import build_context
+
+    counts = HEADERS + ["Tổng số thành viên", "Số LĐTT", "Số CSTĐCS", "Số hoàn thành nhiệm vụ", "Kỷ luật"]
+    rows = [collective("Khoa Nội", "TTLĐXS"), collective("Bệnh viện A", "TTLĐXS"), collective("Khoa Sản", "TTLĐTT"),
+            collective("Khoa Nhi", "TTLĐXS", **{"Tổng số thành viên": 10, "Số LĐTT": "7 người", "Số CSTĐCS": 1,
+                                                "Số hoàn thành nhiệm vụ": 10, "Kỷ luật": "01 khiển trách"}),
+            collective("Khoa Mắt", "TTLĐTT", **{"Tổng số thành viên": 0, "Số LĐTT": 3}),
+            person("Nguyễn Văn An", "LĐTT"), person("Lê Thị Hoa", "CSTĐCS", gender="Nữ")]
+    intake = read_paths([write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", rows, year=2020, headers=counts)])
+    rules = [r for r in load_rules(None, intake=intake).for_year(2020) if r.kind in C.GAP_KINDS]
+    ctx = build_context(intake, 2020, load_catalog(), False, rules)
+    assert rules and not ctx.memo
+    for rule in rules:
+        whole = C._collectives(ctx, rule)
+        assert len(whole) >= 2
+        for part in (whole, whole.iloc[::2], whole.iloc[1:]):
+            fresh = (C._count_gaps(ctx, rule, part)[2] if rule.kind == "collective_count"
+                     else C._discipline_gaps(ctx, rule, part))
+            pd.testing.assert_series_equal(C._gaps(ctx, rule, part), fresh)
+    counted = C.counted_from_individuals(ctx, "LDTT")
+    assert C.counted_from_individuals(ctx, "LDTT") is counted  # once per run
+    assert counted.sum() == 1  # the unit's one LĐTT nominee

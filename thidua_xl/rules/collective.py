@@ -53,10 +53,14 @@ def whole_unit(rows: pd.DataFrame) -> pd.Series:
 
 
 def counted_from_individuals(ctx: Context, award: str) -> pd.Series:
-    """unit_key → number of distinct individuals of the unit proposed for `award` this year."""
-    df = ctx.df
-    sel = df[(df["award"] == award) & (df["subject"] == CA_NHAN) & (df["ho_ten"] != "")]
-    return sel.drop_duplicates(["unit_key", "name_key", "birth_date"]).groupby("unit_key").size()
+    """unit_key → number of distinct individuals of the unit proposed for `award` this year (once per run)."""
+    def count() -> pd.Series:
+        df = ctx.df
+        keys = ["unit_key", "name_key", "birth_date"]
+        sel = df.loc[(df["award"] == award) & (df["subject"] == CA_NHAN) & (df["ho_ten"] != ""), keys]
+        return sel.drop_duplicates(keys).groupby("unit_key").size()
+
+    return ctx.once(("counted_from_individuals", award), count)
 
 
 def member_count(ctx: Context, rows: pd.DataFrame, col: str, award: str | None) -> pd.Series:
@@ -70,9 +74,13 @@ def member_count(ctx: Context, rows: pd.DataFrame, col: str, award: str | None) 
 
 
 def _collectives(ctx: Context, rule: Rule) -> pd.DataFrame:
-    """The rule's collective rows; a row that is a person (SUBJECT_MISMATCH already) is left out."""
-    rows = ctx.rows_for(rule)
-    return rows[(rows["subject"] == TAP_THE) & ~rows["has_person"]]
+    """The rule's collective rows; a row that is a person (SUBJECT_MISMATCH already) is left out (selected once
+    per awards list and subject: the collective rules look at each other's rows)."""
+    def select() -> pd.DataFrame:
+        rows = ctx.rows_for(rule)
+        return rows[(rows["subject"] == TAP_THE) & ~rows["has_person"]]
+
+    return ctx.once(("collectives", tuple(rule.awards), rule.params.get("subject")), select)
 
 
 def _count_gaps(ctx: Context, rule: Rule, rows: pd.DataFrame):
@@ -98,7 +106,7 @@ def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
     p = rule.params
     col, total_col = p.get("count_column", "so_ldtt"), p.get("total_column", "tong_so_thanh_vien")
     share = p.get("min_share")
-    count, total, gaps = _count_gaps(ctx, rule, rows)
+    count, total, gaps = _judged(ctx, rule)  # rows are all the rule's collectives
     missing = gaps != ""
     wanted = ", ".join(COUNT_LABEL.get(c, c) for c in ([col] + ([total_col] if share is not None else [])))
     out = _gap_findings(ctx, rule, rows[missing],
@@ -157,11 +165,22 @@ def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 # --- one NOT_CHECKED per collective row ------------------------------------------------------
+def _judged(ctx: Context, rule: Rule):
+    """`_count_gaps` (collective_count) or (None, None, `_discipline_gaps`) over all the rule's collective
+    rows, once per run: each row's values depend on that row alone, and the collective rules look at
+    each other's rows."""
+    def judge():
+        rows = _collectives(ctx, rule)
+        if rule.kind == "collective_count":
+            return _count_gaps(ctx, rule, rows)
+        return None, None, _discipline_gaps(ctx, rule, rows)
+
+    return ctx.once(("judged", rule.id, rule.kind, tuple(rule.awards), repr(rule.params)), judge)
+
+
 def _gaps(ctx: Context, rule: Rule, rows: pd.DataFrame) -> pd.Series:
-    """Per row of `rows` the rule judges, what it lacks ('' when it can judge the row)."""
-    if rule.kind == "collective_count":
-        return _count_gaps(ctx, rule, rows)[2]
-    return _discipline_gaps(ctx, rule, rows)
+    """Per row of `rows` (some of the rule's collective rows), what the rule lacks ('' when it can judge the row)."""
+    return _judged(ctx, rule)[2].loc[rows.index]
 
 
 def _short_title(rule: Rule) -> str:
@@ -194,19 +213,24 @@ def _gap_findings(ctx: Context, rule: Rule, rows: pd.DataFrame, reason: str) -> 
             gap[common] = _gaps(ctx, other, theirs.loc[common])
         lacking[other.id] = gap
     by_id = {r.id: r for r in order}
-    ids_per_row = [tuple(i for i in lacking if lacking[i][idx]) for idx in rows.index]
+    # the gap texts as lists in the order of rows (each Series is indexed by rows' own index)
+    texts = {i: (s.tolist() if s.index.equals(rows.index) else [s[idx] for idx in rows.index])
+             for i, s in lacking.items()}
+    labels = rows.index.tolist()
     out: list[Finding] = []
-    groups: dict[tuple, list] = {}
-    for idx, ids in zip(rows.index, ids_per_row):
+    groups: dict[tuple, list] = {}  # the rules lacking data → positions of the rows
+    for k in range(len(labels)):
+        ids = tuple(i for i in lacking if texts[i][k])
         if ids[0] == rule.id:  # a row an earlier rule of the run already reported is left to it
-            groups.setdefault(ids, []).append(idx)
-    for ids, idxs in groups.items():
+            groups.setdefault(ids, []).append(k)
+    for ids, ks in groups.items():
+        idxs = [labels[k] for k in ks]
         if len(ids) == 1:
             out += not_checked(ctx, rule, rows.loc[idxs], reason)
             continue
         sel = rows.loc[idxs].copy()
-        sel["detail"] = ["; ".join(f"{_short_title(by_id[i])} (thiếu “{lacking[i][idx]}”, quy định {i})"
-                                   for i in ids) for idx in idxs]
+        sel["detail"] = ["; ".join(f"{_short_title(by_id[i])} (thiếu “{texts[i][k]}”, quy định {i})"
+                                   for i in ids) for k in ks]
         out += _merged(ctx, [by_id[i] for i in ids], sel)
     return out
 

@@ -53,6 +53,14 @@ class Context:
     discipline: pd.DataFrame | None = None
     rules: tuple = ()  # the rules of the run (a rule may shape another: discipline_restart)
     _rows: dict = field(default_factory=dict, repr=False)  # rows_for's selections
+    memo: dict = field(default_factory=dict, repr=False)  # what checks derive from the run's data once (see `once`)
+
+    def once(self, key, make):
+        """make() the first time `key` is asked for in this run, then the same object: for what several rules
+        derive from the same rows (callers never modify it)."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
     def award_name(self, code) -> str:
         if code is None or (isinstance(code, float) and math.isnan(code)):
@@ -66,7 +74,7 @@ class Context:
         subject = rule.params.get("subject")
         key = (tuple(rule.awards), subject)
         if key not in self._rows:
-            sel = proposed(self.df, rule.awards)
+            sel = proposed(self.df, rule.awards, named=self.once("named", lambda: self.df["ho_ten"] != ""))
             if subject:
                 sel &= self.df["subject"] == subject
             self._rows[key] = self.df[sel]
@@ -162,8 +170,9 @@ def _matches(left: pd.DataFrame, right: pd.DataFrame, label: str | None) -> dict
     return hits
 
 
-def proposed(df: pd.DataFrame, awards) -> pd.Series:
-    """Rows with a name proposed for one of `awards` (for any known award when they include "*")."""
+def proposed(df: pd.DataFrame, awards, named: pd.Series | None = None) -> pd.Series:
+    """Rows with a name proposed for one of `awards` (for any known award when they include "*");
+    named: `df["ho_ten"] != ""` when the caller has it already."""
     award = df["award"].notna() if "*" in awards else df["award"].isin(list(awards))
-    return award & (df["ho_ten"] != "")
+    return award & (df["ho_ten"] != "" if named is None else named)
 
