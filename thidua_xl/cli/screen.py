@@ -47,7 +47,7 @@ def rich_table(title: str | None, columns: Sequence[Column], rows: Sequence[Sequ
 def _plain_console(console) -> bool:
     """Output that carries no style at all: not a terminal, no colour forced, no recording, UTF-8, no legacy
     Windows console (whose box characters rich substitutes)."""
-    return (not console.is_terminal and console.color_system is None and not console.record
+    return (not console.is_terminal and console.color_system is None and not console.record and not console.soft_wrap
             and not console.is_jupyter and not console.legacy_windows
             and console.encoding.lower().startswith("utf") and not console._buffer_index)
 
