@@ -17,8 +17,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
-from ..text import ParsedDate, clean_strings
-from .cells import _NO_DATE, _date_of, arrow_memos, first_text, memos
+from ..text import ParsedDate, clean, clean_strings
+from .cells import _NO_DATE, _date_of, arrow_memos, memos
 
 if TYPE_CHECKING:
     import polars as pl
@@ -116,8 +116,12 @@ class ArrowBody:
         return list(map(memo.__getitem__, values))
 
     def lead(self, i: int) -> str:
-        """The first non-blank text cell of row i, cleaned (cells.first_text)."""
-        return first_text(self.row(i), arrow_memos()[0])
+        """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), read
+        from fastexcel's texts without typing the row's other cells."""
+        for v in self.sheet.frame.row(self.start + i):
+            if v is not None and v.strip() and not _NUMBER.fullmatch(v) and not _special(v):
+                return arrow_memos()[0].get(v) or clean(v)
+        return ""
 
     def dates(self, values: list) -> tuple[list[str], list]:
         """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once."""
