@@ -1,0 +1,71 @@
+"""The fastexcel reader gives the classifier what python-calamine gives: the same typed rows, the same
+cleaned column texts, the same dates of birth, the same first text of a row."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from thidua_xl.intake.arrow import open_book
+from thidua_xl.intake.cells import ListBody, reading_memos
+from thidua_xl.reading import checked_scan, open_scanned, sheet_rows
+
+CELLS = [
+    ["STT", "Họ và tên", "Ngày sinh", "Số", "Ghi chú", "Đúng/sai"],
+    [1, "  Nguyễn  Văn An ", dt.date(1980, 2, 13), 2.5, "01", True],
+    [2, "Trần Thị\u00a0Bình", "13/02/1985", 0, None, False],
+    [3, "Lê Văn C", dt.datetime(1990, 1, 1, 10, 30), -3, "x\ny", None],
+    [None, "Tổng cộng", None, 1234567890123, "Nguyễn Văn An", None],
+    [4, "Phạm D", 1975, 1e-3, "ok", None],
+    [5, "Nguyễn Văn E", "1975", 0.1 + 0.2, "1.50", None],
+]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory) -> tuple[list[list], object]:
+    """One sheet whose table starts at B4 (a title in C2), read by python-calamine and by fastexcel."""
+    path = tmp_path_factory.mktemp("arrow") / "don-vi.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Đề nghị"
+    ws["C2"] = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+    for i, row in enumerate(CELLS):
+        for j, value in enumerate(row):
+            if value is not None:
+                ws.cell(row=4 + i, column=2 + j, value=value)
+    wb.save(path)
+    scan = checked_scan(Path(path))
+    calamine = sheet_rows(open_scanned(path, scan)[0], "Đề nghị")
+    arrow = open_book(path, scan).sheet("Đề nghị")
+    return calamine, arrow
+
+
+def test_rows_are_the_typed_rows_python_calamine_gives_from_a1(both):
+    calamine, arrow = both
+    assert len(arrow) == len(calamine) == 3 + len(CELLS)
+    rows = [arrow[i] for i in range(len(arrow))]
+    # the one thing fastexcel's text cannot tell: a number typed as text ("1975" in a text cell) comes back
+    # a number in a row read whole (its column text is the same "1975"); `collect`, which writes cells
+    # back as typed, therefore reads with python-calamine
+    assert calamine[9][3] == "1975" and rows[9][3] == 1975.0
+    rows[9][3] = "1975"
+    assert rows == calamine
+    assert arrow[3][1:4] == ["STT", "Họ và tên", "Ngày sinh"]  # column B is index 1: the empty A is kept
+    assert arrow[4][3] == dt.date(1980, 2, 13) and arrow[6][3] == dt.datetime(1990, 1, 1, 10, 30)
+
+
+def test_column_texts_dates_and_first_texts_are_the_list_readers(both):
+    calamine, arrow = both
+    with reading_memos():
+        lists, columns = ListBody(calamine, 4), arrow.body(4)
+        for j in range(len(calamine[3])):
+            assert columns.texts(j) == lists.texts(j), j
+        assert columns.texts(2)[:2] == ["Nguyễn Văn An", "Trần Thị Bình"]  # cleaned: spaces, NBSP
+        texts_a, dates_a = lists.dates(lists.raw(3))
+        texts_b, dates_b = columns.dates(columns.raw(3))
+        assert texts_b == texts_a == ["13/02/1980", "13/02/1985", "01/01/1990", "", "1975", "1975"]
+        assert [(d.date, d.year, d.raw, d.error) for d in dates_b] == \
+            [(d.date, d.year, d.raw, d.error) for d in dates_a]
+        assert [columns.lead(i) for i in range(columns.n)] == [lists.lead(i) for i in range(lists.n)]
