@@ -48,7 +48,7 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
     found: list[Finding] = []
     for rule in rules_now:
         found += KINDS[rule.kind](ctx, rule)
-    order = {f: i for i, f in enumerate(dict.fromkeys(intake.nominations["file"]))}
+    order = {f: i for i, f in enumerate(dict.fromkeys(intake.nominations["file"].tolist()))}
     found.sort(key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
     return findings + found
 
@@ -57,7 +57,7 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
 def _map_unique(series: pd.Series, fn) -> pd.Series:
     """fn applied once per distinct value (names and units repeat a lot)."""
     values = series.fillna("").astype(str)
-    table = {v: fn(v) for v in values.unique()}
+    table = {v: fn(v) for v in values.unique().tolist()}
     return values.map(table)
 
 
@@ -93,10 +93,10 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
         from .discipline import load as load_discipline
 
         discipline = load_discipline(db, set(df["name_key"].tolist()))
-        discipline["unit_key"] = [units.get(k, k) for k in discipline["unit_key"]]
+        discipline["unit_key"] = [units.get(k, k) for k in discipline["unit_key"].tolist()]
     if hist is not None:
         hist = hist.copy()
-        hist["unit_key"] = [units.get(k, k) for k in hist["unit_key"]]
+        hist["unit_key"] = [units.get(k, k) for k in hist["unit_key"].tolist()]
         hist["source"] = "history"
     nominated = df[df["award"].notna() & (df["ho_ten"] != "")]
     known = nominated[["name_key", "birth_year", "birth_date", "unit_key", "subject", "award"]].assign(

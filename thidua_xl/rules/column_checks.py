@@ -19,8 +19,9 @@ def _optional(ctx: Context, rule: Rule) -> tuple[pd.DataFrame, str] | None:
     if col not in ctx.df.columns:
         return None
     rows = ctx.rows_for(rule)
-    values = rows[col].fillna("").astype(str).map(lambda v: v.strip())
-    return rows[values != ""], col
+    texts = rows[col].fillna("").astype(str)
+    stripped = {v: v.strip() for v in texts.unique().tolist()}  # each distinct cell once
+    return rows[texts.map(stripped) != ""], col
 
 
 def column_in(ctx: Context, rule: Rule) -> list[Finding]:
