@@ -42,6 +42,7 @@ def test_doctor_on_this_machine_reads_the_workbook_and_imports_no_pandas(workboo
     assert out.startswith("Kiểm tra máy cho phần mềm Thi đua")
     assert "[ĐẠT]      Tệp Excel:" in out and "xlwings" in out and "(đúng như tệp Excel)" in out
     assert "Ghi được vào" in out and "Thi đua 2025" in out
+    assert "[ĐẠT]      Bộ xử lý (CPU) cho Polars: Bộ xử lý có đủ các tính năng mà Polars" in out  # AVX2 here
     assert "Trusted Location của Excel: Chỉ kiểm tra được trên Windows." in out
     assert "Kết luận:" in out.splitlines()[-2]
 
@@ -174,3 +175,36 @@ def test_a_workbook_that_does_not_pin_xlwings_settings_is_a_warning(workbook, tm
     old = {"INTERPRETER_WIN": build.INTERPRETER_WIN, "ADD_WORKBOOK_TO_PYTHONPATH": "False"}  # an earlier build's sheet
     (c,) = doctor.check_pins(old, m)
     assert c.status == WARN and "TEMP DIR" in c.detail and "ThiDua-moi.xlsm" in c.fix
+
+
+# --- the processor against the installed Polars runtime (real flags, real CPUID) ---------------
+def test_an_old_processor_without_avx2_must_install_the_compatible_polars_runtime():
+    from thidua_xl import polars_cpu
+
+    _name, flags = polars_cpu.installed_runtime()
+    version = polars_cpu.polars_version()
+    here = polars_cpu.cpu_flags()
+    assert doctor.polars_cpu_check(flags, here, False, version).status == OK
+    # a Pentium/Celeron without AVX, FMA or BMI: every data command would die of an illegal instruction
+    pentium = dict(here, avx=False, avx2=False, fma=False, bmi1=False, bmi2=False)
+    c = doctor.polars_cpu_check(flags, pentium, False, version, python=r'"C:\ThiDua\venv\Scripts\python.exe"')
+    assert c.status == FIX and c.name == doctor.CPU_NAME
+    assert "thiếu các tính năng avx, avx2, fma, bmi1, bmi2 mà Polars" in c.detail and "dừng đột ngột" in c.detail
+    assert c.fix.endswith(r'"C:\ThiDua\venv\Scripts\python.exe" -m pip install '
+                          f'"polars-runtime-compat=={version}"') and "install\\cai-dat.bat" in c.fix
+    assert doctor.polars_cpu_check(flags, pentium, False, version).fix.endswith(
+        f'py -m pip install "polars-runtime-compat=={version}"')
+    lines = doctor.report([c])
+    assert lines[1].startswith("[CẦN SỬA]  Bộ xử lý (CPU) cho Polars:") and lines[2].strip().startswith("→ Chạy lại")
+    # once the compatible runtime is the one loaded, its own (smaller) requirement is what counts
+    assert doctor.polars_cpu_check("", pentium, True, version).status == OK
+    still = doctor.polars_cpu_check(flags, pentium, True, version)
+    assert still.status == FIX and "bản tương thích" in still.detail and "pip" not in still.fix
+
+
+def test_an_unreadable_processor_or_no_polars_is_only_information():
+    assert doctor.polars_cpu_check("+avx2", None, False, "2.1.0").status == INFO
+    assert "không phải loại x86" in doctor.polars_cpu_check("+avx2", {}, False, "2.1.0").detail
+    assert doctor.polars_cpu_check("", None, False, None).detail == "Chưa cài Polars."
+    gone = doctor.check_cpu({}, windows({}, exe="/no/such/python"))
+    assert [c.status for c in gone] == [INFO] and "/no/such/python" in gone[0].detail

@@ -8,6 +8,7 @@ Standard library only: it must run where pandas does not import.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import struct
@@ -23,6 +24,7 @@ OK, INFO, WARN, FIX = "ok", "info", "warn", "fix"
 LABEL = {OK: "[ĐẠT]", INFO: "[—]", WARN: "[LƯU Ý]", FIX: "[CẦN SỬA]"}
 from .workbook.xlsm import (CONF_SETTINGS, HOME_VARIABLE, INTERPRETER_WIN, TEMP_DIR_WIN,  # noqa: E402
                             XLWINGS_PROPERTY, workbook_property)
+from .polars_cpu import missing_features  # noqa: E402
 MIN_PYTHON = (3, 11)
 SLOW_IMPORT_S = 8.0
 WORKBOOK_NAME = "ThiDua.xlsm"
@@ -207,6 +209,49 @@ def check_package(settings: dict[str, str], m: Machine, wanted_xlwings: str | No
     return out
 
 
+CPU_NAME = "Bộ xử lý (CPU) cho Polars"
+
+
+def polars_cpu_check(build_flags: str, cpu: dict[str, bool] | None, compat: bool, version: str | None,
+                     python: str = "py") -> Check:
+    """The installed Polars runtime's required features against the processor's (no native code loaded).
+
+    A default runtime on a processor without AVX2/FMA/BMI kills the process that imports Polars (an
+    Excel button dies silently): the fix is the compatible runtime of the same version.
+    """
+    if version is None:
+        return Check(CPU_NAME, INFO, "Chưa cài Polars.")
+    if not cpu:
+        why = "không đọc được tính năng của bộ xử lý" if cpu is None else "bộ xử lý không phải loại x86"
+        return Check(CPU_NAME, INFO, f"Polars {version}: {why}, bỏ qua kiểm tra.")
+    missing, unknown = missing_features(build_flags, cpu)
+    runtime = "(bản tương thích, polars-runtime-compat)" if compat else "(bản thường)"
+    if missing and compat:
+        return Check(CPU_NAME, FIX, f"Bộ xử lý thiếu {', '.join(missing)}, cả Polars {version} {runtime} "
+                     "cũng cần các tính năng này.", "Dùng một máy tính đời mới hơn.")
+    if missing:
+        return Check(CPU_NAME, FIX, f"Bộ xử lý của máy thiếu các tính năng {', '.join(missing)} mà Polars "
+                     f"{version} {runtime} cần: mọi lệnh đọc dữ liệu (các nút trong Excel) sẽ dừng đột ngột, không báo lỗi.",
+                     f"Chạy lại install\\cai-dat.bat (bộ cài tự cài bản tương thích), hoặc chạy: "
+                     f"{python} -m pip install \"polars-runtime-compat=={version}\"")
+    if unknown:
+        return Check(CPU_NAME, INFO, f"Polars {version} {runtime} cần {', '.join(unknown)}: không kiểm tra được.")
+    return Check(CPU_NAME, OK, f"Bộ xử lý có đủ các tính năng mà Polars {version} {runtime} cần.")
+
+
+def check_cpu(settings: dict[str, str], m: Machine) -> list[Check]:
+    """Read the runtime and the processor in the interpreter Excel starts, then compare."""
+    python = _python_for(settings, m)
+    try:
+        proc = subprocess.run([python, "-m", "thidua_xl.polars_cpu"], capture_output=True, text=True, timeout=60)
+        got = json.loads(proc.stdout.strip().splitlines()[-1])
+        flags, cpu, runtime, version = got["flags"], got["cpu"], got["runtime"], got["polars"]
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError, KeyError, TypeError):
+        return [Check(CPU_NAME, INFO, f"{python} chưa chạy được phần kiểm tra bộ xử lý.")]
+    shown = f'"{python}"' if m.windows else python
+    return [polars_cpu_check(flags, cpu, runtime == "compat", version, shown)]
+
+
 def onedrive_roots(env: dict) -> list[str]:
     return [env[k] for k in ("OneDrive", "OneDriveCommercial", "OneDriveConsumer") if env.get(k)]
 
@@ -337,6 +382,7 @@ def run_checks(workbook: Path | None = None, m: Machine | None = None, *, packag
             checks += check_pins(settings, m)
     checks += check_home(settings, m)
     if package:
+        checks += check_cpu(settings, m)  # before the import test: on such a CPU the import itself dies
         checks += check_package(settings, m, wanted)
     if workbook is not None:
         checks += check_folder(workbook, m)
