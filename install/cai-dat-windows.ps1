@@ -8,7 +8,8 @@
 #      bằng hàm ANSI: tên tài khoản có dấu, như C:\Users\Nguyễn..., làm hỏng chúng);
 #   3. cài thidua_xl và đúng phiên bản xlwings đã dựng ThiDua.xlsm, từ Internet hoặc, khi có
 #      thư mục install\wheels (bộ cài ngoại tuyến), chỉ từ thư mục đó; rồi thử
-#      "import xlwings, win32api, thidua_xl.xl" như Excel sẽ làm;
+#      "import xlwings, win32api, thidua_xl.xl" như Excel sẽ làm; bộ xử lý đời cũ (Pentium, Celeron
+#      không có AVX2, FMA, BMI) được cài thêm bản tương thích của Polars (polars-runtime-compat);
 #   4. chép ThiDua.xlsm vào thư mục làm việc (mặc định ngoài OneDrive), gỡ chặn macro của tệp tải
 #      về (Unblock-File) và đưa thư mục đó vào "Trusted Locations" của Excel (HKCU).
 #
@@ -30,6 +31,8 @@ $HomeVariable = "THIDUA_HOME"         # = HOME_VARIABLE of thidua_xl/workbook/xl
 # no double quote inside: Windows PowerShell 5.1 drops them from a native command's arguments
 $PythonProbe = "import struct, sys; print('%d.%d|%d|%s|%s' % (sys.version_info[0], sys.version_info[1], struct.calcsize('P') * 8, sys.executable, sys.base_prefix))"
 $VerifyImports = "import xlwings, win32api, thidua_xl.xl"
+# prints one JSON line (polars, runtime, missing processor features, ...) without loading native code
+$CpuProbe = "thidua_xl.polars_cpu"
 
 function Fail($msg) { Write-Host "LỖI: $msg" -ForegroundColor Red; exit 1 }
 function Warn($msg) { Write-Host "LƯU Ý: $msg" -ForegroundColor Yellow }
@@ -212,6 +215,26 @@ function Main {
     if ($LASTEXITCODE -ne 0) {
         if ($Offline) { Fail "pip không cài được từ $Wheels: thư mục thiếu tệp (xem thông báo ở trên); hãy lấy lại bộ cài ngoại tuyến đầy đủ." }
         Fail "pip không tải được thư viện (xem thông báo ở trên). Nếu cơ quan vào Internet qua proxy: chạy cai-dat.bat -Proxy http://dia-chi-proxy:cong. Nếu máy không có Internet: dùng bộ cài ngoại tuyến (có thư mục install\wheels)."
+    }
+    # an older Pentium/Celeron lacks AVX2/FMA/BMI: the default Polars runtime would kill every data
+    # command with an illegal instruction; the compatible runtime of the same version runs anywhere
+    # and Polars prefers it once installed
+    $cpuLine = (& $VPy -m $CpuProbe | Select-Object -Last 1)
+    if ($LASTEXITCODE -ne 0 -or -not $cpuLine) { Fail "Đã cài nhưng Python chưa chạy được phần kiểm tra bộ xử lý ($CpuProbe). Hãy chạy lại tệp này; nếu vẫn lỗi, gửi ảnh màn hình cho bộ phận kỹ thuật." }
+    $cpu = $cpuLine | ConvertFrom-Json
+    $missing = @($cpu.missing | Where-Object { $_ })
+    if ($missing.Count -gt 0 -and $cpu.runtime -eq "compat") {
+        Fail "Bộ xử lý của máy thiếu các tính năng $($missing -join ', '), cả bản tương thích của Polars $($cpu.polars) cũng cần. Hãy dùng một máy tính đời mới hơn."
+    }
+    if ($missing.Count -gt 0) {
+        Write-Host "Bộ xử lý của máy thiếu các tính năng $($missing -join ', ') mà Polars $($cpu.polars) bản thường cần: cài bản tương thích polars-runtime-compat $($cpu.polars)"
+        $compatArgs = @("-m", "pip", "install", "--disable-pip-version-check")
+        if ($Offline) { $compatArgs += @("--no-index", "--find-links", $Wheels) } elseif ($Proxy) { $compatArgs += @("--proxy", $Proxy) }
+        & $VPy @compatArgs "polars-runtime-compat==$($cpu.polars)"
+        if ($LASTEXITCODE -ne 0) { Fail "Không cài được polars-runtime-compat $($cpu.polars) (xem thông báo ở trên). Máy này cần bản đó để đọc dữ liệu; bộ cài ngoại tuyến phải có tệp polars_runtime_compat-$($cpu.polars)-...whl trong install\wheels." }
+        $cpuLine = (& $VPy -m $CpuProbe | Select-Object -Last 1)
+        if ($LASTEXITCODE -ne 0 -or -not $cpuLine -or ($cpuLine | ConvertFrom-Json).runtime -ne "compat") { Fail "Đã cài polars-runtime-compat nhưng Polars chưa dùng bản đó. Gửi ảnh màn hình cho bộ phận kỹ thuật." }
+        Write-Host "Đã cài bản tương thích của Polars: máy dùng được, đọc dữ liệu chậm hơn một chút."
     }
     # what Excel will do on the first click: import the adapter with the same interpreter
     & $VPy -c $VerifyImports

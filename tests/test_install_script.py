@@ -71,6 +71,7 @@ def test_script_fails_in_vietnamese_and_never_redirects_native_stderr():
 
 
 # --- the checks the installer makes, run here where they are plain text or Python ------------------
+import json  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
@@ -273,3 +274,23 @@ def test_every_runtime_dependency_has_a_windows_wheel_and_the_guide_names_the_wi
                 name = re.match(r"[A-Za-z0-9_.-]+", req).group(0).lower().replace("_", "-")
                 assert name in names, f"{item['metadata']['name']} cần {name} trên Windows"
     assert {"pywin32", "xlwings", "pandas"} <= names
+
+
+def test_an_old_processor_gets_the_compatible_polars_runtime_of_the_installed_version():
+    """After pip and before the first import, the script asks the venv's Python (no native code loaded) whether
+    the processor has what the Polars runtime needs, and otherwise installs polars-runtime-compat of that version."""
+    probe = ps_string("CpuProbe")
+    out = subprocess.run([sys.executable, "-m", probe], capture_output=True, text=True, check=True).stdout
+    answer = json.loads(out.strip().splitlines()[-1])  # what ConvertFrom-Json reads
+    import importlib.metadata as md
+
+    assert answer["polars"] == md.version("polars") and answer["missing"] == []  # this machine has AVX2
+    text = SCRIPT.read_text("utf-8-sig")
+    for used in re.findall(r"\$cpu\.(\w+)", text) + re.findall(r"\(\$cpuLine \| ConvertFrom-Json\)\.(\w+)", text):
+        assert used in answer, used
+    assert text.index("& $VPy @pipArgs") < text.index("& $VPy -m $CpuProbe") < text.index("& $VPy -c $VerifyImports")
+    assert '& $VPy @compatArgs "polars-runtime-compat==$($cpu.polars)"' in text
+    assert '$compatArgs += @("--no-index", "--find-links", $Wheels)' in text  # the offline bundle has it too
+    assert 'if ($missing.Count -gt 0 -and $cpu.runtime -eq "compat")' in text  # already compatible: nothing to add
+    guide = (ROOT / "docs" / "windows-smoke-test.md").read_text("utf-8")
+    assert "polars-runtime-compat==" in guide and "polars_runtime_compat" in guide
