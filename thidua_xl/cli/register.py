@@ -56,20 +56,8 @@ def history_import(file: Path = typer.Argument(..., help="Tệp .xlsx/.csv: Họ
                                                          "máy chủ postgresql://người_dùng@máy/tên_csdl.")):
     """Nhập sổ lịch sử khen thưởng từ tệp .xlsx/.csv (nhập lại cùng tệp không thêm trùng)."""
     from .. import history as register
-    from ..store import as_db
 
-    if not file.is_file():
-        raise UserError(f"Không tìm thấy tệp “{file}”.")
-    db = as_db(history) if history else register.default_path([file])
-    result = register.import_file(db, file)
-    for f in result.findings:
-        err.print(f"[yellow]Bỏ qua:[/] {f.where}: {f.message}")
-    console.print(f"Sổ lịch sử {db}: đọc {result.rows} dòng, thêm {result.added} bản ghi mới, "
-                  f"{result.already} bản ghi đã có, bỏ qua {result.refused} dòng lỗi.")
-    code = 1 if result.refused else 0
-    _audit("history import", [file], [] if isinstance(db, str) else [db], {"added": result.added, "already": result.already,
-                                            "refused": result.refused}, code, folder=file.parent)
-    raise typer.Exit(code)
+    _import_list("history import", file, history, register.import_file, "dòng")
 
 
 @history_app.command("discipline")
@@ -79,19 +67,26 @@ def history_discipline(file: Path = typer.Argument(..., help="Tệp .xlsx/.csv: 
                                                              "máy chủ postgresql://người_dùng@máy/tên_csdl.")):
     """Nhập danh sách kỷ luật vào sổ lịch sử (người đang chịu kỷ luật không được khen; sau kỷ luật thời gian
     tính thành tích bắt đầu lại)."""
-    from .. import discipline, history as register
+    from .. import discipline
+
+    _import_list("history discipline", file, history, discipline.import_file, "dòng kỷ luật")
+
+
+def _import_list(command: str, file: Path, history: Optional[str], import_file, rows_label: str) -> None:
+    """A list file into the register (awards or disciplines): what was added, already there, refused."""
+    from .. import history as register
     from ..store import as_db
 
     if not file.is_file():
         raise UserError(f"Không tìm thấy tệp “{file}”.")
     db = as_db(history) if history else register.default_path([file])
-    result = discipline.import_file(db, file)
+    result = import_file(db, file)
     for f in result.findings:
         err.print(f"[yellow]Bỏ qua:[/] {f.where}: {f.message}")
-    console.print(f"Sổ lịch sử {db}: đọc {result.rows} dòng kỷ luật, thêm {result.added} bản ghi mới, "
+    console.print(f"Sổ lịch sử {db}: đọc {result.rows} {rows_label}, thêm {result.added} bản ghi mới, "
                   f"{result.already} bản ghi đã có, bỏ qua {result.refused} dòng lỗi.")
     code = 1 if result.refused else 0
-    _audit("history discipline", [file], [] if isinstance(db, str) else [db],
+    _audit(command, [file], [] if isinstance(db, str) else [db],
            {"added": result.added, "already": result.already, "refused": result.refused}, code, folder=file.parent)
     raise typer.Exit(code)
 
