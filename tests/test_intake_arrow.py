@@ -69,3 +69,19 @@ def test_column_texts_dates_and_first_texts_are_the_list_readers(both):
         assert [(d.date, d.year, d.raw, d.error) for d in dates_b] == \
             [(d.date, d.year, d.raw, d.error) for d in dates_a]
         assert [columns.lead(i) for i in range(columns.n)] == [lists.lead(i) for i in range(lists.n)]
+
+
+def test_no_unit_file_is_left_open_after_reading(seed_folder):
+    """On Windows a file held open cannot be replaced when the unit sends it again: once read, fastexcel
+    lets go of every file (the process's open files are looked at, Linux only)."""
+    import os
+
+    from thidua_xl.intake import read_paths
+
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("needs /proc")
+    intake = read_paths([seed_folder])
+    assert len(intake.frame) > 0
+    open_files = {os.path.realpath(fds / fd) for fd in os.listdir(fds)}
+    assert not any(p.startswith(os.path.realpath(seed_folder)) for p in open_files)

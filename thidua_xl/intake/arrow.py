@@ -193,6 +193,8 @@ class ArrowBook:
         return got
 
     def close(self) -> None:
+        """Let go of the reader (and so of the file: Windows cannot replace a file held open)."""
+        self.reader = None
         self._sheets.clear()
 
 

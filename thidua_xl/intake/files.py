@@ -104,12 +104,16 @@ def _load_arrow(path: Path) -> Loaded:
         scan = checked_scan(path)
     except Refused as exc:
         return Loaded(None, str(exc), None)
-    try:
-        book = open_book(path, scan)
-        if _find_units_sheet(book.sheet_names) is None:
-            return Loaded(book, None, scan, {name: book.sheet(name) for name in book.sheet_names})
-    except Exception:  # noqa: BLE001 - python-calamine reads it, or says in Vietnamese why not
-        pass
+    # a master (it has a units sheet, known from the pre-check's reading of workbook.xml) goes to
+    # python-calamine without fastexcel opening it first
+    if _find_units_sheet([s.name for s in scan.sheets.values()]) is None:
+        try:
+            book = open_book(path, scan)
+            if _find_units_sheet(book.sheet_names) is None:
+                return Loaded(book, None, scan, {name: book.sheet(name) for name in book.sheet_names})
+            book.close()
+        except Exception:  # noqa: BLE001 - python-calamine reads it, or says in Vietnamese why not
+            pass
     wb, reason = open_scanned(path, scan)
     return _prefetch_sheets(Loaded(wb, reason, scan if wb is not None else None))
 
