@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
-from ..text import ParsedDate, clean, clean_strings
+from ..text import clean, clean_strings
 from .cells import _NO_DATE, _date_of, arrow_memos, memos
 
 if TYPE_CHECKING:
@@ -150,21 +150,12 @@ def _special_text(v: str) -> str:
 
 
 def _arrow_date(v: str | None, memo: dict[str, str]) -> tuple[str, object]:
+    """cells._date_of of the value fastexcel's text stands for (a date cell, a number, a text)."""
     if v is None or v == "":
         return _NO_DATE
     if len(v) == 19 and v[4] == "-" and v[10] == " " and v.endswith("00:00:00") and _DATETIME.fullmatch(v):
-        d = dt.date(int(v[:4]), int(v[5:7]), int(v[8:10]))  # a date cell: the common case, parsed directly
-        if d.year >= 1000:
-            return f"{v[8:10]}/{v[5:7]}/{v[:4]}", ParsedDate(date=d, year=d.year, raw=v[:10])
-    t = typed(v)
-    if t.__class__ is str:
-        return _date_of(t, memo)
-    if t.__class__ is dt.date or t.__class__ is dt.datetime:
-        d = t if t.__class__ is dt.date else t.date()
-        if t.year >= 1000:
-            iso = d.isoformat()
-            return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}", ParsedDate(date=d, year=d.year, raw=iso)
-    return _date_of(t, memo)
+        return _date_of(dt.date(int(v[:4]), int(v[5:7]), int(v[8:10])), memo)  # a date cell: the common case
+    return _date_of(typed(v), memo)
 
 
 class ArrowBook:

@@ -55,11 +55,8 @@ def to_pandas(frame: "pl.DataFrame", columns: list[str]) -> "pd.DataFrame":
 
 def from_pandas(df: "pd.DataFrame", columns: list[str]) -> "pl.DataFrame":
     """A pandas frame (a converted copy, a test's frame) as the Polars frame; missing values as null."""
-    data = {}
-    for c in columns:
-        s = df[c] if c in df.columns else None
-        data[c] = [] if s is None and not len(df) else [None] * len(df) if s is None else \
-            s.astype(object).where(s.notna(), None).tolist()
+    data = {c: df[c].astype(object).where(df[c].notna(), None).tolist() if c in df.columns else [None] * len(df)
+            for c in columns}
     return frame_of_lists(data, columns)
 
 
