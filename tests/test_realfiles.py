@@ -206,6 +206,27 @@ def test_a_totals_line_that_disagrees_is_reported(tmp_path):
     assert f.row == 4 and "20 tập thể, 37 cá nhân" in f.message and "0 tập thể, 2 cá nhân" in f.message
 
 
+def test_a_totals_line_counting_people_agrees_when_a_person_is_proposed_for_two_awards(tmp_path):
+    """"3 cá nhân" counts people: Bình, proposed for LĐTT and CSTĐCS in one cell, is one of them."""
+    path = write(tmp_path / "DV.xlsx", {"DS": [
+        ["STT", "Họ và tên", "Năm sinh", "Hình thức đề nghị"],
+        [1, "Nguyễn Văn An", 1980, "LĐTT"],
+        [2, "Trần Thị Bình", 1985, "Lao động tiên tiến, CSTĐCS"],
+        [3, "Lê Văn Cường", 1975, "Giấy khen"],
+        [None, "Tổng cộng: 3 cá nhân"],
+    ]})
+    intake = read_paths([path])
+    assert len(intake.frame) == 4 and "TOTAL_MISMATCH" not in codes(intake)
+    again = write(tmp_path / "DV2.xlsx", {"DS": [
+        ["STT", "Họ và tên", "Năm sinh", "Hình thức đề nghị"],
+        [1, "Nguyễn Văn An", 1980, "LĐTT"],
+        [2, "Trần Thị Bình", 1985, "Lao động tiên tiến, CSTĐCS"],
+        [None, "Tổng cộng: 5 cá nhân"],  # neither the 2 people nor the 3 nominations
+    ]})
+    [f] = [f for f in read_paths([again]).findings if f.code == "TOTAL_MISMATCH"]
+    assert "5 cá nhân" in f.message and "3 cá nhân" in f.message
+
+
 # --- 5. two tables on one sheet ------------------------------------------------------------------------------
 def test_a_second_table_on_the_same_sheet_is_read_with_its_own_header(tmp_path):
     path = write(tmp_path / "DV.xlsx", {"DS": [

@@ -343,16 +343,22 @@ def total_mismatches(nominations: "pl.DataFrame", stated: list[dict]) -> list[Fi
     group = pl.when(pl.col("group_subject") != "").then(pl.col("group_subject")).otherwise(pl.lit(TAP_THE))
     guess = pl.when(person).then(pl.lit(CA_NHAN)).otherwise(group)
     subj = pl.coalesce(pl.col("subject"), guess).fill_null("")
-    sizes = nominations.group_by("file", "sheet", subj.alias("subj"), maintain_order=True).len()
+    # a line may count nominations ("lượt") or the people and collectives listed (a row naming two awards
+    # is one person): it agrees when it gives either
+    sizes = nominations.group_by("file", "sheet", subj.alias("subj"), maintain_order=True) \
+        .agg(pl.len().alias("n"), pl.col("row").n_unique().alias("rows"))
     tally: dict[tuple[str, str], dict[str, int]] = {}
-    for file, sheet, subject, n in sizes.iter_rows():
-        per = tally.setdefault((file, sheet), {TAP_THE: 0, CA_NHAN: 0, "all": 0})
-        per["all"] += int(n)
-        if subject in per:
-            per[subject] += int(n)
+    listed: dict[tuple[str, str], dict[str, int]] = {}
+    for file, sheet, subject, n, rows in sizes.iter_rows():
+        for table, k in ((tally, n), (listed, rows)):
+            per = table.setdefault((file, sheet), {TAP_THE: 0, CA_NHAN: 0, "all": 0})
+            per["all"] += int(k)
+            if subject in per:
+                per[subject] += int(k)
     for (file, sheet), s in last.items():
-        read = tally.get((file, sheet)) or {TAP_THE: 0, CA_NHAN: 0, "all": 0}
-        wrong = {k: v for k, v in s["counts"].items() if read.get(k) != v}
+        none = {TAP_THE: 0, CA_NHAN: 0, "all": 0}
+        read, people = tally.get((file, sheet)) or none, listed.get((file, sheet)) or none
+        wrong = {k: v for k, v in s["counts"].items() if read.get(k) != v and people.get(k) != v}
         if not wrong:
             continue
         label = {TAP_THE: "tập thể", CA_NHAN: "cá nhân", "all": "lượt đề nghị"}
