@@ -36,6 +36,9 @@ M = CAT.matcher
     ("Đề nghị tặng Giấy khen", "GK"), ("Lao động tiên tiến năm 2024", "LDTT"),
     ("Giấy khen tập thể", "GK"), ("Bằng khen UBND tỉnh cho cá nhân", "BK_TINH"),
     ("Bằng khen UBND huyện", None), ("Giấy khen Chủ tịch UBND huyện", None),
+    # "TT" before a collective title is "Tập thể"; elsewhere it stays unread
+    ("TT lao động tiên tiến", "TTLDTT"), ("TT LĐTT", "TTLDTT"), ("TT lao động xuất sắc", "TTLDXS"),
+    ("Danh hiệu TT LĐXS", "TTLDXS"), ("TT", None),
 ])
 def test_the_spellings_people_write_name_the_award(typed, code):
     assert CAT.match(typed) == code

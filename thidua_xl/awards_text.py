@@ -80,12 +80,21 @@ _SUBJECT_TAIL = re.compile(r"\s+(?:cho |danh cho )?(?:tap the|ca nhan)$")
 SEPARATORS = re.compile(r"\s*(?:[,;+/\n]|\bvà\b|\bva\b)\s*", re.I)
 
 
+# "TT" alone is "tập thể", "trung tâm" or "thủ tướng"; before the words of a collective title
+# ("TT lao động tiên tiến", "TT LĐXS") only "tập thể" names an award.
+_COLLECTIVE_TITLE_HEADS = {"lao", "ld", "ldtt", "ldxs"}
+
+
+def _tt(following: list[str]) -> str:
+    return "tap the" if following and following[0] in _COLLECTIVE_TITLE_HEADS else "tt"
+
+
 @lru_cache(maxsize=1 << 14)
 def canonical(text: str) -> str:
     """The canonical words of an award text, space-separated (parenthesised notes removed)."""
     body = _PAREN.sub(" ", clean(text))
     words = fold(body).replace("@", " ").split()
-    out = " ".join(_WORDS.get(w, w) for w in words)
+    out = " ".join(_WORDS.get(w, w) if w != "tt" else _tt(words[i + 1:i + 2]) for i, w in enumerate(words))
     for rx, rep in _REWRITES:
         out = rx.sub(rep, out)
     toks = out.split()
