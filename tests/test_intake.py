@@ -280,7 +280,8 @@ def test_each_distinct_birth_cell_is_read_once_but_true_is_not_one():
     from thidua_xl.intake.cells import _date_of, _dates
 
     cells = [1.0, True, 1, None, "", " 13/02/1980", dt.date(1980, 2, 13), dt.datetime(1980, 2, 13), 1980.0, 1.0]
-    texts, parsed = _dates(cells, {})
+    got = _dates(cells, {})
+    texts, parsed = [t for t, _p in got], [p for _t, p in got]
     alone = [_date_of(c, {}) for c in cells]
     assert texts == [t for t, _p in alone]
     assert [(p.date, p.year, p.error, p.raw) for p in parsed] == [(p.date, p.year, p.error, p.raw) for _t, p in alone]

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from thidua_xl.intake.arrow import open_book
+from thidua_xl.intake.arrow import dates_of_cells, open_book
 from thidua_xl.intake.cells import ListBody, reading_memos
 from thidua_xl.reading import checked_scan, open_scanned, sheet_rows
 
@@ -63,11 +63,11 @@ def test_column_texts_dates_and_first_texts_are_the_list_readers(both):
         for j in range(len(calamine[3])):
             assert columns.texts(j) == lists.texts(j), j
         assert columns.texts(2)[:2] == ["Nguyễn Văn An", "Trần Thị Bình"]  # cleaned: spaces, NBSP
-        texts_a, dates_a = lists.dates(lists.raw(3))
-        texts_b, dates_b = columns.dates(columns.raw(3))
-        assert texts_b == texts_a == ["13/02/1980", "13/02/1985", "01/01/1990", "", "1975", "1975"]
-        assert [(d.date, d.year, d.raw, d.error) for d in dates_b] == \
-            [(d.date, d.year, d.raw, d.error) for d in dates_a]
+        a, b, later = lists.dates(lists.raw(3)), columns.dates(columns.raw(3)), columns.date_column(3)
+        c = dates_of_cells(later.cells)  # the dates of every sheet read at once, after the rows are classified
+        assert a.text == b.text == c.text == later.text == ["13/02/1980", "13/02/1985", "01/01/1990", "", "1975", "1975"]
+        for d in (b, c):
+            assert (d.date, d.year, d.raw, d.error) == (a.date, a.year, a.raw, a.error)
         assert [columns.lead(i) for i in range(columns.n)] == [lists.lead(i) for i in range(lists.n)]
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
 from ..text import clean, clean_strings
-from .cells import _NO_DATE, _date_of, arrow_memos, memos
+from .cells import _NO_DATE, Dates, _date_of, arrow_memos, memos
 
 if TYPE_CHECKING:
     import polars as pl
@@ -123,8 +123,8 @@ class ArrowBody:
                 return arrow_memos()[0].get(v) or clean(v)
         return ""
 
-    def dates(self, values: list) -> tuple[list[str], list]:
-        """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once."""
+    def dates(self, values: list) -> "Dates":
+        """The date-of-birth cells (a list of fastexcel's texts), each distinct value parsed once."""
         seen = arrow_memos()[1]
         memo = memos()[0]
         table = {}
@@ -133,8 +133,88 @@ class ArrowBody:
             if hit is None:
                 hit = seen[v] = _arrow_date(v, memo)
             table[v] = hit
-        got = [table[v] for v in values]
-        return [g[0] for g in got], [g[1] for g in got]
+        return Dates.of([table[v] for v in values])
+
+    def date_column(self, j: int | None) -> "LaterDates":
+        """Column j as dates of birth: each row's text now (the row classifier asks only whether a row
+        has one), the dates read later for every sheet at once (`dates_of_cells`). A text that is no
+        plain date cell goes through `_arrow_date` now, so that a cell it refuses fails with this sheet."""
+        raw = self.raw(j)
+        seen = arrow_memos()[1]
+        memo = memos()[0]
+        table = {None: "", "": ""}
+        for v in dict.fromkeys(raw):
+            if v in table:
+                continue
+            if len(v) == 19 and _DATE_CELL_RE.match(v) and _valid_day(v):
+                table[v] = f"{v[8:10]}/{v[5:7]}/{v[:4]}"
+                continue
+            hit = seen.get(v)
+            if hit is None:
+                hit = seen[v] = _arrow_date(v, memo)
+            table[v] = hit[0]
+        return LaterDates([table[v] for v in raw], raw)
+
+
+class LaterDates:
+    """A date-of-birth column whose dates are read with every other sheet's (`dates_of_cells`)."""
+
+    __slots__ = ("text", "cells")
+
+    def __init__(self, text: list[str], cells: list):
+        self.text, self.cells = text, cells
+
+
+# a date cell as fastexcel writes it (year 1000 or later, no time of day): the whole-column fast path
+_DATE_CELL = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} 00:00:00$"
+
+
+_DATE_CELL_RE = re.compile(_DATE_CELL)
+
+
+def _valid_day(v: str) -> bool:
+    try:
+        dt.date.fromisoformat(v[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def dates_of_cells(values: list) -> Dates:
+    """Dates of birth of fastexcel's texts (every sheet's at once): `_arrow_date` of each, the same
+    texts and dates. A date cell (`1980-02-13 00:00:00`, the common case) is read by whole-column
+    expressions; only the other texts (typed dates, years, numbers) go through `_arrow_date`, once per
+    distinct value."""
+    import polars as pl
+
+    n = len(values)
+    s = pl.Series("v", values, dtype=pl.String)
+    if s.null_count() == n:
+        return Dates.empty(n)
+    v = pl.col("v")
+    day = v.str.slice(0, 10)
+    cell = v.str.contains(_DATE_CELL) & day.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    got = pl.DataFrame({"v": s}).select(
+        text=pl.when(cell).then(pl.concat_str(v.str.slice(8, 2), pl.lit("/"), v.str.slice(5, 2), pl.lit("/"),
+                                              v.str.slice(0, 4))).otherwise(pl.lit("")),
+        date=pl.when(cell).then(day.str.to_date("%Y-%m-%d", strict=False)),
+        raw=pl.when(cell).then(day).otherwise(pl.lit("")),
+        other=pl.when(cell.not_() & (v != "")).then(v),
+    )
+    date = got.get_column("date")
+    out = Dates(got.get_column("text").to_list(), date.to_list(), date.dt.year().to_list(),
+                got.get_column("raw").to_list(), [None] * n)
+    other = got.get_column("other")
+    if other.null_count() < n:
+        seen = arrow_memos()[1]
+        memo = memos()[0]
+        idx = other.is_not_null().arg_true().to_list()
+        for i, value in zip(idx, other.gather(idx).to_list()):
+            hit = seen.get(value)
+            if hit is None:
+                hit = seen[value] = _arrow_date(value, memo)
+            out.set(i, hit)
+    return out
 
 
 def _special(v: str) -> bool:

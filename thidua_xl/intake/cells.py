@@ -36,8 +36,11 @@ class ListBody:
     def texts(self, j: int | None) -> list[str]:
         return _column_texts(self.columns, j, self.n, self._memo, self._numbers)
 
-    def dates(self, values: list) -> tuple[list[str], list]:
-        return _dates(values, self._memo, self._dates)
+    def dates(self, values: list) -> "Dates":
+        return Dates.of(_dates(values, self._memo, self._dates))
+
+    def date_column(self, j: int | None) -> "Dates":
+        return self.dates(self.raw(j))
 
     def lead(self, i: int) -> str:
         return first_text(self.rows[i], self._memo)
@@ -89,7 +92,7 @@ def _has_bool_key(distinct: dict) -> bool:
     return True in distinct or False in distinct
 
 
-def _dates(values: list, memo: dict[str, str], seen: dict | None = None) -> tuple[list[str], list]:
+def _dates(values: list, memo: dict[str, str], seen: dict | None = None) -> list[tuple[str, object]]:
     """(cell text, text.parse_date) of each date-of-birth cell, each distinct value parsed once.
 
     `seen` carries dates and texts across sheets (numbers stay per sheet: True == 1 == 1.0 as keys).
@@ -110,7 +113,31 @@ def _dates(values: list, memo: dict[str, str], seen: dict | None = None) -> tupl
             else:
                 table[v] = _date_of(v, memo)
         got = [table[v] for v in values]
-    return [g[0] for g in got], [g[1] for g in got]
+    return got
+
+
+class Dates:
+    """Dates of birth of a column, as parallel lists: the cell's text, and text.parse_date's date, year,
+    raw text (else the cell's text) and error."""
+
+    __slots__ = ("text", "date", "year", "raw", "error")
+
+    def __init__(self, text: list, date: list, year: list, raw: list, error: list):
+        self.text, self.date, self.year, self.raw, self.error = text, date, year, raw, error
+
+    @classmethod
+    def empty(cls, n: int) -> "Dates":
+        return cls([""] * n, [None] * n, [None] * n, [""] * n, [None] * n)
+
+    @classmethod
+    def of(cls, got: list[tuple[str, object]]) -> "Dates":
+        """From (text, ParsedDate) pairs, one per row."""
+        return cls([g[0] for g in got], [g[1].date for g in got], [g[1].year for g in got],
+                   [g[1].raw or g[0] for g in got], [g[1].error for g in got])
+
+    def set(self, i: int, hit: tuple[str, object]) -> None:
+        text, d = hit
+        self.text[i], self.date[i], self.year[i], self.raw[i], self.error[i] = text, d.date, d.year, d.raw or text, d.error
 
 
 def _date_of(v: object, memo: dict[str, str]) -> tuple[str, object]:

@@ -13,6 +13,7 @@ from ..model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
 from ..subjects import infer_columns as infer_subject
 from ..subjects import strip_titles
 from ..text import name_keys
+from .arrow import dates_of_cells
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas
 from .rows import RAW_NOMINATION_COLUMNS
@@ -112,10 +113,26 @@ def build_initiatives(parts: list[dict[str, list]]) -> "pl.DataFrame | None":
                           INITIATIVE_COLUMNS)
 
 
+def _read_dates(noms: list[dict]) -> None:
+    """The dates of birth every sheet read with fastexcel left for later, read as one column."""
+    later = [d for d in noms if d.get("_dob_cells") is not None]
+    if not later:
+        return
+    got = dates_of_cells(list(chain.from_iterable(d["_dob_cells"] for d in later)))
+    pos = 0
+    for d in later:
+        end = pos + len(d["_dob_cells"])
+        d["ngay_sinh"], d["nam_sinh"] = got.date[pos:end], got.year[pos:end]
+        d["ngay_sinh_raw"], d["ngay_sinh_error"] = got.raw[pos:end], got.error[pos:end]
+        d["_dob_cells"] = None
+        pos = end
+
+
 def build_nominations(noms: list[dict[str, list]], catalog: Catalog) -> "pl.DataFrame":
     """The nominations frame of every sheet read (NOMINATION_COLUMNS), finished in one go."""
     from .result import empty_frame
 
     if not noms:
         return empty_frame(NOMINATION_COLUMNS)
+    _read_dates(noms)
     return finish({c: list(chain.from_iterable(d[c] for d in noms)) for c in RAW_NOMINATION_COLUMNS}, catalog)

@@ -14,7 +14,9 @@ from ..model import NOMINATION_COLUMNS
 from ..rowkinds import examples_among, is_footer, is_note, stated_counts
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
-from .cells import _as_text, body_of
+from ..safety import EXCEL_TEXT_MAX
+from .arrow import LaterDates, dates_of_cells
+from .cells import Dates, _as_text, body_of
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       Table, find_table, header_of_row, match_header)
 
@@ -93,9 +95,10 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
                 genders[i] = genders[i] or "Nữ"
             else:
                 dob_vals.append(None)
+        dob = body.dates(dob_vals)
     else:
-        dob_vals = body.raw(col.get("ngay_sinh"))
-    dob_texts, dob_parsed = body.dates(dob_vals)
+        dob = body.date_column(col.get("ngay_sinh"))
+    dob_texts = dob.text
     names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
     award_cols = [awards] + [body.texts(j) for j in table.more_awards]
     if len(award_cols) > 1:  # "Thi đua" | "Khen thưởng": a row is a nominee for each filled cell
@@ -188,16 +191,13 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     n = len(keep)
     take = itemgetter(*keep) if n > 1 else (lambda seq: (seq[keep[0]],)) if n else (lambda seq: ())
     pick = lambda cid: list(take(tx[cid]))  # noqa: E731
-    parsed = list(take(dob_parsed))
     doi_raw = pick("doi_tuong")
     doi = [_doi_tuong(t) for t in doi_raw]
     data = {
         "file": [file] * n, "path": [path] * n, "sheet": [sheet] * n,
         "row": [first + i + 1 + row_offset for i in keep],
         "unit_code": [unit_code] * n, "unit": [unit] * n, "stt": pick("stt"),
-        "ho_ten": pick("ho_ten"), "ngay_sinh": [d.date for d in parsed], "nam_sinh": [d.year for d in parsed],
-        "ngay_sinh_raw": [d.raw or t for d, t in zip(parsed, take(dob_texts))],
-        "ngay_sinh_error": [d.error for d in parsed],
+        "ho_ten": pick("ho_ten"), **_birth_columns(dob, take, n),
         "gioi_tinh": pick("gioi_tinh"), "chuc_vu": pick("chuc_vu"), "khoa_phong": pick("khoa_phong"),
         "hinh_thuc": award_texts, "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
         "sang_kien": pick("sang_kien"), "ghi_chu": pick("ghi_chu"),
@@ -205,7 +205,25 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         # what the sheet says besides its nominees (not columns of the frame)
         "_next_header": next_header, "_stated": stated, "_examples": examples,
     }
+    if dob.__class__ is LaterDates and not _long(dob.cells):  # read with every other sheet's (build_nominations)
+        data["_dob_cells"] = tuple(take(dob.cells))
     return data
+
+
+def _birth_columns(dob, take, n: int) -> dict[str, list]:
+    """The date-of-birth columns of the kept rows; placeholders when the dates are read later."""
+    if dob.__class__ is LaterDates:
+        if not _long(dob.cells):
+            return {"ngay_sinh": [None] * n, "nam_sinh": [None] * n, "ngay_sinh_raw": [""] * n,
+                    "ngay_sinh_error": [None] * n}
+        dob = dates_of_cells(dob.cells)
+    return {"ngay_sinh": list(take(dob.date)), "nam_sinh": list(take(dob.year)),
+            "ngay_sinh_raw": list(take(dob.raw)), "ngay_sinh_error": list(take(dob.error))}
+
+
+def _long(cells: list) -> bool:
+    """A cell longer than Excel allows: its dates are read with the sheet, so that cellcheck sees its texts."""
+    return any(v is not None and len(v) > EXCEL_TEXT_MAX for v in cells)
 
 
 def _repeat_for(pairs: list[tuple[int, str]], keep: list[int], values: list) -> list:

@@ -1,0 +1,78 @@
+"""Whole-column steps of the fastexcel reader agree with the per-value Python functions they replace,
+on random and nasty cells (fastexcel's texts: dates as `1980-02-13 00:00:00`, numbers, typed text)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from thidua_xl.intake.arrow import ArrowSheet, _arrow_date, dates_of_cells
+from thidua_xl.intake.cells import Dates, reading_memos
+
+DATE_CELLS = st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31)).map(lambda d: f"{d.isoformat()} 00:00:00")
+ODD_DATES = st.sampled_from([
+    "1980-02-30 00:00:00", "0999-01-01 00:00:00", "1980-02-13 10:30:00", "1980-02-13 00:00:00.5",
+    "1980-2-13 00:00:00", "1980-02-13 00:00:00 ", " 1980-02-13 00:00:00", "1980-02-13", "1980-02-13 00:00:00\n",
+    "١٩٨٠-٠٢-١٣ 00:00:00", "13/02/1980", " 13 / 02 / 1980", "13.02.80", "1980", "1980.5", "2.5", "45000", "0",
+    "-3", "true", "false", "ngày 13 tháng 02 năm 1980", "NGÀY 5 THÁNG 7 NĂM 2023", "01/01/0001", "1899",
+    "không rõ", "Nam", "x\ny", "", "\u00a013/02/1980", "31/02/1990", "2000-13-01 00:00:00",
+])
+CELLS = st.one_of(st.none(), DATE_CELLS, ODD_DATES, st.text(max_size=12),
+                  st.integers(-10, 3_000_000).map(str))
+
+
+def _python(values: list) -> Dates | Exception:
+    try:
+        return Dates.of([_arrow_date(v, {}) for v in values])
+    except Exception as e:  # noqa: BLE001 - the same failure either way
+        return e
+
+
+def _columns(values: list) -> Dates | Exception:
+    with reading_memos():
+        try:
+            return dates_of_cells(values)
+        except Exception as e:  # noqa: BLE001
+            return e
+
+
+def _same(a, b) -> None:
+    if isinstance(a, Exception) or isinstance(b, Exception):
+        assert type(a) is type(b), (a, b)
+        return
+    for f in Dates.__slots__:
+        assert getattr(a, f) == getattr(b, f), f
+        assert [type(x) for x in getattr(a, f)] == [type(x) for x in getattr(b, f)], f
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CELLS, max_size=30))
+@example(["1980-02-13 00:00:00", None, "", "1980", "13/02/1980", "1980-02-13 00:00:00"])
+@example([None, None])
+@example(["1980-02-30 00:00:00"])
+def test_dates_of_birth_read_as_a_column_are_the_python_parsers(values):
+    _same(_columns(values), _python(values))
+    sheet = ArrowSheet(pl.DataFrame({"a": values}, schema={"a": pl.String}))
+    with reading_memos():  # what the row classifier reads with the sheet: the texts (a cell refused, refused here)
+        try:
+            later = sheet.body(0).date_column(0)
+        except Exception as e:  # noqa: BLE001
+            assert type(e) is type(_python(values))
+            return
+    assert later.text == _python(values).text
+    assert list(later.cells) == values
+
+
+def test_a_column_of_date_cells_is_read_without_the_python_parser(monkeypatch):
+    import thidua_xl.intake.arrow as arrow
+
+    def refuse(v, memo):
+        raise AssertionError(v)
+
+    monkeypatch.setattr(arrow, "_arrow_date", refuse)
+    got = _columns(["1980-02-13 00:00:00", None, "2001-12-31 00:00:00", ""])
+    assert got.text == ["13/02/1980", "", "31/12/2001", ""]
+    assert got.date == [dt.date(1980, 2, 13), None, dt.date(2001, 12, 31), None]
+    assert got.year == [1980, None, 2001, None] and got.raw == ["1980-02-13", "", "2001-12-31", ""]
