@@ -76,3 +76,62 @@ def test_a_column_of_date_cells_is_read_without_the_python_parser(monkeypatch):
     assert got.text == ["13/02/1980", "", "31/12/2001", ""]
     assert got.date == [dt.date(1980, 2, 13), None, dt.date(2001, 12, 31), None]
     assert got.year == [1980, None, 2001, None] and got.raw == ["1980-02-13", "", "2001-12-31", ""]
+
+
+# --- header cells matched together ------------------------------------------------------------------
+from thidua_xl.schema import (DECISION_LIST_HEADERS, DISCIPLINE_IMPORT_HEADERS, HISTORY_IMPORT_HEADERS,  # noqa: E402
+                              INITIATIVE_HEADERS, NOMINATION_HEADERS, UNIT_LIST_HEADERS)
+
+SPECS = [NOMINATION_HEADERS, INITIATIVE_HEADERS, UNIT_LIST_HEADERS, HISTORY_IMPORT_HEADERS, DECISION_LIST_HEADERS,
+         DISCIPLINE_IMPORT_HEADERS]
+_VARIANTS = sorted({v for spec in SPECS for c, (_cid, vs) in spec.items() for v in (c, *vs)})
+_WORDS = sorted({w for v in _VARIANTS for w in v.split()} | {"tên", "tập", "thể", "cá", "nhân", "sáng", "kiến",
+                                                             "đơn", "vị", "nơi", "quê", "kỷ", "luật", "mã"})
+
+
+def _nasty(text: str, how: int) -> str:
+    import unicodedata
+
+    return [text, text.upper(), unicodedata.normalize("NFD", text), f"  {text}\n(ghi rõ)", f"{text} (6)",
+            f"{text}1 (x)", f"[{text}]", text.replace(" ", "\u00a0 "), text.replace("đ", "Đ"), f"{text} 12",
+            text.encode("utf-8").decode("latin-1"), f"{text}1"][how % 12]
+
+
+HEADER_CELLS = st.one_of(
+    st.tuples(st.sampled_from(_VARIANTS), st.integers(0, 11)).map(lambda t: _nasty(*t)),
+    st.tuples(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5), st.integers(0, 11))
+    .map(lambda t: _nasty(" ".join(t[0]), t[1])),
+    st.text(max_size=20), st.sampled_from(["Nguyễn Văn An", "Nguyễn Thị Hoa", "Khoa Nội", "1", "", " ", "Tổng cộng",
+                                           "Hồ Văn Tên", "Ngày sinh Nam", "Họ tên 2", "x" * 90]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(HEADER_CELLS, max_size=25))
+@example(["Họ và tên", "HỌ TÊN", "Hình thức đề nghị (6)", "Ghi chú1", "Tên tập thể/cá nhân/hộ gia đình",
+          "Phân loại khen thưởng", "Ngày, tháng, năm sinh", "Nguyễn Văn A", "Đơn vị công tác", "Ghi chú1 (ghi rõ)",
+          "Hình thức đề nghị2 [x]", "STT٣"])
+def test_header_cells_matched_together_are_matched_as_one_by_one(cells):
+    from thidua_xl.intake import headers
+
+    for spec in SPECS:
+        headers._MATCHED.pop(id(spec), None)
+        headers.match_many(cells, spec)
+        for c in cells:
+            assert headers._MATCHED[id(spec)][c] == headers._match_header(c, id(spec)), (c, spec)
+            assert headers.match_header(c, spec) == headers._match_header(c, id(spec))
+
+
+def test_names_and_titles_below_a_header_are_settled_without_the_full_matching(monkeypatch):
+    from thidua_xl.intake import headers
+
+    headers._MATCHED.pop(id(NOMINATION_HEADERS), None)
+    asked = []
+    real = headers._match_cached
+    monkeypatch.setattr(headers, "_match_cached", lambda cell, spec_id: asked.append(cell) or real(cell, spec_id))
+    cells = ["Nguyễn Văn An", "Trần Thị Bình", "Khoa Nội tổng hợp", "Chiến sĩ thi đua cơ sở", "Lao động tiên tiến",
+             "HỌ VÀ TÊN", "Tên tập thể/cá nhân", "Đơn vị công tác"]
+    headers.match_many(cells, NOMINATION_HEADERS)
+    assert [headers.match_header(c, NOMINATION_HEADERS) for c in cells] == \
+        [None, None, None, None, None, "Họ và tên", "Họ và tên", "Khoa, phòng"]
+    assert not {"Nguyễn Văn An", "Trần Thị Bình", "Khoa Nội tổng hợp", "Lao động tiên tiến"} & set(asked)

@@ -16,7 +16,7 @@ from typing import Iterable
 from ..schema import (CONFIG_SHEET, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INITIATIVES_SHEET,  # noqa: F401
                       MASTER_ONLY_HEADERS, META_SHEET, NARRATIVE_SHEET, NOMINATION_HEADERS, NOMINATION_REQUIRED,
                       OPTIONAL_COLUMNS, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, UNITS_SHEET)
-from ..text import clean, fold
+from ..text import clean, fold, fold_strings
 
 HEADER_SCAN_ROWS = 40
 
@@ -77,7 +77,64 @@ def match_header(cell: object, spec) -> str | None:
     if not isinstance(cell, str):
         return None
     _SPECS.setdefault(id(spec), spec)
+    known = _MATCHED.get(id(spec))
+    if known is not None:
+        got = known.get(cell, _UNKNOWN)
+        if got is not _UNKNOWN:
+            return got
     return _match_cached(cell, id(spec))
+
+
+_UNKNOWN = object()
+_MATCHED: dict[int, dict[str, str | None]] = {}  # spec id -> cell -> canonical, filled by match_many
+_TRAILING_DIGITS = re.compile(r"\d+$")
+_DIGIT = re.compile(r"\d")
+
+
+def match_many(cells: Iterable, spec) -> None:
+    """match_header of many cells at once (the first rows of a sheet): the new texts folded together,
+    and a cell none of whose words could make up a header variant or a word rule settled without the
+    rest of the matching. The answers are kept for match_header; they are the same answers."""
+    _SPECS.setdefault(id(spec), spec)
+    known = _MATCHED.get(id(spec))
+    if known is None or len(known) > 1 << 16:
+        known = _MATCHED[id(spec)] = {}
+    new = [c for c in dict.fromkeys(cells) if c.__class__ is str and c not in known]
+    if not new:
+        return
+    index = _variant_index_of(id(spec))
+    anchors = _anchors_of(id(spec))
+    for cell, key in zip(new, fold_strings(new)):
+        if not key:
+            known[cell] = None
+        elif key in index:
+            known[cell] = index[key]
+        elif _could_match(key, anchors):
+            known[cell] = _match_cached(cell, id(spec))
+        else:
+            known[cell] = None
+
+
+@lru_cache(maxsize=64)
+def _anchors_of(spec_id: int) -> dict[str, list[frozenset[str]]]:
+    """Every header variant and word rule of a spec as its set of words, filed under one of its words."""
+    spec = _SPECS[spec_id]
+    sets = {frozenset(k.split()) for k in _variant_index_of(spec_id)}
+    sets |= {need for canonical, need, _never in WORD_RULES if canonical in spec}
+    anchors: dict[str, list[frozenset[str]]] = {}
+    for words in sets:
+        if words:
+            anchors.setdefault(max(sorted(words), key=len), []).append(words)
+    return anchors
+
+
+def _could_match(key: str, anchors: dict[str, list[frozenset[str]]]) -> bool:
+    """Whether some variant's or word rule's words all appear among the folded cell's words (a trailing
+    column number cut off a word as _match_header cuts it): without that no rule of _match_header fits."""
+    words = set(key.split())
+    if _DIGIT.search(key):
+        words |= {_TRAILING_DIGITS.sub("", w) for w in words}
+    return any(need <= words for w in words if w in anchors for need in anchors[w])
 
 
 @lru_cache(maxsize=64)
@@ -182,6 +239,7 @@ def header_of_row(row: list, spec) -> tuple[dict[int, str], list[str], list[int]
     columns: dict[int, str] = {}
     others: list[str] = []
     again: list[int] = []
+    match_many(row, spec)
     for j, cell in enumerate(row):
         if cell is None or cell == "":
             continue
