@@ -135,3 +135,37 @@ def test_names_and_titles_below_a_header_are_settled_without_the_full_matching(m
     assert [headers.match_header(c, NOMINATION_HEADERS) for c in cells] == \
         [None, None, None, None, None, "Họ và tên", "Họ và tên", "Khoa, phòng"]
     assert not {"Nguyễn Văn An", "Trần Thị Bình", "Khoa Nội tổng hợp", "Lao động tiên tiến"} & set(asked)
+
+
+# --- template sample rows found among a column's texts ------------------------------------------------
+SAMPLE_LIKE = st.sampled_from([
+    "Nguyễn Văn A", "nguyễn văn a", "NGUYỄN VĂN A", "Nguyễn Văn Ă", "Trần Thị B.", "Ông Nguyễn Văn A", "Bà Lê Thị C",
+    "Đỗ Văn Đ", "Vũ Đức E", "Hoàng Hữu A1", "Phạm Văn A_", "Lê Văn A B", "Nguyễn Văn An", "Ví dụ", "VD:", "(mẫu)",
+    "- Ví dụ: Khoa Nội", "Dòng mẫu", "Minh họa", "ṽí dụ", "Ｖí dụ", "vi du", "Mẫu số 1", "Mai Văn Minh", "Đinh Thị Ẩ",
+    "Nguyễn Văn İ", "Trần Văn Ａ", "1. Nguyễn Văn A", "_Nguyễn Văn A", "Ví", "Minh hoạ", " \u200bVí dụ", "\u0301Ví dụ",
+]).map(lambda t: t)
+
+
+def _forms(t: str, how: int) -> str:
+    import unicodedata
+
+    return [t, unicodedata.normalize("NFD", t), f"  {t}  ", t.upper(), t.lower(), t.replace(" ", "\u00a0"),
+            f"{t}\n", f"*{t}*", t.encode("utf-8").decode("latin-1")][how % 9]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.tuples(SAMPLE_LIKE, st.integers(0, 8)).map(lambda x: _forms(*x)), st.text(max_size=15),
+                          st.none(), st.just("")), max_size=30))
+def test_sample_rows_found_among_a_column_are_the_ones_is_example_accepts(texts):
+    from thidua_xl.rowkinds import examples_among, is_example
+
+    assert examples_among(texts) == {t for t in texts if t and t.__class__ is str and is_example(t)}
+
+
+def test_no_first_or_last_character_escapes_the_sample_row_filter():
+    """Every character of the Basic Multilingual Plane as the first letter of a mark and as the given name."""
+    from thidua_xl.rowkinds import examples_among, is_example
+
+    chars = [chr(c) for c in range(1, 0x10000) if not 0xD800 <= c < 0xE000]
+    for texts in ([f"{c}í dụ" for c in chars], [f"Lê Văn {c}." for c in chars], [f"{c}rần Thị B" for c in chars]):
+        assert examples_among(texts) == {t for t in texts if is_example(t)}

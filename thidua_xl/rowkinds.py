@@ -54,10 +54,32 @@ def is_example(text: str) -> bool:
 
 
 def examples_among(texts) -> set[str]:
-    """The texts (of a column, each distinct one tested once, folded together) that is_example accepts."""
+    """The texts (of a column, each distinct one tested once, folded together) that is_example accepts.
+
+    Only the texts that could fold to a mark or a placeholder name are folded: folding keeps an ASCII
+    letter as it is and a word as one word, so a text whose first letter is ASCII and none of v, m, d
+    cannot fold to a mark, and one whose last word is longer than a letter cannot end as "Nguyễn Văn A"."""
     distinct = [t for t in dict.fromkeys(texts) if t and t.__class__ is str]
-    return {t for t, f in zip(distinct, fold_strings(distinct))
-            if f and (_EXAMPLE_MARK.match(f) or _EXAMPLE_NAME.match(f))}
+    maybe = [t for t in distinct if _maybe_example(t)]
+    return {t for t, f in zip(maybe, fold_strings(maybe)) if f and (_EXAMPLE_MARK.match(f) or _EXAMPLE_NAME.match(f))}
+
+
+# what a text must look like before folding to be an example (examples_among): its first letter, its last word
+_MAYBE_MARK = re.compile(r"\W*(?:[vmdVMD]|[^\x00-\x7f])")
+_MAYBE_NAME = re.compile(r"\W*[obntlphOBNTLPH]")
+_LAST_LETTER = re.compile(r"\W*\w(?:\W|\Z)")  # on the text reversed: its last word is one letter
+_PLAIN = set("abcefghijklnopqrstuwxyzABCEFGHIJKLNOPQRSTUWXYZ0123456789_")  # no mark starts with these
+_NAME_START = set("obntlphOBNTLPH")
+
+
+def _maybe_example(t: str) -> bool:
+    """A text that could fold to an example (a superset of them; the quick tests first)."""
+    c = t[0]
+    if c in _PLAIN:
+        if c not in _NAME_START or (len(t) > 1 and t[-1].isalnum() and t[-2].isalnum()):
+            return False
+        return bool(_LAST_LETTER.match(t[::-1]))
+    return bool(_MAYBE_MARK.match(t) or (_LAST_LETTER.match(t[::-1]) and _MAYBE_NAME.match(t)))
 
 
 def stated_counts(text: str) -> dict[str, int] | None:
