@@ -191,3 +191,28 @@ def test_consolidating_the_units_files_imports_no_pandas(seed_folder, tmp_path):
                              units=intake.units).to_json()
     assert data["totals"] == via_pandas["totals"] and data["by_unit"] == via_pandas["by_unit"]
     assert data["rows"] == via_pandas["rows"] > 0
+
+
+def test_validating_the_units_files_against_a_register_imports_no_pandas(seed_folder, tmp_path):
+    """`thidua validate --history` reads with fastexcel, checks every rule on Polars frames and reads the
+    register from the cursor: pandas is never imported, and the findings are those of a run whose intake
+    was handed over as pandas views (the way the Excel adapter and the writers hold it)."""
+    from validate_helpers import write_table
+
+    from thidua_xl import history
+
+    db = tmp_path / "lich-su.sqlite"
+    history.import_file(db, write_table(tmp_path / "cu.xlsx", ["Họ và tên", "Ngày sinh", "Đơn vị", "Năm", "Hình thức"],
+                                        [["Nguyễn Văn An", "1980", "Bệnh viện A", 2023, "CSTĐCS"]]))
+    out = tmp_path / "kiem-tra.json"
+    got = _run("validate", str(seed_folder), "--history", str(db), "--json", str(out))
+    assert got["code"] in (0, 1)
+    assert "pandas" not in got["heavy"] and {"polars", "fastexcel"} <= set(got["heavy"])
+    from thidua_xl.intake import read_paths
+    from thidua_xl.validate import validate
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    intake = read_paths([seed_folder])
+    intake.nominations = intake.nominations.copy()  # the view is the truth now: the frame is rebuilt from it
+    via_pandas = [f.to_dict() for f in validate(intake, data["year"], history=db)]
+    assert data["findings"] == json.loads(json.dumps(via_pandas, ensure_ascii=False)) and len(via_pandas) > 10

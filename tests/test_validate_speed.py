@@ -176,7 +176,6 @@ def test_collective_rows_judged_once_read_as_judged_row_by_row(tmp_path):
     """Each collective rule's counts and gaps are computed once over all its rows (the other collective rules
     read them for their merged NOT_CHECKED); every row's value depends on that row alone, so a slice of the
     whole equals the same computation on the slice."""
-    import pandas as pd
     from validate_helpers import HEADERS, collective
 
     from thidua_xl.catalog import load_catalog
@@ -197,10 +196,10 @@ def test_collective_rows_judged_once_read_as_judged_row_by_row(tmp_path):
     for rule in rules:
         whole = C._collectives(ctx, rule)
         assert len(whole) >= 2
-        for part in (whole, whole.iloc[::2], whole.iloc[1:]):
+        for part in (whole, whole.gather_every(2), whole.slice(1)):
             fresh = (C._count_gaps(ctx, rule, part)[2] if rule.kind == "collective_count"
                      else C._discipline_gaps(ctx, rule, part))
-            pd.testing.assert_series_equal(C._gaps(ctx, rule, part), fresh)
+            assert C._gaps(ctx, rule, part) == fresh and len(fresh) == part.height
     counted = C.counted_from_individuals(ctx, "LDTT")
     assert C.counted_from_individuals(ctx, "LDTT") is counted  # once per run
-    assert counted.sum() == 1  # the unit's one LĐTT nominee
+    assert sum(counted.values()) == 1  # the unit's one LĐTT nominee

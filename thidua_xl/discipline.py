@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import store
 from .errors import UserError
@@ -22,6 +21,10 @@ from .history import ImportResult
 from .model import ERROR, Finding
 from .schema import DISCIPLINE_IMPORT_HEADERS, DISCIPLINE_IMPORT_REQUIRED, DISCIPLINE_SHEET
 from .text import clean, fold, name_key, parse_date
+
+if TYPE_CHECKING:  # pandas for the import; validation reads Polars (load_polars)
+    import pandas as pd
+    import polars as pl
 
 DISCIPLINE_HEADERS = DISCIPLINE_IMPORT_HEADERS
 DISCIPLINE_REQUIRED = DISCIPLINE_IMPORT_REQUIRED
@@ -32,6 +35,8 @@ FRAME_COLUMNS = ("ho_ten", "name_key", "birth_year", "birth_date", "unit_key", "
 
 def read_discipline_file(path: str | os.PathLike) -> tuple[pd.DataFrame, list[Finding]]:
     """Records of a discipline list (.xlsx/.csv) and findings naming the rows it refuses."""
+    import pandas as pd
+
     from . import legacy
     from .intake import find_table
     from .intake.lists import read_list_rows
@@ -78,6 +83,8 @@ def read_discipline_file(path: str | os.PathLike) -> tuple[pd.DataFrame, list[Fi
 
 def add_records(db, records: pd.DataFrame, source: str) -> tuple[int, int]:
     """Store the records the register does not hold yet (same person, form and start date); (added, already)."""
+    import pandas as pd
+
     from sqlalchemy import func, select
 
     eng = store.engine(db)
@@ -111,6 +118,8 @@ def import_file(db, path: str | os.PathLike) -> ImportResult:
 
 def load(db, names: set[str] | None = None) -> pd.DataFrame:
     """The register's disciplines (of these name keys), as validation joins them: FRAME_COLUMNS."""
+    import pandas as pd
+
     empty = pd.DataFrame(columns=list(FRAME_COLUMNS))
     if not store.exists(db):
         return empty
@@ -122,3 +131,20 @@ def load(db, names: set[str] | None = None) -> pd.DataFrame:
         df = df[df["name_key"].isin(names)]
     df["birth_year"] = df["birth_year"].astype(float)
     return df.reset_index(drop=True)[list(FRAME_COLUMNS)]
+
+
+_QUERY = ("SELECT ho_ten, name_key, nam_sinh AS birth_year, ngay_sinh AS birth_date, unit_key, hinh_thuc, tu_ngay, "
+          "den_ngay, so_quyet_dinh FROM discipline ORDER BY id")
+
+
+def load_polars(db, names: set[str] | None = None) -> "pl.DataFrame":
+    """`load` as a Polars frame read from the cursor (no pandas): birth_year a float, the rest text."""
+    import polars as pl
+
+    schema = {c: pl.Float64 if c == "birth_year" else pl.String for c in FRAME_COLUMNS}
+    if not store.exists(db) or not store.has_table(db, "discipline"):  # a register older than the table
+        return pl.DataFrame(schema=schema)
+    df = pl.DataFrame(store.columns(db, _QUERY), schema=schema, strict=False)
+    if names is not None:
+        df = df.filter(pl.col("name_key").is_in(list(names)))
+    return df.select(list(FRAME_COLUMNS))

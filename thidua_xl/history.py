@@ -16,9 +16,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterable
 
 from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .errors import UserError
@@ -26,6 +24,10 @@ from . import store
 from .model import ERROR, Finding
 from .schema import HISTORY_IMPORT_HEADERS, HISTORY_IMPORT_REQUIRED
 from .text import clean, fold, name_key, parse_date
+
+if TYPE_CHECKING:  # pandas loads for import, archive and display; validation reads Polars (load_polars)
+    import pandas as pd
+    import polars as pl
 
 DEFAULT_NAME = "thidua-history.sqlite"
 
@@ -71,6 +73,8 @@ def _read_rows(path: Path) -> list[list]:
 
 def read_history_file(path: str | os.PathLike, catalog: Catalog | None = None) -> tuple[pd.DataFrame, list[Finding]]:
     """Records of an import file (docs/interface.md §6) and findings for the rows it refuses."""
+    import pandas as pd
+
     from . import legacy
     from .intake import find_table
 
@@ -129,6 +133,8 @@ def read_history_file(path: str | os.PathLike, catalog: Catalog | None = None) -
 
 # --- writing --------------------------------------------------------------------------------
 def _prepare(records: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     df = records.copy()
     df["ho_ten"] = df["ho_ten"].map(clean)
     df["name_key"] = df["ho_ten"].map(name_key)
@@ -155,6 +161,8 @@ def add_records(db: str | os.PathLike, records: pd.DataFrame, source: str, kind:
     collective) is stored with a compatible birth: equal dates, or a year alone
     matching a date of that year, or no birth on either side.
     """
+    import pandas as pd
+
     if records.empty:
         store.engine(db)  # the register exists from the first run, even with nothing to store yet
         return 0, 0
@@ -188,6 +196,8 @@ def import_file(db: str | os.PathLike, path: str | os.PathLike, catalog: Catalog
 
 def nominations_to_records(nominations: pd.DataFrame) -> pd.DataFrame:
     """This year's nominations as register records (rows with a name, a known award and a subject)."""
+    import pandas as pd
+
     df = nominations[(nominations["ho_ten"] != "") & nominations["award"].notna() & nominations["subject"].notna()]
     return pd.DataFrame({
         "ho_ten": df["ho_ten"],
@@ -213,6 +223,8 @@ def archive(db: str | os.PathLike, intake, year: int, findings=None, votes: dict
     are a signed decision's annex); the others are kept apart as proposals awaiting their
     decision, which the history rules never read, and a warning says how to record the decision.
     """
+    import pandas as pd
+
     from .decide import decide_year
 
     findings = list(findings or [])
@@ -274,6 +286,8 @@ def _with_decisions(records: pd.DataFrame, rows: pd.DataFrame, decision,
                     intake) -> tuple[pd.DataFrame, pd.DataFrame, list]:
     """(granted, awaiting, findings): each record with its decision (the Sở's from Cấu hình, a higher one from the
     row); the others wait as proposals until their decision is recorded."""
+    import pandas as pd
+
     from .config import Config
     from .documents.outcome import so_decisions
 
@@ -317,6 +331,23 @@ def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
     """
     if not store.exists(db):
         raise UserError(f"Không tìm thấy sổ lịch sử “{db}”.")
+    q, params, fallback = _load_query(db, years, columns, people)
+    try:
+        df = store.read(db, q, params)
+    except Exception as exc:  # noqa: BLE001 - pandas/SQLAlchemy wrap sqlite3 errors in their own types
+        if fallback is None or "json" not in str(exc).lower():
+            raise
+        # an SQLite built without JSON functions: read the whole window (a superset, same findings)
+        df = store.read(db, fallback, {k: v for k, v in params.items() if k in ("y0", "y1")})
+    df["birth_year"] = df["birth_year"].astype(float)
+    return df
+
+
+_POLARS_TYPES = {"birth_year": "Float64", "year": "Int64"}  # the rest is text
+
+
+def _load_query(db, years, columns, people) -> tuple[str, dict, str | None]:
+    """(query, parameters, fallback query): the fallback reads the whole window when SQLite lacks JSON."""
     cols = [_FRAME_COLUMNS[c] for c in (columns or _FRAME_COLUMNS)]
     base = f"SELECT {', '.join(cols)} FROM award"
     params: dict = {}
@@ -324,23 +355,46 @@ def load_frame(db: str | os.PathLike, years: tuple[int, int] | None = None,
         base += " WHERE nam BETWEEN :y0 AND :y1"
         params = {"y0": int(years[0]), "y1": int(years[1])}
     if people is None or store.dialect(db) != "sqlite":  # a server reads the window; SQLite finds the people
-        df = store.read(db, base, params)
-    else:
-        ids, values = people.ids()
-        if isinstance(values, (list, tuple)):  # positional "?" parameters: name them for SQLAlchemy
-            for i in range(len(values)):
-                ids = ids.replace("?", f":p{i}", 1)
-            values = {f"p{i}": v for i, v in enumerate(values)}
-        q = f"{base} {'AND' if years else 'WHERE'} id IN ({ids}) ORDER BY id"
-        try:
-            df = store.read(db, q, {**params, **values})
-        except Exception as exc:  # noqa: BLE001 - pandas/SQLAlchemy wrap sqlite3 errors in their own types
-            if "json" not in str(exc).lower():
-                raise
-            # an SQLite built without JSON functions: read the whole window (a superset, same findings)
-            df = store.read(db, base + " ORDER BY id", params)
-    df["birth_year"] = df["birth_year"].astype(float)
-    return df
+        return base, params, None
+    ids, values = people.ids()
+    if isinstance(values, (list, tuple)):  # positional "?" parameters: name them for SQLAlchemy
+        for i in range(len(values)):
+            ids = ids.replace("?", f":p{i}", 1)
+        values = {f"p{i}": v for i, v in enumerate(values)}
+    q = f"{base} {'AND' if years else 'WHERE'} id IN ({ids}) ORDER BY id"
+    return q, {**params, **values}, base + " ORDER BY id"
+
+
+def load_polars(db: str | os.PathLike, years: tuple[int, int] | None = None,
+                columns: tuple[str, ...] | None = None, people: "People | None" = None) -> "pl.DataFrame":
+    """`load_frame` as a Polars frame, read from the cursor column by column (no pandas): what validation
+    joins. birth_year is a float (null when unknown), year an integer, the rest text."""
+    import polars as pl
+
+    if not store.exists(db):
+        raise UserError(f"Không tìm thấy sổ lịch sử “{db}”.")
+    q, params, fallback = _load_query(db, years, columns, people)
+    try:
+        data = store.columns(db, q, params)
+    except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps sqlite3 errors in its own types
+        if fallback is None or "json" not in str(exc).lower():
+            raise
+        # an SQLite built without JSON functions: read the whole window (a superset, same findings)
+        data = store.columns(db, fallback, {k: v for k, v in params.items() if k in ("y0", "y1")})
+    types = {c: getattr(pl, _POLARS_TYPES.get(c, "String")) for c in data}
+    return pl.DataFrame(data, schema=types, strict=False)
+
+
+def as_polars(frame) -> "pl.DataFrame":
+    """A register frame handed in (pandas, as `load_frame` returns, or Polars) as `load_polars` gives it."""
+    import polars as pl
+
+    if isinstance(frame, pl.DataFrame):
+        data = {c: frame.get_column(c).to_list() for c in frame.columns}
+    else:  # pandas: missing values (NaN) as null
+        data = {c: [None if v is None or v != v else v for v in frame[c].tolist()] for c in frame.columns}
+    types = {c: getattr(pl, _POLARS_TYPES.get(c, "String")) for c in data}
+    return pl.DataFrame(data, schema=types, strict=False)
 
 
 @dataclass(frozen=True)
@@ -379,6 +433,8 @@ def years_covered(db: str | os.PathLike) -> set[int]:
 
 def person_awards(db: str | os.PathLike, name: str, birth: object = None) -> pd.DataFrame:
     """A person's (or collective's) awards by year: year, award code and name, unit, decision."""
+    import pandas as pd
+
     catalog = load_catalog()
     key = name_key(name)
     b = parse_date(birth) if birth not in (None, "") else None

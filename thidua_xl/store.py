@@ -5,9 +5,8 @@ SQLAlchemy with the same tables, so history.py holds the register's rules once.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-
-import pandas as pd
 
 from .errors import UserError
 
@@ -172,15 +171,21 @@ def _direct(db, run):
         return None
     import sqlite3
 
+    errors: tuple = (sqlite3.Error,)
+    if "pandas" in sys.modules:  # pandas wraps sqlite3's errors in its own type
+        errors += (sys.modules["pandas"].errors.DatabaseError,)
     try:
         return (run(con),)
-    except (sqlite3.Error, pd.errors.DatabaseError):
+    except errors:
         return None
     finally:
         con.close()
 
 
-def read(db, sql: str, params: dict | None = None) -> pd.DataFrame:
+def read(db, sql: str, params: dict | None = None):
+    """The query's result as a pandas frame."""
+    import pandas as pd
+
     got = _direct(db, lambda con: pd.read_sql_query(sql, con, params=params or {}))
     if got is not None:
         return got[0]
@@ -188,6 +193,28 @@ def read(db, sql: str, params: dict | None = None) -> pd.DataFrame:
 
     with engine(db).connect() as con:
         return pd.read_sql_query(text(sql), con, params=params or {})
+
+
+def columns(db, sql: str, params: dict | None = None) -> dict[str, list]:
+    """The query's result column by column (name → values), read without pandas: a Polars frame is built
+    from it directly."""
+    def run(cursor) -> dict[str, list]:
+        names = [d[0] for d in cursor.description]
+        got = cursor.fetchall()
+        values = list(zip(*got)) if got else [()] * len(names)
+        return {n: list(v) for n, v in zip(names, values)}
+
+    got = _direct(db, lambda con: run(con.execute(sql, params or {})))
+    if got is not None:
+        return got[0]
+    from sqlalchemy import text
+
+    with engine(db).connect() as con:
+        result = con.execute(text(sql), params or {})
+        names = list(result.keys())
+        rows = [tuple(r) for r in result]
+    values = list(zip(*rows)) if rows else [()] * len(names)
+    return {n: list(v) for n, v in zip(names, values)}
 
 
 def scalar(db, sql: str, params: dict | None = None):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 
 import os
+import re
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import legacy
 from .catalog import Catalog, load_catalog
@@ -21,6 +21,10 @@ from .schema import COLUMN_HEADER
 from .rules import HISTORY_KINDS, KINDS, Context, RuleSet, load_rules
 from .rules.context import proposed
 from .text import clean, fold, name_keys
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
 
 LEGACY_RULE = "LEGACY.ENCODING"
 LEGACY_BASIS = "Nghị định 30/2020/NĐ-CP, Phụ lục I (phông chữ tiếng Việt Unicode theo TCVN 6909:2001)"
@@ -33,8 +37,9 @@ HISTORY_WINDOW = 12  # years of history loaded for the history rules
 def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
     """Check every nomination of `intake` for award year `year`.
 
-    history: path of the SQLite register, a DataFrame as `history.load_frame` returns,
-    False for none, or None for the default file beside the master when it exists.
+    history: path of the SQLite register, a frame as `history.load_frame` (pandas) or
+    `history.load_polars` returns, False for none, or None for the default file beside the master
+    when it exists.
     rules: None (packaged + master sheet), a path of an override file, or a RuleSet.
     Legacy-encoded cells of intake.nominations are replaced by their Unicode text.
     """
@@ -48,63 +53,81 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
     found: list[Finding] = []
     for rule in rules_now:
         found += KINDS[rule.kind](ctx, rule)
-    order = {f: i for i, f in enumerate(dict.fromkeys(intake.nominations["file"].tolist()))}
+    order = {f: i for i, f in enumerate(dict.fromkeys(ctx.df.get_column("file").to_list()))}
     found.sort(key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
     return findings + found
 
 
 # --- context ----------------------------------------------------------------------------
-def _map_unique(series: pd.Series, fn) -> pd.Series:
-    """fn applied once per distinct value (names and units repeat a lot)."""
-    values = series.fillna("").astype(str)
-    table = {v: fn(v) for v in values.unique().tolist()}
-    return values.map(table)
+def _map_unique(series: "pl.Series", fn) -> "pl.Series":
+    """fn applied once per distinct value (names and units repeat a lot); missing values read as ''."""
+    import polars as pl
+
+    values = series.cast(pl.String).fill_null("")
+    distinct = values.unique().to_list()
+    return values.replace_strict(distinct, [fn(v) for v in distinct], return_dtype=pl.String)
 
 
-def _unit_key(codes: pd.Series, names: pd.Series) -> pd.Series:
-    return codes.fillna("").where(codes.fillna("") != "", _map_unique(names, fold))
+def _unit_key(codes: "pl.Series", names: "pl.Series") -> "pl.Series":
+    """The unit code, else the folded unit name."""
+    import polars as pl
+
+    codes = codes.cast(pl.String).fill_null("")
+    return pl.select(pl.when(codes != "").then(codes).otherwise(_map_unique(names, fold))).to_series()
+
+
+def _mapped(keys: "pl.Series", table: dict[str, str]) -> "pl.Series":
+    """keys through table (a key not in it stays itself)."""
+    import polars as pl
+
+    distinct = keys.unique().to_list()
+    return keys.replace_strict(distinct, [table.get(k, k) for k in distinct], return_dtype=pl.String)
 
 
 def build_context(intake, year: int, catalog: Catalog, history=None, rules=None) -> Context:
-    """The nominations with their helper columns, this year's awards and the register's.
+    """The nominations with their helper columns, this year's awards and the register's (Polars frames).
 
     rules: the rules that will run; the register is then read only for the people of
     the rows their history checks look at (default: every row's people).
     """
-    df = intake.nominations.reset_index(drop=True).copy()
-    df["_i"] = range(len(df))
-    # Helper columns by plain list comprehensions: iterating a str-dtype Series is the slow part.
-    df["name_key"] = pd.Series([k.partition("|")[0] for k in df["person_key"].fillna("").astype(str).tolist()],
-                               index=df.index, dtype="str")
-    df["birth_year"] = df["nam_sinh"].astype("Float64").astype(float)
-    dates = df["ngay_sinh"]
-    df["birth_date"] = ["" if na else d.isoformat() for d, na in zip(dates.tolist(), dates.isna().tolist())]
-    df["unit_key"] = _unit_key(df["unit_code"], df["unit"])
-    df["has_person"] = df["nam_sinh"].notna() | (df["ngay_sinh_raw"].fillna("") != "") | (df["gioi_tinh"] != "")
-    df["award_name"] = df["award"].map({a.code: a.name for a in catalog}).fillna("")
+    import polars as pl
+
+    frame = intake.current("nominations")
+    df = frame.with_columns(
+        _i=pl.int_range(pl.len(), dtype=pl.Int64),
+        name_key=pl.col("person_key").cast(pl.String).fill_null("").str.splitn("|", 2).struct.field("field_0"),
+        birth_year=pl.col("nam_sinh").cast(pl.Float64),
+        birth_date=pl.col("ngay_sinh").dt.strftime("%Y-%m-%d").fill_null(""),
+        unit_key=_unit_key(frame.get_column("unit_code"), frame.get_column("unit")),
+        has_person=(pl.col("nam_sinh").is_not_null() | pl.col("ngay_sinh_raw").fill_null("").ne("")
+                    | pl.col("gioi_tinh").ne_missing("")),
+        award_name=pl.col("award").replace_strict({a.code: a.name for a in catalog}, default=None,
+                                                  return_dtype=pl.String).fill_null(""),
+    )
     looked_at = df
     if rules is not None:
         # rows proposed for any history rule's award: one selection for the union of their awards
-        looked_at = df[proposed(df, {a for r in rules if r.kind in HISTORY_KINDS for a in r.awards})]
+        looked_at = df.filter(proposed({a for r in rules if r.kind in HISTORY_KINDS for a in r.awards}))
     hist, label, history_years, db = _history_frame(intake, year, history, Context.people(looked_at))
     units = _unit_lookup(intake)
     discipline = None
     if db is not None:  # the register's disciplines of this run's people, with this year's unit codes
-        from .discipline import load as load_discipline
+        from .discipline import load_polars as load_discipline
 
-        discipline = load_discipline(db, set(df["name_key"].tolist()))
-        discipline["unit_key"] = [units.get(k, k) for k in discipline["unit_key"].tolist()]
+        discipline = load_discipline(db, set(df.get_column("name_key").to_list()))
+        discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
     if hist is not None:
-        hist = hist.copy()
-        hist["unit_key"] = [units.get(k, k) for k in hist["unit_key"].tolist()]
-        hist["source"] = "history"
-    nominated = df[df["award"].notna() & (df["ho_ten"] != "")]
-    known = nominated[["name_key", "birth_year", "birth_date", "unit_key", "subject", "award"]].assign(
-        year=year, source="nomination")
-    if hist is not None and not hist.empty:
-        known = pd.concat([known, hist[known.columns]], ignore_index=True)
+        hist = hist.with_columns(unit_key=_mapped(hist.get_column("unit_key").cast(pl.String), units),
+                                 source=pl.lit("history"))
+    known_columns = ["name_key", "birth_year", "birth_date", "unit_key", "subject", "award", "year", "source"]
+    known = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
+        "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
+        year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
+    if hist is not None and not hist.is_empty():
+        known = pl.concat([known, hist.select(known_columns)], how="vertical_relaxed")
     sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
-    return Context(df=df, year=year, catalog=catalog, initiatives=_initiative_authors(intake.initiatives, units),
+    return Context(df=df, year=year, catalog=catalog,
+                   initiatives=_initiative_authors(intake.current("initiatives"), units),
                    known=known, history=hist, history_label=label,
                    history_years=history_years,
                    initiative_sheets=sheets, config_values=_explicit_config(intake),
@@ -121,12 +144,14 @@ def _explicit_config(intake) -> dict[str, str]:
 def _unit_lookup(intake) -> dict[str, str]:
     """Folded unit name or code → unit code, so history rows meet this year's units."""
     out: dict[str, str] = {}
-    for code, name in zip(intake.units.get("unit_code", []), intake.units.get("unit", [])):
-        if code:
-            out[fold(name)] = code
-            out[fold(code)] = code
-    pairs = intake.nominations[["unit_code", "unit"]].drop_duplicates()
-    for code, name in zip(pairs["unit_code"], pairs["unit"]):
+    units = intake.current("units")
+    if "unit_code" in units.columns and "unit" in units.columns:
+        for code, name in zip(units.get_column("unit_code").to_list(), units.get_column("unit").to_list()):
+            if code:
+                out[fold(name)] = code
+                out[fold(code)] = code
+    pairs = intake.current("nominations").select("unit_code", "unit").unique(maintain_order=True)
+    for code, name in zip(pairs.get_column("unit_code").to_list(), pairs.get_column("unit").to_list()):
         if code:
             out.setdefault(fold(name), code)
             out.setdefault(fold(code), code)
@@ -151,16 +176,17 @@ def default_history_path(intake) -> Path | None:
 
 
 def _history_frame(intake, year: int, history,
-                   people: dict | None) -> tuple[pd.DataFrame | None, str, set[int], object]:
-    """The register records the run can match (of `people`, see `Context.people`), its label, the years
-    it covers and the register itself (None when there is none or a frame was handed in)."""
+                   people: dict | None) -> tuple["pl.DataFrame | None", str, set[int], object]:
+    """The register records the run can match (of `people`, see `Context.people`) as a Polars frame, its
+    label, the years it covers and the register itself (None when there is none or a frame was handed in)."""
     from . import history as register
 
     people = register.People(**people) if people is not None else None  # None: every record
     if history is False:
         return None, "", set(), None
-    if isinstance(history, pd.DataFrame):
-        return history, "(dữ liệu truyền vào)", set(int(y) for y in history["year"].unique()), None
+    if _is_frame(history):
+        frame = register.as_polars(history)
+        return frame, "(dữ liệu truyền vào)", set(int(y) for y in frame.get_column("year").unique().to_list()), None
     if history is None:
         path = default_history_path(intake)
         if path is None or not path.is_file():
@@ -173,11 +199,16 @@ def _history_frame(intake, year: int, history,
             raise UserError(f"Không tìm thấy sổ lịch sử “{path}”.")
         if is_url(path):
             window = (year - HISTORY_WINDOW, year)
-            frame = register.load_frame(path, years=window, columns=register.JOIN_COLUMNS, people=people)
+            frame = register.load_polars(path, years=window, columns=register.JOIN_COLUMNS, people=people)
             return frame, f"“{label(path)}”", register.years_in(path, window), path
     window = (year - HISTORY_WINDOW, year)
-    frame = register.load_frame(path, years=window, columns=register.JOIN_COLUMNS, people=people)
+    frame = register.load_polars(path, years=window, columns=register.JOIN_COLUMNS, people=people)
     return frame, f"“{path.name}”", register.years_in(path, window), path
+
+
+def _is_frame(value) -> bool:
+    """A pandas or Polars frame handed in (tests, the Excel adapter), told apart without importing pandas."""
+    return type(value).__name__ == "DataFrame" and type(value).__module__.split(".")[0] in ("pandas", "polars")
 
 
 def _unicode_text(text: str) -> str:
@@ -189,27 +220,47 @@ _AUTHOR_TITLE = (r"^(?:(?:gs|pgs|ts|ths|bs|bscki|bsckii|bsck1|bsck2|ck1|ck2|cki|
                  r"kts|ks|nt)\.?\s*)+")
 
 
-def _initiative_authors(initiatives: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+def _authors(text: str) -> list[str]:
+    """The authors an initiative's `Tác giả` cell names, cleaned, titles (ThS.BS.) dropped."""
+    out = []
+    for part in _AUTHOR_SPLIT.split(text):
+        name = _AUTHOR_TITLE_RE.sub("", clean(part))
+        if name != "":
+            out.append(name)
+    return out
+
+
+_AUTHOR_SPLIT = re.compile(r"[,;\n]+")
+_AUTHOR_TITLE_RE = re.compile(_AUTHOR_TITLE, re.IGNORECASE)
+
+
+def _initiative_authors(initiatives: "pl.DataFrame", units: dict[str, str]) -> "pl.DataFrame":
     """One row per (initiative, author) with the author's name key, unit, level and year."""
+    import polars as pl
+
     from .rules.context import LEVEL_ORDER
 
-    cols = ["author_key", "unit_key", "level", "nam", "ten_key"]
-    if initiatives is None or initiatives.empty:
-        return pd.DataFrame(columns=cols)
-    df = initiatives.copy()
-    df["tac_gia"] = _map_unique(df["tac_gia"], _unicode_text)
-    df["ten"] = _map_unique(df["ten"], _unicode_text)
-    df["author"] = df["tac_gia"].str.split(r"[,;\n]+")
-    df = df.explode("author")
-    df["author"] = _map_unique(df["author"], clean).str.replace(_AUTHOR_TITLE, "", regex=True, case=False)
-    df = df[df["author"] != ""]
-    df["author_key"] = name_keys(df["author"].tolist())
-    uk = _unit_key(df["unit_code"], df["unit"])
-    df["unit_key"] = [units.get(k, k) if k else "" for k in uk.tolist()]
-    df["level"] = df["cap"].map(LEVEL_ORDER).fillna(1).astype(int)
-    df["nam"] = df["nam"].astype("Float64").astype(float)
-    df["ten_key"] = _map_unique(df["ten"], fold)
-    return df[cols].reset_index(drop=True)
+    schema = {"author_key": pl.String, "unit_key": pl.String, "level": pl.Int64, "nam": pl.Float64,
+              "ten_key": pl.String}
+    if initiatives is None or initiatives.is_empty():
+        return pl.DataFrame(schema=schema)
+    tac_gia = _map_unique(initiatives.get_column("tac_gia"), _unicode_text)
+    distinct = tac_gia.unique().to_list()
+    authors = tac_gia.replace_strict(distinct, [_authors(t) for t in distinct], return_dtype=pl.List(pl.String))
+    uk = _unit_key(initiatives.get_column("unit_code"), initiatives.get_column("unit"))
+    distinct_units = uk.unique().to_list()
+    df = pl.DataFrame({
+        "author": authors,
+        "unit_key": uk.replace_strict(distinct_units, [units.get(k, k) if k else "" for k in distinct_units],
+                                      return_dtype=pl.String),
+        "level": initiatives.get_column("cap").replace_strict(LEVEL_ORDER, default=None, return_dtype=pl.Int64)
+        .fill_null(1),
+        "nam": initiatives.get_column("nam").cast(pl.Float64),
+        "ten_key": _map_unique(_map_unique(initiatives.get_column("ten"), _unicode_text), fold),
+    }).explode("author").filter(pl.col("author").is_not_null())
+    keys = name_keys(df.get_column("author").to_list())
+    return df.select(author_key=pl.Series(keys, dtype=pl.String), unit_key="unit_key", level="level", nam="nam",
+                     ten_key="ten_key")
 
 
 # --- legacy encodings -----------------------------------------------------------------------
@@ -217,8 +268,33 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
     """Convert TCVN3/VNI cells of the nominations to Unicode, reporting each converted cell.
 
     Character statistics find most cells; for files where they found some, the cells'
-    fonts (read with openpyxl, only for those files) settle the ambiguous rest.
+    fonts (read with openpyxl, only for those files) settle the ambiguous rest. Each distinct
+    text of the Polars frame is looked at once; only a run that finds candidates goes further.
     """
+    candidates = _legacy_candidates(intake.current("nominations"))
+    texts = {t for odd in candidates.values() for t in odd}
+    if not any(legacy.detect(t) for t in texts):  # fonts are read only in files where statistics found some
+        return []
+    return _fix_legacy_cells(intake, catalog)
+
+
+def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
+    """Column → its distinct texts that may be TCVN3/VNI (odd characters, no Vietnamese Unicode letter)."""
+    out = {}
+    for col in LEGACY_COLUMNS:
+        if col not in frame.columns:
+            continue
+        odd = [v for v in frame.get_column(col).drop_nulls().unique().to_list()
+               if v.__class__ is str and legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]
+        if odd:
+            out[col] = odd
+    return out
+
+
+def _fix_legacy_cells(intake, catalog: Catalog) -> list[Finding]:
+    """fix_legacy for a run with candidate texts (on the pandas view)."""
+    import pandas as pd
+
     df = intake.nominations
     if df.empty:
         return []

@@ -117,6 +117,15 @@ class Intake:
         new._views = dict(self._views)
         return new
 
+    def current(self, name: str) -> "pl.DataFrame":
+        """The Polars frame of `name`, rebuilt from its pandas view when one was built (a caller may have
+        edited the view in place: it is the truth then, extra columns included)."""
+        view = self._views.get(name)
+        if view is None:
+            return self._frame(name)
+        columns = self._COLUMNS[name]
+        return from_pandas(view, columns + [c for c in view.columns if c not in columns])
+
     # the Polars frames (the core's)
     frame = property(lambda self: self._frame("nominations"), lambda self, f: self._set_frame("nominations", f))
     initiatives_frame = property(lambda self: self._frame("initiatives"),

@@ -13,14 +13,14 @@ import math
 import re
 from dataclasses import replace
 
-import pandas as pd
+import polars as pl
 
 from ..catalog import CA_NHAN, TAP_THE
 from ..model import WARNING, Finding
 from ..schema import COLUMN_HEADER
 from ..text import fold
 from .context import COL_AWARD, COL_NAME, NOT_CHECKED, Context
-from .emit import emit, not_checked
+from .emit import cell_texts, emit, not_checked, where
 from .records import Rule
 
 COUNT_LABEL = {c: COLUMN_HEADER[c] for c in ("tong_so_thanh_vien", "so_ldtt", "so_cstdcs", "so_hoan_thanh")}
@@ -36,108 +36,113 @@ def _number(v) -> float:
     return float(digits) if digits else math.nan
 
 
-def column_numbers(rows: pd.DataFrame, col: str) -> pd.Series:
+def column_numbers(rows: pl.DataFrame, col: str) -> list[float]:
     """The column as numbers (NaN where empty or absent); each distinct cell parsed once."""
     if col not in rows.columns:
-        return pd.Series(math.nan, index=rows.index, dtype=float)
-    values = rows[col]
-    table = {v: _number(v) for v in values.dropna().unique()}
-    return values.map(table).astype(float)
+        return [math.nan] * rows.height
+    values = rows.get_column(col).to_list()
+    table = {v: _number(v) for v in dict.fromkeys(values)}
+    return [table[v] for v in values]
 
 
-def whole_unit(rows: pd.DataFrame) -> pd.Series:
+def _folded(values: list) -> list[str]:
+    table = {v: fold("" if v is None else str(v)) for v in dict.fromkeys(values)}
+    return [table[v] for v in values]
+
+
+def whole_unit(rows: pl.DataFrame) -> list[bool]:
     """Collective rows that name the unit itself ("Bệnh viện A", "Tập thể Bệnh viện A")."""
-    names = rows["ho_ten"].fillna("").astype(str).map(fold)
-    units = rows["unit"].fillna("").astype(str).map(fold)
-    return pd.Series([bool(u) and (n == u or n.endswith(" " + u)) for n, u in zip(names, units)], index=rows.index)
+    names = _folded(rows.get_column("ho_ten").to_list())
+    units = _folded(rows.get_column("unit").to_list())
+    return [bool(u) and (n == u or n.endswith(" " + u)) for n, u in zip(names, units)]
 
 
-def counted_from_individuals(ctx: Context, award: str) -> pd.Series:
+def counted_from_individuals(ctx: Context, award: str) -> dict[str, int]:
     """unit_key → number of distinct individuals of the unit proposed for `award` this year (once per run)."""
-    def count() -> pd.Series:
-        df = ctx.df
+    def count() -> dict[str, int]:
         keys = ["unit_key", "name_key", "birth_date"]
-        sel = df.loc[(df["award"] == award) & (df["subject"] == CA_NHAN) & (df["ho_ten"] != ""), keys]
-        return sel.drop_duplicates(keys).groupby("unit_key").size()
+        sel = ctx.df.filter(pl.col("award").eq_missing(award) & pl.col("subject").eq_missing(CA_NHAN)
+                            & pl.col("ho_ten").ne_missing("")).select(keys).unique()
+        return dict(sel.drop_nulls("unit_key").group_by("unit_key").len().iter_rows())
 
     return ctx.once(("counted_from_individuals", award), count)
 
 
-def member_count(ctx: Context, rows: pd.DataFrame, col: str, award: str | None) -> pd.Series:
+def member_count(ctx: Context, rows: pl.DataFrame, col: str, award: str | None) -> list[float]:
     """The count of the column, else (a collective that is the whole unit) the unit's own nominees."""
     got = column_numbers(rows, col)
     if award:
         own = counted_from_individuals(ctx, award)
-        fill = whole_unit(rows) & got.isna()
-        got[fill] = rows.loc[fill, "unit_key"].map(own).fillna(0).astype(float)
+        units = rows.get_column("unit_key").to_list()
+        got = [float(own.get(u, 0)) if whole and n != n else n
+               for n, whole, u in zip(got, whole_unit(rows), units)]
     return got
 
 
-def _collectives(ctx: Context, rule: Rule) -> pd.DataFrame:
+def _collectives(ctx: Context, rule: Rule) -> pl.DataFrame:
     """The rule's collective rows; a row that is a person (SUBJECT_MISMATCH already) is left out (selected once
     per awards list and subject: the collective rules look at each other's rows)."""
-    def select() -> pd.DataFrame:
-        rows = ctx.rows_for(rule)
-        return rows[(rows["subject"] == TAP_THE) & ~rows["has_person"]]
+    def select() -> pl.DataFrame:
+        return ctx.rows_for(rule).filter(pl.col("subject").eq_missing(TAP_THE) & ~pl.col("has_person"))
 
     return ctx.once(("collectives", tuple(rule.awards), rule.params.get("subject")), select)
 
 
-def _count_gaps(ctx: Context, rule: Rule, rows: pd.DataFrame):
-    """(count, total, gaps): the counts of the rule's columns and, per row, the labels of the
-    counts the data lacks ('' when the row can be judged)."""
+def _count_gaps(ctx: Context, rule: Rule, rows: pl.DataFrame):
+    """(count, total, gaps) as lists along rows: the counts of the rule's columns and, per row, the labels
+    of the counts the data lacks ('' when the row can be judged)."""
     p = rule.params
     col, total_col = p.get("count_column", "so_ldtt"), p.get("total_column", "tong_so_thanh_vien")
     count = member_count(ctx, rows, col, p.get("count_award"))
     share = p.get("min_share")
-    total = column_numbers(rows, total_col) if share is not None else pd.Series(1.0, index=rows.index)
-    no_count, no_total = count.isna(), total.isna() | (total <= 0)
+    total = column_numbers(rows, total_col) if share is not None else [1.0] * rows.height
     label, total_label = COUNT_LABEL.get(col, col), COUNT_LABEL.get(total_col, total_col)
-    gaps = pd.Series([", ".join(([label] if a else []) + ([total_label] if b else []))
-                      for a, b in zip(no_count.tolist(), no_total.tolist())], index=rows.index, dtype=object)
+    gaps = [", ".join(([label] if c != c else []) + ([total_label] if (t != t or t <= 0) else []))
+            for c, t in zip(count, total)]
     return count, total, gaps
 
 
 def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
     """A collective's members: `count` of them ≥ `min_count`, and/or count / total ≥ (or >) `min_share`."""
     rows = _collectives(ctx, rule)
-    if rows.empty:
+    if rows.is_empty():
         return []
     p = rule.params
     col, total_col = p.get("count_column", "so_ldtt"), p.get("total_column", "tong_so_thanh_vien")
     share = p.get("min_share")
-    count, total, gaps = _judged(ctx, rule)  # rows are all the rule's collectives
-    missing = gaps != ""
+    count, total, gaps, _by_i = _judged(ctx, rule)  # rows are all the rule's collectives
+    missing = [g != "" for g in gaps]
     wanted = ", ".join(COUNT_LABEL.get(c, c) for c in ([col] + ([total_col] if share is not None else [])))
-    out = _gap_findings(ctx, rule, rows[missing],
+    out = _gap_findings(ctx, rule, where(rows, missing),
                         f"thiếu số liệu “{wanted}” trên dòng của tập thể (thêm các cột này vào bảng đề nghị)")
-    ok_rows = rows[~missing]
-    c, t = count[~missing], total[~missing]
-    bad = pd.Series(False, index=ok_rows.index)
-    if p.get("min_count") is not None:
-        bad |= c < float(p["min_count"])
-    if share is not None:
-        ratio = c / t
-        bad |= (ratio <= float(share) + 1e-12) if p.get("strict") else (ratio < float(share) - 1e-12)
-    fail = ok_rows[bad].copy()
-    if fail.empty:
+    bad = []
+    for c, t, m in zip(count, total, missing):
+        if m:
+            bad.append(False)
+            continue
+        b = False
+        if p.get("min_count") is not None:
+            b = b or c < float(p["min_count"])
+        if share is not None:
+            ratio = c / t
+            b = b or ((ratio <= float(share) + 1e-12) if p.get("strict") else (ratio < float(share) - 1e-12))
+        bad.append(b)
+    if not any(bad):
         return out
-    fail["count"] = c[bad].astype(int)
-    fail["total"] = t[bad].astype(int)
-    fail["share_pct"] = [f"{x * 100:.0f}%" for x in (c[bad] / t[bad])]
+    fail = where(rows, bad).with_columns(
+        count=pl.Series([int(c) for c, b in zip(count, bad) if b], dtype=pl.Int64),
+        total=pl.Series([int(t) for t, b in zip(total, bad) if b], dtype=pl.Int64),
+        share_pct=pl.Series([f"{c / t * 100:.0f}%" for c, t, b in zip(count, total, bad) if b], dtype=pl.String))
     return out + emit(ctx, rule, fail, COL_AWARD)
 
 
-def _discipline_texts(rule: Rule, rows: pd.DataFrame) -> pd.Series:
-    col = rule.params.get("column", "ky_luat")
-    if col not in rows.columns:
-        return pd.Series("", index=rows.index)
-    return rows[col].fillna("").astype(str).str.strip()
+def _discipline_texts(rule: Rule, rows: pl.DataFrame) -> list[str]:
+    return [t.strip() for t in cell_texts(rows, rule.params.get("column", "ky_luat"))]
 
 
-def _discipline_gaps(ctx: Context, rule: Rule, rows: pd.DataFrame) -> pd.Series:
+def _discipline_gaps(ctx: Context, rule: Rule, rows: pl.DataFrame) -> list[str]:
     label = rule.params.get("label", "Kỷ luật")
-    return _discipline_texts(rule, rows).map(lambda t: "" if t else label).astype(object)
+    return ["" if t else label for t in _discipline_texts(rule, rows)]
 
 
 def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
@@ -147,40 +152,45 @@ def collective_discipline(ctx: Context, rule: Rule) -> list[Finding]:
     names only khiển trách, "01 cảnh cáo" more); an empty or absent cell is `NOT_CHECKED`.
     """
     rows = _collectives(ctx, rule)
-    if rows.empty:
+    if rows.is_empty():
         return []
     col = rule.params.get("column", "ky_luat")
     label = rule.params.get("label", "Kỷ luật")
     texts = _discipline_texts(rule, rows)
-    blank = texts == ""
-    out = _gap_findings(ctx, rule, rows[blank], f"ô “{label}” của tập thể để trống hoặc bảng không có cột này "
-                                                f"(ghi “0” hoặc “Không” khi không có ai bị kỷ luật)")
+    blank = [t == "" for t in texts]
+    out = _gap_findings(ctx, rule, where(rows, blank), f"ô “{label}” của tập thể để trống hoặc bảng không có cột này "
+                                                       f"(ghi “0” hoặc “Không” khi không có ai bị kỷ luật)")
     ignore = {fold(w) for w in rule.params.get("ignore", [])}
-    named = {v: _only_ignored(v, ignore) for v in texts[~blank].unique()}
-    numbers = column_numbers(rows[~blank], col)
-    hit = ~texts[~blank].map(named).astype(bool) & ~(numbers == 0)
-    bad = rows[~blank][hit].copy()
-    bad["value"] = texts[bad.index]
+    filled = where(rows, [not b for b in blank])
+    filled_texts = [t for t, b in zip(texts, blank) if not b]
+    named = {v: _only_ignored(v, ignore) for v in dict.fromkeys(filled_texts)}
+    numbers = column_numbers(filled, col)
+    hit = [not named[t] and not (n == 0) for t, n in zip(filled_texts, numbers)]
+    bad = where(filled, hit).with_columns(value=pl.Series([t for t, h in zip(filled_texts, hit) if h],
+                                                           dtype=pl.String))
     return out + emit(ctx, rule, bad, label)
 
 
 # --- one NOT_CHECKED per collective row ------------------------------------------------------
 def _judged(ctx: Context, rule: Rule):
-    """`_count_gaps` (collective_count) or (None, None, `_discipline_gaps`) over all the rule's collective
-    rows, once per run: each row's values depend on that row alone, and the collective rules look at
-    each other's rows."""
+    """(count, total, gaps, gap by `_i`): `_count_gaps` (collective_count) or (None, None, `_discipline_gaps`)
+    over all the rule's collective rows, once per run: each row's values depend on that row alone, and the
+    collective rules look at each other's rows."""
     def judge():
         rows = _collectives(ctx, rule)
         if rule.kind == "collective_count":
-            return _count_gaps(ctx, rule, rows)
-        return None, None, _discipline_gaps(ctx, rule, rows)
+            count, total, gaps = _count_gaps(ctx, rule, rows)
+        else:
+            count, total, gaps = None, None, _discipline_gaps(ctx, rule, rows)
+        return count, total, gaps, dict(zip(rows.get_column("_i").to_list(), gaps))
 
     return ctx.once(("judged", rule.id, rule.kind, tuple(rule.awards), repr(rule.params)), judge)
 
 
-def _gaps(ctx: Context, rule: Rule, rows: pd.DataFrame) -> pd.Series:
+def _gaps(ctx: Context, rule: Rule, rows: pl.DataFrame) -> list[str]:
     """Per row of `rows` (some of the rule's collective rows), what the rule lacks ('' when it can judge the row)."""
-    return _judged(ctx, rule)[2].loc[rows.index]
+    by_i = _judged(ctx, rule)[3]
+    return [by_i[i] for i in rows.get_column("_i").to_list()]
 
 
 def _short_title(rule: Rule) -> str:
@@ -189,53 +199,46 @@ def _short_title(rule: Rule) -> str:
     return title.split(": ", 1)[1] if ": " in title else title
 
 
-def _gap_findings(ctx: Context, rule: Rule, rows: pd.DataFrame, reason: str) -> list[Finding]:
+def _gap_findings(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> list[Finding]:
     """The rows `rule` cannot judge, reported once per row for all the collective rules that lack data there.
 
     The first such rule of the run (in rule order) reports the row, naming every rule in the
     message and in the finding's `rules`; the others leave it. A row only this rule cannot
     judge gets the plain `NOT_CHECKED` of `emit.not_checked`.
     """
-    if rows.empty:
+    if rows.is_empty():
         return []
     order = [r for r in ctx.rules if r.kind in GAP_KINDS]
     if rule.id not in {r.id for r in order}:
         order = [rule] + order
-    lacking: dict[str, pd.Series] = {}  # rule id → the rows' gap text ('' or NaN: judged or not its row)
+    ids_here = rows.get_column("_i").to_list()
+    texts: dict[str, list[str]] = {}  # rule id → the rows' gap texts ('' when judged or not its row)
     for other in order:
         if other.id == rule.id:
-            lacking[rule.id] = _gaps(ctx, rule, rows)
+            texts[rule.id] = _gaps(ctx, rule, rows)
             continue
-        theirs = _collectives(ctx, other)
-        common = rows.index.intersection(theirs.index)
-        gap = pd.Series("", index=rows.index, dtype=object)
-        if len(common):
-            gap[common] = _gaps(ctx, other, theirs.loc[common])
-        lacking[other.id] = gap
+        theirs = _judged(ctx, other)[3] if not _collectives(ctx, other).is_empty() else {}
+        texts[other.id] = [theirs.get(i, "") for i in ids_here]
     by_id = {r.id: r for r in order}
-    # the gap texts as lists in the order of rows (each Series is indexed by rows' own index)
-    texts = {i: (s.tolist() if s.index.equals(rows.index) else [s[idx] for idx in rows.index])
-             for i, s in lacking.items()}
-    labels = rows.index.tolist()
     out: list[Finding] = []
     groups: dict[tuple, list] = {}  # the rules lacking data → positions of the rows
-    for k in range(len(labels)):
-        ids = tuple(i for i in lacking if texts[i][k])
+    for k in range(len(ids_here)):
+        ids = tuple(i for i in texts if texts[i][k])
         if ids[0] == rule.id:  # a row an earlier rule of the run already reported is left to it
             groups.setdefault(ids, []).append(k)
     for ids, ks in groups.items():
-        idxs = [labels[k] for k in ks]
+        sel = rows.select(pl.all().gather(ks))
         if len(ids) == 1:
-            out += not_checked(ctx, rule, rows.loc[idxs], reason)
+            out += not_checked(ctx, rule, sel, reason)
             continue
-        sel = rows.loc[idxs].copy()
-        sel["detail"] = ["; ".join(f"{_short_title(by_id[i])} (thiếu “{texts[i][k]}”, quy định {i})"
-                                   for i in ids) for k in ks]
+        sel = sel.with_columns(detail=pl.Series(
+            ["; ".join(f"{_short_title(by_id[i])} (thiếu “{texts[i][k]}”, quy định {i})" for i in ids) for k in ks],
+            dtype=pl.String))
         out += _merged(ctx, [by_id[i] for i in ids], sel)
     return out
 
 
-def _merged(ctx: Context, rules: list[Rule], rows: pd.DataFrame) -> list[Finding]:
+def _merged(ctx: Context, rules: list[Rule], rows: pl.DataFrame) -> list[Finding]:
     refs = list(dict.fromkeys(r.legal_ref for r in rules if r.legal_ref))
     msg = (f"Không kiểm tra được {len(rules)} tiêu chuẩn của {{award_name}} năm {{year}} cho “{{ho_ten}}”: "
            f"{{detail}}. Hãy ghi các số liệu này trên dòng của tập thể (ô “Kỷ luật”: “0” hoặc “Không” khi "

@@ -5,23 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import pandas as pd
+import polars as pl
 
 from ..model import Finding
 from ..text import fold
 from .context import Context
-from .emit import emit
+from .emit import cell_texts, emit
 from .records import Rule
 
 
-def _optional(ctx: Context, rule: Rule) -> tuple[pd.DataFrame, str] | None:
+def _optional(ctx: Context, rule: Rule) -> tuple[pl.DataFrame, str] | None:
     col = rule.params.get("column", "")
     if col not in ctx.df.columns:
         return None
     rows = ctx.rows_for(rule)
-    texts = rows[col].fillna("").astype(str)
-    stripped = {v: v.strip() for v in texts.unique().tolist()}  # each distinct cell once
-    return rows[texts.map(stripped) != ""], col
+    texts = cell_texts(rows, col)
+    stripped = {v: v.strip() for v in dict.fromkeys(texts)}  # each distinct cell once
+    return rows.filter(pl.Series([stripped[t] != "" for t in texts], dtype=pl.Boolean)), col
 
 
 def column_in(ctx: Context, rule: Rule) -> list[Finding]:
@@ -42,14 +42,13 @@ def column_empty(ctx: Context, rule: Rule) -> list[Finding]:
     return _emit_folded(ctx, rule, rows, col, rule.params.get("ignore", []))
 
 
-def _emit_folded(ctx: Context, rule: Rule, rows: pd.DataFrame, col: str, listed) -> list[Finding]:
+def _emit_folded(ctx: Context, rule: Rule, rows: pl.DataFrame, col: str, listed) -> list[Finding]:
     """A finding for each row whose cell, compared folded (HTTNV = httnv, Không = khong), is not one of `listed`."""
-    texts = rows[col].astype(str)
-    keys = {v: fold(v) for v in texts.unique()}  # each distinct text folded once
-    inside = texts.map(keys).isin({fold(a) for a in listed})
-    bad = rows[~inside].copy()
-    bad["value"] = bad[col]
-    return emit(ctx, rule, bad, rule.params.get("label", col))
+    texts = cell_texts(rows, col)
+    allowed = {fold(a) for a in listed}
+    keys = {v: fold(v) in allowed for v in dict.fromkeys(texts)}  # each distinct text folded once
+    bad = rows.filter(pl.Series([not keys[t] for t in texts], dtype=pl.Boolean))
+    return emit(ctx, rule, bad.with_columns(value=pl.col(col)), rule.params.get("label", col))
 
 
 def months_before_year_end(ctx: Context, rule: Rule) -> list[Finding]:
@@ -70,8 +69,11 @@ def months_before_year_end(ctx: Context, rule: Rule) -> list[Finding]:
             return math.nan
         return (end.year - d.year) * 12 + (end.month - d.month) - (1 if d.day > end.day else 0)
 
-    m = rows[col].map(months)
-    bad = rows[m.notna() & (m < need)].copy()
-    bad["value"] = bad[col].astype(str)
-    bad["months"] = m[bad.index].astype(int)
+    values = rows.get_column(col).to_list()
+    table = {v: months(v) for v in dict.fromkeys(values)}
+    got_months = [table[v] for v in values]
+    keep = [m == m and m < need for m in got_months]
+    bad = rows.filter(pl.Series(keep, dtype=pl.Boolean)).with_columns(
+        value=pl.col(col).cast(pl.String),
+        months=pl.Series([int(m) for m, k in zip(got_months, keep) if k], dtype=pl.Int64))
     return emit(ctx, rule, bad, rule.params.get("label", col))

@@ -1,15 +1,16 @@
 """The validation context: the year's nominations with their helper columns, the awards
-already known (this year's and the register's, handed in as plain frames by the caller) and
-the person matching every history check shares.
+already known (this year's and the register's, handed in as plain Polars frames by the caller)
+and the person matching every history check shares.
 
 Nothing here reads storage: the caller builds the frames (see `validate.build_context`).
+Every frame is Polars: a check selects rows with filters and joins, never through pandas.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 
-import pandas as pd
+import polars as pl
 
 from ..catalog import TAP_THE, Catalog
 from ..schema import INITIATIVE_LEVEL_PHRASE
@@ -31,26 +32,26 @@ LEVEL_LABEL = INITIATIVE_LEVEL_PHRASE
 class Context:
     """Everything a check may look at, prepared once per validation run.
 
-    `df` is the nominations frame plus helper columns: `_i` (position), `name_key`,
-    `birth_year` (float, NaN when unknown), `birth_date` (ISO text or ''),
-    `unit_key` (unit code, else folded unit name) and `has_person`.
+    `df` is the nominations frame (Polars) plus helper columns: `_i` (position), `name_key`,
+    `birth_year` (float, null when unknown), `birth_date` (ISO text or ''),
+    `unit_key` (unit code, else folded unit name), `has_person` and `award_name`.
     `known` stacks this year's nominations and the history register (columns
     name_key, birth_year, birth_date, unit_key, subject, award, year, source).
     """
 
-    df: pd.DataFrame
+    df: pl.DataFrame
     year: int
     catalog: Catalog
-    initiatives: pd.DataFrame  # one row per (initiative, author): author_key, unit_key, cap, nam, ten_key
-    known: pd.DataFrame
-    history: pd.DataFrame | None = None
+    initiatives: pl.DataFrame  # one row per (initiative, author): author_key, unit_key, cap, nam, ten_key
+    known: pl.DataFrame
+    history: pl.DataFrame | None = None
     history_label: str = ""
     history_years: set[int] = field(default_factory=set)
     initiative_sheets: set[tuple[str, str]] = field(default_factory=set)  # (file, sheet) with a Sáng kiến column
     config_values: dict[str, str] = field(default_factory=dict)
     # disciplines of the run's people (name_key, birth_year, birth_date, unit_key, hinh_thuc, tu_ngay,
     # den_ngay: ISO dates, den_ngay '' when not stated), None when the register has none
-    discipline: pd.DataFrame | None = None
+    discipline: pl.DataFrame | None = None
     rules: tuple = ()  # the rules of the run (a rule may shape another: discipline_restart)
     _rows: dict = field(default_factory=dict, repr=False)  # rows_for's selections
     memo: dict = field(default_factory=dict, repr=False)  # what checks derive from the run's data once (see `once`)
@@ -68,20 +69,20 @@ class Context:
         a = self.catalog.by_code.get(code)
         return a.name if a else str(code)
 
-    def rows_for(self, rule: Rule) -> pd.DataFrame:
+    def rows_for(self, rule: Rule) -> pl.DataFrame:
         """The rule's rows (see `proposed`), selected once per awards list and subject (param
         `subject`, for awards open to both: Bằng khen of an individual): callers never modify it."""
         subject = rule.params.get("subject")
         key = (tuple(rule.awards), subject)
         if key not in self._rows:
-            sel = proposed(self.df, rule.awards, named=self.once("named", lambda: self.df["ho_ten"] != ""))
+            sel = proposed(rule.awards)
             if subject:
-                sel &= self.df["subject"] == subject
-            self._rows[key] = self.df[sel]
+                sel &= pl.col("subject").eq_missing(subject)
+            self._rows[key] = self.df.filter(sel)
         return self._rows[key]
 
     # --- person matching ------------------------------------------------------------
-    def matched(self, left: pd.DataFrame, right: pd.DataFrame) -> set:
+    def matched(self, left: pl.DataFrame, right: pl.DataFrame) -> set:
         """Positions (`_i`) of left rows whose person or collective appears in right.
 
         Individuals: same name key and birth year, and full dates equal when both
@@ -91,13 +92,13 @@ class Context:
         """
         return _matches(left, right, None).get(None, set())
 
-    def matched_years(self, left: pd.DataFrame, awards, years) -> dict[int, set]:
+    def matched_years(self, left: pl.DataFrame, awards, years) -> dict[int, set]:
         """For each of `years` (absent when none), the positions of left rows matched by one of `awards`
         that year in `known`: one pass over all the years instead of one `matched` per year."""
         return _matches(left, self.known_awards(awards, years), "year")
 
     @staticmethod
-    def people(left: pd.DataFrame) -> dict[str, frozenset]:
+    def people(left: pl.DataFrame) -> dict[str, frozenset]:
         """The register records `matched` can meet for left rows (or any subset of them).
 
         Mirrors its joins without the units (the register's units are mapped to this
@@ -105,16 +106,16 @@ class Context:
         name and year; any individual meets records of its name without a birth year;
         an individual without a birth year, or a collective, meets every record of its name.
         """
-        ind = (left["subject"] != TAP_THE).to_numpy()
-        born = left["birth_year"].notna().to_numpy()
-        keys = left["name_key"].to_numpy()
-        years = left["birth_year"].to_numpy()
-        return {"pairs": frozenset(zip(keys[ind & born].tolist(), years[ind & born].astype(int).tolist())),
-                "names": frozenset(keys[ind].tolist()), "any_birth": frozenset(keys[~(ind & born)].tolist())}
+        ind = pl.col("subject").ne_missing(TAP_THE)
+        born = ind & pl.col("birth_year").is_not_null() & pl.col("birth_year").is_not_nan()
+        pairs = left.filter(born)
+        return {"pairs": frozenset(zip(pairs.get_column("name_key").to_list(),
+                                       pairs.get_column("birth_year").cast(pl.Int64).to_list())),
+                "names": frozenset(left.filter(ind).get_column("name_key").to_list()),
+                "any_birth": frozenset(left.filter(~born).get_column("name_key").to_list())}
 
-    def known_awards(self, awards, years) -> pd.DataFrame:
-        k = self.known
-        return k[k["award"].isin(list(awards)) & k["year"].isin(list(years))]
+    def known_awards(self, awards, years) -> pl.DataFrame:
+        return self.known.filter(pl.col("award").is_in(list(awards)) & pl.col("year").is_in(list(years)))
 
     def config_number(self, key: str | None) -> float | None:
         """A number the master's `Cấu hình` sheet states explicitly (e.g. ty_le_cstdcs)."""
@@ -128,40 +129,45 @@ class Context:
         return value / 100 if (text.endswith("%") or value > 1) else value
 
 
-def _matches(left: pd.DataFrame, right: pd.DataFrame, label: str | None) -> dict:
+def _is_year(v) -> bool:
+    return v is not None and v == v  # neither null nor NaN
+
+
+def _matches(left: pl.DataFrame, right: pl.DataFrame, label: str | None) -> dict:
     """`Context.matched` for each value of right's `label` column (None: all right rows under None).
 
     Every join is on the name key, so right is first narrowed to left's names; the
     joins then run as dict look-ups over the few records left (left rows come from
     `Context.df`, whose keys and dates are never missing).
     """
-    if left.empty or right.empty:
+    if left.is_empty() or right.is_empty():
         return {}
-    right = right[right["name_key"].isin(set(left["name_key"].tolist()))]
-    labels = right[label].tolist() if label else [None] * len(right)
+    right = right.filter(pl.col("name_key").is_in(left.get_column("name_key").unique().to_list()))
+    labels = right.get_column(label).to_list() if label else [None] * right.height
     born: dict[tuple, list] = {}     # (name, birth year) → [(birth date, label)]
     by_unit: dict[tuple, list] = {}  # (name, unit) → [(no birth year, label)]
     groups: dict[tuple, list] = {}   # collectives: (unit, name) → [label]
     for name, year, date, unit, subj, lab in zip(
-            right["name_key"].tolist(), right["birth_year"].astype(float).tolist(), right["birth_date"].tolist(),
-            right["unit_key"].tolist(), right["subject"].tolist(), labels):
+            *(right.get_column(c).to_list() for c in ("name_key", "birth_year", "birth_date", "unit_key", "subject")),
+            labels):
         if subj == TAP_THE:
             groups.setdefault((unit, name), []).append(lab)
             continue
-        if year == year:  # not NaN
-            born.setdefault((name, year), []).append((date, lab))
-        by_unit.setdefault((name, unit), []).append((year != year, lab))
+        has_year = _is_year(year)
+        if has_year:
+            born.setdefault((name, float(year)), []).append((date, lab))
+        by_unit.setdefault((name, unit), []).append((not has_year, lab))
     hits: dict = {}
     for i, name, year, date, unit, subj in zip(
-            left["_i"].tolist(), left["name_key"].tolist(), left["birth_year"].tolist(), left["birth_date"].tolist(),
-            left["unit_key"].tolist(), left["subject"].tolist()):
+            *(left.get_column(c).to_list() for c in ("_i", "name_key", "birth_year", "birth_date", "unit_key",
+                                                      "subject"))):
         if subj == TAP_THE:
             for lab in groups.get((unit, name), ()):
                 hits.setdefault(lab, set()).add(i)
             continue
-        has_year = year == year
+        has_year = _is_year(year)
         if has_year:
-            for d, lab in born.get((name, year), ()):
+            for d, lab in born.get((name, float(year)), ()):
                 if date == "" or d == "" or date == d:
                     hits.setdefault(lab, set()).add(i)
         for unborn, lab in by_unit.get((name, unit), ()):
@@ -170,9 +176,7 @@ def _matches(left: pd.DataFrame, right: pd.DataFrame, label: str | None) -> dict
     return hits
 
 
-def proposed(df: pd.DataFrame, awards, named: pd.Series | None = None) -> pd.Series:
-    """Rows with a name proposed for one of `awards` (for any known award when they include "*");
-    named: `df["ho_ten"] != ""` when the caller has it already."""
-    award = df["award"].notna() if "*" in awards else df["award"].isin(list(awards))
-    return award & (df["ho_ten"] != "" if named is None else named)
-
+def proposed(awards) -> pl.Expr:
+    """Rows with a name proposed for one of `awards` (for any known award when they include "*")."""
+    award = pl.col("award").is_not_null() if "*" in awards else pl.col("award").is_in(list(awards)).fill_null(False)
+    return award & pl.col("ho_ten").ne_missing("")

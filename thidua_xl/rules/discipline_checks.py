@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
+import polars as pl
 
 from ..catalog import TAP_THE
 from ..model import Finding
@@ -33,21 +33,21 @@ def _end(start: str, end: str, months: int) -> tuple[dt.date, bool]:
     return dt.date(year, month, day) - dt.timedelta(days=1), False
 
 
-def disciplines(ctx: Context, rows: pd.DataFrame, months: int = MONTHS_IF_NO_END) -> list[dict]:
+def disciplines(ctx: Context, rows: pl.DataFrame, months: int = MONTHS_IF_NO_END) -> list[dict]:
     """The disciplines of rows' people (individuals) that started by the end of the award year:
     one dict per (row, discipline) with `_i`, `hinh_thuc`, `start`, `end`, `stated_end`."""
     d = ctx.discipline
-    if d is None or d.empty or rows.empty:
+    if d is None or d.is_empty() or rows.is_empty():
         return []
-    people = rows[rows["subject"] != TAP_THE]
-    right = d.assign(subject="ca_nhan", _d=range(len(d)))
-    right = right[right["tu_ngay"] <= f"{ctx.year}-12-31"]
-    if people.empty or right.empty:
+    people = rows.filter(pl.col("subject").ne_missing(TAP_THE))
+    right = d.with_columns(subject=pl.lit("ca_nhan"), _d=pl.int_range(pl.len(), dtype=pl.Int64)) \
+        .filter(pl.col("tu_ngay") <= f"{ctx.year}-12-31")
+    if people.is_empty() or right.is_empty():
         return []
     out = []
-    recs = right.set_index("_d")
+    recs = {r["_d"]: r for r in right.to_dicts()}
     for k, hits in _matches(people, right, "_d").items():
-        rec = recs.loc[k]
+        rec = recs[k]
         end, stated = _end(rec["tu_ngay"], rec["den_ngay"], months)
         for i in sorted(hits):
             out.append({"_i": i, "hinh_thuc": rec["hinh_thuc"], "start": dt.date.fromisoformat(rec["tu_ngay"]),
@@ -71,8 +71,9 @@ def under_discipline(ctx: Context, rule: Rule) -> list[Finding]:
     for rec in disciplines(ctx, rows, months):
         if rec["end"] >= first:
             found.setdefault(rec["_i"], []).append(_period(rec))
-    bad = rows[rows["_i"].isin(list(found))].copy()
-    bad["detail"] = ["; ".join(found[i]) for i in bad["_i"]]
+    bad = rows.filter(pl.col("_i").is_in(list(found)))
+    bad = bad.with_columns(detail=pl.Series(["; ".join(found[i]) for i in bad.get_column("_i").to_list()],
+                                            dtype=pl.String))
     return emit(ctx, rule, bad, COL_AWARD)
 
 
@@ -82,7 +83,7 @@ def discipline_restart(ctx: Context, rule: Rule) -> list[Finding]:
     return []
 
 
-def restart_from(ctx: Context, rule: Rule, rows: pd.DataFrame) -> dict[int, tuple[int, str]]:
+def restart_from(ctx: Context, rule: Rule, rows: pl.DataFrame) -> dict[int, tuple[int, str]]:
     """For rows whose period starts again after a discipline: `_i` → (first year that counts, note).
 
     The note names the discipline and the rule (with its legal basis) that restarts the period.

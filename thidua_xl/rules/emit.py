@@ -7,8 +7,7 @@ import math
 import string
 from dataclasses import replace
 
-import numpy as np
-import pandas as pd
+import polars as pl
 
 from ..model import WARNING, Finding
 from .context import COL_AWARD, NOT_CHECKED, Context
@@ -66,29 +65,41 @@ MESSAGE_FIELDS = {"_i", "file", "sheet", "row", "unit", "unit_code", "ho_ten", "
 # Row fields every finding reads whatever its template says.
 FINDING_FIELDS = {"file", "sheet", "row", "unit", "award", "award_name", "_column"}
 
+# --- rows picked by Python lists (per distinct value work done in Python) -------------------
+def where(rows: pl.DataFrame, keep: list) -> pl.DataFrame:
+    """The rows whose flag in `keep` (one per row, in order) is true."""
+    return rows.filter(pl.Series(keep, dtype=pl.Boolean))
+
+
+def cell_texts(rows: pl.DataFrame, col: str) -> list[str]:
+    """The column's cells as text ('' when empty, or when rows have no such column)."""
+    if col not in rows.columns:
+        return [""] * rows.height
+    return [v if v.__class__ is str else ("" if v is None else str(v)) for v in rows.get_column(col).to_list()]
+
+
 # --- emitting findings ----------------------------------------------------------------
-def row_records(frame: pd.DataFrame) -> list[dict]:
-    """`frame.to_dict("records")`, column by column: for NumPy number and text columns `tolist()` gives
-    the same Python values that pandas otherwise boxes cell by cell (other dtypes go the long way)."""
-    plain = all((isinstance(d, np.dtype) and d.kind in "biuf") or isinstance(d, pd.StringDtype) for d in frame.dtypes)
-    if not plain or not len(frame.columns) or not frame.columns.is_unique:
-        return frame.to_dict("records")
-    cols = list(frame.columns)
-    return [dict(zip(cols, vals)) for vals in zip(*(frame[c].tolist() for c in cols))]
+def row_records(frame: pl.DataFrame) -> list[dict]:
+    """The rows as dicts, column by column (`to_list` per column, then zipped)."""
+    cols = frame.columns
+    if not cols:
+        return [{} for _ in range(frame.height)]
+    return [dict(zip(cols, vals)) for vals in zip(*(frame.get_column(c).to_list() for c in cols))]
 
 
-def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, column: str | None, *, code: str | None = None,
+def emit(ctx: Context, rule: Rule, rows: pl.DataFrame, column: str | None, *, code: str | None = None,
          severity: str | None = None, verified: bool | None = None, **values) -> list[Finding]:
     """One finding per row of `rows`; a `detail` (or any) column of rows fills the template."""
-    if rows.empty:
-        return []  # selecting and converting no rows still costs ~0.5 ms a rule
+    if rows.is_empty():
+        return []
     out = []
     base = {"year": ctx.year, **rule.params, **values}
     # the row fields the finding itself names, and those the template reads (when it parses: else all)
     read = template_fields(rule.message)
-    keep = [c for c in rows.columns if (c in MESSAGE_FIELDS or c not in ctx.df.columns)
+    known = set(ctx.df.columns)
+    keep = [c for c in rows.columns if (c in MESSAGE_FIELDS or c not in known)
             and (read is None or c in read or c in FINDING_FIELDS)]
-    for rec in row_records(rows[keep]):
+    for rec in row_records(rows.select(keep)):
         vals = {**base, **rec}
         if not vals.get("award_name"):
             vals["award_name"] = ctx.award_name(rec.get("award"))
@@ -101,9 +112,9 @@ def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, column: str | None, *, co
     return out
 
 
-def not_checked(ctx: Context, rule: Rule, rows: pd.DataFrame, reason: str) -> list[Finding]:
+def not_checked(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> list[Finding]:
     """A rule that needed data the inputs lack: a warning naming the rule, never a silent pass."""
-    if rows.empty:
+    if rows.is_empty():
         return []
     title = rule.title or rule.id
     msg = (f"Không kiểm tra được quy định “{title}” cho “{{ho_ten}}” ({{award_name}} năm {{year}}): "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import polars as pl
+
 from ..model import Finding
 from .context import COL_AWARD, Context
 from .discipline_checks import restart_from
-from .emit import emit, not_checked, year_list
+from .emit import emit, not_checked, where, year_list
 from .initiative import rated_with_initiatives
 from .records import Rule
 
@@ -15,10 +17,10 @@ from .records import Rule
 def same_year_award(ctx: Context, rule: Rule) -> list[Finding]:
     """The award presupposes another one in the same year (CSTĐCS ⇒ LĐTT, TTLĐXS ⇒ TTLĐTT)."""
     rows = ctx.rows_for(rule)
-    if rows.empty:
+    if rows.is_empty():
         return []
     hits = ctx.matched_years(rows, rule.params.get("needs", []), [ctx.year]).get(ctx.year, set())
-    return emit(ctx, rule, rows[~rows["_i"].isin(hits)], COL_AWARD)
+    return emit(ctx, rule, rows.filter(~pl.col("_i").is_in(list(hits))), COL_AWARD)
 
 
 
@@ -39,47 +41,52 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
     """The award in every one of the `years` consecutive years ending this year (history + this year);
     after a discipline the streak starts again (`discipline_checks.restart_from`)."""
     rows = ctx.rows_for(rule)
-    if rows.empty:
+    if rows.is_empty():
         return []
     n = int(rule.params.get("years", 3))
     needs = rule.params.get("needs", [])
     years = list(range(ctx.year - n + 1, ctx.year + 1))
     gap = set(_history_gap(ctx, years))
     restart = restart_from(ctx, rule, rows)
-    missing: dict[int, list[int]] = {i: [] for i in rows["_i"]}
-    unknown: dict[int, list[int]] = {i: [] for i in rows["_i"]}
-    cut: dict[int, list[int]] = {i: [] for i in rows["_i"]}  # years before a discipline ended
+    ids = rows.get_column("_i").to_list()
+    missing: dict[int, list[int]] = {i: [] for i in ids}
+    unknown: dict[int, list[int]] = {i: [] for i in ids}
+    cut: dict[int, list[int]] = {i: [] for i in ids}  # years before a discipline ended
     by_year = ctx.matched_years(rows, needs, years)
     for y in years:
         hits = by_year.get(y, set())
-        for i in rows["_i"]:
+        for i in ids:
             if i in restart and y < restart[i][0]:
                 cut[i].append(y)
             elif i not in hits:
                 (unknown if y in gap else missing)[i].append(y)
-    fail = rows[rows["_i"].map(lambda i: bool(missing[i]) or bool(cut[i]))].copy()
+    fail = where(rows, [bool(missing[i]) or bool(cut[i]) for i in ids])
     needs_name = ", ".join(ctx.award_name(c) for c in needs)
-    fail["detail"] = ["; ".join(([f"không có {needs_name} năm {year_list(missing[i])}"] if missing[i] else [])
-                                + ([f"năm {year_list(cut[i])} không được tính"] if cut[i] else []))
-                      for i in fail["_i"]]
+    fail_ids = fail.get_column("_i").to_list()
+    detail = ["; ".join(([f"không có {needs_name} năm {year_list(missing[i])}"] if missing[i] else [])
+                        + ([f"năm {year_list(cut[i])} không được tính"] if cut[i] else []))
+              for i in fail_ids]
+    fail = fail.with_columns(detail=pl.Series(detail, dtype=pl.String))
     out: list[Finding] = []
     alt = rule.params.get("or_rated")  # another path the law accepts (Bằng khen Bộ, tỉnh: HTXSNV years + initiatives)
-    if alt and not fail.empty:
+    if alt and not fail.is_empty():
         possible, why = rated_with_initiatives(ctx, fail, alt)
-        fail["detail"] = fail["detail"] + "; " + why
-        out += not_checked(ctx, rule, fail[possible], "{detail}")
-        fail = fail[~possible]
+        fail = fail.with_columns(detail=pl.Series([d + "; " + w for d, w in zip(detail, why)], dtype=pl.String))
+        out += not_checked(ctx, rule, where(fail, possible), "{detail}")
+        fail = where(fail, [not p for p in possible])
     out += _emit_restarted(ctx, rule, fail, restart, first_year=years[0])
-    unsure = rows[rows["_i"].map(lambda i: not missing[i] and not cut[i] and bool(unknown[i]))]
+    unsure = where(rows, [not missing[i] and not cut[i] and bool(unknown[i]) for i in ids])
     return out + not_checked(ctx, rule, unsure, _no_history_reason(ctx, sorted(gap)))
 
 
-def _emit_restarted(ctx: Context, rule: Rule, fail, restart: dict, **values) -> list[Finding]:
+def _emit_restarted(ctx: Context, rule: Rule, fail: pl.DataFrame, restart: dict, **values) -> list[Finding]:
     """The findings of rows, those whose period restarted after a discipline saying so (and citing why)."""
-    again = fail["_i"].isin(list(restart))
-    out = emit(ctx, rule, fail[~again], COL_AWARD, **values)
-    if again.any():
-        noted = fail[again].assign(restart=[restart[i][1] for i in fail.loc[again, "_i"]])
+    again = pl.col("_i").is_in(list(restart))
+    out = emit(ctx, rule, fail.filter(~again), COL_AWARD, **values)
+    noted = fail.filter(again)
+    if not noted.is_empty():
+        noted = noted.with_columns(restart=pl.Series([restart[i][1] for i in noted.get_column("_i").to_list()],
+                                                     dtype=pl.String))
         out += emit(ctx, replace(rule, message=rule.message + " {restart}"), noted, COL_AWARD, **values)
     return out
 
@@ -88,44 +95,45 @@ def count_in_window(ctx: Context, rule: Rule) -> list[Finding]:
     """At least `count` years with one of `needs` among the last `window_years` years; after a
     discipline only the years that begin after it ended count."""
     rows = ctx.rows_for(rule)
-    if rows.empty:
+    if rows.is_empty():
         return []
     window = int(rule.params.get("window_years", 6))
     need = int(rule.params.get("count", 2))
     years = list(range(ctx.year - window + 1, ctx.year + 1))
     gap = _history_gap(ctx, years)
     restart = restart_from(ctx, rule, rows)
-    found = {i: 0 for i in rows["_i"]}
+    ids = rows.get_column("_i").to_list()
+    found = {i: 0 for i in ids}
     for y, hits in ctx.matched_years(rows, rule.params.get("needs", []), years).items():
         for i in hits:
             if i not in restart or y >= restart[i][0]:
                 found[i] += 1
-    short = rows[rows["_i"].map(lambda i: found[i] < need)].copy()
+    short = where(rows, [found[i] < need for i in ids])
+    short_ids = short.get_column("_i").to_list()
     if not restart:
         if gap:
             return not_checked(ctx, rule, short, _no_history_reason(ctx, gap))
-        short["found"] = short["_i"].map(found)
+        short = short.with_columns(found=pl.Series([found[i] for i in short_ids], dtype=pl.Int64))
         return emit(ctx, rule, short, COL_AWARD, first_year=years[0])
     # a year the register lacks matters only when it counts for that row
-    open_gap = short["_i"].map(lambda i: bool([g for g in gap if g >= restart.get(i, (0,))[0]]))
-    out = not_checked(ctx, rule, short[open_gap], _no_history_reason(ctx, gap))
-    short = short[~open_gap].copy()
-    short["found"] = short["_i"].map(found)
+    open_gap = [bool([g for g in gap if g >= restart.get(i, (0,))[0]]) for i in short_ids]
+    out = not_checked(ctx, rule, where(short, open_gap), _no_history_reason(ctx, gap))
+    short = where(short, [not o for o in open_gap])
+    short = short.with_columns(found=pl.Series([found[i] for i in short.get_column("_i").to_list()], dtype=pl.Int64))
     return out + _emit_restarted(ctx, rule, short, restart, first_year=years[0])
 
 
 def prior_award(ctx: Context, rule: Rule) -> list[Finding]:
     """One of `needs` at least `min_years_since` years before this one (history register)."""
     rows = ctx.rows_for(rule)
-    if rows.empty:
+    if rows.is_empty():
         return []
     if ctx.history is None:
         return not_checked(ctx, rule, rows, _no_history_reason(ctx, []))
     last = ctx.year - int(rule.params.get("min_years_since", 5))
-    k = ctx.history
-    right = k[k["award"].isin(rule.params.get("needs", [])) & (k["year"] <= last)]
+    right = ctx.history.filter(pl.col("award").is_in(list(rule.params.get("needs", []))) & (pl.col("year") <= last))
     hits = ctx.matched(rows, right)
-    fail = rows[~rows["_i"].isin(hits)].copy()
     span = f"{min(ctx.history_years)}–{max(ctx.history_years)}" if ctx.history_years else "không có năm nào"
-    fail["detail"] = f"(sổ lịch sử có dữ liệu các năm {span})"
+    fail = rows.filter(~pl.col("_i").is_in(list(hits))).with_columns(
+        detail=pl.lit(f"(sổ lịch sử có dữ liệu các năm {span})"))
     return emit(ctx, rule, fail, COL_AWARD, last_year=last)

@@ -2,13 +2,22 @@
 the right years, from the initiatives table and the row's own `Sáng kiến` cell."""
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 
 from ..model import Finding
 from ..text import fold
 from .context import COL_INITIATIVE, LEVEL_LABEL, LEVEL_ORDER, Context
-from .emit import emit, not_checked
+from .emit import cell_texts, emit, not_checked, where
 from .records import Rule
+
+
+def _authored(rows: pl.DataFrame, init: pl.DataFrame) -> pl.DataFrame:
+    """rows' (_i, level, ten_key) for each initiative of the table their person wrote (same unit when the
+    table names one)."""
+    m = rows.select("_i", "name_key", "unit_key").join(
+        init.select("author_key", pl.col("unit_key").alias("unit_key_init"), "level", "ten_key"),
+        left_on="name_key", right_on="author_key", how="inner", maintain_order="left")
+    return m.filter((pl.col("unit_key_init") == "") | (pl.col("unit_key_init") == pl.col("unit_key")))
 
 
 def initiative(ctx: Context, rule: Rule) -> list[Finding]:
@@ -20,105 +29,112 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     rows = ctx.rows_for(rule)
     alt = rule.params.get("or_column")  # an alternative the law accepts instead (e.g. Xếp loại = HTXSNV)
     if alt:
-        rows = rows[~column_says(ctx, rows, alt)]
-    if rows.empty:
+        rows = where(rows, [not s for s in column_says(ctx, rows, alt)])
+    if rows.is_empty():
         return []
     min_level = rule.params.get("min_level", "co_so")
     need = LEVEL_ORDER.get(min_level, 1)
     window = int(rule.params.get("window_years", 1))
     first = ctx.year - window + 1
     init = in_window(ctx, first)
-    m = rows[["_i", "name_key", "unit_key"]].merge(
-        init[["author_key", "unit_key", "level"]], left_on="name_key", right_on="author_key", suffixes=("", "_init"))
-    m = m[(m["unit_key_init"] == "") | (m["unit_key_init"] == m["unit_key"])]
-    ok = set(m.loc[m["level"] >= need, "_i"])
-    some = set(m["_i"])
+    m = _authored(rows, init)
+    ok = set(m.filter(pl.col("level") >= need).get_column("_i").to_list())
+    some = set(m.get_column("_i").to_list())
     min_count = int(rule.params.get("min_count", 1))
+    found: dict = {}
     if min_count > 1:  # several initiatives (Bằng khen Thủ tướng: 5 in 5 years); the row's own cell counts one
-        counts = count_initiatives(rows, init, need)
-        ok = set(counts[counts >= min_count].index)
-        some = set(counts[counts > 0].index)
-        rows = rows.assign(found=rows["_i"].map(counts).fillna(0).astype(int))
+        found = count_initiatives(rows, init, need)
+        ok = {i for i, n in found.items() if n >= min_count}
+        some = {i for i, n in found.items() if n > 0}
     # The row's own Sáng kiến cell: its level comes from the table when the title matches.
-    cell = rows[(rows["sang_kien"] != "") & ~rows["_i"].isin(ok)]
+    cell = rows.filter((pl.col("sang_kien").ne_missing("")) & ~pl.col("_i").is_in(list(ok)))
     unknown_level: set = set()
-    if not cell.empty and min_count <= 1:
-        keys = {v: fold(v) for v in cell["sang_kien"].unique()}
-        titled = cell[["_i", "sang_kien"]].assign(ten_key=cell["sang_kien"].map(keys)).merge(
-            ctx.initiatives[["ten_key", "level"]].drop_duplicates(), on="ten_key", how="left")
-        best = titled.assign(level=titled["level"].astype(float)).groupby("_i")["level"].max()
-        ok.update(best[best >= need].index)
+    if not cell.is_empty() and min_count <= 1:
+        titles = cell.get_column("sang_kien").to_list()
+        keys = {v: fold(v) for v in dict.fromkeys(titles)}
+        levels = ctx.initiatives.select("ten_key", pl.col("level").cast(pl.Float64)).unique()
+        titled = cell.select("_i").with_columns(ten_key=pl.Series([keys[t] for t in titles], dtype=pl.String)) \
+            .join(levels, on="ten_key", how="left")
+        best = titled.group_by("_i").agg(pl.col("level").max())
+        ok.update(best.filter(pl.col("level") >= need).get_column("_i").to_list())
+        unlevelled = best.filter(pl.col("level").is_null()).get_column("_i").to_list()
         if need <= 1:
-            ok.update(best[best.isna()].index)  # the unit states a recognised cơ sở initiative
+            ok.update(unlevelled)  # the unit states a recognised cơ sở initiative
         else:
-            unknown_level.update(best[best.isna()].index)
-            some.update(best[best.notna() & (best < need)].index)
-    missing = rows[~rows["_i"].isin(ok)]
-    if missing.empty:
+            unknown_level.update(unlevelled)
+            some.update(best.filter(pl.col("level") < need).get_column("_i").to_list())
+    missing = rows.filter(~pl.col("_i").is_in(list(ok)))
+    if missing.is_empty():
         return []
-    no_data = missing[~has_initiative_data(ctx, missing)]
+    data = has_initiative_data(ctx, missing)
+    no_data = where(missing, [not d for d in data])
     out = not_checked(ctx, rule, no_data,
                       "tệp không có cột “Sáng kiến” và không có bảng “Sáng kiến” để đối chiếu")
-    level_unknown = missing[missing["_i"].isin(unknown_level) & ~missing["_i"].isin(no_data["_i"])]
+    no_data_ids = no_data.get_column("_i").to_list()
+    level_unknown = missing.filter(pl.col("_i").is_in(list(unknown_level)) & ~pl.col("_i").is_in(no_data_ids))
     out += not_checked(ctx, rule, level_unknown,
                        "cột “Sáng kiến” có ghi nhưng bảng “Sáng kiến” không cho biết cấp công nhận")
-    fail = missing[~missing["_i"].isin(no_data["_i"]) & ~missing["_i"].isin(level_unknown["_i"])].copy()
+    fail = missing.filter(~pl.col("_i").is_in(no_data_ids)
+                          & ~pl.col("_i").is_in(level_unknown.get_column("_i").to_list()))
     if alt:  # without the alternative's cell the row may still qualify by it: not checked, never passed
         col = alt.get("column", "")
-        blank = (fail[col].fillna("").astype(str).str.strip() == "") if col in fail.columns else \
-            pd.Series(True, index=fail.index)
-        out += not_checked(ctx, rule, fail[blank], alt.get("unknown", f"không có “{alt.get('label', col)}”"))
-        fail = fail[~blank].copy()
-        fail["value"] = fail[col] if col in fail.columns else ""
+        blank = [t.strip() == "" for t in cell_texts(fail, col)]
+        out += not_checked(ctx, rule, where(fail, blank), alt.get("unknown", f"không có “{alt.get('label', col)}”"))
+        fail = where(fail, [not b for b in blank])
+        fail = fail.with_columns(value=pl.col(col) if col in fail.columns else pl.lit(""))
     span = str(ctx.year) if window <= 1 else f"{first}–{ctx.year}"
+    ids = fail.get_column("_i").to_list()
     if min_count > 1:
-        fail["detail"] = [f"(chỉ thấy {n} sáng kiến, đề tài từ {LEVEL_LABEL.get(min_level, min_level)} trở lên "
-                          f"trong {span}, cần {min_count})" for n in fail["found"]]
+        detail = [f"(chỉ thấy {found.get(i, 0)} sáng kiến, đề tài từ {LEVEL_LABEL.get(min_level, min_level)} trở lên "
+                  f"trong {span}, cần {min_count})" for i in ids]
+        fail = fail.with_columns(found=pl.Series([found.get(i, 0) for i in ids], dtype=pl.Int64))
     else:
-        fail["detail"] = [
+        detail = [
             (f"(chỉ có sáng kiến cấp thấp hơn {LEVEL_LABEL.get(min_level, min_level)} trong {span})" if i in some
              else f"(cột “Sáng kiến” để trống và bảng “Sáng kiến” không ghi tác giả này trong {span})")
-            for i in fail["_i"]
+            for i in ids
         ]
+    fail = fail.with_columns(detail=pl.Series(detail, dtype=pl.String))
     return out + emit(ctx, rule, fail, COL_INITIATIVE)
 
 
-def in_window(ctx: Context, first: int) -> pd.DataFrame:
+def in_window(ctx: Context, first: int) -> pl.DataFrame:
     """The initiatives of the years `first`…award year (and those without a year)."""
-    init = ctx.initiatives
-    return init[init["nam"].isna() | ((init["nam"] >= first) & (init["nam"] <= ctx.year))]
+    nam = pl.col("nam")
+    return ctx.initiatives.filter(nam.is_null() | nam.is_nan() | ((nam >= first) & (nam <= ctx.year)))
 
 
-def count_initiatives(rows: pd.DataFrame, init: pd.DataFrame, need: int) -> pd.Series:
+def count_initiatives(rows: pl.DataFrame, init: pl.DataFrame, need: int) -> dict:
     """`_i` → distinct initiatives of level ≥ `need` the rows' people wrote (same unit when the table
     names one); a row's own `Sáng kiến` cell counts one when the table names none of theirs."""
-    titles = init[["author_key", "unit_key", "level", "ten_key"]]
-    mc = rows[["_i", "name_key", "unit_key", "sang_kien"]].merge(
-        titles, left_on="name_key", right_on="author_key", suffixes=("", "_init"))
-    mc = mc[((mc["unit_key_init"] == "") | (mc["unit_key_init"] == mc["unit_key"])) & (mc["level"] >= need)]
-    counts = mc.groupby("_i")["ten_key"].nunique()
-    own = rows.set_index("_i")["sang_kien"].map(lambda v: bool(v)).astype(int)
-    return counts.reindex(own.index, fill_value=0) + own.where(~own.index.isin(counts.index), 0)
+    mc = _authored(rows, init).filter(pl.col("level") >= need)
+    counts = dict(mc.group_by("_i").agg(pl.col("ten_key").drop_nulls().n_unique()).iter_rows())
+    # a missing cell counts as filled, as the `cell` selection of `initiative` reads it
+    own = dict(zip(rows.get_column("_i").to_list(),
+                   (1 if v is None or v else 0 for v in rows.get_column("sang_kien").to_list())))
+    return {i: counts[i] if i in counts else o for i, o in own.items()}
 
 
-def has_initiative_data(ctx: Context, rows: pd.DataFrame) -> pd.Series:
+def has_initiative_data(ctx: Context, rows: pl.DataFrame) -> list[bool]:
     """Rows whose initiatives can be told: an initiatives table, or a `Sáng kiến` column on their sheet."""
-    if len(ctx.initiatives):
-        return pd.Series(True, index=rows.index)
-    return pd.Series([(f, s) in ctx.initiative_sheets for f, s in zip(rows["file"], rows["sheet"])], index=rows.index)
+    if ctx.initiatives.height:
+        return [True] * rows.height
+    return [(f, s) in ctx.initiative_sheets for f, s in zip(rows.get_column("file").to_list(),
+                                                           rows.get_column("sheet").to_list())]
 
 
-def column_says(ctx: Context, rows: pd.DataFrame, spec: dict) -> pd.Series:
+def column_says(ctx: Context, rows: pl.DataFrame, spec: dict) -> list[bool]:
     """Rows whose optional column `spec["column"]` holds one of `spec["values"]` (compared folded)."""
     col = spec.get("column", "")
     if col not in rows.columns:
-        return pd.Series(False, index=rows.index)
-    texts = rows[col].fillna("").astype(str)
-    keys = {v: fold(v) for v in texts.unique()}
-    return texts.map(keys).isin({fold(v) for v in spec.get("values", [])})
+        return [False] * rows.height
+    texts = cell_texts(rows, col)
+    values = {fold(v) for v in spec.get("values", [])}
+    keys = {v: fold(v) in values for v in dict.fromkeys(texts)}
+    return [keys[t] for t in texts]
 
 
-def rated_with_initiatives(ctx: Context, rows: pd.DataFrame, spec: dict) -> tuple[pd.Series, pd.Series]:
+def rated_with_initiatives(ctx: Context, rows: pl.DataFrame, spec: dict) -> tuple[list[bool], list[str]]:
     """(possible, why) for an alternative path of `years` consecutive years rated one of `values`
     with `initiatives` initiatives of `min_level` in them (Luật 2022 Điều 74 khoản 1 điểm d).
 
@@ -131,27 +147,28 @@ def rated_with_initiatives(ctx: Context, rows: pd.DataFrame, spec: dict) -> tupl
     level = spec.get("min_level", "co_so")
     first = ctx.year - years + 1
     span = f"{first}–{ctx.year}" if years > 1 else str(ctx.year)
-    texts = rows[col].fillna("").astype(str).str.strip() if col in rows.columns else pd.Series("", index=rows.index)
+    texts = [t.strip() for t in cell_texts(rows, col)]
     rated = column_says(ctx, rows, spec)
-    other_rating = (texts != "") & ~rated
-    counts = rows["_i"].map(count_initiatives(rows, in_window(ctx, first), LEVEL_ORDER.get(level, 1))).astype(int)
+    counted = count_initiatives(rows, in_window(ctx, first), LEVEL_ORDER.get(level, 1))
+    counts = [counted[i] for i in rows.get_column("_i").to_list()]
     data = has_initiative_data(ctx, rows)
-    few = data & (counts < need_n)
-    possible = ~other_rating & ~few
     path = (f"{years:02d} năm liên tục hoàn thành xuất sắc nhiệm vụ với {need_n:02d} sáng kiến "
             f"{LEVEL_LABEL.get(level, level)}")
-    why = []
-    for i in rows.index:
-        if possible[i]:
-            known = [f"năm {ctx.year} hoàn thành xuất sắc nhiệm vụ" if rated[i] else f"không có “{label}” năm {ctx.year}",
-                     f"có {counts[i]} sáng kiến trong {span}" if data[i] else "không có dữ liệu sáng kiến"]
+    possible, why = [], []
+    for t, r, n, d in zip(texts, rated, counts, data):
+        other_rating = t != "" and not r
+        few = d and n < need_n
+        ok = not other_rating and not few
+        possible.append(ok)
+        if ok:
+            known = [f"năm {ctx.year} hoàn thành xuất sắc nhiệm vụ" if r else f"không có “{label}” năm {ctx.year}",
+                     f"có {n} sáng kiến trong {span}" if d else "không có dữ liệu sáng kiến"]
             if years > 1:
                 known.append(f"xếp loại các năm {first}–{ctx.year - 1} không có trong dữ liệu" if years > 2
                              else f"xếp loại năm {first} không có trong dữ liệu")
             why.append(f"chưa loại trừ được đường {path}: " + ", ".join(known))
         else:
-            parts = ([f"“{label}” năm {ctx.year} là “{texts[i]}”"] if other_rating[i] else []) + \
-                    ([f"chỉ có {counts[i]} sáng kiến {LEVEL_LABEL.get(level, level)} trở lên trong {span}"] if few[i] else [])
+            parts = ([f"“{label}” năm {ctx.year} là “{t}”"] if other_rating else []) + \
+                    ([f"chỉ có {n} sáng kiến {LEVEL_LABEL.get(level, level)} trở lên trong {span}"] if few else [])
             why.append(f"đường {path} cũng không đạt ({'; '.join(parts)})")
-    return possible, pd.Series(why, index=rows.index, dtype=object)
-
+    return possible, why

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import pandas as pd
+import polars as pl
 
 from ..catalog import TAP_THE
 from ..model import Finding
 from ..text import fold, parse_date
 from .context import COL_AWARD, Context
-from .emit import emit, not_checked
+from .emit import cell_texts, emit, not_checked, where
 from .records import Rule
 
 
@@ -21,24 +21,23 @@ def one_award_a_year(ctx: Context, rule: Rule) -> list[Finding]:
     Each row is matched against the other awards of the group in the same year, so a
     person proposed for two of them is reported on both rows.
     """
-    rows = ctx.rows_for(rule)
-    rows = rows[rows["subject"] != TAP_THE]
-    if rows.empty:
+    rows = ctx.rows_for(rule).filter(pl.col("subject").ne_missing(TAP_THE))
+    if rows.is_empty():
         return []
     group = list(rule.awards)
     others: dict[int, list[str]] = {}
     for award in group:
-        here = rows[rows["award"] == award]
-        if here.empty:
+        here = rows.filter(pl.col("award").eq_missing(award))
+        if here.is_empty():
             continue
         rest = [a for a in group if a != award]
-        k = ctx.known_awards(rest, [ctx.year])
-        k = k[k["subject"] != TAP_THE]
+        k = ctx.known_awards(rest, [ctx.year]).filter(pl.col("subject").ne_missing(TAP_THE))
         for a in rest:
-            for i in ctx.matched(here, k[k["award"] == a]):
+            for i in ctx.matched(here, k.filter(pl.col("award").eq_missing(a))):
                 others.setdefault(i, []).append(ctx.award_name(a))
-    fail = rows[rows["_i"].isin(list(others))].copy()
-    fail["detail"] = ["; ".join(sorted(set(others[i]))) for i in fail["_i"]]
+    fail = rows.filter(pl.col("_i").is_in(list(others)))
+    fail = fail.with_columns(detail=pl.Series(["; ".join(sorted(set(others[i])))
+                                               for i in fail.get_column("_i").to_list()], dtype=pl.String))
     return emit(ctx, rule, fail, COL_AWARD)
 
 
@@ -48,12 +47,11 @@ def column_has(ctx: Context, rule: Rule) -> list[Finding]:
     if col not in ctx.df.columns:
         return []
     rows = ctx.rows_for(rule)
-    texts = rows[col].fillna("").astype(str)
-    keys = {v: fold(v) for v in texts.unique()}
+    texts = cell_texts(rows, col)
     words = [fold(w) for w in rule.params.get("words", [])]
-    hit = texts.map(keys).map(lambda t: any(w in t for w in words) if t else False).astype(bool)
-    bad = rows[hit].copy()
-    bad["value"] = texts[hit]
+    keys = {v: (lambda t: any(w in t for w in words) if t else False)(fold(v)) for v in dict.fromkeys(texts)}
+    hit = [keys[t] for t in texts]
+    bad = where(rows, hit).with_columns(value=pl.Series([t for t, h in zip(texts, hit) if h], dtype=pl.String))
     return emit(ctx, rule, bad, rule.params.get("label", col))
 
 
@@ -63,22 +61,20 @@ def years_since(ctx: Context, rule: Rule) -> list[Finding]:
     `only_if = {column, words}` narrows the rule to rows whose column names one of the
     words (managers by their Chức vụ). A row without the date is `NOT_CHECKED`.
     """
-    rows = ctx.rows_for(rule)
-    rows = rows[rows["subject"] != TAP_THE]
+    rows = ctx.rows_for(rule).filter(pl.col("subject").ne_missing(TAP_THE))
     cond = rule.params.get("only_if")
     if cond:
-        c = cond.get("column", "chuc_vu")
-        texts = rows[c].fillna("").astype(str) if c in rows.columns else pd.Series("", index=rows.index)
+        texts = cell_texts(rows, cond.get("column", "chuc_vu"))
         words = [fold(w) for w in cond.get("words", [])]
-        keys = {v: fold(v) for v in texts.unique()}
-        rows = rows[texts.map(keys).map(lambda t: any(w in t for w in words)).astype(bool)]
-    if rows.empty:
+        keys = {v: (lambda t: any(w in t for w in words))(fold(v)) for v in dict.fromkeys(texts)}
+        rows = where(rows, [keys[t] for t in texts])
+    if rows.is_empty():
         return []
     col = rule.params.get("column", "ngay_tuyen_dung")
     label = rule.params.get("label", col)
     end = dt.date(ctx.year + 1, 1, 1)  # the award year's work ends with 31/12
     need = int(rule.params.get("min_years", 20))
-    values = rows[col] if col in rows.columns else pd.Series("", index=rows.index)
+    values = rows.get_column(col).to_list() if col in rows.columns else [""] * rows.height
 
     def years(v) -> float:
         if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v)):
@@ -88,11 +84,13 @@ def years_since(ctx: Context, rule: Rule) -> list[Finding]:
             return end.year - p.date.year - (1 if (end.month, end.day) < (p.date.month, p.date.day) else 0)
         return end.year - p.year if p.year else math.nan
 
-    got = values.map({v: years(v) for v in values.dropna().unique()}).astype(float)
-    out = not_checked(ctx, rule, rows[got.isna()], f"không có “{label}” để tính số năm công tác")
-    bad = rows[got.notna() & (got < need)].copy()
-    bad["value"] = values[bad.index].astype(str)
-    bad["years"] = got[bad.index].astype(int)
+    table = {v: years(v) for v in dict.fromkeys(values)}
+    got = [table[v] for v in values]
+    out = not_checked(ctx, rule, where(rows, [g != g for g in got]), f"không có “{label}” để tính số năm công tác")
+    keep = [g == g and g < need for g in got]
+    bad = where(rows, keep).with_columns(
+        value=pl.Series([str(v) for v, k in zip(values, keep) if k], dtype=pl.String),
+        years=pl.Series([int(g) for g, k in zip(got, keep) if k], dtype=pl.Int64))
     return out + emit(ctx, rule, bad, label)
 
 
@@ -106,18 +104,17 @@ def rated_in_window(ctx: Context, rule: Rule) -> list[Finding]:
     """
     from .initiative import column_says
 
-    rows = ctx.rows_for(rule)
-    rows = rows[rows["subject"] != TAP_THE]
-    rows = rows[~column_says(ctx, rows, rule.params)]
-    if rows.empty:
+    rows = ctx.rows_for(rule).filter(pl.col("subject").ne_missing(TAP_THE))
+    rows = where(rows, [not s for s in column_says(ctx, rows, rule.params)])
+    if rows.is_empty():
         return []
     col, label = rule.params.get("column", "xep_loai"), rule.params.get("label", "Xếp loại")
     window = int(rule.params.get("window_years", 5))
     first = ctx.year - window + 1
-    texts = rows[col].fillna("").astype(str).str.strip() if col in rows.columns else pd.Series("", index=rows.index)
-    rows = rows.assign(detail=[f"“{label}” năm {ctx.year} là “{t}”" if t else
-                               f"không có “{label}” năm {ctx.year} (ô để trống hoặc tệp không có cột này)" for t in texts])
+    texts = [t.strip() for t in cell_texts(rows, col)]
+    rows = rows.with_columns(detail=pl.Series([f"“{label}” năm {ctx.year} là “{t}”" if t else
+                                               f"không có “{label}” năm {ctx.year} (ô để trống hoặc tệp không có cột này)"
+                                               for t in texts], dtype=pl.String))
     what = rule.params.get("what", "01 năm hoàn thành xuất sắc nhiệm vụ")
     return not_checked(ctx, rule, rows, f"cần ít nhất {what} trong các năm {first}–{ctx.year}; {{detail}}, "
                                         f"còn xếp loại các năm trước không có trong dữ liệu (sổ lịch sử chỉ ghi khen thưởng)")
-

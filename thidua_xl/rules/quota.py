@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-import pandas as pd
+import polars as pl
 
 from ..model import INFO, Finding
 from .context import QUOTA_REMAINING, Context
@@ -34,15 +34,16 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
         stated = ctx.config_values.get(rule.params.get("basis_key", ""), "")
         rule = replace(rule, legal_ref=stated or (
             "Tỷ lệ do Sở ghi tại trang “Cấu hình” của tệp tổng hợp (chưa ghi căn cứ)"), verified=bool(stated))
-    sel = df.loc[df["award"].isin([award, of]) & (df["ho_ten"] != ""),
-                 ["file", "sheet", "unit", "unit_key", "award", "name_key", "birth_date", "birth_year"]]
-    if sel.empty:
+    sel = df.filter(pl.col("award").is_in([award, of]).fill_null(False) & pl.col("ho_ten").ne_missing("")).select(
+        "file", "sheet", "unit", "unit_key", "award", "name_key", "birth_date", "birth_year")
+    if sel.is_empty():
         return []
     # a person counts once (a duplicate row is reported elsewhere); namesakes born the same year but on
     # different known dates are two people, as in `duplicate` (Context.df's birth_date is never missing)
     people: dict[tuple, set] = {}  # (unit, award) → {(name key, birth date, else birth year or -1)}
-    for u, a, name, date, year in zip(sel["unit_key"].tolist(), sel["award"].tolist(), sel["name_key"].tolist(),
-                                      sel["birth_date"].tolist(), sel["birth_year"].fillna(-1).astype(int).tolist()):
+    for u, a, name, date, year in zip(*(sel.get_column(c).to_list() for c in ("unit_key", "award", "name_key",
+                                                                              "birth_date")),
+                                      sel.get_column("birth_year").fill_nan(None).fill_null(-1).cast(pl.Int64).to_list()):
         people.setdefault((u, a), set()).add((name, date or year))
     first = _first_per_unit(sel, ["file", "sheet", "unit"])
     out = []
@@ -72,10 +73,7 @@ def quota_ratio(ctx: Context, rule: Rule) -> list[Finding]:
     return out
 
 
-def _first_per_unit(sel: pd.DataFrame, cols: list[str]) -> dict[str, dict]:
+def _first_per_unit(sel: pl.DataFrame, cols: list[str]) -> dict[str, dict]:
     """unit_key → the first non-missing value of each of cols, rows in `_i` order (Context.df's order)."""
-    firsts = sel.drop_duplicates("unit_key")
-    if firsts[cols].isna().any(axis=None):  # a missing cell: take the next row's, as groupby.first does
-        return sel.groupby("unit_key")[cols].first().to_dict("index")
-    return firsts.set_index("unit_key")[cols].to_dict("index")
-
+    firsts = sel.group_by("unit_key", maintain_order=True).agg(pl.col(c).drop_nulls().first() for c in cols)
+    return {r["unit_key"]: {c: r[c] for c in cols} for r in firsts.to_dicts()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pandas as pd
+import polars as pl
 
 from ..catalog import BOTH, CA_NHAN, TAP_THE
 from ..model import Finding
@@ -17,7 +17,7 @@ from .records import Rule
 
 def required(ctx: Context, rule: Rule) -> list[Finding]:
     col = rule.params.get("column", "ho_ten")
-    rows = ctx.df[ctx.df[col].fillna("") == ""]
+    rows = ctx.df.filter(pl.col(col).cast(pl.String).fill_null("") == "")
     return emit(ctx, rule, rows, rule.params.get("label", col))
 
 
@@ -25,32 +25,30 @@ def date_of_birth(ctx: Context, rule: Rule) -> list[Finding]:
     """Unreadable or non-existent dates, dates in the future, ages (in the award year) out of range."""
     df = ctx.df
     min_age, max_age = rule.params.get("min_age", 18), rule.params.get("max_age", 80)
-    err = df["ngay_sinh_error"].fillna("").astype(str)
-    bad = df[err != ""].copy()
-    bad["detail"] = "không hợp lệ: " + err[err != ""]
-    ok = df[(err == "") & df["birth_year"].notna()]
+    err = pl.col("ngay_sinh_error").cast(pl.String).fill_null("")
+    bad = df.filter(err != "").with_columns(detail=pl.lit("không hợp lệ: ") + err)
+    ok = df.filter((err == "") & pl.col("birth_year").is_not_null())
     today = dt.date.today()
-    dates = ok["ngay_sinh"]
-    future_date = pd.Series([not na and d > today for d, na in zip(dates.tolist(), dates.isna().tolist())],
-                            index=ok.index, dtype=bool)
-    future = ok[(ok["birth_year"] > ctx.year) | future_date].copy()
-    future["detail"] = "nằm trong tương lai (sau năm thi đua " + str(ctx.year) + " hoặc sau ngày hôm nay)"
-    rest = ok[~ok.index.isin(future.index) & (ok["subject"] != TAP_THE)]
-    age = ctx.year - rest["birth_year"]
-    odd = rest[(age < min_age) | (age > max_age)].copy()
-    odd["detail"] = [f"cho tuổi {int(a)} vào năm {ctx.year}, ngoài khoảng hợp lý {min_age}–{max_age} tuổi"
-                     for a in (ctx.year - odd["birth_year"])]
-    rows = pd.concat([bad, future, odd])
-    return emit(ctx, rule, rows.sort_values("_i"), COL_DOB)
+    future_mask = (pl.col("birth_year") > ctx.year) | (pl.col("ngay_sinh") > today).fill_null(False)
+    future = ok.filter(future_mask).with_columns(
+        detail=pl.lit("nằm trong tương lai (sau năm thi đua " + str(ctx.year) + " hoặc sau ngày hôm nay)"))
+    rest = ok.filter(~future_mask & pl.col("subject").ne_missing(TAP_THE))
+    age = ctx.year - pl.col("birth_year")
+    odd = rest.filter((age < min_age) | (age > max_age))
+    odd = odd.with_columns(detail=pl.Series(
+        [f"cho tuổi {int(ctx.year - b)} vào năm {ctx.year}, ngoài khoảng hợp lý {min_age}–{max_age} tuổi"
+         for b in odd.get_column("birth_year").to_list()], dtype=pl.String))
+    rows = pl.concat([bad, future, odd], how="vertical_relaxed")
+    return emit(ctx, rule, rows.sort("_i", maintain_order=True), COL_DOB)
 
 
 def known_award(ctx: Context, rule: Rule) -> list[Finding]:
-    df = ctx.df
-    rows = df[(df["hinh_thuc"] != "") & df["award"].isna()].copy()
-    if rows.empty:
+    rows = ctx.df.filter(pl.col("hinh_thuc").ne_missing("") & pl.col("award").is_null())
+    if rows.is_empty():
         return []
-    hint = {text: ctx.catalog.hint(text) for text in rows["hinh_thuc"].unique()}
-    rows["detail"] = rows["hinh_thuc"].map(hint)
+    texts = rows.get_column("hinh_thuc").to_list()
+    hint = {text: ctx.catalog.hint(text) for text in dict.fromkeys(texts)}
+    rows = rows.with_columns(detail=pl.Series([hint[t] for t in texts], dtype=pl.String))
     return emit(ctx, rule, rows, COL_AWARD)
 
 
@@ -62,63 +60,71 @@ _COLLECTIVE_NAME = re.compile(
     r"phòng khám|hội đồng|hội)(\s|$)")
 
 
+def _award_subjects(ctx: Context) -> pl.Expr:
+    table = {a.code: a.subject for a in ctx.catalog}
+    return pl.col("award").replace_strict(table, default=None, return_dtype=pl.String)
+
+
 def subject(ctx: Context, rule: Rule) -> list[Finding]:
     """A collective award on a person, an individual award on a collective, a stated Đối tượng the award refuses."""
-    df = ctx.df[ctx.df["award"].notna()]
-    award_subject = df["award"].map({a.code: a.subject for a in ctx.catalog})
+    df = ctx.df.filter(pl.col("award").is_not_null()).with_columns(_award_subject=_award_subjects(ctx))
+    award_subject = pl.col("_award_subject")
+    has_person = pl.col("has_person")
     parts = []
-    a = df[(award_subject == TAP_THE) & df["has_person"]].copy()
-    a["detail"] = "“" + a["award_name"] + "” chỉ xét tặng tập thể, nhưng dòng này có ngày sinh hoặc giới tính của một cá nhân."
     # point at the cell that makes the row a person: the birth date, else the gender
-    dob_empty = (a["ngay_sinh_raw"].fillna("") == "") & a["nam_sinh"].isna()
-    a["_column"] = COL_DOB
-    a.loc[dob_empty, "_column"] = "Giới tính"
-    parts.append(a)
-    b = df[(award_subject == TAP_THE) & ~df["has_person"] & (df["doi_tuong"] == CA_NHAN)].copy()
-    b["detail"] = "“" + b["award_name"] + "” chỉ xét tặng tập thể, nhưng cột “Đối tượng” ghi “Cá nhân”."
-    b["_column"] = COL_SUBJECT
-    parts.append(b)
-    c = df[(award_subject == CA_NHAN) & (df["doi_tuong"] == TAP_THE)].copy()
-    c["detail"] = "“" + c["award_name"] + "” chỉ xét tặng cá nhân, nhưng cột “Đối tượng” ghi “Tập thể”."
-    c["_column"] = COL_SUBJECT
-    parts.append(c)
-    d = df[(award_subject == CA_NHAN) & (df["doi_tuong"] == "") & ~df["has_person"]].copy()
-    if not d.empty:
-        looks = d["ho_ten"].map(lambda n: bool(_COLLECTIVE_NAME.match(clean(n).lower())))
-        d = d[looks | (d["group_subject"] == TAP_THE)]
-        d["detail"] = "“" + d["award_name"] + "” chỉ xét tặng cá nhân, nhưng đây là tên một tập thể."
-        d["_column"] = COL_NAME
-        parts.append(d)
-    rows = pd.concat(parts)
-    return emit(ctx, rule, rows.sort_values("_i"), COL_NAME)
+    dob_empty = (pl.col("ngay_sinh_raw").fill_null("") == "") & pl.col("nam_sinh").is_null()
+    parts.append(df.filter(award_subject.eq_missing(TAP_THE) & has_person).with_columns(
+        detail=pl.lit("“") + pl.col("award_name")
+        + pl.lit("” chỉ xét tặng tập thể, nhưng dòng này có ngày sinh hoặc giới tính của một cá nhân."),
+        _column=pl.when(dob_empty).then(pl.lit("Giới tính")).otherwise(pl.lit(COL_DOB))))
+    parts.append(df.filter(award_subject.eq_missing(TAP_THE) & ~has_person
+                           & pl.col("doi_tuong").eq_missing(CA_NHAN)).with_columns(
+        detail=pl.lit("“") + pl.col("award_name") + pl.lit("” chỉ xét tặng tập thể, nhưng cột “Đối tượng” ghi “Cá nhân”."),
+        _column=pl.lit(COL_SUBJECT)))
+    parts.append(df.filter(award_subject.eq_missing(CA_NHAN) & pl.col("doi_tuong").eq_missing(TAP_THE)).with_columns(
+        detail=pl.lit("“") + pl.col("award_name") + pl.lit("” chỉ xét tặng cá nhân, nhưng cột “Đối tượng” ghi “Tập thể”."),
+        _column=pl.lit(COL_SUBJECT)))
+    d = df.filter(award_subject.eq_missing(CA_NHAN) & pl.col("doi_tuong").eq_missing("") & ~has_person)
+    if not d.is_empty():
+        names = d.get_column("ho_ten").to_list()
+        looks = {n: bool(_COLLECTIVE_NAME.match(clean(n).lower())) for n in dict.fromkeys(names)}
+        d = d.filter(pl.Series([looks[n] for n in names], dtype=pl.Boolean)
+                     | pl.col("group_subject").eq_missing(TAP_THE))
+        parts.append(d.with_columns(
+            detail=pl.lit("“") + pl.col("award_name") + pl.lit("” chỉ xét tặng cá nhân, nhưng đây là tên một tập thể."),
+            _column=pl.lit(COL_NAME)))
+    rows = pl.concat(parts, how="vertical_relaxed").drop("_award_subject")
+    return emit(ctx, rule, rows.sort("_i", maintain_order=True), COL_NAME)
 
 
 def subject_signals(ctx: Context, rule: Rule) -> list[Finding]:
     """An award open to both on a row whose signals disagree (or are absent): say which way it was counted."""
-    from ..subjects import infer, signals
+    from ..subjects import infer_columns, signals
 
-    df = ctx.df[ctx.df["award"].notna()]
-    both = df["award"].map({a.code: a.subject for a in ctx.catalog}) == BOTH
-    df = df[both]
-    if df.empty:
+    df = ctx.df.filter(pl.col("award").is_not_null() & _award_subjects(ctx).eq_missing(BOTH))
+    if df.is_empty():
         return []
-    _subject, conflict, silent = infer(df["doi_tuong"], df["group_subject"], df["ho_ten"], df["has_person"],
-                                       df["chuc_vu"])
-    rows = df[conflict | silent].copy()
-    if rows.empty:
+    cols = {c: df.get_column(c).to_list() for c in ("doi_tuong", "group_subject", "ho_ten", "has_person", "chuc_vu",
+                                                    "subject")}
+    _subject, conflict, silent = infer_columns([v if v is not None else "" for v in cols["doi_tuong"]],
+                                               [v if v is not None else "" for v in cols["group_subject"]],
+                                               cols["ho_ten"], cols["has_person"], cols["chuc_vu"])
+    keep = [c or s for c, s in zip(conflict, silent)]
+    if not any(keep):
         return []
+    rows = df.filter(pl.Series(keep, dtype=pl.Boolean))
     label = {CA_NHAN: "cá nhân", TAP_THE: "tập thể"}
     details = []
-    for rec, is_conflict in zip(row_records(rows[["ho_ten", "doi_tuong", "group_subject", "has_person", "subject"]]),
-                                conflict[rows.index].tolist()):
+    for k in (k for k, kept in enumerate(keep) if kept):
+        rec = {c: cols[c][k] for c in ("ho_ten", "doi_tuong", "group_subject", "has_person", "subject")}
         person, collective = signals(rec)
         counted = label.get(rec["subject"], "tập thể")
-        if is_conflict:
+        if conflict[k]:
             details.append(f"các dấu hiệu trái nhau: {', '.join(person)} (cá nhân) nhưng {', '.join(collective)} "
                            f"(tập thể); đã tính là {counted} theo dấu hiệu mạnh hơn")
         else:
             details.append(f"không có dấu hiệu nào cho biết là cá nhân hay tập thể; đã tính là {counted}")
-    rows["detail"] = details
+    rows = rows.with_columns(detail=pl.Series(details, dtype=pl.String))
     return emit(ctx, rule, rows, COL_NAME)
 
 
@@ -126,14 +132,13 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
     """The same person (or collective of one unit) proposed for the same award twice, anywhere."""
     df = ctx.rows_for(rule)
     fields = [c for c in df.columns if c in MESSAGE_FIELDS or c in ("name_key", "unit_key", "subject")]
-    # duplicates are found on the key columns alone; only the rows found are copied whole
-    keys = pd.DataFrame({"name_key": df["name_key"], "by": df["birth_year"].fillna(-1), "award": df["award"],
-                         "unit_key": df["unit_key"]})
-    collective = df["subject"].to_numpy() == TAP_THE
+    # duplicates are found on the key columns alone; only the rows found are read whole
+    df = df.with_columns(by=pl.col("birth_year").fill_null(-1.0).fill_nan(-1.0))
+    collective = pl.col("subject").eq_missing(TAP_THE)
     out_rows = []
     keys_i = ["name_key", "by", "award"]
-    twice = keys[~collective].duplicated(keys_i, keep=False)
-    cand = df.loc[twice.index[twice.to_numpy()], fields].assign(by=keys["by"])
+    persons = df.filter(~collective)
+    cand = persons.filter(persons.select(keys_i).is_duplicated()).select(fields + ["by"])
     for recs in _groups(cand, keys_i):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]
@@ -141,27 +146,30 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
             if others:
                 out_rows.append({**r, "detail": "; ".join(where_text(o, r) for o in others[:5])})
     # a collective is its name under its parent: "Khoa Nhi" of two hospitals are two collectives
-    parent = df["khoa_phong"].fillna("").astype(str) if "khoa_phong" in df else pd.Series("", index=df.index)
-    folded = {p: fold(p) for p in parent.unique()}
-    keys["parent"] = parent.map(folded)
+    groups = df.filter(collective)
+    if "khoa_phong" in groups.columns:
+        parents = groups.get_column("khoa_phong").cast(pl.String).fill_null("").to_list()
+    else:
+        parents = [""] * groups.height
+    folded = {p: fold(p) for p in dict.fromkeys(parents)}
+    groups = groups.with_columns(parent=pl.Series([folded[p] for p in parents], dtype=pl.String))
     keys_c = ["unit_key", "parent", "name_key", "award"]
-    twice = keys[collective].duplicated(keys_c, keep=False)
-    cand = df.loc[twice.index[twice.to_numpy()], fields].assign(parent=keys["parent"])
+    cand = groups.filter(groups.select(keys_c).is_duplicated()).select(fields + ["parent"])
     for recs in _groups(cand, keys_c):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]]
             out_rows.append({**r, "detail": "; ".join(where_text(o, r) for o in others[:5])})
     if not out_rows:
         return []
-    rows = pd.DataFrame(out_rows).sort_values("_i")
+    out_rows.sort(key=lambda r: r["_i"])
+    cols = list(dict.fromkeys(c for r in out_rows for c in r))
+    rows = pl.DataFrame({c: [r.get(c) for r in out_rows] for c in cols}, strict=False)
     return emit(ctx, rule, rows, COL_NAME)
 
 
-def _groups(frame: pd.DataFrame, keys: list[str]) -> list[list[dict]]:
-    """Records grouped as `groupby(keys, sort=False)` would (first-seen order, NaN keys dropped),
-    with one `to_dict` for the whole frame instead of one per group."""
+def _groups(frame: pl.DataFrame, keys: list[str]) -> list[list[dict]]:
+    """Records grouped by keys in first-seen order, rows with a missing key dropped."""
     groups: dict[tuple, list[dict]] = {}
-    for rec in row_records(frame.dropna(subset=keys)):
+    for rec in row_records(frame.drop_nulls(subset=keys)):
         groups.setdefault(tuple(rec[k] for k in keys), []).append(rec)
     return list(groups.values())
-
