@@ -35,6 +35,7 @@ def test_small_benchmark_times_every_stage(tmp_path, capsys):
     assert r["load_before"] >= 0 and r["load_after"] >= 0
     # one ribbon click: `thidua validate` of a master against a process that only reads it with fastexcel
     assert "| master rows |" in out and "x (target <= 1.5)" in out
+    assert "bytecode cached" in out and "warm-up" in out  # how the processes were run is said with the numbers
 
 
 def test_validate_of_one_master_is_timed_against_reading_it(tmp_path):
@@ -45,6 +46,20 @@ def test_validate_of_one_master_is_timed_against_reading_it(tmp_path):
     assert m["validate_over_floor"] == m["validate_s"] / m["floor_s"]
     assert (tmp_path / "master300" / "ThiDua-300.xlsx").is_file()  # cached like the unit files
     assert "validate/floor" in bench.master_table(m)
+
+
+def test_whole_processes_run_with_a_bytecode_cache_as_an_installed_copy(tmp_path, monkeypatch):
+    """A shell that forbids writing bytecode would make every timed run recompile the tool (the libraries keep
+    their .pyc): the bench's processes write and read one cache folder instead, after one untimed run."""
+    bench = load_bench()
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.delenv("THIDUA_BENCH_PYCACHE", raising=False)
+    env = bench.process_env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env and env["PYTHONPYCACHEPREFIX"]
+    assert bench.process_env()["PYTHONPYCACHEPREFIX"] == env["PYTHONPYCACHEPREFIX"]  # one folder for every run
+    got = bench.timed_processes([bench.sys.executable, "-m", "thidua_xl", "--version"], 2)
+    assert len(got) == 2 and all(g[0] > 0 for g in got)
+    assert list(Path(env["PYTHONPYCACHEPREFIX"]).rglob("thidua_xl/cli/__init__*.pyc"))
 
 
 def test_units_are_distinct():
