@@ -15,6 +15,7 @@ import typer
 from ..errors import UserError
 from .common import _audit_folder, app, console, end_verbose, err  # noqa: F401  (app: the Typer application)
 from . import year, workbooks, delivery, loop, register, demo  # noqa: E402,F401  (registers the commands)
+from . import params  # noqa: E402
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -31,6 +32,7 @@ def _main(args: list[str]) -> int:
 
     try:
         command = cli_vn.vietnamise(typer.main.get_command(app))
+        params.install(command)  # plain values converted without importing pydantic
         code = command.main(args=args, prog_name="thidua", standalone_mode=False)
         return code if isinstance(code, int) else 0
     except SystemExit as exc:
