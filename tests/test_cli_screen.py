@@ -10,9 +10,12 @@ import io
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich._wrap import divide_line as rich_divide_line
 from rich.console import Console
 
-from thidua_xl.cli.screen import Column, plain_lines, print_table, rich_table
+from thidua_xl.cli.screen import Column, divide_line, plain_lines, print_table, rich_table
 
 WORDS = ["Lỗi", "Cảnh báo", "NOT_CHECKED", "“Nguyễn Thị Hoà”", "Bệnh", "viện", "Đa", "khoa", "tỉnh", "năm", "2024:",
          "[Quy", "định", "B.TTLDTT.TY_LE_LDTT;", "căn", "cứ:", "Luật", "Thi", "đua,", "khen", "thưởng", "2022]",
@@ -82,3 +85,11 @@ def test_print_table_prints_what_rich_prints(force_terminal):
     print_table(got, "Kết quả: 1 lỗi", columns, rows)
     want.print(rich_table("Kết quả: 1 lỗi", columns, rows))
     assert got.file.getvalue() == want.file.getvalue()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(list("aĐế.-") + [" ", " ", "  ", "xxxxxxx", "yyyyyyyyyyyyyyy"]), max_size=25).map("".join),
+       st.integers(1, 30), st.booleans())
+def test_a_line_breaks_where_rich_breaks_it(line, width, fold):
+    """Where a cell's line is cut to fit its column: rich's `divide_line`, found without measuring each word."""
+    assert divide_line(line, width, fold) == rich_divide_line(line, width, fold=fold)

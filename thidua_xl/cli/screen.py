@@ -9,6 +9,7 @@ a forced colour mode, an unusual character or a table too narrow to lay out goes
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -63,7 +64,6 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
     certain to be rich's (the caller then lets rich print)."""
     from rich import box as rich_box
     from rich._ratio import ratio_reduce
-    from rich._wrap import divide_line
     from rich.cells import set_cell_size
 
     from rich.markup import RE_TAGS
@@ -142,27 +142,24 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
 
     # --- cells: Padding(Text) rendered at its column's width --------------------------------------------
     def wrap(s: str, width: int, justify: str, overflow: str) -> list[str]:
+        """The cell's lines, each exactly `width` characters."""
         out = []
+        fold = overflow == "fold"
+        left = justify == "left"
         for line in s.split("\n"):
-            offsets = divide_line(line, width, fold=overflow == "fold")
-            bounds = [0, *offsets, len(line)]
+            bounds = [0, *divide_line(line, width, fold), len(line)]
             for a, b in zip(bounds, bounds[1:]):
                 piece = line[a:b]
                 if len(piece) > width:  # Text.rstrip_end
                     m = _TRAILING_SPACE.search(piece)
                     if m is not None:
                         piece = piece[:len(piece) - min(len(m.group(0)), len(piece) - width)]
-                if justify == "left":
-                    length = len(piece)
-                    if length > width:
-                        piece = _truncate(piece, width, overflow, set_cell_size)
-                    if length < width:
-                        piece += " " * (width - length)
+                if left:
+                    out.append(_truncate(piece, width, overflow, set_cell_size) if len(piece) > width
+                               else piece.ljust(width))
                 else:
-                    piece = _truncate(piece.rstrip(), width, overflow, set_cell_size)
-                    piece = " " * (width - len(piece)) + piece
-                out.append(_truncate(piece, width, overflow, set_cell_size))
-        return [p + " " * (width - len(p)) if len(p) < width else p[:width] for p in out]
+                    out.append(_truncate(piece.rstrip(), width, overflow, set_cell_size).rjust(width))
+        return out
 
     box = rich_box.HEAVY_HEAD
     out = []
@@ -191,6 +188,55 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
             out.append(box.get_row(widths, "head", edge=True))
     out.append(box.get_bottom(widths))
     return out
+
+
+_RUN = re.compile(r"\S+")
+
+
+def divide_line(line: str, width: int, fold: bool) -> list[int]:
+    """rich._wrap.divide_line for text of one cell per character: where the line breaks to fit `width`.
+
+    rich measures each word's cells in turn (most of the table's time); here a character is a cell, so the
+    words that still fit on a line are found by bisecting their ends, and only a word that breaks is looked at.
+    A word is rich's: the spaces before the first one, the non-space characters, the spaces after."""
+    size = len(line)
+    if size <= width:
+        return []
+    runs = [m.span() for m in _RUN.finditer(line)]
+    n = len(runs)
+    starts = [0] + [r[0] for r in runs[1:]]  # where each word begins
+    ends = [r[1] for r in runs]  # where its last non-space character ends
+    breaks: list[int] = []
+    offset = 0  # cells used on the current line
+    k = 0
+    while k < n:
+        # every word from k on fits while its end stays within the line's room (the words follow one another)
+        j = bisect_right(ends, starts[k] + width - offset, k)
+        if j > k:
+            offset += (starts[j] if j < n else size) - starts[k]
+            k = j
+            if k == n:
+                break
+        start, end = starts[k], starts[k + 1] if k + 1 < n else size
+        if ends[k] - start > width:  # longer than a whole line
+            if fold:  # cut into pieces of `width` characters, each on its own line
+                length = end - start
+                for piece in range(0, length, width):
+                    if start:
+                        breaks.append(start)
+                    if piece + width >= length:
+                        offset = length - piece
+                    else:
+                        start += width
+            else:
+                if start:
+                    breaks.append(start)
+                offset = end - start
+        elif offset and start:  # onto the next line
+            breaks.append(start)
+            offset = end - start
+        k += 1
+    return breaks
 
 
 def _norm(a: int, b: int) -> tuple[int, int]:
