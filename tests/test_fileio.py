@@ -70,3 +70,28 @@ def test_what_the_standard_library_refuses_is_refused_alike():
         json_text(loop)
     with pytest.raises(TypeError):
         json_text({"a": [1, {(1, 2): "tuple key"}]})
+
+
+def test_objects_holding_lists_read_as_before_whatever_their_text():
+    """A finding holds its rule codes: such an object is encoded in one piece with markers for its lists; text that
+    looks like a marker, the same list twice, empty lists and tuples change nothing."""
+    rnd = random.Random(18)
+    odd = ["\x000\x00", "\x00", "\\u0000", '"\\u00000\\u0000"', "\x001\x00 và \x000\x00", "[Quy định]", "{}", "a\u2028b"]
+    for _ in range(3000):
+        shared = [rnd.choice(odd + ["B.X"]) for _ in range(rnd.randint(0, 3))]
+
+        def value():
+            r = rnd.random()
+            if r < 0.2:
+                return shared
+            if r < 0.4:
+                return [rnd.choice(odd + ["B.X", 1, None]) for _ in range(rnd.randint(0, 3))]
+            if r < 0.5:
+                return {rnd.choice(odd + ["k"]): rnd.choice(odd) for _ in range(rnd.randint(0, 2))}
+            if r < 0.55:
+                return tuple(rnd.choice(odd) for _ in range(rnd.randint(0, 2)))
+            return rnd.choice(odd + [_scalar(rnd)])
+
+        finding = {rnd.choice(odd + [f"k{i}"]): value() for i in range(rnd.randint(1, 6))}
+        doc = {"findings": [finding, [value() for _ in range(rnd.randint(0, 4))], finding]}
+        assert json_text(doc) == _standard(doc)

@@ -141,9 +141,72 @@ def _encoder(item_separator: str):
     return encode
 
 
+def _scalar(value) -> str:
+    """A value that holds no list or object, as the encoder writes it: text, whole numbers and the three
+    literals directly; anything else (decimals, dates through `default=str`…) through the encoder."""
+    kind = type(value)
+    if kind is str:
+        return _text(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return _encoder(",")(value)
+
+
+_text = json.encoder.encode_basestring  # the C function when CPython has it, as the encoder uses
+
+
+def _innermost(obj, depth: int, step: str) -> str:
+    """An empty or innermost list or object at `depth`, laid out by the C encoder."""
+    if not obj:
+        return "{}" if isinstance(obj, dict) else "[]"
+    inner = "\n" + step * (depth + 1)
+    text = _encoder("," + inner)(obj)
+    return f"{text[0]}{inner}{text[1:-1]}\n{step * depth}{text[-1]}"
+
+
+_NUL = "\\u0000"  # how the encoder writes the character 0, which marks a slot
+
+
+def _two_levels(obj, depth: int, step: str, inner: str, out: list[str]) -> bool:
+    """A list or object whose lists and objects are innermost (a finding and its rule codes) in one call of the
+    C encoder: each inner one stands in as a marker text, then its own layout replaces the marker. False
+    (nothing written) when deeper, or when the data itself holds the marker's character."""
+    is_dict = isinstance(obj, dict)
+    values = obj.values() if is_dict else obj
+    nested = [v for v in values if isinstance(v, _CONTAINERS)]
+    for v in nested:
+        if any(map(isinstance, v.values() if isinstance(v, dict) else v, itertools.repeat(_CONTAINERS))):
+            return False
+    marks = {id(v): f"\0{i}\0" for i, v in enumerate(nested)}
+    if len(marks) != len(nested):  # the same list twice: laid out the usual way
+        return False
+    if is_dict:
+        if any(type(key) is not str for key in obj):
+            return False
+        shallow = {key: marks[id(v)] if id(v) in marks else v for key, v in obj.items()}
+    else:
+        shallow = [marks[id(v)] if id(v) in marks else v for v in obj]
+    text = _encoder("," + inner)(shallow)
+    if text.count(_NUL) != 2 * len(nested):
+        return False
+    for i, v in enumerate(nested):
+        laid = _innermost(v, depth + 1, step)
+        if _NUL in laid:
+            return False
+        text = text.replace(f'"{_NUL}{i}{_NUL}"', laid, 1)
+    out.append(f"{text[0]}{inner}{text[1:-1]}\n{step * depth}{text[-1]}")
+    return True
+
+
 def _layout(obj, depth: int, step: str, out: list[str], path: set[int]) -> None:
     if not isinstance(obj, _CONTAINERS):
-        out.append(_encoder(",")(obj))  # a scalar reads the same at any depth
+        out.append(_scalar(obj))  # a scalar reads the same at any depth
         return
     if not obj:
         out.append("{}" if isinstance(obj, dict) else "[]")
@@ -154,25 +217,34 @@ def _layout(obj, depth: int, step: str, out: list[str], path: set[int]) -> None:
         text = _encoder("," + inner)(obj)
         out.append(f"{text[0]}{inner}{text[1:-1]}\n{step * depth}{text[-1]}")
         return
+    if _two_levels(obj, depth, step, inner, out):
+        return
     if id(obj) in path:
         raise _Unusual
     path.add(id(obj))
-    out.append("{" if isinstance(obj, dict) else "[")
-    first = True
+    separator = inner
     if isinstance(obj, dict):
+        out.append("{")
         for key, value in obj.items():
             if type(key) is not str:
                 raise _Unusual
-            out.append(inner if first else "," + inner)
-            first = False
-            out.append(json.encoder.encode_basestring(key) + ": ")
-            _layout(value, depth + 1, step, out, path)
+            if isinstance(value, _CONTAINERS):
+                out.append(f"{separator}{_text(key)}: ")
+                _layout(value, depth + 1, step, out, path)
+            else:
+                out.append(f"{separator}{_text(key)}: {_scalar(value)}")
+            separator = "," + inner
+        out.append("\n" + step * depth + "}")
     else:
+        out.append("[")
         for value in obj:
-            out.append(inner if first else "," + inner)
-            first = False
-            _layout(value, depth + 1, step, out, path)
-    out.append("\n" + step * depth + ("}" if isinstance(obj, dict) else "]"))
+            if isinstance(value, _CONTAINERS):
+                out.append(separator)
+                _layout(value, depth + 1, step, out, path)
+            else:
+                out.append(separator + _scalar(value))
+            separator = "," + inner
+        out.append("\n" + step * depth + "]")
     path.discard(id(obj))
 
 
