@@ -294,3 +294,36 @@ def test_long_text_sieve_finds_a_run_wherever_it_sits():
                 if before in (b"", b"<"):
                     assert _has_long_text(data) == (n >= limit)
     assert not _has_long_text(b"<c>" * 100_000)
+
+
+_CELL_TAGS = [b'<c r="A5"/>', b'<c r="AB12" s="1">', b'<c r="XFD7" t="s"><v>1</v></c>', b"<c>", b"<c/>", b'<c\tr="A1">',
+              b'<c\nr="A1">', b'<c\rr="A1">', b'<c\fr="A1">', b'<c\x0br="A1">', b"<col ", b"<cols>", b"<cfRule ",
+              b"<c r='A1'>", b'<c r="a1">', b'<c r="A0012">', b'<c r="A00012">', b'<c r="AAAA1">', b'<c r="A99999999">',
+              b'<c  r="A1">', b'<c r="A1"x', b'<c r="A1">', b'<c r="A1"\t', b'<c r="$A$1">', b'<c s="1" r="A1">',
+              b'<c r="A">', b'<c r="1">', b'<c r="B500"/>', b'<c r="B501"/>', b'<c r="B0501"/>', b'<c r="C1000"/>',
+              b'<c r="C9999"/>', b'<c r="C10000"/>', b'<c r="D1048576"/>', b'<c r="D1234567"/>', b"<c ", b"<c",
+              b"<x:c ", b'<row r="3">', b"</c>", b"text <c and more"]
+
+
+def test_the_plain_cell_check_finds_what_the_three_case_pattern_finds():
+    """A sheet is read without the careful parse only when every cell tag is `<c r="A1"` with a row up to the
+    last row tag: one look-ahead per tag decides it exactly as the three cases it replaces (no tag, no plain
+    `r`, a row beyond the last), for every last row and every spelling."""
+    import random
+
+    from thidua_xl.safety import _odd_cell, _odd_cell_slow
+
+    rnd = random.Random(18)
+    lasts = [1, 5, 9, 10, 99, 100, 500, 501, 999, 1000, 1048, 9999, 10000, 123456, 1048576]
+    for _ in range(20_000):
+        last = rnd.choice(lasts + [rnd.randint(1, 2_000_000)])
+        data = b"".join(rnd.choice(_CELL_TAGS) for _ in range(rnd.randint(0, 6)))
+        fast, slow = _odd_cell(last).search(data), _odd_cell_slow(last).search(data)
+        assert (fast is None) == (slow is None), (last, data)
+        if fast is not None:
+            assert fast.start() == slow.start()
+    for last in lasts:  # every cell number against every last row
+        for row in (1, 9, 10, 99, 100, 499, 500, 501, 999, 1000, 1001, 9999, 10000, 1048576, 9999999):
+            for spelled in (str(row), "0" + str(row), str(row).zfill(7)):
+                data = b'<row r="1"><c r="B' + spelled.encode() + b'" s="2"><v>1</v></c></row>'
+                assert (_odd_cell(last).search(data) is None) == (_odd_cell_slow(last).search(data) is None)

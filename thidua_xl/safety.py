@@ -11,6 +11,7 @@ XML, and always with defusedxml.
 """
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -436,6 +437,36 @@ def _greater(n: int) -> bytes:
     return b"(?:" + b"|".join(branches) + b")"
 
 
+def _not_greater(n: int) -> bytes:
+    """A pattern for the digit strings of at most 7 digits that `_greater(n)` does not match (n itself
+    included): fewer digits than n, or as many and not above it (leading zeros allowed, as there)."""
+    digits = str(n)
+    size = len(digits)
+    branches = [rb"\d{1,%d}" % (size - 1)] if size > 1 else []
+    for i, d in enumerate(digits):
+        if d != "0":
+            rest = size - i - 1
+            branches.append(digits[:i].encode() + (b"[0-%d]" % (int(d) - 1)) + (rb"\d{%d}" % rest if rest else b""))
+    branches.append(digits.encode())
+    return b"(?:" + b"|".join(branches) + b")"
+
+
+@functools.lru_cache(maxsize=256)
+def _odd_cell(last_row: int) -> re.Pattern:
+    """The first cell start tag not spelled `<c r="A1"` with a row up to `last_row`.
+
+    A cell tag (`<c` then a space, tab, line break, `>` or `/`) is looked at once, by one negative look-ahead
+    that a plainly written cell satisfies; the same tags as `_odd_cell_slow` are found."""
+    return re.compile(rb'<c(?=[ >/\t\n\r])(?! r="[A-Z]{1,3}' + _not_greater(last_row) + rb'"[\s/>])')
+
+
+def _odd_cell_slow(last_row: int) -> re.Pattern:
+    """The same search spelled as three cases (kept to check `_odd_cell` against): a cell tag without a space
+    after `<c`, one whose first attribute is not a plain `r`, one whose row is beyond `last_row`."""
+    return re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}\d{1,7}"[\s/>])| r="[A-Z]{1,3}'
+                      + _greater(last_row) + rb'")')
+
+
 def _plain_cells(data: bytes):
     """(sorted row numbers, max column) when the sheet is spelled as Excel writes it, else None.
 
@@ -451,9 +482,7 @@ def _plain_cells(data: bytes):
     if not rows:
         return None if b"<c" in data else ([], 0)
     numbers = sorted(set(map(int, rows)))
-    odd = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}\d{1,7}"[\s/>])| r="[A-Z]{1,3}'
-                     + _greater(numbers[-1]) + rb'")')
-    if odd.search(data):
+    if _odd_cell(numbers[-1]).search(data):
         return None
     wide = set(_WIDE_CELL.findall(data))
     return numbers, max([26, *map(col_number, wide)])
