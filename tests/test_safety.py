@@ -327,3 +327,27 @@ def test_the_plain_cell_check_finds_what_the_three_case_pattern_finds():
             for spelled in (str(row), "0" + str(row), str(row).zfill(7)):
                 data = b'<row r="1"><c r="B' + spelled.encode() + b'" s="2"><v>1</v></c></row>'
                 assert (_odd_cell(last).search(data) is None) == (_odd_cell_slow(last).search(data) is None)
+
+
+def test_a_hidden_column_alone_skips_the_walk_for_hidden_rows_and_changes_nothing():
+    """`<col … hidden="1">` before the rows (what a master's hidden columns write) says no row is hidden; a row
+    whose tag says hidden, in any spelling the walk reads, is still found wherever it sits."""
+    from thidua_xl.safety import SheetScan, _hidden_rows, _may_hide_rows, _scan_sheet
+
+    col = b'<cols><col min="15" max="15" width="12" hidden="1" customWidth="1"/></cols>'
+    rows = [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>', b'<row r="2" hidden="1"><c r="A2"/></row>',
+            b"<row r='3' hidden='true'/>", b'<x:row r="4" hidden="1"/>', b'<row hidden="1" r="5"></row>',
+            b'<row r="6" ht="0" hidden="0"/>', b'<c r="A7" hidden="1"/>']
+    import itertools
+
+    for head in (b"", col, b'<sheetPr codeName="row"/>' + col, col + b'<sheetView hidden="1"/>'):
+        for k in range(0, 4):
+            for chosen in itertools.combinations(rows, k):
+                data = (b'<worksheet><dimension ref="A1:O7"/>' + head + b"<sheetData>" + b"".join(chosen)
+                        + b"</sheetData></worksheet>")
+                walked = _hidden_rows(data)
+                assert walked == [] or _may_hide_rows(data)
+                sheet = SheetScan(name="Cá nhân", part="xl/worksheets/sheet1.xml")
+                _scan_sheet(data, sheet, safety.LIMITS)
+                assert sheet.hidden_rows == walked, (head, chosen)
+    assert not _may_hide_rows(b'<worksheet>' + col + b'<sheetData><row r="1"/></sheetData></worksheet>')

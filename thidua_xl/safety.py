@@ -337,7 +337,7 @@ def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
     plain = cells is not None
     if cells is None:
         cells = _parsed_cells(data)
-    if b'hidden=' in data:
+    if _may_hide_rows(data):
         sheet.hidden_rows = _hidden_rows(data)
     if b"<f" in data and (b"<f>" in data or b"<f " in data):  # one scan in the common case: no formulas
         sheet.formulas_without_value = [m.decode() for m in _FORMULA_NO_VALUE.findall(data)]
@@ -537,6 +537,14 @@ def _cell_end(data: bytes, start: int) -> int:
 
 def _parsed_cells(data: bytes) -> list[tuple[int, int]]:
     return [(r, c) for _m, r, c, _e in _cell_tags(data)]
+
+
+def _may_hide_rows(data: bytes) -> bool:
+    """Whether a row tag may carry `hidden=`: not when every `hidden=` comes before the first `row` (a hidden
+    column, `<col … hidden="1">`, sits before the rows; a row's attributes follow its name). Then the sheet's
+    tags need not be walked: `_hidden_rows` would find nothing."""
+    last = data.rfind(b"hidden=")
+    return last != -1 and last > data.find(b"row")
 
 
 def _hidden_rows(data: bytes) -> list[int]:
