@@ -107,7 +107,8 @@ def test_fixed_values_convert_as_typer_converts_them(params, value):
 def test_real_paths_and_python_values_convert_as_typer_converts_them(params):
     found, folder = params
     for value in [str(folder / "tep.xlsx"), str(folder / "thu-muc"), str(folder / "khong-co.xlsx"),
-                  folder / "tep.xlsx", folder / "thu-muc", 5, 0, -3, 2.5, 1, True, False, None, [], (),
+                  folder / "tep.xlsx", folder / "thu-muc", 5, 0, -3, 2.5, 1, True, False, None, [], (), float("nan"),
+                  float("inf"), -float("inf"), 10 ** 400, 2 ** 53, 1.5e308,
                   [str(folder / "tep.xlsx"), str(folder / "thu-muc")], ("a", "b"), ["1", "x"], [None]]:
         _check(found, value)
 

@@ -94,9 +94,6 @@ class _VnMixin:
         opt = super().get_help_option(ctx)
         if opt is not None:
             opt.help = HELP_TEXT
-            from .cli.params import install_one
-
-            install_one(opt)  # made here, not in the command's params: its value converted without pydantic too
         return opt
 
     def collect_usage_pieces(self, ctx) -> list[str]:

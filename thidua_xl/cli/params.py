@@ -9,6 +9,7 @@ messages are unchanged. With a typer that converts through Click (no `type_descr
 """
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any, List
@@ -23,6 +24,15 @@ def install(command) -> None:
     """Give each parameter of the command tree that holds plain values a converter that needs no pydantic."""
     for param in getattr(command, "params", ()):
         install_one(param)
+    made = getattr(command, "get_help_option", None)
+    if made is not None:  # -h/--help is made on demand, outside `params`: converted here too
+        def get_help_option(ctx, made=made):
+            option = made(ctx)
+            if option is not None:
+                install_one(option)
+            return option
+
+        command.get_help_option = get_help_option
     for sub in getattr(command, "commands", {}).values():
         install(sub)
 
@@ -102,10 +112,12 @@ class PlainValues:
                 number = float(value)
             else:
                 return _REFUSED
-        elif type(value) is leaf or (leaf is float and type(value) is int):
+        elif type(value) is leaf or (leaf is float and type(value) is int and abs(value) < 2 ** 53):
             number = leaf(value)
         else:
             return _REFUSED
+        if leaf is float and not math.isfinite(number):
+            return _REFUSED  # nan and infinities: typer's rules
         low, high = getattr(info, "min", None), getattr(info, "max", None)
         if (low is not None and number < low) or (high is not None and number > high):
             return _REFUSED
