@@ -305,13 +305,33 @@ _CELL_TAGS = [b'<c r="A5"/>', b'<c r="AB12" s="1">', b'<c r="XFD7" t="s"><v>1</v
               b"<x:c ", b'<row r="3">', b"</c>", b"text <c and more"]
 
 
+def _greater(n: int) -> bytes:
+    """A pattern for the decimal numbers greater than n (any length): how the check was first spelled."""
+    digits = str(n)
+    branches = [rb"\d{%d,}" % (len(digits) + 1)]
+    for i, d in enumerate(digits):
+        if d != "9":
+            rest = len(digits) - i - 1
+            branches.append(digits[:i].encode() + b"[" + str(int(d) + 1).encode() + b"-9]" + (rb"\d{%d}" % rest))
+    return b"(?:" + b"|".join(branches) + b")"
+
+
+def _odd_cell_slow(last_row: int):
+    """The plain-cell check as three cases: a cell tag without a space after `<c`, one whose first attribute is
+    not a plain `r`, one whose row is beyond `last_row`."""
+    import re
+
+    return re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}\d{1,7}"[\s/>])| r="[A-Z]{1,3}' + _greater(last_row) + rb'")')
+
+
 def test_the_plain_cell_check_finds_what_the_three_case_pattern_finds():
     """A sheet is read without the careful parse only when every cell tag is `<c r="A1"` with a row up to the
     last row tag: one look-ahead per tag decides it exactly as the three cases it replaces (no tag, no plain
     `r`, a row beyond the last), for every last row and every spelling."""
     import random
+    import re
 
-    from thidua_xl.safety import _odd_cell, _odd_cell_slow
+    from thidua_xl.safety import _not_greater, _odd_cell
 
     rnd = random.Random(18)
     lasts = [1, 5, 9, 10, 99, 100, 500, 501, 999, 1000, 1048, 9999, 10000, 123456, 1048576]
@@ -322,6 +342,12 @@ def test_the_plain_cell_check_finds_what_the_three_case_pattern_finds():
         assert (fast is None) == (slow is None), (last, data)
         if fast is not None:
             assert fast.start() == slow.start()
+    for last in list(range(1, 2100)) + [9999, 10000, 99999, 300000, 1048576, 9999999]:  # the number patterns
+        up_to, above = re.compile(_not_greater(last) + b"$"), re.compile(_greater(last) + b"$")
+        for k in [*range(0, 30), last - 1, last, last + 1, last * 10, 10 ** len(str(last)) - 1]:
+            for spelled in {str(k), str(k).zfill(len(str(last))), "0" + str(k)}:
+                if len(spelled) <= 7:  # longer is refused by the spelling itself
+                    assert bool(up_to.match(spelled.encode())) != bool(above.match(spelled.encode())), (last, k)
     for last in lasts:  # every cell number against every last row
         for row in (1, 9, 10, 99, 100, 499, 500, 501, 999, 1000, 1001, 9999, 10000, 1048576, 9999999):
             for spelled in (str(row), "0" + str(row), str(row).zfill(7)):

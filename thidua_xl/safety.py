@@ -11,7 +11,6 @@ XML, and always with defusedxml.
 """
 from __future__ import annotations
 
-import functools
 import io
 import posixpath
 import re
@@ -426,45 +425,18 @@ _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _PREFIXED = re.compile(rb":(?:c|row|dimension)[\s/>]")  # a namespace prefix (or text that looks like one)
 
 
-def _greater(n: int) -> bytes:
-    """A pattern for the decimal numbers greater than n (any length)."""
-    digits = str(n)
-    branches = [rb"\d{%d,}" % (len(digits) + 1)]
-    for i, d in enumerate(digits):
-        if d != "9":
-            rest = len(digits) - i - 1
-            branches.append(digits[:i].encode() + b"[" + str(int(d) + 1).encode() + b"-9]" + (rb"\d{%d}" % rest))
-    return b"(?:" + b"|".join(branches) + b")"
-
-
 def _not_greater(n: int) -> bytes:
-    """A pattern for the digit strings of at most 7 digits that `_greater(n)` does not match (n itself
-    included): fewer digits than n, or as many and not above it (leading zeros allowed, as there)."""
-    digits = str(n)
-    size = len(digits)
-    branches = [rb"\d{1,%d}" % (size - 1)] if size > 1 else []
-    for i, d in enumerate(digits):
-        if d != "0":
-            rest = size - i - 1
-            branches.append(digits[:i].encode() + (b"[0-%d]" % (int(d) - 1)) + (rb"\d{%d}" % rest if rest else b""))
-    branches.append(digits.encode())
-    return b"(?:" + b"|".join(branches) + b")"
+    """A pattern for the digit strings up to n with no more digits than n (leading zeros allowed)."""
+    d = str(n)
+    branches = [rb"\d{1,%d}" % (len(d) - 1)] if len(d) > 1 else []
+    branches += [d[:i].encode() + b"[0-%d]" % (int(c) - 1) + rb"\d" * (len(d) - i - 1) for i, c in enumerate(d) if c != "0"]
+    return b"(?:" + b"|".join(branches + [d.encode()]) + b")"
 
 
-@functools.lru_cache(maxsize=256)
 def _odd_cell(last_row: int) -> re.Pattern:
-    """The first cell start tag not spelled `<c r="A1"` with a row up to `last_row`.
-
-    A cell tag (`<c` then a space, tab, line break, `>` or `/`) is looked at once, by one negative look-ahead
-    that a plainly written cell satisfies; the same tags as `_odd_cell_slow` are found."""
+    """The first cell tag (`<c` then a space, tab, line break, `>` or `/`) not spelled `<c r="A1"` with a row up
+    to `last_row`: one negative look-ahead per tag, which a plainly written cell satisfies."""
     return re.compile(rb'<c(?=[ >/\t\n\r])(?! r="[A-Z]{1,3}' + _not_greater(last_row) + rb'"[\s/>])')
-
-
-def _odd_cell_slow(last_row: int) -> re.Pattern:
-    """The same search spelled as three cases (kept to check `_odd_cell` against): a cell tag without a space
-    after `<c`, one whose first attribute is not a plain `r`, one whose row is beyond `last_row`."""
-    return re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}\d{1,7}"[\s/>])| r="[A-Z]{1,3}'
-                      + _greater(last_row) + rb'")')
 
 
 def _plain_cells(data: bytes):
@@ -540,9 +512,8 @@ def _parsed_cells(data: bytes) -> list[tuple[int, int]]:
 
 
 def _may_hide_rows(data: bytes) -> bool:
-    """Whether a row tag may carry `hidden=`: not when every `hidden=` comes before the first `row` (a hidden
-    column, `<col … hidden="1">`, sits before the rows; a row's attributes follow its name). Then the sheet's
-    tags need not be walked: `_hidden_rows` would find nothing."""
+    """False when every `hidden=` comes before the first `row` (hidden columns, `<col … hidden="1">`): a row's
+    attributes follow its name, so `_hidden_rows` would find nothing and the tags need not be walked."""
     last = data.rfind(b"hidden=")
     return last != -1 and last > data.find(b"row")
 
