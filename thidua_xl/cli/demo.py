@@ -13,10 +13,7 @@ from typing import Callable
 
 import typer
 
-from ..catalog import SUBJECT_LABEL, load_catalog
 from ..errors import UserError
-from ..schema import HISTORY_SHEET, VOTES_SHEET
-from ..text import date_text
 from .common import _audit, app, console, exit_code_for
 
 DEMO_YEAR_OFFSET = 1  # the demo works on last year's results, as the Sở does in December/January
@@ -77,6 +74,9 @@ CONFIG = {
 
 def _write_votes(workbook, info) -> None:
     """The Hội đồng's secret ballot as the secretary types it: members voting, votes in favour."""
+    from ..catalog import load_catalog
+    from ..schema import VOTES_SHEET
+
     ws = workbook.get_worksheet_by_name(VOTES_SHEET)
     present = int(CONFIG["hoi_dong_co_mat"])
     for i, _award in enumerate(load_catalog()):
@@ -86,6 +86,8 @@ def _write_votes(workbook, info) -> None:
 
 def _frame_for_master(nominations):
     """The generator's award codes become what a unit would type: the award's name."""
+    from ..catalog import SUBJECT_LABEL, load_catalog
+
     cat = load_catalog()
     df = nominations.copy()
     df["hinh_thuc"] = [cat[a].name if a in cat.by_code else a for a in df["award"]]
@@ -299,6 +301,10 @@ def _archive(master: Path, year: int, db: Path) -> str:
 def _write_history(province, path: Path) -> Path:
     """The register of earlier years as the Sở would export it (the headers of docs/interface.md §6)."""
     import openpyxl
+
+    from ..catalog import load_catalog
+    from ..schema import HISTORY_SHEET
+    from ..text import date_text
 
     cat = load_catalog()
     wb = openpyxl.Workbook()
