@@ -216,3 +216,25 @@ def test_validating_the_units_files_against_a_register_imports_no_pandas(seed_fo
     intake.nominations = intake.nominations.copy()  # the view is the truth now: the frame is rebuilt from it
     via_pandas = [f.to_dict() for f in validate(intake, data["year"], history=db)]
     assert data["findings"] == json.loads(json.dumps(via_pandas, ensure_ascii=False)) and len(via_pandas) > 10
+
+
+def test_converting_tcvn3_cells_imports_no_pandas(tmp_path):
+    """Old TCVN3 cells are converted on the Polars frame, each distinct text once: the converted row is
+    read again (its award recognised, its person key redone) and nothing imports pandas."""
+    from validate_helpers import person, write_unit
+
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [person("NguyÔn V¨n B×nh", "Lao ®éng tiªn tiÕn"),
+                                                         person("Lê Văn Cường", "Giấy khen")])
+    code = ("import sys, json; from thidua_xl.intake import read_paths; from thidua_xl.validate import validate; "
+            "intake = read_paths([sys.argv[1]]); found = validate(intake, 2020, history=False); "
+            "row = intake.frame.row(0, named=True); "
+            "print(json.dumps({'legacy': sorted(f.column for f in found if f.code == 'LEGACY_ENCODING'), "
+            "'unknown': [f.row for f in found if f.code == 'UNKNOWN_AWARD'], "
+            "'row': [row['ho_ten'], row['award'], row['person_key']], 'pandas': 'pandas' in sys.modules}, "
+            "ensure_ascii=False))")
+    proc = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True, timeout=120)
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    from thidua_xl.text import name_key
+
+    assert got == {"legacy": ["Hình thức đề nghị", "Họ và tên"], "unknown": [],
+                   "row": ["Nguyễn Văn Bình", "LDTT", f"{name_key('Nguyễn Văn Bình')}|1980"], "pandas": False}

@@ -23,7 +23,6 @@ from .rules.context import proposed
 from .text import clean, fold, name_keys
 
 if TYPE_CHECKING:
-    import pandas as pd
     import polars as pl
 
 LEGACY_RULE = "LEGACY.ENCODING"
@@ -41,7 +40,7 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
     `history.load_polars` returns, False for none, or None for the default file beside the master
     when it exists.
     rules: None (packaged + master sheet), a path of an override file, or a RuleSet.
-    Legacy-encoded cells of intake.nominations are replaced by their Unicode text.
+    Legacy-encoded cells of the nominations are replaced by their Unicode text (a new `intake.frame`).
     """
     year = int(year)
     catalog = load_catalog()
@@ -109,7 +108,7 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
         # rows proposed for any history rule's award: one selection for the union of their awards
         looked_at = df.filter(proposed({a for r in rules if r.kind in HISTORY_KINDS for a in r.awards}))
     hist, label, history_years, db = _history_frame(intake, year, history, Context.people(looked_at))
-    units = _unit_lookup(intake)
+    units = _unit_lookup(intake, frame)
     discipline = None
     if db is not None:  # the register's disciplines of this run's people, with this year's unit codes
         from .discipline import load_polars as load_discipline
@@ -141,8 +140,8 @@ def _explicit_config(intake) -> dict[str, str]:
     return {k: v for k, v in Config.from_kv(intake.config).values.items() if v not in (None, "")}
 
 
-def _unit_lookup(intake) -> dict[str, str]:
-    """Folded unit name or code → unit code, so history rows meet this year's units."""
+def _unit_lookup(intake, frame: "pl.DataFrame") -> dict[str, str]:
+    """Folded unit name or code → unit code, so history rows meet this year's units (frame: the nominations)."""
     out: dict[str, str] = {}
     units = intake.current("units")
     if "unit_code" in units.columns and "unit" in units.columns:
@@ -150,7 +149,7 @@ def _unit_lookup(intake) -> dict[str, str]:
             if code:
                 out[fold(name)] = code
                 out[fold(code)] = code
-    pairs = intake.current("nominations").select("unit_code", "unit").unique(maintain_order=True)
+    pairs = frame.select("unit_code", "unit").unique(maintain_order=True)
     for code, name in zip(pairs.get_column("unit_code").to_list(), pairs.get_column("unit").to_list()):
         if code:
             out.setdefault(fold(name), code)
@@ -275,7 +274,7 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
     texts = {t for odd in candidates.values() for t in odd}
     if not any(legacy.detect(t) for t in texts):  # fonts are read only in files where statistics found some
         return []
-    return _fix_legacy_cells(intake, catalog)
+    return _fix_legacy_cells(intake, catalog, candidates)
 
 
 def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
@@ -291,89 +290,70 @@ def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
     return out
 
 
-def _fix_legacy_cells(intake, catalog: Catalog) -> list[Finding]:
-    """fix_legacy for a run with candidate texts (on the pandas view)."""
-    import pandas as pd
+def _fix_legacy_cells(intake, catalog: Catalog, candidates: dict[str, list[str]]) -> list[Finding]:
+    """fix_legacy for a run whose candidate texts include legacy ones: the cells converted on a new Polars
+    frame (each distinct text converted once), their rows finished again (award, subject, person key)."""
+    import polars as pl
 
-    df = intake.nominations
-    if df.empty:
-        return []
-    cand: dict[str, pd.Series] = {}
-    odd_texts: dict[str, list[str]] = {}
-    for col in LEGACY_COLUMNS:
-        s = df[col].fillna("").astype(str)
-        # Tested once per distinct text (columns repeat the same few values), then spread by isin.
-        odd = [v for v in s.unique().tolist()
-               if legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]
-        if not odd:
-            continue
-        mask = s.isin(odd)
-        if mask.any():
-            cand[col] = s[mask]
-            odd_texts[col] = odd
-    if not cand:
-        return []
-    hits: list[tuple[int, str, str, str, str | None]] = []  # (index, column, new text, encoding, font)
-    flagged_files: set[str] = set()
+    frame = intake.current("nominations").with_row_index("_idx")
     seen: dict[str, tuple[str | None, str]] = {}  # text → (encoding, Unicode text): cells repeat a lot
-    for col, s in cand.items():
-        legacy_texts = []
-        for text in odd_texts[col]:
-            got = seen.get(text)
-            if got is None:
+    cand: dict[str, pl.DataFrame] = {}  # column → its candidate cells (_idx, file, sheet, row, text)
+    hits: dict[tuple[int, str], tuple] = {}  # (index, column) → (new text, encoding, font)
+    flagged_files: set[str] = set()
+    for col, odd in candidates.items():
+        for text in odd:
+            if text not in seen:
                 enc = legacy.detect(text)
-                got = seen[text] = (enc, legacy.to_unicode(text, enc) if enc else text)
-            if got[0]:
-                legacy_texts.append(text)
-        for idx, text in s[s.isin(legacy_texts)].items():  # only the cells to convert
+                seen[text] = (enc, legacy.to_unicode(text, enc) if enc else text)
+        cells = frame.filter(pl.col(col).is_in(odd)).select("_idx", "file", "sheet", "row", text=pl.col(col))
+        cand[col] = cells
+        for idx, file, text in zip(*(cells.get_column(c).to_list() for c in ("_idx", "file", "text"))):
             enc, new_text = seen[text]
-            flagged_files.add(df.at[idx, "file"])
-            hits.append((idx, col, new_text, enc, None))
-    fonts = _fonts_for(intake, df, cand, flagged_files)
-    if fonts:
-        by_cell = {(h[0], h[1]): h for h in hits}
-        for (idx, col), font in fonts.items():
-            enc, caps = legacy.encoding_of_font(font)
-            if enc is None:
-                continue
-            text = cand[col][idx]
-            by_cell[(idx, col)] = (idx, col, legacy.to_unicode(text, enc, capitals=caps), enc, font)
-        hits = list(by_cell.values())
+            if enc:  # only the cells to convert
+                flagged_files.add(file)
+                hits[(idx, col)] = (new_text, enc, None)
+    texts = {(idx, col): text for col, cells in cand.items()
+             for idx, text in zip(cells.get_column("_idx").to_list(), cells.get_column("text").to_list())}
+    for (idx, col), font in _fonts_for(intake, cand, flagged_files).items():
+        enc, caps = legacy.encoding_of_font(font)
+        if enc is not None:
+            hits[(idx, col)] = (legacy.to_unicode(texts[(idx, col)], enc, capitals=caps), enc, font)
     if not hits:
         return []
     order = list(LEGACY_COLUMNS)
-    hits.sort(key=lambda h: (h[0], order.index(h[1])))
-    at = df.iloc[df.index.get_indexer([h[0] for h in hits])]  # the hit rows, once, as lists
-    where = {c: at[c].tolist() for c in ("file", "sheet", "row", "unit")}
-    olds = {c: at[c].tolist() for c in {h[1] for h in hits}}
+    keys = sorted(hits, key=lambda h: (h[0], order.index(h[1])))
+    at = frame.select(pl.col("file", "sheet", "row", "unit").gather([k[0] for k in keys]))
+    where = {c: at.get_column(c).to_list() for c in ("file", "sheet", "row", "unit")}
     findings = []
-    new = df.copy()
-    by_column: dict[str, tuple[list, list]] = {}
-    for k, (idx, col, text, enc, font) in enumerate(hits):
-        old = olds[col][k]
-        idxs, texts = by_column.setdefault(col, ([], []))
-        idxs.append(idx)
-        texts.append(text)
+    for k, (idx, col) in enumerate(keys):
+        text, enc, font = hits[(idx, col)]
         how = f"phông {font}" if font else "nhận dạng theo ký tự"
         findings.append(Finding(
             "LEGACY_ENCODING", WARNING,
-            f"Ô “{LEGACY_COLUMNS[col]}” viết bằng bảng mã {legacy.ENCODING_LABEL[enc]} ({how}): “{old}” được đọc là "
-            f"“{text}”. Hãy chuyển tệp sang Unicode (ví dụ Unikey › Công cụ chuyển mã) trước khi gửi lại. "
+            f"Ô “{LEGACY_COLUMNS[col]}” viết bằng bảng mã {legacy.ENCODING_LABEL[enc]} ({how}): “{texts[(idx, col)]}” "
+            f"được đọc là “{text}”. Hãy chuyển tệp sang Unicode (ví dụ Unikey › Công cụ chuyển mã) trước khi gửi lại. "
             f"[Quy định {LEGACY_RULE}; căn cứ: {LEGACY_BASIS}]",
             file=where["file"][k], sheet=where["sheet"][k], row=int(where["row"][k]),
             column=LEGACY_COLUMNS[col], unit=where["unit"][k], rule=LEGACY_RULE, legal_basis=LEGACY_BASIS))
-    for col, (idxs, texts) in by_column.items():
-        new.loc[idxs, col] = texts
-    changed = sorted({h[0] for h in hits})
-    stated = sorted({h[0] for h in hits if h[1] == "doi_tuong_raw"})
+    new = frame.drop("_idx")
+    for col in order:
+        idxs = [idx for idx, c in keys if c == col]
+        if idxs:
+            new = new.with_columns(new.get_column(col).clone().scatter(idxs, [hits[(i, col)][0] for i in idxs]))
+    stated = sorted({idx for idx, c in keys if c == "doi_tuong_raw"})
     if stated:
-        new.loc[stated, "doi_tuong"] = new.loc[stated, "doi_tuong_raw"].map(_doi_tuong)
-    from .intake import finish_nominations
+        raw = new.get_column("doi_tuong_raw").gather(stated).to_list()
+        new = new.with_columns(new.get_column("doi_tuong").clone().scatter(stated, [_doi_tuong(t) for t in raw]))
+    changed = sorted({idx for idx, _c in keys})
+    from .intake.frames import finish
+    from .intake.rows import RAW_NOMINATION_COLUMNS
 
-    redone = finish_nominations(new.loc[changed], catalog)
-    for c in ("award", "subject", "person_key"):
-        new.loc[changed, c] = redone[c]
-    intake.nominations = new
+    rows = new.select(pl.all().gather(changed))
+    redone = finish({c: rows.get_column(c).to_list() for c in RAW_NOMINATION_COLUMNS if c in rows.columns}, catalog)
+    if redone.height == len(changed):  # (a converted cell naming two awards keeps its row's first reading)
+        new = new.with_columns(new.get_column(c).clone().scatter(changed, redone.get_column(c))
+                               for c in ("award", "subject", "person_key"))
+    intake.frame = new
     return findings
 
 
@@ -382,7 +362,7 @@ def _doi_tuong(text: object) -> str:
     return "tap_the" if f in ("tap the", "tt") else "ca_nhan" if f in ("ca nhan", "cn") else ""
 
 
-def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[str]) -> dict:
+def _fonts_for(intake, cand: dict, files: set[str]) -> dict:
     """Font names of the candidate cells in `files` ((index, column) → font).
 
     openpyxl in read-only mode streams only the rows and columns holding candidates, so a
@@ -397,11 +377,9 @@ def _fonts_for(intake, df: pd.DataFrame, cand: dict[str, pd.Series], files: set[
     except ImportError:  # pragma: no cover - a declared dependency
         return {}
     wanted: dict[tuple[str, str], dict[int, list]] = {}  # (file, sheet) -> Excel row -> [(source col, idx, col)]
-    for col, s in cand.items():
+    for col, cells in cand.items():
         source_col = "doi_tuong" if col == "doi_tuong_raw" else col
-        rows = df.loc[s.index, ["file", "sheet", "row"]]
-        for idx, file, sheet, row in zip(s.index.tolist(), rows["file"].tolist(), rows["sheet"].tolist(),
-                                         rows["row"].tolist()):
+        for idx, file, sheet, row in zip(*(cells.get_column(c).to_list() for c in ("_idx", "file", "sheet", "row"))):
             if file in files:
                 wanted.setdefault((file, sheet), {}).setdefault(int(row), []).append((source_col, idx, col))
     out = {}

@@ -1,10 +1,10 @@
 """What intake hands on: the nominations, initiatives and units as Polars frames, with pandas views.
 
-The core (intake, consolidation) works on the Polars frames; the writers, the Excel adapter and the
-checks not yet columnar read `nominations`, `initiatives` and `units` as pandas frames, built on
-first use from the Polars ones (so a command that never asks for them never imports pandas). A
-pandas frame assigned to one of them (legacy text converted on a copy) becomes the truth, and the
-Polars frame is rebuilt from it when next asked for.
+The core (intake, validation, consolidation) works on the Polars frames; the writers and the Excel
+adapter read `nominations`, `initiatives` and `units` as pandas frames, built on first use from the
+Polars ones (so a command that never asks for them never imports pandas). A pandas frame assigned
+to one of them (a test's rows, the Excel adapter's), or a view edited in place, becomes the truth: the
+Polars frame is rebuilt from it when next asked for (`current`).
 """
 from __future__ import annotations
 

@@ -115,13 +115,13 @@ def read(paths: Iterable = (), year: int | None = None, *, progress: Callable[[s
 @step("normalise")
 def normalise(result: YearResult) -> YearResult:
     """Step 2: TCVN3/VNI cells converted to Unicode (their person keys and award codes redone) in a
-    new nominations frame on a copy of the intake; each converted cell is reported with intake's
+    new Polars nominations frame on a copy of the intake; each converted cell is reported with intake's
     findings. The caller's intake is left as it was read."""
     from ..catalog import load_catalog
     from ..validate import fix_legacy
 
     intake = copy.copy(result.intake)
-    converted = fix_legacy(intake, load_catalog())  # rebinds the copy's .nominations, never the frame read
+    converted = fix_legacy(intake, load_catalog())  # rebinds the copy's .frame, never the frame read
     intake.findings = list(result.intake.findings) + converted
     return replace(result, intake=intake)
 
@@ -134,7 +134,7 @@ def validate(result: YearResult, history=None, rules=None) -> YearResult:
 
     if "normalise" not in dict(result.timings):  # the steps that ran are in the timings
         result = normalise(result)
-    intake = copy.copy(result.intake)  # validate.validate would rebind .nominations were anything left to convert
+    intake = copy.copy(result.intake)  # validate.validate would rebind .frame were anything left to convert
     intake.findings = list(intake.findings)
     found = run_rules(intake, result.year, history=history, rules=rules)
     return replace(result, intake=intake, findings=tuple(found))
