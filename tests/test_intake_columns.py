@@ -19,8 +19,11 @@ ODD_DATES = st.sampled_from([
     "-3", "true", "false", "ngày 13 tháng 02 năm 1980", "NGÀY 5 THÁNG 7 NĂM 2023", "01/01/0001", "1899",
     "không rõ", "Nam", "x\ny", "", "\u00a013/02/1980", "31/02/1990", "2000-13-01 00:00:00",
 ])
-CELLS = st.one_of(st.none(), DATE_CELLS, ODD_DATES, st.text(max_size=12),
-                  st.integers(-10, 3_000_000).map(str))
+TYPED_DATES = st.tuples(st.integers(0, 40), st.integers(0, 14), st.integers(0, 3000), st.sampled_from("/.-"),
+                        st.sampled_from("/.-"), st.booleans()).map(
+    lambda t: f"{t[0]:02d}{t[3]}{t[1]:02d}{t[4]}{t[2]:04d}" if t[5] else f"{t[0]}{t[3]}{t[1]}{t[4]}{t[2]:04d}")
+CELLS = st.one_of(st.none(), DATE_CELLS, ODD_DATES, TYPED_DATES, st.text(max_size=12),
+                  st.integers(-10, 3_000_000).map(str), st.integers(0, 9999).map(lambda y: f"{y:04d}"))
 
 
 def _python(values: list) -> Dates | Exception:
@@ -47,11 +50,12 @@ def _same(a, b) -> None:
         assert [type(x) for x in getattr(a, f)] == [type(x) for x in getattr(b, f)], f
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.lists(CELLS, max_size=30))
 @example(["1980-02-13 00:00:00", None, "", "1980", "13/02/1980", "1980-02-13 00:00:00"])
 @example([None, None])
 @example(["1980-02-30 00:00:00"])
+@example(["13/02/1980", "1/2/1980", "31/02/1980", "13.02.1980", "13-2-2101", "1/1/1899", "1980", "1899", "2101", "0980"])
 def test_dates_of_birth_read_as_a_column_are_the_python_parsers(values):
     _same(_columns(values), _python(values))
     sheet = ArrowSheet(pl.DataFrame({"a": values}, schema={"a": pl.String}))
@@ -65,17 +69,18 @@ def test_dates_of_birth_read_as_a_column_are_the_python_parsers(values):
     assert list(later.cells) == values
 
 
-def test_a_column_of_date_cells_is_read_without_the_python_parser(monkeypatch):
+def test_date_cells_typed_dates_and_years_are_read_without_the_python_parser(monkeypatch):
     import thidua_xl.intake.arrow as arrow
 
     def refuse(v, memo):
         raise AssertionError(v)
 
     monkeypatch.setattr(arrow, "_arrow_date", refuse)
-    got = _columns(["1980-02-13 00:00:00", None, "2001-12-31 00:00:00", ""])
-    assert got.text == ["13/02/1980", "", "31/12/2001", ""]
-    assert got.date == [dt.date(1980, 2, 13), None, dt.date(2001, 12, 31), None]
-    assert got.year == [1980, None, 2001, None] and got.raw == ["1980-02-13", "", "2001-12-31", ""]
+    got = _columns(["1980-02-13 00:00:00", None, "2001-12-31 00:00:00", "", "13/2/1980", "1975"])
+    assert got.text == ["13/02/1980", "", "31/12/2001", "", "13/2/1980", "1975"]
+    assert got.date == [dt.date(1980, 2, 13), None, dt.date(2001, 12, 31), None, dt.date(1980, 2, 13), None]
+    assert got.year == [1980, None, 2001, None, 1980, 1975]
+    assert got.raw == ["1980-02-13", "", "2001-12-31", "", "13/2/1980", "1975"] and got.error == [None] * 6
 
 
 # --- header cells matched together ------------------------------------------------------------------
@@ -169,3 +174,29 @@ def test_no_first_or_last_character_escapes_the_sample_row_filter():
     chars = [chr(c) for c in range(1, 0x10000) if not 0xD800 <= c < 0xE000]
     for texts in ([f"{c}í dụ" for c in chars], [f"Lê Văn {c}." for c in chars], [f"{c}rần Thị B" for c in chars]):
         assert examples_among(texts) == {t for t in texts if is_example(t)}
+
+
+# --- an award named inside a title or heading --------------------------------------------------------
+def _find_in_every_entry(matcher, text):
+    """find_in as it first was: every entry tried at every position of the text."""
+    from thidua_xl.awards_text import canonical
+    from thidua_xl.text import clean
+
+    words = canonical(clean(text)).split()
+    spans = [(i, i + len(e.words), e.code) for e in matcher.entries for i in range(len(words) - len(e.words) + 1)
+             if tuple(words[i:i + len(e.words)]) == e.words] if words else []
+    kept = {c for s0, e0, c in spans if not any(s1 <= s0 and e0 <= e1 and (e1 - s1) > (e0 - s0) for s1, e1, _c in spans)}
+    return kept.pop() if len(kept) == 1 else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["danh", "hiệu", "sách", "năm", "tập", "thể", "1.", "đề nghị", "(", ")",
+                                           "LAO ĐỘNG", "tiên", "tiến", "chiến sĩ", "thi đua", "cơ sở", "bằng khen"]),
+                          st.integers(0, 89)), max_size=8))
+def test_the_award_found_in_a_title_is_found_as_by_trying_every_entry(parts):
+    from thidua_xl.catalog import load_catalog
+
+    matcher = load_catalog().matcher
+    names = [" ".join(e.words) for e in matcher.entries]
+    text = " ".join(p if isinstance(p, str) else names[p % len(names)] for p in parts)
+    assert matcher.find_in(text) == _find_in_every_entry(matcher, text)

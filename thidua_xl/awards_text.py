@@ -333,6 +333,17 @@ class AwardMatcher:
         return " Hãy ghi đúng tên hoặc chữ viết tắt của một danh hiệu, hình thức khen thưởng trong danh mục."
 
     # --- awards named inside other text (titles, group headings) -------------------------------
+    def _by_first(self) -> dict[str, list[Entry]]:
+        """The entries by their first word (find_in looks only at those starting where a word of the text is)."""
+        got = self.__dict__.get("_first_words")
+        if got is None:
+            got = {}
+            for e in self.entries:
+                if e.words:
+                    got.setdefault(e.words[0], []).append(e)
+            self.__dict__["_first_words"] = got
+        return got
+
     def find_in(self, text: object) -> str | None:
         """The one award a title or group heading names ("DANH SÁCH … ĐỀ NGHỊ CÔNG NHẬN DANH HIỆU
         LAO ĐỘNG TIÊN TIẾN", "1. Tập thể lao động tiên tiến (16 tập thể)"), or None if none or several."""
@@ -340,9 +351,10 @@ class AwardMatcher:
         if not words:
             return None
         spans = []
-        for e in self.entries:
-            k = len(e.words)
-            for i in range(len(words) - k + 1):
+        by_first = self._by_first()
+        for i, w in enumerate(words):
+            for e in by_first.get(w, ()):
+                k = len(e.words)
                 if tuple(words[i:i + k]) == e.words:
                     spans.append((i, i + k, e.code))
         # a name inside a longer one is part of it ("lao động tiên tiến" in "Tập thể lao động tiên tiến")

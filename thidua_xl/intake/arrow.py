@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
-from ..text import clean, clean_strings
+from ..text import DATE_YEARS, clean, clean_strings
 from .cells import _NO_DATE, Dates, _date_of, arrow_memos, memos
 
 if TYPE_CHECKING:
@@ -149,6 +149,9 @@ class ArrowBody:
             if len(v) == 19 and _DATE_CELL_RE.match(v) and _valid_day(v):
                 table[v] = f"{v[8:10]}/{v[5:7]}/{v[:4]}"
                 continue
+            if _TYPED_DATE_RE.match(v):  # 13/02/1980, 1980: its own text (a number cell's too)
+                table[v] = v
+                continue
             hit = seen.get(v)
             if hit is None:
                 hit = seen[v] = _arrow_date(v, memo)
@@ -165,11 +168,13 @@ class LaterDates:
         self.text, self.cells = text, cells
 
 
-# a date cell as fastexcel writes it (year 1000 or later, no time of day): the whole-column fast path
+# a date cell as fastexcel writes it (year 1000 or later, no time of day)
 _DATE_CELL = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} 00:00:00$"
-
-
+# a date typed as text, day first (13/02/1980, 1.2.1980, 13-02-1980), or a year (a number cell or text)
+_DMY_TEXT = r"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})$"
+_YEAR_TEXT = r"^[1-9][0-9]{3}$"
 _DATE_CELL_RE = re.compile(_DATE_CELL)
+_TYPED_DATE_RE = re.compile(r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][0-9]{3})\Z")  # either, in Python
 
 
 def _valid_day(v: str) -> bool:
@@ -182,27 +187,39 @@ def _valid_day(v: str) -> bool:
 
 def dates_of_cells(values: list) -> Dates:
     """Dates of birth of fastexcel's texts (every sheet's at once): `_arrow_date` of each, the same
-    texts and dates. A date cell (`1980-02-13 00:00:00`, the common case) is read by whole-column
-    expressions; only the other texts (typed dates, years, numbers) go through `_arrow_date`, once per
-    distinct value."""
+    texts and dates. The common shapes are read by whole-column expressions — a date cell
+    (`1980-02-13 00:00:00`), a date typed day first (`13/02/1980`), a year in range (`1980`) — the other
+    texts go through `_arrow_date`, once per distinct value."""
     import polars as pl
 
     n = len(values)
     s = pl.Series("v", values, dtype=pl.String)
     if s.null_count() == n:
         return Dates.empty(n)
+    lo, hi = DATE_YEARS
     v = pl.col("v")
-    day = v.str.slice(0, 10)
-    cell = v.str.contains(_DATE_CELL) & day.str.to_date("%Y-%m-%d", strict=False).is_not_null()
-    got = pl.DataFrame({"v": s}).select(
-        text=pl.when(cell).then(pl.concat_str(v.str.slice(8, 2), pl.lit("/"), v.str.slice(5, 2), pl.lit("/"),
-                                              v.str.slice(0, 4))).otherwise(pl.lit("")),
-        date=pl.when(cell).then(day.str.to_date("%Y-%m-%d", strict=False)),
-        raw=pl.when(cell).then(day).otherwise(pl.lit("")),
-        other=pl.when(cell.not_() & (v != "")).then(v),
+    iso = v.str.slice(0, 10)
+    dmy = v.str.extract_groups(_DMY_TEXT)
+    dmy_iso = pl.concat_str(dmy.struct[2], pl.lit("-"), dmy.struct[1].str.zfill(2), pl.lit("-"),
+                            dmy.struct[0].str.zfill(2))
+    cell_day = pl.when(v.str.contains(_DATE_CELL)).then(iso.str.to_date("%Y-%m-%d", strict=False))
+    typed_day = dmy_iso.str.to_date("%Y-%m-%d", strict=False)
+    typed_day = pl.when(typed_day.dt.year().is_between(lo, hi)).then(typed_day)
+    year = pl.when(v.str.contains(_YEAR_TEXT)).then(v.cast(pl.Int32, strict=False))
+    year = pl.when(year.is_between(lo, hi)).then(year)
+    got = pl.DataFrame({"v": s}).with_columns(cell=cell_day, typed=typed_day, year=year).select(
+        text=pl.when(pl.col("cell").is_not_null())
+        .then(pl.concat_str(v.str.slice(8, 2), pl.lit("/"), v.str.slice(5, 2), pl.lit("/"), v.str.slice(0, 4)))
+        .when(pl.col("typed").is_not_null() | pl.col("year").is_not_null()).then(v).otherwise(pl.lit("")),
+        date=pl.coalesce("cell", "typed"),
+        year=pl.coalesce(pl.col("cell").dt.year(), pl.col("typed").dt.year(), pl.col("year")),
+        raw=pl.when(pl.col("cell").is_not_null()).then(iso)
+        .when(pl.col("typed").is_not_null() | pl.col("year").is_not_null()).then(v).otherwise(pl.lit("")),
+        other=pl.when(pl.col("cell").is_null() & pl.col("typed").is_null() & pl.col("year").is_null() & (v != ""))
+        .then(v),
     )
     date = got.get_column("date")
-    out = Dates(got.get_column("text").to_list(), date.to_list(), date.dt.year().to_list(),
+    out = Dates(got.get_column("text").to_list(), date.to_list(), got.get_column("year").to_list(),
                 got.get_column("raw").to_list(), [None] * n)
     other = got.get_column("other")
     if other.null_count() < n:

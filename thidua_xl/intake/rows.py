@@ -223,7 +223,7 @@ def _birth_columns(dob, take, n: int) -> dict[str, list]:
 
 def _long(cells: list) -> bool:
     """A cell longer than Excel allows: its dates are read with the sheet, so that cellcheck sees its texts."""
-    return any(v is not None and len(v) > EXCEL_TEXT_MAX for v in cells)
+    return max(map(len, filter(None, cells)), default=0) > EXCEL_TEXT_MAX
 
 
 def _repeat_for(pairs: list[tuple[int, str]], keep: list[int], values: list) -> list:
