@@ -200,3 +200,56 @@ def test_the_award_found_in_a_title_is_found_as_by_trying_every_entry(parts):
     names = [" ".join(e.words) for e in matcher.entries]
     text = " ".join(p if isinstance(p, str) else names[p % len(names)] for p in parts)
     assert matcher.find_in(text) == _find_in_every_entry(matcher, text)
+
+
+# --- person keys of the frame ---------------------------------------------------------------------------
+def test_person_keys_of_the_frame_are_text_person_key_of_each_row(seed_folder):
+    """The name without its title, keyed; the birth year joined for a person (not for a collective)."""
+    import pandas as pd
+
+    from thidua_xl.catalog import TAP_THE
+    from thidua_xl.intake import read_paths
+    from thidua_xl.intake.frames import finish_nominations
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.subjects import strip_title
+    from thidua_xl.text import person_key
+
+    frame = read_paths([seed_folder]).frame
+    want = [person_key(strip_title(n)[1], None if s == TAP_THE else y)
+            for n, y, s in zip(frame["ho_ten"], frame["nam_sinh"], frame["subject"])]
+    assert frame["person_key"].to_list() == want
+    assert any("|" in k for k in want) and any("|" not in k for k in want)
+    odd = pd.DataFrame({c: [None] * 4 for c in frame.columns})
+    odd["ho_ten"] = ["ThS.BS. Nguyễn  Văn Hoà", "nguyễn văn hòa", "Khoa Nội", "Bà Lê Thị Thuý"]
+    odd["nam_sinh"] = [1980, 1980, None, -5]
+    odd["hinh_thuc"] = ["Lao động tiên tiến", "Lao động tiên tiến", "Tập thể lao động tiên tiến", "Chiến sĩ thi đua cơ sở"]
+    for c in ("stt", "gioi_tinh", "chuc_vu", "khoa_phong", "doi_tuong", "doi_tuong_raw", "group_subject", "sang_kien",
+              "ghi_chu", "ngay_sinh_raw", "file", "path", "sheet", "unit_code", "unit"):
+        odd[c] = ""
+    odd["row"] = [1, 2, 3, 4]
+    got = finish_nominations(odd, load_catalog())
+    assert got["person_key"].tolist() == [
+        person_key(strip_title(n)[1], None if s == TAP_THE or y != y else y)
+        for n, y, s in zip(odd["ho_ten"], odd["nam_sinh"], got["subject"])]
+    keys = got["person_key"].tolist()
+    assert keys[0] == keys[1] and keys[0].endswith("|1980") and keys[3].endswith("|-5") and "|" not in keys[2]
+
+
+# --- titles before names ---------------------------------------------------------------------------------
+TITLE_PARTS = st.sampled_from(["ThS.BS.", "Ông", "bà", "BSCK II", "Đại tá", "đ/c", "Đ/C", "TS,", "GS.TS", "Bác sĩ",
+                               "NSƯT", "Bàng", "Thái", "Ckii", "İ", "ΣΣ", "ông.", "Ts.Bs", "", " ", "x" * 9])
+NAME_PARTS = st.sampled_from(["Nguyễn Văn An", "Lê Thị Thuý", "Khoa Nội", "Ông Ích Khiêm", "Bà Rịa", "an", "ÔNG"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.tuples(TITLE_PARTS, st.sampled_from(["", " ", ".", ","]), NAME_PARTS).map("".join),
+                          st.text(max_size=10)), max_size=20))
+def test_names_that_may_carry_a_title_are_the_ones_the_first_word_sieve_keeps(names):
+    from thidua_xl.subjects import _TITLE_STARTS, _maybe_titled, strip_title, strip_titles
+
+    every = {n for n in names if n[:8].lower().split(" ", 1)[0].split(".", 1)[0].split(",", 1)[0] in _TITLE_STARTS}
+    got = _maybe_titled(names)
+    assert got == every or (not got and not any(("\x00" + w) in "\x00" + "\x00".join(names).lower()
+                                                 for w in _TITLE_STARTS))
+    bare = strip_titles(names)
+    assert bare == [strip_title(n)[1] if n in every else n for n in names] or not got

@@ -70,8 +70,13 @@ def _maybe_titled(names: list) -> set:
     big = "\x00" + "\x00".join(names).lower()
     if not any(("\x00" + w) in big for w in _TITLE_STARTS):  # C-level scans: the usual case stops here
         return set()
-    starts = _TITLE_STARTS
-    return {n for n in names if n[:8].lower().split(" ", 1)[0].split(".", 1)[0].split(",", 1)[0] in starts}
+    starts, heads = _TITLE_STARTS, _TITLE_HEADS
+    return {n for n in names if n.lower().startswith(heads)
+            and n[:8].lower().split(" ", 1)[0].split(".", 1)[0].split(",", 1)[0] in starts}
+
+
+# a name whose first word is a title starts with one (str.startswith of them all: one C call per name)
+_TITLE_HEADS = tuple(sorted(_TITLE_STARTS))
 
 
 def has_person_title(name: object) -> bool:

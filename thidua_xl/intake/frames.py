@@ -52,9 +52,10 @@ def finish(data: dict[str, list], catalog: Catalog) -> "pl.DataFrame":
                                  rows.get_column("ho_ten").to_list(), has_person, rows.get_column("chuc_vu").to_list())
         subject = subject.scatter(either, inferred[0])
     df = df.with_columns(subject.alias("subject")).drop("_subj")
-    df = df.with_columns(pl.Series("person_key", _person_keys(df.get_column("ho_ten").to_list(),
-                                                              df.get_column("nam_sinh").to_list(),
-                                                              df.get_column("subject").to_list()), pl.String))
+    keys = pl.Series("person_key", name_keys(strip_titles(df.get_column("ho_ten").to_list())), pl.String)
+    df = df.with_columns(pl.when(pl.col("subject").ne_missing(TAP_THE) & pl.col("nam_sinh").is_not_null())
+                         .then(pl.concat_str(keys, pl.lit("|"), pl.col("nam_sinh").cast(pl.String)))
+                         .otherwise(keys).alias("person_key"))
     return df.select(NOMINATION_COLUMNS)
 
 
@@ -91,17 +92,6 @@ def finish_nominations(df: "pd.DataFrame", catalog: Catalog) -> "pd.DataFrame":
     if len(done) == len(df):
         done.index = df.index
     return done
-
-
-def _person_keys(names: list, years: list, subjects: list) -> list[str]:
-    """text.person_key for a whole column (the name keys computed together by text.name_keys)."""
-    out = []
-    bare = strip_titles(names)  # "ThS.BS. Nguyễn Văn An" is Nguyễn Văn An
-    for key, y, s in zip(name_keys(bare), years, subjects):
-        if s != TAP_THE and y is not None:
-            key = f"{key}|{int(y)}"
-        out.append(key)
-    return out
 
 
 def build_initiatives(parts: list[dict[str, list]]) -> "pl.DataFrame | None":

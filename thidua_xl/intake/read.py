@@ -292,7 +292,8 @@ def _read_initiative_sheet(path, sheet, rows, code, unit, intake, report, inits,
     data = initiative_columns(rows, table, file=path.name, sheet=sheet, unit_code=code, unit=unit)
     if not code and data["row"]:
         # a master's initiatives table names the unit per row
-        hits = [registry.find(u) for u in data["unit"]]
+        known = {u: registry.find(u) for u in dict.fromkeys(data["unit"])}  # each distinct name looked up once
+        hits = [known[u] for u in data["unit"]]
         data["unit_code"] = [h[0] if h else "" for h in hits]
         data["unit"] = [h[1] if h else u for h, u in zip(hits, data["unit"])]
     if data["row"]:
