@@ -253,3 +253,30 @@ def test_names_that_may_carry_a_title_are_the_ones_the_first_word_sieve_keeps(na
                                                  for w in _TITLE_STARTS))
     bare = strip_titles(names)
     assert bare == [strip_title(n)[1] if n in every else n for n in names] or not got
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(CELLS, st.sampled_from(["true", "false", "True", "  Nguyễn  Văn\u00a0An ", "x\ny",
+                                                 "1980-02-13 00:00:00", "2024-01-01 10:30:00", "abcd-efghijklmnopqrs"])),
+                max_size=30))
+def test_column_texts_are_each_cell_cleaned(values):
+    """A date or bool cell as its text, any other cleaned (what the list reader gives from typed cells)."""
+    from thidua_xl.intake.arrow import _DATETIME, _special_text
+    from thidua_xl.text import clean
+
+    def one(v):
+        if v is None:
+            return ""
+        return _special_text(v) if (len(v) >= 19 and _DATETIME.fullmatch(v)) or v in ("true", "false") else clean(v)
+
+    try:
+        want = [one(v) for v in values]
+    except ValueError:  # a text shaped like a date cell that is no date: refused either way
+        want = ValueError
+    sheet = ArrowSheet(pl.DataFrame({"a": values}, schema={"a": pl.String}))
+    with reading_memos():
+        try:
+            got = sheet.body(0).texts(0)
+        except ValueError:
+            got = ValueError
+    assert got == want

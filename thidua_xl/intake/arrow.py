@@ -110,9 +110,10 @@ class ArrowBody:
         values = s.to_list()  # Arrow to Python strings in one call; the mapping below is a C-level map
         new = [v for v in dict.fromkeys(values) if v not in memo]
         if new:
-            plain = [v for v in new if not _special(v)]
+            special = {v for v in new if _special(v)}
+            plain = [v for v in new if v not in special] if special else new
             memo.update(zip(plain, clean_strings(plain)))
-            memo.update((v, _special_text(v)) for v in new if _special(v))
+            memo.update((v, _special_text(v)) for v in special)
         return list(map(memo.__getitem__, values))
 
     def lead(self, i: int) -> str:
@@ -236,7 +237,7 @@ def dates_of_cells(values: list) -> Dates:
 
 def _special(v: str) -> bool:
     """A value fastexcel wrote from a date or bool cell, whose text is not the cleaned value."""
-    return (len(v) >= 19 and _DATETIME.fullmatch(v) is not None) or v in _BOOLS
+    return (len(v) >= 19 and v[4] == "-" and _DATETIME.fullmatch(v) is not None) or v in _BOOLS
 
 
 def _special_text(v: str) -> str:

@@ -89,6 +89,7 @@ _UNKNOWN = object()
 _MATCHED: dict[int, dict[str, str | None]] = {}  # spec id -> cell -> canonical, filled by match_many
 _TRAILING_DIGITS = re.compile(r"\d+$")
 _DIGIT = re.compile(r"\d")
+_DIGIT_END = re.compile(r"\d$")
 
 
 def match_many(cells: Iterable, spec) -> None:
@@ -103,12 +104,16 @@ def match_many(cells: Iterable, spec) -> None:
     if not new:
         return
     index = _variant_index_of(id(spec))
-    anchors = _anchors_of(id(spec))
+    anchors, rule_anchors = _anchors_of(id(spec)), _rule_anchors_of(id(spec))
     for cell, key in zip(new, fold_strings(new)):
         if not key:
             known[cell] = None
         elif key in index:
             known[cell] = index[key]
+        elif "(" not in cell and "[" not in cell and not _DIGIT_END.search(key):
+            # no note in brackets, no column number: _match_header's other variants are the key itself,
+            # only a word rule can still fit
+            known[cell] = _word_rule(key, id(spec)) if _could_match(key, rule_anchors) else None
         elif _could_match(key, anchors):
             known[cell] = _match_cached(cell, id(spec))
         else:
@@ -121,6 +126,17 @@ def _anchors_of(spec_id: int) -> dict[str, list[frozenset[str]]]:
     spec = _SPECS[spec_id]
     sets = {frozenset(k.split()) for k in _variant_index_of(spec_id)}
     sets |= {need for canonical, need, _never in WORD_RULES if canonical in spec}
+    return _filed(sets)
+
+
+@lru_cache(maxsize=64)
+def _rule_anchors_of(spec_id: int) -> dict[str, list[frozenset[str]]]:
+    """The word rules of a spec alone, filed as _anchors_of files them."""
+    spec = _SPECS[spec_id]
+    return _filed({need for canonical, need, _never in WORD_RULES if canonical in spec})
+
+
+def _filed(sets: set[frozenset[str]]) -> dict[str, list[frozenset[str]]]:
     anchors: dict[str, list[frozenset[str]]] = {}
     for words in sets:
         if words:
@@ -160,11 +176,16 @@ def _match_header(cell: str, spec_id: int) -> str | None:
     bare = re.sub(r"\s*\d+$", "", bare)  # "Ghi chú 1", "Hình thức đề nghị (6)"
     if bare in index:
         return index[bare]
+    return _word_rule(key, spec_id)
+
+
+def _word_rule(key: str, spec_id: int) -> str | None:
+    """The canonical header whose words a folded cell has in any order ("Tên tập thể/cá nhân/hộ gia đình")."""
     spec = _SPECS[spec_id]
     if len(key) > 80 or "Họ và tên" not in spec or "Mã đơn vị" in spec:  # word rules: nomination-like tables
         return None
     words = set(key.split())
-    for canonical, need, never in WORD_RULES:  # its words in any order ("Tên tập thể/cá nhân/hộ gia đình")
+    for canonical, need, never in WORD_RULES:
         if canonical in spec and need <= words and not (never & words):
             return canonical
     return None
@@ -261,8 +282,12 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     best_score = 0
     required = tuple(required)
     memo = getattr(rows, "header_memo", None)  # an ArrowSheet keeps what each row says as a header
+    warm = start
     for i in range(start, min(len(rows), start + scan)):
         row = rows[i]
+        if i >= warm:  # the cells of the next rows matched together (most sheets stop a few rows below the header)
+            warm = min(i + 8, start + scan)
+            match_many((c for r in rows[i:warm] for c in r), spec)
         if best is not None and i > best.header_idx + 5:
             break  # the header is found; what follows is data
         if memo is None:
