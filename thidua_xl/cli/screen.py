@@ -70,7 +70,8 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
 
     def text(s) -> str | None:  # the text rich shows for a cell: markup and emoji codes applied
         # without a markup tag or an emoji code (":name:") rich shows the text as it is
-        shown = console.render_str(s).plain if (RE_TAGS.search(s) or _EMOJI_CODE.search(s)) else s
+        marked = ("[" in s and RE_TAGS.search(s)) or (":" in s and _EMOJI_CODE.search(s))
+        shown = console.render_str(s).plain if marked else s
         # one cell per character (Vietnamese, Latin, punctuation), no tab: else rich decides
         return shown if _SIMPLE.fullmatch(shown) else None
 
@@ -123,7 +124,7 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
     def measure_column(j: int, m: int) -> tuple[int, int]:
         if m < 1:
             return 0, 0
-        got = [measure_cell(lo, hi, m) for lo, hi in spans[j]]
+        got = [measure_cell(lo, hi, m) for lo, hi in set(spans[j])]  # the widest: each distinct cell once
         a = max(g[0] for g in got) if got else 1
         b = max(g[1] for g in got) if got else m
         return min(a, m), min(b, m)
@@ -182,8 +183,7 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
         for r, w in zip(rendered, widths):
             blank = [" " * w] * (height - len(r))
             r[:] = blank + r if i == 0 else r + blank  # the header sits at the bottom, rows at the top
-        for k in range(height):
-            out.append(left + vertical.join(r[k] for r in rendered) + right)
+        out.extend(left + vertical.join(pieces) + right for pieces in zip(*rendered))
         if i == 0:
             out.append(box.get_row(widths, "head", edge=True))
     out.append(box.get_bottom(widths))
