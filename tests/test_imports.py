@@ -238,3 +238,23 @@ def test_converting_tcvn3_cells_imports_no_pandas(tmp_path):
 
     assert got == {"legacy": ["Hình thức đề nghị", "Họ và tên"], "unknown": [],
                    "row": ["Nguyễn Văn Bình", "LDTT", f"{name_key('Nguyễn Văn Bình')}|1980"], "pandas": False}
+
+
+_PROBE_PYDANTIC = """
+import json, sys
+from thidua_xl.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "pydantic": "pydantic" in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["doctor"], ["validate", "-h"], ["history", "--help"]])
+def test_commands_convert_their_options_without_pydantic(args):
+    """typer converts options through pydantic (~0.25 s to import); the command line converts its plain values
+    itself, so starting a command does not import it."""
+    proc = subprocess.run([sys.executable, "-c", _PROBE_PYDANTIC, *args], capture_output=True, text=True, timeout=120)
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["code"] in (0, 1, None) and got["pydantic"] is False
