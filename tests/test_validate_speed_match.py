@@ -147,3 +147,40 @@ def test_quota_counts_are_the_pandas_counts(seed):
     want = [(first[u]["file"], first[u]["sheet"], first[u]["unit"], int(c.get("CSTDCS", 0)), int(c.get("LDTT", 0)))
             for u, c in counts.iterrows()]
     assert repr(got) == repr(want).replace("nan", "None")  # a unit never named: null in Polars, NaN in pandas
+
+
+def _labels_in_meeting_order(left: pd.DataFrame, right: pd.DataFrame, label: str) -> list:
+    """The labels of right in the order left's rows first meet them (row by row; for one row the
+    birth-year matches before the unit matches, each in right's order): the dict look-ups the joins replaced."""
+    out: dict = {}
+    for l in left.to_dict("records"):
+        for r in right.to_dict("records"):
+            if l["name_key"] != r["name_key"] or (l["subject"] == TAP_THE) != (r["subject"] == TAP_THE):
+                continue
+            if l["subject"] == TAP_THE:
+                if l["unit_key"] == r["unit_key"]:
+                    out.setdefault(r[label])
+        if l["subject"] == TAP_THE:
+            continue
+        ly = l["birth_year"] == l["birth_year"]
+        for r in right.to_dict("records"):
+            if r["subject"] != TAP_THE and ly and l["name_key"] == r["name_key"] and r["birth_year"] == l["birth_year"] \
+                    and (l["birth_date"] == "" or r["birth_date"] == "" or l["birth_date"] == r["birth_date"]):
+                out.setdefault(r[label])
+        for r in right.to_dict("records"):
+            if r["subject"] != TAP_THE and (l["name_key"], l["unit_key"]) == (r["name_key"], r["unit_key"]) \
+                    and (not ly or r["birth_year"] != r["birth_year"]):
+                out.setdefault(r[label])
+    return list(out)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_labels_come_in_the_order_left_rows_meet_them(seed):
+    """The disciplines' messages list them in this order: the joins keep it."""
+    from thidua_xl.rules.context import _matches
+
+    rng = random.Random(seed)
+    left, right = _frame(rng, 25, [2024]), _frame(rng, 60, [2021, 2022, 2023, 2024])
+    right.insert(0, "_d", range(len(right)))
+    got = _matches(_polars(left), _polars(right).with_columns(pl.col("_d").cast(pl.Int64)), "_d")
+    assert list(got) == _labels_in_meeting_order(left, right, "_d")

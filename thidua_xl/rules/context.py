@@ -129,51 +129,40 @@ class Context:
         return value / 100 if (text.endswith("%") or value > 1) else value
 
 
-def _is_year(v) -> bool:
-    return v is not None and v == v  # neither null nor NaN
-
-
 def _matches(left: pl.DataFrame, right: pl.DataFrame, label: str | None) -> dict:
     """`Context.matched` for each value of right's `label` column (None: all right rows under None).
 
-    Every join is on the name key, so right is first narrowed to left's names; the
-    joins then run as dict look-ups over the few records left (left rows come from
-    `Context.df`, whose keys and dates are never missing).
+    Three joins: individuals on name key and birth year (dates compatible), individuals on name
+    key and unit when either side has no birth year, collectives on unit and name key. The labels
+    come in the order the rows of left first meet them (left row, then the birth-year join before
+    the unit join, then right's order), as the disciplines' messages list them.
     """
     if left.is_empty() or right.is_empty():
         return {}
-    right = right.filter(pl.col("name_key").is_in(left.get_column("name_key").unique().to_list()))
-    labels = right.get_column(label).to_list() if label else [None] * right.height
-    born: dict[tuple, list] = {}     # (name, birth year) → [(birth date, label)]
-    by_unit: dict[tuple, list] = {}  # (name, unit) → [(no birth year, label)]
-    groups: dict[tuple, list] = {}   # collectives: (unit, name) → [label]
-    for name, year, date, unit, subj, lab in zip(
-            *(right.get_column(c).to_list() for c in ("name_key", "birth_year", "birth_date", "unit_key", "subject")),
-            labels):
-        if subj == TAP_THE:
-            groups.setdefault((unit, name), []).append(lab)
-            continue
-        has_year = _is_year(year)
-        if has_year:
-            born.setdefault((name, float(year)), []).append((date, lab))
-        by_unit.setdefault((name, unit), []).append((not has_year, lab))
-    hits: dict = {}
-    for i, name, year, date, unit, subj in zip(
-            *(left.get_column(c).to_list() for c in ("_i", "name_key", "birth_year", "birth_date", "unit_key",
-                                                      "subject"))):
-        if subj == TAP_THE:
-            for lab in groups.get((unit, name), ()):
-                hits.setdefault(lab, set()).add(i)
-            continue
-        has_year = _is_year(year)
-        if has_year:
-            for d, lab in born.get((name, float(year)), ()):
-                if date == "" or d == "" or date == d:
-                    hits.setdefault(lab, set()).add(i)
-        for unborn, lab in by_unit.get((name, unit), ()):
-            if unborn or not has_year:
-                hits.setdefault(lab, set()).add(i)
-    return hits
+    keys = ("name_key", "birth_year", "birth_date", "unit_key")
+    year = pl.col("birth_year")
+    has_year = year.is_not_null() & ~year.fill_null(0.0).is_nan()
+    shaped = [pl.col(c) for c in keys] + [pl.col("subject").eq_missing(TAP_THE).alias("_coll"), has_year.alias("_year")]
+    lf = left.select(pl.col("_i"), *shaped).with_row_index("_p")
+    rf = right.select(*shaped, (pl.col(label) if label else pl.lit(None)).alias("_lab")).with_row_index("_q") \
+        .filter(pl.col("name_key").is_in(lf.get_column("name_key").unique().implode()).fill_null(False))
+    if rf.is_empty():
+        return {}
+    person_l, person_r = lf.filter(~pl.col("_coll")), rf.filter(~pl.col("_coll"))
+    born = person_l.filter(pl.col("_year")).join(person_r.filter(pl.col("_year")), on=["name_key", "birth_year"],
+                                                  nulls_equal=True, suffix="_r")
+    date, date_r = pl.col("birth_date"), pl.col("birth_date_r")
+    born = born.filter(((date == "") | (date_r == "") | (date == date_r)).fill_null(False))
+    unit = person_l.join(person_r, on=["name_key", "unit_key"], nulls_equal=True, suffix="_r") \
+        .filter(~pl.col("_year") | ~pl.col("_year_r"))
+    groups = lf.filter(pl.col("_coll")).join(rf.filter(pl.col("_coll")), on=["unit_key", "name_key"],
+                                             nulls_equal=True)
+    hits = pl.concat([born.select("_p", pl.lit(0, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab"),
+                      unit.select("_p", pl.lit(1, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab"),
+                      groups.select("_p", pl.lit(0, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab")],
+                     how="vertical_relaxed").sort("_p", "_k", "_q")
+    got = hits.group_by("_lab", maintain_order=True).agg(pl.col("_i").unique())
+    return {lab: set(ids) for lab, ids in zip(got.get_column("_lab").to_list(), got.get_column("_i").to_list())}
 
 
 def proposed(awards) -> pl.Expr:
