@@ -1,8 +1,8 @@
-"""`Context.matched` by dict look-ups, and over all years at once, gives the joins it replaced.
+"""`Context.matched` (Polars joins), alone and over all years at once, gives the pandas merges of the
+first version, and meets the labels in the order the dict look-ups of the second did.
 
-The reference below is the pandas version the look-ups replaced (three merges); the context's
-frames are Polars, built from the same random frames, which mix namesakes, birth dates, years
-alone or none, units and collectives.
+The references below are plain pandas and Python; the context's frames are Polars, built from the same
+random frames, which mix namesakes, birth dates, years alone or none, units and collectives.
 """
 from __future__ import annotations
 
