@@ -264,19 +264,53 @@ def test_column_texts_are_each_cell_cleaned(values):
     from thidua_xl.intake.arrow import _DATETIME, _special_text
     from thidua_xl.text import clean
 
+    def date_cell(v):
+        try:
+            return len(v) >= 19 and _DATETIME.fullmatch(v) and dt.datetime.fromisoformat(v)
+        except ValueError:  # typed as text: no date cell
+            return False
+
     def one(v):
         if v is None:
             return ""
-        return _special_text(v) if (len(v) >= 19 and _DATETIME.fullmatch(v)) or v in ("true", "false") else clean(v)
+        return _special_text(v) if date_cell(v) or v in ("true", "false") else clean(v)
 
-    try:
-        want = [one(v) for v in values]
-    except ValueError:  # a text shaped like a date cell that is no date: refused either way
-        want = ValueError
     sheet = ArrowSheet(pl.DataFrame({"a": values}, schema={"a": pl.String}))
     with reading_memos():
-        try:
-            got = sheet.body(0).texts(0)
-        except ValueError:
-            got = ValueError
-    assert got == want
+        assert sheet.body(0).texts(0) == [one(v) for v in values]
+
+
+def test_a_text_shaped_like_a_date_cell_is_read_as_the_list_reader_reads_it(tmp_path):
+    """A note or a birth date typed "1980-02-30 00:00:00" (no such day) or with other digits is text, as
+    python-calamine gives it: the file is read, not refused."""
+    import openpyxl
+
+    from thidua_xl.intake import read_paths
+    from thidua_xl.intake.cells import ListBody
+    from thidua_xl.intake.arrow import open_book
+    from thidua_xl.reading import checked_scan, open_scanned, sheet_rows
+
+    odd = ["1980-02-30 00:00:00", "١٩٨٠-٠٢-١٣ 00:00:00", "2000-13-01 00:00:00", "1980-02-13 25:00:00"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Hình thức đề nghị", "Ghi chú"])
+    for i, text in enumerate(odd):
+        ws.append([i + 1, f"Nguyễn Văn {'ABCD'[i]}n", text, "Lao động tiên tiến", text])
+    ws.append([9, "Trần Thị Bình", dt.date(1985, 2, 13), "Lao động tiên tiến", "ok"])
+    path = tmp_path / "DV01.xlsx"
+    wb.save(path)
+    scan = checked_scan(path)
+    calamine = sheet_rows(open_scanned(path, scan)[0], "Danh sách")
+    arrow = open_book(path, scan).sheet("Danh sách")
+    assert [arrow[i] for i in range(len(arrow))] == calamine
+    with reading_memos():
+        lists, columns = ListBody(calamine, 1), arrow.body(1)
+        assert columns.texts(4) == lists.texts(4) == odd + ["ok"]
+        a, later = lists.dates(lists.raw(2)), columns.date_column(2)
+        b = dates_of_cells(later.cells)
+        assert later.text == a.text == b.text
+        assert (b.date, b.year, b.raw, b.error) == (a.date, a.year, a.raw, a.error)
+    intake = read_paths([tmp_path])
+    assert not intake.bad_files and intake.frame.height == 5
+    assert intake.frame["ghi_chu"].to_list()[:4] == odd

@@ -39,7 +39,10 @@ def typed(value: str | None) -> object:
     if _NUMBER.fullmatch(value):
         return float(value)
     if len(value) >= 19 and _DATETIME.fullmatch(value):
-        d = dt.datetime.fromisoformat(value)
+        try:
+            d = dt.datetime.fromisoformat(value)
+        except ValueError:  # typed as text ("1980-02-30 00:00:00"): fastexcel writes a date cell as a real date
+            return value
         return d.date() if d.time() == dt.time() else d
     if value in _BOOLS:
         return _BOOLS[value]
@@ -237,7 +240,7 @@ def dates_of_cells(values: list) -> Dates:
 
 def _special(v: str) -> bool:
     """A value fastexcel wrote from a date or bool cell, whose text is not the cleaned value."""
-    return (len(v) >= 19 and v[4] == "-" and _DATETIME.fullmatch(v) is not None) or v in _BOOLS
+    return (len(v) >= 19 and v[4] == "-" and _DATETIME.fullmatch(v) is not None and typed(v) is not v) or v in _BOOLS
 
 
 def _special_text(v: str) -> str:
@@ -252,7 +255,8 @@ def _arrow_date(v: str | None, memo: dict[str, str]) -> tuple[str, object]:
     if v is None or v == "":
         return _NO_DATE
     if len(v) == 19 and v[4] == "-" and v[10] == " " and v.endswith("00:00:00") and _DATETIME.fullmatch(v):
-        return _date_of(dt.date(int(v[:4]), int(v[5:7]), int(v[8:10])), memo)  # a date cell: the common case
+        d = typed(v)  # a date cell, the common case (a text shaped like one but no date stays text)
+        return _date_of(d, memo)
     return _date_of(typed(v), memo)
 
 
