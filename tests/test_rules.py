@@ -254,3 +254,15 @@ def test_optional_columns_rank_discipline_and_recruitment_date_when_a_unit_sends
     found = {(f.row, f.rule) for f in validate(intake, year, history=False) if f.code == "CRITERIA_NOT_MET"}
     assert found == {(R + 1, f"{prefix}.LDTT.XEP_LOAI"), (R + 2, f"{prefix}.LDTT.KY_LUAT"),
                      (R + 3, f"{prefix}.LDTT.TUYEN_DUNG")}
+
+
+def test_an_initiative_cell_left_missing_in_an_edited_list_states_no_initiative(tmp_path):
+    """A list handed over after editing (a script, the Excel adapter) may hold a missing cell, not an
+    empty text: it names no initiative, so the Chiến sĩ thi đua cơ sở criterion is still not met."""
+    unit = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("Trần Văn Cường", "CSTĐCS", dob="1976"), person("Trần Văn Cường", "LĐTT", dob="1976"),
+    ] + ldtt_rows(14), year=2020)
+    intake = read_paths([unit])
+    intake.nominations.loc[intake.nominations["ho_ten"] == "Trần Văn Cường", "sang_kien"] = None
+    found = [(f.row, f.rule) for f in validate(intake, 2020, history=False) if f.code == "CRITERIA_NOT_MET"]
+    assert found == [(R, "A.CSTDCS.SANG_KIEN")]

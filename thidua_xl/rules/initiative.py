@@ -47,7 +47,7 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
         ok = {i for i, n in found.items() if n >= min_count}
         some = {i for i, n in found.items() if n > 0}
     # The row's own Sáng kiến cell: its level comes from the table when the title matches.
-    cell = rows.filter((pl.col("sang_kien").ne_missing("")) & ~pl.col("_i").is_in(list(ok)))
+    cell = rows.filter(pl.col("sang_kien").fill_null("").ne("") & ~pl.col("_i").is_in(list(ok)))
     unknown_level: set = set()
     if not cell.is_empty() and min_count <= 1:
         titles = cell.get_column("sang_kien").to_list()
@@ -109,9 +109,9 @@ def count_initiatives(rows: pl.DataFrame, init: pl.DataFrame, need: int) -> dict
     names one); a row's own `Sáng kiến` cell counts one when the table names none of theirs."""
     mc = _authored(rows, init).filter(pl.col("level") >= need)
     counts = dict(mc.group_by("_i").agg(pl.col("ten_key").drop_nulls().n_unique()).iter_rows())
-    # a missing cell counts as filled, as the `cell` selection of `initiative` reads it
+    # a missing cell (a frame someone built or edited) states no initiative, as an empty one
     own = dict(zip(rows.get_column("_i").to_list(),
-                   (1 if v is None or v else 0 for v in rows.get_column("sang_kien").to_list())))
+                   (1 if v else 0 for v in rows.get_column("sang_kien").to_list())))
     return {i: counts[i] if i in counts else o for i, o in own.items()}
 
 
