@@ -453,3 +453,20 @@ def test_namesakes_born_the_same_year_count_twice_towards_the_quota(tmp_path):
     assert not only(found, "DUPLICATE") and not only(found, "QUOTA_EXCEEDED")
     [info] = only(found, "QUOTA_REMAINING")
     assert "trên 7 Lao động tiên tiến: tối đa 1" in info.message and "còn có thể đề nghị thêm 0" in info.message
+
+
+def test_a_tcvn3_cell_naming_two_awards_becomes_two_nominations_and_the_others_are_still_read(tmp_path):
+    """"… vµ …" is only split once converted: that row becomes two, and every other converted row
+    still gets its award, as a Unicode file would."""
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("NguyÔn V¨n B×nh", "Lao ®éng tiªn tiÕn vµ ChiÕn sÜ thi ®ua c¬ së"),
+        person("TrÇn ThÞ Hoµ", "Lao ®éng tiªn tiÕn"),
+        person("Lê Văn Cường", "Giấy khen"),
+    ])
+    intake = read_paths([f])
+    found = validate(intake, 2020, history=False)
+    assert not only(found, "UNKNOWN_AWARD")
+    noms = intake.nominations
+    assert list(zip(noms["ho_ten"], noms["award"], noms["row"])) == [
+        ("Nguyễn Văn Bình", "LDTT", R), ("Nguyễn Văn Bình", "CSTDCS", R),
+        ("Trần Thị Hoà", "LDTT", R + 1), ("Lê Văn Cường", "GK", R + 2)]

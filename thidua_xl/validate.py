@@ -295,6 +295,9 @@ def _fix_legacy_cells(intake, catalog: Catalog, candidates: dict[str, list[str]]
     frame (each distinct text converted once), their rows finished again (award, subject, person key)."""
     import polars as pl
 
+    from .intake.frames import finish
+    from .intake.rows import RAW_NOMINATION_COLUMNS, _doi_tuong
+
     frame = intake.current("nominations").with_row_index("_idx")
     seen: dict[str, tuple[str | None, str]] = {}  # text → (encoding, Unicode text): cells repeat a lot
     cand: dict[str, pl.DataFrame] = {}  # column → its candidate cells (_idx, file, sheet, row, text)
@@ -345,21 +348,19 @@ def _fix_legacy_cells(intake, catalog: Catalog, candidates: dict[str, list[str]]
         raw = new.get_column("doi_tuong_raw").gather(stated).to_list()
         new = new.with_columns(new.get_column("doi_tuong").clone().scatter(stated, [_doi_tuong(t) for t in raw]))
     changed = sorted({idx for idx, _c in keys})
-    from .intake.frames import finish
-    from .intake.rows import RAW_NOMINATION_COLUMNS
-
     rows = new.select(pl.all().gather(changed))
     redone = finish({c: rows.get_column(c).to_list() for c in RAW_NOMINATION_COLUMNS if c in rows.columns}, catalog)
-    if redone.height == len(changed):  # (a converted cell naming two awards keeps its row's first reading)
+    if redone.height == len(changed):
         new = new.with_columns(new.get_column(c).clone().scatter(changed, redone.get_column(c))
                                for c in ("award", "subject", "person_key"))
+    else:  # a converted cell names two awards ("… vµ …"): its row becomes two, as a Unicode cell's would
+        parts = [len(catalog.split(t) or [t]) for t in rows.get_column("hinh_thuc").to_list()]
+        origin = pl.Series("_o", [i for i, k in zip(changed, parts) for _ in range(k)], dtype=pl.UInt32)
+        kept = new.with_row_index("_o").filter(~pl.col("_o").is_in(changed))
+        new = pl.concat([kept, redone.with_columns(origin).select(kept.columns)], how="vertical_relaxed") \
+            .sort("_o", maintain_order=True).drop("_o")
     intake.frame = new
     return findings
-
-
-def _doi_tuong(text: object) -> str:
-    f = fold(text)
-    return "tap_the" if f in ("tap the", "tt") else "ca_nhan" if f in ("ca nhan", "cn") else ""
 
 
 def _fonts_for(intake, cand: dict, files: set[str]) -> dict:
