@@ -374,15 +374,14 @@ def load_polars(db: str | os.PathLike, years: tuple[int, int] | None = None,
     if not store.exists(db):
         raise UserError(f"Không tìm thấy sổ lịch sử “{db}”.")
     q, params, fallback = _load_query(db, years, columns, people)
+    types = {c: getattr(pl, _POLARS_TYPES.get(c, "String")) for c in (columns or _FRAME_COLUMNS)}
     try:
-        data = store.columns(db, q, params)
+        return store.frame(db, q, params, types)
     except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps sqlite3 errors in its own types
         if fallback is None or "json" not in str(exc).lower():
             raise
         # an SQLite built without JSON functions: read the whole window (a superset, same findings)
-        data = store.columns(db, fallback, {k: v for k, v in params.items() if k in ("y0", "y1")})
-    types = {c: getattr(pl, _POLARS_TYPES.get(c, "String")) for c in data}
-    return pl.DataFrame(data, schema=types, strict=False)
+        return store.frame(db, fallback, {k: v for k, v in params.items() if k in ("y0", "y1")}, types)
 
 
 def as_polars(frame) -> "pl.DataFrame":
@@ -422,9 +421,12 @@ class People:
 
 
 def years_in(db: str | os.PathLike, years: tuple[int, int]) -> set[int]:
-    """Years from years[0] to years[1] that have records in the register."""
-    return {int(r[0]) for r in store.rows(db, "SELECT DISTINCT nam FROM award WHERE nam BETWEEN :a AND :b",
-                                          {"a": int(years[0]), "b": int(years[1])})}
+    """Years from years[0] to years[1] that have records in the register: one index probe per year of the
+    window rather than a walk over every record of the window."""
+    return {int(r[0]) for r in store.rows(
+        db, "WITH RECURSIVE ys(y) AS (SELECT CAST(:a AS INTEGER) UNION ALL SELECT y + 1 FROM ys WHERE y < :b) "
+            "SELECT y FROM ys WHERE y BETWEEN :a AND :b AND EXISTS (SELECT 1 FROM award WHERE nam = ys.y)",
+        {"a": int(years[0]), "b": int(years[1])})}
 
 
 def years_covered(db: str | os.PathLike) -> set[int]:

@@ -217,6 +217,34 @@ def columns(db, sql: str, params: dict | None = None) -> dict[str, list]:
     return {n: list(v) for n, v in zip(names, values)}
 
 
+def frame(db, sql: str, params: dict | None, schema: dict):
+    """The query's result as a Polars frame of `schema` (column → Polars type; the query's columns in that order).
+
+    A register file is asked for one row that holds each column as a JSON array (`json_group_array`
+    over the query, whose ORDER BY the aggregate keeps): SQLite builds the arrays without the GIL and
+    Polars decodes them, instead of one Python object per cell (12,000 records: ~0.1 s less). Anything
+    else, or a file whose values do not decode as the schema says, is read row by row as `columns`."""
+    import polars as pl
+
+    names = list(schema)
+    arrays = ", ".join(f"json_group_array({_quoted(n)})" for n in names)
+    got = _direct(db, lambda con: con.execute(f"SELECT {arrays} FROM ({sql})", params or {}).fetchone())
+    if got is not None and got[0] is not None:
+        try:
+            lists = pl.DataFrame([pl.Series(n, [t], dtype=pl.String) for n, t in zip(names, got[0])]).select(
+                pl.col(n).str.json_decode(pl.List(schema[n])) for n in names)
+            if lists.select(pl.col(names[0]).list.len()).item() == 0:  # exploding [] would give one null row
+                return pl.DataFrame(schema=schema)
+            return lists.explode(names)
+        except (pl.exceptions.PolarsError, ValueError):
+            pass  # e.g. a text in a number column: read as the rows are
+    return pl.DataFrame(columns(db, sql, params), schema=schema, strict=False)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def scalar(db, sql: str, params: dict | None = None):
     got = _direct(db, lambda con: (con.execute(sql, params or {}).fetchone() or (None,))[0])
     if got is not None:

@@ -63,8 +63,9 @@ def _map_unique(series: "pl.Series", fn) -> "pl.Series":
     import polars as pl
 
     values = series.cast(pl.String).fill_null("")
-    distinct = values.unique().to_list()
-    return values.replace_strict(distinct, [fn(v) for v in distinct], return_dtype=pl.String)
+    distinct = values.unique()
+    return values.replace_strict(distinct, pl.Series([fn(v) for v in distinct.to_list()], dtype=pl.String),
+                                 return_dtype=pl.String)
 
 
 def _unit_key(codes: "pl.Series", names: "pl.Series") -> "pl.Series":
@@ -79,8 +80,9 @@ def _mapped(keys: "pl.Series", table: dict[str, str]) -> "pl.Series":
     """keys through table (a key not in it stays itself)."""
     import polars as pl
 
-    distinct = keys.unique().to_list()
-    return keys.replace_strict(distinct, [table.get(k, k) for k in distinct], return_dtype=pl.String)
+    distinct = keys.unique()
+    return keys.replace_strict(distinct, pl.Series([table.get(k, k) for k in distinct.to_list()], dtype=pl.String),
+                               return_dtype=pl.String)
 
 
 def build_context(intake, year: int, catalog: Catalog, history=None, rules=None) -> Context:
@@ -243,23 +245,28 @@ def _initiative_authors(initiatives: "pl.DataFrame", units: dict[str, str]) -> "
               "ten_key": pl.String}
     if initiatives is None or initiatives.is_empty():
         return pl.DataFrame(schema=schema)
-    tac_gia = _map_unique(initiatives.get_column("tac_gia"), _unicode_text)
-    distinct = tac_gia.unique().to_list()
-    authors = tac_gia.replace_strict(distinct, [_authors(t) for t in distinct], return_dtype=pl.List(pl.String))
+    # each distinct Tác giả text split into its authors once, keyed once: (text, author's position, key) rows
+    tac_gia = initiatives.get_column("tac_gia").cast(pl.String).fill_null("")
+    texts, positions, names = [], [], []
+    for text in tac_gia.unique().to_list():
+        for k, name in enumerate(_authors(_unicode_text(text))):
+            texts.append(text)
+            positions.append(k)
+            names.append(name)
+    authors = pl.DataFrame({"tac_gia": pl.Series(texts, dtype=pl.String), "_k": pl.Series(positions, dtype=pl.Int64),
+                            "author_key": pl.Series(name_keys(names), dtype=pl.String)})
     uk = _unit_key(initiatives.get_column("unit_code"), initiatives.get_column("unit"))
-    distinct_units = uk.unique().to_list()
     df = pl.DataFrame({
-        "author": authors,
-        "unit_key": uk.replace_strict(distinct_units, [units.get(k, k) if k else "" for k in distinct_units],
-                                      return_dtype=pl.String),
+        "tac_gia": tac_gia,
+        "unit_key": _mapped(uk, {k: units.get(k, k) for k in uk.unique().to_list() if k}),
         "level": initiatives.get_column("cap").replace_strict(LEVEL_ORDER, default=None, return_dtype=pl.Int64)
         .fill_null(1),
         "nam": initiatives.get_column("nam").cast(pl.Float64),
-        "ten_key": _map_unique(_map_unique(initiatives.get_column("ten"), _unicode_text), fold),
-    }).explode("author").filter(pl.col("author").is_not_null())
-    keys = name_keys(df.get_column("author").to_list())
-    return df.select(author_key=pl.Series(keys, dtype=pl.String), unit_key="unit_key", level="level", nam="nam",
-                     ten_key="ten_key")
+        "ten_key": _map_unique(initiatives.get_column("ten"), lambda t: fold(_unicode_text(t))),
+    }).with_row_index("_r")
+    # one row per (initiative, author), initiatives in order, each one's authors as its cell names them
+    return df.join(authors, on="tac_gia", how="inner").sort("_r", "_k").select(
+        "author_key", "unit_key", "level", "nam", "ten_key")
 
 
 # --- legacy encodings -----------------------------------------------------------------------
@@ -279,12 +286,19 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
 
 def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
     """Column → its distinct texts that may be TCVN3/VNI (odd characters, no Vietnamese Unicode letter)."""
+    import polars as pl
+
     out = {}
     for col in LEGACY_COLUMNS:
         if col not in frame.columns:
             continue
-        odd = [v for v in frame.get_column(col).drop_nulls().unique().to_list()
-               if v.__class__ is str and legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]
+        values = frame.get_column(col).unique()
+        if values.dtype == pl.String:  # the two patterns as Polars expressions (the regex crate reads them alike)
+            odd = values.filter(values.str.contains(legacy._LEGACY_CANDIDATE.pattern).fill_null(False)
+                                   & ~values.str.contains(legacy._VIET_UNICODE.pattern).fill_null(False)).to_list()
+        else:
+            odd = [v for v in values.drop_nulls().to_list()
+                   if v.__class__ is str and legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]
         if odd:
             out[col] = odd
     return out
