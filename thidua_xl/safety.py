@@ -21,6 +21,8 @@ from pathlib import Path
 
 import defusedxml.ElementTree as DET
 
+from .safety_marks import sheet_marks
+
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -253,7 +255,7 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
                 inflated += len(chunk)
                 if inflated > limits.max_uncompressed:
                     raise Refused(f"dữ liệu giải nén vượt {limits.max_uncompressed // 1048576} MB (nghi “bom zip”)")
-                if b"<!" in chunk or b"<!" in tail + chunk[:16]:
+                if (b"!" in chunk or b"!" in tail) and (b"<!" in chunk or b"<!" in tail + chunk[:16]):  # memchr first
                     window = tail + chunk
                     if any(d in window for d in _DANGEROUS):
                         raise Refused(f"phần “{info.filename}” chứa khai báo DOCTYPE/ENTITY trong XML "
@@ -261,8 +263,6 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
                 if keep:
                     chunks.append(chunk)
                 tail = (tail + chunk)[-64:] if len(chunk) < 64 else chunk[-64:]
-    except Refused:
-        raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise Refused(f"phần “{info.filename}” của tệp bị hỏng, không giải nén được ({exc})") from exc
     if not keep:
@@ -332,15 +332,16 @@ def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:200]:
         raise Refused(f"trang tính “{sheet.name}” được lưu bằng mã hóa XML không hỗ trợ (UTF-16), "
                       "hãy mở bằng Excel và lưu lại dạng .xlsx")
-    cells = _plain_cells(data)
+    marks = sheet_marks(data)  # the same scans outside the GIL, for a large part
+    cells = marks.plain if marks is not None else _plain_cells(data)
     plain = cells is not None
     if cells is None:
         cells = _parsed_cells(data)
-    if _may_hide_rows(data):
+    if (marks is None or marks.hidden) and _may_hide_rows(data):
         sheet.hidden_rows = _hidden_rows(data)
-    if b"<f" in data and (b"<f>" in data or b"<f " in data):  # one scan in the common case: no formulas
+    if marks.formulas if marks is not None else (b"<f" in data and (b"<f>" in data or b"<f " in data)):
         sheet.formulas_without_value = [m.decode() for m in _FORMULA_NO_VALUE.findall(data)]
-    if b'"e"' in data or b"'e'" in data:
+    if marks.errors if marks is not None else (b'"e"' in data or b"'e'" in data):
         sheet.error_cells = _error_cells(data)
     rows = sorted({r for r, _c in cells}) if not plain else cells[0]
     cols_max = max((c for _r, c in cells), default=0) if not plain else cells[1]
@@ -425,11 +426,11 @@ _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _PREFIXED = re.compile(rb":(?:c|row|dimension)[\s/>]")  # a namespace prefix (or text that looks like one)
 
 
-def _not_greater(n: int) -> bytes:
+def _not_greater(n: int, digit: bytes = rb"\d") -> bytes:
     """A pattern for the digit strings up to n with no more digits than n (leading zeros allowed)."""
     d = str(n)
-    branches = [rb"\d{1,%d}" % (len(d) - 1)] if len(d) > 1 else []
-    branches += [d[:i].encode() + b"[0-%d]" % (int(c) - 1) + rb"\d" * (len(d) - i - 1) for i, c in enumerate(d) if c != "0"]
+    branches = [digit + b"{1,%d}" % (len(d) - 1)] if len(d) > 1 else []
+    branches += [d[:i].encode() + b"[0-%d]" % (int(c) - 1) + digit * (len(d) - i - 1) for i, c in enumerate(d) if c != "0"]
     return b"(?:" + b"|".join(branches + [d.encode()]) + b")"
 
 
