@@ -19,7 +19,7 @@ def python_marks(data: bytes):
 def polars_marks(data: bytes):
     m = sheet_marks(data)
     assert m is not None
-    return (m.plain, m.hidden, m.formulas, m.errors)
+    return (safety._marked_cells(m), m.hidden, m.formulas, m.errors)
 
 
 def sheet(rows: int, cols: int = 12, first: int = 1, extra: bytes = b"", cell=None, row_tag=None) -> bytes:
@@ -126,3 +126,12 @@ def test_the_scan_of_a_sheet_is_the_same_with_and_without_polars(monkeypatch):
             out = safety._scan_sheet(data, s, safety.LIMITS)
             got.append((out, s))
         assert got[0] == got[1]
+
+
+def test_a_large_sheet_without_rows_is_empty_unless_it_holds_a_cell():
+    blank = b"<worksheet><sheetData>" + b"<x/>" * 20_000 + b"</sheetData></worksheet>"
+    assert polars_marks(blank) == python_marks(blank)
+    assert polars_marks(blank)[0] == ([], 0)
+    stray = blank.replace(b"<x/>", b'<c r="A1"/>', 1)
+    assert polars_marks(stray) == python_marks(stray)
+    assert polars_marks(stray)[0] is None

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import defusedxml.ElementTree as DET
 
-from .safety_marks import sheet_marks
+from .safety_marks import not_greater as _not_greater, sheet_marks
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -333,7 +333,7 @@ def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
         raise Refused(f"trang tính “{sheet.name}” được lưu bằng mã hóa XML không hỗ trợ (UTF-16), "
                       "hãy mở bằng Excel và lưu lại dạng .xlsx")
     marks = sheet_marks(data)  # the same scans outside the GIL, for a large part
-    cells = marks.plain if marks is not None else _plain_cells(data)
+    cells = _plain_cells(data) if marks is None else _marked_cells(marks)
     plain = cells is not None
     if cells is None:
         cells = _parsed_cells(data)
@@ -426,14 +426,6 @@ _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _PREFIXED = re.compile(rb":(?:c|row|dimension)[\s/>]")  # a namespace prefix (or text that looks like one)
 
 
-def _not_greater(n: int, digit: bytes = rb"\d") -> bytes:
-    """A pattern for the digit strings up to n with no more digits than n (leading zeros allowed)."""
-    d = str(n)
-    branches = [digit + b"{1,%d}" % (len(d) - 1)] if len(d) > 1 else []
-    branches += [d[:i].encode() + b"[0-%d]" % (int(c) - 1) + digit * (len(d) - i - 1) for i, c in enumerate(d) if c != "0"]
-    return b"(?:" + b"|".join(branches + [d.encode()]) + b")"
-
-
 def _odd_cell(last_row: int) -> re.Pattern:
     """The first cell tag (`<c` then a space, tab, line break, `>` or `/`) not spelled `<c r="A1"` with a row up
     to `last_row`: one negative look-ahead per tag, which a plainly written cell satisfies."""
@@ -459,6 +451,14 @@ def _plain_cells(data: bytes):
         return None
     wide = set(_WIDE_CELL.findall(data))
     return numbers, max([26, *map(col_number, wide)])
+
+
+def _marked_cells(marks):
+    """_plain_cells' answer from the marks Polars found."""
+    if marks.plain is None:
+        return None
+    numbers, wide = marks.plain
+    return (numbers, max([26, *map(col_number, wide)])) if numbers else ([], 0)
 
 
 def _attrs(raw: bytes) -> dict[bytes, str]:

@@ -21,11 +21,19 @@ _WIDE_CELL = r'<c r="[A-Z]{2,3}[0-9]'  # safety._WIDE_CELL
 _PREFIXED = r":(?:c|row|dimension)" + _WS  # safety._PREFIXED
 
 
+def not_greater(n: int, digit: bytes = rb"\d") -> bytes:
+    """A pattern for the digit strings up to n with no more digits than n (leading zeros allowed)."""
+    d = str(n)
+    branches = [digit + b"{1,%d}" % (len(d) - 1)] if len(d) > 1 else []
+    branches += [d[:i].encode() + b"[0-%d]" % (int(c) - 1) + digit * (len(d) - i - 1) for i, c in enumerate(d) if c != "0"]
+    return b"(?:" + b"|".join(branches + [d.encode()]) + b")"
+
+
 @dataclass(frozen=True)
 class Marks:
-    """safety._plain_cells' answer, and whether the rarer walks have anything to find."""
+    """What safety._plain_cells learns, and whether the rarer walks have anything to find."""
 
-    plain: tuple[list[int], int] | None
+    plain: tuple[list[int], list[str]] | None  # row numbers and the letters of columns past Z, when plain
     hidden: bool  # `hidden=` occurs: safety._may_hide_rows decides
     formulas: bool  # `<f>` or `<f ` occurs
     errors: bool  # a `"e"` or `'e'` occurs
@@ -36,8 +44,6 @@ def sheet_marks(data: bytes) -> Marks | None:
     if len(data) < MIN_BYTES:
         return None
     import polars as pl
-
-    from .safety import _not_greater, col_number
 
     try:
         frame = pl.Series("x", [data], dtype=pl.Binary).cast(pl.String).to_frame()
@@ -58,14 +64,14 @@ def sheet_marks(data: bytes) -> Marks | None:
         x.str.contains("<f[> ]").alias("formulas"),
         x.str.contains("\"e\"|'e'").alias("errors"),
     ).rows()
-    plain: tuple[list[int], int] | None
+    plain: tuple[list[int], list[str]] | None
     if prefixed or row_count != row_tags:
         plain = None
     elif not row_count:
-        plain = None if has_cell else ([], 0)
+        plain = None if has_cell else ([], [])
     else:
         # every cell tag must be `<c r="A1"` with a row up to the last row tag (safety._odd_cell)
-        spelled = rb'<c r="[A-Z]{1,3}' + _not_greater(numbers[-1], digit=rb"[0-9]") + rb'"'
+        spelled = rb'<c r="[A-Z]{1,3}' + not_greater(numbers[-1], digit=rb"[0-9]") + rb'"'
         plain_tags = frame.select(x.str.count_matches(spelled.decode("ascii") + _WS)).item()
-        plain = (numbers, max([26, *map(col_number, wide)])) if plain_tags == cell_tags else None
+        plain = (numbers, wide) if plain_tags == cell_tags else None
     return Marks(plain, bool(hidden), bool(formulas), bool(errors))
