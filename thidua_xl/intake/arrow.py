@@ -30,12 +30,16 @@ _DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?")
 # a number cell as fastexcel writes it: no leading zero, no trailing zero after the point
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?")
 _BOOLS = {"true": True, "false": False}
+_TYPED_START = frozenset("-0123456789tf")  # how a number, a date cell or a bool begins
 
 
 def typed(value: str | None) -> object:
     """A cell as python-calamine gives it: '' for empty, float for a number, date/datetime, bool, text."""
     if value is None:
         return ""
+    first = value[:1]
+    if first not in _TYPED_START and not first.isdigit():  # most cells: text, no number, date or bool
+        return value
     if _NUMBER.fullmatch(value):
         return float(value)
     if len(value) >= 19 and _DATETIME.fullmatch(value):
@@ -264,11 +268,13 @@ class ArrowBook:
     """A workbook read with fastexcel: its sheet names, which are visible worksheets (from the safety
     scan's reading of workbook.xml), and each sheet as an ArrowSheet, loaded once."""
 
-    def __init__(self, reader, scan):
+    def __init__(self, reader, scan, path=None):
         self.reader = reader
         self.scan = scan
+        self.path = path
         self.sheet_names = list(reader.sheet_names)
         self._sheets: dict[str, ArrowSheet] = {}
+        self._calamine = None
 
     def visible(self) -> list[str]:
         states = {s.name: s for s in (self.scan.sheets.values() if self.scan else ())}
@@ -285,10 +291,27 @@ class ArrowBook:
             got = self._sheets[name] = load_sheet(self.reader, name)
         return got
 
+    def calamine(self):
+        """The same bytes opened with python-calamine, for a sheet fastexcel failed to load (its error,
+        if it has one, is the one the user is told)."""
+        if self._calamine is None:
+            from ..reading import Unreadable, open_scanned
+
+            wb, reason = open_scanned(self.path, self.scan)
+            if wb is None:
+                raise Unreadable(reason)
+            self._calamine = wb
+        return self._calamine
+
     def close(self) -> None:
         """Let go of the reader (and so of the file: Windows cannot replace a file held open)."""
         self.reader = None
         self._sheets.clear()
+        if self._calamine is not None:
+            try:
+                self._calamine.close()
+            finally:
+                self._calamine = None
 
 
 def load_sheet(reader, name: str) -> ArrowSheet:
@@ -309,4 +332,4 @@ def open_book(path, scan) -> ArrowBook:
     import fastexcel
 
     source = scan.data if scan is not None and scan.data is not None else str(path)
-    return ArrowBook(fastexcel.read_excel(source), scan)
+    return ArrowBook(fastexcel.read_excel(source), scan, path)

@@ -51,7 +51,10 @@ def open_checked(path: Path):
 def sheet_rows(wb, name: str) -> tuple[list[list], int]:
     """All rows of a sheet from A1, so list index + 1 is the Excel row number (capped, see reading)."""
     if isinstance(wb, ArrowBook):
-        return wb.sheet(name), 0
+        try:
+            return wb.sheet(name), 0
+        except Exception:  # noqa: BLE001 - python-calamine reads it, or its error says why not
+            wb = wb.calamine()
     from ..reading import sheet_rows as rows
 
     return rows(wb, name), 0
@@ -83,12 +86,11 @@ def load_file(path: Path, arrow: bool = True) -> Loaded:
     """The part of reading a file that needs no other file: safety scan, open, parse the sheets.
 
     Runs in worker threads (fastexcel and python-calamine parse without the GIL), so the next files
-    are being parsed while this one's rows are classified. A unit file (.xlsx/.xlsm) is read with
-    fastexcel into text columns (`arrow`); a master, another format, a file fastexcel cannot read, or
-    `arrow=False` (the caller needs the cells as typed, to write them back) go to python-calamine.
-    A unit file's sheets are all read anyway; a master's are left to be read on demand (it has many
-    sheets intake never needs). A sheet that fails here is simply not cached: `read_file` reads it
-    again and reports it.
+    are being parsed while this one's rows are classified. A workbook (.xlsx/.xlsm) is read with
+    fastexcel into text columns (`arrow`); another format, a file fastexcel cannot open, or `arrow=False`
+    (the caller needs the cells as typed, to write them back) go to python-calamine. A unit file's
+    sheets are all read here; a master's are left to be read on demand (it has many sheets intake never
+    needs). A sheet that fails here is simply not cached: `read_file` reads it again and reports it.
     """
     if arrow and path.suffix.lower() in ARROW_SUFFIXES:
         return _load_arrow(path)
@@ -104,16 +106,15 @@ def _load_arrow(path: Path) -> Loaded:
         scan = checked_scan(path)
     except Refused as exc:
         return Loaded(None, str(exc), None)
-    # a master (it has a units sheet, known from the pre-check's reading of workbook.xml) goes to
-    # python-calamine without fastexcel opening it first
-    if _find_units_sheet([s.name for s in scan.sheets.values()]) is None:
-        try:
-            book = open_book(path, scan)
-            if _find_units_sheet(book.sheet_names) is None:
-                return Loaded(book, None, scan, {name: book.sheet(name) for name in book.sheet_names})
+    book = None
+    try:
+        book = open_book(path, scan)
+        if _find_units_sheet(book.sheet_names) is not None:
+            return Loaded(book, None, scan)  # a master: its sheets are read when asked for
+        return Loaded(book, None, scan, {name: book.sheet(name) for name in book.sheet_names})
+    except Exception:  # noqa: BLE001 - python-calamine reads it, or says in Vietnamese why not
+        if book is not None:
             book.close()
-        except Exception:  # noqa: BLE001 - python-calamine reads it, or says in Vietnamese why not
-            pass
     wb, reason = open_scanned(path, scan)
     return _prefetch_sheets(Loaded(wb, reason, scan if wb is not None else None))
 

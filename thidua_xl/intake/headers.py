@@ -105,7 +105,7 @@ def match_many(cells: Iterable, spec) -> None:
         return
     index = _variant_index_of(id(spec))
     anchors, rule_anchors = _anchors_of(id(spec)), _rule_anchors_of(id(spec))
-    for cell, key in zip(new, fold_strings(new)):
+    for cell, key in zip(new, _folded(new)):
         if not key:
             known[cell] = None
         elif key in index:
@@ -118,6 +118,20 @@ def match_many(cells: Iterable, spec) -> None:
             known[cell] = _match_cached(cell, id(spec))
         else:
             known[cell] = None
+
+
+_FOLDED: dict[str, str] = {}  # cell -> fold(cell), shared by the specs a sheet is searched with
+
+
+def _folded(cells: list[str]) -> list[str]:
+    """fold of each text, the ones not met before folded together (text.fold_strings)."""
+    memo = _FOLDED
+    if len(memo) > 1 << 16:
+        memo.clear()
+    new = [c for c in cells if c not in memo]
+    if new:
+        memo.update(zip(new, fold_strings(new)))
+    return [memo[c] for c in cells]
 
 
 @lru_cache(maxsize=64)
@@ -255,22 +269,29 @@ def _sub_header(rows: list[list], table: Table) -> None:
         table.sub_header_rows = 1  # a row of column numbers "(1) (2) (3)" or 1 2 3 under the header
 
 
-def header_of_row(row: list, spec) -> tuple[dict[int, str], list[str], list[int]]:
-    """(column index -> canonical, other texts, further columns of a canonical already taken)."""
+def header_of_row(row: list, spec, matched: bool = False) -> tuple[dict[int, str], list[str], list[int]]:
+    """(column index -> canonical, other texts, further columns of a canonical already taken).
+    `matched`: the caller has just run match_many over the row's cells."""
     columns: dict[int, str] = {}
     others: list[str] = []
     again: list[int] = []
-    match_many(row, spec)
+    if not matched:
+        match_many(row, spec)
+    known = _MATCHED.get(id(spec)) or {}
+    taken: set[str] = set()
     for j, cell in enumerate(row):
-        if cell is None or cell == "":
-            continue
-        canonical = match_header(cell, spec)
-        if canonical and canonical not in columns.values():
-            columns[j] = canonical
-        elif canonical:
-            again.append(j)
-        elif isinstance(cell, str):
+        if not isinstance(cell, str) or not cell:
+            continue  # an empty cell; a number, date or bool names no column and is no other text
+        canonical = known.get(cell, _UNKNOWN)
+        if canonical is _UNKNOWN:
+            canonical = match_header(cell, spec)
+        if canonical is None:
             others.append(cell)
+        elif canonical not in taken:
+            columns[j] = canonical
+            taken.add(canonical)
+        else:
+            again.append(j)
     return columns, others, again
 
 
@@ -284,23 +305,26 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     memo = getattr(rows, "header_memo", None)  # an ArrowSheet keeps what each row says as a header
     warm = start
     for i in range(start, min(len(rows), start + scan)):
-        row = rows[i]
-        if i >= warm:  # the cells of the next rows matched together (most sheets stop a few rows below the header)
-            warm = min(i + 8, start + scan)
-            match_many((c for r in rows[i:warm] for c in r), spec)
         if best is not None and i > best.header_idx + 5:
             break  # the header is found; what follows is data
-        if memo is None:
-            columns, others, again = header_of_row(row, spec)
-        else:
-            got = memo.get((i, id(spec)))
-            if got is None:
-                got = memo[(i, id(spec))] = header_of_row(row, spec)
-            columns, others, again = dict(got[0]), got[1], got[2]
-        if best is not None and not columns and sum(c not in (None, "") for c in row) >= 2:
+        got = memo.get((i, id(spec))) if memo is not None else None
+        if got is None:
+            row = rows[i]
+            if i >= warm and best is None:
+                # the cells of the next rows matched together, until the header is found (below it, row by row:
+                # the first data row ends the search)
+                warm = min(i + 4, start + scan)
+                match_many((c for r in rows[i:warm] for c in r), spec)
+            got = header_of_row(row, spec, matched=i < warm)
+            if memo is not None:
+                memo[(i, id(spec))] = got
+        columns = got[0]
+        if best is not None and not columns and sum(c not in (None, "") for c in rows[i]) >= 2:
             break  # a data row below the header: a later header row is another table's
         if not all(r in columns.values() for r in required):
             continue
+        columns, others, again = dict(columns), got[1], got[2]
+        row = rows[i]
         score = len(columns)
         if score > best_score:
             typed = {clean(row[j]): canonical for j, canonical in columns.items()}

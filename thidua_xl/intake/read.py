@@ -198,7 +198,7 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
             continue
         ti = find_table(rows, INITIATIVE_HEADERS, INITIATIVE_REQUIRED)
         if ti is not None:
-            init_sheets.append((n, rows))
+            init_sheets.append((n, rows, ti))
     if not code:
         for n, rows, t in nomination_sheets:
             title_unit, title_year = _title_info(rows, t.header_idx)
@@ -236,8 +236,8 @@ def _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report,
     for n, rows, t in nomination_sheets:
         _read_nomination_sheet(path, n, rows, code, unit, catalog, intake, report, noms, table=t)
     units_per_row(noms[start:], registry, own_unit_known=source in (META_SOURCE, TITLE_SOURCE))
-    for n, rows in init_sheets:
-        _read_initiative_sheet(path, n, rows, code, unit, intake, report, inits, registry)
+    for n, rows, ti in init_sheets:
+        _read_initiative_sheet(path, n, rows, code, unit, intake, report, inits, registry, table=ti)
 
 
 META_SOURCE = "mã đơn vị ghi trong tệp"
@@ -282,8 +282,8 @@ def _read_nomination_sheet(path, sheet, rows, code, unit, catalog, intake, repor
         table = locate_table(rows, start=nxt, scan=3) if nxt is not None else None
 
 
-def _read_initiative_sheet(path, sheet, rows, code, unit, intake, report, inits, registry):
-    table = find_table(rows, INITIATIVE_HEADERS, INITIATIVE_REQUIRED)
+def _read_initiative_sheet(path, sheet, rows, code, unit, intake, report, inits, registry, table=None):
+    table = table or find_table(rows, INITIATIVE_HEADERS, INITIATIVE_REQUIRED)
     if table is None:
         return
     report.header_row[sheet] = table.header_idx + 1

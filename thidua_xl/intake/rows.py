@@ -284,7 +284,7 @@ def locate_table(rows: list[list], start: int = 0, scan: int = HEADER_SCAN_ROWS)
     named = table or find_table(rows, NOMINATION_HEADERS, ("Họ và tên",), scan=scan, start=start)
     if named is None:
         return None
-    awards = {c for c in (load_catalog().find_in(clean(c)) for r in rows[max(0, start - 12 if start else 0):named.header_idx]
+    awards = {c for c in (_title_award(c) for r in rows[max(0, start - 12 if start else 0):named.header_idx]
                           for c in r if isinstance(c, str) and 8 <= len(c) <= 300) if c}
     if len(awards) == 1:
         named.default_award = load_catalog()[awards.pop()].name
@@ -299,6 +299,12 @@ def locate_table(rows: list[list], start: int = 0, scan: int = HEADER_SCAN_ROWS)
     if any(_HEADING.match(clean(t)) and _heading_award(clean(t)) for t in texts):
         return named
     return None
+
+
+@lru_cache(maxsize=1 << 12)
+def _title_award(text: str) -> str | None:
+    """The award code a title cell names (the same titles head every unit's file)."""
+    return load_catalog().find_in(clean(text))
 
 
 @lru_cache(maxsize=1 << 14)
