@@ -11,9 +11,13 @@ import functools
 import math
 import re
 import unicodedata
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
-    "nfc", "clean", "clean_strings", "printable", "fold", "name_key", "name_keys", "person_key", "split_name",
+    "nfc", "clean", "clean_strings", "clean_series", "clean_columns", "printable", "fold", "name_key", "name_keys", "person_key", "split_name",
     "sort_key", "name_sort_key", "sort_names", "parse_date", "ParsedDate",
     "ngay_vn", "so2", "date_text", "time_text", "DATE_TEXT", "EXCEL_DATE_FORMAT",
 ]
@@ -101,6 +105,52 @@ def clean_strings(values: list[str]) -> list[str]:
     out[-1] = out[-1].rstrip(" ")
     return out
 
+
+
+# clean() as Polars expressions (`clean_series`): the same control characters (and the zero-width space)
+# dropped, Unicode whitespace (Rust's \s is Python's str.split() set once controls are gone) collapsed.
+_POLARS_DROP = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u200B\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]"
+# texts made only of characters whose NFC no Unicode version has changed (Latin and its marks, Vietnamese,
+# Greek, Cyrillic, punctuation, symbols): Polars' NFC and Python's agree on them; any other goes through clean()
+_POLARS_UNSURE = r"[^\x00-\u052F\u1E00-\u1EFF\u2000-\u2BFF]"
+
+
+def clean_series(values: "pl.Series") -> "pl.Series":
+    """clean() of a text column without a Python string per cell: the same texts (null gives '')."""
+    return clean_columns(values.to_frame()).to_series()
+
+
+def clean_columns(frame: "pl.DataFrame", also: str | None = None,
+                  slow: "Callable[[list[str]], list[str]]" = clean_strings, rows: "pl.Series | None" = None
+                  ) -> "pl.DataFrame":
+    """clean() of every (text) column of a frame, in one pass of Polars expressions: the same texts.
+
+    A text outside the ranges Polars and Python normalise alike (`_POLARS_UNSURE`), or one matching the
+    pattern `also`, is given by `slow` (clean_strings, or a reader's own cleaning) once per distinct value
+    and mapped back. With `rows` (a mask) only those rows are cleaned, the others kept as they are."""
+    import polars as pl
+
+    if not frame.width or not frame.height:
+        return frame.with_columns(pl.col(c).fill_null("") for c in frame.columns)
+    names = frame.columns
+    pattern = _POLARS_UNSURE if also is None else f"{_POLARS_UNSURE}|{also}"
+    mask = pl.lit(True) if rows is None else pl.lit(rows)
+
+    def fast(c: str) -> "pl.Expr":
+        done = (pl.col(c).str.replace_all(_POLARS_DROP, "").str.normalize("NFC").str.replace_all(r"\s+", " ")
+                .str.strip_chars(" ").fill_null(""))
+        return (done if rows is None else pl.when(mask).then(done).otherwise(pl.col(c))).alias(c)
+
+    odd = frame.select((pl.col(c).str.contains(pattern).fill_null(False) & mask).alias(c) for c in names)
+    out = frame.select(fast(c) for c in names)
+    for c in [c for c, flag in zip(names, odd.select(pl.all().any()).row(0)) if flag]:
+        values, at = frame.get_column(c), odd.get_column(c)
+        keys = values.filter(at).unique(maintain_order=True).to_list()
+        mapped = slow(keys)
+        out = out.with_columns(pl.when(at).then(values.replace_strict(keys, mapped, default=None,
+                                                                      return_dtype=pl.String))
+                               .otherwise(pl.col(c)).alias(c))
+    return out
 
 def fold(value: object) -> str:
     """Loose matching key: no case, no diacritics (đ→d), no punctuation, single spaces.

@@ -18,7 +18,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
-from ..text import DATE_YEARS, clean, clean_strings
+from ..text import DATE_YEARS, clean, clean_columns, clean_strings
 from .cells import _NO_DATE, Dates, _date_of, arrow_memos, memos
 
 if TYPE_CHECKING:
@@ -114,15 +114,48 @@ class ArrowBody:
         s = self.sheet.column(j, self.start)
         if s is None:
             return [""] * self.n
-        memo = arrow_memos()[0]
-        values = s.to_list()  # Arrow to Python strings in one call; the mapping below is a C-level map
-        new = [v for v in dict.fromkeys(values) if v not in memo]
-        if new:
-            special = {v for v in new if _special(v)}
-            plain = [v for v in new if v not in special] if special else new
-            memo.update(zip(plain, clean_strings(plain)))
-            memo.update((v, _special_text(v)) for v in special)
-        return list(map(memo.__getitem__, values))
+        return _arrow_texts(s.to_list())  # Arrow to Python strings in one call, then a C-level map
+
+    # the rows below a header as fastexcel wrote them (cleaned with every other sheet's: frames.clean_texts)
+    raw_texts = True
+
+    def text_columns(self, cols: dict[str, int | None]) -> list["pl.Series"]:
+        """The columns named (name -> column, None for none) below the header, as fastexcel wrote them
+        (null for an empty cell or no column): slices of the sheet's Arrow columns, no Python string per
+        cell (`clean_texts` cleans every sheet's kept rows at once, the texts `texts` would give)."""
+        import polars as pl
+
+        frame, offset = self.sheet.frame, self.sheet.offset
+        out = []
+        for name, j in cols.items():
+            if j is not None and 0 <= j - offset < frame.width:
+                s = frame.to_series(j - offset).slice(self.start).alias(name)
+                out.append(s if s.dtype == pl.String else s.cast(pl.String))
+            else:
+                out.append(pl.Series(name, [None], pl.String).new_from_index(0, self.n))
+        return out
+
+    def any_text(self, columns: list[int], rows: list[int]) -> list[bool]:
+        """Whether each of the rows has a text in any of the columns (as `texts` cleans it)."""
+        frame, offset = self.sheet.frame, self.sheet.offset
+        js = [j - offset for j in columns if 0 <= j - offset < frame.width]
+        if not js:
+            return [False] * len(rows)
+        texts = _arrow_texts
+        if len(rows) > 64:  # many rows: one gather of the columns rather than a row at a time
+            import polars as pl
+
+            at = pl.Series(rows, dtype=pl.UInt32) + self.start
+            got = pl.DataFrame([frame.to_series(j).alias(str(k)) for k, j in enumerate(js)])[at]
+            return [any(texts(list(cells))) for cells in got.iter_rows()]
+        return [any(texts([cells[j] for j in js])) for cells in map(frame.row, (self.start + i for i in rows))]
+
+    @staticmethod
+    def clean_texts(frame: "pl.DataFrame", rows: "pl.Series | None" = None) -> "pl.DataFrame":
+        """fastexcel's texts (of `rows` only, when given) as `texts` cleans them, by whole-column expressions
+        (text.clean_columns); a date or bool cell's text, and any text Polars might normalise otherwise,
+        through `_arrow_texts`."""
+        return clean_columns(frame, also=_SPECIAL_PATTERN, slow=_arrow_texts, rows=rows)
 
     def lead(self, i: int) -> str:
         """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), read
@@ -196,15 +229,21 @@ def _valid_day(v: str) -> bool:
 
 def dates_of_cells(values: list) -> Dates:
     """Dates of birth of fastexcel's texts (every sheet's at once): `_arrow_date` of each, the same
-    texts and dates. The common shapes are read by whole-column expressions — a date cell
-    (`1980-02-13 00:00:00`), a date typed day first (`13/02/1980`), a year in range (`1980`) — the other
-    texts go through `_arrow_date`, once per distinct value."""
+    texts and dates (`dates_frame` as lists)."""
+    import polars as pl
+
+    got = dates_frame(pl.Series("v", values, dtype=pl.String))
+    return Dates(*(got.get_column(c).to_list() for c in ("text", "date", "year", "raw", "error")))
+
+
+def dates_frame(values: "pl.Series") -> "pl.DataFrame":
+    """Dates of birth of fastexcel's texts as columns text, date, year, raw, error: `_arrow_date` of each.
+    The common shapes are read by whole-column expressions — a date cell (`1980-02-13 00:00:00`), a date
+    typed day first (`13/02/1980`), a year in range (`1980`) — the other texts go through `_arrow_date`,
+    once per distinct value."""
     import polars as pl
 
     n = len(values)
-    s = pl.Series("v", values, dtype=pl.String)
-    if s.null_count() == n:
-        return Dates.empty(n)
     lo, hi = DATE_YEARS
     v = pl.col("v")
     iso = v.str.slice(0, 10)
@@ -216,31 +255,51 @@ def dates_of_cells(values: list) -> Dates:
     typed_day = pl.when(typed_day.dt.year().is_between(lo, hi)).then(typed_day)
     year = pl.when(v.str.contains(_YEAR_TEXT)).then(v.cast(pl.Int32, strict=False))
     year = pl.when(year.is_between(lo, hi)).then(year)
-    got = pl.DataFrame({"v": s}).with_columns(cell=cell_day, typed=typed_day, year=year).select(
+    got = pl.DataFrame({"v": values.cast(pl.String)}).with_columns(cell=cell_day, typed=typed_day, year=year).select(
         text=pl.when(pl.col("cell").is_not_null())
         .then(pl.concat_str(v.str.slice(8, 2), pl.lit("/"), v.str.slice(5, 2), pl.lit("/"), v.str.slice(0, 4)))
         .when(pl.col("typed").is_not_null() | pl.col("year").is_not_null()).then(v).otherwise(pl.lit("")),
         date=pl.coalesce("cell", "typed"),
-        year=pl.coalesce(pl.col("cell").dt.year(), pl.col("typed").dt.year(), pl.col("year")),
+        year=pl.coalesce(pl.col("cell").dt.year(), pl.col("typed").dt.year(), pl.col("year")).cast(pl.Int64),
         raw=pl.when(pl.col("cell").is_not_null()).then(iso)
         .when(pl.col("typed").is_not_null() | pl.col("year").is_not_null()).then(v).otherwise(pl.lit("")),
+        error=pl.lit(None, pl.String),
         other=pl.when(pl.col("cell").is_null() & pl.col("typed").is_null() & pl.col("year").is_null() & (v != ""))
         .then(v),
     )
-    date = got.get_column("date")
-    out = Dates(got.get_column("text").to_list(), date.to_list(), got.get_column("year").to_list(),
-                got.get_column("raw").to_list(), [None] * n)
     other = got.get_column("other")
-    if other.null_count() < n:
-        seen = arrow_memos()[1]
-        memo = memos()[0]
-        idx = other.is_not_null().arg_true().to_list()
-        for i, value in zip(idx, other.gather(idx).to_list()):
-            hit = seen.get(value)
-            if hit is None:
-                hit = seen[value] = _arrow_date(value, memo)
-            out.set(i, hit)
-    return out
+    got = got.drop("other")
+    if other.null_count() == n:
+        return got
+    seen = arrow_memos()[1]
+    memo = memos()[0]
+    idx = other.is_not_null().arg_true()
+    hits = []
+    for value in other.gather(idx).to_list():
+        hit = seen.get(value)
+        if hit is None:
+            hit = seen[value] = _arrow_date(value, memo)
+        hits.append(hit)
+    fixed = Dates.of(hits)
+    return got.with_columns(
+        got.get_column(c).scatter(idx, pl.Series(getattr(fixed, c), dtype=got.schema[c])).alias(c)
+        for c in ("text", "date", "year", "raw", "error"))
+
+
+def _arrow_texts(values: list) -> list[str]:
+    """fastexcel's texts cleaned, through the reading's memo (a date or bool cell as the list reader gives it)."""
+    memo = arrow_memos()[0]
+    new = [v for v in dict.fromkeys(values) if v not in memo]
+    if new:
+        special = {v for v in new if _special(v)}
+        plain = [v for v in new if v not in special] if special else new
+        memo.update(zip(plain, clean_strings(plain)))
+        memo.update((v, _special_text(v)) for v in special)
+    return list(map(memo.__getitem__, values))
+
+
+# the texts `_special` may accept (checked by it): a date cell's, a bool cell's
+_SPECIAL_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$|^(?:true|false)$"
 
 
 def _special(v: str) -> bool:

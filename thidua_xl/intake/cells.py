@@ -9,8 +9,12 @@ import datetime as dt
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import zip_longest
+from typing import TYPE_CHECKING
 
 from ..text import ParsedDate, clean, clean_strings, date_text, parse_date
+
+if TYPE_CHECKING:
+    import polars as pl
 
 def _as_text(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
@@ -45,6 +49,18 @@ class ListBody:
     def lead(self, i: int) -> str:
         return first_text(self.rows[i], self._memo)
 
+    raw_texts = False  # the texts below are cleaned already
+
+    def any_text(self, columns: list[int], rows: list[int]) -> list[bool]:
+        """Whether each of the rows has a text in any of the columns (as `texts` cleans it)."""
+        texts = [self.texts(j) for j in columns]
+        return [any(t[i] for t in texts) for i in rows]
+
+    def text_columns(self, cols: dict[str, int | None]) -> list["pl.Series"]:
+        """The columns named (name -> column) below the header as cleaned text (`texts`)."""
+        import polars as pl
+
+        return [pl.Series(name, self.texts(j), pl.String) for name, j in cols.items()]
 
 def first_text(row: list, memo: dict[str, str] | None = None) -> str:
     """The first non-blank text of a row, cleaned (through the reading's memo of cleaned cells)."""

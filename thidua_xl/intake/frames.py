@@ -13,26 +13,29 @@ from ..model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
 from ..subjects import infer_columns as infer_subject
 from ..subjects import strip_titles
 from ..text import name_keys
-from .arrow import dates_of_cells
+from .arrow import ArrowBody, dates_frame
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas
-from .rows import RAW_NOMINATION_COLUMNS
+from .rows import BULK_COLUMNS, RAW_NOMINATION_COLUMNS, SHEET_COLUMNS, _doi_tuong
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
 
-def finish(data: dict[str, list], catalog: Catalog) -> "pl.DataFrame":
-    """Whole-column steps on the rows read: one row per award a cell names, award codes, the subject
-    each row is counted under, person keys."""
+def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.DataFrame":
+    """Whole-column steps on the rows read (a frame of RAW_NOMINATION_COLUMNS, or their lists): one row per
+    award a cell names, award codes, the subject each row is counted under, person keys."""
     import polars as pl
 
-    n = len(data["row"])
-    for c in OPTIONAL_COLUMNS:
-        if c not in data:
-            data[c] = [""] * n
-    df = frame_of_lists(data, RAW_NOMINATION_COLUMNS)
+    if isinstance(data, pl.DataFrame):
+        df = data
+    else:
+        n = len(data["row"])
+        for c in OPTIONAL_COLUMNS:
+            if c not in data:
+                data[c] = [""] * n
+        df = frame_of_lists(data, RAW_NOMINATION_COLUMNS)
     df = split_award_cells(df, catalog)
     texts = df.get_column("hinh_thuc").unique(maintain_order=True).to_list()
     matched = [catalog.match(t) for t in texts]
@@ -103,26 +106,85 @@ def build_initiatives(parts: list[dict[str, list]]) -> "pl.DataFrame | None":
                           INITIATIVE_COLUMNS)
 
 
-def _read_dates(noms: list[dict]) -> None:
-    """The dates of birth every sheet read with fastexcel left for later, read as one column."""
-    later = [d for d in noms if d.get("_dob_cells") is not None]
-    if not later:
-        return
-    got = dates_of_cells(list(chain.from_iterable(d["_dob_cells"] for d in later)))
-    pos = 0
-    for d in later:
-        end = pos + len(d["_dob_cells"])
-        d["ngay_sinh"], d["nam_sinh"] = got.date[pos:end], got.year[pos:end]
-        d["ngay_sinh_raw"], d["ngay_sinh_error"] = got.raw[pos:end], got.error[pos:end]
-        d["_dob_cells"] = None
-        pos = end
+def _read_dates(df: "pl.DataFrame") -> "pl.DataFrame":
+    """The dates of birth the sheets read with fastexcel left for later (`_dob_cell`), read as one column."""
+    import polars as pl
+
+    later = df.get_column("_dob_cell")
+    if later.null_count() == df.height:
+        return df.drop("_dob_cell")
+    idx = later.is_not_null().arg_true()
+    got = dates_frame(later.gather(idx))
+    return df.with_columns(df.get_column(c).scatter(idx, got.get_column(g)).alias(c) for c, g in
+                           (("ngay_sinh", "date"), ("nam_sinh", "year"), ("ngay_sinh_raw", "raw"),
+                            ("ngay_sinh_error", "error"))).drop("_dob_cell")
 
 
-def build_nominations(noms: list[dict[str, list]], catalog: Catalog) -> "pl.DataFrame":
-    """The nominations frame of every sheet read (NOMINATION_COLUMNS), finished in one go."""
+def build_nominations(noms: list[dict], catalog: Catalog) -> "pl.DataFrame":
+    """The nominations frame of every sheet read (NOMINATION_COLUMNS), finished in one go: the columns
+    the sheets left whole taken at their kept rows, the texts fastexcel wrote cleaned, all as whole
+    columns; the dates of birth read."""
     from .result import empty_frame
 
     if not noms:
         return empty_frame(NOMINATION_COLUMNS)
-    _read_dates(noms)
-    return finish({c: list(chain.from_iterable(d[c] for d in noms)) for c in RAW_NOMINATION_COLUMNS}, catalog)
+    return finish(_read_dates(_gathered(noms)), catalog)
+
+
+def _gathered(noms: list[dict]) -> "pl.DataFrame":
+    """Every sheet's kept rows as one frame of SHEET_COLUMNS: each sheet's constants, its own columns, and
+    the `bulk` columns (every row below a header) taken at the kept rows by one gather, cleaned where
+    fastexcel wrote them, doi_tuong read from them."""
+    import polars as pl
+
+    heights = [d["frame"].height for d in noms]
+    df = pl.concat([d["frame"] for d in noms], how="diagonal") if len(noms) > 1 else noms[0]["frame"]
+    sheet_of = pl.select(pl.int_range(len(noms), dtype=pl.UInt32).repeat_by(pl.Series(heights, dtype=pl.UInt32))
+                         .explode()).to_series() if len(noms) > 1 else pl.Series([0] * heights[0], dtype=pl.UInt32)
+    consts = []
+    for c in ("file", "path", "sheet", "unit_code", "unit"):
+        each = pl.Series(c, [d[c] for d in noms], pl.String).gather(sheet_of)
+        consts.append(df.get_column(c).fill_null(each) if c in df.columns else each)
+    starts, pos = [], 0
+    for d in noms:
+        starts.append(pos)
+        pos += len(d["bulk"][0])
+    at = pl.concat([d["idx"].cast(pl.Int64) + start for d, start in zip(noms, starts)])
+    whole = [pl.concat([d["bulk"][k] for d in noms], rechunk=True) for k in range(len(BULK_COLUMNS))]
+    whole.append(pl.concat([d["dob"] if d["dob"] is not None else
+                            pl.Series("_dob_cell", [None], pl.String).new_from_index(0, len(d["bulk"][0]))
+                            for d in noms], rechunk=True))
+    bulk = pl.DataFrame(whole)[at]
+    raw = [d["raw"] for d in noms]
+    if any(raw):
+        rows = None if all(raw) else pl.Series([d["raw"] for d in noms]).gather(sheet_of)
+        bulk = ArrowBody.clean_texts(bulk.select(BULK_COLUMNS), rows).hstack([bulk.get_column("_dob_cell")])
+    kinds = bulk.get_column("doi_tuong_raw").unique(maintain_order=True).to_list()
+    doi = bulk.get_column("doi_tuong_raw").replace_strict(kinds, [_doi_tuong(t) for t in kinds],
+                                                          return_dtype=pl.String).alias("doi_tuong")
+    birth = [pl.lit(None, pl.Date).alias("ngay_sinh"), pl.lit(None, pl.Int64).alias("nam_sinh"),
+             pl.lit("").alias("ngay_sinh_raw"), pl.lit(None, pl.String).alias("ngay_sinh_error")]
+    df = df.with_columns(b for b in birth if b.meta.output_name() not in df.columns) \
+        .with_columns(pl.col("ngay_sinh_raw").fill_null(""))
+    return df.drop("doi_tuong", *(c for c in ("file", "path", "sheet", "unit_code", "unit") if c in df.columns),
+                   strict=False).hstack(consts + [doi] + bulk.get_columns()).select(SHEET_COLUMNS)
+
+
+def sheet_frame(data: dict) -> "pl.DataFrame":
+    """One sheet's kept rows as a frame of SHEET_COLUMNS, texts cleaned and dates read (a step that reads
+    them whole before build_nominations)."""
+    return _read_dates(_gathered([data]))
+
+
+def set_sheet_frame(data: dict, frame: "pl.DataFrame") -> None:
+    """A sheet's kept rows replaced by a frame (sheet_frame's, edited)."""
+    import polars as pl
+
+    data["frame"], data["raw"], data["dob"] = frame.drop(BULK_COLUMNS), False, None
+    data["bulk"] = [frame.get_column(c) for c in BULK_COLUMNS]
+    data["idx"] = pl.int_range(frame.height, eager=True, dtype=pl.UInt32)
+
+
+def sheet_column(data: dict, name: str) -> "pl.Series":
+    """One of a sheet's bulk columns at its kept rows, as written (cleaned unless data["raw"])."""
+    return next(s for s in data["bulk"] if s.name == name)[data["idx"]]

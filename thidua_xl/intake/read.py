@@ -103,13 +103,11 @@ def _hidden_row_findings(path: Path, scan, noms: list[dict[str, list]], intake: 
     if not scan:
         return
     for data in noms:
-        if not data["row"]:
-            continue
-        sheet = data["sheet"][0]
+        sheet = data["sheet"]
         s = scan.sheets.get(sheet)
         if not s or not s.hidden_rows:
             continue
-        hit = sorted(set(data["row"]) & set(s.hidden_rows))
+        hit = sorted(set(data["frame"].get_column("row").to_list()) & set(s.hidden_rows))
         if hit:
             rows = ", ".join(map(str, hit[:15])) + (" …" if len(hit) > 15 else "")
             intake.findings.append(Finding(
@@ -268,10 +266,10 @@ def _read_nomination_sheet(path, sheet, rows, code, unit, catalog, intake, repor
         seen.add(table.header_idx)
         data = nomination_columns(rows, table, file=path.name, path=str(path), sheet=sheet, unit_code=code,
                                   unit=unit, default_award=table.default_award)
-        report.rows += len(data["row"])
+        report.rows += data["frame"].height
         if intake.raw_rows is not None:
             intake.raw_rows[(str(path), sheet)] = rows
-        if data["row"]:
+        if data["frame"].height:
             noms.append(data)
         for row, counts in data["_stated"]:
             intake.stated.append({"file": path.name, "sheet": sheet, "row": row, "counts": counts, "unit": unit})

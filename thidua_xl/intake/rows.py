@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import itemgetter
 
 from ..catalog import CA_NHAN, TAP_THE, load_catalog
 from ..model import NOMINATION_COLUMNS
@@ -16,7 +15,7 @@ from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from ..safety import EXCEL_TEXT_MAX
 from .arrow import LaterDates, dates_of_cells
-from .cells import Dates, _as_text, body_of
+from .cells import _as_text, body_of
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       Table, find_table, header_of_row, match_header)
 
@@ -69,11 +68,13 @@ RAW_NOMINATION_COLUMNS = [c for c in NOMINATION_COLUMNS if c not in ("award", "s
 
 def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
                        unit_code: str, unit: str, row_offset: int = 0, default_award: str = "") -> dict[str, list]:
-    """A sheet's rows below the header as nominee column lists, one entry per real nominee
-    (`build_nominations` makes one DataFrame of every sheet's lists).
+    """A sheet's nominees below the header: the kept rows (one per real nominee) and their columns
+    (`frames.build_nominations` makes one frame of every sheet's).
 
-    Column by column: every cell is cleaned once per distinct value; the per-row loop only
-    decides which rows are nominees (headings, totals, signature block).
+    Only the columns the row classifier reads (stt, họ tên, hình thức, giới tính, the date) become
+    Python strings, each distinct value cleaned once; the per-row loop decides which rows are nominees
+    (headings, totals, samples, signature block). The other columns stay whole (Arrow columns for
+    fastexcel) and are taken at the kept rows and cleaned with every other sheet's.
     """
     col = {NOMINATION_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     split = table.birth_by_gender
@@ -81,7 +82,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     body = body_of(rows, first)
     size = body.n
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
-    tx = {cid: body.texts(col.get(cid)) for cid in text_ids}
+    tx = {cid: body.texts(col.get(cid)) for cid in _CLASSIFIED}  # the columns the classifier reads row by row
     if split:
         nam_vals = body.raw(split[0])
         nu_vals = body.raw(split[1])
@@ -103,8 +104,9 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     award_cols = [awards] + [body.texts(j) for j in table.more_awards]
     if len(award_cols) > 1:  # "Thi đua" | "Khen thưởng": a row is a nominee for each filled cell
         awards = [next((c[i] for c in award_cols if c[i]), "") for i in range(size)]
-    content_cols = [tx[c] for c in text_ids if c not in ("stt", "hinh_thuc") and c in col] + award_cols[1:] + \
+    content_cols = [tx[c] for c in _CLASSIFIED if c not in ("stt", "hinh_thuc") and c in col] + award_cols[1:] + \
         ([awards] if "hinh_thuc" in col else []) + ([tx["gioi_tinh"]] if split else [])
+    rest = {c: col[c] for c in text_ids if c not in _CLASSIFIED and c in col}  # read only where a row has no date
     keep: list[int] = []
     groups: list[str] = []
     fallback: list[str] = []  # the award of the group heading above the row, else of the title
@@ -120,6 +122,9 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         others = [i for i, (d, n, s) in enumerate(zip(dob_texts, names, stts)) if not d or n in sample or s in sample]
     else:
         others = [i for i, d in enumerate(dob_texts) if not d]
+    blank = [i for i in others if not dob_texts[i] and not any(c[i] for c in content_cols)] if rest else []
+    if blank:  # the other columns' texts, of the rows the loop asks whether they are empty
+        content_cols.append(dict(zip(blank, body.any_text(list(rest.values()), blank))))
     pos = 0
     for i in others + [size]:
         while pos < i and after_total:  # below a totals line only a real nominee (or a group heading) reopens
@@ -188,37 +193,52 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
             groups = [g for (i, _t), g in zip(pairs, _repeat_for(pairs, keep, groups))]
         keep = [i for i, _t in pairs]
         award_texts = [t for _i, t in pairs]
-    n = len(keep)
-    take = itemgetter(*keep) if n > 1 else (lambda seq: (seq[keep[0]],)) if n else (lambda seq: ())
-    pick = lambda cid: list(take(tx[cid]))  # noqa: E731
-    doi_raw = pick("doi_tuong")
-    doi = [_doi_tuong(t) for t in doi_raw]
-    data = {
-        "file": [file] * n, "path": [path] * n, "sheet": [sheet] * n,
-        "row": [first + i + 1 + row_offset for i in keep],
-        "unit_code": [unit_code] * n, "unit": [unit] * n, "stt": pick("stt"),
-        "ho_ten": pick("ho_ten"), **_birth_columns(dob, take, n),
-        "gioi_tinh": pick("gioi_tinh"), "chuc_vu": pick("chuc_vu"), "khoa_phong": pick("khoa_phong"),
-        "hinh_thuc": award_texts, "doi_tuong": doi, "doi_tuong_raw": doi_raw, "group_subject": groups,
-        "sang_kien": pick("sang_kien"), "ghi_chu": pick("ghi_chu"),
-        **{cid: pick(cid) for cid in OPTIONAL_COLUMNS},
+    import polars as pl
+
+    idx = pl.Series(keep, dtype=pl.UInt32)
+    later = dob.__class__ is LaterDates and not _long(dob.cells)  # read with every sheet's (build_nominations)
+    own = [(idx.cast(pl.Int64) + (first + 1 + row_offset)).alias("row"),
+           pl.Series("stt", [stts[i] for i in keep], pl.String),
+           pl.Series("ho_ten", [names[i] for i in keep], pl.String),
+           pl.Series("gioi_tinh", [genders[i] for i in keep], pl.String),
+           pl.Series("hinh_thuc", award_texts, pl.String),
+           pl.Series("group_subject", groups, pl.String)]
+    if not later:
+        own += _birth_columns(dob, idx)
+    names_of = {"doi_tuong": "doi_tuong_raw"}
+    return {
+        # the kept rows' own columns; the sheet's constants, and the columns left whole (`bulk`, every row
+        # below the header, taken at `idx`), are added for every sheet at once by frames.build_nominations
+        "frame": own[0].to_frame().hstack(own[1:]), "idx": idx,
+        "bulk": body.text_columns({names_of.get(c, c): col.get(c) for c in _BULK}),
+        "raw": body.raw_texts,  # the bulk texts as fastexcel wrote them: build_nominations cleans them
+        "dob": body.text_columns({"_dob_cell": col.get("ngay_sinh")})[0] if later else None,  # dates read later
+        "file": file, "path": path, "sheet": sheet, "unit_code": unit_code, "unit": unit,
         # what the sheet says besides its nominees (not columns of the frame)
         "_next_header": next_header, "_stated": stated, "_examples": examples,
     }
-    if dob.__class__ is LaterDates and not _long(dob.cells):  # read with every other sheet's (build_nominations)
-        data["_dob_cells"] = tuple(take(dob.cells))
-    return data
 
 
-def _birth_columns(dob, take, n: int) -> dict[str, list]:
-    """The date-of-birth columns of the kept rows; placeholders when the dates are read later."""
+# the columns the row classifier reads for every row; the others are read as whole columns for the kept rows
+_CLASSIFIED = ("stt", "ho_ten", "hinh_thuc", "gioi_tinh")
+_OPTIONAL_IN_ORDER = [c for c in RAW_NOMINATION_COLUMNS if c in OPTIONAL_COLUMNS]
+_BULK = ("chuc_vu", "khoa_phong", "doi_tuong", "sang_kien", "ghi_chu", *_OPTIONAL_IN_ORDER)
+BULK_COLUMNS = ["doi_tuong_raw" if c == "doi_tuong" else c for c in _BULK]  # as the sheet frames name them
+# a sheet's nominees: RAW_NOMINATION_COLUMNS, and the date-of-birth cell left to read with every sheet's
+SHEET_COLUMNS = RAW_NOMINATION_COLUMNS + ["_dob_cell"]
+
+
+def _birth_columns(dob, idx: "pl.Series") -> list["pl.Series"]:
+    """The date-of-birth columns of the kept rows, read with the sheet."""
+    import polars as pl
+
     if dob.__class__ is LaterDates:
-        if not _long(dob.cells):
-            return {"ngay_sinh": [None] * n, "nam_sinh": [None] * n, "ngay_sinh_raw": [""] * n,
-                    "ngay_sinh_error": [None] * n}
         dob = dates_of_cells(dob.cells)
-    return {"ngay_sinh": list(take(dob.date)), "nam_sinh": list(take(dob.year)),
-            "ngay_sinh_raw": list(take(dob.raw)), "ngay_sinh_error": list(take(dob.error))}
+    at = idx.to_list()
+    return [pl.Series("ngay_sinh", [dob.date[i] for i in at], dtype=pl.Date),
+            pl.Series("nam_sinh", [dob.year[i] for i in at], dtype=pl.Int64),
+            pl.Series("ngay_sinh_raw", [dob.raw[i] for i in at], dtype=pl.String),
+            pl.Series("ngay_sinh_error", [dob.error[i] for i in at], dtype=pl.String)]
 
 
 def _long(cells: list) -> bool:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import ERROR, Finding
+from .headers import OPTIONAL_COLUMNS
+from .rows import RAW_NOMINATION_COLUMNS
 from .units import _title_info
 
 
@@ -45,7 +47,7 @@ def count_once(intake, noms: list[dict[str, list]], inits: list[dict[str, list]]
         return noms, inits
     intake.findings += findings
     names = {Path(p).name for p in drop}
-    return ([d for d in noms if not d["path"] or d["path"][0] not in drop],
+    return ([d for d in noms if d["path"] not in drop],
             [d for d in inits if not d["file"] or d["file"][0] not in names])
 
 
@@ -57,4 +59,18 @@ def cell_findings(path: Path, scan, report, noms, inits, intake) -> None:
 
     intake.findings += error_cell_findings(path, scan, report.header_row, report.unit)
     if scan.long_text:
-        intake.findings += truncate_long_text(path, noms + inits, report.unit)
+        import polars as pl
+
+        from .frames import set_sheet_frame, sheet_frame
+
+        # the sheets' rows as the column lists truncate_long_text cuts in place, then as frames again
+        frames = [sheet_frame(d) for d in noms]
+        lists = [{"sheet": [d["sheet"]] * f.height, **{c: f.get_column(c).to_list() for c in _CUT_ORDER}}
+                 for d, f in zip(noms, frames)]
+        intake.findings += truncate_long_text(path, lists + inits, report.unit)
+        for d, f, cut in zip(noms, frames, lists):
+            set_sheet_frame(d, f.with_columns(pl.Series(c, cut[c], dtype=f.schema[c]) for c in _CUT_ORDER))
+
+
+# the order truncate_long_text meets a sheet's columns in (the order its findings come in)
+_CUT_ORDER = [c for c in RAW_NOMINATION_COLUMNS if c not in OPTIONAL_COLUMNS and c != "sheet"] + list(OPTIONAL_COLUMNS)

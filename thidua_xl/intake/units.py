@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..awards_text import PROVINCES
 from ..text import clean, fold
+from .arrow import _arrow_texts
 from .headers import UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, find_table
 
 if TYPE_CHECKING:
@@ -167,8 +168,19 @@ def row_units(values: list[str], registry: UnitRegistry, own_unit_known: bool) -
 def units_per_row(parts: list[dict[str, list]], registry: UnitRegistry, own_unit_known: bool) -> None:
     """A consolidated list of many units (a `Đơn vị công tác` column naming each row's unit): each row
     is counted under the unit it names, not under the file's unit. Decided per distinct value."""
+    from .frames import sheet_column
+
     for data in parts:
-        mapping = row_units(data["khoa_phong"], registry, own_unit_known)
+        frame = data["frame"]
+        place = sheet_column(data, "khoa_phong")
+        places = list(dict.fromkeys(place.to_list()))
+        texts = _arrow_texts(places) if data["raw"] else places  # as fastexcel wrote them: cleaned as intake does
+        mapping = row_units(texts, registry, own_unit_known)
         if mapping:
-            data["unit_code"] = [mapping[v][0] if v in mapping else c for v, c in zip(data["khoa_phong"], data["unit_code"])]
-            data["unit"] = [mapping[v][1] if v in mapping else u for v, u in zip(data["khoa_phong"], data["unit"])]
+            if data["raw"]:
+                mapping = {p: mapping[t] for p, t in zip(places, texts) if t in mapping}
+            keys = list(mapping)
+            # the rows' own units (a column of the sheet's frame; the others keep the file's)
+            data["frame"] = frame.with_columns(
+                place.replace_strict(keys, [mapping[k][0] for k in keys], default=data["unit_code"]).alias("unit_code"),
+                place.replace_strict(keys, [mapping[k][1] for k in keys], default=data["unit"]).alias("unit"))
