@@ -95,3 +95,33 @@ def test_objects_holding_lists_read_as_before_whatever_their_text():
         finding = {rnd.choice(odd + [f"k{i}"]): value() for i in range(rnd.randint(1, 6))}
         doc = {"findings": [finding, [value() for _ in range(rnd.randint(0, 4))], finding]}
         assert json_text(doc) == _standard(doc)
+
+
+def test_a_list_of_findings_reads_as_before_whatever_their_text():
+    """A list of objects (the findings) is encoded in one piece, the separator between two objects widened: text
+    holding braces, line breaks, marker-like or control characters, odd keys and empty lists change nothing."""
+    rnd = random.Random(30)
+    odd = ["\x000\x00", "\x00", "\\u0000", '"\\u00000\\u0000"', "}", "{", "},\n    {", "}, {", "[Quy định]", "{}",
+           "a\u2028b", "Bệnh viện “Đa khoa”", 1, None, True, 2.5, math.nan, dt.date(2020, 2, 13)]
+
+    def item():
+        out = {}
+        for k in range(rnd.randint(0, 5)):
+            key = rnd.choice(["k", "}", "{", 1, True, None, 2.5]) if rnd.random() < 0.2 else f"k{k}"
+            r = rnd.random()
+            if r < 0.3:
+                out[key] = [rnd.choice(odd) for _ in range(rnd.randint(0, 3))]
+            elif r < 0.4:
+                out[key] = {rnd.choice(["x", "y"]): rnd.choice(odd)}
+            elif r < 0.45:
+                out[key] = rnd.choice([(), [], {}, [[1]], {"z": [2]}])
+            else:
+                out[key] = rnd.choice(odd)
+        return out
+
+    for _ in range(3000):
+        items = [item() for _ in range(rnd.randint(0, 5))]
+        doc = {"year": 2024, "findings": items, "again": [items, items], "counts": {"error": 1}}
+        assert json_text(doc) == _standard(doc)
+        indent = rnd.choice([1, 4])
+        assert json_text(items, indent) == json.dumps(items, ensure_ascii=False, default=str, indent=indent)

@@ -217,6 +217,17 @@ def _unicode_text(text: str) -> str:
     return legacy.convert(text)[0]
 
 
+def _unicode_texts(values: "pl.Series") -> tuple["pl.Series", list[str]]:
+    """The distinct texts of `values` (missing as ''), and each as `_unicode_text` gives it: only a text that may
+    be TCVN3/VNI (a Latin-1 letter, no Vietnamese Unicode one, as `_legacy_candidates` asks) is looked at."""
+    import polars as pl
+
+    distinct = values.cast(pl.String).fill_null("").unique()
+    maybe = (distinct.str.contains(legacy._LEGACY_CANDIDATE.pattern)
+             & ~distinct.str.contains(legacy._VIET_UNICODE.pattern)).to_list()
+    return distinct, [_unicode_text(t) if m else t for t, m in zip(distinct.to_list(), maybe)]
+
+
 _AUTHOR_TITLE = (r"^(?:(?:gs|pgs|ts|ths|bs|bscki|bsckii|bsck1|bsck2|ck1|ck2|cki|ckii|ds|dd|đd|ktv|cn|ys|"
                  r"kts|ks|nt)\.?\s*)+")
 
@@ -248,8 +259,9 @@ def _initiative_authors(initiatives: "pl.DataFrame", units: dict[str, str]) -> "
     # each distinct Tác giả text split into its authors once, keyed once: (text, author's position, key) rows
     tac_gia = initiatives.get_column("tac_gia").cast(pl.String).fill_null("")
     texts, positions, names = [], [], []
-    for text in tac_gia.unique().to_list():
-        for k, name in enumerate(_authors(_unicode_text(text))):
+    distinct, unicode = _unicode_texts(tac_gia)
+    for text, converted in zip(distinct.to_list(), unicode):
+        for k, name in enumerate(_authors(converted)):
             texts.append(text)
             positions.append(k)
             names.append(name)
@@ -262,11 +274,20 @@ def _initiative_authors(initiatives: "pl.DataFrame", units: dict[str, str]) -> "
         "level": initiatives.get_column("cap").replace_strict(LEVEL_ORDER, default=None, return_dtype=pl.Int64)
         .fill_null(1),
         "nam": initiatives.get_column("nam").cast(pl.Float64),
-        "ten_key": _map_unique(initiatives.get_column("ten"), lambda t: fold(_unicode_text(t))),
+        "ten_key": _ten_keys(initiatives.get_column("ten")),
     }).with_row_index("_r")
     # one row per (initiative, author), initiatives in order, each one's authors as its cell names them
     return df.join(authors, on="tac_gia", how="inner").sort("_r", "_k").select(
         "author_key", "unit_key", "level", "nam", "ten_key")
+
+
+def _ten_keys(titles: "pl.Series") -> "pl.Series":
+    """Each initiative's title folded (in Unicode), once per distinct title."""
+    import polars as pl
+
+    distinct, unicode = _unicode_texts(titles)
+    return titles.cast(pl.String).fill_null("").replace_strict(
+        distinct, pl.Series([fold(t) for t in unicode], dtype=pl.String), return_dtype=pl.String)
 
 
 # --- legacy encodings -----------------------------------------------------------------------

@@ -220,10 +220,12 @@ def _gap_findings(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> 
         theirs = _judged(ctx, other)[3] if not _collectives(ctx, other).is_empty() else {}
         texts[other.id] = [theirs.get(i, "") for i in ids_here]
     by_id = {r.id: r for r in order}
+    short = {i: _short_title(r) for i, r in by_id.items()}
     out: list[Finding] = []
     groups: dict[tuple, list] = {}  # the rules lacking data → positions of the rows
-    for k in range(len(ids_here)):
-        ids = tuple(i for i in texts if texts[i][k])
+    rule_ids = list(texts)
+    for k, lacking in enumerate(zip(*texts.values())):
+        ids = tuple(i for i, t in zip(rule_ids, lacking) if t)
         if ids[0] == rule.id:  # a row an earlier rule of the run already reported is left to it
             groups.setdefault(ids, []).append(k)
     for ids, ks in groups.items():
@@ -232,7 +234,7 @@ def _gap_findings(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> 
             out += not_checked(ctx, rule, sel, reason)
             continue
         sel = sel.with_columns(detail=pl.Series(
-            ["; ".join(f"{_short_title(by_id[i])} (thiếu “{texts[i][k]}”, quy định {i})" for i in ids) for k in ks],
+            ["; ".join(f"{short[i]} (thiếu “{texts[i][k]}”, quy định {i})" for i in ids) for k in ks],
             dtype=pl.String))
         out += _merged(ctx, [by_id[i] for i in ids], sel)
     return out
@@ -245,9 +247,7 @@ def _merged(ctx: Context, rules: list[Rule], rows: pl.DataFrame) -> list[Finding
            f"không có ai bị kỷ luật), hoặc kiểm tra thủ công.")
     stand_in = replace(rules[0], id=", ".join(r.id for r in rules), legal_ref="; ".join(refs) or None,
                        message=msg, verified=all(r.verified for r in rules))
-    ids = tuple(r.id for r in rules)
-    return [replace(f, rule=ids[0], rules=ids)
-            for f in emit(ctx, stand_in, rows, COL_AWARD, code=NOT_CHECKED, severity=WARNING)]
+    return emit(ctx, stand_in, rows, COL_AWARD, code=NOT_CHECKED, severity=WARNING, rules=tuple(r.id for r in rules))
 
 
 GAP_KINDS = ("collective_count", "collective_discipline")

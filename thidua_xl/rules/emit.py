@@ -88,27 +88,67 @@ def row_records(frame: pl.DataFrame) -> list[dict]:
 
 
 def emit(ctx: Context, rule: Rule, rows: pl.DataFrame, column: str | None, *, code: str | None = None,
-         severity: str | None = None, verified: bool | None = None, **values) -> list[Finding]:
-    """One finding per row of `rows`; a `detail` (or any) column of rows fills the template."""
+         severity: str | None = None, verified: bool | None = None, rules: tuple[str, ...] = (),
+         **values) -> list[Finding]:
+    """One finding per row of `rows`; a `detail` (or any) column of rows fills the template.
+
+    rules: the ids a finding standing for several rules names (the first is its `rule`)."""
     if rows.is_empty():
         return []
-    out = []
     base = {"year": ctx.year, **rule.params, **values}
     # the row fields the finding itself names, and those the template reads (when it parses: else all)
     read = template_fields(rule.message)
     known = set(ctx.df.columns)
     keep = [c for c in rows.columns if (c in MESSAGE_FIELDS or c not in known)
             and (read is None or c in read or c in FINDING_FIELDS)]
-    for rec in row_records(rows.select(keep)):
-        vals = {**base, **rec}
-        if not vals.get("award_name"):
-            vals["award_name"] = ctx.award_name(rec.get("award"))
-        out.append(Finding(
-            code or rule.code, severity or rule.effective_severity, render(rule, vals),
-            file=rec.get("file"), sheet=rec.get("sheet"), row=int(rec["row"]) if rec.get("row") is not None else None,
-            column=rec.get("_column") or column, unit=rec.get("unit"), rule=rule.id, legal_basis=rule.legal_ref,
-            verified=rule.verified if verified is None else verified,
-        ))
+    if read is None:
+        messages = [render(rule, _values(ctx, base, rec)) for rec in row_records(rows.select(keep))]
+    else:
+        messages = _messages(ctx, rule, base, read, rows.select(keep))
+    n = rows.height
+    col = {c: rows.get_column(c).to_list() if c in keep else [None] * n for c in ("file", "sheet", "unit", "_column")}
+    at = rows.get_column("row").to_list() if "row" in keep else [None] * n
+    code, severity = code or rule.code, severity or rule.effective_severity
+    verified = rule.verified if verified is None else verified
+    rule_id, legal = (rules[0] if rules else rule.id), rule.legal_ref
+    return [Finding(code, severity, message, file=f, sheet=s, row=int(r) if r is not None else None,
+                    column=c or column, unit=u, rule=rule_id, legal_basis=legal, verified=verified, rules=rules)
+            for message, f, s, r, c, u in zip(messages, col["file"], col["sheet"], at, col["_column"], col["unit"])]
+
+
+def _values(ctx: Context, base: dict, rec: dict) -> dict:
+    vals = {**base, **rec}
+    if not vals.get("award_name"):
+        vals["award_name"] = ctx.award_name(rec.get("award"))
+    return vals
+
+
+def _messages(ctx: Context, rule: Rule, base: dict, read: frozenset[str], rows: pl.DataFrame) -> list[str]:
+    """`render` of every row, column by column: the values the template reads, each row's over `base`."""
+    from_rows = [c for c in rows.columns if c in read]
+    fixed = {k: _fmt(v) for k, v in base.items() if k in read and k not in from_rows}
+    columns = [[_fmt(v) for v in rows.get_column(c).to_list()] for c in from_rows]
+    if "award_name" in read:  # an empty award name is the catalogue's name of the row's award
+        awards = rows.get_column("award").to_list() if "award" in rows.columns else [None] * rows.height
+        if "award_name" in from_rows:
+            k = from_rows.index("award_name")
+            columns[k] = [a if a else ctx.award_name(c) for a, c in zip(columns[k], awards)]
+        elif not base.get("award_name"):
+            from_rows.append("award_name")
+            columns.append([ctx.award_name(c) for c in awards])
+    tail = f"Quy định {rule.id}"
+    if rule.legal_ref:
+        tail += f"; căn cứ: {rule.legal_ref}"
+    tail = f" [{tail}]"
+    template = rule.message
+    if not from_rows:
+        text = template.format_map(_SafeDict(fixed)) + tail
+        return [text] * rows.height
+    out = []
+    for vals in zip(*columns):
+        got = _SafeDict(fixed)
+        got.update(zip(from_rows, vals))
+        out.append(template.format_map(got) + tail)
     return out
 
 

@@ -5,8 +5,9 @@ only the fields given, a new id adds a rule. A kind no check implements is refus
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import tomllib
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from .records import Rule, RuleSet
 
 
 def _toml_rules(text: str, source: str) -> list[dict]:
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -31,13 +34,51 @@ def _toml_rules(text: str, source: str) -> list[dict]:
 
 def load_builtin() -> RuleSet:
     """The packaged rules (rules/data/*.toml), in file-name order."""
-    rules: list[Rule] = []
     folder = resources.files("thidua_xl.rules").joinpath("data")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            for rec in _toml_rules(entry.read_text(encoding="utf-8"), entry.name):
-                rules.append(Rule.from_record(rec, entry.name))
-    return RuleSet(rules)
+    files = [(e.name, e.read_text(encoding="utf-8")) for e in sorted(folder.iterdir(), key=lambda e: e.name)
+             if e.name.endswith(".toml")]
+    return RuleSet([Rule.from_record(rec, name) for name, recs in parsed_records(files) for rec in recs])
+
+
+def parsed_records(files: list[tuple[str, str]]) -> list[tuple[str, list[dict]]]:
+    """(file name, its [[rule]] records) for each (file name, TOML text), as `_toml_rules` parses them.
+
+    Parsing the packaged TOML is most of loading the rules on every run, so the records are kept as
+    JSON in the user's cache folder under the digest of the texts: the same texts, the same records
+    (a changed text is a new digest). No cache folder, an unwritable one, a damaged file or records
+    JSON cannot hold (TOML dates): the texts are parsed, as without a cache."""
+    digest = hashlib.sha256(json.dumps(files, ensure_ascii=False).encode("utf-8")).hexdigest()
+    try:
+        path = _cache_folder() / f"rules-{digest[:32]}.json"
+    except RuntimeError:  # no home folder
+        path = None
+    try:
+        got = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+        if got is not None and [name for name, _recs in got] == [name for name, _text in files] and all(
+                isinstance(recs, list) and all(isinstance(r, dict) for r in recs) for _name, recs in got):
+            return [(name, recs) for name, recs in got]
+    except (OSError, ValueError, TypeError):
+        pass
+    parsed = [(name, _toml_rules(text, name)) for name, text in files]
+    if path is None:
+        return parsed
+    try:
+        text = json.dumps(parsed, ensure_ascii=False, allow_nan=False)
+        if json.loads(text) == [[name, recs] for name, recs in parsed]:  # only what JSON gives back unchanged (TOML dates would not be)
+            from ..fileio import write_text
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text(path, text)
+    except (OSError, ValueError, TypeError):
+        pass  # the cache is a shortcut, never a reason to fail
+    return parsed
+
+
+def _cache_folder() -> Path:
+    """%LOCALAPPDATA%\\ThiDua\\cache on Windows, else $XDG_CACHE_HOME/thidua (~/.cache/thidua)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "ThiDua" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thidua"
 
 
 # Sheet / CSV layout of overrides: one setting per line.
