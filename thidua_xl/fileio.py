@@ -12,7 +12,6 @@ import hashlib
 import itertools
 import json
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -205,48 +204,6 @@ def _two_levels(obj, depth: int, step: str, inner: str, out: list[str]) -> bool:
     return True
 
 
-_MARK = re.compile(r'"\\u0000(\d+)\\u0000"')  # a slot as the encoder writes it: "\u0000<n>\u0000"
-
-
-def _objects(obj, depth: int, step: str, out: list[str]) -> bool:
-    """A list of objects whose own lists and objects are innermost (the findings) in one call of the C encoder.
-
-    Every item's fields are separated by the line break and indentation of the items' depth; between two items
-    that separator stands between a closing and an opening brace, which no text can hold (a line break in text
-    is written escaped), so it is widened to the item's own. An item's lists stand in as marker texts laid out
-    afterwards, as in `_two_levels`. False (nothing written) when an item is not a non-empty object of that
-    shape, or when the data itself holds the marker's character."""
-    nested: list = []
-    shallow: list = []
-    for item in obj:
-        if item.__class__ is not dict or not item:
-            return False
-        if not any(map(isinstance, item.values(), itertools.repeat(_CONTAINERS))):
-            shallow.append(item)
-            continue
-        row = {}
-        for key, value in item.items():
-            if isinstance(value, _CONTAINERS):
-                inner = value.values() if isinstance(value, dict) else value
-                if any(map(isinstance, inner, itertools.repeat(_CONTAINERS))):
-                    return False
-                row[key] = f"\0{len(nested)}\0"
-                nested.append(value)
-            else:
-                row[key] = value
-        shallow.append(row)
-    field, own = step * (depth + 2), step * (depth + 1)
-    text = _encoder(",\n" + field)(shallow)
-    if text.count(_NUL) != 2 * len(nested):
-        return False
-    text = text.replace("},\n" + field + "{", f"\n{own}}},\n{own}{{\n{field}")
-    if nested:
-        laid = [_innermost(v, depth + 2, step) for v in nested]
-        text = _MARK.sub(lambda m: laid[int(m.group(1))], text)
-    out.append(f"[\n{own}{{\n{field}{text[2:-2]}\n{own}}}\n{step * depth}]")
-    return True
-
-
 def _layout(obj, depth: int, step: str, out: list[str], path: set[int]) -> None:
     if not isinstance(obj, _CONTAINERS):
         out.append(_scalar(obj))  # a scalar reads the same at any depth
@@ -259,8 +216,6 @@ def _layout(obj, depth: int, step: str, out: list[str], path: set[int]) -> None:
     if not any(map(isinstance, values, itertools.repeat(_CONTAINERS))):
         text = _encoder("," + inner)(obj)
         out.append(f"{text[0]}{inner}{text[1:-1]}\n{step * depth}{text[-1]}")
-        return
-    if isinstance(obj, (list, tuple)) and _objects(obj, depth, step, out):
         return
     if _two_levels(obj, depth, step, inner, out):
         return
