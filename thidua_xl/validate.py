@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from .model import WARNING, Finding
 from .schema import COLUMN_HEADER
 from .rules import HISTORY_KINDS, KINDS, Context, RuleSet, load_rules
 from .rules.context import proposed
-from .text import clean, fold, name_keys
+from .text import clean, fold, fold_strings, name_keys
 
 if TYPE_CHECKING:
     import polars as pl
@@ -109,30 +110,44 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
     if rules is not None:
         # rows proposed for any history rule's award: one selection for the union of their awards
         looked_at = df.filter(proposed({a for r in rules if r.kind in HISTORY_KINDS for a in r.awards}))
-    hist, label, history_years, db = _history_frame(intake, year, history, Context.people(looked_at))
-    units = _unit_lookup(intake, frame)
-    discipline = None
-    if db is not None:  # the register's disciplines of this run's people, with this year's unit codes
-        from .discipline import load_polars as load_discipline
-
-        discipline = load_discipline(db, set(df.get_column("name_key").to_list()))
+    people, names = Context.people(looked_at), df.get_column("name_key")
+    with ThreadPoolExecutor(1, thread_name_prefix="thidua-register") as pool:
+        # SQLite answers and Polars decodes the register without holding the GIL: this thread prepares
+        # the rest of the context meanwhile
+        register = pool.submit(_register, intake, year, history, people, names)
+        units = _unit_lookup(intake, frame)
+        initiatives = _initiative_authors(intake.current("initiatives"), units)
+        known = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
+            "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
+            year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
+        sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
+        config_values = _explicit_config(intake)
+        hist, label, history_years, discipline = register.result()
+    if discipline is not None:  # the register's disciplines of this run's people, with this year's unit codes
         discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
     if hist is not None:
         hist = hist.with_columns(unit_key=_mapped(hist.get_column("unit_key").cast(pl.String), units),
                                  source=pl.lit("history"))
     known_columns = ["name_key", "birth_year", "birth_date", "unit_key", "subject", "award", "year", "source"]
-    known = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
-        "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
-        year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
     if hist is not None and not hist.is_empty():
         known = pl.concat([known, hist.select(known_columns)], how="vertical_relaxed")
-    sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
-    return Context(df=df, year=year, catalog=catalog,
-                   initiatives=_initiative_authors(intake.current("initiatives"), units),
+    return Context(df=df, year=year, catalog=catalog, initiatives=initiatives,
                    known=known, history=hist, history_label=label,
                    history_years=history_years,
-                   initiative_sheets=sheets, config_values=_explicit_config(intake),
+                   initiative_sheets=sheets, config_values=config_values,
                    discipline=discipline, rules=tuple(rules or ()))
+
+
+def _register(intake, year: int, history, people: dict, names: "pl.Series"):
+    """(register records, label, years covered, disciplines of the people `names` keys or None):
+    `_history_frame` and the register's disciplines, read together in a worker thread."""
+    hist, label, history_years, db = _history_frame(intake, year, history, people)
+    discipline = None
+    if db is not None:
+        from .discipline import load_polars as load_discipline
+
+        discipline = load_discipline(db, set(names.to_list()))
+    return hist, label, history_years, discipline
 
 
 def _explicit_config(intake) -> dict[str, str]:
@@ -287,7 +302,7 @@ def _ten_keys(titles: "pl.Series") -> "pl.Series":
 
     distinct, unicode = _unicode_texts(titles)
     return titles.cast(pl.String).fill_null("").replace_strict(
-        distinct, pl.Series([fold(t) for t in unicode], dtype=pl.String), return_dtype=pl.String)
+        distinct, pl.Series(fold_strings(unicode), dtype=pl.String), return_dtype=pl.String)
 
 
 # --- legacy encodings -----------------------------------------------------------------------

@@ -49,22 +49,23 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
     gap = set(_history_gap(ctx, years))
     restart = restart_from(ctx, rule, rows)
     ids = rows.get_column("_i").to_list()
-    missing: dict[int, list[int]] = {i: [] for i in ids}
-    unknown: dict[int, list[int]] = {i: [] for i in ids}
-    cut: dict[int, list[int]] = {i: [] for i in ids}  # years before a discipline ended
+    # per row, the years it lacks (kept only for rows that lack some)
+    missing: dict[int, list[int]] = {}
+    unknown: dict[int, list[int]] = {}
+    cut: dict[int, list[int]] = {}  # years before a discipline ended
     by_year = ctx.matched_years(rows, needs, years)
     for y in years:
         hits = by_year.get(y, set())
         for i in ids:
             if i in restart and y < restart[i][0]:
-                cut[i].append(y)
+                cut.setdefault(i, []).append(y)
             elif i not in hits:
-                (unknown if y in gap else missing)[i].append(y)
-    fail = where(rows, [bool(missing[i]) or bool(cut[i]) for i in ids])
+                (unknown if y in gap else missing).setdefault(i, []).append(y)
+    fail = where(rows, [i in missing or i in cut for i in ids])
     needs_name = ", ".join(ctx.award_name(c) for c in needs)
     fail_ids = fail.get_column("_i").to_list()
-    detail = ["; ".join(([f"không có {needs_name} năm {year_list(missing[i])}"] if missing[i] else [])
-                        + ([f"năm {year_list(cut[i])} không được tính"] if cut[i] else []))
+    detail = ["; ".join(([f"không có {needs_name} năm {year_list(missing[i])}"] if i in missing else [])
+                        + ([f"năm {year_list(cut[i])} không được tính"] if i in cut else []))
               for i in fail_ids]
     fail = fail.with_columns(detail=pl.Series(detail, dtype=pl.String))
     out: list[Finding] = []
@@ -75,7 +76,7 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
         out += not_checked(ctx, rule, where(fail, possible), "{detail}")
         fail = where(fail, [not p for p in possible])
     out += _emit_restarted(ctx, rule, fail, restart, first_year=years[0])
-    unsure = where(rows, [not missing[i] and not cut[i] and bool(unknown[i]) for i in ids])
+    unsure = where(rows, [i not in missing and i not in cut and i in unknown for i in ids])
     return out + not_checked(ctx, rule, unsure, _no_history_reason(ctx, sorted(gap)))
 
 
