@@ -8,6 +8,7 @@ each rule's check run over whole columns; the findings returned in file order.
 from __future__ import annotations
 
 
+import functools
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -315,9 +316,16 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
     """
     candidates = _legacy_candidates(intake.current("nominations"))
     texts = {t for odd in candidates.values() for t in odd}
-    if not any(legacy.detect(t) for t in texts):  # fonts are read only in files where statistics found some
+    if not any(_detect(t) for t in texts):  # fonts are read only in files where statistics found some
         return []
     return _fix_legacy_cells(intake, catalog, candidates)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _detect(text: str) -> str | None:
+    """legacy.detect of one text, remembered: the normalise step and validation look at the same candidates
+    (names with Latin-1 letters alone, "Hà Lê", are candidates that stay Unicode)."""
+    return legacy.detect(text)
 
 
 def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
@@ -356,7 +364,7 @@ def _fix_legacy_cells(intake, catalog: Catalog, candidates: dict[str, list[str]]
     for col, odd in candidates.items():
         for text in odd:
             if text not in seen:
-                enc = legacy.detect(text)
+                enc = _detect(text)
                 seen[text] = (enc, legacy.to_unicode(text, enc) if enc else text)
         cells = frame.filter(pl.col(col).is_in(odd)).select("_idx", "file", "sheet", "row", text=pl.col(col))
         cand[col] = cells
