@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,19 +110,15 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
     if rules is not None:
         # rows proposed for any history rule's award: one selection for the union of their awards
         looked_at = df.filter(proposed({a for r in rules if r.kind in HISTORY_KINDS for a in r.awards}))
-    people, names = Context.people(looked_at), df.get_column("name_key")
-    with ThreadPoolExecutor(1, thread_name_prefix="thidua-register") as pool:
-        # SQLite answers and Polars decodes the register without holding the GIL: this thread prepares
-        # the rest of the context meanwhile
-        register = pool.submit(_register, intake, year, history, people, names)
-        units = _unit_lookup(intake, frame)
-        initiatives = _initiative_authors(intake.current("initiatives"), units)
-        known = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
-            "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
-            year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
-        sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
-        config_values = _explicit_config(intake)
-        hist, label, history_years, discipline = register.result()
+    hist, label, history_years, discipline = _register(intake, year, history, Context.people(looked_at),
+                                                       df.get_column("name_key"))
+    units = _unit_lookup(intake, frame)
+    initiatives = _initiative_authors(intake.current("initiatives"), units)
+    known = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
+        "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
+        year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
+    sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
+    config_values = _explicit_config(intake)
     if discipline is not None:  # the register's disciplines of this run's people, with this year's unit codes
         discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
     if hist is not None:
@@ -141,7 +136,8 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
 
 def _register(intake, year: int, history, people: dict, names: "pl.Series"):
     """(register records, label, years covered, disciplines of the people `names` keys or None):
-    `_history_frame` and the register's disciplines, read together in a worker thread."""
+    `_history_frame` and the register's disciplines. (Read in a worker thread beside the rest of the
+    context, it measured no faster: the thread's Python steps wait for the GIL the main thread holds.)"""
     hist, label, history_years, db = _history_frame(intake, year, history, people)
     discipline = None
     if db is not None:
