@@ -77,7 +77,8 @@ class ArrowSheet:
             raise IndexError(i)
         row = self._rows.get(i)
         if row is None:
-            row = self._rows[i] = [""] * self.offset + [typed(v) for v in self.frame.row(i)]
+            cells = list(map(typed, self.frame.row(i)))
+            row = self._rows[i] = [""] * self.offset + cells if self.offset else cells
         return row
 
     def __iter__(self):

@@ -34,6 +34,16 @@ def _key_values(rows: list[list]) -> dict[str, str]:
 
 def _title_info(rows: list[list], header_idx: int) -> tuple[str, int | None]:
     """Unit name from a title row "Đơn vị: …" and the year from "… NĂM 2020" above the header."""
+    memo = getattr(rows, "header_memo", None)  # an ArrowSheet: asked again by the identity check
+    if memo is not None:
+        got = memo.get(("title", header_idx))
+        if got is None:
+            got = memo[("title", header_idx)] = _title_lines(rows, header_idx)
+        return got
+    return _title_lines(rows, header_idx)
+
+
+def _title_lines(rows: list[list], header_idx: int) -> tuple[str, int | None]:
     unit, year = "", None
     for r in rows[:header_idx]:
         for cell in r:
