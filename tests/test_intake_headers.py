@@ -173,3 +173,18 @@ def test_the_header_finder_answers_the_same_on_fastexcel_columns_and_on_typed_ro
         assert find_table(sheet, spec, required) == find_table(rows, spec, required)
         assert find_table(sheet, spec, required) == find_table(rows, spec, required)  # again, from its memo
     assert locate_table(ArrowSheet(frame, offset)) == locate_table(rows)
+
+
+NASTY = st.one_of(st.text(max_size=16), st.sampled_from([
+    "Ho\u0323 va\u0300 te\u0302n", "HỌ VÀ TÊN", "Đơn vị", "đ\u0110", "  Ngày\nsinh ", "(1)", "Ghi chú 1", "x\x00y",
+    "Họ và tên (ghi rõ)", "\u00a0STT\u200b", "Hä va× tªn", "İstanbul", "ß", "½²", "١٢٣", "ǅ", "Tên\ttập thể"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(NASTY, max_size=12))
+def test_header_cells_folded_together_are_each_cells_fold(cells):
+    from thidua_xl.intake.headers import _folded
+    from thidua_xl.text import fold
+
+    assert _folded(cells) == [fold(c) for c in cells]
+    assert _folded(cells[::-1]) == [fold(c) for c in cells[::-1]]  # again, partly from the memo

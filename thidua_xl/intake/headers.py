@@ -124,7 +124,7 @@ _FOLDED: dict[str, str] = {}  # cell -> fold(cell), shared by the specs a sheet 
 
 
 def _folded(cells: list[str]) -> list[str]:
-    """fold of each text, the ones not met before folded together (text.fold_strings)."""
+    """fold of each text (str), the ones not met before folded together (text.fold_strings)."""
     memo = _FOLDED
     if len(memo) > 1 << 16:
         memo.clear()
@@ -246,7 +246,8 @@ def _sub_header(rows: list[list], table: Table) -> None:
     if table.header_idx + 1 >= len(rows):
         return
     sub = rows[table.header_idx + 1]
-    folded = {j: fold(c) for j, c in enumerate(sub) if isinstance(c, str) and c.strip()}
+    texts = {j: c for j, c in enumerate(sub) if isinstance(c, str) and c.strip()}
+    folded = dict(zip(texts, _folded(list(texts.values()))))  # usually the first data row: new texts
     nam = [j for j, f in folded.items() if f == "nam"]
     nu = [j for j, f in folded.items() if f == "nu"]
     birth = [j for j, c in table.columns.items() if c == "Ngày sinh"]
@@ -313,7 +314,7 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
             if i >= warm and best is None:
                 # the cells of the next rows matched together, until the header is found (below it, row by row:
                 # the first data row ends the search)
-                warm = min(i + 4, start + scan)
+                warm = min(i + 2, start + scan)
                 match_many((c for r in rows[i:warm] for c in r), spec)
             got = header_of_row(row, spec, matched=i < warm)
             if memo is not None:
