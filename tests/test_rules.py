@@ -266,3 +266,17 @@ def test_an_initiative_cell_left_missing_in_an_edited_list_states_no_initiative(
     intake.nominations.loc[intake.nominations["ho_ten"] == "Trần Văn Cường", "sang_kien"] = None
     found = [(f.row, f.rule) for f in validate(intake, 2020, history=False) if f.code == "CRITERIA_NOT_MET"]
     assert found == [(R, "A.CSTDCS.SANG_KIEN")]
+
+
+@pytest.mark.parametrize("year, prefix", [(2020, "A"), (2024, "B")])
+def test_two_state_awards_for_one_person_in_one_year_are_reported_on_both_rows(tmp_path, year, prefix):
+    write_unit(tmp_path / "dv.xlsx", "Bệnh viện A", [
+        person("Nguyễn Văn An", "Bằng khen của Thủ tướng Chính phủ"),
+        person("Nguyễn Văn An", "Huân chương Lao động hạng Ba"),
+        person("Trần Thị Bình", "Bằng khen của Thủ tướng Chính phủ"),
+        person("Nguyễn Văn An", "Huân chương Lao động hạng Ba", dob="01/05/1975"),  # a namesake
+    ], year=year)
+    found = [f for f in validate(read_paths([tmp_path]), year, history=False)
+             if f.rule == f"{prefix}.NHA_NUOC.MOT_NAM_MOT_LAN"]
+    assert [f.row for f in found] == [FIRST_ROW, FIRST_ROW + 1]
+    assert "Huân chương Lao động hạng Ba" in found[0].message and "Thủ tướng" in found[1].message.split("cũng có")[1]

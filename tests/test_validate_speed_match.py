@@ -92,6 +92,19 @@ def test_matched_over_all_years_is_matched_year_by_year(seed):
     assert set(by_year) <= set(years)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_matched_by_award_is_matched_award_by_award(seed):
+    rng = random.Random(seed)
+    left, known = _frame(rng, 25, [2024]), _frame(rng, rng.randint(0, 60), [2024])
+    known.loc[known.index[::5], "award"] = None  # an award the catalogue did not recognise
+    ctx = _context(_polars(left), _polars(known))
+    by_award = ctx.matched_by(_polars(left), _polars(known), "award")
+    for award in ("X", "Y"):
+        assert by_award.get(award, set()) == ctx.matched(
+            _polars(left), _polars(known).filter(pl.col("award").eq_missing(award)))
+        assert by_award.get(award, set()) == _reference(left, known[known["award"] == award])
+
+
 def test_records_are_the_rows_as_dicts():
     """`row_records` (emit's and duplicate's rows) gives each row as a dict of Python values, types included."""
     import datetime as dt

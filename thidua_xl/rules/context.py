@@ -97,6 +97,11 @@ class Context:
         that year in `known`: one pass over all the years instead of one `matched` per year."""
         return _matches(left, self.known_awards(awards, years), "year")
 
+    def matched_by(self, left: pl.DataFrame, right: pl.DataFrame, label: str) -> dict:
+        """For each value of right's `label` column, the positions of left rows `matched` by right's rows of
+        that value: one matching for all of them."""
+        return _matches(left, right, label)
+
     @staticmethod
     def people(left: pl.DataFrame) -> dict[str, frozenset]:
         """The register records `matched` can meet for left rows (or any subset of them).

@@ -32,8 +32,9 @@ def one_award_a_year(ctx: Context, rule: Rule) -> list[Finding]:
             continue
         rest = [a for a in group if a != award]
         k = ctx.known_awards(rest, [ctx.year]).filter(pl.col("subject").ne_missing(TAP_THE))
+        by_award = ctx.matched_by(here, k, "award")
         for a in rest:
-            for i in ctx.matched(here, k.filter(pl.col("award").eq_missing(a))):
+            for i in by_award.get(a, ()):
                 others.setdefault(i, []).append(ctx.award_name(a))
     fail = rows.filter(pl.col("_i").is_in(list(others)))
     fail = fail.with_columns(detail=pl.Series(["; ".join(sorted(set(others[i])))
