@@ -40,9 +40,23 @@ def test_a_text_polars_might_normalise_otherwise_goes_through_clean():
 
 
 def test_texts_matching_also_are_cleaned_by_the_slow_function():
-    frame = pl.DataFrame({"a": ["a  b", "true", None], "b": ["x", "y", "true"]})
-    got = clean_columns(frame, also="^true$", slow=lambda keys: [k.upper() for k in keys])
-    assert got.to_dict(as_series=False) == {"a": ["a b", "TRUE", ""], "b": ["x", "y", "TRUE"]}
+    values = pl.Series(["a  b", "true", None, "x  y"])
+    got = clean_series(values, also="^true$", slow=lambda keys: [k.upper() for k in keys])
+    assert got.to_list() == ["a b", "TRUE", "", "x y"]
+
+
+def test_a_column_of_few_texts_is_cleaned_once_per_text_by_the_slow_function():
+    seen = []
+    frame = pl.DataFrame({"a": ["Khoa  Nội", None, "Khoa  Nội", "Khoa Ngoại"], "b": [None] * 4})
+    got = clean_columns(frame, slow=lambda keys: seen.extend(keys) or [" ".join(k.split()) for k in keys])
+    assert got.to_dict(as_series=False) == {"a": ["Khoa Nội", "", "Khoa Nội", "Khoa Ngoại"], "b": [""] * 4}
+    assert seen == ["Khoa  Nội", "Khoa Ngoại"]
+
+
+def test_only_the_rows_asked_are_cleaned():
+    frame = pl.DataFrame({"a": ["a  b", "c  d"]})
+    got = clean_columns(frame, rows=pl.Series([True, False]))
+    assert got.get_column("a").to_list() == ["a b", "c  d"]
 
 
 @settings(max_examples=100, deadline=None)

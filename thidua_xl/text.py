@@ -115,42 +115,53 @@ _POLARS_DROP = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u200B\u202A-\u202E\u2066-\
 _POLARS_UNSURE = r"[^\x00-\u052F\u1E00-\u1EFF\u2000-\u2BFF]"
 
 
-def clean_series(values: "pl.Series") -> "pl.Series":
-    """clean() of a text column without a Python string per cell: the same texts (null gives '')."""
-    return clean_columns(values.to_frame()).to_series()
+def clean_series(values: "pl.Series", also: str | None = None,
+                 slow: "Callable[[list[str]], list[str]]" = clean_strings) -> "pl.Series":
+    """clean() of a text column by Polars expressions, without a Python string per cell: the same texts
+    (null gives ''). A text outside the ranges Polars and Python normalise alike (`_POLARS_UNSURE`), or
+    one matching the pattern `also`, is given by `slow` (clean_strings, or a reader's own cleaning) once
+    per distinct value."""
+    import polars as pl
+
+    pattern = _POLARS_UNSURE if also is None else f"{_POLARS_UNSURE}|{also}"
+    v = pl.col("v")
+    got = pl.DataFrame({"v": values}).select(
+        fast=v.str.replace_all(_POLARS_DROP, "").str.normalize("NFC").str.replace_all(r"\s+", " ")
+        .str.strip_chars(" ").fill_null(""),
+        odd=v.str.contains(pattern).fill_null(False))
+    out, odd = got.get_column("fast"), got.get_column("odd")
+    if odd.any():
+        keys = values.filter(odd).unique(maintain_order=True).to_list()
+        fixed = values.replace_strict(keys, slow(keys), default=None, return_dtype=pl.String)
+        out = fixed.zip_with(odd, out)
+    return out.alias(values.name)
 
 
 def clean_columns(frame: "pl.DataFrame", also: str | None = None,
                   slow: "Callable[[list[str]], list[str]]" = clean_strings, rows: "pl.Series | None" = None
                   ) -> "pl.DataFrame":
-    """clean() of every (text) column of a frame, in one pass of Polars expressions: the same texts.
+    """clean() of every (text) column of a frame: the same texts, null as ''.
 
-    A text outside the ranges Polars and Python normalise alike (`_POLARS_UNSURE`), or one matching the
-    pattern `also`, is given by `slow` (clean_strings, or a reader's own cleaning) once per distinct value
-    and mapped back. With `rows` (a mask) only those rows are cleaned, the others kept as they are."""
+    A column of few distinct texts (a department, a position, the optional columns) is cleaned once per
+    distinct text by `slow` (clean_strings, or a reader's own cleaning, which memoises); the others by
+    `clean_series`. With `rows` (a mask) only those rows are cleaned, the others kept as they are."""
     import polars as pl
 
-    if not frame.width or not frame.height:
-        return frame.with_columns(pl.col(c).fill_null("") for c in frame.columns)
-    names = frame.columns
-    pattern = _POLARS_UNSURE if also is None else f"{_POLARS_UNSURE}|{also}"
-    mask = pl.lit(True) if rows is None else pl.lit(rows)
-
-    def fast(c: str) -> "pl.Expr":
-        done = (pl.col(c).str.replace_all(_POLARS_DROP, "").str.normalize("NFC").str.replace_all(r"\s+", " ")
-                .str.strip_chars(" ").fill_null(""))
-        return (done if rows is None else pl.when(mask).then(done).otherwise(pl.col(c))).alias(c)
-
-    odd = frame.select((pl.col(c).str.contains(pattern).fill_null(False) & mask).alias(c) for c in names)
-    out = frame.select(fast(c) for c in names)
-    for c in [c for c, flag in zip(names, odd.select(pl.all().any()).row(0)) if flag]:
-        values, at = frame.get_column(c), odd.get_column(c)
-        keys = values.filter(at).unique(maintain_order=True).to_list()
-        mapped = slow(keys)
-        out = out.with_columns(pl.when(at).then(values.replace_strict(keys, mapped, default=None,
-                                                                      return_dtype=pl.String))
-                               .otherwise(pl.col(c)).alias(c))
-    return out
+    out = []
+    for c in frame.columns:
+        s = frame.get_column(c)
+        n = len(s)
+        if s.null_count() == n:
+            done = pl.Series(c, [""], pl.String).new_from_index(0, n)
+        else:
+            keys = s.drop_nulls().unique(maintain_order=True)
+            if len(keys) <= max(1000, n // 8):
+                keys = keys.to_list()
+                done = s.replace_strict(keys, slow(keys), default=None, return_dtype=pl.String).fill_null("")
+            else:
+                done = clean_series(s, also, slow)
+        out.append((done if rows is None else done.zip_with(rows, s)).alias(c))
+    return pl.DataFrame(out) if out else frame
 
 def fold(value: object) -> str:
     """Loose matching key: no case, no diacritics (đ→d), no punctuation, single spaces.

@@ -290,12 +290,15 @@ def dates_frame(values: "pl.Series") -> "pl.DataFrame":
 def _arrow_texts(values: list) -> list[str]:
     """fastexcel's texts cleaned, through the reading's memo (a date or bool cell as the list reader gives it)."""
     memo = arrow_memos()[0]
+    try:  # the values met before (most of them: award names, departments, numbers repeat)
+        return list(map(memo.__getitem__, values))
+    except KeyError:
+        pass
     new = [v for v in dict.fromkeys(values) if v not in memo]
-    if new:
-        special = {v for v in new if _special(v)}
-        plain = [v for v in new if v not in special] if special else new
-        memo.update(zip(plain, clean_strings(plain)))
-        memo.update((v, _special_text(v)) for v in special)
+    special = {v for v in new if (len(v) >= 19 and v[4] == "-" or v in _BOOLS) and _special(v)}
+    plain = [v for v in new if v not in special] if special else new
+    memo.update(zip(plain, clean_strings(plain)))
+    memo.update((v, _special_text(v)) for v in special)
     return list(map(memo.__getitem__, values))
 
 
