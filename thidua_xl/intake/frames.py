@@ -149,7 +149,7 @@ def _gathered(noms: list[dict]) -> "pl.DataFrame":
     for d in noms:
         starts.append(pos)
         pos += len(d["bulk"][0])
-    at = pl.concat([d["idx"].cast(pl.Int64) + start for d, start in zip(noms, starts)])
+    at = pl.concat([d["idx"] for d in noms]).cast(pl.Int64) + pl.Series(starts, dtype=pl.Int64).gather(sheet_of)
     whole = [pl.concat([d["bulk"][k] for d in noms], rechunk=True) for k in range(len(BULK_COLUMNS))]
     whole.append(pl.concat([d["dob"] if d["dob"] is not None else
                             pl.Series("_dob_cell", [None], pl.String).new_from_index(0, len(d["bulk"][0]))

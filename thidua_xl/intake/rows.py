@@ -197,7 +197,8 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
 
     idx = pl.Series(keep, dtype=pl.UInt32)
     later = dob.__class__ is LaterDates and not _long(dob.cells)  # read with every sheet's (build_nominations)
-    own = [(idx.cast(pl.Int64) + (first + 1 + row_offset)).alias("row"),
+    base = first + 1 + row_offset
+    own = [pl.Series("row", [base + i for i in keep], pl.Int64),  # (Series arithmetic would let go of the GIL)
            pl.Series("stt", [stts[i] for i in keep], pl.String),
            pl.Series("ho_ten", [names[i] for i in keep], pl.String),
            pl.Series("gioi_tinh", [genders[i] for i in keep], pl.String),
