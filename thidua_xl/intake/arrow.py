@@ -179,36 +179,56 @@ class ArrowBody:
         return Dates.of([table[v] for v in values])
 
     def date_column(self, j: int | None) -> "LaterDates":
-        """Column j as dates of birth: each row's text now (the row classifier asks only whether a row
-        has one), the dates read later for every sheet at once (`dates_of_cells`). A text that is no
-        plain date cell goes through `_arrow_date` now, so that a cell it refuses fails with this sheet."""
+        """Column j as dates of birth: whether each row has one now (all the row classifier asks), the
+        dates read later for every sheet at once (`dates_of_cells`). A text that is not shaped as a date
+        cell, a date typed day first or a year goes through `_arrow_date` now, so that a cell it refuses
+        fails with this sheet."""
         raw = self.raw(j)
         seen = arrow_memos()[1]
         memo = memos()[0]
-        table = {None: "", "": ""}
+        simple = _SIMPLE_DATE_RE.match
+        empty = {None, ""}
         for v in dict.fromkeys(raw):
-            if v in table:
-                continue
-            if len(v) == 19 and _DATE_CELL_RE.match(v) and _valid_day(v):
-                table[v] = f"{v[8:10]}/{v[5:7]}/{v[:4]}"
-                continue
-            if _TYPED_DATE_RE.match(v):  # 13/02/1980, 1980: its own text (a number cell's too)
-                table[v] = v
+            if v in empty or simple(v):
                 continue
             hit = seen.get(v)
             if hit is None:
                 hit = seen[v] = _arrow_date(v, memo)
-            table[v] = hit[0]
-        return LaterDates([table[v] for v in raw], raw)
+            if not hit[0]:  # blank once cleaned
+                empty.add(v)
+        return LaterDates(raw, [v not in empty for v in raw])
 
 
 class LaterDates:
-    """A date-of-birth column whose dates are read with every other sheet's (`dates_of_cells`)."""
+    """A date-of-birth column whose dates are read with every other sheet's (`dates_of_cells`): whether
+    each row has one (`filled`), and each row's text when asked (`text`)."""
 
-    __slots__ = ("text", "cells")
+    __slots__ = ("cells", "filled", "_text")
 
-    def __init__(self, text: list[str], cells: list):
-        self.text, self.cells = text, cells
+    def __init__(self, cells: list, filled: list[bool]):
+        self.cells, self.filled, self._text = cells, filled, None
+
+    @property
+    def text(self) -> list[str]:
+        """Each row's date text, as the list reader gives it."""
+        if self._text is None:
+            seen = arrow_memos()[1]
+            memo = memos()[0]
+            table = {None: "", "": ""}
+            for v in dict.fromkeys(self.cells):
+                if v in table:
+                    continue
+                if len(v) == 19 and _DATE_CELL_RE.match(v) and _valid_day(v):
+                    table[v] = f"{v[8:10]}/{v[5:7]}/{v[:4]}"
+                elif _TYPED_DATE_RE.match(v):  # 13/02/1980, 1980: its own text (a number cell's too)
+                    table[v] = v
+                else:
+                    hit = seen.get(v)
+                    if hit is None:
+                        hit = seen[v] = _arrow_date(v, memo)
+                    table[v] = hit[0]
+            self._text = [table[v] for v in self.cells]
+        return self._text
 
 
 # a date cell as fastexcel writes it (year 1000 or later, no time of day)
@@ -218,6 +238,9 @@ _DMY_TEXT = r"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})$"
 _YEAR_TEXT = r"^[1-9][0-9]{3}$"
 _DATE_CELL_RE = re.compile(_DATE_CELL)
 _TYPED_DATE_RE = re.compile(r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][0-9]{3})\Z")  # either, in Python
+# a date cell's shape (its day checked when read), a date typed day first, a year: each has a date text
+_SIMPLE_DATE_RE = re.compile(r"(?:[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} 00:00:00|[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}"
+                             r"|[1-9][0-9]{3})\Z")
 
 
 def _valid_day(v: str) -> bool:

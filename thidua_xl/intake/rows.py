@@ -99,7 +99,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         dob = body.dates(dob_vals)
     else:
         dob = body.date_column(col.get("ngay_sinh"))
-    dob_texts = dob.text
+    dob_texts = dob.filled if dob.__class__ is LaterDates else dob.text  # the classifier asks: is there one?
     names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
     award_cols = [awards] + [body.texts(j) for j in table.more_awards]
     if len(award_cols) > 1:  # "Thi đua" | "Khen thưởng": a row is a nominee for each filled cell
