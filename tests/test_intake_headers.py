@@ -157,22 +157,32 @@ OTHER_CELLS = ["Nguyễn Thị Hoa", "Khoa Nội", "LĐTT", "Lao động tiên t
                "1980-02-13 00:00:00", "13/02/1980", "true", "Đơn vị: Bệnh viện Sản Nhi",
                "DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN DANH HIỆU LAO ĐỘNG TIÊN TIẾN NĂM 2024", "Ho\u0323 va\u0300 te\u0302n"]
 CELL = st.one_of(st.none(), st.sampled_from(HEADER_WORDS), st.sampled_from(OTHER_CELLS), st.text(max_size=6))
-SHEETS = st.integers(1, 7).flatmap(lambda w: st.lists(st.lists(CELL, min_size=w, max_size=w), max_size=14))
+SHEETS = st.integers(1, 7).flatmap(lambda w: st.lists(st.lists(CELL, min_size=w, max_size=w), max_size=30))
 
 
 @settings(max_examples=300, deadline=None)
 @given(SHEETS, st.integers(0, 2))
 def test_the_header_finder_answers_the_same_on_fastexcel_columns_and_on_typed_rows(cells, offset):
+    """...and the same as searching every row one by one (a sheet with no header yet after its first rows has
+    the rest looked at at once: a row of them can be the header only if one of its cells names a required column)."""
+    from thidua_xl.intake import headers
+
     width = len(cells[0]) if cells else 0
     frame = pl.DataFrame({f"c{j}": [r[j] for r in cells] for j in range(width)}, schema={f"c{j}": pl.String
                                                                                         for j in range(width)})
     rows = [[""] * offset + [typed(v) for v in r] for r in cells]
-    for spec, required in ((NOMINATION_HEADERS, NOMINATION_REQUIRED), (NOMINATION_HEADERS, ("Họ và tên",)),
-                           (INITIATIVE_HEADERS, INITIATIVE_REQUIRED)):
+    cases = ((NOMINATION_HEADERS, NOMINATION_REQUIRED), (NOMINATION_HEADERS, ("Họ và tên",)),
+             (INITIATIVE_HEADERS, INITIATIVE_REQUIRED))
+    skip, headers.SKIP_AFTER = headers.SKIP_AFTER, 10_000
+    try:
+        one_by_one = [find_table(rows, spec, required) for spec, required in cases] + [locate_table(rows)]
+    finally:
+        headers.SKIP_AFTER = skip
+    for (spec, required), want in zip(cases, one_by_one):
         sheet = ArrowSheet(frame, offset)
-        assert find_table(sheet, spec, required) == find_table(rows, spec, required)
-        assert find_table(sheet, spec, required) == find_table(rows, spec, required)  # again, from its memo
-    assert locate_table(ArrowSheet(frame, offset)) == locate_table(rows)
+        assert find_table(sheet, spec, required) == find_table(rows, spec, required) == want
+        assert find_table(sheet, spec, required) == want  # again, from its memo
+    assert locate_table(ArrowSheet(frame, offset)) == locate_table(rows) == one_by_one[-1]
 
 
 NASTY = st.one_of(st.text(max_size=16), st.sampled_from([
@@ -188,3 +198,20 @@ def test_header_cells_folded_together_are_each_cells_fold(cells):
 
     assert _folded(cells) == [fold(c) for c in cells]
     assert _folded(cells[::-1]) == [fold(c) for c in cells[::-1]]  # again, partly from the memo
+
+
+def test_a_header_far_down_is_still_found_and_an_initiatives_list_has_none():
+    """Twenty lines of notes above the header: the header on row 21 is found. An initiatives list of thirty
+    rows holds no nomination header, and its own header is found."""
+    notes = [[f"Ghi chú {k}: danh sách gửi Sở trước ngày 15/12"] + [None] * 3 for k in range(20)]
+    header = [["STT", "Họ và tên", "Ngày sinh", "Hình thức đề nghị"], ["1", "Nguyễn Thị Hoa", "13/02/1980", "LĐTT"]]
+    initiatives = [["STT", "Tên sáng kiến, đề tài", "Loại", "Tác giả"]] + [
+        [str(k), f"Cải tiến quy trình số {k} tại Khoa Nội", "Sáng kiến", f"Lê Văn {k}"] for k in range(1, 30)]
+    for cells, nomination_row in ((notes + header, 20), (initiatives, None)):
+        frame = pl.DataFrame({f"c{j}": [r[j] for r in cells] for j in range(4)})
+        rows = [[typed(v) for v in r] for r in cells]
+        for sheet in (ArrowSheet(frame), rows):
+            found = locate_table(sheet)
+            assert (found.header_idx if found else None) == nomination_row
+        if nomination_row is None:
+            assert find_table(ArrowSheet(frame), INITIATIVE_HEADERS, INITIATIVE_REQUIRED).header_idx == 0

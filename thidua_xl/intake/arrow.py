@@ -84,6 +84,14 @@ class ArrowSheet:
     def __iter__(self):
         return (self[i] for i in range(self.height))
 
+    def distinct_texts(self, start: int, stop: int) -> list[str]:
+        """The distinct text cells of rows start..stop-1 (no number, date or bool cell), rows not typed."""
+        values: set = set()
+        for s in self.frame.slice(start, stop - start).get_columns():
+            values.update(s.to_list())  # (Series.unique goes through a lazy query: slower at this size)
+        values.discard(None)
+        return [v for v in values if v.__class__ is str and v and typed(v) is v]
+
     def column(self, j: int | None, start: int) -> "pl.Series | None":
         """Column j (0 = A) from row `start` (0-based), None when the sheet has no such column."""
         if j is None or j < self.offset or j - self.offset >= self.frame.width:

@@ -305,9 +305,13 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     required = tuple(required)
     memo = getattr(rows, "header_memo", None)  # an ArrowSheet keeps what each row says as a header
     warm = start
-    for i in range(start, min(len(rows), start + scan)):
+    stop = min(len(rows), start + scan)
+    for i in range(start, stop):
         if best is not None and i > best.header_idx + 5:
             break  # the header is found; what follows is data
+        if best is None and required and i == start + SKIP_AFTER and stop - i > SKIP_AFTER \
+                and not _names_anywhere(rows, i, stop, spec, required[0]):
+            return None  # no cell of the rows left names a required column: no row of them can be the header
         got = memo.get((i, id(spec))) if memo is not None else None
         if got is None:
             row = rows[i]
@@ -338,6 +342,29 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     if best is not None and "Hình thức đề nghị" in spec:
         _sub_header(rows, best)
     return best
+
+
+SKIP_AFTER = 8  # rows searched one by one before the rest of a sheet with no header yet is looked at at once
+
+
+def _names_anywhere(rows, start: int, stop: int, spec, canonical: str) -> bool:
+    """Whether any text cell of rows start..stop-1 is a header of `canonical` (each distinct text matched
+    once; an ArrowSheet gives its distinct texts without typing its rows): a sheet with no nomination
+    header (a `Sáng kiến` list) is not searched row by row to its 40th row."""
+    own = getattr(rows, "distinct_texts", None)
+    if own is not None:
+        cells = own(start, stop)
+    else:
+        cells = list({c for r in rows[start:stop] for c in r if isinstance(c, str) and c})
+    match_many(cells, spec)
+    known = _MATCHED.get(id(spec)) or {}
+    for cell in cells:
+        got = known.get(cell, _UNKNOWN)
+        if got is _UNKNOWN:
+            got = match_header(cell, spec)
+        if got == canonical:
+            return True
+    return False
 
 
 def explain(rows: list[list], spec, required: Iterable[str], scan: int = HEADER_SCAN_ROWS) -> str:
