@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
@@ -370,9 +369,6 @@ class ArrowBook:
         self.sheet_names = list(reader.sheet_names)
         self._sheets: dict[str, ArrowSheet] = {}
         self._calamine = None
-        self._ahead: dict = {}  # sheet name -> Future of the worker thread loading it (load_ahead)
-        self._worker = None
-        self._lock = threading.Lock()  # one fastexcel call at a time on the reader
 
     def visible(self) -> list[str]:
         states = {s.name: s for s in (self.scan.sheets.values() if self.scan else ())}
@@ -386,39 +382,10 @@ class ArrowBook:
     def sheet(self, name: str) -> ArrowSheet:
         got = self._sheets.get(name)
         if got is None:
-            ahead = self._ahead.pop(name, None)
-            got = self._sheets[name] = ahead.result() if ahead is not None else self._load(name)
-        return got
-
-    def _load(self, name: str) -> ArrowSheet:
-        with self._lock:
             if self.reader is None:
                 raise ValueError("workbook closed")
-            return load_sheet(self.reader, name)
-
-    def load_ahead(self, names: list[str]) -> None:
-        """Load these sheets in a worker thread, in this order, while the caller reads the ones before
-        (fastexcel parses without the GIL): a master's unit sheets, read one after another."""
-        from concurrent.futures import Future
-
-        names = [n for n in dict.fromkeys(names) if n in self.sheet_names and n not in self._sheets
-                 and n not in self._ahead]
-        if len(names) < 2 or self._worker is not None:
-            return
-        futures = {n: Future() for n in names}
-        self._ahead.update(futures)
-
-        def work() -> None:
-            for n, future in futures.items():
-                if not future.set_running_or_notify_cancel():
-                    continue  # the book was closed
-                try:
-                    future.set_result(self._load(n))
-                except BaseException as exc:  # noqa: BLE001 - raised where the sheet is asked for
-                    future.set_exception(exc)
-
-        self._worker = threading.Thread(target=work, name="thidua-sheets", daemon=True)
-        self._worker.start()
+            got = self._sheets[name] = load_sheet(self.reader, name)
+        return got
 
     def calamine(self):
         """The same bytes opened with python-calamine, for a sheet fastexcel failed to load (its error,
@@ -434,12 +401,6 @@ class ArrowBook:
 
     def close(self) -> None:
         """Let go of the reader (and so of the file: Windows cannot replace a file held open)."""
-        for future in self._ahead.values():
-            future.cancel()
-        if self._worker is not None:
-            self._worker.join()  # at most the sheet it is loading
-            self._worker = None
-        self._ahead.clear()
         self.reader = None
         self._sheets.clear()
         if self._calamine is not None:

@@ -59,8 +59,7 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
             bool(units_records(rows_of(units_sheet)))
             or any(fold(n) == fold(CONFIG_SHEET) for n in names))  # a fresh master has no units yet
         if is_master:
-            _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits,
-                         load_ahead=getattr(wb, "load_ahead", None))
+            _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits)
         else:
             _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report, noms, inits)
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
@@ -117,8 +116,7 @@ def _hidden_row_findings(path: Path, scan, noms: list[dict[str, list]], intake: 
                 file=path.name, sheet=sheet, row=hit[0]))
 
 
-def _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits,
-                 load_ahead=None):
+def _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits):
     report.kind = "master"
     units = units_records(rows_of(units_sheet))
     for u in units:
@@ -148,8 +146,6 @@ def _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, r
         assigned.append((code, name, sheet_name))
     shared = trust.shared_sheets(path, units_sheet, assigned, intake)
     init_name = folded_names.get(fold(INITIATIVES_SHEET))
-    if load_ahead is not None:  # the unit sheets parsed in a worker while the ones before are read
-        load_ahead([s for _c, _n, s in assigned if s is not None and s not in shared] + [init_name])
     for code, name, sheet_name in assigned:
         if sheet_name in shared:
             continue
