@@ -21,8 +21,6 @@ from pathlib import Path
 
 import defusedxml.ElementTree as DET
 
-from .safety_marks import not_greater as _not_greater, sheet_marks
-
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -263,6 +261,8 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
                 if keep:
                     chunks.append(chunk)
                 tail = (tail + chunk)[-64:] if len(chunk) < 64 else chunk[-64:]
+    except Refused:
+        raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise Refused(f"phần “{info.filename}” của tệp bị hỏng, không giải nén được ({exc})") from exc
     if not keep:
@@ -332,16 +332,15 @@ def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:200]:
         raise Refused(f"trang tính “{sheet.name}” được lưu bằng mã hóa XML không hỗ trợ (UTF-16), "
                       "hãy mở bằng Excel và lưu lại dạng .xlsx")
-    marks = sheet_marks(data)  # the same scans outside the GIL, for a large part
-    cells = _plain_cells(data) if marks is None else _marked_cells(marks)
+    cells = _plain_cells(data)
     plain = cells is not None
     if cells is None:
         cells = _parsed_cells(data)
-    if (marks is None or marks.hidden) and _may_hide_rows(data):
+    if _may_hide_rows(data):
         sheet.hidden_rows = _hidden_rows(data)
-    if marks.formulas if marks is not None else (b"<f" in data and (b"<f>" in data or b"<f " in data)):
+    if b"<f" in data and (b"<f>" in data or b"<f " in data):  # one scan in the common case: no formulas
         sheet.formulas_without_value = [m.decode() for m in _FORMULA_NO_VALUE.findall(data)]
-    if marks.errors if marks is not None else (b'"e"' in data or b"'e'" in data):
+    if b'"e"' in data or b"'e'" in data:
         sheet.error_cells = _error_cells(data)
     rows = sorted({r for r, _c in cells}) if not plain else cells[0]
     cols_max = max((c for _r, c in cells), default=0) if not plain else cells[1]
@@ -426,6 +425,14 @@ _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _PREFIXED = re.compile(rb":(?:c|row|dimension)[\s/>]")  # a namespace prefix (or text that looks like one)
 
 
+def _not_greater(n: int) -> bytes:
+    """A pattern for the digit strings up to n with no more digits than n (leading zeros allowed)."""
+    d = str(n)
+    branches = [rb"\d{1,%d}" % (len(d) - 1)] if len(d) > 1 else []
+    branches += [d[:i].encode() + b"[0-%d]" % (int(c) - 1) + rb"\d" * (len(d) - i - 1) for i, c in enumerate(d) if c != "0"]
+    return b"(?:" + b"|".join(branches + [d.encode()]) + b")"
+
+
 def _odd_cell(last_row: int) -> re.Pattern:
     """The first cell tag (`<c` then a space, tab, line break, `>` or `/`) not spelled `<c r="A1"` with a row up
     to `last_row`: one negative look-ahead per tag, which a plainly written cell satisfies."""
@@ -451,14 +458,6 @@ def _plain_cells(data: bytes):
         return None
     wide = set(_WIDE_CELL.findall(data))
     return numbers, max([26, *map(col_number, wide)])
-
-
-def _marked_cells(marks):
-    """_plain_cells' answer from the marks Polars found."""
-    if marks.plain is None:
-        return None
-    numbers, wide = marks.plain
-    return (numbers, max([26, *map(col_number, wide)])) if numbers else ([], 0)
 
 
 def _attrs(raw: bytes) -> dict[bytes, str]:
