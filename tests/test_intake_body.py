@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-import openpyxl
 import polars as pl
 from polars.testing import assert_frame_equal
 
 from thidua_xl.intake import read_paths
+from workbook_helpers import write_sheets
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng", "Hình thức đề nghị",
           "Đối tượng", "Ghi chú", "Xếp loại", "Số CCCD"]
@@ -21,16 +21,7 @@ def _nfd(s: str) -> str:
 
 
 def _book(path, sheets: dict[str, list[list]], merges: tuple[str, ...] = ()):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-        for m in merges:
-            ws.merge_cells(m)
-    wb.save(path)
-    return path
+    return write_sheets(path, sheets, {name: list(merges) for name in sheets})
 
 
 def _unit_rows() -> list[list]:

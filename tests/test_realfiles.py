@@ -9,23 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import openpyxl
 import pytest
 
 from thidua_xl.intake import read_paths
+from workbook_helpers import write_sheets
 
 
-def write(path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-    wb.save(path)
-    return path
+write = write_sheets
 
 
 def counts(intake) -> Counter:

@@ -140,3 +140,17 @@ def to_cp1258(text: str) -> bytes:
             base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
             out += base.encode("cp1258") + "".join(c for c in d if c in tones).encode("cp1258")
     return out
+
+
+def write_sheets(path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None):
+    """A workbook of the given sheets' rows from A1 (merged ranges per sheet), as a unit or system might send it."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+        for rng in (merges or {}).get(name, []):
+            ws.merge_cells(rng)
+    wb.save(path)
+    return path
