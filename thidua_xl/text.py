@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
-    "nfc", "clean", "clean_strings", "clean_series", "clean_columns", "printable", "fold", "name_key", "name_keys", "person_key", "split_name",
+    "nfc", "clean", "clean_strings", "clean_series", "clean_columns", "printable", "fold", "name_key", "name_keys",
+    "person_key", "split_name",
     "sort_key", "name_sort_key", "sort_names", "parse_date", "ParsedDate",
     "ngay_vn", "so2", "date_text", "time_text", "DATE_TEXT", "EXCEL_DATE_FORMAT",
 ]
@@ -106,7 +107,6 @@ def clean_strings(values: list[str]) -> list[str]:
     return out
 
 
-
 # clean() as Polars expressions (`clean_series`): the same control characters (and the zero-width space)
 # dropped, Unicode whitespace (Rust's \s is Python's str.split() set once controls are gone) collapsed.
 _POLARS_DROP = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u200B\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]"
@@ -162,6 +162,7 @@ def clean_columns(frame: "pl.DataFrame", also: str | None = None,
                 done = clean_series(s, also, slow)
         out.append((done if rows is None else done.zip_with(rows, s)).alias(c))
     return pl.DataFrame(out) if out else frame
+
 
 def fold(value: object) -> str:
     """Loose matching key: no case, no diacritics (đ→d), no punctuation, single spaces.

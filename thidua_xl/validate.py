@@ -235,8 +235,7 @@ def _unicode_texts(values: "pl.Series") -> tuple["pl.Series", list[str]]:
     import polars as pl
 
     distinct = values.cast(pl.String).fill_null("").unique()
-    maybe = (distinct.str.contains(legacy._LEGACY_CANDIDATE.pattern)
-             & ~distinct.str.contains(legacy._VIET_UNICODE.pattern)).to_list()
+    maybe = _maybe_legacy(distinct).to_list()
     return distinct, [_unicode_text(t) if m else t for t, m in zip(distinct.to_list(), maybe)]
 
 
@@ -324,6 +323,13 @@ def _detect(text: str) -> str | None:
     return legacy.detect(text)
 
 
+def _maybe_legacy(texts: "pl.Series") -> "pl.Series":
+    """Which texts may be TCVN3/VNI (a Latin-1 letter, no Vietnamese Unicode one): legacy's two patterns as
+    Polars expressions (the regex crate reads them alike); a missing text may not."""
+    return (texts.str.contains(legacy._LEGACY_CANDIDATE.pattern).fill_null(False)
+            & ~texts.str.contains(legacy._VIET_UNICODE.pattern).fill_null(False))
+
+
 def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
     """Column → its distinct texts that may be TCVN3/VNI (odd characters, no Vietnamese Unicode letter)."""
     import polars as pl
@@ -333,9 +339,8 @@ def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
         if col not in frame.columns:
             continue
         values = frame.get_column(col).unique()
-        if values.dtype == pl.String:  # the two patterns as Polars expressions (the regex crate reads them alike)
-            odd = values.filter(values.str.contains(legacy._LEGACY_CANDIDATE.pattern).fill_null(False)
-                                   & ~values.str.contains(legacy._VIET_UNICODE.pattern).fill_null(False)).to_list()
+        if values.dtype == pl.String:
+            odd = values.filter(_maybe_legacy(values)).to_list()
         else:
             odd = [v for v in values.drop_nulls().to_list()
                    if v.__class__ is str and legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]

@@ -16,6 +16,7 @@ from ..text import ParsedDate, clean, clean_strings, date_text, parse_date
 if TYPE_CHECKING:
     import polars as pl
 
+
 def _as_text(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return date_text(value)
@@ -61,6 +62,7 @@ class ListBody:
         import polars as pl
 
         return [pl.Series(name, self.texts(j), pl.String) for name, j in cols.items()]
+
 
 def first_text(row: list, memo: dict[str, str] | None = None) -> str:
     """The first non-blank text of a row, cleaned (through the reading's memo of cleaned cells)."""
