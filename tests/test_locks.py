@@ -48,6 +48,28 @@ def test_lock_of_a_killed_run_is_taken_over(tmp_path):
     assert not lock_path(master).exists()
 
 
+def test_a_lock_appears_whole_and_leaves_no_draft_behind(tmp_path):
+    master = make_master(tmp_path / "m.xlsx")
+    with master_lock(master, wait=0.2) as held:
+        assert json.loads(held.read_text("utf-8"))["pid"] == os.getpid()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["m.xlsx", held.name]
+    assert [p.name for p in tmp_path.iterdir()] == ["m.xlsx"]
+
+
+def test_an_empty_lock_left_by_a_kill_is_taken_over_after_a_moment(tmp_path):
+    """A run killed while an older version wrote its lock left it empty: the next run must not refuse for a minute."""
+    master = make_master(tmp_path / "m.xlsx")
+    lock_path(master).write_bytes(b"")
+    with pytest.raises(UserError, match="Chưa ghi gì"):  # empty this instant: maybe being written, wait
+        with master_lock(master, wait=0.3):
+            pass
+    old = time.time() - 10
+    os.utime(lock_path(master), (old, old))
+    with master_lock(master, wait=0.5) as held:
+        assert json.loads(held.read_text("utf-8"))["pid"] == os.getpid()
+    assert not lock_path(master).exists()
+
+
 def test_lock_is_reentrant_within_one_run(tmp_path):
     master = make_master(tmp_path / "m.xlsx")
     with master_lock(master, wait=0.2):

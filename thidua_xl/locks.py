@@ -24,6 +24,7 @@ from .errors import UserError
 LOCK_PREFIX = "~$thidua-khoa."
 WAIT_SECONDS = 20.0  # a collect of forty files takes a few seconds: wait that long, then refuse
 STALE_SECONDS = 2 * 3600  # no write of one master takes hours: a lock that old is a leftover
+EMPTY_STALE_SECONDS = 5.0  # a lock is whole within microseconds of appearing; empty for longer, it was killed
 
 _HELD: dict[str, int] = {}  # lock path -> depth, so nested writers of one run do not wait for themselves
 _HELD_LOCK = threading.Lock()
@@ -79,18 +80,38 @@ def _stale(path: Path, holder: dict) -> bool:
         return False  # gone already: the next attempt takes it
     if age > STALE_SECONDS:
         return True
-    if not holder:  # being written this instant, or garbage: garbage gets old and stale
-        return age > 60
+    if not holder:  # a lock is written whole before it appears; empty or unreadable after a moment is a leftover
+        return age > EMPTY_STALE_SECONDS
     return holder.get("host") == socket.gethostname() and not _alive(int(holder.get("pid") or 0))
 
 
 def _try_take(path: Path) -> bool:
+    """Create the lock with its owner already inside, so a kill at any instant never leaves it half-written.
+
+    The owner goes to a private file first, which is then hard-linked onto the lock's name: the link
+    fails if a lock exists, and appears whole. A folder that cannot link (some network shares, FAT)
+    falls back to create-then-write; the few microseconds between are what `EMPTY_STALE_SECONDS` covers.
+    """
+    body = json.dumps(_owner(), ensure_ascii=False).encode("utf-8")
+    draft = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        draft.write_bytes(body)
+        try:
+            os.link(draft, path)
+            return True
+        except FileExistsError:
+            return False
+        except (OSError, NotImplementedError, AttributeError):
+            pass  # no hard links here: the exclusive create below
+    finally:
+        with contextlib.suppress(OSError):
+            draft.unlink()
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
     except FileExistsError:
         return False
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(_owner(), fh, ensure_ascii=False)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(body)
     return True
 
 
