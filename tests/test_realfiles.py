@@ -391,3 +391,181 @@ def test_a_consolidated_list_read_alone_is_counted_per_unit_named_in_it(tmp_path
     intake = read_paths([path])
     result = consolidate(intake.nominations, intake.initiatives, 2024, files=1)
     assert set(result.by_unit) == {"Bệnh viện Đa khoa tỉnh", "Bệnh viện Sản Nhi"}
+
+
+# --- 9. the date of birth in a column per sex, named in ONE header row ------------------------------------------
+def _birth_by_sex_file(path, nam_header: str, nu_header: str, *, nu_first: bool = False, extra=(), rows=None):
+    """A unit's list whose birth column says the sex: "Năm sinh (Nam)" | "Năm sinh (Nữ)" on the header row,
+    a man's year under the first, a woman's date (one that does not exist) under the second."""
+    def birth(nam, nu):
+        return [nu, nam] if nu_first else [nam, nu]
+
+    header = ["STT", "Họ và tên", *birth(nam_header, nu_header), "Chức vụ", "Hình thức đề nghị", *extra]
+    rows = rows or [
+        [1, "Phạm Văn Dũng", *birth(1978, None), "Bác sĩ", "Lao động tiên tiến"],
+        [2, "Hoàng Thị Em", *birth(None, "31/02/1990"), "Điều dưỡng", "Lao động tiên tiến"],
+        [3, "Vũ Thị Giang", *birth(None, dt.date(1988, 9, 2)), "Dược sĩ", "Giấy khen"],
+    ]
+    return write(path, {"Danh sách": [["Đơn vị: Bệnh viện Đa khoa tỉnh"], ["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"],
+                                      header, *rows]})
+
+
+def _nfd(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFD", text)
+
+
+@pytest.mark.parametrize("nam_header, nu_header, nu_first", [
+    ("Năm sinh (Nam)", "Năm sinh (Nữ)", False),
+    ("Ngày sinh Nam", "Ngày sinh Nữ", False),
+    ("Nam (năm sinh)", "Nữ (năm sinh)", True),
+    ("Ngày, tháng, năm sinh - Nam", "Ngày, tháng, năm sinh - Nữ", False),
+    (_nfd("NĂM SINH\u00a0 NAM"), _nfd("NĂM  SINH\nNỮ"), True),
+    ("Nam sinh (Nam)", "Nam sinh (Nu)", False),  # typed without diacritics
+])
+def test_a_birth_column_per_sex_in_one_header_row_gives_the_gender(tmp_path, nam_header, nu_header, nu_first):
+    intake = read_paths([_birth_by_sex_file(tmp_path / "BVDK.xlsx", nam_header, nu_header, nu_first=nu_first)])
+    df = intake.frame
+    assert df["ho_ten"].to_list() == ["Phạm Văn Dũng", "Hoàng Thị Em", "Vũ Thị Giang"]
+    assert df["gioi_tinh"].to_list() == ["Nam", "Nữ", "Nữ"]
+    assert df["nam_sinh"].to_list() == [1978, None, 1988]
+    assert df["ngay_sinh_raw"].to_list()[:2] == ["1978", "31/02/1990"]
+    assert df["ngay_sinh_error"].to_list()[1]  # her date does not exist: said, not lost
+    report = intake.files[0]
+    assert "Giới tính" not in report.missing["Danh sách"]
+    assert list(report.mapped["Danh sách"].values()).count("Ngày sinh") == 2  # both columns are read
+
+
+def test_a_womans_bad_date_in_her_column_is_reported_at_her_cell(tmp_path, capsys):
+    from contract_helpers import run_cli
+
+    from thidua_xl.validate import validate
+
+    path = _birth_by_sex_file(tmp_path / "BVDK.xlsx", "Năm sinh (Nam)", "Năm sinh (Nữ)")
+    bad = [f for f in validate(read_paths([path]), 2024) if f.code == "BAD_DATE"]
+    assert [(f.file, f.sheet, f.row, f.column, f.severity) for f in bad] == \
+        [("BVDK.xlsx", "Danh sách", 5, "Năm sinh (Nữ)", "error")]
+    assert "31/02/1990" in bad[0].message and "Hoàng Thị Em" in bad[0].message
+    # the CLI says where, in the file's own words, and fails
+    out = tmp_path / "kiem-tra.json"
+    code, _text, _err = run_cli(capsys, "validate", path, "--year", 2024, "--json", out)
+    import json
+
+    found = [f for f in json.loads(out.read_text("utf-8"))["findings"] if f["code"] == "BAD_DATE"]
+    assert code != 0 and [(f["row"], f["column"]) for f in found] == [(5, "Năm sinh (Nữ)")]
+
+
+def test_the_unit_s_feedback_marks_the_cell_of_her_column(tmp_path):
+    """`thidua feedback`: the copy of the unit's own file has the woman's date cell (column D) marked."""
+    import openpyxl
+
+    from thidua_xl.feedback import feedback
+
+    folder = tmp_path / "ve"
+    folder.mkdir()
+    path = _birth_by_sex_file(folder / "BVDK.xlsx", "Năm sinh (Nam)", "Năm sinh (Nữ)")
+    master = write(tmp_path / "ThiDua.xlsx", {"Đơn vị": [["Mã đơn vị", "Tên đơn vị", "Email"],
+                                                        ["BVDK", "Bệnh viện Đa khoa tỉnh", "bvdk@example.vn"]]})
+    _units, written = feedback([master, path], tmp_path / "phan-hoi", year=2024)
+    book = next(p for p in written if p.suffix == ".xlsx")
+    ws = openpyxl.load_workbook(book)["Danh sách"]
+    assert ws["D5"].value == "31/02/1990" and "BAD_DATE" in ws["D5"].comment.text
+    assert ws["C5"].comment is None
+
+
+def test_her_birth_data_reaches_the_award_checks(tmp_path):
+    """The age check and the CSTĐCS check (LĐTT of the same person, found by name and year of birth) see the
+    date written in the Nữ column: a girl of 14 is too young; a woman listed for LĐTT and CSTĐCS is one person."""
+    from thidua_xl.validate import validate
+
+    path = _birth_by_sex_file(tmp_path / "BVDK.xlsx", "Năm sinh (Nam)", "Năm sinh (Nữ)", rows=[
+        [1, "Phạm Văn Dũng", 1978, None, "Bác sĩ", "Lao động tiên tiến"],
+        [2, "Lê Thị Hoa", None, 1985, "Điều dưỡng", "Lao động tiên tiến"],
+        [3, "Lê Thị Hoa", None, 1985, "Điều dưỡng", "Chiến sĩ thi đua cơ sở"],
+        [4, "Lê Thị Hoa", None, 1990, "Hộ lý", "Chiến sĩ thi đua cơ sở"],  # another Hoa: no LĐTT of hers
+        [5, "Trần Thị Nhỏ", None, "01/06/2010", "Học việc", "Giấy khen"],
+    ])
+    findings = validate(read_paths([path]), 2024, history=False)
+    young = [f for f in findings if f.code == "BAD_DATE"]
+    assert [(f.row, f.column) for f in young] == [(8, "Năm sinh (Nữ)")] and "tuổi 14" in young[0].message
+    no_lao_dong = [f.row for f in findings if f.code == "CRITERIA_NOT_MET" and "Lao động tiên tiến" in f.message]
+    assert no_lao_dong == [7]
+
+
+def test_a_date_in_both_columns_or_a_gender_column_saying_otherwise_is_reported(tmp_path):
+    path = _birth_by_sex_file(tmp_path / "BVDK.xlsx", "Năm sinh (Nam)", "Năm sinh (Nữ)", extra=("Giới tính",), rows=[
+        [1, "Phạm Văn Dũng", 1978, None, "Bác sĩ", "Lao động tiên tiến", "Nam"],
+        [2, "Hoàng Thị Em", 1980, 1990, "Điều dưỡng", "Lao động tiên tiến", None],
+        [3, "Vũ Thị Giang", 1988, None, "Dược sĩ", "Giấy khen", "Nữ"],
+    ])
+    intake = read_paths([path])
+    df = intake.frame
+    # read as the two-row form reads them: the Nam column first, a stated Giới tính before the column's sex
+    assert df["nam_sinh"].to_list() == [1978, 1980, 1988] and df["gioi_tinh"].to_list() == ["Nam", "Nam", "Nữ"]
+    said = [(f.code, f.severity, f.row, f.column) for f in intake.findings if f.code in ("BAD_DATE", "GENDER_CONFLICT")]
+    assert said == [("BAD_DATE", "warning", 5, "Năm sinh (Nữ)"), ("GENDER_CONFLICT", "warning", 6, "Giới tính")]
+    both = next(f for f in intake.findings if f.code == "BAD_DATE")
+    assert "cả cột “Năm sinh (Nam)” (1980) và cột “Năm sinh (Nữ)” (1990)" in both.message
+    conflict = next(f for f in intake.findings if f.code == "GENDER_CONFLICT")
+    assert "“Giới tính” ghi “Nữ”" in conflict.message and "“Năm sinh (Nam)”" in conflict.message
+
+
+def test_a_lone_birth_year_or_a_lone_nam_column_is_not_a_column_per_sex(tmp_path):
+    """"Năm sinh" alone stays the date of birth; a "Nam" column away from it (a count of men) is no sex column;
+    and "Năm sinh" beside "Năm vào ngành" is not split."""
+    path = write(tmp_path / "BVDK.xlsx", {"Danh sách": [
+        ["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"],
+        ["STT", "Họ và tên", "Năm sinh", "Năm vào ngành", "Giới tính", "Hình thức đề nghị", "Nam", "Nữ"],
+        [1, "Phạm Văn Dũng", 1978, 2001, "Nam", "Lao động tiên tiến", None, None],
+        [2, "Hoàng Thị Em", 1990, 2012, "Nữ", "Lao động tiên tiến", None, None],
+        [3, "Khoa Nội", None, None, None, "Tập thể lao động tiên tiến", 5, 12],
+    ]})
+    intake = read_paths([path])
+    df = intake.frame
+    assert df["nam_sinh"].to_list() == [1978, 1990, None]
+    assert df["gioi_tinh"].to_list() == ["Nam", "Nữ", ""]
+    assert list(intake.files[0].mapped["Danh sách"].values()).count("Ngày sinh") == 1
+    assert [f.code for f in intake.findings if f.code in ("BAD_DATE", "GENDER_CONFLICT")] == []
+
+
+def test_every_reader_reads_the_columns_per_sex_alike(tmp_path):
+    """fastexcel (the CLI), python-calamine (typed rows: `collect`), and a master's unit sheet given as the open
+    book's rows (the Excel adapter, `read_sheets`) give the same nominees, genders and findings."""
+    from polars.testing import assert_frame_equal
+
+    from thidua_xl.intake import read_sheets
+    from thidua_xl.reading import read_sheets as calamine_sheets
+    from thidua_xl.validate import validate
+
+    path = _birth_by_sex_file(tmp_path / "BVDK.xlsx", "Nữ (năm sinh)", "Nam (năm sinh)", extra=("Giới tính",), rows=[
+        [1, "Hoàng Thị Em", "31/02/1990", None, "Điều dưỡng", "Lao động tiên tiến", None],
+        [2, "Phạm Văn Dũng", None, 1978, "Bác sĩ", "Lao động tiên tiến", None],
+        [3, "Vũ Thị Giang", dt.date(1988, 9, 2), dt.date(1987, 1, 1), "Dược sĩ", "Giấy khen", "Nữ"],
+    ])
+    arrow, calamine = read_paths([path]), read_paths([path], keep_rows=True)
+    assert_frame_equal(arrow.frame, calamine.frame)
+    assert [f.to_dict() for f in arrow.findings] == [f.to_dict() for f in calamine.findings]
+    assert arrow.frame["gioi_tinh"].to_list() == ["Nữ", "Nam", "Nữ"]
+    assert [(f.code, f.row, f.column) for f in validate(arrow, 2024) if f.code in ("BAD_DATE", "GENDER_CONFLICT")] \
+        == [("BAD_DATE", 6, "Nữ (năm sinh)"), ("GENDER_CONFLICT", 6, "Giới tính"), ("BAD_DATE", 4, "Nữ (năm sinh)")]
+
+    master = write(tmp_path / "ThiDua.xlsx", {
+        "Đơn vị": [["Mã đơn vị", "Tên đơn vị", "Email", "Tên sheet"], ["BVDK", "Bệnh viện Đa khoa tỉnh", "", "BVDK"]],
+        "BVDK": calamine_sheets(path)["Danh sách"],
+    })
+    from_file = read_paths([master])
+    from_book = read_sheets(master.name, calamine_sheets(master), master)
+    assert_frame_equal(from_file.frame, from_book.frame)
+    assert [f.to_dict() for f in from_file.findings] == [f.to_dict() for f in from_book.findings]
+    assert from_book.frame["gioi_tinh"].to_list() == ["Nữ", "Nam", "Nữ"]
+    assert from_book.birth_columns == {("ThiDua.xlsx", "BVDK", 4): "Nữ (năm sinh)",
+                                       ("ThiDua.xlsx", "BVDK", 5): "Nam (năm sinh)",
+                                       ("ThiDua.xlsx", "BVDK", 6): "Nam (năm sinh)"}  # both filled: Nam
+    # the ribbon's `Kiểm tra` sheet links her finding to her own cell of the master's unit sheet
+    from thidua_xl.tables import book_locator, header_columns
+
+    header = calamine_sheets(master)["BVDK"][2]
+    locate = book_locator(master.name, header_columns({"BVDK": header}))
+    bad = next(f for f in validate(from_book, 2024) if f.code == "BAD_DATE" and f.row == 4)
+    assert locate(bad).endswith("!C4") and header[2] == "Nữ (năm sinh)"

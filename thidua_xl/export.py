@@ -111,7 +111,11 @@ def write_check_workbook(intake, findings, out: str | os.PathLike, year: int, *,
         line = line_of.get((f.file, f.sheet, int(f.row)))
         if line is None:
             return None
-        cj = col_of.get(f.column or "", col_of["Họ và tên"])
+        cj = col_of.get(f.column or "")
+        if cj is None:  # a header as the file names it ("Năm sinh (Nữ)"): the copy's column of its canonical one
+            from .intake import NOMINATION_HEADERS, match_header
+
+            cj = col_of.get(match_header(f.column, NOMINATION_HEADERS) or "", col_of["Họ và tên"])
         prev = marks.get((line - 1, cj))
         if prev is None or rank.get(f.severity, 3) < rank.get(prev, 3):
             marks[(line - 1, cj)] = f.severity

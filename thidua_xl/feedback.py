@@ -25,6 +25,7 @@ FILL = {"error": "F8CBAD", "warning": "FFE699"}
 HINTS = {
     "MISSING_FIELD": "Điền đủ thông tin còn thiếu ở ô được tô màu.",
     "BAD_DATE": "Ghi ngày sinh dạng ngày/tháng/năm, ví dụ 13/02/1980 (hoặc chỉ năm sinh).",
+    "GENDER_CONFLICT": "Ghi ngày sinh vào đúng cột Nam hoặc Nữ, hoặc sửa cột “Giới tính”.",
     "UNKNOWN_AWARD": "Chọn hình thức trong danh sách thả xuống của cột “Hình thức đề nghị”.",
     "SUBJECT_MISMATCH": "Sửa cột “Đối tượng” (Tập thể/Cá nhân) hoặc hình thức cho đúng đối tượng.",
     "DUPLICATE": "Bỏ dòng trùng; nếu là hai người khác nhau, ghi đúng ngày sinh của từng người.",

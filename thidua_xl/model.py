@@ -54,6 +54,7 @@ INITIATIVE_COLUMNS = [
 CODE_LABELS = {
     "MISSING_FIELD": "Thiếu thông tin",
     "BAD_DATE": "Ngày sinh sai",
+    "GENDER_CONFLICT": "Giới tính không khớp",
     "UNKNOWN_AWARD": "Hình thức không có trong danh mục",
     "SUBJECT_MISMATCH": "Sai đối tượng",
     "DUPLICATE": "Trùng lặp",

@@ -121,8 +121,10 @@ _COLUMN_ALIAS = {"Hình thức": "Hình thức đề nghị", "Tên tập thể"
 
 
 def header_columns(headers: dict[str, list]) -> dict[tuple[str, str], str]:
-    """(sheet, canonical header) -> column letter, from each unit sheet's header row cells."""
+    """(sheet, canonical header) -> column letter, from each unit sheet's header row cells; and (sheet, header
+    as typed) for the columns a finding names by the file's own header ("Năm sinh (Nữ)")."""
     from .intake import NOMINATION_HEADERS, match_header
+    from .text import clean
 
     out: dict[tuple[str, str], str] = {}
     for sheet, cells in headers.items():
@@ -130,6 +132,7 @@ def header_columns(headers: dict[str, list]) -> dict[tuple[str, str], str]:
             canon = match_header(cell, NOMINATION_HEADERS)
             if canon:
                 out.setdefault((sheet, canon), col_letter(j))
+                out.setdefault((sheet, clean(cell)), col_letter(j))
     return out
 
 
@@ -139,10 +142,17 @@ def book_locator(book_name: str, columns: dict[tuple[str, str], str]) -> Callabl
         if not (f.sheet and f.row and f.file in (None, book_name)):
             return None
         canon = _COLUMN_ALIAS.get(f.column or "", f.column or "Họ và tên")
-        letter = columns.get((f.sheet, canon)) or columns.get((f.sheet, "Họ và tên"), "B")
+        letter = columns.get((f.sheet, canon)) or columns.get((f.sheet, _canonical(canon) or "")) \
+            or columns.get((f.sheet, "Họ và tên"), "B")
         return f"{quote_sheet(f.sheet)}!{letter}{int(f.row)}"
 
     return locate
+
+
+def _canonical(header: str) -> str | None:
+    from .intake import NOMINATION_HEADERS, match_header
+
+    return match_header(header, NOMINATION_HEADERS)
 
 
 # --- per-award lists ------------------------------------------------------------------------

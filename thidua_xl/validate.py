@@ -55,7 +55,20 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
         found += KINDS[rule.kind](ctx, rule)
     order = {f: i for i, f in enumerate(dict.fromkeys(ctx.df.get_column("file").to_list()))}
     found.sort(key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
-    return findings + found
+    return findings + _birth_cells(intake, found)
+
+
+def _birth_cells(intake, found: list[Finding]) -> list[Finding]:
+    """A finding about a birth date read from a column that gives the sex ("Năm sinh (Nữ)") names that column."""
+    import dataclasses
+
+    from .rules.context import COL_DOB
+
+    where = getattr(intake, "birth_columns", None)
+    if not where:
+        return found
+    return [dataclasses.replace(f, column=where[(f.file, f.sheet, f.row)])
+            if f.column == COL_DOB and (f.file, f.sheet, f.row) in where else f for f in found]
 
 
 # --- context ----------------------------------------------------------------------------

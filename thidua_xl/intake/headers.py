@@ -214,7 +214,9 @@ class Table:
     headers_typed: dict[str, str]  # typed header -> canonical
     extra: list[str]
     missing: list[str]
-    birth_by_gender: tuple[int, int] | None = None  # (Nam column, Nữ column) under a merged "Ngày sinh"
+    birth_by_gender: tuple[int, int] | None = None  # (Nam column, Nữ column): the column a birth date is in gives the sex
+    birth_labels: tuple[str, str] = ("", "")  # those two columns as the file names them, for messages
+    birth_own_headers: bool = False  # each of the two has its own header cell (one header row), which findings name
     sub_header_rows: int = 0  # rows of a two-row header below header_idx
     more_awards: list[int] = field(default_factory=list)  # further award columns ("Thi đua" | "Khen thưởng")
     default_award: str = ""  # the award the title names, for rows that name none
@@ -253,8 +255,11 @@ def _sub_header(rows: list[list], table: Table) -> None:
     birth = [j for j, c in table.columns.items() if c == "Ngày sinh"]
     award = [j for j, c in table.columns.items() if c == "Hình thức đề nghị"]
     awards_below = [j for j, f in folded.items() if f in _AWARD_SUB]
-    if nam and nu and birth and birth[0] in (nam[0], nu[0]) and abs(nam[0] - nu[0]) == 1:
+    if not table.birth_by_gender and nam and nu and birth and birth[0] in (nam[0], nu[0]) \
+            and abs(nam[0] - nu[0]) == 1:
+        top = clean(rows[table.header_idx][birth[0]])
         table.birth_by_gender = (nam[0], nu[0])
+        table.birth_labels = (f"{top} ({clean(sub[nam[0]])})", f"{top} ({clean(sub[nu[0]])})")
         table.sub_header_rows = 1
         if "Giới tính" in table.missing:
             table.missing.remove("Giới tính")
@@ -340,8 +345,39 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
                 best.more_awards = [j for j in again if match_header(row[j], spec) == "Hình thức đề nghị"]
             best_score = score
     if best is not None and "Hình thức đề nghị" in spec:
+        _birth_by_sex_columns(rows[best.header_idx], best, spec)
         _sub_header(rows, best)
     return best
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _sex_words(cell: str) -> tuple[bool, bool]:
+    """(names Nam, names Nữ) among a header's words, with their diacritics: "năm" (year) is no "nam";
+    "nu" written without diacritics is still Nữ."""
+    words = set(_WORD.findall(clean(cell).lower()))
+    return "nam" in words, bool(words & {"nữ", "nu"})
+
+
+def _birth_by_sex_columns(header: list, table: Table, spec) -> None:
+    """The one-row form of the date of birth split by sex: two adjacent columns both naming the birth date,
+    one naming Nam, the other Nữ ("Năm sinh (Nam)" | "Năm sinh (Nữ)", "Nữ (năm sinh)" | "Nam (năm sinh)")."""
+    birth = next((j for j, c in table.columns.items() if c == "Ngày sinh"), None)
+    if birth is None or birth + 1 >= len(header) or match_header(header[birth + 1], spec) != "Ngày sinh":
+        return
+    a, b = birth, birth + 1
+    (a_nam, a_nu), (b_nam, b_nu) = _sex_words(header[a]), _sex_words(header[b])
+    if a_nu and b_nam and not b_nu:
+        a, b = b, a  # Nữ first
+    elif not (b_nu and a_nam and not a_nu):
+        return
+    table.birth_by_gender = (a, b)
+    table.birth_labels = (clean(header[a]), clean(header[b]))
+    table.birth_own_headers = True
+    table.headers_typed[clean(header[birth + 1])] = "Ngày sinh"
+    if "Giới tính" in table.missing:
+        table.missing.remove("Giới tính")
 
 
 SKIP_AFTER = 8  # rows searched one by one before the rest of a sheet with no header yet is looked at at once

@@ -269,6 +269,11 @@ def _read_nomination_sheet(path, sheet, rows, code, unit, catalog, intake, repor
             noms.append(data)
         for row, counts in data["_stated"]:
             intake.stated.append({"file": path.name, "sheet": sheet, "row": row, "counts": counts, "unit": unit})
+        if data["_birth"]:
+            for row, label in data["_birth"]["columns"].items():
+                intake.birth_columns[(path.name, sheet, row)] = label
+            intake.findings += [Finding(code, WARNING, message, file=path.name, sheet=sheet, row=row, column=column,
+                                        unit=unit) for row, code, message, column in data["_birth"]["notes"]]
         if data["_examples"]:
             rows_txt = ", ".join(map(str, data["_examples"][:10]))
             intake.findings.append(Finding(

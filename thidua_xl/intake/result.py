@@ -85,6 +85,9 @@ class Intake:
         # (path, sheet) -> the sheet's rows as read, for the nomination sheets, when read_paths(keep_rows=True):
         # `collect` writes the cells back as typed without opening and scanning every file again.
         self.raw_rows = raw_rows
+        # (file, sheet, row) -> the column a birth date split by sex was read from ("Năm sinh (Nữ)"), as the
+        # file names it: a finding about that date names that column, not the canonical "Ngày sinh"
+        self.birth_columns: dict[tuple[str, str, int], str] = {}
 
     _COLUMNS = {"nominations": NOMINATION_COLUMNS, "initiatives": INITIATIVE_COLUMNS, "units": UNIT_COLUMNS}
 

@@ -83,19 +83,28 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     size = body.n
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
     tx = {cid: body.texts(col.get(cid)) for cid in _CLASSIFIED}  # the columns the classifier reads row by row
+    from_column: list[int] = []  # split: 0 (Nam), 1 (Nữ) or -1 (neither), the column each row's birth date is in
+    both: list[int] = []  # split: rows with a date in both columns (the Nam one is taken, and said)
+    said: list[str] = []  # split: the Giới tính column's own text, before the column's sex fills it
     if split:
         nam_vals = body.raw(split[0])
         nu_vals = body.raw(split[1])
         dob_vals, genders = [], tx["gioi_tinh"]
+        said = list(genders)
         for i, (a, b) in enumerate(zip(nam_vals, nu_vals)):
             if a not in (None, ""):
                 dob_vals.append(a)
                 genders[i] = genders[i] or "Nam"
+                from_column.append(0)
+                if b not in (None, ""):
+                    both.append(i)
             elif b not in (None, ""):
                 dob_vals.append(b)
                 genders[i] = genders[i] or "Nữ"
+                from_column.append(1)
             else:
                 dob_vals.append(None)
+                from_column.append(-1)
         dob = body.dates(dob_vals)
     else:
         dob = body.date_column(col.get("ngay_sinh"))
@@ -217,6 +226,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         "file": file, "path": path, "sheet": sheet, "unit_code": unit_code, "unit": unit,
         # what the sheet says besides its nominees (not columns of the frame)
         "_next_header": next_header, "_stated": stated, "_examples": examples,
+        "_birth": _birth_by_sex(table, body, keep, base, from_column, both, said, names) if split else None,
     }
 
 
@@ -227,6 +237,37 @@ _BULK = ("chuc_vu", "khoa_phong", "doi_tuong", "sang_kien", "ghi_chu", *_OPTIONA
 BULK_COLUMNS = ["doi_tuong_raw" if c == "doi_tuong" else c for c in _BULK]  # as the sheet frames name them
 # a sheet's nominees: RAW_NOMINATION_COLUMNS, and the date-of-birth cell left to read with every sheet's
 SHEET_COLUMNS = RAW_NOMINATION_COLUMNS + ["_dob_cell"]
+
+
+def _birth_by_sex(table: Table, body, keep: list[int], base: int, from_column: list[int], both: list[int],
+                  said: list[str], names: list[str]) -> dict:
+    """What a table whose birth date columns give the sex says besides the dates: the column (its own header,
+    as the file names it) each kept row's date came from, so that a finding about it names that cell (under a
+    two-row header the merged "Ngày sinh" names both); and, in Vietnamese, the rows it cannot read without
+    guessing: a date in both columns, or a Giới tính column saying the other sex."""
+    labels = table.birth_labels
+    keep = list(dict.fromkeys(keep))  # a row with two award cells is kept twice
+    own = table.birth_own_headers
+    columns = {base + i: labels[from_column[i]] for i in keep if from_column[i] >= 0} if own else {}
+    notes: list[tuple[int, str, str, str]] = []  # (Excel row, code, message, column)
+    twice = [i for i in both if i in set(keep)]
+    if twice:
+        nam, nu = (body.raw(j) for j in table.birth_by_gender)
+        shown = body.dates([nam[i] for i in twice] + [nu[i] for i in twice]).raw
+        for k, i in enumerate(twice):
+            notes.append((base + i, "BAD_DATE",
+                          f"“{names[i]}”: có ngày sinh ở cả cột “{labels[0]}” ({shown[k]}) và cột “{labels[1]}” "
+                          f"({shown[len(twice) + k]}): đã lấy cột “{labels[0]}” (giới tính Nam). Hãy xoá ô sai.",
+                          labels[1] if own else "Ngày sinh"))
+    sexes = ("nam", "nu")
+    for i in keep:
+        k, sex = from_column[i], fold(said[i]) if said[i] else ""
+        if k >= 0 and sex in sexes and sex != sexes[k]:
+            notes.append((base + i, "GENDER_CONFLICT",
+                          f"“{names[i]}”: cột “Giới tính” ghi “{said[i]}” nhưng ngày sinh ở cột “{labels[k]}”: "
+                          f"đã lấy giới tính “{said[i]}” theo cột “Giới tính”. Hãy sửa ô sai.", "Giới tính"))
+    notes.sort()
+    return {"columns": columns, "notes": notes}
 
 
 def _birth_columns(dob, idx: "pl.Series") -> list["pl.Series"]:
