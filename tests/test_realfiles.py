@@ -569,3 +569,27 @@ def test_every_reader_reads_the_columns_per_sex_alike(tmp_path):
     locate = book_locator(master.name, header_columns({"BVDK": header}))
     bad = next(f for f in validate(from_book, 2024) if f.code == "BAD_DATE" and f.row == 4)
     assert locate(bad).endswith("!C4") and header[2] == "Nữ (năm sinh)"
+
+
+@pytest.mark.parametrize("header", [
+    [["STT", "Họ và tên", "Năm sinh (Nam)", "Năm sinh (Nữ)", "Chức vụ", "Hình thức đề nghị"]],
+    [["STT", "Họ và tên", "Năm sinh", None, "Chức vụ", "Hình thức đề nghị"], [None, None, "Nam", "Nữ", None, None]],
+], ids=["one header row", "two header rows"])
+def test_collected_into_the_master_her_date_and_every_gender_are_kept(tmp_path, header):
+    """`collect` copies the unit's rows into the master's layout: the date from whichever column is filled goes
+    to "Ngày sinh" and the sex its column gave to "Giới tính" (no date left behind in a column the master lacks)."""
+    from thidua_xl.workbook.collect import collect
+    from workbook_helpers import make_master
+
+    master = make_master(tmp_path / "ThiDua.xlsx", 2024)
+    (tmp_path / "ve").mkdir()
+    write(tmp_path / "ve" / "BVDK.xlsx", {"DS": [["Đơn vị: Bệnh viện Đa khoa tỉnh Lào Cai"], ["DANH SÁCH NĂM 2024"],
+                                                *header,
+                                                [1, "Phạm Văn Dũng", 1978, None, "Bác sĩ", "Lao động tiên tiến"],
+                                                [2, "Hoàng Thị Em", None, "31/02/1990", "Điều dưỡng", "Giấy khen"],
+                                                [3, "Vũ Thị Giang", None, dt.datetime(1988, 9, 2), "Dược sĩ", "Giấy khen"]]})
+    collect(tmp_path / "ve", master)
+    df = read_paths([master]).frame
+    assert df["ho_ten"].to_list() == ["Phạm Văn Dũng", "Hoàng Thị Em", "Vũ Thị Giang"]
+    assert df["gioi_tinh"].to_list() == ["Nam", "Nữ", "Nữ"]
+    assert df["ngay_sinh_raw"].to_list()[:2] == ["1978", "31/02/1990"] and df["nam_sinh"].to_list()[2] == 1988

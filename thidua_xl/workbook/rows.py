@@ -200,6 +200,14 @@ def read_sheet_rows(path: str, sheets: list[str]) -> dict[str, list[list]]:
             pass
 
 
+def _birth_cell(v, rec):
+    """A date-of-birth cell as the master keeps it: "13/02/1980" typed as text becomes the date it says."""
+    parsed = rec.ngay_sinh
+    if isinstance(v, str) and isinstance(parsed, dt.date) and not rec.ngay_sinh_error:
+        return parsed
+    return _raw_for_date(_plain(v))
+
+
 def unit_tables(nominations: pd.DataFrame, raw_rows: dict[tuple[str, str], list[list]] | None = None
                 ) -> dict[str, UnitTable]:
     """unit_code -> the unit's nominees as typed (every column, extra ones too), in file order.
@@ -233,6 +241,11 @@ def unit_tables(nominations: pd.DataFrame, raw_rows: dict[tuple[str, str], list[
                 target[j] = id_pos
             elif clean(cell):
                 target[j] = clean(cell)
+        # a birth date split by sex ("Năm sinh" over "Nam" | "Nữ", or "Năm sinh (Nam)" | "Năm sinh (Nữ)"):
+        # the filled one of the two goes to "Ngày sinh", and the sex its column gave to "Giới tính"
+        split = table.birth_by_gender if table else None
+        for j in split or ():
+            target.pop(j, None)
         titles = [clean(c) for row in rows[:table.header_idx if table else 0] for c in row
                   if isinstance(c, str) and clean(c)]
         for rec in part.itertuples(index=False):
@@ -252,15 +265,17 @@ def unit_tables(nominations: pd.DataFrame, raw_rows: dict[tuple[str, str], list[
                 if isinstance(dest, str):
                     extras[dest] = _plain(v)
                 elif dest == pos["Ngày sinh"]:
-                    parsed = rec.ngay_sinh
-                    if isinstance(v, str) and isinstance(parsed, dt.date) and not rec.ngay_sinh_error:
-                        row[dest] = parsed  # "13/02/1980" typed as text becomes the date it says
-                    else:
-                        row[dest] = _raw_for_date(_plain(v))
+                    row[dest] = _birth_cell(v, rec)
                 elif dest == id_pos:
                     row[dest] = _id_text(v)
                 else:
                     row[dest] = _plain(v)
+            if split:
+                v = next((values[j] for j in split if j < len(values) and not is_blank(values[j])), None)
+                if v is not None:  # both filled: the Nam one, as intake reads it
+                    row[pos["Ngày sinh"]] = _birth_cell(v, rec)
+                if row[pos["Giới tính"]] is None and rec.gioi_tinh:
+                    row[pos["Giới tính"]] = rec.gioi_tinh
             if row[pos["Đối tượng"]] is None and rec.group_subject:
                 row[pos["Đối tượng"]] = SUBJECT_LABEL.get(rec.group_subject)  # keep what the heading said
             row.append(extras)
