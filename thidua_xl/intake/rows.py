@@ -250,14 +250,15 @@ def _birth_by_sex(table: Table, body, keep: list[int], base: int, from_column: l
     own = table.birth_own_headers
     columns = {base + i: labels[from_column[i]] for i in keep if from_column[i] >= 0} if own else {}
     notes: list[tuple[int, str, str, str]] = []  # (Excel row, code, message, column)
-    twice = [i for i in both if i in set(keep)]
+    kept = set(keep)
+    twice = [i for i in both if i in kept]
     if twice:
         nam, nu = (body.raw(j) for j in table.birth_by_gender)
         shown = body.dates([nam[i] for i in twice] + [nu[i] for i in twice]).raw
         for k, i in enumerate(twice):
             notes.append((base + i, "BAD_DATE",
                           f"“{names[i]}”: có ngày sinh ở cả cột “{labels[0]}” ({shown[k]}) và cột “{labels[1]}” "
-                          f"({shown[len(twice) + k]}): đã lấy cột “{labels[0]}” (giới tính Nam). Hãy xoá ô sai.",
+                          f"({shown[len(twice) + k]}): đã lấy ngày sinh ở cột “{labels[0]}”. Hãy xoá ô sai.",
                           labels[1] if own else "Ngày sinh"))
     sexes = ("nam", "nu")
     for i in keep:
