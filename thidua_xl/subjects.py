@@ -16,14 +16,16 @@ from .text import clean
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
 
 # Words that open a collective's name, matched with their diacritics so that the surnames
 # Tô, Đoàn, Trương are not mistaken for Tổ, Đoàn thể, Trường.
-_COLLECTIVE = re.compile(
-    r"^(khoa|phòng|tổ|trạm|bệnh viện|trung tâm|ban|đội|đơn vị|chi cục|công đoàn|chi bộ|đảng bộ|văn phòng|"
+_COLLECTIVE_WORDS = (
+    r"khoa|phòng|tổ|trạm|bệnh viện|trung tâm|ban|đội|đơn vị|chi cục|công đoàn|chi bộ|đảng bộ|văn phòng|"
     r"bộ phận|nhà thuốc|tập thể|phân viện|viện|trường|sở|cục|chi đoàn|đoàn thanh niên|nhóm|kíp|ê kíp|ekip|"
     r"phòng khám|hội đồng|hội|ttyt|bvđk|bv|pkđk|tyt|khu điều trị|đơn nguyên|xưởng|kho|hộ gia đình|gia đình|"
-    r"ủy ban|uỷ ban|ubnd|cơ sở|công ty|hợp tác xã|doanh nghiệp|ban quản lý|trạm y tế)(\s|$|\.)")
+    r"ủy ban|uỷ ban|ubnd|cơ sở|công ty|hợp tác xã|doanh nghiệp|ban quản lý|trạm y tế")
+_COLLECTIVE = re.compile(r"^(" + _COLLECTIVE_WORDS + r")(\s|$|\.)")
 
 # Titles written before a person's name: honorifics, degrees, ranks. Never part of the name key.
 _TITLE_WORDS = (
@@ -75,8 +77,29 @@ def _maybe_titled(names: list) -> set:
             and n[:8].lower().split(" ", 1)[0].split(".", 1)[0].split(",", 1)[0] in starts}
 
 
+# a name whose collective test may pass starts with one of the words (lowered by Polars: the regex decides)
+_COLLECTIVE_HEAD = "^(?:" + _COLLECTIVE_WORDS + ")"
 # a name whose first word is a title starts with one (str.startswith of them all: one C call per name)
 _TITLE_HEADS = tuple(sorted(_TITLE_STARTS))
+
+
+def _title_sieve(names: "pl.Expr") -> "pl.Expr":
+    """_maybe_titled's test as a Polars expression: the first word of the first 8 characters, lowered, is a
+    title's first word (the surnames Lương, Ông pass too: the regex decides)."""
+    return names.str.slice(0, 8).str.to_lowercase().str.extract(r"^([^ .,]*)", 1) \
+        .is_in(sorted(_TITLE_STARTS)).fill_null(False)
+
+
+def strip_titles_series(names: "pl.Series") -> "pl.Series":
+    """strip_titles of a text column: the sieve by expressions, strip_title only for the distinct names
+    it lets through, mapped back (no Python string per row)."""
+    import polars as pl
+
+    maybe = names.filter(pl.select(_title_sieve(pl.lit(names))).to_series()).unique(maintain_order=True)
+    if not len(maybe):
+        return names
+    maybe = maybe.to_list()
+    return names.replace(maybe, [strip_title(n)[1] for n in maybe])
 
 
 def has_person_title(name: object) -> bool:
@@ -88,12 +111,6 @@ def has_person_title(name: object) -> bool:
 _SURNAMES = set("""nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đào trịnh mai lưu
 lương tạ triệu cao chu châu quách hà thái tô tăng la lâm kiều kim văn vi mạc nông lò lục hứa thân tống đoàn trương
 giang đồng phùng khúc mã ông bạch cù nghiêm tôn doãn lã hầu âu""".split())
-
-
-def _collective_flags(names: list[str]) -> list[bool]:
-    """is_collective_name of many clean names (one C-level regex call each, no cleaning)."""
-    match = _COLLECTIVE.match
-    return [bool(match(n.lower())) for n in names]
 
 
 def looks_like_a_person(text: object) -> bool:
@@ -123,30 +140,40 @@ def infer(stated: pd.Series, group: pd.Series, names: pd.Series, has_person: pd.
 
 
 def infer_columns(stated: list, group: list, names: list, has_person: list, chuc_vu: list):
-    """`infer` on plain columns (lists): lists (subject, conflict, silent), the masks as Polars expressions
-    and each distinct name's flags computed once."""
+    """`infer` on plain columns (lists): lists (subject, conflict, silent), by `infer_frame`."""
     import polars as pl
 
-    names = [n if n.__class__ is str else "" for n in names]
-    distinct = list(dict.fromkeys(names))
-    maybe = _maybe_titled(distinct)
     rows = pl.DataFrame({
-        "name": names, "stated": stated, "group": group, "has_person": has_person,
-        "has_cv": [bool(c) and c == c for c in chuc_vu],
+        "name": [n if n.__class__ is str else "" for n in names], "stated": stated, "group": group,
+        "has_person": has_person, "has_cv": [bool(c) and c == c for c in chuc_vu],
     }, schema={"name": pl.String, "stated": pl.String, "group": pl.String, "has_person": pl.Boolean,
                "has_cv": pl.Boolean}, strict=False)
-    flags = pl.DataFrame({"name": distinct, "coll": _collective_flags(distinct),
-                          "titled": [n in maybe and has_person_title(n) for n in distinct]},
-                         schema={"name": pl.String, "coll": pl.Boolean, "titled": pl.Boolean})
-    rows = rows.with_columns(pl.col("stated", "group").fill_null("")) \
-        .join(flags, on="name", how="left", maintain_order="left")
+    out = infer_frame(rows)
+    return tuple(out.get_column(c).to_list() for c in ("subject", "conflict", "silent"))
+
+
+def infer_frame(rows: "pl.DataFrame") -> "pl.DataFrame":
+    """`infer` on a frame of columns name, stated, group (String), has_person, has_cv (Boolean): a frame of
+    subject, conflict, silent. The masks are Polars expressions; only the distinct names a Polars sieve
+    lets through (a collective's first word, a title's) are looked at in Python, once each."""
+    import polars as pl
+
+    rows = rows.with_columns(pl.col("name", "stated", "group").fill_null(""))
+    distinct = rows.get_column("name").unique()
+    sieve = pl.DataFrame({"name": distinct}).select(
+        pl.col("name").str.to_lowercase().str.contains(_COLLECTIVE_HEAD).alias("coll"),
+        _title_sieve(pl.col("name")).alias("titled"))
+    coll = [n for n in distinct.filter(sieve.get_column("coll")).to_list() if _COLLECTIVE.match(n.lower())]
+    titled = [n for n in distinct.filter(sieve.get_column("titled")).to_list() if has_person_title(n)]
+    name = pl.col("name")
+    rows = rows.with_columns(name.is_in(coll).alias("coll"), name.is_in(titled).alias("titled"))
     coll, stated_, group_ = pl.col("coll"), pl.col("stated"), pl.col("group")
     person = pl.col("has_person") | pl.col("titled")
     # a name shaped like a person's only matters where nothing stronger speaks
     quiet = ~(person | coll) & (stated_ == "") & (group_ == "") & ~pl.col("has_cv")
     quiet_names = rows.filter(quiet).get_column("name").unique().to_list()
     shaped_names = [n for n in quiet_names if looks_like_a_person(n)]
-    weak_person = (pl.col("has_cv") | (quiet & pl.col("name").is_in(shaped_names))) & ~coll
+    weak_person = (pl.col("has_cv") | (quiet & name.is_in(shaped_names))) & ~coll
     says_person = person | (group_ == CA_NHAN) | (stated_ == CA_NHAN)
     says_collective = coll | (group_ == TAP_THE) | (stated_ == TAP_THE)
     subject = (pl.when(stated_ == CA_NHAN).then(pl.lit(CA_NHAN))  # the strongest signal speaks
@@ -157,9 +184,8 @@ def infer_columns(stated: list, group: list, names: list, has_person: list, chuc
                .when(group_ == TAP_THE).then(pl.lit(TAP_THE))
                .when(weak_person).then(pl.lit(CA_NHAN))
                .otherwise(pl.lit(TAP_THE)))
-    out = rows.select(subject.alias("subject"), (says_person & says_collective).alias("conflict"),
-                      (~says_person & ~says_collective & ~weak_person).alias("silent"))
-    return tuple(out.get_column(c).to_list() for c in ("subject", "conflict", "silent"))
+    return rows.select(subject.alias("subject"), (says_person & says_collective).alias("conflict"),
+                       (~says_person & ~says_collective & ~weak_person).alias("silent"))
 
 
 def signals(row) -> tuple[list[str], list[str]]:

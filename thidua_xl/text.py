@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "nfc", "clean", "clean_strings", "clean_series", "clean_columns", "printable", "fold", "name_key", "name_keys",
+    "name_keys_series",
     "person_key", "split_name",
     "sort_key", "name_sort_key", "sort_names", "parse_date", "ParsedDate",
     "ngay_vn", "so2", "date_text", "time_text", "DATE_TEXT", "EXCEL_DATE_FORMAT",
@@ -268,6 +269,38 @@ def name_keys(values: list) -> list[str]:
     if len(cache) > 200_000:
         cache.clear()
     return " ".join([table[w] for w in words]).replace(" \x00 ", _SEP).split(_SEP)
+
+
+# a text clean() leaves as it is: printable characters that are NFC whatever surrounds them (no combining mark,
+# none that composes with the one before: Latin, Vietnamese, punctuation, currency), single spaces inside
+_CLEAN_CHARS = r"\u0020-\u007E\u00A1-\u00AC\u00AE-\u02FF\u1E00-\u1EFF\u2010-\u2027\u2030-\u205E\u20A0-\u20BF"
+_UNCLEAN = f"[^{_CLEAN_CHARS}]|  |^ | $"
+
+
+def name_keys_series(values: "pl.Series") -> "pl.Series":
+    """name_keys() of a text column (null keyed as ''): the few texts not already clean cleaned once each,
+    the words split and joined again by Polars, each distinct word keyed once in Python."""
+    import polars as pl
+
+    names = values.cast(pl.String).fill_null("")
+    odd = names.str.contains(_UNCLEAN)
+    if odd.any():
+        bad = names.filter(odd).unique(maintain_order=True).to_list()
+        names = names.replace(bad, clean_strings(bad))
+    words = names.str.split(" ")
+    distinct = words.explode().unique().to_list()
+    cache = _WORD_KEYS
+    keys = []
+    for w in distinct:
+        low = w.lower()  # a space bounds every case context (final sigma): lowering a word is lowering the name
+        k = cache.get(low)
+        if k is None:
+            k = cache[low] = _word_key(low)
+        keys.append(k)
+    if len(cache) > 200_000:
+        cache.clear()
+    return words.list.eval(pl.element().replace_strict(distinct, keys, return_dtype=pl.String)) \
+        .list.join(" ").alias(values.name)
 
 
 def person_key(name: object, birth_year: object = None) -> str:

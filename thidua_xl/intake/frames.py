@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from ..catalog import BOTH, TAP_THE, Catalog
 from ..model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
-from ..subjects import infer_columns as infer_subject
-from ..subjects import strip_titles
-from ..text import name_keys
+from ..subjects import infer_frame
+from ..subjects import strip_titles_series
+from ..text import name_keys_series
 from .arrow import ArrowBody, dates_frame
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas
@@ -48,14 +48,16 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
     subject = df.get_column("_subj")
     either = df.select(pl.arg_where(pl.col("_subj") == BOTH)).to_series()
     if len(either):  # only awards open to both need the row's signals weighed (subjects.infer)
-        rows = df[either]
-        has_person = rows.select(pl.col("nam_sinh").is_not_null() | (pl.col("ngay_sinh_raw") != "")
-                                 | (pl.col("gioi_tinh") != "")).to_series().to_list()
-        inferred = infer_subject(rows.get_column("doi_tuong").to_list(), rows.get_column("group_subject").to_list(),
-                                 rows.get_column("ho_ten").to_list(), has_person, rows.get_column("chuc_vu").to_list())
-        subject = subject.scatter(either, inferred[0])
+        rows = df[either].select(
+            name=pl.col("ho_ten").fill_null(""), stated=pl.col("doi_tuong"), group=pl.col("group_subject"),
+            has_person=pl.col("nam_sinh").is_not_null() | (pl.col("ngay_sinh_raw") != "") | (pl.col("gioi_tinh") != ""),
+            has_cv=pl.col("chuc_vu").fill_null("") != "")
+        subject = subject.scatter(either, infer_frame(rows).get_column("subject"))
     df = df.with_columns(subject.alias("subject")).drop("_subj")
-    keys = pl.Series("person_key", name_keys(strip_titles(df.get_column("ho_ten").to_list())), pl.String)
+    names = df.get_column("ho_ten")
+    distinct = names.drop_nulls().unique()  # each distinct name stripped of its title and keyed once
+    keys = names.replace_strict(distinct, name_keys_series(strip_titles_series(distinct)), default=None,
+                                return_dtype=pl.String).fill_null("").alias("person_key")
     df = df.with_columns(pl.when(pl.col("subject").ne_missing(TAP_THE) & pl.col("nam_sinh").is_not_null())
                          .then(pl.concat_str(keys, pl.lit("|"), pl.col("nam_sinh").cast(pl.String)))
                          .otherwise(keys).alias("person_key"))
