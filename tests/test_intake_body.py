@@ -134,3 +134,52 @@ def test_a_printed_form_with_many_numbered_empty_lines_keeps_only_its_nominees(t
     arrow, calamine = _frames(_book(tmp_path / "DV.xlsx", {"DS": rows}))
     assert_frame_equal(arrow.frame, calamine.frame)
     assert arrow.frame.select("row", "ho_ten", "ghi_chu").rows() == [(2, "Nguyễn Văn Anh", ""), (91, "", "chỉ có ghi chú")]
+
+
+def _titled_rows() -> list[list]:
+    """A list whose award is in its title and its group headings (no award column), with a template's
+    sample rows among real nominees ("Đỗ Thị Ẩ" in NFD is one), a date cell of spaces only, a date as text
+    and a name typed as a date."""
+    return [
+        ["DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN DANH HIỆU LAO ĐỘNG TIÊN TIẾN NĂM 2024"], [],
+        ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ"],
+        ["VD", "Nguyễn Văn A", "01/01/1980", "Nam", "Bác sĩ"],
+        [1, "Vũ Văn Bình", "02/02/1981", "Nam", "Bác sĩ"],
+        [2, _nfd("Đỗ Thị  Ẩ"), "03/03/1982", "Nữ", None],
+        [3, "Mai Văn Minh", "\u00a0 \u200b", "Nam", "Hộ lý"],
+        ["I", "Chiến sĩ thi đua cơ sở", None, None, None],
+        [1, "Trần Thị Cúc", 1983, "Nữ", "Dược sĩ"],
+        [2, dt.date(1984, 4, 4), "04/04/1984", None, None],
+        [3, "Lê Văn Dũng", "1985-05-05", "Nam", "Ví dụ"],
+        [None, "Người lập biểu"],
+    ]
+
+
+def test_only_the_rows_without_a_date_or_with_a_sample_become_python_strings(tmp_path, monkeypatch):
+    """From fastexcel, the classifier's columns are never turned whole into Python strings: one query finds
+    the rows it must look at, and the kept rows' texts are cleaned with the other columns; the same frame
+    and findings as the python-calamine reading."""
+    from thidua_xl.intake.arrow import ArrowBody
+
+    path = _book(tmp_path / "DV.xlsx", {"DS": _titled_rows(), "Đề nghị": _unit_rows()})
+    calamine = read_paths([path], keep_rows=True)
+    looked: list[list[int]] = []
+    real = ArrowBody.rows_to_test
+
+    def spy(self, *a):
+        got = real(self, *a)
+        looked.append(got[0])
+        return got
+
+    monkeypatch.setattr(ArrowBody, "rows_to_test", spy)
+    monkeypatch.setattr(ArrowBody, "texts", lambda self, j: (_ for _ in ()).throw(AssertionError("a whole column")))
+    arrow = read_paths([path])
+    assert_frame_equal(arrow.frame, calamine.frame)
+    assert [f.to_dict() for f in arrow.findings] == [f.to_dict() for f in calamine.findings]
+    assert looked[0] == [0, 2, 3, 4, 8]  # the sample rows, the blank date, the heading, the signature
+    got = arrow.frame.filter(pl.col("sheet") == "DS")
+    assert got.select("row", "ho_ten", "hinh_thuc", "nam_sinh").rows() == [
+        (5, "Vũ Văn Bình", "Lao động tiên tiến", 1981), (7, "Mai Văn Minh", "Lao động tiên tiến", None),
+        (9, "Trần Thị Cúc", "Chiến sĩ thi đua cơ sở", 1983), (10, "04/04/1984", "Chiến sĩ thi đua cơ sở", 1984),
+        (11, "Lê Văn Dũng", "Chiến sĩ thi đua cơ sở", 1985)]
+    assert any(f.code == "EXAMPLE_ROWS" and f.row == 4 and "dòng 4, 6" in f.message for f in arrow.findings)

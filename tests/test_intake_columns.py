@@ -315,3 +315,28 @@ def test_a_text_shaped_like_a_date_cell_is_read_as_the_list_reader_reads_it(tmp_
     intake = read_paths([tmp_path])
     assert not intake.bad_files and intake.frame.height == 5
     assert intake.frame["ghi_chu"].to_list()[:4] == odd
+
+
+BLANKISH = st.sampled_from(["", " ", "\u00a0", "\u200b", "\t\n", "\x01", "\x7f\x9f", "\u202e", "\u3000", "\u2028",
+                            "\u180e", "\ufeff", "\u2060", "\x1c", "\x85", "\u200d", " \u200b ", "\x0b\x0c"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(CELLS, BLANKISH, st.lists(BLANKISH, max_size=3).map("".join),
+                          st.text(st.characters(codec="utf-8", categories=["Zs", "Cc", "Cf", "Zl", "Zp"]),
+                                  max_size=4)), max_size=30))
+def test_the_rows_without_a_date_of_birth_found_by_one_query_are_the_row_by_row_readers(values):
+    """The classifier looks at every row whose date cell is blank once cleaned; every other row has a date
+    of birth as the row by row reading says (`date_column(...).filled`), and among the rows looked at the
+    Python test decides."""
+    values = [None if v is None else v.replace("\x00", "") for v in values]
+    sheet = ArrowSheet(pl.DataFrame({"a": values, "b": ["x"] * len(values)}, schema={"a": pl.String, "b": pl.String}))
+    with reading_memos():
+        body = sheet.body(0)
+        filled = body.date_column(0).filled
+        rows, longest = body.rows_to_test(0, [1], "^$")
+        assert rows == sorted(rows)
+        assert [i for i, f in enumerate(filled) if not f] == [i for i in rows if not filled[i]]
+        assert set(range(len(values))) - set(rows) <= {i for i, f in enumerate(filled) if f}
+        assert body.dates_filled(body.cells_at(0, rows)) == [filled[i] for i in rows]
+        assert longest == max((len(v) for v in values if v), default=0)

@@ -8,9 +8,14 @@ Each test here looks at one text (or one sheet name) and is memoised by intake p
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import TYPE_CHECKING
 
 from .catalog import CA_NHAN, TAP_THE
 from .text import clean, fold, fold_strings
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # Sheets of a template that explain how to fill it in, list its codes or show an example.
 _INSTRUCTION_SHEET = re.compile(r"^(huong dan|hd|vi du|mau vi du|vd|chu thich|luu y|readme|doc truoc|"
@@ -80,6 +85,57 @@ def _maybe_example(t: str) -> bool:
             return False
         return bool(_LAST_LETTER.match(t[::-1]))
     return bool(_MAYBE_MARK.match(t) or (_LAST_LETTER.match(t[::-1]) and _MAYBE_NAME.match(t)))
+
+
+def example_sieve() -> str:
+    """`is_example` loosened into a Rust regex (Polars) on a cell's text before cleaning: every text whose
+    cleaned form is a sample row matches it, and few others do, so that only those are cleaned and folded.
+
+    A text with a character outside Latin, Vietnamese and general punctuation (where Rust's and Python's
+    letter classes might differ) always matches. Otherwise its first word must start with two letters that
+    fold to the start of a mark ("ví dụ", "vd", "mẫu", "dòng mẫu", "minh hoạ") or of a placeholder name's
+    first word (ông, bà, the family names), and a placeholder name's last word must be one letter. The
+    letters are the characters that fold to them; folding drops the combining marks (U+034F, the grapheme
+    joiner, is none: it parts words) and clean() the characters of `_DROP`, so either may sit inside a word.
+    """
+    global _SIEVE
+    if _SIEVE is None:
+        folds: dict[str, str] = {}
+        for c in _KNOWN_CHARS:
+            f = _fold_char(c)
+            folds[f] = folds.get(f, "") + f"\\x{{{ord(c):x}}}"
+
+        def letter(x: str) -> str:
+            return f"[{folds[x]}]"
+
+        joined = f"[\\u0300-\\u034e\\u0350-\\u036f{_DROP}]*"
+        starts = "|".join(f"{letter(a)}{joined}{letter(b)}" for a, b in _MARK_STARTS)
+        names = "|".join(f"{letter(a)}{joined}{letter(b)}" for a, b in _NAME_STARTS)
+        word, other = r"[\p{L}\p{N}_]", r"[^\p{L}\p{N}_]"
+        _SIEVE = (f"(?s)[^{_KNOWN}]|^{other}*(?:{starts})"
+                  rf"|^{other}*(?:{names}).*[^\p{{L}}\p{{N}}_\u0300-\u034e\u0350-\u036f]{joined}{word}{other}*$")
+    return _SIEVE
+
+
+_SIEVE = None
+# the characters the sieve reasons about (any other one lets a text through): ASCII, Latin, the combining
+# marks, Vietnamese, general punctuation
+_KNOWN = "\\x00-\\u024f\\u0300-\\u036f\\u1e00-\\u1eff\\u2000-\\u206f"
+_KNOWN_CHARS = [chr(c) for r in ((0x21, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
+_DROP = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u200b\\u202a-\\u202e\\u2066-\\u2069"  # text._CONTROL, NUL, ZWSP
+def _fold_char(c: str) -> str:
+    """fold() of one character: its letter without marks, lower case (đ is d)."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", c.lower().replace("đ", "d")) if not unicodedata.combining(ch))
+
+
+_MARK_STARTS = ("vi", "vd", "ma", "mi", "do")  # vi du, vd, mau, minh hoa, dong mau
+_NAME_STARTS = ("on", "ba", "ng", "tr", "le", "ph", "ho", "vu", "do")  # ong, ba, nguyen, tran, le, pham, hoang, vu, do
+
+
+def example_candidates(values: "pl.Series") -> list[str]:
+    """The distinct texts of a column (as the reader wrote them, before cleaning) that may be sample rows
+    once cleaned (`example_sieve`)."""
+    return values.filter(values.str.contains(example_sieve())).unique().to_list()
 
 
 def stated_counts(text: str) -> dict[str, int] | None:

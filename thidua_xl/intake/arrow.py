@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
-from ..text import DATE_YEARS, clean, clean_columns, clean_strings
+from ..text import _POLARS_DROP, DATE_YEARS, clean, clean_columns, clean_strings
 from .cells import _NO_DATE, Dates, _date_of, arrow_memos, memos
 
 if TYPE_CHECKING:
@@ -108,6 +108,7 @@ class ArrowBody:
         self.sheet = sheet
         self.start = start
         self.n = max(0, sheet.height - start)
+        self._cells: dict[int, tuple] = {}  # rows fetched at once (`rows_to_test`)
 
     def row(self, i: int) -> list:
         return self.sheet[self.start + i]
@@ -135,12 +136,15 @@ class ArrowBody:
 
         frame, offset = self.sheet.frame, self.sheet.offset
         out = []
+        nulls = None
         for name, j in cols.items():
             if j is not None and 0 <= j - offset < frame.width:
                 s = frame.to_series(j - offset).slice(self.start).alias(name)
                 out.append(s if s.dtype == pl.String else s.cast(pl.String))
             else:
-                out.append(pl.Series(name, [None], pl.String).new_from_index(0, self.n))
+                if nulls is None:  # one column of nulls, renamed for each missing column
+                    nulls = pl.Series("", [None], pl.String).new_from_index(0, self.n)
+                out.append(nulls.alias(name))
         return out
 
     def any_text(self, columns: list[int], rows: list[int]) -> list[bool]:
@@ -168,7 +172,8 @@ class ArrowBody:
     def lead(self, i: int) -> str:
         """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), read
         from fastexcel's texts without typing the row's other cells."""
-        for v in self.sheet.frame.row(self.start + i):
+        cells = self._cells.get(i)
+        for v in self.sheet.frame.row(self.start + i) if cells is None else cells:
             if v is not None and v.strip() and not _NUMBER.fullmatch(v) and not _special(v):
                 return arrow_memos()[0].get(v) or clean(v)
         return ""
@@ -184,6 +189,84 @@ class ArrowBody:
                 hit = seen[v] = _arrow_date(v, memo)
             table[v] = hit
         return Dates.of([table[v] for v in values])
+
+    def column(self, j: int | None) -> "pl.Series | None":
+        """Column j below the header as fastexcel wrote it (None when the sheet has no such column)."""
+        import polars as pl
+
+        s = self.sheet.column(j, self.start)
+        return s if s is None or s.dtype == pl.String else s.cast(pl.String)
+
+    def text_at(self, j: int | None, i: int) -> str:
+        """Row i's cell of column j, cleaned as `texts` cleans it."""
+        s = self.column(j)
+        return "" if s is None else _arrow_texts([s[i]])[0]
+
+    @staticmethod
+    def texts_of(values: list) -> list[str]:
+        """fastexcel's texts cleaned as `texts` cleans them."""
+        return _arrow_texts(values)
+
+    def empty_rows(self, j: int | None) -> list[int]:
+        """The rows whose cell in column j is empty once cleaned (each distinct text cleaned once)."""
+        s = self.column(j)
+        if s is None:
+            return list(range(self.n))
+        values = s.drop_nulls().unique().to_list()
+        blank = [v for v, t in zip(values, _arrow_texts(values)) if not t]
+        return (s.is_null() | s.is_in(blank)).arg_true().to_list()
+
+    def rows_to_test(self, dob: int | None, sieved: list[int | None], sieve: str) -> tuple[list[int], int]:
+        """In one query: the rows whose date cell (column `dob`) is blank once cleaned (every other one has a
+        date of birth: `dates_filled`), or whose cell in one of the `sieved` columns matches `sieve`; and the
+        length of the longest date cell. Those rows' cells are fetched at once (`cells_at`, `lead`)."""
+        import polars as pl
+
+        frame, offset = self.sheet.frame, self.sheet.offset
+        names = frame.columns
+
+        def text(j):
+            return pl.col(names[j - offset]).cast(pl.String) if j is not None and 0 <= j - offset < len(names) else None
+
+        d = text(dob)
+        body = frame.slice(self.start)
+        if d is None or not self.n:  # no date column: every row is looked at
+            at, longest = _ROWS(self.n), 0
+        else:
+            maybe = d.str.contains(_BLANK).fill_null(True)
+            for c in (t for t in map(text, sieved) if t is not None):
+                maybe = maybe | c.str.contains(sieve).fill_null(False)
+            got = body.select(maybe=maybe, longest=d.str.len_chars().max().fill_null(0))
+            at, longest = _ROWS(self.n).filter(got.to_series(0)), got.to_series(1)[0]
+        self._cells = dict(zip(at.to_list(), body[at].rows())) if len(at) else {}
+        return list(self._cells), longest
+
+    def cells_at(self, j: int | None, rows: list[int]) -> list:
+        """Column j's cells as fastexcel wrote them at rows `rows_to_test` found."""
+        k = -1 if j is None else j - self.sheet.offset
+        if not 0 <= k < self.sheet.frame.width:
+            return [None] * len(rows)
+        cells = self._cells
+        return [cells[i][k] for i in rows]
+
+    @staticmethod
+    def dates_filled(values: list) -> list[bool]:
+        """Whether each date cell holds a date of birth (`date_column`'s `filled`)."""
+        seen = arrow_memos()[1]
+        memo = memos()[0]
+        simple = _SIMPLE_DATE_RE.match
+        filled = {None: False, "": False}
+        for v in dict.fromkeys(values):
+            if v in filled:
+                continue
+            if simple(v):
+                filled[v] = True
+                continue
+            hit = seen.get(v)
+            if hit is None:
+                hit = seen[v] = _arrow_date(v, memo)
+            filled[v] = bool(hit[0])
+        return [filled[v] for v in values]
 
     def date_column(self, j: int | None) -> "LaterDates":
         """Column j as dates of birth: whether each row has one now (all the row classifier asks), the
@@ -246,8 +329,24 @@ _YEAR_TEXT = r"^[1-9][0-9]{3}$"
 _DATE_CELL_RE = re.compile(_DATE_CELL)
 _TYPED_DATE_RE = re.compile(r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][0-9]{3})\Z")  # either, in Python
 # a date cell's shape (its day checked when read), a date typed day first, a year: each has a date text
+# a cell clean() leaves empty: whitespace (Rust's \s is Python's str.split() set once controls are gone) and
+# the characters it drops
+_BLANK = rf"^(?:\s|{_POLARS_DROP})*$"
 _SIMPLE_DATE_RE = re.compile(r"(?:[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} 00:00:00|[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}"
                              r"|[1-9][0-9]{3})\Z")
+
+
+def _ROWS(n: int) -> "pl.Series":
+    """Row numbers 0..n-1 (a slice of one Series kept, not built per sheet)."""
+    global _ROW_NUMBERS
+    if _ROW_NUMBERS is None or len(_ROW_NUMBERS) < n:
+        import polars as pl
+
+        _ROW_NUMBERS = pl.Series(range(max(n, 1 << 16)), dtype=pl.UInt32)
+    return _ROW_NUMBERS.slice(0, n)
+
+
+_ROW_NUMBERS = None
 
 
 def _valid_day(v: str) -> bool:

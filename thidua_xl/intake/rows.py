@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..catalog import CA_NHAN, TAP_THE, load_catalog
 from ..model import NOMINATION_COLUMNS
-from ..rowkinds import examples_among, is_footer, is_note, stated_counts
+from ..rowkinds import example_sieve, examples_among, is_footer, is_note, stated_counts
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from ..safety import EXCEL_TEXT_MAX
@@ -71,10 +71,11 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     """A sheet's nominees below the header: the kept rows (one per real nominee) and their columns
     (`frames.build_nominations` makes one frame of every sheet's).
 
-    Only the columns the row classifier reads (stt, họ tên, hình thức, giới tính, the date) become
-    Python strings, each distinct value cleaned once; the per-row loop decides which rows are nominees
-    (headings, totals, samples, signature block). The other columns stay whole (Arrow columns for
-    fastexcel) and are taken at the kept rows and cleaned with every other sheet's.
+    Most rows (a date of birth, no template sample) are nominees without being looked at; the per-row loop
+    decides only for the others (headings, totals, samples, signature block, empty form lines). From a
+    sheet read with fastexcel, which rows those are is found by whole-column tests, and only their cells
+    become Python strings; every column of the kept rows, the classifier's too, stays whole (Arrow
+    columns) and is taken at the kept rows and cleaned with every other sheet's.
     """
     col = {NOMINATION_HEADERS[canon][0]: j for j, canon in table.columns.items()}
     split = table.birth_by_gender
@@ -82,33 +83,22 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     body = body_of(rows, first)
     size = body.n
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
-    tx = {cid: body.texts(col.get(cid)) for cid in _CLASSIFIED}  # the columns the classifier reads row by row
-    from_column: list[int] = []  # split: 0 (Nam), 1 (Nữ) or -1 (neither), the column each row's birth date is in
-    both: list[int] = []  # split: rows with a date in both columns (the Nam one is taken, and said)
-    said: list[str] = []  # split: the Giới tính column's own text, before the column's sex fills it
-    if split:
-        nam_vals = body.raw(split[0])
-        nu_vals = body.raw(split[1])
-        dob_vals, genders = [], tx["gioi_tinh"]
-        said = list(genders)
-        for i, (a, b) in enumerate(zip(nam_vals, nu_vals)):
-            if a not in (None, ""):
-                dob_vals.append(a)
-                genders[i] = genders[i] or "Nam"
-                from_column.append(0)
-                if b not in (None, ""):
-                    both.append(i)
-            elif b not in (None, ""):
-                dob_vals.append(b)
-                genders[i] = genders[i] or "Nữ"
-                from_column.append(1)
-            else:
-                dob_vals.append(None)
-                from_column.append(-1)
-        dob = body.dates(dob_vals)
+    columnar = body.raw_texts and not split and not table.more_awards
+    if columnar:  # one date column, one award column: the rows to look at found column by column
+        tx, dob_texts, sample, others, longest = _rows_to_look_at(body, col)
+        dob = None
     else:
-        dob = body.date_column(col.get("ngay_sinh"))
-    dob_texts = dob.filled if dob.__class__ is LaterDates else dob.text  # the classifier asks: is there one?
+        tx = {cid: body.texts(col.get(cid)) for cid in _CLASSIFIED}  # the columns the classifier reads row by row
+        dob, from_column, both, said = _birth_dates(body, col, split, tx["gioi_tinh"])
+        dob_texts = dob.filled if dob.__class__ is LaterDates else dob.text  # the classifier asks: is there one?
+        # A row with a date of birth that is no template sample is a nominee, unless it sits under a totals
+        # line: such rows are kept in runs, and the tests below run only for the other rows.
+        sample = examples_among(tx["ho_ten"]) | examples_among(tx["stt"])
+        if sample:
+            others = [i for i, (d, n, s) in enumerate(zip(dob_texts, tx["ho_ten"], tx["stt"]))
+                      if not d or n in sample or s in sample]
+        else:
+            others = [i for i, d in enumerate(dob_texts) if not d]
     names, stts, awards, genders = tx["ho_ten"], tx["stt"], tx["hinh_thuc"], tx["gioi_tinh"]
     award_cols = [awards] + [body.texts(j) for j in table.more_awards]
     if len(award_cols) > 1:  # "Thi đua" | "Khen thưởng": a row is a nominee for each filled cell
@@ -124,13 +114,6 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     stated: list[tuple[int, dict]] = []
     examples: list[int] = []
     next_header = None
-    # A row with a date of birth that is no template sample is a nominee, unless it sits under a totals
-    # line: such rows are kept in runs, and the tests below run only for the other rows.
-    sample = examples_among(names) | examples_among(stts)
-    if sample:
-        others = [i for i, (d, n, s) in enumerate(zip(dob_texts, names, stts)) if not d or n in sample or s in sample]
-    else:
-        others = [i for i, d in enumerate(dob_texts) if not d]
     blank = [i for i in others if not dob_texts[i] and not any(c[i] for c in content_cols)] if rest else []
     if blank:  # the other columns' texts, of the rows the loop asks whether they are empty
         content_cols.append(dict(zip(blank, body.any_text(list(rest.values()), blank))))
@@ -190,39 +173,52 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         keep.append(i)
         groups.append(group_subject)
         fallback.append(group_award or default_award)
-    # one entry per award cell filled (two award columns), the group's or title's award for an empty one
-    if len(award_cols) == 1:
-        award_texts = [awards[i] or fb for i, fb in zip(keep, fallback)]
-    else:
-        pairs = []
-        for i, fb in zip(keep, fallback):
-            texts = [c[i] for c in award_cols if c[i]] or [fb]
-            pairs += [(i, t) for t in texts]
-        if len(pairs) != len(keep):
-            groups = [g for (i, _t), g in zip(pairs, _repeat_for(pairs, keep, groups))]
-        keep = [i for i, _t in pairs]
-        award_texts = [t for _i, t in pairs]
     import polars as pl
 
-    idx = pl.Series(keep, dtype=pl.UInt32)
-    later = dob.__class__ is LaterDates and not _long(dob.cells)  # read with every sheet's (build_nominations)
     base = first + 1 + row_offset
+    if columnar:  # the classifier's columns too stay whole; an empty award cell takes the heading's or title's
+        idx = pl.Series(keep, dtype=pl.UInt32)
+        bulk = body.text_columns(dict(zip(BULK_COLUMNS, map(col.get, _BULK))))
+        k = BULK_COLUMNS.index("hinh_thuc")
+        bulk[k] = _with_fallback(body, col.get("hinh_thuc"), bulk[k], keep, fallback)
+        later = not longest > EXCEL_TEXT_MAX
+        if not later:
+            dob = LaterDates(body.raw(col.get("ngay_sinh")), [])
+        at = idx
+    else:
+        # one entry per award cell filled (two award columns), the group's or title's award for an empty one
+        if len(award_cols) == 1:
+            award_texts = [awards[i] or fb for i, fb in zip(keep, fallback)]
+        else:
+            pairs = []
+            for i, fb in zip(keep, fallback):
+                texts = [c[i] for c in award_cols if c[i]] or [fb]
+                pairs += [(i, t) for t in texts]
+            if len(pairs) != len(keep):
+                groups = [g for (i, _t), g in zip(pairs, _repeat_for(pairs, keep, groups))]
+            keep = [i for i, _t in pairs]
+            award_texts = [t for _i, t in pairs]
+        later = dob.__class__ is LaterDates and not _long(dob.cells)  # read with every sheet's (build_nominations)
+        # the kept rows taken now (a row may repeat, one per award cell): the classifier's texts as it read them
+        at = pl.Series(keep, dtype=pl.UInt32)
+        idx = pl.int_range(len(keep), eager=True, dtype=pl.UInt32)
+        own_texts = {"stt": [stts[i] for i in keep], "ho_ten": [names[i] for i in keep],
+                     "gioi_tinh": [genders[i] for i in keep], "hinh_thuc": award_texts}
+        others = body.text_columns({n: col.get(c) for n, c in zip(BULK_COLUMNS, _BULK) if n not in own_texts})
+        taken = {s.name: s[at] for s in others}
+        bulk = [pl.Series(n, own_texts[n], pl.String) if n in own_texts else taken[n] for n in BULK_COLUMNS]
     own = [pl.Series("row", [base + i for i in keep], pl.Int64),  # (Series arithmetic would let go of the GIL)
-           pl.Series("stt", [stts[i] for i in keep], pl.String),
-           pl.Series("ho_ten", [names[i] for i in keep], pl.String),
-           pl.Series("gioi_tinh", [genders[i] for i in keep], pl.String),
-           pl.Series("hinh_thuc", award_texts, pl.String),
            pl.Series("group_subject", groups, pl.String)]
     if not later:
-        own += _birth_columns(dob, idx)
-    names_of = {"doi_tuong": "doi_tuong_raw"}
+        own += _birth_columns(dob, at)
+    dob_cell = body.text_columns({"_dob_cell": col.get("ngay_sinh")})[0] if later else None
     return {
         # the kept rows' own columns; the sheet's constants, and the columns left whole (`bulk`, every row
         # below the header, taken at `idx`), are added for every sheet at once by frames.build_nominations
         "frame": own[0].to_frame().hstack(own[1:]), "idx": idx,
-        "bulk": body.text_columns({names_of.get(c, c): col.get(c) for c in _BULK}),
+        "bulk": bulk,
         "raw": body.raw_texts,  # the bulk texts as fastexcel wrote them: build_nominations cleans them
-        "dob": body.text_columns({"_dob_cell": col.get("ngay_sinh")})[0] if later else None,  # dates read later
+        "dob": dob_cell if columnar or dob_cell is None else dob_cell[at],  # dates read later
         "file": file, "path": path, "sheet": sheet, "unit_code": unit_code, "unit": unit,
         # what the sheet says besides its nominees (not columns of the frame)
         "_next_header": next_header, "_stated": stated, "_examples": examples,
@@ -230,10 +226,81 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     }
 
 
+def _birth_dates(body, col: dict, split, genders: list[str]) -> tuple:
+    """The date-of-birth column, or the two by sex (the gender filled in from the one used); for the two:
+    the column each row's date is in (0 Nam, 1 Nữ, -1 neither), the rows with a date in both (the Nam one
+    is taken, and said), and the Giới tính column's own texts before the column's sex fills them."""
+    if not split:
+        return body.date_column(col.get("ngay_sinh")), [], [], []
+    dob_vals: list = []
+    from_column: list[int] = []
+    both: list[int] = []
+    said = list(genders)
+    for i, (a, b) in enumerate(zip(body.raw(split[0]), body.raw(split[1]))):
+        if a not in (None, ""):
+            dob_vals.append(a)
+            genders[i] = genders[i] or "Nam"
+            from_column.append(0)
+            if b not in (None, ""):
+                both.append(i)
+        elif b not in (None, ""):
+            dob_vals.append(b)
+            genders[i] = genders[i] or "Nữ"
+            from_column.append(1)
+        else:
+            dob_vals.append(None)
+            from_column.append(-1)
+    return body.dates(dob_vals), from_column, both, said
+
+
+class _AtRows(dict):
+    """A classifier column's texts at the rows the loop looks at; another row's cell is read when asked
+    (the rows below a totals line)."""
+
+    def __init__(self, texts, body, j: int | None):
+        super().__init__(texts)
+        self.body, self.j = body, j
+
+    def __missing__(self, i: int) -> str:
+        t = self[i] = self.body.text_at(self.j, i)
+        return t
+
+
+def _rows_to_look_at(body, col: dict) -> tuple[dict, dict, set, list[int], int]:
+    """The rows of a fastexcel sheet the classifier must look at (no date of birth, or a template sample)
+    and its columns' texts at those rows. One query finds the rows that may be such (a date cell
+    blank once cleaned, a name or number the sample sieve lets through: rowkinds.example_sieve); only their
+    cells become Python strings, and the tests of the row by row reader decide among them."""
+    maybe, longest = body.rows_to_test(col.get("ngay_sinh"), [col.get("ho_ten"), col.get("stt")], example_sieve())
+    texts = {cid: body.texts_of(body.cells_at(col.get(cid), maybe)) for cid in _CLASSIFIED}
+    filled = body.dates_filled(body.cells_at(col.get("ngay_sinh"), maybe))
+    names, stts = texts["ho_ten"], texts["stt"]
+    sample = examples_among(names) | examples_among(stts)
+    if sample:
+        others = [i for i, f, n, s in zip(maybe, filled, names, stts) if not f or n in sample or s in sample]
+    else:
+        others = [i for i, f in zip(maybe, filled) if not f]
+    tx = {cid: _AtRows(zip(maybe, texts[cid]), body, col.get(cid)) for cid in _CLASSIFIED}
+    return tx, dict(zip(maybe, filled)), sample, others, longest
+
+
+def _with_fallback(body, j: int | None, awards: "pl.Series", keep: list[int], fallback: list[str]) -> "pl.Series":
+    """The award column with the kept rows' group heading's or title's award where their cell is empty."""
+    if not any(fallback):
+        return awards
+    empty = set(body.empty_rows(j))
+    at = [(i, fb) for i, fb in zip(keep, fallback) if fb and i in empty]
+    if not at:
+        return awards
+    return awards.scatter([i for i, _fb in at], [fb for _i, fb in at])
+
+
 # the columns the row classifier reads for every row; the others are read as whole columns for the kept rows
 _CLASSIFIED = ("stt", "ho_ten", "hinh_thuc", "gioi_tinh")
 _OPTIONAL_IN_ORDER = [c for c in RAW_NOMINATION_COLUMNS if c in OPTIONAL_COLUMNS]
-_BULK = ("chuc_vu", "khoa_phong", "doi_tuong", "sang_kien", "ghi_chu", *_OPTIONAL_IN_ORDER)
+# the kept rows' texts, every row below the header taken at the kept rows (the classifier's columns too)
+_BULK = ("stt", "ho_ten", "gioi_tinh", "hinh_thuc", "chuc_vu", "khoa_phong", "doi_tuong", "sang_kien", "ghi_chu",
+         *_OPTIONAL_IN_ORDER)
 BULK_COLUMNS = ["doi_tuong_raw" if c == "doi_tuong" else c for c in _BULK]  # as the sheet frames name them
 # a sheet's nominees: RAW_NOMINATION_COLUMNS, and the date-of-birth cell left to read with every sheet's
 SHEET_COLUMNS = RAW_NOMINATION_COLUMNS + ["_dob_cell"]
