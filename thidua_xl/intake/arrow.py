@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
@@ -220,23 +221,18 @@ class ArrowBody:
         """In one query: the rows whose date cell (column `dob`) is blank once cleaned (every other one has a
         date of birth: `dates_filled`), or whose cell in one of the `sieved` columns matches `sieve`; and the
         length of the longest date cell. Those rows' cells are fetched at once (`cells_at`, `lead`)."""
-        import polars as pl
-
         frame, offset = self.sheet.frame, self.sheet.offset
         names = frame.columns
 
-        def text(j):
-            return pl.col(names[j - offset]).cast(pl.String) if j is not None and 0 <= j - offset < len(names) else None
+        def name(j):
+            return names[j - offset] if j is not None and 0 <= j - offset < len(names) else None
 
-        d = text(dob)
+        d = name(dob)
         body = frame.slice(self.start)
         if d is None or not self.n:  # no date column: every row is looked at
             at, longest = _ROWS(self.n), 0
         else:
-            maybe = d.str.contains(_BLANK).fill_null(True)
-            for c in (t for t in map(text, sieved) if t is not None):
-                maybe = maybe | c.str.contains(sieve).fill_null(False)
-            got = body.select(maybe=maybe, longest=d.str.len_chars().max().fill_null(0))
+            got = body.select(_test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve))
             at, longest = _ROWS(self.n).filter(got.to_series(0)), got.to_series(1)[0]
         self._cells = dict(zip(at.to_list(), body[at].rows())) if len(at) else {}
         return list(self._cells), longest
@@ -334,6 +330,18 @@ _TYPED_DATE_RE = re.compile(r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][
 _BLANK = rf"^(?:\s|{_POLARS_DROP})*$"
 _SIMPLE_DATE_RE = re.compile(r"(?:[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} 00:00:00|[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}"
                              r"|[1-9][0-9]{3})\Z")
+
+
+@lru_cache(maxsize=64)
+def _test_query(dob: str, sieved: tuple[str, ...], sieve: str) -> list["pl.Expr"]:
+    """`ArrowBody.rows_to_test`'s query on the columns named (the sheets share their column names: built once)."""
+    import polars as pl
+
+    d = pl.col(dob).cast(pl.String)
+    maybe = d.str.contains(_BLANK).fill_null(True)
+    for c in sieved:
+        maybe = maybe | pl.col(c).cast(pl.String).str.contains(sieve).fill_null(False)
+    return [maybe.alias("maybe"), d.str.len_chars().max().fill_null(0).alias("longest")]
 
 
 def _ROWS(n: int) -> "pl.Series":
