@@ -90,3 +90,49 @@ def test_a_title_before_a_name_is_not_part_of_its_key():
     names = pl.Series(["ThS.BS. Nguyễn Văn An", "Ông Nguyễn Văn An", "Lương Văn Can", "Ban Giám đốc", None])
     assert name_keys_series(strip_titles_series(names)).to_list() == \
         [name_key("Nguyễn Văn An")] * 2 + [name_key("Lương Văn Can"), name_key("Ban Giám đốc"), ""]
+
+
+CELLS = st.one_of(NAMES, st.sampled_from(["true", "false", "1980-02-13 00:00:00", "Khoa  Nội", " Khoa Nội",
+                                          "Khoa Nội ", "Khoa\u00a0Nội", "Kho\u0301a", "–", "₫ 1.000"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(CELLS, CELLS, st.booleans()), max_size=25))
+@example([("  Nguye\u0302\u0303n   Va\u0306n\u00a0An ", None, True), ("a\x0bb", "\u200b x", False),
+          ("x\x85y", "", True), ("true", "   ", True)])
+def test_columns_cleaned_through_the_sieve_are_each_cell_cleaned(cells):
+    frame = pl.DataFrame({"a": [c[0] for c in cells], "b": [c[1] for c in cells]},
+                         schema={"a": pl.String, "b": pl.String})
+    rows = pl.Series([c[2] for c in cells], dtype=pl.Boolean)
+    seen = []
+
+    def slow(keys):
+        seen.append(keys)
+        return [k.upper() if k in ("true", "false") else text.clean(k) for k in keys]
+
+    got = text.clean_known_columns(frame, also="^(?:true|false)$", slow=slow)
+    assert got.columns == ["a", "b"] and all(d == pl.String for d in got.dtypes)
+    for c in "ab":
+        assert got.get_column(c).to_list() == \
+            ["" if v is None else v.upper() if v in ("true", "false") else text.clean(v) for v in frame[c].to_list()]
+    assert all(len(keys) == len(set(keys)) for keys in seen)  # each text at most once per column
+    masked = text.clean_known_columns(frame, rows=rows)
+    for c in "ab":
+        assert masked.get_column(c).to_list() == [text.clean(v) if keep else v
+                                                  for v, keep in zip(frame[c].to_list(), rows.to_list())]
+
+
+def test_clean_texts_go_to_python_only_when_they_may_change():
+    seen = []
+    frame = pl.DataFrame({"a": ["Khoa Nội", "Khoa  Nội", None, "Khoa Ngoại", "Khoa  Nội"], "b": [None] * 5},
+                         schema={"a": pl.String, "b": pl.String})
+    got = text.clean_known_columns(frame, slow=lambda keys: seen.extend(keys) or text.clean_strings(keys))
+    assert got.to_dict(as_series=False) == {"a": ["Khoa Nội", "Khoa Nội", "", "Khoa Ngoại", "Khoa Nội"],
+                                           "b": [""] * 5}
+    assert seen == ["Khoa  Nội"]
+
+
+def test_an_empty_or_blank_frame_keeps_its_height():
+    for height in (0, 3):
+        frame = pl.DataFrame({"a": [None] * height, "b": [None] * height}, schema={"a": pl.String, "b": pl.String})
+        assert text.clean_known_columns(frame).to_dict(as_series=False) == {"a": [""] * height, "b": [""] * height}

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..safety import LIMITS
-from ..text import _POLARS_DROP, DATE_YEARS, clean, clean_columns, clean_strings
+from ..text import _POLARS_DROP, DATE_YEARS, clean, clean_known_columns, clean_strings
 from .cells import _NO_DATE, Dates, _date_of, arrow_memos, memos
 
 if TYPE_CHECKING:
@@ -166,9 +166,9 @@ class ArrowBody:
     @staticmethod
     def clean_texts(frame: "pl.DataFrame", rows: "pl.Series | None" = None) -> "pl.DataFrame":
         """fastexcel's texts (of `rows` only, when given) as `texts` cleans them, by whole-column expressions
-        (text.clean_columns); a date or bool cell's text, and any text Polars might normalise otherwise,
-        through `_arrow_texts`."""
-        return clean_columns(frame, also=_SPECIAL_PATTERN, slow=_arrow_texts, rows=rows)
+        (text.clean_known_columns); a date or bool cell's text, and any text that may not be its own clean
+        text, through `_arrow_texts`."""
+        return clean_known_columns(frame, also=_SPECIAL_PATTERN, slow=_arrow_texts, rows=rows)
 
     def lead(self, i: int) -> str:
         """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), read

@@ -116,7 +116,10 @@ def _read_dates(df: "pl.DataFrame") -> "pl.DataFrame":
     if later.null_count() == df.height:
         return df.drop("_dob_cell")
     idx = later.is_not_null().arg_true()
-    got = dates_frame(later.gather(idx))
+    cells = later.gather(idx)
+    distinct = cells.unique()  # a date of birth repeats (a year alone, a common date): each read once
+    got = pl.DataFrame({"v": cells}).join(dates_frame(distinct).with_columns(v=distinct), on="v", how="left",
+                                          maintain_order="left")
     return df.with_columns(df.get_column(c).scatter(idx, got.get_column(g)).alias(c) for c, g in
                            (("ngay_sinh", "date"), ("nam_sinh", "year"), ("ngay_sinh_raw", "raw"),
                             ("ngay_sinh_error", "error"))).drop("_dob_cell")
@@ -147,16 +150,12 @@ def _gathered(noms: list[dict]) -> "pl.DataFrame":
     for c in ("file", "path", "sheet", "unit_code", "unit"):
         each = pl.Series(c, [d[c] for d in noms], pl.String).gather(sheet_of)
         consts.append(df.get_column(c).fill_null(each) if c in df.columns else each)
-    starts, pos = [], 0
+    parts = []  # each sheet's bulk taken at its kept rows, then stacked: no copy of the rows left out
     for d in noms:
-        starts.append(pos)
-        pos += len(d["bulk"][0])
-    at = pl.concat([d["idx"] for d in noms]).cast(pl.Int64) + pl.Series(starts, dtype=pl.Int64).gather(sheet_of)
-    whole = [pl.concat([d["bulk"][k] for d in noms], rechunk=True) for k in range(len(BULK_COLUMNS))]
-    whole.append(pl.concat([d["dob"] if d["dob"] is not None else
-                            pl.Series("_dob_cell", [None], pl.String).new_from_index(0, len(d["bulk"][0]))
-                            for d in noms], rechunk=True))
-    bulk = pl.DataFrame(whole)[at]
+        dob = d["dob"] if d["dob"] is not None else \
+            pl.Series("_dob_cell", [None], pl.String).new_from_index(0, len(d["bulk"][0]))
+        parts.append(pl.DataFrame([*d["bulk"], dob])[d["idx"]])
+    bulk = pl.concat(parts) if len(parts) > 1 else parts[0]
     raw = [d["raw"] for d in noms]
     if any(raw):
         rows = None if all(raw) else pl.Series([d["raw"] for d in noms]).gather(sheet_of)
