@@ -40,11 +40,10 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
     texts = df.get_column("hinh_thuc").unique(maintain_order=True).to_list()
     matched = [catalog.match(t) for t in texts]
     award_subject = {a.code: a.subject for a in catalog}
-    codes = sorted({m for m in matched if m})
-    df = df.with_columns(pl.col("hinh_thuc").replace_strict(texts, matched, default=None, return_dtype=pl.String)
-                         .alias("award"))
-    df = df.with_columns(pl.col("award").replace_strict(codes, [award_subject.get(c) for c in codes], default=None,
-                                                        return_dtype=pl.String).alias("_subj"))
+    df = df.with_columns(
+        pl.col("hinh_thuc").replace_strict(texts, matched, default=None, return_dtype=pl.String).alias("award"),
+        pl.col("hinh_thuc").replace_strict(texts, [award_subject.get(m) if m else None for m in matched], default=None,
+                                           return_dtype=pl.String).alias("_subj"))
     subject = df.get_column("_subj")
     either = df.select(pl.arg_where(pl.col("_subj") == BOTH)).to_series()
     if len(either):  # only awards open to both need the row's signals weighed (subjects.infer)
@@ -53,15 +52,15 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
             has_person=pl.col("nam_sinh").is_not_null() | (pl.col("ngay_sinh_raw") != "") | (pl.col("gioi_tinh") != ""),
             has_cv=pl.col("chuc_vu").fill_null("") != "")
         subject = subject.scatter(either, infer_frame(rows).get_column("subject"))
-    df = df.with_columns(subject.alias("subject")).drop("_subj")
     names = df.get_column("ho_ten")
     distinct = names.drop_nulls().unique()  # each distinct name stripped of its title and keyed once
-    keys = names.replace_strict(distinct, name_keys_series(strip_titles_series(distinct)), default=None,
-                                return_dtype=pl.String).fill_null("").alias("person_key")
-    df = df.with_columns(pl.when(pl.col("subject").ne_missing(TAP_THE) & pl.col("nam_sinh").is_not_null())
-                         .then(pl.concat_str(keys, pl.lit("|"), pl.col("nam_sinh").cast(pl.String)))
-                         .otherwise(keys).alias("person_key"))
-    return df.select(NOMINATION_COLUMNS)
+    keys = pl.lit(names.replace_strict(distinct, name_keys_series(strip_titles_series(distinct)), default=None,
+                                       return_dtype=pl.String).fill_null(""))
+    subject = pl.lit(subject)
+    person_key = pl.when(subject.ne_missing(TAP_THE) & pl.col("nam_sinh").is_not_null()) \
+        .then(pl.concat_str(keys, pl.lit("|"), pl.col("nam_sinh").cast(pl.String))).otherwise(keys)
+    made = {"subject": subject, "person_key": person_key}
+    return df.select(made[c].alias(c) if c in made else pl.col(c) for c in NOMINATION_COLUMNS)
 
 
 def split_award_cells(df: "pl.DataFrame", catalog: Catalog) -> "pl.DataFrame":
@@ -146,10 +145,7 @@ def _gathered(noms: list[dict]) -> "pl.DataFrame":
     df = pl.concat([d["frame"] for d in noms], how="diagonal") if len(noms) > 1 else noms[0]["frame"]
     sheet_of = pl.select(pl.int_range(len(noms), dtype=pl.UInt32).repeat_by(pl.Series(heights, dtype=pl.UInt32))
                          .explode()).to_series() if len(noms) > 1 else pl.Series([0] * heights[0], dtype=pl.UInt32)
-    consts = []
-    for c in ("file", "path", "sheet", "unit_code", "unit"):
-        each = pl.Series(c, [d[c] for d in noms], pl.String).gather(sheet_of)
-        consts.append(df.get_column(c).fill_null(each) if c in df.columns else each)
+    consts = pl.DataFrame([pl.Series("_k_" + c, [d[c] for d in noms], pl.String) for c in _CONSTS])[sheet_of]
     parts = []  # each sheet's bulk taken at its kept rows, then stacked: no copy of the rows left out
     for d in noms:
         dob = d["dob"] if d["dob"] is not None else \
@@ -161,14 +157,23 @@ def _gathered(noms: list[dict]) -> "pl.DataFrame":
         rows = None if all(raw) else pl.Series([d["raw"] for d in noms]).gather(sheet_of)
         bulk = ArrowBody.clean_texts(bulk.select(BULK_COLUMNS), rows).hstack([bulk.get_column("_dob_cell")])
     kinds = bulk.get_column("doi_tuong_raw").unique(maintain_order=True).to_list()
-    doi = bulk.get_column("doi_tuong_raw").replace_strict(kinds, [_doi_tuong(t) for t in kinds],
-                                                          return_dtype=pl.String).alias("doi_tuong")
-    birth = [pl.lit(None, pl.Date).alias("ngay_sinh"), pl.lit(None, pl.Int64).alias("nam_sinh"),
-             pl.lit("").alias("ngay_sinh_raw"), pl.lit(None, pl.String).alias("ngay_sinh_error")]
-    df = df.with_columns(b for b in birth if b.meta.output_name() not in df.columns) \
-        .with_columns(pl.col("ngay_sinh_raw").fill_null(""))
-    return df.drop("doi_tuong", *(c for c in ("file", "path", "sheet", "unit_code", "unit") if c in df.columns),
-                   strict=False).hstack(consts + [doi] + bulk.get_columns()).select(SHEET_COLUMNS)
+    own = df.drop("doi_tuong", strict=False)
+    wide = own.hstack(consts.get_columns() + bulk.get_columns())
+    no_birth = {"ngay_sinh": pl.lit(None, pl.Date), "nam_sinh": pl.lit(None, pl.Int64), "ngay_sinh_raw": pl.lit(""),
+                "ngay_sinh_error": pl.lit(None, pl.String)}  # when no sheet read a date with its rows
+
+    def column(c: str) -> "pl.Expr":
+        if c in _CONSTS:  # a sheet's constant, unless its rows name their own (a master's unit per row)
+            return pl.coalesce(c, "_k_" + c) if c in own.columns else pl.col("_k_" + c)
+        if c == "doi_tuong":
+            return pl.col("doi_tuong_raw").replace_strict(kinds, [_doi_tuong(t) for t in kinds], return_dtype=pl.String)
+        got = pl.col(c) if c in own.columns or c in bulk.columns else no_birth[c]
+        return got.fill_null("") if c == "ngay_sinh_raw" else got
+
+    return wide.select(column(c).alias(c) for c in SHEET_COLUMNS)
+
+
+_CONSTS = ("file", "path", "sheet", "unit_code", "unit")
 
 
 def sheet_frame(data: dict) -> "pl.DataFrame":
