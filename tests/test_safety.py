@@ -331,7 +331,8 @@ def test_the_plain_cell_check_finds_what_the_three_case_pattern_finds():
     import random
     import re
 
-    from thidua_xl.safety import _not_greater, _odd_cell
+    from thidua_xl.safety import _cells_beyond as _odd_cell
+    from thidua_xl.safety import _not_greater
 
     rnd = random.Random(18)
     lasts = [1, 5, 9, 10, 99, 100, 500, 501, 999, 1000, 1048, 9999, 10000, 123456, 1048576]
@@ -353,6 +354,32 @@ def test_the_plain_cell_check_finds_what_the_three_case_pattern_finds():
             for spelled in (str(row), "0" + str(row), str(row).zfill(7)):
                 data = b'<row r="1"><c r="B' + spelled.encode() + b'" s="2"><v>1</v></c></row>'
                 assert (_odd_cell(last).search(data) is None) == (_odd_cell_slow(last).search(data) is None)
+
+
+def test_a_sheet_shares_its_cell_check_with_sheets_of_about_as_many_rows():
+    """The plain-cell check is compiled once per rounded bound, not per sheet: a cell that far below the last
+    row tag (under 1,000 rows, in a sheet of up to NEAR_ROWS_MAX rows) is read where it is, as the careful parse
+    keeps it too (only a gap of over 1,000 rows makes a stray); one further down, or any in a bigger sheet, still
+    sends the sheet to the careful parse."""
+    from thidua_xl.safety import NEAR_ROWS_MAX, _near_bound, _plain_cells
+
+    for last in [*range(1, 1200), 9_999, 10_000, 12_345, 19_000, 19_999, 20_000, 250_000]:
+        near = _near_bound(last)
+        assert last <= near < last + 1000 and len(str(near)) == len(str(last))
+    assert len({_near_bound(n) for n in range(400, 20_000)}) < 200
+
+    def sheet(last: int, cell_row: int, col: str = "B") -> bytes:
+        return (b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="%d"><c r="A%d"/></row>'
+                b'<row r="%d"><c r="%s%d"><v>1</v></c></row></sheetData>' % (last - 1, last - 1, last, col.encode(), cell_row))
+
+    for last in (7, 519, 4_321, 18_000):
+        near = _near_bound(last)
+        assert _plain_cells(sheet(last, last)) == ([1, last - 1, last], 26)
+        assert _plain_cells(sheet(last, near)) == ([1, last - 1, last], 26)  # read where it is
+        assert _plain_cells(sheet(last, near, "AB")) == ([1, last - 1, last], 28)
+        assert _plain_cells(sheet(last, near + 1)) is None
+    big = NEAR_ROWS_MAX + 5_000
+    assert _plain_cells(sheet(big, big)) is not None and _plain_cells(sheet(big, big + 1)) is None
 
 
 def test_a_hidden_column_alone_skips_the_walk_for_hidden_rows_and_changes_nothing():

@@ -11,6 +11,7 @@ XML, and always with defusedxml.
 """
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -433,18 +434,32 @@ def _not_greater(n: int) -> bytes:
     return b"(?:" + b"|".join(branches + [d.encode()]) + b")"
 
 
-def _odd_cell(last_row: int) -> re.Pattern:
-    """The first cell tag (`<c` then a space, tab, line break, `>` or `/`) not spelled `<c r="A1"` with a row up
-    to `last_row`: one negative look-ahead per tag, which a plainly written cell satisfies."""
-    return re.compile(rb'<c(?=[ >/\t\n\r])(?! r="[A-Z]{1,3}' + _not_greater(last_row) + rb'"[\s/>])')
+@functools.lru_cache(maxsize=128)
+def _cells_beyond(bound: int, letters: int = 3) -> re.Pattern:
+    """The first cell tag (`<c` then a space, tab, line break, `>` or `/`) not spelled `<c r="A1"` with up to
+    `letters` column letters and a row up to `bound`: one negative look-ahead per tag, which a plainly written
+    cell satisfies."""
+    return re.compile(rb'<c(?=[ >/\t\n\r])(?! r="[A-Z]{1,%d}' % letters + _not_greater(bound) + rb'"[\s/>])')
+
+
+NEAR_ROWS_MAX = 19_999  # up to here a bound 999 rows loose changes no limit's verdict (× max_cols < max_cells)
+
+
+def _near_bound(last_row: int) -> int:
+    """`last_row` rounded up, keeping its leading digits: within 999 rows, and shared by many sheets, so that
+    its pattern is compiled once (compiling one per sheet cost more than the scan)."""
+    unit = 10 ** min(3, len(str(last_row)) - 1)
+    return (last_row // unit + 1) * unit - 1
 
 
 def _plain_cells(data: bytes):
     """(sorted row numbers, max column) when the sheet is spelled as Excel writes it, else None.
 
-    Plain means: every row tag is `<row r="N"`, every cell tag `<c r="A1"`, no namespace prefix,
-    and no cell below the last row tag. Checked with a few whole-buffer scans; anything else
-    goes to the careful parse.
+    Plain means: every row tag is `<row r="N"`, every cell tag `<c r="A1"`, no namespace prefix, and no cell
+    below the last row tag (in a sheet of up to NEAR_ROWS_MAX rows: no cell 1,000 rows or more below it; one
+    nearer is read where it is, as the careful parse would keep it, and cannot cross a limit). Checked with a
+    few whole-buffer scans; anything else goes to the careful parse. Columns A to Z, the usual case, take one
+    scan; a wider sheet a second, and a third for its widest column.
     """
     if _PREFIXED.search(data):
         return None
@@ -454,7 +469,11 @@ def _plain_cells(data: bytes):
     if not rows:
         return None if b"<c" in data else ([], 0)
     numbers = sorted(set(map(int, rows)))
-    if _odd_cell(numbers[-1]).search(data):
+    near = _near_bound(numbers[-1])
+    bound = near if near <= NEAR_ROWS_MAX else numbers[-1]
+    if _cells_beyond(bound, 1).search(data) is None:
+        return numbers, 26
+    if _cells_beyond(bound).search(data):
         return None
     wide = set(_WIDE_CELL.findall(data))
     return numbers, max([26, *map(col_number, wide)])
@@ -576,23 +595,3 @@ def _rebuild(zf: zipfile.ZipFile, infos, replaced: dict[str, bytes]) -> bytes:
             data = replaced.get(info.filename)
             out.writestr(info.filename, data if data is not None else zf.read(info))
     return buf.getvalue()
-
-
-# --- parsing parts of workbooks the tool rewrites (collect, --into) ----------------------------------
-_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-
-
-def parse_xml(data: bytes, *, huge: bool = False):
-    """lxml tree of a workbook part, refusing any DTD or entity (the bomb and XXE vectors).
-
-    The rewriting code needs lxml (it keeps namespaces and unknown elements byte-faithful),
-    so instead of defusedxml's wrapper it gets the same guarantees here: DTDs refused up
-    front, no entity resolution, no network; `huge` only lifts libxml2's depth/size caps
-    for big sheets, which the zip limits of `inspect` already bound.
-    """
-    from lxml import etree
-
-    if _DTD.search(data):
-        raise Refused("phần XML trong tệp có khai báo DOCTYPE/ENTITY (có thể là “bom XML”), không xử lý")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge)
-    return etree.fromstring(data, parser=parser)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..safety import EXCEL_TEXT_MAX, parse_xml
+from ..safety import EXCEL_TEXT_MAX
+from .xmlparts import parse_xml
 from ..tables import col_letter  # noqa: F401  (0 -> A, re-exported)
 
 from ..fileio import atomic_path

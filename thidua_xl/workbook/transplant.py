@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..safety import parse_xml
+from .xmlparts import parse_xml
 
 from ..fileio import backup
 from ..locks import master_lock
