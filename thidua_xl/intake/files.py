@@ -82,7 +82,7 @@ class Loaded:
     rows: dict[str, list[list]] = field(default_factory=dict)
 
 
-def load_file(path: Path, arrow: bool = True) -> Loaded:
+def load_file(path: Path, arrow: bool = True, scan=None) -> Loaded:
     """The part of reading a file that needs no other file: safety scan, open, parse the sheets.
 
     Runs in worker threads (fastexcel and python-calamine parse without the GIL), so the next files
@@ -93,19 +93,26 @@ def load_file(path: Path, arrow: bool = True) -> Loaded:
     needs). A sheet that fails here is simply not cached: `read_file` reads it again and reports it.
     """
     if arrow and path.suffix.lower() in ARROW_SUFFIXES:
-        return _load_arrow(path)
+        return _load_arrow(path, scan)
+    if scan is not None:
+        from ..reading import open_scanned
+
+        wb, reason = open_scanned(path, scan)
+        return _prefetch_sheets(Loaded(wb, reason, scan if wb is not None else None))
     wb, reason, scan = open_checked(path)
     return _prefetch_sheets(Loaded(wb, reason, scan))
 
 
-def _load_arrow(path: Path) -> Loaded:
+def _load_arrow(path: Path, scan=None) -> Loaded:
+    """`scan`: the file's pre-check, made already (by intake.checker's process); else made here."""
     from ..reading import checked_scan, open_scanned
     from ..safety import Refused
 
-    try:
-        scan = checked_scan(path)
-    except Refused as exc:
-        return Loaded(None, str(exc), None)
+    if scan is None:
+        try:
+            scan = checked_scan(path)
+        except Refused as exc:
+            return Loaded(None, str(exc), None)
     book = None
     try:
         book = open_book(path, scan)
@@ -137,9 +144,13 @@ PREFETCH_AHEAD = 4  # files parsed ahead of the one being classified (bounds the
 
 def _prefetched(files: list[Path], arrow: bool = True):
     """(path, Loaded) in the given order, the next files loaded by worker threads meanwhile."""
+    from . import early
+
     if len(files) < 2:
         for path in files:
-            yield path, load_file(path, arrow)
+            begun = early.take(path, arrow)
+            loaded = begun.result() if begun is not None else None
+            yield path, loaded if loaded is not None else load_file(path, arrow)
         return
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
@@ -148,8 +159,11 @@ def _prefetched(files: list[Path], arrow: bool = True):
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="thidua-read") as pool:
         pending = deque()
         ahead = iter(files)
+        def begin(path: Path):  # a read the command line began early (intake.early), or one begun now
+            return early.take(path, arrow) or pool.submit(_load_quietly, path, arrow)
+
         for path in ahead:
-            pending.append((path, pool.submit(_load_quietly, path, arrow)))
+            pending.append((path, begin(path)))
             if len(pending) >= PREFETCH_AHEAD:
                 break
         try:
@@ -157,7 +171,7 @@ def _prefetched(files: list[Path], arrow: bool = True):
                 path, future = pending.popleft()
                 nxt = next(ahead, None)
                 if nxt is not None:
-                    pending.append((nxt, pool.submit(_load_quietly, nxt, arrow)))
+                    pending.append((nxt, begin(nxt)))
                 yield path, future.result()
         finally:  # stopped early (an error, Ctrl-C): close what the workers already opened
             for _path, future in pending:
@@ -174,9 +188,9 @@ def _close(loaded: Loaded | None) -> None:
         pass
 
 
-def _load_quietly(path: Path, arrow: bool = True) -> Loaded | None:
+def _load_quietly(path: Path, arrow: bool = True, scan=None) -> Loaded | None:
     """load_file in a worker; None (read again in the main thread, which reports the error) on a surprise."""
     try:
-        return load_file(path, arrow)
+        return load_file(path, arrow, scan)
     except Exception:  # noqa: BLE001
         return None

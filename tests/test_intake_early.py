@@ -1,0 +1,141 @@
+"""Reading begun from the command line before the CLI is imported (intake.early): the same intake as a
+reading begun by intake itself, a file changed meanwhile read again, a read nobody takes closed, and the
+`thidua` command printing and writing the same with and without it."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from thidua_xl.intake import early, read_paths
+
+
+@pytest.fixture(autouse=True)
+def fresh_state():
+    early._state.clear()
+    yield
+    early.forget()
+    early._state.clear()
+
+
+def _finished():
+    early._state["planned"].wait(10)
+    for _sig, future in list(early._state["pending"].values()):
+        future.result(timeout=30)
+
+
+def test_only_the_positional_paths_of_a_reading_command_are_read_early():
+    argv = ["validate", "don-vi", "--year", "2024", "--history", "so.sqlite", "--json=kq.json", "BVSN.xlsx"]
+    assert early.positional_paths(argv) == ["don-vi", "BVSN.xlsx"]  # an option's value is not a workbook
+    assert early.positional_paths(["--debug", "consolidate", "tong-hop.xlsx", "--into", "khac.xlsx"]) == ["tong-hop.xlsx"]
+    for argv in (["report", "tong-hop.xlsx"], ["collect", "don-vi"], ["validate", "--help"], ["consolidate"], []):
+        assert early.positional_paths(argv) == []
+
+
+def test_a_folder_read_early_gives_the_intake_intake_gives_alone(seed_folder):
+    alone = read_paths([seed_folder])
+    early.start(["consolidate", str(seed_folder), "--json", "kq.json"])
+    _finished()
+    assert len(early._state["pending"]) == len(list(seed_folder.glob("*.xlsx")))
+    together = read_paths([seed_folder])
+    assert not early._state["pending"]  # every read begun early was taken over
+    pd.testing.assert_frame_equal(together.nominations, alone.nominations)
+    assert [(f.code, f.file, f.sheet, f.row, f.message) for f in together.findings] == \
+        [(f.code, f.file, f.sheet, f.row, f.message) for f in alone.findings]
+
+
+def test_a_file_changed_after_its_early_read_is_read_again(seed_folder, tmp_path):
+    files = sorted(seed_folder.glob("*.xlsx"))[:2]
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    for f in files:
+        shutil.copy(f, folder / f.name)
+    early.start(["validate", str(folder)])
+    _finished()
+    changed = folder / files[0].name
+    shutil.copy(files[1], changed)  # the unit sent a corrected file while the command was starting
+    st = changed.stat()
+    os.utime(changed, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    got = read_paths([folder]).nominations
+    rows_of = lambda f: len(read_paths([f]).nominations)  # noqa: E731
+    assert (got["file"] == changed.name).sum() == rows_of(files[1])
+
+
+def test_a_read_begun_early_that_nobody_takes_is_closed(seed_folder, monkeypatch):
+    from thidua_xl.intake import files as files_mod
+
+    closed = []
+    monkeypatch.setattr(files_mod, "_close", lambda loaded: closed.append(loaded))
+    early.start(["consolidate", str(seed_folder)])
+    _finished()
+    first, *rest = sorted(seed_folder.glob("*.xlsx"))
+    assert early.take(first, arrow=False) is None  # wanted with typed cells (collect): read anew
+    early.forget()
+    assert len(closed) == 1 + len(rest) and all(c is not None and c.wb is not None for c in closed)
+
+
+def test_the_command_prints_and_writes_the_same_with_and_without_the_early_read(seed_folder, tmp_path):
+    runs = {}
+    for name, env in (("early", {}), ("without", {"THIDUA_NO_EARLY_READ": "1"})):
+        out = tmp_path / "tong-hop.json"
+        done = subprocess.run([sys.executable, "-m", "thidua_xl", "consolidate", str(seed_folder), "--json", str(out)],
+                              capture_output=True, text=True, encoding="utf-8", env={**os.environ, **env}, timeout=300)
+        runs[name] = (done.returncode, done.stdout, out.read_bytes())
+        out.unlink()
+    assert runs["early"] == runs["without"] and runs["early"][0] in (0, 1)
+
+
+def test_the_child_process_checks_each_file_as_the_command_would(seed_folder, tmp_path):
+    """The pre-check in its own process (intake.checker) answers what safety.inspect answers here: the same
+    scan of a good file, the same Vietnamese reason for a refused one, in the order given."""
+    from thidua_xl.intake.checker import OK, REFUSED, Checker
+    from thidua_xl.safety import Refused, inspect
+
+    fake = tmp_path / "csv-doi-duoi.xlsx"
+    fake.write_text("STT,Họ và tên\n1,Nguyễn Văn An\n", encoding="utf-8")
+    empty = tmp_path / "rong.xlsx"
+    empty.write_bytes(b"")
+    files = [*sorted(seed_folder.glob("*.xlsx"))[:3], fake, empty]
+    checker = Checker(files)
+    for i, f in enumerate(files):
+        kind, got = checker.answer(i)
+        try:
+            here = inspect(f)
+        except Refused as exc:
+            assert (kind, got) == (REFUSED, str(exc))
+        else:
+            assert kind == OK and got == here
+
+
+def test_refused_files_read_early_say_the_same_and_the_others_are_still_read(seed_folder, tmp_path):
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    for f in sorted(seed_folder.glob("*.xlsx"))[:3]:
+        shutil.copy(f, folder / f.name)
+    (folder / "csv-doi-duoi.xlsx").write_text("STT,Họ và tên\n", encoding="utf-8")
+    alone = read_paths([folder])
+    early.start(["validate", str(folder)])
+    together = read_paths([folder])
+    assert [(f.code, f.file, f.message) for f in together.findings] == [(f.code, f.file, f.message) for f in alone.findings]
+    assert any(f.file == "csv-doi-duoi.xlsx" for f in together.findings)
+    pd.testing.assert_frame_equal(together.nominations, alone.nominations)
+
+
+def test_without_a_child_process_every_file_is_checked_in_the_command(seed_folder, monkeypatch):
+    """No child can be started (a locked-down machine): the early reads check each file themselves."""
+    from thidua_xl import reading
+
+    monkeypatch.setattr(sys, "executable", str(seed_folder / "khong-co-python"))
+    checked = []
+    real = reading.checked_scan
+    monkeypatch.setattr(reading, "checked_scan", lambda p: checked.append(p) or real(p))
+    alone = read_paths([seed_folder])
+    checked.clear()
+    early.start(["consolidate", str(seed_folder)])
+    together = read_paths([seed_folder])
+    assert len(checked) == len(list(seed_folder.glob("*.xlsx")))
+    pd.testing.assert_frame_equal(together.nominations, alone.nominations)
