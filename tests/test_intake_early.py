@@ -15,7 +15,11 @@ from thidua_xl.intake import early, read_paths
 
 
 @pytest.fixture(autouse=True)
-def fresh_state():
+def fresh_state(monkeypatch):
+    """No reading begun yet; the fixtures' dozen small files are enough for a child process."""
+    from thidua_xl.intake import checker
+
+    monkeypatch.setattr(checker, "CHILD_MIN_FILES", 2)
     early._state.clear()
     yield
     early.forget()
@@ -78,11 +82,32 @@ def test_a_read_begun_early_that_nobody_takes_is_closed(seed_folder, monkeypatch
     assert len(closed) == 1 + len(rest) and all(c is not None and c.wb is not None for c in closed)
 
 
+def test_a_single_small_workbook_is_left_to_intake(tmp_path, seed_folder, monkeypatch):
+    """One master or a couple of small files: a child process costs more than their check, and a thread checking
+    them would only slow the imports it should overlap; intake reads them as it always has."""
+    from thidua_xl.intake import checker
+
+    monkeypatch.setattr(checker, "CHILD_MIN_FILES", 16)
+    one = sorted(seed_folder.glob("*.xlsx"))[0]
+    assert not checker.worth_a_child([one]) and checker.worth_a_child([one] * 16)
+    early.start(["validate", str(one)])
+    early._state["planned"].wait(10)
+    assert early._state["pending"] == {} and early.take(one, arrow=True) is None
+
+
 def test_the_command_prints_and_writes_the_same_with_and_without_the_early_read(seed_folder, tmp_path):
+    """Through `python -m thidua_xl`, the way staff run it, on a folder of enough files for a child process
+    (the seed's twelve, twice: the second copies are duplicates, which both runs must report alike)."""
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    for f in sorted(seed_folder.glob("*.xlsx")):
+        shutil.copy(f, folder / f.name)
+        shutil.copy(f, folder / f"lan2-{f.name}")
+    assert len(list(folder.iterdir())) == 24  # over CHILD_MIN_FILES (16; the fixture lowers it in this process only)
     runs = {}
     for name, env in (("early", {}), ("without", {"THIDUA_NO_EARLY_READ": "1"})):
         out = tmp_path / "tong-hop.json"
-        done = subprocess.run([sys.executable, "-m", "thidua_xl", "consolidate", str(seed_folder), "--json", str(out)],
+        done = subprocess.run([sys.executable, "-m", "thidua_xl", "consolidate", str(folder), "--json", str(out)],
                               capture_output=True, text=True, encoding="utf-8", env={**os.environ, **env}, timeout=300)
         runs[name] = (done.returncode, done.stdout, out.read_bytes())
         out.unlink()

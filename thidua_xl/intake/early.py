@@ -70,36 +70,42 @@ def _signature(path: Path) -> tuple | None:
 
 
 def _plan(paths: list[str]) -> None:
-    """List the files as intake will (`expand_paths`), then read them ahead in worker threads."""
+    """List the files as intake will (`expand_paths`); when there are enough of them for a child process
+    to check (a single workbook is checked faster by intake itself, and a thread checking it here would
+    only slow the imports it should overlap), read them ahead."""
     pending = _state["pending"]
+    queue: list[tuple[Path, Future, tuple]] = []
+    checker = None
     try:
+        from .checker import Checker, worth_a_child
         from .files import expand_paths
 
         files, _findings = expand_paths(paths)
-        queue: list[tuple[Path, Future]] = []
         budget = AHEAD_BYTES
         for path in files:
             sig = _signature(path)
             if sig is None or sig[0] > budget:
                 break
             budget -= sig[0]
-            future: Future = Future()
+            queue.append((path, Future(), sig))
+        if not worth_a_child([path for path, _f, _s in queue]):
+            queue = []
+        for path, future, sig in queue:
             pending[_key(path)] = (sig, future)
-            queue.append((path, future))
-    except Exception:  # noqa: BLE001
+        if queue:
+            checker = Checker([path for path, _f, _s in queue])
+    except Exception:  # noqa: BLE001 - intake reads what was not begun here
+        pending.clear()
         queue = []
     finally:
         _state["planned"].set()
     if not queue:
         return
-    from .checker import Checker
-
-    checker = Checker([path for path, _f in queue])
     jobs = iter(enumerate(queue))
     jobs_lock = threading.Lock()
 
     def work() -> None:
-        from .checker import OK, REFUSED
+        from .checker import AGAIN, OK, REFUSED
         from .files import Loaded, _load_quietly
 
         while True:
@@ -107,8 +113,8 @@ def _plan(paths: list[str]) -> None:
                 job = next(jobs, None)
             if job is None:
                 return
-            i, (path, future) = job
-            kind, got = checker.answer(i)
+            i, (path, future, _sig) = job
+            kind, got = checker.answer(i) if checker is not None else (AGAIN, None)
             if not future.set_running_or_notify_cancel():
                 continue
             try:
