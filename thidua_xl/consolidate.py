@@ -201,27 +201,30 @@ def _dense_ranks(texts) -> dict[str, int]:
 def _name_ranks(pairs: "pl.DataFrame") -> "pl.DataFrame":
     """Each distinct (ho_ten, subject) with its place in list order as three ranks: collectives first,
     by their name; then people by tên, then họ đệm (text.name_sort_key). The collation key is made once
-    per distinct tên, họ đệm and collective name, not per name or row."""
+    per distinct tên, họ đệm and collective name, and the ranks spread over the rows by Polars."""
     import polars as pl
 
-    names = [n or "" for n in pairs.get_column("ho_ten").to_list()]
-    people = [s != TAP_THE for s in pairs.get_column("subject").to_list()]
-    # split_name on the whole column at once: the cleaned name's last word is the tên
-    split = [n.rpartition(" ") for n in clean_strings([n for n, p in zip(names, people) if p])]
-    ten, ho = _dense_ranks({t for _h, _s, t in split}), _dense_ranks({h for h, _s, _t in split})
-    collective = _dense_ranks({n for n, p in zip(names, people) if not p})
-    parts = iter(split)
-    first, second = [], []
-    for n, p in zip(names, people):
-        if p:
-            h, _s, t = next(parts)
-            first.append(ten[t])
-            second.append(ho[h])
-        else:
-            first.append(collective[n])
-            second.append(0)
-    return pairs.with_columns(pl.Series("_group", people, dtype=pl.Int8), pl.Series("_first", first, dtype=pl.Int64),
-                              pl.Series("_second", second, dtype=pl.Int64))
+    name = pl.col("ho_ten").fill_null("")
+    people = (pl.col("subject") != TAP_THE).fill_null(True)  # no subject: ranked as a person, as before
+    frame = pairs.select(name.alias("_name"), people.alias("_person"))
+    persons = frame.filter("_person").get_column("_name").unique(maintain_order=True).to_list()
+    # split_name of each cleaned name: its last word is the tên, the words before it the họ đệm
+    split = pl.DataFrame({"_name": persons, "_clean": clean_strings(persons)}, schema={"_name": pl.String,
+                                                                                   "_clean": pl.String})
+    split = split.with_columns(pl.col("_clean").str.split(" ").alias("_w")).select(
+        "_name", pl.col("_w").list.last().alias("_ten"),
+        pl.col("_w").list.head(pl.col("_w").list.len() - 1).list.join(" ").alias("_ho"))
+    ten = _dense_ranks(split.get_column("_ten").unique().to_list())
+    ho = _dense_ranks(split.get_column("_ho").unique().to_list())
+    collective = _dense_ranks(frame.filter(~pl.col("_person")).get_column("_name").unique().to_list())
+    split = split.select("_name", pl.col("_ten").replace_strict(ten, return_dtype=pl.Int64).alias("_t"),
+                         pl.col("_ho").replace_strict(ho, return_dtype=pl.Int64).alias("_h"))
+    ranked = frame.join(split, on="_name", how="left", maintain_order="left").select(
+        pl.col("_person").cast(pl.Int8).alias("_group"),
+        pl.when("_person").then("_t").otherwise(
+            pl.col("_name").replace_strict(collective, default=None, return_dtype=pl.Int64)).alias("_first"),
+        pl.when("_person").then("_h").otherwise(0).cast(pl.Int64).alias("_second"))
+    return pairs.hstack(ranked)
 
 
 def _list_order(counted: "pl.DataFrame", codes: list[str]) -> "pl.DataFrame":
