@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from thidua_xl.intake import early, read_paths
+from thidua_xl.intake.files import begin_early
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +43,7 @@ def test_only_the_positional_paths_of_a_reading_command_are_read_early():
 
 def test_a_folder_read_early_gives_the_intake_intake_gives_alone(seed_folder):
     alone = read_paths([seed_folder])
-    early.start(["consolidate", str(seed_folder), "--json", "kq.json"])
+    early.start(["consolidate", str(seed_folder), "--json", "kq.json"], begin_early)
     _finished()
     assert len(early._state["pending"]) == len(list(seed_folder.glob("*.xlsx")))
     together = read_paths([seed_folder])
@@ -58,7 +59,7 @@ def test_a_file_changed_after_its_early_read_is_read_again(seed_folder, tmp_path
     folder.mkdir()
     for f in files:
         shutil.copy(f, folder / f.name)
-    early.start(["validate", str(folder)])
+    early.start(["validate", str(folder)], begin_early)
     _finished()
     changed = folder / files[0].name
     shutil.copy(files[1], changed)  # the unit sent a corrected file while the command was starting
@@ -74,7 +75,7 @@ def test_a_read_begun_early_that_nobody_takes_is_closed(seed_folder, monkeypatch
 
     closed = []
     monkeypatch.setattr(files_mod, "_close", lambda loaded: closed.append(loaded))
-    early.start(["consolidate", str(seed_folder)])
+    early.start(["consolidate", str(seed_folder)], begin_early)
     _finished()
     first, *rest = sorted(seed_folder.glob("*.xlsx"))
     assert early.take(first, arrow=False) is None  # wanted with typed cells (collect): read anew
@@ -90,7 +91,7 @@ def test_a_single_small_workbook_is_left_to_intake(tmp_path, seed_folder, monkey
     monkeypatch.setattr(checker, "CHILD_MIN_FILES", 16)
     one = sorted(seed_folder.glob("*.xlsx"))[0]
     assert not checker.worth_a_child([one]) and checker.worth_a_child([one] * 16)
-    early.start(["validate", str(one)])
+    early.start(["validate", str(one)], begin_early)
     early._state["planned"].wait(10)
     assert early._state["pending"] == {} and early.take(one, arrow=True) is None
 
@@ -143,7 +144,7 @@ def test_refused_files_read_early_say_the_same_and_the_others_are_still_read(see
         shutil.copy(f, folder / f.name)
     (folder / "csv-doi-duoi.xlsx").write_text("STT,Họ và tên\n", encoding="utf-8")
     alone = read_paths([folder])
-    early.start(["validate", str(folder)])
+    early.start(["validate", str(folder)], begin_early)
     together = read_paths([folder])
     assert [(f.code, f.file, f.message) for f in together.findings] == [(f.code, f.file, f.message) for f in alone.findings]
     assert any(f.file == "csv-doi-duoi.xlsx" for f in together.findings)
@@ -160,7 +161,7 @@ def test_without_a_child_process_every_file_is_checked_in_the_command(seed_folde
     monkeypatch.setattr(reading, "checked_scan", lambda p: checked.append(p) or real(p))
     alone = read_paths([seed_folder])
     checked.clear()
-    early.start(["consolidate", str(seed_folder)])
+    early.start(["consolidate", str(seed_folder)], begin_early)
     together = read_paths([seed_folder])
     assert len(checked) == len(list(seed_folder.glob("*.xlsx")))
     pd.testing.assert_frame_equal(together.nominations, alone.nominations)

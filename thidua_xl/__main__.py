@@ -6,10 +6,16 @@ imported: the half second of imports then overlaps the parse of the first files.
 import sys
 
 
+def _begin(paths: list[str]) -> None:
+    from .intake.files import begin_early
+
+    begin_early(paths)
+
+
 def run() -> int:
     from .intake import early
 
-    early.start(sys.argv[1:])
+    early.start(sys.argv[1:], _begin)
     from .cli import main
 
     return main()

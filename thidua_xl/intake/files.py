@@ -159,7 +159,8 @@ def _prefetched(files: list[Path], arrow: bool = True):
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="thidua-read") as pool:
         pending = deque()
         ahead = iter(files)
-        def begin(path: Path):  # a read the command line began early (intake.early), or one begun now
+
+        def begin(path: Path):  # a read the command line began early (begin_early), or one begun now
             return early.take(path, arrow) or pool.submit(_load_quietly, path, arrow)
 
         for path in ahead:
@@ -194,3 +195,60 @@ def _load_quietly(path: Path, arrow: bool = True, scan=None) -> Loaded | None:
         return load_file(path, arrow, scan)
     except Exception:  # noqa: BLE001
         return None
+
+
+EARLY_AHEAD_BYTES = 16 * 1024 * 1024  # files read ahead from the command line, by size on disk (120,000 rows: ~8 MB)
+
+
+def begin_early(paths: list[str]) -> None:
+    """The reads a command line begins before its CLI is imported (intake.early, started by `__main__`):
+    the files listed as intake will list them; when there are enough for a child process to pre-check
+    (checker.worth_a_child: a single workbook is checked faster here, and a thread checking it during the
+    imports only slows them), two threads parse each file the child has checked, and register the result
+    for `_prefetched` to take over."""
+    from concurrent.futures import Future
+    import threading
+
+    from . import early
+    from .checker import AGAIN, OK, REFUSED, Checker, worth_a_child
+
+    files, _findings = expand_paths(paths)
+    chosen: list[tuple[Path, tuple]] = []
+    budget = EARLY_AHEAD_BYTES
+    for path in files:
+        sig = early.signature(path)
+        if sig is None or sig[0] > budget:
+            break
+        budget -= sig[0]
+        chosen.append((path, sig))
+    if not chosen or not worth_a_child([path for path, _s in chosen]):
+        return  # nothing registered: intake reads every file as it always has
+    queue: list[tuple[Path, Future]] = []
+    for path, sig in chosen:
+        queue.append((path, Future()))
+        early.register(path, sig, queue[-1][1], _close)
+    checker = Checker([path for path, _f in queue])
+    early.planned()
+    jobs = iter(enumerate(queue))
+    jobs_lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with jobs_lock:
+                job = next(jobs, None)
+            if job is None:
+                return
+            i, (path, future) = job
+            kind, got = checker.answer(i)
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                if kind == REFUSED:
+                    future.set_result(Loaded(None, got, None))
+                else:  # checked by the child, or (AGAIN) checked here by load_file itself
+                    future.set_result(_load_quietly(path, True, got if kind == OK else None))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever takes the result
+                future.set_exception(exc)
+
+    for n in range(2):
+        threading.Thread(target=work, name=f"thidua-read-early_{n}", daemon=True).start()
