@@ -10,7 +10,7 @@ from dataclasses import replace
 import polars as pl
 
 from ..model import WARNING, Finding
-from .context import COL_AWARD, NOT_CHECKED, Context
+from .context import COL_AWARD, NOT_CHECKED, Context, take
 from .records import Rule
 
 
@@ -67,8 +67,9 @@ FINDING_FIELDS = {"file", "sheet", "row", "unit", "award", "award_name", "_colum
 
 # --- rows picked by Python lists (per distinct value work done in Python) -------------------
 def where(rows: pl.DataFrame, keep: list) -> pl.DataFrame:
-    """The rows whose flag in `keep` (one per row, in order) is true."""
-    return rows.filter(pl.Series(keep, dtype=pl.Boolean))
+    """The rows whose flag in `keep` (one per row, in order) is true: taken by position, which costs a
+    fraction of a query (`filter` plans and runs one, ~0.2 ms or more each on a busy machine)."""
+    return take(rows, [k for k, flag in enumerate(keep) if flag])
 
 
 def cell_texts(rows: pl.DataFrame, col: str) -> list[str]:
