@@ -197,3 +197,27 @@ def test_labels_come_in_the_order_left_rows_meet_them(seed):
     right.insert(0, "_d", range(len(right)))
     got = _matches(_polars(left), _polars(right).with_columns(pl.col("_d").cast(pl.Int64)), "_d")
     assert list(got) == _labels_in_meeting_order(left, right, "_d")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_matched_known_is_matched_on_the_known_rows_it_picks(seed):
+    """The pairs of every row against every known row, matched once, then picked per call: the same rows as a
+    matching of the call's own rows against the known rows it names (awards, years, a condition)."""
+    rng = random.Random(seed)
+    years = [2022, 2023, 2024]
+    df, known = _frame(rng, 30, [2024]), _frame(rng, rng.randint(0, 60), years)
+    known["source"] = [rng.choice(["nomination", "history"]) for _ in range(len(known))]
+    ctx = _context(_polars(df), _polars(known))
+    left = _polars(df).filter(pl.col("_i") % 3 != seed % 3)
+    for awards, ys, where in ((["X"], None, None), (["X", "Y"], [2023, 2024], None),
+                              (["Y"], None, pl.col("source").eq("history") & (pl.col("year") <= 2023)),
+                              (["X"], [2024], pl.col("subject").ne_missing(TAP_THE))):
+        picked = _polars(known).filter(pl.col("award").is_in(awards))
+        if ys is not None:
+            picked = picked.filter(pl.col("year").is_in(ys))
+        if where is not None:
+            picked = picked.filter(where)
+        assert ctx.matched_known(left, awards, ys, where=where).get(None, set()) == ctx.matched(left, picked)
+        by_year = ctx.matched_known(left, awards, ys, "year", where)
+        for y in years:
+            assert by_year.get(y, set()) == ctx.matched(left, picked.filter(pl.col("year") == y))

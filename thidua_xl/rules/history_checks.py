@@ -132,8 +132,9 @@ def prior_award(ctx: Context, rule: Rule) -> list[Finding]:
     if ctx.history is None:
         return not_checked(ctx, rule, rows, _no_history_reason(ctx, []))
     last = ctx.year - int(rule.params.get("min_years_since", 5))
-    right = ctx.history.filter(pl.col("award").is_in(list(rule.params.get("needs", []))) & (pl.col("year") <= last))
-    hits = ctx.matched(rows, right)
+    # the register's records (known's of source "history") of `needs` up to `last`
+    hits = ctx.matched_known(rows, rule.params.get("needs", []),
+                             where=pl.col("source").eq("history") & (pl.col("year") <= last)).get(None, set())
     span = f"{min(ctx.history_years)}–{max(ctx.history_years)}" if ctx.history_years else "không có năm nào"
     fail = rows.filter(~pl.col("_i").is_in(list(hits))).with_columns(
         detail=pl.lit(f"(sổ lịch sử có dữ liệu các năm {span})"))

@@ -31,8 +31,7 @@ def one_award_a_year(ctx: Context, rule: Rule) -> list[Finding]:
         if here.is_empty():
             continue
         rest = [a for a in group if a != award]
-        k = ctx.known_awards(rest, [ctx.year]).filter(pl.col("subject").ne_missing(TAP_THE))
-        by_award = ctx.matched_by(here, k, "award")
+        by_award = ctx.matched_known(here, rest, [ctx.year], "award", where=pl.col("subject").ne_missing(TAP_THE))
         for a in rest:
             for i in by_award.get(a, ()):
                 others.setdefault(i, []).append(ctx.award_name(a))
