@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from thidua_xl.catalog import TAP_THE
-from thidua_xl.rules import Context
+from thidua_xl.rules import Context, Rule
 
 NAMES = ["an", "binh", "cuong", "khoa noi"]
 DATES = [(1980.0, "1980-02-13"), (1980.0, "1980-05-01"), (1980.0, ""), (1992.0, ""), (math.nan, "")]
@@ -207,8 +207,14 @@ def test_matched_known_is_matched_on_the_known_rows_it_picks(seed):
     years = [2022, 2023, 2024]
     df, known = _frame(rng, 30, [2024]), _frame(rng, rng.randint(0, 60), years)
     known["source"] = [rng.choice(["nomination", "history"]) for _ in range(len(known))]
+    df["ho_ten"] = [rng.choice(["", "An"]) for _ in range(len(df))]
     ctx = _context(_polars(df), _polars(known))
+    # with the run's rules, the pairs cover only the rows its history rules look at (X proposed, with a name):
+    # a left holding others is matched on its own
+    ruled = _context(_polars(df), _polars(known))
+    ruled.rules = (Rule(id="S", kind="streak", code="C", message="", awards=("X",)),)
     left = _polars(df).filter(pl.col("_i") % 3 != seed % 3)
+    looked_at = left.filter(pl.col("award").eq("X") & pl.col("ho_ten").ne(""))
     for awards, ys, where in ((["X"], None, None), (["X", "Y"], [2023, 2024], None),
                               (["Y"], None, pl.col("source").eq("history") & (pl.col("year") <= 2023)),
                               (["X"], [2024], pl.col("subject").ne_missing(TAP_THE))):
@@ -221,3 +227,5 @@ def test_matched_known_is_matched_on_the_known_rows_it_picks(seed):
         by_year = ctx.matched_known(left, awards, ys, "year", where)
         for y in years:
             assert by_year.get(y, set()) == ctx.matched(left, picked.filter(pl.col("year") == y))
+        assert ruled.matched_known(left, awards, ys, "year", where) == by_year
+        assert ruled.matched_known(looked_at, awards, ys, where=where).get(None, set()) == ctx.matched(looked_at, picked)

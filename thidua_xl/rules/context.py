@@ -109,8 +109,15 @@ class Context:
 
         Every row of `df` is matched against every row of `known` once per run (`known_pairs`); a call
         then only picks its pairs, in one query, instead of a matching of its own (~12 small queries)."""
-        pairs = self.known_pairs()
-        if left.is_empty() or pairs.is_empty():
+        if left.is_empty():
+            return {}
+        pairs, covered = self.known_pairs()
+        if covered is not None and not covered.issuperset(left.get_column("_i").to_list()):
+            right = self.known.filter(pl.col("award").is_in(list(awards)))  # rows no history rule asked for
+            if years is not None:
+                right = right.filter(pl.col("year").is_in(list(years)))
+            return _matches(left, right.filter(where) if where is not None else right, label)
+        if pairs.is_empty():
             return {}
         sel = pl.col("_i").is_in(left.get_column("_i").implode()) & pl.col("award").is_in(list(awards))
         if years is not None:
@@ -121,15 +128,22 @@ class Context:
             .agg(pl.col("_i").unique()).collect()
         return {lab: set(ids) for lab, ids in zip(got.get_column("_lab").to_list(), got.get_column("_i").to_list())}
 
-    def known_pairs(self) -> pl.DataFrame:
-        """Every (row of `df`, row of `known`) pair `matched` joins: `_i` and known's award, year, source and
-        subject (once per run)."""
-        def pairs() -> pl.DataFrame:
+    def known_pairs(self) -> tuple[pl.DataFrame, set | None]:
+        """Every (row of `df`, row of `known`) pair `matched` joins, `_i` and known's award, year, source and
+        subject, for the rows the run's history rules look at (once per run), and the positions of those rows
+        (None: every row)."""
+        def pairs() -> tuple[pl.DataFrame, set | None]:
+            from .checks import HISTORY_KINDS
+
+            left, covered = self.df, None
+            if self.rules:
+                left = self.df.filter(proposed({a for r in self.rules if r.kind in HISTORY_KINDS for a in r.awards}))
+                covered = set(left.get_column("_i").to_list())
             carry = tuple(c for c in ("award", "year", "source", "subject") if c in self.known.columns)
-            hits = _hits(self.df, self.known.select(*_MATCHED_COLUMNS, *carry), None, carry)
+            hits = _hits(left, self.known.select(*_MATCHED_COLUMNS, *carry), None, carry)
             if hits is None:
-                return pl.DataFrame(schema={"_i": pl.Int64, **{c: self.known.schema[c] for c in carry}})
-            return hits.select("_i", *carry)
+                return pl.DataFrame(schema={"_i": pl.Int64, **{c: self.known.schema[c] for c in carry}}), covered
+            return hits.select("_i", *carry), covered
 
         return self.once("known_pairs", pairs)
 
