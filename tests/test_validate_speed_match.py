@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from thidua_xl.catalog import TAP_THE
-from thidua_xl.rules import Context, Rule
+from thidua_xl.rules import Context
 
 NAMES = ["an", "binh", "cuong", "khoa noi"]
 DATES = [(1980.0, "1980-02-13"), (1980.0, "1980-05-01"), (1980.0, ""), (1992.0, ""), (math.nan, "")]
@@ -209,10 +209,10 @@ def test_matched_known_is_matched_on_the_known_rows_it_picks(seed):
     known["source"] = [rng.choice(["nomination", "history"]) for _ in range(len(known))]
     df["ho_ten"] = [rng.choice(["", "An"]) for _ in range(len(df))]
     ctx = _context(_polars(df), _polars(known))
-    # with the run's rules, the pairs cover only the rows its history rules look at (X proposed, with a name):
-    # a left holding others is matched on its own
+    # with the awards of the run's history rules, the pairs cover only their rows (X proposed, with a name): a
+    # left holding others is matched on its own
     ruled = _context(_polars(df), _polars(known))
-    ruled.rules = (Rule(id="S", kind="streak", code="C", message="", awards=("X",)),)
+    ruled.history_awards = frozenset({"X"})
     left = _polars(df).filter(pl.col("_i") % 3 != seed % 3)
     looked_at = left.filter(pl.col("award").eq("X") & pl.col("ho_ten").ne(""))
     for awards, ys, where in ((["X"], None, None), (["X", "Y"], [2023, 2024], None),

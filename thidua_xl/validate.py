@@ -119,10 +119,11 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
         award_name=pl.col("award").replace_strict({a.code: a.name for a in catalog}, default=None,
                                                   return_dtype=pl.String).fill_null(""),
     )
-    looked_at = df
+    looked_at, history_awards = df, None
     if rules is not None:
         # rows proposed for any history rule's award: one selection for the union of their awards
-        looked_at = df.filter(proposed({a for r in rules if r.kind in HISTORY_KINDS for a in r.awards}))
+        history_awards = frozenset(a for r in rules if r.kind in HISTORY_KINDS for a in r.awards)
+        looked_at = df.filter(proposed(history_awards))
     hist, label, history_years, discipline = _register(intake, year, history, Context.people(looked_at),
                                                        df.get_column("name_key"))
     units = _unit_lookup(intake, frame)
@@ -144,7 +145,7 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
                    known=known, history=hist, history_label=label,
                    history_years=history_years,
                    initiative_sheets=sheets, config_values=config_values,
-                   discipline=discipline, rules=tuple(rules or ()))
+                   discipline=discipline, rules=tuple(rules or ()), history_awards=history_awards)
 
 
 def _register(intake, year: int, history, people: dict, names: "pl.Series"):

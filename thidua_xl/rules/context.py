@@ -53,6 +53,7 @@ class Context:
     # den_ngay: ISO dates, den_ngay '' when not stated), None when the register has none
     discipline: pl.DataFrame | None = None
     rules: tuple = ()  # the rules of the run (a rule may shape another: discipline_restart)
+    history_awards: frozenset | None = None  # the awards of the run's history rules (None: any row may be matched)
     _rows: dict = field(default_factory=dict, repr=False)  # rows_for's selections
     memo: dict = field(default_factory=dict, repr=False)  # what checks derive from the run's data once (see `once`)
 
@@ -130,14 +131,12 @@ class Context:
 
     def known_pairs(self) -> tuple[pl.DataFrame, set | None]:
         """Every (row of `df`, row of `known`) pair `matched` joins, `_i` and known's award, year, source and
-        subject, for the rows the run's history rules look at (once per run), and the positions of those rows
+        subject, for the rows proposed for `history_awards` (once per run), and the positions of those rows
         (None: every row)."""
         def pairs() -> tuple[pl.DataFrame, set | None]:
-            from .checks import HISTORY_KINDS
-
             left, covered = self.df, None
-            if self.rules:
-                left = self.df.filter(proposed({a for r in self.rules if r.kind in HISTORY_KINDS for a in r.awards}))
+            if self.history_awards is not None:
+                left = self.df.filter(proposed(self.history_awards))
                 covered = set(left.get_column("_i").to_list())
             carry = tuple(c for c in ("award", "year", "source", "subject") if c in self.known.columns)
             hits = _hits(left, self.known.select(*_MATCHED_COLUMNS, *carry), None, carry)
