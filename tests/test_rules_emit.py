@@ -101,3 +101,20 @@ def test_findings_point_at_their_rows_in_order():
     got = emit(_context(rows), rule, rows, "Họ và tên")
     assert [(f.file, f.row) for f in got] == list(zip(rows.get_column("file").to_list(), range(7, 7 + n)))
     assert got[0].message == f"“Người 0” đề nghị {CATALOG.by_code[CODES[0]].name} [Quy định T.ROWS]"
+
+
+def test_findings_are_the_records_finding_makes():
+    """`findings` sets a finding's fields itself (thousands a run): each record equals, hashes and reads as the
+    one `Finding(…)` makes, shared values and per-row ones alike."""
+    from thidua_xl.model import Finding
+    from thidua_xl.rules.emit import findings
+
+    got = findings("NOT_CHECKED", WARNING, ["a", "b"], ["BV A.xlsx", None], ["Cá nhân", "TT"], [7, None],
+                   ["Hình thức đề nghị", None], ["Bệnh viện A", ""], "B.X", None, False, ("B.X", "B.Y"))
+    want = [Finding("NOT_CHECKED", WARNING, "a", file="BV A.xlsx", sheet="Cá nhân", row=7, column="Hình thức đề nghị",
+                    unit="Bệnh viện A", rule="B.X", legal_basis=None, verified=False, rules=("B.X", "B.Y")),
+            Finding("NOT_CHECKED", WARNING, "b", file=None, sheet="TT", row=None, column=None, unit="", rule="B.X",
+                    legal_basis=None, verified=False, rules=("B.X", "B.Y"))]
+    assert got == want and [hash(f) for f in got] == [hash(f) for f in want]
+    assert [vars(f) for f in got] == [vars(f) for f in want] and [f.to_dict() for f in got] == [f.to_dict() for f in want]
+    assert findings("C", WARNING, [], [], [], [], [], [], "R", "L", True, ()) == []

@@ -2,6 +2,7 @@
 the rule and its legal basis; a rule the data cannot decide says so (`NOT_CHECKED`)."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import string
@@ -105,16 +106,44 @@ def emit(ctx: Context, rule: Rule, rows: pl.DataFrame, column: str | None, *, co
     if read is None:
         messages = [render(rule, _values(ctx, base, rec)) for rec in row_records(rows.select(keep))]
     else:
-        messages = _messages(ctx, rule, base, read, rows.select(keep))
+        messages = _messages(ctx, rule, base, read, rows, keep)
     n = rows.height
     col = {c: rows.get_column(c).to_list() if c in keep else [None] * n for c in ("file", "sheet", "unit", "_column")}
     at = rows.get_column("row").to_list() if "row" in keep else [None] * n
     code, severity = code or rule.code, severity or rule.effective_severity
     verified = rule.verified if verified is None else verified
     rule_id, legal = (rules[0] if rules else rule.id), rule.legal_ref
-    return [Finding(code, severity, message, file=f, sheet=s, row=int(r) if r is not None else None,
-                    column=c or column, unit=u, rule=rule_id, legal_basis=legal, verified=verified, rules=rules)
-            for message, f, s, r, c, u in zip(messages, col["file"], col["sheet"], at, col["_column"], col["unit"])]
+    return findings(code, severity, messages, col["file"], col["sheet"], [int(r) if r is not None else None for r in at],
+                    [c or column for c in col["_column"]], col["unit"], rule_id, legal, verified, rules)
+
+
+_FINDING_FIELDS = ("code", "severity", "message", "file", "sheet", "row", "column", "unit", "rule", "legal_basis",
+                   "verified", "rules")
+# Finding's fields are these, in this order, and its __init__ only sets them: then `findings` may set them itself
+_PLAIN_FINDING = (tuple(f.name for f in dataclasses.fields(Finding)) == _FINDING_FIELDS
+                  and not hasattr(Finding, "__post_init__") and not hasattr(Finding, "__slots__"))
+
+
+def findings(code: str, severity: str, messages: list[str], files: list, sheets: list, rows: list, columns: list,
+             units: list, rule: str | None, legal_basis: str | None, verified: bool, rules: tuple) -> list[Finding]:
+    """One Finding per message (the lists run along them; the rest is the same for all), equal to
+    `Finding(code, severity, message, file=…, …)`: its fields set into a new record directly, as a
+    frozen dataclass's __init__ sets each through object.__setattr__ (a third of the time, for thousands)."""
+    if not _PLAIN_FINDING:  # pragma: no cover - the record changed shape: build it the ordinary way
+        return [Finding(code, severity, m, file=f, sheet=s, row=r, column=c, unit=u, rule=rule, legal_basis=legal_basis,
+                        verified=verified, rules=rules) for m, f, s, r, c, u in zip(messages, files, sheets, rows,
+                                                                                     columns, units)]
+    new = object.__new__
+    out = []
+    add = out.append
+    for m, f, s, r, c, u in zip(messages, files, sheets, rows, columns, units):
+        record = new(Finding)
+        d = record.__dict__
+        (d["code"], d["severity"], d["message"], d["file"], d["sheet"], d["row"], d["column"], d["unit"], d["rule"],
+         d["legal_basis"], d["verified"], d["rules"]) = (code, severity, m, f, s, r, c, u, rule, legal_basis, verified,
+                                                         rules)
+        add(record)
+    return out
 
 
 def _values(ctx: Context, base: dict, rec: dict) -> dict:
@@ -124,13 +153,15 @@ def _values(ctx: Context, base: dict, rec: dict) -> dict:
     return vals
 
 
-def _messages(ctx: Context, rule: Rule, base: dict, read: frozenset[str], rows: pl.DataFrame) -> list[str]:
-    """`render` of every row, column by column: the values the template reads, each row's over `base`."""
-    from_rows = [c for c in rows.columns if c in read]
+def _messages(ctx: Context, rule: Rule, base: dict, read: frozenset[str], rows: pl.DataFrame,
+              kept: list[str]) -> list[str]:
+    """`render` of every row, column by column: the values the template reads (of rows' `kept` columns), each
+    row's over `base`."""
+    from_rows = [c for c in kept if c in read]
     fixed = {k: _fmt(v) for k, v in base.items() if k in read and k not in from_rows}
     columns = [[_fmt(v) for v in rows.get_column(c).to_list()] for c in from_rows]
     if "award_name" in read:  # an empty award name is the catalogue's name of the row's award
-        awards = rows.get_column("award").to_list() if "award" in rows.columns else [None] * rows.height
+        awards = rows.get_column("award").to_list() if "award" in kept else [None] * rows.height
         if "award_name" in from_rows:
             k = from_rows.index("award_name")
             columns[k] = [a if a else ctx.award_name(c) for a, c in zip(columns[k], awards)]
