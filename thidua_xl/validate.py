@@ -337,9 +337,9 @@ def _detect(text: str) -> str | None:
     return legacy.detect(text)
 
 
-def _maybe_legacy(texts: "pl.Series") -> "pl.Series":
-    """Which texts may be TCVN3/VNI (a Latin-1 letter, no Vietnamese Unicode one): legacy's two patterns as
-    Polars expressions (the regex crate reads them alike); a missing text may not."""
+def _maybe_legacy(texts):
+    """Which texts (a Series, or an expression of one) may be TCVN3/VNI (a Latin-1 letter, no Vietnamese Unicode
+    one): legacy's two patterns as Polars expressions (the regex crate reads them alike); a missing text may not."""
     return (texts.str.contains(legacy._LEGACY_CANDIDATE.pattern).fill_null(False)
             & ~texts.str.contains(legacy._VIET_UNICODE.pattern).fill_null(False))
 
@@ -349,13 +349,16 @@ def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
     import polars as pl
 
     out = {}
+    texts = [c for c in LEGACY_COLUMNS if c in frame.columns and frame.schema[c] == pl.String]
+    # the text columns in one query (a query each costs more than the look at their distinct texts)
+    found = frame.select(pl.col(c).filter(_maybe_legacy(pl.col(c))).unique().implode() for c in texts) if texts else None
     for col in LEGACY_COLUMNS:
         if col not in frame.columns:
             continue
-        values = frame.get_column(col).unique()
-        if values.dtype == pl.String:
-            odd = values.filter(_maybe_legacy(values)).to_list()
+        if col in texts:
+            odd = found.get_column(col)[0].to_list()
         else:
+            values = frame.get_column(col).unique()
             odd = [v for v in values.drop_nulls().to_list()
                    if v.__class__ is str and legacy._LEGACY_CANDIDATE.search(v) and not legacy._VIET_UNICODE.search(v)]
         if odd:
