@@ -470,3 +470,39 @@ def test_a_tcvn3_cell_naming_two_awards_becomes_two_nominations_and_the_others_a
     assert list(zip(noms["ho_ten"], noms["award"], noms["row"])) == [
         ("Nguyễn Văn Bình", "LDTT", R), ("Nguyễn Văn Bình", "CSTDCS", R),
         ("Trần Thị Hoà", "LDTT", R + 1), ("Lê Văn Cường", "GK", R + 2)]
+
+
+def test_validation_leaves_the_collector_as_it_found_it():
+    """The reading's objects are spared the cycle collector's walks during validation only: frozen inside,
+    given back after (also when a check fails), and left alone when something else froze objects already."""
+    import gc
+
+    from thidua_xl.validate import spared_by_collector
+
+    assert gc.get_freeze_count() == 0
+    alive = [[n] for n in range(1000)]
+    with spared_by_collector():
+        assert gc.get_freeze_count() >= len(alive)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ZeroDivisionError):
+        with spared_by_collector():
+            1 / 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with spared_by_collector():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_register_that_is_not_there_is_said_so_though_read_beside_the_checks(tmp_path):
+    """The register is read in a worker thread while the checks of this year's rows run: its error still
+    reaches the caller, in Vietnamese, and nothing is returned."""
+    from thidua_xl.errors import UserError
+
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [person("Nguyễn Văn An", "Chiến sĩ thi đua cơ sở")], year=2024)
+    with pytest.raises(UserError, match="Không tìm thấy sổ lịch sử"):
+        validate(read_paths([f]), 2024, history=tmp_path / "khong-co.sqlite")

@@ -8,6 +8,7 @@ each rule's check run over whole columns; the findings returned in file order.
 from __future__ import annotations
 
 
+import contextlib
 import functools
 import os
 import re
@@ -19,7 +20,7 @@ from .catalog import Catalog, load_catalog
 from .errors import UserError
 from .model import WARNING, Finding
 from .schema import COLUMN_HEADER
-from .rules import HISTORY_KINDS, KINDS, Context, RuleSet, load_rules
+from .rules import HISTORY_KINDS, KINDS, REGISTER_KINDS, Context, RuleSet, load_rules
 from .rules.context import proposed
 from .text import clean, fold, fold_strings, name_keys
 
@@ -43,16 +44,45 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
     rules: None (packaged + master sheet), a path of an override file, or a RuleSet.
     Legacy-encoded cells of the nominations are replaced by their Unicode text (a new `intake.frame`).
     """
-    year = int(year)
+    with spared_by_collector():
+        return _validate(intake, int(year), history, rules)
+
+
+@contextlib.contextmanager
+def spared_by_collector():
+    """The objects alive now (the reading's: lists of every row's cells, every file's report) left out of the
+    cycle collector's walks until the block ends (`gc.freeze`). Validation makes thousands of findings, which
+    sets off a full collection; walking the reading's lists in it cost ~0.1 s. Nothing is frozen when
+    something else froze objects already (it decides when to let go of them)."""
+    import gc
+
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _validate(intake, year: int, history, rules) -> list[Finding]:
     catalog = load_catalog()
     findings: list[Finding] = list(intake.findings)
     findings += fix_legacy(intake, catalog)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules, intake=intake)
     rules_now = ruleset.for_year(year)
-    ctx = build_context(intake, year, catalog, history, rules_now)
-    found: list[Finding] = []
-    for rule in rules_now:
-        found += KINDS[rule.kind](ctx, rule)
+    ctx, register = _partial_context(intake, year, catalog, history, rules_now)
+    # the checks of this year's rows run while the register is read; then those that read it, in rule order
+    found_by: dict[int, list[Finding]] = {}
+    for k, rule in enumerate(rules_now):
+        if rule.kind not in REGISTER_KINDS:
+            found_by[k] = KINDS[rule.kind](ctx, rule)
+    register(ctx)
+    for k, rule in enumerate(rules_now):
+        if rule.kind in REGISTER_KINDS:
+            found_by[k] = KINDS[rule.kind](ctx, rule)
+    found: list[Finding] = [f for k in range(len(rules_now)) for f in found_by[k]]
     order = {f: i for i, f in enumerate(dict.fromkeys(ctx.df.get_column("file").to_list()))}
     found.sort(key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
     return findings + _birth_cells(intake, found)
@@ -105,6 +135,17 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
     rules: the rules that will run; the register is then read only for the people of
     the rows their history checks look at (default: every row's people).
     """
+    ctx, register = _partial_context(intake, year, catalog, history, rules)
+    register(ctx)
+    return ctx
+
+
+def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=None):
+    """(`build_context` without the register, a function that waits for it and adds it to the context).
+
+    The register is read in a worker thread meanwhile: SQLite runs its query without holding the GIL, so
+    the checks of this year's rows (`REGISTER_KINDS` aside) run beside it. Until it is added, `known`,
+    `history` and `discipline` are None."""
     import polars as pl
 
     frame = intake.current("nominations")
@@ -124,34 +165,60 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
         # rows proposed for any history rule's award: one selection for the union of their awards
         history_awards = frozenset(a for r in rules if r.kind in HISTORY_KINDS for a in r.awards)
         looked_at = df.filter(proposed(history_awards))
-    hist, label, history_years, discipline = _register(intake, year, history, Context.people(looked_at),
-                                                       df.get_column("name_key"))
+    reading = _Worker(_register, intake, year, history, Context.people(looked_at), df.get_column("name_key"))
     units = _unit_lookup(intake, frame)
     initiatives = _initiative_authors(intake.current("initiatives"), units)
-    known = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
+    this_year = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
         "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
         year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
     sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
-    config_values = _explicit_config(intake)
-    if discipline is not None:  # the register's disciplines of this run's people, with this year's unit codes
-        discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
-    if hist is not None:
-        hist = hist.with_columns(unit_key=_mapped(hist.get_column("unit_key").cast(pl.String), units),
-                                 source=pl.lit("history"))
-    known_columns = ["name_key", "birth_year", "birth_date", "unit_key", "subject", "award", "year", "source"]
-    if hist is not None and not hist.is_empty():
-        known = pl.concat([known, hist.select(known_columns)], how="vertical_relaxed")
-    return Context(df=df, year=year, catalog=catalog, initiatives=initiatives,
-                   known=known, history=hist, history_label=label,
-                   history_years=history_years,
-                   initiative_sheets=sheets, config_values=config_values,
-                   discipline=discipline, rules=tuple(rules or ()), history_awards=history_awards)
+    ctx = Context(df=df, year=year, catalog=catalog, initiatives=initiatives, known=None,
+                  initiative_sheets=sheets, config_values=_explicit_config(intake),
+                  rules=tuple(rules or ()), history_awards=history_awards)
+
+    def add_register(ctx: Context) -> None:
+        hist, label, history_years, discipline = reading.result()
+        if discipline is not None:  # the register's disciplines of this run's people, with this year's unit codes
+            discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
+        known = this_year
+        if hist is not None:
+            hist = hist.with_columns(unit_key=_mapped(hist.get_column("unit_key").cast(pl.String), units),
+                                     source=pl.lit("history"))
+            if not hist.is_empty():
+                known = pl.concat([known, hist.select(*this_year.columns)], how="vertical_relaxed")
+        ctx.known, ctx.history, ctx.history_label, ctx.history_years = known, hist, label, history_years
+        ctx.discipline = discipline
+
+    return ctx, add_register
+
+
+class _Worker:
+    """fn(*args) run in a thread of its own; `result()` waits for it and returns its value or raises its error."""
+
+    def __init__(self, fn, *args):
+        import threading
+
+        self._got: list = []
+        self._thread = threading.Thread(target=self._run, args=(fn, args), name="thidua-register", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn, args) -> None:
+        try:
+            self._got.append((True, fn(*args)))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            self._got.append((False, exc))
+
+    def result(self):
+        self._thread.join()
+        ok, value = self._got[0]
+        if not ok:
+            raise value
+        return value
 
 
 def _register(intake, year: int, history, people: dict, names: "pl.Series"):
     """(register records, label, years covered, disciplines of the people `names` keys or None):
-    `_history_frame` and the register's disciplines. (Read in a worker thread beside the rest of the
-    context, it measured no faster: the thread's Python steps wait for the GIL the main thread holds.)"""
+    `_history_frame` and the register's disciplines."""
     hist, label, history_years, db = _history_frame(intake, year, history, people)
     discipline = None
     if db is not None:

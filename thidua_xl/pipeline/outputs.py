@@ -49,7 +49,10 @@ def write_findings(result, *, json_out: Path | None = None, out: Path | None = N
     written: dict[str, Path] = {}
     findings = list(result.findings)
     if json_out:
-        write_json(json_out, findings_json(result))
+        from ..validate import spared_by_collector
+
+        with spared_by_collector():  # a record per finding: the run's other objects need no walk meanwhile
+            write_json(json_out, findings_json(result))
         written["json"] = Path(json_out)
     if out:
         written["xlsx"] = Path(write_findings_workbook(result.intake, findings, out, result.year))

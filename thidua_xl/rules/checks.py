@@ -47,3 +47,7 @@ KINDS: dict[str, Callable] = {
 HISTORY_KINDS: frozenset[str] = frozenset({
     "same_year_award", "streak", "count_in_window", "prior_award", "one_award_a_year",
 })
+
+REGISTER_KINDS: frozenset[str] = HISTORY_KINDS | {"under_discipline", "discipline_restart"}
+"""The kinds that read the register (its awards through `known` and `history`, its disciplines): validation runs
+the others while the register is being read."""

@@ -43,7 +43,7 @@ class Context:
     year: int
     catalog: Catalog
     initiatives: pl.DataFrame  # one row per (initiative, author): author_key, unit_key, cap, nam, ten_key
-    known: pl.DataFrame
+    known: pl.DataFrame  # None while validation still reads the register (see validate._partial_context)
     history: pl.DataFrame | None = None
     history_label: str = ""
     history_years: set[int] = field(default_factory=set)
