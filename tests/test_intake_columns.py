@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from thidua_xl.intake.arrow import ArrowSheet, _arrow_date, dates_of_cells
 from thidua_xl.intake.cells import Dates, reading_memos
+from thidua_xl.safety import EXCEL_TEXT_MAX
 
 DATE_CELLS = st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31)).map(lambda d: f"{d.isoformat()} 00:00:00")
 ODD_DATES = st.sampled_from([
@@ -339,4 +340,14 @@ def test_the_rows_without_a_date_of_birth_found_by_one_query_are_the_row_by_row_
         assert [i for i, f in enumerate(filled) if not f] == [i for i in rows if not filled[i]]
         assert set(range(len(values))) - set(rows) <= {i for i, f in enumerate(filled) if f}
         assert body.dates_filled(body.cells_at(0, rows)) == [filled[i] for i in rows]
-        assert longest == max((len(v) for v in values if v), default=0)
+        assert (longest > EXCEL_TEXT_MAX) == (max((len(v) for v in values if v), default=0) > EXCEL_TEXT_MAX)
+
+
+def test_a_date_cell_longer_than_excel_allows_is_told_by_its_characters_not_its_bytes():
+    """A cell of 32,767 Vietnamese letters is twice as many bytes and still fits in a cell; one more does not."""
+    for size, long in ((EXCEL_TEXT_MAX, False), (EXCEL_TEXT_MAX + 1, True)):
+        values = ["01/01/1980", "ệ" * size, None]
+        sheet = ArrowSheet(pl.DataFrame({"a": values}, schema={"a": pl.String}))
+        with reading_memos():
+            _rows, longest = sheet.body(0).rows_to_test(0, [], "^$")
+        assert (longest > EXCEL_TEXT_MAX) is long

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..safety import LIMITS
+from ..safety import EXCEL_TEXT_MAX, LIMITS
 from ..text import _POLARS_DROP, DATE_YEARS, clean, clean_known_columns, clean_strings
 from .cells import _NO_DATE, Dates, _date_of, arrow_memos, memos
 
@@ -174,8 +174,9 @@ class ArrowBody:
         """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), read
         from fastexcel's texts without typing the row's other cells."""
         cells = self._cells.get(i)
+        number = _NUMBER.fullmatch
         for v in self.sheet.frame.row(self.start + i) if cells is None else cells:
-            if v is not None and v.strip() and not _NUMBER.fullmatch(v) and not _special(v):
+            if v is not None and v.strip() and not number(v) and not _special(v):
                 return arrow_memos()[0].get(v) or clean(v)
         return ""
 
@@ -234,6 +235,8 @@ class ArrowBody:
         else:
             got = body.select(_test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve))
             at, longest = _ROWS(self.n).filter(got.to_series(0)), got.to_series(1)[0]
+            if longest > EXCEL_TEXT_MAX:  # long in bytes (never fewer than characters): its length in characters
+                longest = max(map(len, filter(None, self.raw(dob))), default=0)
         self._cells = dict(zip(at.to_list(), body[at].rows())) if len(at) else {}
         return list(self._cells), longest
 
@@ -341,7 +344,7 @@ def _test_query(dob: str, sieved: tuple[str, ...], sieve: str) -> list["pl.Expr"
     maybe = d.str.contains(_BLANK).fill_null(True)
     for c in sieved:
         maybe = maybe | pl.col(c).cast(pl.String).str.contains(sieve).fill_null(False)
-    return [maybe.alias("maybe"), d.str.len_chars().max().fill_null(0).alias("longest")]
+    return [maybe.alias("maybe"), d.str.len_bytes().max().fill_null(0).alias("longest")]
 
 
 def _ROWS(n: int) -> "pl.Series":

@@ -208,7 +208,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         taken = {s.name: s[at] for s in others}
         bulk = [pl.Series(n, own_texts[n], pl.String) if n in own_texts else taken[n] for n in BULK_COLUMNS]
     own = [pl.Series("row", [base + i for i in keep], pl.Int64),  # (Series arithmetic would let go of the GIL)
-           pl.Series("group_subject", groups, pl.String)]
+           _repeated("group_subject", groups)]
     if not later:
         own += _birth_columns(dob, at)
     dob_cell = body.text_columns({"_dob_cell": col.get("ngay_sinh")})[0] if later else None
@@ -224,6 +224,15 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         "_next_header": next_header, "_stated": stated, "_examples": examples,
         "_birth": _birth_by_sex(table, body, keep, base, from_column, both, said, names) if split else None,
     }
+
+
+def _repeated(name: str, values: list[str]) -> "pl.Series":
+    """A text column, built from one value when every row has the same (a sheet without group headings)."""
+    import polars as pl
+
+    if values and values.count(values[0]) == len(values):
+        return pl.Series(name, values[:1], pl.String).new_from_index(0, len(values))
+    return pl.Series(name, values, pl.String)
 
 
 def _birth_dates(body, col: dict, split, genders: list[str]) -> tuple:
@@ -272,15 +281,17 @@ def _rows_to_look_at(body, col: dict) -> tuple[dict, dict, set, list[int], int]:
     blank once cleaned, a name or number the sample sieve lets through: rowkinds.example_sieve); only their
     cells become Python strings, and the tests of the row by row reader decide among them."""
     maybe, longest = body.rows_to_test(col.get("ngay_sinh"), [col.get("ho_ten"), col.get("stt")], example_sieve())
-    texts = {cid: body.texts_of(body.cells_at(col.get(cid), maybe)) for cid in _CLASSIFIED}
     filled = body.dates_filled(body.cells_at(col.get("ngay_sinh"), maybe))
-    names, stts = texts["ho_ten"], texts["stt"]
+    names, stts = (body.texts_of(body.cells_at(col.get(c), maybe)) for c in ("ho_ten", "stt"))
     sample = examples_among(names) | examples_among(stts)
     if sample:
         others = [i for i, f, n, s in zip(maybe, filled, names, stts) if not f or n in sample or s in sample]
     else:
         others = [i for i, f in zip(maybe, filled) if not f]
-    tx = {cid: _AtRows(zip(maybe, texts[cid]), body, col.get(cid)) for cid in _CLASSIFIED}
+    tx = {"ho_ten": _AtRows(zip(maybe, names), body, col.get("ho_ten")),
+          "stt": _AtRows(zip(maybe, stts), body, col.get("stt"))}
+    for c in ("hinh_thuc", "gioi_tinh"):  # read only at the rows looked at
+        tx[c] = _AtRows(zip(others, body.texts_of(body.cells_at(col.get(c), others))), body, col.get(c))
     return tx, dict(zip(maybe, filled)), sample, others, longest
 
 
@@ -394,7 +405,7 @@ def _starts_like_a_name(text: str) -> bool:
 
 def _starts_table(body, i: int, name: str, stt: str, award: str) -> bool:
     """Row i of the body is itself a header row naming the name column (a second table)."""
-    if not any(_is_header_text(t) for t in (name, stt, award)):
+    if not (_is_header_text(name) or _is_header_text(stt) or _is_header_text(award)):
         return False
     columns, _o, _a = header_of_row(body.row(i), NOMINATION_HEADERS)
     return "Họ và tên" in columns.values() and len(columns) >= 2
