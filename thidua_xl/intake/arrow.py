@@ -325,6 +325,7 @@ _DATE_CELL = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} 00:00:00$"
 # a date typed as text, day first (13/02/1980, 1.2.1980, 13-02-1980), or a year (a number cell or text)
 _DMY_TEXT = r"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})$"
 _YEAR_TEXT = r"^[1-9][0-9]{3}$"
+_YMD_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # a date typed year first, as the ISO form
 _DATE_CELL_RE = re.compile(_DATE_CELL)
 _TYPED_DATE_RE = re.compile(r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][0-9]{3})\Z")  # either, in Python
 # a date cell's shape (its day checked when read), a date typed day first, a year: each has a date text
@@ -380,7 +381,8 @@ def dates_of_cells(values: list) -> Dates:
 def dates_frame(values: "pl.Series") -> "pl.DataFrame":
     """Dates of birth of fastexcel's texts as columns text, date, year, raw, error: `_arrow_date` of each.
     The common shapes are read by whole-column expressions — a date cell (`1980-02-13 00:00:00`), a date
-    typed day first (`13/02/1980`), a year in range (`1980`) — the other texts go through `_arrow_date`,
+    typed day first (`13/02/1980`) or year first (`1980-02-13`), a year in range (`1980`) — the other texts
+    go through `_arrow_date`,
     once per distinct value."""
     import polars as pl
 
@@ -396,18 +398,22 @@ def dates_frame(values: "pl.Series") -> "pl.DataFrame":
     typed_day = pl.when(typed_day.dt.year().is_between(lo, hi)).then(typed_day)
     year = pl.when(v.str.contains(_YEAR_TEXT)).then(v.cast(pl.Int32, strict=False))
     year = pl.when(year.is_between(lo, hi)).then(year)
-    got = pl.DataFrame({"v": values.cast(pl.String)}).with_columns(cell=cell_day, typed=typed_day, year=year).select(
-        text=pl.when(pl.col("cell").is_not_null())
-        .then(pl.concat_str(v.str.slice(8, 2), pl.lit("/"), v.str.slice(5, 2), pl.lit("/"), v.str.slice(0, 4)))
-        .when(pl.col("typed").is_not_null() | pl.col("year").is_not_null()).then(v).otherwise(pl.lit("")),
-        date=pl.coalesce("cell", "typed"),
-        year=pl.coalesce(pl.col("cell").dt.year(), pl.col("typed").dt.year(), pl.col("year")).cast(pl.Int64),
-        raw=pl.when(pl.col("cell").is_not_null()).then(iso)
-        .when(pl.col("typed").is_not_null() | pl.col("year").is_not_null()).then(v).otherwise(pl.lit("")),
-        error=pl.lit(None, pl.String),
-        other=pl.when(pl.col("cell").is_null() & pl.col("typed").is_null() & pl.col("year").is_null() & (v != ""))
-        .then(v),
-    )
+    # a date typed year first as text (1980-02-13): parse_date's _YMD, its own text and raw
+    ymd_day = pl.when(v.str.contains(_YMD_TEXT)).then(v.str.to_date("%Y-%m-%d", strict=False))
+    ymd_day = pl.when(ymd_day.dt.year().is_between(lo, hi)).then(ymd_day)
+    as_typed = pl.col("typed").is_not_null() | pl.col("ymd").is_not_null() | pl.col("year").is_not_null()
+    got = pl.DataFrame({"v": values.cast(pl.String)}).lazy() \
+        .with_columns(cell=cell_day, typed=typed_day, ymd=ymd_day, year=year).select(
+            text=pl.when(pl.col("cell").is_not_null())
+            .then(pl.concat_str(v.str.slice(8, 2), pl.lit("/"), v.str.slice(5, 2), pl.lit("/"), v.str.slice(0, 4)))
+            .when(as_typed).then(v).otherwise(pl.lit("")),
+            date=pl.coalesce("cell", "typed", "ymd"),
+            year=pl.coalesce(pl.col("cell").dt.year(), pl.col("typed").dt.year(), pl.col("ymd").dt.year(),
+                             pl.col("year")).cast(pl.Int64),
+            raw=pl.when(pl.col("cell").is_not_null()).then(iso).when(as_typed).then(v).otherwise(pl.lit("")),
+            error=pl.lit(None, pl.String),
+            other=pl.when(pl.col("cell").is_null() & ~as_typed & (v != "")).then(v),
+        ).collect()
     other = got.get_column("other")
     got = got.drop("other")
     if other.null_count() == n:
