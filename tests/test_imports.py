@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-HEAVY = ("pandas", "polars", "numpy", "pyarrow", "fastexcel", "openpyxl", "xlsxwriter", "docxtpl")
+HEAVY = ("pandas", "polars", "numpy", "pyarrow", "fastexcel", "openpyxl", "xlsxwriter", "docxtpl",
+         "rich.progress")  # the progress bar's machinery: only for a terminal
 
 _PROBE = """
 import json, sys
@@ -182,6 +183,7 @@ def test_consolidating_the_units_files_imports_no_pandas(seed_folder, tmp_path):
     got = _run("consolidate", str(seed_folder), "--json", str(out))
     assert got["code"] in (0, 1)
     assert "pandas" not in got["heavy"] and {"polars", "fastexcel"} <= set(got["heavy"])
+    assert "rich.progress" not in got["heavy"]  # output to a pipe: no bar drawn, its machinery not loaded
     from thidua_xl.consolidate import consolidate
     from thidua_xl.intake import read_paths
 

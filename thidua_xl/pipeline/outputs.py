@@ -74,14 +74,16 @@ def totals_json(result) -> dict:
 
 def write_totals(result, *, json_out: Path | None = None, out: Path | None = None,
                  into: Path | None = None) -> dict[str, Path]:
-    """The `Tổng hợp` outputs asked for; into the master also the per-award sheets and the chart."""
-    from ..export import write_consolidation
+    """The `Tổng hợp` outputs asked for; into the master also the per-award sheets and the chart
+    (the workbook writer imported only when a workbook is asked for)."""
     from ..fileio import write_json
 
     written: dict[str, Path] = {}
     if json_out:
         write_json(json_out, totals_json(result))
         written["json"] = Path(json_out)
+    if out or into:
+        from ..export import write_consolidation
     if out:
         write_consolidation(result.consolidation, out)
         written["xlsx"] = Path(out)
