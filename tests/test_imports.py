@@ -260,3 +260,12 @@ def test_commands_convert_their_options_without_pydantic(args):
     proc = subprocess.run([sys.executable, "-c", _PROBE_PYDANTIC, *args], capture_output=True, text=True, timeout=120)
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got["code"] in (0, 1, None) and got["pydantic"] is False
+
+
+def test_the_entry_point_starts_without_the_reading_machinery():
+    """`thidua` enters through __main__, which hands a reading command's paths to intake.early first: that
+    register must cost nothing to a command that reads no workbook (each ribbon click pays its own start)."""
+    code = "import sys; import thidua_xl.intake.early; print(sorted(m for m in ('concurrent.futures', 'polars', " \
+           "'thidua_xl.intake.files', 'thidua_xl.safety') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
+    assert out.strip() == "[]"
