@@ -37,6 +37,7 @@ def test_only_the_positional_paths_of_a_reading_command_are_read_early():
     argv = ["validate", "don-vi", "--year", "2024", "--history", "so.sqlite", "--json=kq.json", "BVSN.xlsx"]
     assert early.positional_paths(argv) == ["don-vi", "BVSN.xlsx"]  # an option's value is not a workbook
     assert early.positional_paths(["--debug", "consolidate", "tong-hop.xlsx", "--into", "khac.xlsx"]) == ["tong-hop.xlsx"]
+    assert early.positional_paths(["--verbose", "--debug", "validate", "don-vi"]) == ["don-vi"]  # the root's flags
     for argv in (["report", "tong-hop.xlsx"], ["collect", "don-vi"], ["validate", "--help"], ["consolidate"], []):
         assert early.positional_paths(argv) == []
 

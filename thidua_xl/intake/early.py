@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # every command imports this module first: concurrent.futures
     from concurrent.futures import Future
 
 COMMANDS = frozenset({"consolidate", "validate"})  # the commands that read their positional paths with fastexcel
+ROOT_FLAGS = frozenset({"--debug", "--verbose"})  # `thidua --verbose validate …`: the root's flags, which take no value
 
 _state: dict = {}
 _lock = threading.Lock()
@@ -30,7 +31,7 @@ _lock = threading.Lock()
 def positional_paths(argv: list[str]) -> list[str]:
     """The paths a reading command names: the words after the command that are neither an option nor the
     word right after one (an option's value, e.g. `--history sổ.sqlite`, is not read as a workbook)."""
-    words = [w for w in argv if w != "--debug"]
+    words = [w for w in argv if w not in ROOT_FLAGS]
     if not words or words[0] not in COMMANDS or any(w in ("--help", "-h") for w in words):
         return []
     out = []
