@@ -7,13 +7,21 @@ import datetime as dt
 import unicodedata
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
-from thidua_xl.intake import read_paths
+from thidua_xl.intake import read_paths, rows as intake_rows
 from workbook_helpers import write_sheets
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ", "Khoa, phòng", "Hình thức đề nghị",
           "Đối tượng", "Ghi chú", "Xếp loại", "Số CCCD"]
+
+
+@pytest.fixture(autouse=True, params=["column by column", "row by row"])
+def sheet_path(request, monkeypatch):
+    """Every sheet here read both ways a fastexcel sheet can be classified (by default its size decides)."""
+    monkeypatch.setattr(intake_rows, "COLUMNAR_FROM", 0 if request.param == "column by column" else 10**9)
+    return request.param
 
 
 def _nfd(s: str) -> str:
@@ -161,6 +169,7 @@ def test_only_the_rows_without_a_date_or_with_a_sample_become_python_strings(tmp
     and findings as the python-calamine reading."""
     from thidua_xl.intake.arrow import ArrowBody
 
+    monkeypatch.setattr(intake_rows, "COLUMNAR_FROM", 0)
     path = _book(tmp_path / "DV.xlsx", {"DS": _titled_rows(), "Đề nghị": _unit_rows()})
     calamine = read_paths([path], keep_rows=True)
     looked: list[list[int]] = []
@@ -183,3 +192,21 @@ def test_only_the_rows_without_a_date_or_with_a_sample_become_python_strings(tmp
         (9, "Trần Thị Cúc", "Chiến sĩ thi đua cơ sở", 1983), (10, "04/04/1984", "Chiến sĩ thi đua cơ sở", 1984),
         (11, "Lê Văn Dũng", "Chiến sĩ thi đua cơ sở", 1985)]
     assert any(f.code == "EXAMPLE_ROWS" and f.row == 4 and "dòng 4, 6" in f.message for f in arrow.findings)
+
+
+def test_a_small_sheet_is_classified_row_by_row_and_a_large_one_column_by_column(tmp_path, monkeypatch):
+    """The query that finds a large sheet's rows to look at costs more than reading a master's small unit
+    sheet row by row; both give the same frame as python-calamine."""
+    from thidua_xl.intake.arrow import ArrowBody
+
+    monkeypatch.undo()
+    queried: list[int] = []
+    real = ArrowBody.rows_to_test
+    monkeypatch.setattr(ArrowBody, "rows_to_test", lambda self, *a: queried.append(self.n) or real(self, *a))
+    person = [1, "Nguyễn Văn An", "01/01/1980", "Nam", "Bác sĩ", "Khoa Nội", "Lao động tiên tiến"]
+    large = [HEADER[:7]] + [person] * intake_rows.COLUMNAR_FROM + [[None, "Người lập biểu"]]
+    path = _book(tmp_path / "DV.xlsx", {"Nhỏ": _unit_rows(), "Lớn": large})
+    arrow, calamine = read_paths([path]), read_paths([path], keep_rows=True)
+    assert queried == [intake_rows.COLUMNAR_FROM + 1]
+    assert_frame_equal(arrow.frame, calamine.frame)
+    assert arrow.frame.height == 10 + intake_rows.COLUMNAR_FROM

@@ -64,6 +64,10 @@ def _looks_like_heading(stt: str, name: str) -> bool:
 
 
 RAW_NOMINATION_COLUMNS = [c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")]
+# a fastexcel sheet of at least this many rows below its header is classified column by column (its
+# few rows to look at found by one query); a smaller one row by row, cheaper than the query's fixed cost
+# (a master's unit sheets). Tests set it to 0 or a huge number to run either path on every sheet.
+COLUMNAR_FROM = 150
 
 
 def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, sheet: str,
@@ -83,7 +87,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     body = body_of(rows, first)
     size = body.n
     text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
-    columnar = body.raw_texts and not split and not table.more_awards
+    columnar = body.raw_texts and not split and not table.more_awards and size >= COLUMNAR_FROM
     if columnar:  # one date column, one award column: the rows to look at found column by column
         tx, dob_texts, sample, others, longest = _rows_to_look_at(body, col)
         dob = None
