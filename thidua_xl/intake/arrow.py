@@ -155,12 +155,12 @@ class ArrowBody:
         if not js:
             return [False] * len(rows)
         texts = _arrow_texts
-        if len(rows) > 64:  # many rows: one gather of the columns rather than a row at a time
+        if len(rows) > 64:  # many rows: the columns taken at them rather than a row at a time
             import polars as pl
 
-            at = pl.Series(rows, dtype=pl.UInt32) + self.start
-            got = pl.DataFrame([frame.to_series(j).alias(str(k)) for k, j in enumerate(js)])[at]
-            return [any(texts(list(cells))) for cells in got.iter_rows()]
+            at = pl.Series([self.start + i for i in rows], dtype=pl.UInt32)
+            got = [texts(frame.to_series(j)[at].to_list()) for j in js]  # (Series[...] keeps the GIL)
+            return [any(cells) for cells in zip(*got)]
         return [any(texts([cells[j] for j in js])) for cells in map(frame.row, (self.start + i for i in rows))]
 
     @staticmethod
@@ -214,9 +214,8 @@ class ArrowBody:
         s = self.column(j)
         if s is None:
             return list(range(self.n))
-        values = s.drop_nulls().unique().to_list()
-        blank = [v for v, t in zip(values, _arrow_texts(values)) if not t]
-        return (s.is_null() | s.is_in(blank)).arg_true().to_list()
+        # in Python (the texts are met before: memo hits), keeping the GIL (see rows_to_test)
+        return [i for i, t in enumerate(_arrow_texts(s.to_list())) if not t]
 
     def rows_to_test(self, dob: int | None, sieved: list[int | None], sieve: str) -> tuple[list[int], int]:
         """In one query: the rows whose date cell (column `dob`) is blank once cleaned (every other one has a
@@ -231,14 +230,19 @@ class ArrowBody:
         d = name(dob)
         body = frame.slice(self.start)
         if d is None or not self.n:  # no date column: every row is looked at
-            at, longest = _ROWS(self.n), 0
+            at, longest = _ROWS(self.n).to_list(), 0
+            columns = [s.to_list() for s in body.get_columns()]
         else:
             got = body.select(_test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve))
-            at, longest = _ROWS(self.n).filter(got.to_series(0)), got.to_series(1)[0]
+            mask, longest = got.to_series(0), got.to_series(1)[0]
             if longest > EXCEL_TEXT_MAX:  # long in bytes (never fewer than characters): its length in characters
                 longest = max(map(len, filter(None, self.raw(dob))), default=0)
-        self._cells = dict(zip(at.to_list(), body[at].rows())) if len(at) else {}
-        return list(self._cells), longest
+            # Series.filter keeps the GIL, a frame's gather lets go of it: taken back from a reader thread
+            # running Python, it can cost the main thread a switch interval (5 ms)
+            at = _ROWS(self.n).filter(mask).to_list()
+            columns = [s.filter(mask).to_list() for s in body.get_columns()] if at else []
+        self._cells = dict(zip(at, zip(*columns))) if at else {}
+        return at, longest
 
     def cells_at(self, j: int | None, rows: list[int]) -> list:
         """Column j's cells as fastexcel wrote them at rows `rows_to_test` found."""
