@@ -87,7 +87,8 @@ class ArrowSheet:
     def distinct_texts(self, start: int, stop: int) -> list[str]:
         """The distinct text cells of rows start..stop-1 (no number, date or bool cell), rows not typed."""
         values: set = set()
-        for s in self.frame.slice(start, stop - start).get_columns():
+        for s in self.frame.get_columns():  # (a frame's slice lets go of the GIL, a Series' keeps it)
+            s = s.slice(start, stop - start)
             values.update(s.to_list())  # (Series.unique goes through a lazy query: slower at this size)
         values.discard(None)
         return [v for v in values if v.__class__ is str and v and typed(v) is v]
@@ -144,7 +145,7 @@ class ArrowBody:
                 out.append(s if s.dtype == pl.String else s.cast(pl.String))
             else:
                 if nulls is None:  # one column of nulls, renamed for each missing column
-                    nulls = pl.Series("", [None], pl.String).new_from_index(0, self.n)
+                    nulls = constant(None, self.n)
                 out.append(nulls.alias(name))
         return out
 
@@ -228,19 +229,21 @@ class ArrowBody:
             return names[j - offset] if j is not None and 0 <= j - offset < len(names) else None
 
         d = name(dob)
-        body = frame.slice(self.start)
+        # the only call here that lets go of the GIL is the query's: a frame's slice or gather would too, and
+        # taking the GIL back from a reader thread running Python can cost the main thread a switch interval
+        # (5 ms); the Series' slice, filter and to_list keep it
+        body = [s.slice(self.start) for s in frame.get_columns()]
         if d is None or not self.n:  # no date column: every row is looked at
             at, longest = _ROWS(self.n).to_list(), 0
-            columns = [s.to_list() for s in body.get_columns()]
+            columns = [s.to_list() for s in body]
         else:
-            got = body.select(_test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve))
+            query = _test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve)
+            got = frame.lazy().slice(self.start).select(query).collect()
             mask, longest = got.to_series(0), got.to_series(1)[0]
             if longest > EXCEL_TEXT_MAX:  # long in bytes (never fewer than characters): its length in characters
                 longest = max(map(len, filter(None, self.raw(dob))), default=0)
-            # Series.filter keeps the GIL, a frame's gather lets go of it: taken back from a reader thread
-            # running Python, it can cost the main thread a switch interval (5 ms)
             at = _ROWS(self.n).filter(mask).to_list()
-            columns = [s.filter(mask).to_list() for s in body.get_columns()] if at else []
+            columns = [s.filter(mask).to_list() for s in body] if at else []
         self._cells = dict(zip(at, zip(*columns))) if at else {}
         return at, longest
 
@@ -363,6 +366,20 @@ def _ROWS(n: int) -> "pl.Series":
 
 
 _ROW_NUMBERS = None
+
+
+def constant(value: str | None, n: int) -> "pl.Series":
+    """A text column of n times the same value (a slice of one kept per value: `new_from_index` lets go of
+    the GIL, and the main thread may wait a switch interval to take it back from a reader thread)."""
+    got = _CONSTANTS.get(value)
+    if got is None or len(got) < n:
+        import polars as pl
+
+        got = _CONSTANTS[value] = pl.Series("", [value] * max(n, 1 << 12), pl.String)
+    return got.slice(0, n)
+
+
+_CONSTANTS: dict = {}
 
 
 def _valid_day(v: str) -> bool:

@@ -13,7 +13,7 @@ from ..model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
 from ..subjects import infer_frame
 from ..subjects import strip_titles_series
 from ..text import name_keys_series
-from .arrow import ArrowBody, dates_frame
+from .arrow import ArrowBody, constant, dates_frame
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas
 from .rows import BULK_COLUMNS, RAW_NOMINATION_COLUMNS, SHEET_COLUMNS, _doi_tuong
@@ -148,9 +148,12 @@ def _gathered(noms: list[dict]) -> "pl.DataFrame":
     consts = pl.DataFrame([pl.Series("_k_" + c, [d[c] for d in noms], pl.String) for c in _CONSTS])[sheet_of]
     parts = []  # each sheet's bulk taken at its kept rows, then stacked: no copy of the rows left out
     for d in noms:
-        dob = d["dob"] if d["dob"] is not None else \
-            pl.Series("_dob_cell", [None], pl.String).new_from_index(0, len(d["bulk"][0]))
-        parts.append(pl.DataFrame([*d["bulk"], dob])[d["idx"]])
+        dob = d["dob"] if d["dob"] is not None else constant(None, len(d["bulk"][0])).alias("_dob_cell")
+        part = pl.DataFrame([*d["bulk"], dob])[d["idx"]]
+        if d.get("texts"):  # the classifier's texts, at the kept rows already
+            by_name = {s.name: s for s in (*part.get_columns(), *d["texts"])}
+            part = pl.DataFrame([by_name[c] for c in (*BULK_COLUMNS, "_dob_cell")])
+        parts.append(part)
     bulk = pl.concat(parts) if len(parts) > 1 else parts[0]
     raw = [d["raw"] for d in noms]
     if any(raw):
@@ -186,11 +189,12 @@ def set_sheet_frame(data: dict, frame: "pl.DataFrame") -> None:
     """A sheet's kept rows replaced by a frame (sheet_frame's, edited)."""
     import polars as pl
 
-    data["frame"], data["raw"], data["dob"] = frame.drop(BULK_COLUMNS), False, None
+    data["frame"], data["raw"], data["dob"], data["texts"] = frame.drop(BULK_COLUMNS), False, None, None
     data["bulk"] = [frame.get_column(c) for c in BULK_COLUMNS]
-    data["idx"] = pl.int_range(frame.height, eager=True, dtype=pl.UInt32)
+    data["idx"] = pl.Series(range(frame.height), dtype=pl.UInt32)
 
 
 def sheet_column(data: dict, name: str) -> "pl.Series":
     """One of a sheet's bulk columns at its kept rows, as written (cleaned unless data["raw"])."""
-    return next(s for s in data["bulk"] if s.name == name)[data["idx"]]
+    kept = next((s for s in data.get("texts") or () if s.name == name), None)
+    return kept if kept is not None else next(s for s in data["bulk"] if s.name == name)[data["idx"]]

@@ -14,7 +14,7 @@ from ..rowkinds import example_sieve, examples_among, is_footer, is_note, stated
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from ..safety import EXCEL_TEXT_MAX
-from .arrow import LaterDates, dates_of_cells
+from .arrow import LaterDates, constant, dates_of_cells
 from .cells import _as_text, body_of
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       Table, find_table, header_of_row, match_header)
@@ -188,7 +188,6 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         later = not longest > EXCEL_TEXT_MAX
         if not later:
             dob = LaterDates(body.raw(col.get("ngay_sinh")), [])
-        at = idx
     else:
         # one entry per award cell filled (two award columns), the group's or title's award for an empty one
         if len(award_cols) == 1:
@@ -203,26 +202,27 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
             keep = [i for i, _t in pairs]
             award_texts = [t for _i, t in pairs]
         later = dob.__class__ is LaterDates and not _long(dob.cells)  # read with every sheet's (build_nominations)
-        # the kept rows taken now (a row may repeat, one per award cell): the classifier's texts as it read them
-        at = pl.Series(keep, dtype=pl.UInt32)
-        idx = pl.int_range(len(keep), eager=True, dtype=pl.UInt32)
+        # the kept rows (a row may repeat, one per award cell); the classifier's texts as it read them, the
+        # other columns left whole and taken at the kept rows with every sheet's (Series gathers and
+        # new_from_index let go of the GIL: a reader thread running Python may keep the main thread waiting)
+        idx = pl.Series(keep, dtype=pl.UInt32)
         own_texts = {"stt": [stts[i] for i in keep], "ho_ten": [names[i] for i in keep],
                      "gioi_tinh": [genders[i] for i in keep], "hinh_thuc": award_texts}
-        others = body.text_columns({n: col.get(c) for n, c in zip(BULK_COLUMNS, _BULK) if n not in own_texts})
-        taken = {s.name: s[at] for s in others}
-        bulk = [pl.Series(n, own_texts[n], pl.String) if n in own_texts else taken[n] for n in BULK_COLUMNS]
+        bulk = body.text_columns({n: col.get(c) for n, c in zip(BULK_COLUMNS, _BULK) if n not in own_texts})
+        texts = [pl.Series(n, own_texts[n], pl.String) for n in BULK_COLUMNS if n in own_texts]
     own = [pl.Series("row", [base + i for i in keep], pl.Int64),  # (Series arithmetic would let go of the GIL)
            _repeated("group_subject", groups)]
     if not later:
-        own += _birth_columns(dob, at)
+        own += _birth_columns(dob, keep)
     dob_cell = body.text_columns({"_dob_cell": col.get("ngay_sinh")})[0] if later else None
     return {
         # the kept rows' own columns; the sheet's constants, and the columns left whole (`bulk`, every row
         # below the header, taken at `idx`), are added for every sheet at once by frames.build_nominations
-        "frame": own[0].to_frame().hstack(own[1:]), "idx": idx,
+        "frame": pl.DataFrame(own), "idx": idx,
         "bulk": bulk,
+        "texts": None if columnar else texts,  # bulk columns at the kept rows already: the classifier's texts
         "raw": body.raw_texts,  # the bulk texts as fastexcel wrote them: build_nominations cleans them
-        "dob": dob_cell if columnar or dob_cell is None else dob_cell[at],  # dates read later
+        "dob": dob_cell,  # dates read later (every row below the header, taken at `idx`)
         "file": file, "path": path, "sheet": sheet, "unit_code": unit_code, "unit": unit,
         # what the sheet says besides its nominees (not columns of the frame)
         "_next_header": next_header, "_stated": stated, "_examples": examples,
@@ -231,11 +231,11 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
 
 
 def _repeated(name: str, values: list[str]) -> "pl.Series":
-    """A text column, built from one value when every row has the same (a sheet without group headings)."""
+    """A text column, a slice of a kept one when every row has the same value (a sheet without group headings)."""
     import polars as pl
 
     if values and values.count(values[0]) == len(values):
-        return pl.Series(name, values[:1], pl.String).new_from_index(0, len(values))
+        return constant(values[0], len(values)).alias(name)
     return pl.Series(name, values, pl.String)
 
 
@@ -353,13 +353,12 @@ def _birth_by_sex(table: Table, body, keep: list[int], base: int, from_column: l
     return {"columns": columns, "notes": notes}
 
 
-def _birth_columns(dob, idx: "pl.Series") -> list["pl.Series"]:
+def _birth_columns(dob, at: list[int]) -> list["pl.Series"]:
     """The date-of-birth columns of the kept rows, read with the sheet."""
     import polars as pl
 
     if dob.__class__ is LaterDates:
         dob = dates_of_cells(dob.cells)
-    at = idx.to_list()
     return [pl.Series("ngay_sinh", [dob.date[i] for i in at], dtype=pl.Date),
             pl.Series("nam_sinh", [dob.year[i] for i in at], dtype=pl.Int64),
             pl.Series("ngay_sinh_raw", [dob.raw[i] for i in at], dtype=pl.String),
