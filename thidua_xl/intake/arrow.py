@@ -222,6 +222,8 @@ class ArrowBody:
         """In one query: the rows whose date cell (column `dob`) is blank once cleaned (every other one has a
         date of birth: `dates_filled`), or whose cell in one of the `sieved` columns matches `sieve`; and the
         length of the longest date cell. Those rows' cells are fetched at once (`cells_at`, `lead`)."""
+        import polars as pl
+
         frame, offset = self.sheet.frame, self.sheet.offset
         names = frame.columns
 
@@ -238,7 +240,7 @@ class ArrowBody:
             columns = [s.to_list() for s in body]
         else:
             query = _test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve)
-            got = frame.lazy().slice(self.start).select(query).collect()
+            got = pl.DataFrame(body).select(query)  # (an eager select: a lazy collect plans more, costs more)
             mask, longest = got.to_series(0), got.to_series(1)[0]
             if longest > EXCEL_TEXT_MAX:  # long in bytes (never fewer than characters): its length in characters
                 longest = max(map(len, filter(None, self.raw(dob))), default=0)
