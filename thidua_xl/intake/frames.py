@@ -195,6 +195,14 @@ def set_sheet_frame(data: dict, frame: "pl.DataFrame") -> None:
 
 
 def sheet_column(data: dict, name: str) -> "pl.Series":
-    """One of a sheet's bulk columns at its kept rows, as written (cleaned unless data["raw"])."""
+    """One of a sheet's bulk columns at its kept rows, as written (cleaned unless data["raw"]). Taken in
+    Python: a Series gather lets go of the GIL, and the main thread, which reads the sheets while reader
+    threads run Python, may then wait a switch interval (5 ms) to take it back."""
+    import polars as pl
+
     kept = next((s for s in data.get("texts") or () if s.name == name), None)
-    return kept if kept is not None else next(s for s in data["bulk"] if s.name == name)[data["idx"]]
+    if kept is not None:
+        return kept
+    whole = next(s for s in data["bulk"] if s.name == name)
+    values = whole.to_list()
+    return pl.Series(name, [values[i] for i in data["idx"].to_list()], whole.dtype)
