@@ -311,6 +311,8 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     memo = getattr(rows, "header_memo", None)  # an ArrowSheet keeps what each row says as a header
     warm = start
     stop = min(len(rows), start + scan)
+    if NAME in required and stop - start > SKIP_AFTER and _no_name_header(rows, start, stop, spec):
+        return None  # no text of these rows can name the name column (an initiatives sheet): no row is searched
     for i in range(start, stop):
         if best is not None and i > best.header_idx + 5:
             break  # the header is found; what follows is data
@@ -378,6 +380,72 @@ def _birth_by_sex_columns(header: list, table: Table, spec) -> None:
     table.headers_typed[clean(header[birth + 1])] = "Ngày sinh"
     if "Giới tính" in table.missing:
         table.missing.remove("Giới tính")
+
+
+NAME = "Họ và tên"
+# Every header of the name column folds to words with "ten" in them ("Họ và tên", "Tên tập thể", the word
+# rules): a text can only name it if it holds a character whose lowered, decomposed form is t, then one for e,
+# then one for n, with nothing between them but what fold drops (combining marks, control characters, the
+# zero-width space; punctuation too, which only lets more texts through). The few texts of a sheet's first
+# rows that pass (an initiatives sheet's "Tên sáng kiến") are matched as find_table matches them; none naming
+# the name column: no row of the sheet is typed, folded or matched. tests/test_headers_sieve.py checks the
+# letters and gaps over the whole of Unicode.
+_T, _E, _N = ("TtŢţŤťȚțṪṫṬṭṮṯṰṱẗ", "EeÈÉÊËèéêëĒēĔĕĖėĘęĚěȄȅȆȇȨȩḔḕḖḗḘḙḚḛḜḝẸẹẺẻẼẽẾếỀềỂểỄễỆệ",
+              "NnÑñŃńŅņŇňǸǹṄṅṆṇṈṉṊṋ")
+_GAP = r"(?:[^\w\s]|[\x0b\x0c\x1c-\x1f\x85])*"
+_TEN = re.compile(f"[{_T}]{_GAP}[{_E}]{_GAP}[{_N}]")
+
+
+@lru_cache(maxsize=64)
+def _name_needs_ten(spec_id: int) -> bool:
+    """Whether every way a spec's cell can name the name column has "ten" among its folded words."""
+    keys = [k for k, c in _variant_index_of(spec_id).items() if c == NAME]
+    keys += [" ".join(need) for canonical, need, _never in WORD_RULES if canonical == NAME]
+    return NAME in _SPECS[spec_id] and all("ten" in k.split() for k in keys)
+
+
+def _no_name_header(rows, start: int, stop: int, spec) -> bool:
+    """Whether no text of rows start..stop-1 is a header of the name column (see _TEN): read column by column
+    from an ArrowSheet's frame (no row typed), the answer kept for the sheet's next search."""
+    _SPECS.setdefault(id(spec), spec)
+    if not _name_needs_ten(id(spec)):
+        return False
+    memo = getattr(rows, "header_memo", None)
+    key = ("no name header", start, stop)
+    if memo is not None and key in memo:
+        return memo[key]
+    frame = getattr(rows, "frame", None)
+    if memo is not None and frame is not None:
+        import polars as pl
+
+        got = all(t.__class__ in (pl.String, pl.Null) for t in frame.dtypes)  # else not told: searched as before
+        # the first rows alone first: a nomination sheet's header is among them
+        for a, b in ((start, min(stop, start + SKIP_AFTER)), (start + SKIP_AFTER, stop)):
+            if got and a < b:
+                got = not _names_column([c for r in frame.slice(a, b - a).rows() for c in r if c], spec)
+        memo[key] = got
+        return got
+    return not _names_column([c for r in rows[start:stop] for c in r if isinstance(c, str) and c], spec)
+
+
+def _names_column(texts: list[str], spec) -> bool:
+    """Whether one of the texts is a header of the name column: the regex over all of them at once, only
+    the texts it stops in matched."""
+    big = _CUT.join(texts)  # the line break breaks a word: no match across two texts
+    hit = _TEN.search(big)
+    if hit is None:
+        return False
+    if big.count(_CUT) != len(texts) - 1:  # a text holding the separator: one by one
+        return any(match_header(t, spec) == NAME for t in texts if _TEN.search(t))
+    while hit is not None:
+        if match_header(texts[big.count(_CUT, 0, hit.start())], spec) == NAME:
+            return True
+        end = big.find(_CUT, hit.start())
+        hit = _TEN.search(big, end) if end >= 0 else None
+    return False
+
+
+_CUT = "\n\x00"  # no cell holds NUL (XML forbids it)
 
 
 SKIP_AFTER = 8  # rows searched one by one before the rest of a sheet with no header yet is looked at at once
