@@ -111,6 +111,9 @@ def looks_like_a_unit(text: object) -> bool:
     return bool(_UNIT_START.match(" ".join(_ABBREV.get(w, w) for w in fold(text).split())))
 
 
+_UNSEEN = object()
+
+
 class UnitRegistry:
     """Known units (from a master's Đơn vị sheet), looked up by code, name or a name written otherwise."""
 
@@ -118,6 +121,7 @@ class UnitRegistry:
         self.by_code: dict[str, tuple[str, str]] = {}
         self.by_name: dict[str, tuple[str, str]] = {}
         self.by_key: dict[str, set[tuple[str, str]]] = {}
+        self._found: dict[str, tuple[str, str] | None] = {}  # text -> find's answer, until a unit is added
         if units is not None:
             for code, name in zip(units["unit_code"], units["unit"]):
                 self.add(code, name)
@@ -126,12 +130,21 @@ class UnitRegistry:
         self.by_code[fold(code)] = (code, name)
         self.by_name[fold(name)] = (code, name)
         self.by_key.setdefault(unit_key(name), set()).add((code, name))
+        self._found.clear()
 
     def __bool__(self) -> bool:
         return bool(self.by_code)
 
     def find(self, text: str) -> tuple[str, str] | None:
         """(code, name) of the one unit a text names, or None (unknown, or several units fit)."""
+        if not self.by_code:
+            return None  # no unit known (a folder of unit files without their master)
+        found = self._found.get(text, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> tuple[str, str] | None:
         hit = self.by_code.get(fold(text)) or self.by_name.get(fold(text))
         if hit:
             return hit
@@ -178,6 +191,8 @@ def row_units(values: list[str], registry: UnitRegistry, own_unit_known: bool) -
 def units_per_row(parts: list[dict[str, list]], registry: UnitRegistry, own_unit_known: bool) -> None:
     """A consolidated list of many units (a `Đơn vị công tác` column naming each row's unit): each row
     is counted under the unit it names, not under the file's unit. Decided per distinct value."""
+    if not registry and own_unit_known:
+        return  # row_units finds nothing without known units when the file says whose it is
     from .frames import sheet_column
 
     for data in parts:
