@@ -322,12 +322,15 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
         got = memo.get((i, id(spec))) if memo is not None else None
         if got is None:
             row = rows[i]
-            if i >= warm and best is None:
-                # the cells of the next rows matched together, until the header is found (below it, row by row:
-                # the first data row ends the search)
-                warm = min(i + 2, start + scan)
-                match_many((c for r in rows[i:warm] for c in r), spec)
-            got = header_of_row(row, spec, matched=i < warm)
+            said = _said(spec, row)
+            got = said.get(_KEY)
+            if got is None:
+                if i >= warm and best is None:
+                    # the cells of the next rows matched together, until the header is found (below it, row by
+                    # row: the first data row ends the search)
+                    warm = min(i + 2, start + scan)
+                    match_many((c for r in rows[i:warm] for c in r), spec)
+                got = said[_KEY] = header_of_row(row, spec, matched=i < warm)
             if memo is not None:
                 memo[(i, id(spec))] = got
         columns = got[0]
@@ -335,21 +338,43 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
             break  # a data row below the header: a later header row is another table's
         if not all(r in columns.values() for r in required):
             continue
-        columns, others, again = dict(columns), got[1], got[2]
+        columns = dict(columns)
         row = rows[i]
         score = len(columns)
         if score > best_score:
-            typed = {clean(row[j]): canonical for j, canonical in columns.items()}
-            extra = [t for t in map(clean, others) if t]
-            missing = [c for c in spec if c not in columns.values()]
-            best = Table(i, columns, typed, extra, missing)
-            if "Hình thức đề nghị" in spec:
-                best.more_awards = [j for j in again if match_header(row[j], spec) == "Hình thức đề nghị"]
+            said = _said(spec, row)
+            parts = said.get(_PARTS)
+            if parts is None:  # the header row's own words, the same in every file of a template
+                others, again = got[1], got[2]
+                parts = said[_PARTS] = (
+                    {clean(row[j]): canonical for j, canonical in columns.items()}, [t for t in map(clean, others) if t],
+                    [c for c in spec if c not in columns.values()],
+                    [j for j in again if match_header(row[j], spec) == "Hình thức đề nghị"]
+                    if "Hình thức đề nghị" in spec else [])
+            best = Table(i, columns, dict(parts[0]), list(parts[1]), list(parts[2]), more_awards=list(parts[3]))
             best_score = score
     if best is not None and "Hình thức đề nghị" in spec:
         _birth_by_sex_columns(rows[best.header_idx], best, spec)
         _sub_header(rows, best)
     return best
+
+
+# What a row says as a header, by its own cells: the header rows and titles of a province's files come from
+# one or two templates, so the next file's same row is a dict lookup. Cells other than text name no column
+# (header_of_row skips them), so rows equal as tuples (1 == 1.0 == True) get the same answer.
+_SAID: dict[tuple, dict] = {}
+_KEY, _PARTS = 0, 1  # header_of_row's answer; the Table's typed headers, extra texts, missing, more awards
+
+
+def _said(spec, row) -> dict:
+    key = (id(spec), *row)
+    said = _SAID.get(key)
+    if said is None:
+        if len(_SAID) > 1 << 12:
+            _SAID.clear()
+        _SPECS.setdefault(id(spec), spec)
+        said = _SAID[key] = {}
+    return said
 
 
 _WORD = re.compile(r"\w+")
