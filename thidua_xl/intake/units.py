@@ -45,17 +45,36 @@ def _title_info(rows: list[list], header_idx: int) -> tuple[str, int | None]:
 
 def _title_lines(rows: list[list], header_idx: int) -> tuple[str, int | None]:
     unit, year = "", None
+    said = _TITLE_SAYS
+    if len(said) > 1 << 12:
+        said.clear()
     for r in rows[:header_idx]:
         for cell in r:
-            if not isinstance(cell, str) or not cell.strip():
+            if not isinstance(cell, str):
                 continue
-            text = clean(cell)
-            if ":" in text and not unit and fold(text.split(":", 1)[0]) in _UNIT_LABELS:
-                unit = clean(text.split(":", 1)[1])
-            y = _YEAR_IN_TITLE.search(fold(text))
-            if y and year is None:
-                year = int(y.group(1))
+            got = said.get(cell)
+            if got is None:
+                got = said[cell] = _title_cell(cell)
+            if got[0] and not unit:
+                unit = got[0]
+            if got[1] is not None and year is None:
+                year = got[1]
     return unit, year
+
+
+_TITLE_SAYS: dict[str, tuple[str, int | None]] = {}  # a title cell -> (unit it names, year): the same titles each file
+
+
+def _title_cell(cell: str) -> tuple[str, int | None]:
+    """The unit a title cell names ("Đơn vị: …") and the year it gives ("… NĂM 2020")."""
+    if not cell.strip():
+        return "", None
+    text = clean(cell)
+    unit = ""
+    if ":" in text and fold(text.split(":", 1)[0]) in _UNIT_LABELS:
+        unit = clean(text.split(":", 1)[1])
+    y = _YEAR_IN_TITLE.search(fold(text))
+    return unit, int(y.group(1)) if y else None
 
 
 _UNIT_COLUMNS = ["unit_code", "unit", "email", "sheet"]
