@@ -8,7 +8,8 @@ import sys
 import pytest
 
 HEAVY = ("pandas", "polars", "numpy", "pyarrow", "fastexcel", "openpyxl", "xlsxwriter", "docxtpl",
-         "rich.progress")  # the progress bar's machinery: only for a terminal
+         "rich.progress",  # the progress bar's machinery: only for a terminal
+         "rich.console")  # rich's console: only for a terminal (cli.out writes plain text itself)
 
 _PROBE = """
 import json, sys
@@ -184,6 +185,7 @@ def test_consolidating_the_units_files_imports_no_pandas(seed_folder, tmp_path):
     assert got["code"] in (0, 1)
     assert "pandas" not in got["heavy"] and {"polars", "fastexcel"} <= set(got["heavy"])
     assert "rich.progress" not in got["heavy"]  # output to a pipe: no bar drawn, its machinery not loaded
+    assert "rich.console" not in got["heavy"]  # nor rich's console: the tables and lines are plain text
     from thidua_xl.consolidate import consolidate
     from thidua_xl.intake import read_paths
 
@@ -210,6 +212,7 @@ def test_validating_the_units_files_against_a_register_imports_no_pandas(seed_fo
     got = _run("validate", str(seed_folder), "--history", str(db), "--json", str(out))
     assert got["code"] in (0, 1)
     assert "pandas" not in got["heavy"] and {"polars", "fastexcel"} <= set(got["heavy"])
+    assert "rich.console" not in got["heavy"]  # its findings' table printed to a pipe as plain text
     from thidua_xl.intake import read_paths
     from thidua_xl.validate import validate
 

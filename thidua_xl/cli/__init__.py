@@ -39,7 +39,7 @@ def _main(args: list[str]) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
     except UserError as exc:
-        from rich.markup import escape
+        from .out import escape
 
         from ..text import printable
 
@@ -49,7 +49,7 @@ def _main(args: list[str]) -> int:
     except OSError as exc:  # disk full, read-only folder, a name too long: said plainly, never a traceback
         if debug:
             raise
-        from rich.markup import escape
+        from .out import escape
 
         from ..guards import os_error_message
 
@@ -77,7 +77,7 @@ def _main(args: list[str]) -> int:
 
         os_error = underlying_os_error(exc)  # e.g. XlsxWriter's FileCreateError around a full disk
         if os_error is not None:
-            from rich.markup import escape
+            from .out import escape
 
             message = os_error_message(os_error)
             err.print(f"[bold red]Lỗi:[/] {escape(message)}", soft_wrap=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
 from ..cli_vn import VnTyper
 from ..errors import UserError
+from .out import Stream
 
 app = VnTyper(
     name="thidua",
@@ -22,8 +22,8 @@ app.add_typer(history_app, name="history")
 decisions_app = VnTyper(help="Quyết định khen thưởng của cấp trên (tỉnh, Bộ, Nhà nước).")
 app.add_typer(decisions_app, name="decisions")
 
-console = Console(stderr=False, highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Stream(stderr=False)  # rich's Console, imported only where a terminal (or rich markup) needs it
+err = Stream(stderr=True)
 _STATE = {"debug": False}
 
 
@@ -107,7 +107,7 @@ def _progress(total: int, label: str):
 
     prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     TextColumn("{task.fields[file]}", style="dim"),
-                    console=err, transient=True, disable=not err.is_terminal)
+                    console=err.rich, transient=True, disable=not err.is_terminal)
     return prog
 
 
@@ -218,7 +218,7 @@ _FILE_WARNINGS = ("STRAY_CELLS", "HIDDEN_SHEET", "HIDDEN_ROWS", "MISSING_SHEET")
 
 def _print_bad_files(intake) -> None:
     """What intake found about the files themselves (unreadable, formulas without values, stray cells…)."""
-    from rich.markup import escape
+    from .out import escape
 
     from ..text import printable
 

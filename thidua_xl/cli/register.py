@@ -18,7 +18,7 @@ def rules_cmd(
     rules: Optional[Path] = typer.Option(None, "--rules", help="Tệp quy định riêng của Sở (.toml, .xlsx, .csv)."),
 ):
     """Xem quy định: trích dẫn văn bản, điều khoản, năm áp dụng, đã đối chiếu hay chưa."""
-    from rich.markup import escape
+    from .out import escape
     from rich.table import Table
 
     from ..rules import load_rules

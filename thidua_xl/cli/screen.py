@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,19 @@ class Column:
 
 
 def print_table(console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
-    """console.print(rich Table(title, columns, rows)), byte for byte."""
+    """console.print(rich Table(title, columns, rows)), byte for byte; `console` is rich's or the command
+    line's own (cli.out.Stream, which lays a plain table out without importing rich's console)."""
+    if hasattr(console, "plain_width"):
+        from .out import plain_markup
+
+        width = console.plain_width()
+        lines = None if width is None else layout(width, title, columns, rows, plain_markup)
+        if lines is None:
+            console.rich.print(rich_table(title, columns, rows))
+            return
+        console.file.write("".join(line + "\n" for line in lines))
+        console.file.flush()
+        return
     lines = plain_lines(console, title, columns, rows) if _plain_console(console) else None
     if lines is None:
         console.print(rich_table(title, columns, rows))
@@ -53,27 +65,34 @@ def _plain_console(console) -> bool:
             and console.encoding.lower().startswith("utf") and not console._buffer_index)
 
 
-_SIMPLE = re.compile(r"[\x20-\x7e\u00a0-\u02ff\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u20ab\u20ac\n]*")
+SIMPLE_TEXT = re.compile(r"[\x20-\x7e\u00a0-\u02ff\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\u20ab\u20ac\u2190-\u21ff\u2264\u2265\u2713\n]*")
 _TRAILING_SPACE = re.compile(r"\s+$")
 _EMOJI_CODE = re.compile(r":\S*?:")  # every text rich's emoji codes could replace
 
 
 def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]
                 ) -> list[str] | None:
-    """The lines rich prints for this table on `console` (no styles), or None where this layout is not
+    """The lines rich prints for this table on a rich `console` (no styles), or None where this layout is not
     certain to be rich's (the caller then lets rich print)."""
-    from rich import box as rich_box
-    from rich._ratio import ratio_reduce
-    from rich.cells import set_cell_size
-
     from rich.markup import RE_TAGS
 
-    def text(s) -> str | None:  # the text rich shows for a cell: markup and emoji codes applied
-        # without a markup tag or an emoji code (":name:") rich shows the text as it is
+    def markup(s: str) -> str:  # without a markup tag or an emoji code (":name:") rich shows the text as it is
         marked = ("[" in s and RE_TAGS.search(s)) or (":" in s and _EMOJI_CODE.search(s))
-        shown = console.render_str(s).plain if marked else s
+        return console.render_str(s).plain if marked else s
+
+    return layout(console.options.max_width, title, columns, rows, markup)
+
+
+def layout(max_width: int, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]],
+           markup: Callable[[str], str | None]) -> list[str] | None:
+    """The lines rich prints for this table at `max_width` (no styles), `markup` giving a cell's text as rich
+    shows it (None: not certain); None where this layout is not certain to be rich's."""
+    from rich import box as rich_box
+
+    def text(s) -> str | None:  # the text rich shows for a cell: markup and emoji codes applied
+        shown = markup(s)
         # one cell per character (Vietnamese, Latin, punctuation), no tab: else rich decides
-        return shown if _SIMPLE.fullmatch(shown) else None
+        return shown if shown is not None and SIMPLE_TEXT.fullmatch(shown) else None
 
     n = len(columns)
     if n == 0 or any(len(r) != n for r in rows):
@@ -89,7 +108,6 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
             return None
 
     # --- column widths: Table._calculate_column_widths with Padding(0, 1) cells, no expand -------------
-    max_width = console.options.max_width
     extra = 2 + n - 1  # outer edges and the dividers
     room = max_width - extra
     spans = []  # per column: per cell (widest word, widest line)
@@ -131,9 +149,9 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
 
     widths = [measure_column(j, room)[1] or 1 for j in range(n)]
     if sum(widths) > room:
-        widths = _collapse(widths, room, ratio_reduce)
+        widths = _collapse(widths, room)
         if sum(widths) > room:
-            widths = ratio_reduce(sum(widths) - room, [1] * n, widths, widths)
+            widths = _ratio_reduce(sum(widths) - room, [1] * n, widths, widths)
         widths = [measure_column(j, w)[1] or 0 for j, w in enumerate(widths)]
     if any(w < 3 for w in widths):
         return None
@@ -156,10 +174,10 @@ def plain_lines(console, title: str | None, columns: Sequence[Column], rows: Seq
                     if m is not None:
                         piece = piece[:len(piece) - min(len(m.group(0)), len(piece) - width)]
                 if left:
-                    out.append(_truncate(piece, width, overflow, set_cell_size) if len(piece) > width
+                    out.append(_truncate(piece, width, overflow) if len(piece) > width
                                else piece.ljust(width))
                 else:
-                    out.append(_truncate(piece.rstrip(), width, overflow, set_cell_size).rjust(width))
+                    out.append(_truncate(piece.rstrip(), width, overflow).rjust(width))
         return out
 
     box = rich_box.HEAVY_HEAD
@@ -244,13 +262,33 @@ def _norm(a: int, b: int) -> tuple[int, int]:
     return max(0, a), max(0, max(a, b))
 
 
-def _truncate(s: str, width: int, overflow: str, set_cell_size) -> str:
+def _truncate(s: str, width: int, overflow: str) -> str:
+    """Text.truncate of one-cell characters."""
     if len(s) > width:
-        return set_cell_size(s, width - 1) + "…" if overflow == "ellipsis" else set_cell_size(s, width)
+        return s[:width - 1] + "…" if overflow == "ellipsis" else s[:width]
     return s
 
 
-def _collapse(widths: list[int], max_width: int, ratio_reduce) -> list[int]:
+def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    """rich._ratio.ratio_reduce (its module imports `fractions`, ~10 ms)."""
+    ratios = [ratio if _max else 0 for ratio, _max in zip(ratios, maximums)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    total_remaining = total
+    result: list[int] = []
+    for ratio, maximum, value in zip(ratios, maximums, values):
+        if ratio and total_ratio > 0:
+            distributed = min(maximum, round(ratio * total_remaining / total_ratio))
+            result.append(value - distributed)
+            total_remaining -= distributed
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
+def _collapse(widths: list[int], max_width: int) -> list[int]:
     """Table._collapse_widths with every column wrappable."""
     total = sum(widths)
     excess = total - max_width
@@ -261,7 +299,7 @@ def _collapse(widths: list[int], max_width: int, ratio_reduce) -> list[int]:
         ratios = [1 if w == top else 0 for w in widths]
         if not any(ratios) or not difference:
             break
-        widths = ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
+        widths = _ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
         total = sum(widths)
         excess = total - max_width
     return widths

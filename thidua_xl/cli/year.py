@@ -135,7 +135,7 @@ def report(
     calibration: bool = typer.Option(False, "--calibration", help="Với chung-nhan: in trang căn chỉnh (lưới milimét và các ô chữ của trang “Mẫu in”)."),
 ):
     """Xuất văn bản Word: báo cáo tổng kết, công văn phát động, quyết định, tờ trình, biên bản; giấy khen (chung-nhan)."""
-    from rich.markup import escape
+    from .out import escape
 
     from .. import pipeline
     from ..decide import DUPLICATE, ERROR_REASON
