@@ -31,7 +31,7 @@ def _main(args: list[str]) -> int:
     from .. import cli_vn
 
     try:
-        command = cli_vn.vietnamise(typer.main.get_command(app))
+        command = cli_vn.vietnamise(_click_command(args))
         params.install(command)  # plain values converted without importing pydantic
         code = command.main(args=args, prog_name="thidua", standalone_mode=False)
         return code if isinstance(code, int) else 0
@@ -87,6 +87,29 @@ def _main(args: list[str]) -> int:
                   "Hãy chạy lại với --debug và gửi nội dung cho bộ phận kỹ thuật.", soft_wrap=True)
         _audit_failure(args, 2, f"{type(exc).__name__}: {exc}")
         return 2
+
+
+_ROOT_FLAGS = ("--debug", "--verbose")  # the root's options that take no value
+
+
+def _click_command(args: list[str]):
+    """The Click command tree to run `args`. Typer builds every command's parameters from its signature
+    (~25 ms for the whole tree, on the main thread before the first workbook is handled): a plain run of one
+    top-level command builds the root with that command alone; help, a group, a name not known, anything
+    else gets the whole tree (its lists, suggestions and help pages)."""
+    words = list(args)
+    while words and words[0] in _ROOT_FLAGS:
+        words.pop(0)
+    if words and not words[0].startswith("-") and not any(a in ("-h", "--help") for a in args):
+        only = [c for c in app.registered_commands
+                if (c.name or typer.main.get_command_name(c.callback.__name__)) == words[0]]
+        if len(only) == 1 and words[0] not in {g.name for g in app.registered_groups}:
+            import copy
+
+            root = copy.copy(app)
+            root.registered_commands, root.registered_groups = only, []
+            return typer.main.get_command(root)
+    return typer.main.get_command(app)
 
 
 def _audit_failure(args: list[str], code: int, message: str) -> None:
