@@ -303,3 +303,23 @@ def test_a_list_is_in_vietnamese_name_order_whatever_the_spacing_and_normalisati
         return (0, sort_key(name)) if collective else (1, name_sort_key(name)), rows[i][3] or "", i
 
     assert got == sorted(range(len(rows)), key=key)
+
+
+def test_the_lists_are_ordered_only_when_a_writer_reads_them(seed_result, monkeypatch):
+    """Totals and the JSON need no Vietnamese name order (the collation of every distinct name): it is made
+    when the lists are first read, once, and gives the lists it always gave."""
+    import pandas as pd
+
+    from thidua_xl import consolidate as module
+    from thidua_xl.model import NOMINATION_COLUMNS
+
+    intake, from_pandas = seed_result
+    calls = []
+    real = module._list_order
+    monkeypatch.setattr(module, "_list_order", lambda *a: calls.append(1) or real(*a))
+    result = consolidate(_as_polars(intake.nominations, NOMINATION_COLUMNS), None, 2020, units=intake.units)
+    assert result.to_json()["totals"] == from_pandas.to_json()["totals"] and calls == []
+    lists = result.lists
+    assert calls == [1] and result.lists is lists and list(lists) == list(from_pandas.lists)
+    for code in lists:
+        pd.testing.assert_frame_equal(lists[code], from_pandas.lists[code], check_exact=True)
