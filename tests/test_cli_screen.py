@@ -88,8 +88,10 @@ def test_print_table_prints_what_rich_prints(force_terminal):
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.lists(st.sampled_from(list("aĐế.-") + [" ", " ", "  ", "xxxxxxx", "yyyyyyyyyyyyyyy"]), max_size=25).map("".join),
+@given(st.lists(st.sampled_from(list("aĐế.-") + [" ", " ", "  ", "xxxxxxx", "yyyyyyyyyyyyyyy", "\u00a0"]),
+                max_size=25).map("".join),
        st.integers(1, 30), st.booleans())
 def test_a_line_breaks_where_rich_breaks_it(line, width, fold):
-    """Where a cell's line is cut to fit its column: rich's `divide_line`, found without measuring each word."""
+    """Where a cell's line is cut to fit its column: rich's `divide_line`, found without measuring each word
+    (a line with a no-break space goes word by word)."""
     assert divide_line(line, width, fold) == rich_divide_line(line, width, fold=fold)

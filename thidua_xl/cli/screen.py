@@ -211,15 +211,68 @@ def layout(max_width: int, title: str | None, columns: Sequence[Column], rows: S
 _RUN = re.compile(r"\S+")
 
 
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
 def divide_line(line: str, width: int, fold: bool) -> list[int]:
     """rich._wrap.divide_line for text of one cell per character: where the line breaks to fit `width`.
 
     rich measures each word's cells in turn (most of the table's time); here a character is a cell, so the
-    words that still fit on a line are found by bisecting their ends, and only a word that breaks is looked at.
-    A word is rich's: the spaces before the first one, the non-space characters, the spaces after."""
+    words that fit on a line are passed over in one step: the first word that does not fit is the one at the
+    line's last column (or the first after it), found by `find`/`rfind` of a space; only a word that breaks
+    is looked at. A word is rich's: the spaces before the first one, the non-space characters, the spaces
+    after. A line with other white space (no-break space, tab) is measured word by word (`_divide_words`)."""
     size = len(line)
     if size <= width:
         return []
+    if _OTHER_SPACE.search(line):
+        return _divide_words(line, width, fold)
+    last_end = len(line.rstrip(" "))  # where the last word's characters end
+    if not last_end:
+        return []
+    breaks: list[int] = []
+    offset = 0  # cells used on the current line
+    start = 0  # where the current word begins (the first one with the spaces before it)
+    run = _RUN.search(line)  # its non-space characters
+    while True:
+        room_end = start + width - offset  # a word fits when its characters end at or before this
+        if room_end >= last_end:  # every word left fits
+            break
+        if run.end() <= room_end:  # this word fits: move on to the first that does not
+            nxt = room_end if line[room_end] == " " else line.rfind(" ", 0, room_end) + 1
+            run = _RUN.search(line, nxt)
+            offset += run.start() - start
+            start = run.start()
+            continue
+        later = _RUN.search(line, run.end())
+        end = later.start() if later is not None else size  # where the next word begins
+        if run.end() - start > width:  # longer than a whole line
+            if fold:  # cut into pieces of `width` characters, each on its own line
+                length = end - start
+                cut = start
+                for piece in range(0, length, width):
+                    if cut:
+                        breaks.append(cut)
+                    if piece + width >= length:
+                        offset = length - piece
+                    else:
+                        cut += width
+            else:
+                if start:
+                    breaks.append(start)
+                offset = end - start
+        elif offset and start:  # onto the next line
+            breaks.append(start)
+            offset = end - start
+        if later is None:
+            break
+        run, start = later, later.start()
+    return breaks
+
+
+def _divide_words(line: str, width: int, fold: bool) -> list[int]:
+    """divide_line with the words' ends bisected (any white space)."""
+    size = len(line)
     runs = [m.span() for m in _RUN.finditer(line)]
     n = len(runs)
     starts = [0] + [r[0] for r in runs[1:]]  # where each word begins
