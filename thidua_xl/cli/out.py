@@ -145,6 +145,11 @@ class Stream:
             return rich.options.max_width
         return _width()
 
+    @staticmethod
+    def markup_text(text: str) -> str | None:
+        """The text rich shows for a cell's markup, or None where rich must decide (see plain_markup)."""
+        return plain_markup(text)
+
     def print(self, *objects, **options) -> None:
         """Console.print: written here when the text is plain, else by rich."""
         if len(objects) == 1 and isinstance(objects[0], str) and _PLAIN_OPTIONS.issuperset(options):

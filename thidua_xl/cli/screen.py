@@ -25,10 +25,8 @@ def print_table(console, title: str | None, columns: Sequence[Column], rows: Seq
     """console.print(rich Table(title, columns, rows)), byte for byte; `console` is rich's or the command
     line's own (cli.out.Stream, which lays a plain table out without importing rich's console)."""
     if hasattr(console, "plain_width"):
-        from .out import plain_markup
-
         width = console.plain_width()
-        lines = None if width is None else layout(width, title, columns, rows, plain_markup)
+        lines = None if width is None else layout(width, title, columns, rows, console.markup_text)
         if lines is None:
             console.rich.print(rich_table(title, columns, rows))
             return
