@@ -85,8 +85,8 @@ class Loaded:
 def load_file(path: Path, arrow: bool = True, scan=None) -> Loaded:
     """The part of reading a file that needs no other file: safety scan, open, parse the sheets.
 
-    Runs in worker threads (fastexcel and python-calamine parse without the GIL), so the next files
-    are being parsed while this one's rows are classified. A workbook (.xlsx/.xlsm) is read with
+    Runs in worker threads (fastexcel and python-calamine parse mostly without the GIL; handing fastexcel's
+    columns to Polars holds it), so the next files are being parsed while this one's rows are classified. A workbook (.xlsx/.xlsm) is read with
     fastexcel into text columns (`arrow`); another format, a file fastexcel cannot open, or `arrow=False`
     (the caller needs the cells as typed, to write them back) go to python-calamine. A unit file's
     sheets are all read here; a master's are left to be read on demand (it has many sheets intake never
