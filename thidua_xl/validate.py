@@ -12,6 +12,7 @@ import contextlib
 import functools
 import os
 import re
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -389,12 +390,22 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
     Character statistics find most cells; for files where they found some, the cells'
     fonts (read with openpyxl, only for those files) settle the ambiguous rest. Each distinct
     text of the Polars frame is looked at once; only a run that finds candidates goes further.
+    A frame found with nothing to convert is remembered (weakly): the pipeline's normalise step and
+    validation hand over the same frame, and the second look finds nothing again.
     """
-    candidates = _legacy_candidates(intake.current("nominations"))
+    global _found_clean
+    frame = intake.current("nominations")
+    if _found_clean is not None and _found_clean() is frame:
+        return []
+    candidates = _legacy_candidates(frame)
     texts = {t for odd in candidates.values() for t in odd}
     if not any(_detect(t) for t in texts):  # fonts are read only in files where statistics found some
+        _found_clean = weakref.ref(frame)
         return []
     return _fix_legacy_cells(intake, catalog, candidates)
+
+
+_found_clean: "weakref.ref | None" = None  # the last nominations frame fix_legacy found nothing to convert in
 
 
 @functools.lru_cache(maxsize=1 << 16)
