@@ -109,3 +109,45 @@ def test_a_text_in_a_number_column_reads_as_the_rows_do(tmp_path):
     assert store.frame(path, sql, None, schema).equals(pl.DataFrame(store.columns(path, sql), schema=schema,
                                                                      strict=False))
     assert store.frame(path, "SELECT name_key FROM award WHERE nam = 1900", None, {"name_key": pl.String}).height == 0
+
+
+VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+LETTERS = VIETNAMESE + VIETNAMESE.upper() + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ" \
+          "ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"
+TITLES = st.one_of(
+    st.text(alphabet=st.sampled_from(LETTERS + " 0123456789_-.,;:()\"'/%–“”\u00a0\t\n"), max_size=40),
+    st.text(alphabet=st.sampled_from(LETTERS), max_size=20).map(lambda t: unicodedata.normalize("NFD", t)),
+    st.text(alphabet=st.sampled_from("aeoAEO nN\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323\u0304\u030c\u0327"
+                                     "ǹǸñÑçÇǎ²ªºµß×÷İıſK\u00b8\u00d5"), max_size=12),
+    st.text(max_size=12))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TITLES, min_size=1, max_size=10))
+def test_title_keys_by_polars_are_fold_of_each_title(titles):
+    """A title of ASCII and Vietnamese letters (composed or decomposed, either case) is folded by Polars expressions;
+    its key must be what fold() gives it, and any other title keeps going through Python."""
+    series = pl.Series(titles, dtype=pl.String)
+    assert _ten_keys(series).to_list() == [fold(_unicode_text(t)) for t in titles]
+
+
+def test_vietnamese_titles_take_the_polars_fold():
+    from thidua_xl.validate import _foldable
+
+    titles = ["Ứng dụng kỹ thuật nội soi trong điều trị sỏi mật (2023)", "ĐỔI MỚI QUY TRÌNH_TIẾP ĐÓN",
+              unicodedata.normalize("NFD", "Giải pháp quản lý hồ sơ"), "Hà Lê", "a\tb", "Café “x”", "x²"]
+    safe = pl.select(_foldable(pl.lit(pl.Series(titles)))).to_series().to_list()
+    assert safe == [True, True, True, True, False, False, False]
+
+
+AUTHOR_CELLS = st.one_of(st.sampled_from(SAMPLES), st.lists(st.sampled_from(
+    ["ThS.", "BS", "bsckii.", "TS ", "Gs", "ĐD.", "ktv", "ts", "Nguyễn", " Văn", "An", ",", ";", "\n", " ", "\u00a0",
+     "\t", ".", "\x00", "\x1b", "ſ", "Tsang", "e\u0301"]), max_size=12).map("".join), st.text(max_size=10))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(AUTHOR_CELLS, max_size=10))
+def test_authors_of_many_cells_are_each_cells_authors(cells):
+    from thidua_xl.validate import _authors_of
+
+    assert _authors_of(cells) == [_authors(c) for c in cells]
