@@ -203,18 +203,18 @@ _MATCHED_COLUMNS = ("name_key", "birth_year", "birth_date", "unit_key")
 
 def _hits(left: pl.DataFrame, right: pl.DataFrame, label: str | None, carry: tuple[str, ...] = ()):
     """The pairs `_matches` joins (left position `_p`, join `_k`, right position `_q`, left `_i`, label `_lab`
-    and right's `carry` columns), in that order; None when there are none to look for."""
+    and right's `carry` columns), in that order; None when there are none to look for. One query: the three
+    joins as one lazy plan (eager, each of its ~12 steps was a query of its own)."""
     if left.is_empty() or right.is_empty():
         return None
     keys = ("name_key", "birth_year", "birth_date", "unit_key")
     year = pl.col("birth_year")
     has_year = year.is_not_null() & ~year.fill_null(0.0).is_nan()
     shaped = [pl.col(c) for c in keys] + [pl.col("subject").eq_missing(TAP_THE).alias("_coll"), has_year.alias("_year")]
-    lf = left.select(pl.col("_i"), *shaped).with_row_index("_p")
-    rf = right.select(*shaped, (pl.col(label) if label else pl.lit(None)).alias("_lab"), *carry).with_row_index("_q") \
-        .filter(pl.col("name_key").is_in(lf.get_column("name_key").unique().implode()).fill_null(False))
-    if rf.is_empty():
-        return None
+    lf = left.lazy().select(pl.col("_i"), *shaped).with_row_index("_p")
+    rf = right.lazy().select(*shaped, (pl.col(label) if label else pl.lit(None)).alias("_lab"), *carry) \
+        .with_row_index("_q").filter(pl.col("name_key").is_in(left.get_column("name_key").unique().implode())
+                                     .fill_null(False))
     person_l, person_r = lf.filter(~pl.col("_coll")), rf.filter(~pl.col("_coll"))
     born = person_l.filter(pl.col("_year")).join(person_r.filter(pl.col("_year")), on=["name_key", "birth_year"],
                                                   nulls_equal=True, suffix="_r")
@@ -224,10 +224,11 @@ def _hits(left: pl.DataFrame, right: pl.DataFrame, label: str | None, carry: tup
         .filter(~pl.col("_year") | ~pl.col("_year_r"))
     groups = lf.filter(pl.col("_coll")).join(rf.filter(pl.col("_coll")), on=["unit_key", "name_key"],
                                              nulls_equal=True)
-    return pl.concat([born.select("_p", pl.lit(0, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab", *carry),
-                      unit.select("_p", pl.lit(1, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab", *carry),
-                      groups.select("_p", pl.lit(0, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab", *carry)],
-                     how="vertical_relaxed").sort("_p", "_k", "_q")
+    got = pl.concat([born.select("_p", pl.lit(0, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab", *carry),
+                     unit.select("_p", pl.lit(1, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab", *carry),
+                     groups.select("_p", pl.lit(0, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab", *carry)],
+                    how="vertical_relaxed").sort("_p", "_k", "_q").collect()
+    return None if got.is_empty() else got
 
 
 def _rows_key(rule: Rule) -> tuple:
