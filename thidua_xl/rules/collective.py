@@ -223,19 +223,26 @@ def _gap_findings(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> 
     short = {i: _short_title(r) for i, r in by_id.items()}
     out: list[Finding] = []
     groups: dict[tuple, list] = {}  # the rules lacking data → positions of the rows
+    details: dict[tuple, list] = {}  # the same → the rows' details (merged findings)
     rule_ids = list(texts)
+    # a row's rules and detail follow from its gap texts alone, and few rows differ in them: each worked out once
+    seen: dict[tuple, tuple] = {}
     for k, lacking in enumerate(zip(*texts.values())):
-        ids = tuple(i for i, t in zip(rule_ids, lacking) if t)
+        got = seen.get(lacking)
+        if got is None:
+            ids = tuple(i for i, t in zip(rule_ids, lacking) if t)
+            got = seen[lacking] = (ids, "; ".join(f"{short[i]} (thiếu “{t}”, quy định {i})"
+                                                  for i, t in zip(rule_ids, lacking) if t))
+        ids = got[0]
         if ids[0] == rule.id:  # a row an earlier rule of the run already reported is left to it
             groups.setdefault(ids, []).append(k)
+            details.setdefault(ids, []).append(got[1])
     for ids, ks in groups.items():
         sel = rows.select(pl.all().gather(ks))
         if len(ids) == 1:
             out += not_checked(ctx, rule, sel, reason)
             continue
-        sel = sel.with_columns(detail=pl.Series(
-            ["; ".join(f"{short[i]} (thiếu “{texts[i][k]}”, quy định {i})" for i in ids) for k in ks],
-            dtype=pl.String))
+        sel = sel.with_columns(detail=pl.Series(details[ids], dtype=pl.String))
         out += _merged(ctx, [by_id[i] for i in ids], sel)
     return out
 

@@ -64,9 +64,15 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
     fail = where(rows, [i in missing or i in cut for i in ids])
     needs_name = ", ".join(ctx.award_name(c) for c in needs)
     fail_ids = fail.get_column("_i").to_list()
-    detail = ["; ".join(([f"không có {needs_name} năm {year_list(missing[i])}"] if i in missing else [])
-                        + ([f"năm {year_list(cut[i])} không được tính"] if i in cut else []))
-              for i in fail_ids]
+    texts: dict[tuple, str] = {}  # a row's detail follows from its missing and cut years: each written once
+    detail = []
+    for i in fail_ids:
+        key = (tuple(missing[i]) if i in missing else None, tuple(cut[i]) if i in cut else None)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = "; ".join(([f"không có {needs_name} năm {year_list(missing[i])}"] if i in missing else [])
+                                          + ([f"năm {year_list(cut[i])} không được tính"] if i in cut else []))
+        detail.append(text)
     fail = fail.with_columns(detail=pl.Series(detail, dtype=pl.String))
     out: list[Finding] = []
     alt = rule.params.get("or_rated")  # another path the law accepts (Bằng khen Bộ, tỉnh: HTXSNV years + initiatives)

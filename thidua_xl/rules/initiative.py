@@ -155,20 +155,30 @@ def rated_with_initiatives(ctx: Context, rows: pl.DataFrame, spec: dict) -> tupl
     path = (f"{years:02d} năm liên tục hoàn thành xuất sắc nhiệm vụ với {need_n:02d} sáng kiến "
             f"{LEVEL_LABEL.get(level, level)}")
     possible, why = [], []
-    for t, r, n, d in zip(texts, rated, counts, data):
-        other_rating = t != "" and not r
-        few = d and n < need_n
-        ok = not other_rating and not few
-        possible.append(ok)
-        if ok:
-            known = [f"năm {ctx.year} hoàn thành xuất sắc nhiệm vụ" if r else f"không có “{label}” năm {ctx.year}",
-                     f"có {n} sáng kiến trong {span}" if d else "không có dữ liệu sáng kiến"]
-            if years > 1:
-                known.append(f"xếp loại các năm {first}–{ctx.year - 1} không có trong dữ liệu" if years > 2
-                             else f"xếp loại năm {first} không có trong dữ liệu")
-            why.append(f"chưa loại trừ được đường {path}: " + ", ".join(known))
-        else:
-            parts = ([f"“{label}” năm {ctx.year} là “{t}”"] if other_rating else []) + \
-                    ([f"chỉ có {n} sáng kiến {LEVEL_LABEL.get(level, level)} trở lên trong {span}"] if few else [])
-            why.append(f"đường {path} cũng không đạt ({'; '.join(parts)})")
+    seen: dict[tuple, tuple[bool, str]] = {}  # a row's answer follows from these four values: each worked out once
+    for key in zip(texts, rated, counts, data):
+        got = seen.get(key)
+        if got is None:
+            got = seen[key] = _rated_path(ctx, key, label, path, span, first, years, need_n, level)
+        possible.append(got[0])
+        why.append(got[1])
     return possible, why
+
+
+def _rated_path(ctx: Context, key: tuple, label: str, path: str, span: str, first: int, years: int, need_n: int,
+                level: str) -> tuple[bool, str]:
+    """(possible, why) of `rated_with_initiatives` for one row's (rating text, rated, initiatives, data known)."""
+    t, r, n, d = key
+    other_rating = t != "" and not r
+    few = d and n < need_n
+    ok = not other_rating and not few
+    if ok:
+        known = [f"năm {ctx.year} hoàn thành xuất sắc nhiệm vụ" if r else f"không có “{label}” năm {ctx.year}",
+                 f"có {n} sáng kiến trong {span}" if d else "không có dữ liệu sáng kiến"]
+        if years > 1:
+            known.append(f"xếp loại các năm {first}–{ctx.year - 1} không có trong dữ liệu" if years > 2
+                         else f"xếp loại năm {first} không có trong dữ liệu")
+        return ok, f"chưa loại trừ được đường {path}: " + ", ".join(known)
+    parts = ([f"“{label}” năm {ctx.year} là “{t}”"] if other_rating else []) + \
+            ([f"chỉ có {n} sáng kiến {LEVEL_LABEL.get(level, level)} trở lên trong {span}"] if few else [])
+    return ok, f"đường {path} cũng không đạt ({'; '.join(parts)})"

@@ -99,19 +99,38 @@ def subject(ctx: Context, rule: Rule) -> list[Finding]:
 
 def subject_signals(ctx: Context, rule: Rule) -> list[Finding]:
     """An award open to both on a row whose signals disagree (or are absent): say which way it was counted."""
-    from ..subjects import infer_columns, signals
+    from ..subjects import infer_columns, infer_frame, signals
 
-    df = ctx.df.filter(pl.col("award").is_not_null() & _award_subjects(ctx).eq_missing(BOTH))
-    if df.is_empty():
-        return []
-    cols = {c: df.get_column(c).to_list() for c in ("doi_tuong", "group_subject", "ho_ten", "has_person", "chuc_vu",
-                                                    "subject")}
-    _subject, conflict, silent = infer_columns([v if v is not None else "" for v in cols["doi_tuong"]],
-                                               [v if v is not None else "" for v in cols["group_subject"]],
-                                               cols["ho_ten"], cols["has_person"], cols["chuc_vu"])
+    both = pl.col("award").is_not_null() & _award_subjects(ctx).eq_missing(BOTH)
+    schema = ctx.df.schema
+    if all(schema.get(c) == pl.String for c in ("doi_tuong", "group_subject", "ho_ten", "chuc_vu")) \
+            and schema.get("has_person") == pl.Boolean:
+        # the signals weighed in the query that picks the rows (as infer_columns reads the cells); the rows
+        # themselves are read only when some row has a finding
+        inputs = ctx.df.lazy().filter(both).select(
+            name=pl.col("ho_ten").fill_null(""), stated=pl.col("doi_tuong").fill_null(""),
+            group=pl.col("group_subject").fill_null(""), has_person="has_person",
+            has_cv=pl.col("chuc_vu").fill_null("") != "").collect()
+        if inputs.is_empty():
+            return []
+        out = infer_frame(inputs)
+        if not (out.get_column("conflict") | out.get_column("silent")).any():
+            return []
+        conflict, silent = out.get_column("conflict").to_list(), out.get_column("silent").to_list()
+        df = ctx.df.filter(both)
+    else:
+        df = ctx.df.filter(both)
+        if df.is_empty():
+            return []
+        cols = {c: df.get_column(c).to_list() for c in ("doi_tuong", "group_subject", "ho_ten", "has_person",
+                                                        "chuc_vu")}
+        _subject, conflict, silent = infer_columns([v if v is not None else "" for v in cols["doi_tuong"]],
+                                                   [v if v is not None else "" for v in cols["group_subject"]],
+                                                   cols["ho_ten"], cols["has_person"], cols["chuc_vu"])
     keep = [c or s for c, s in zip(conflict, silent)]
     if not any(keep):
         return []
+    cols = {c: df.get_column(c).to_list() for c in ("doi_tuong", "group_subject", "ho_ten", "has_person", "subject")}
     rows = df.filter(pl.Series(keep, dtype=pl.Boolean))
     label = {CA_NHAN: "cá nhân", TAP_THE: "tập thể"}
     details = []
