@@ -145,7 +145,8 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
     """(`build_context` without the register, a function that waits for it and adds it to the context).
 
     The register is read in a worker thread meanwhile: SQLite runs its query without holding the GIL, so
-    the checks of this year's rows (`REGISTER_KINDS` aside) run beside it. Until it is added, `known`,
+    the checks of this year's rows (`REGISTER_KINDS` aside) run beside it; the people it is read for, and this
+    year's awards, are worked out there too (Polars' queries hold no GIL either). Until it is added, `known`,
     `history` and `discipline` are None."""
     import polars as pl
 
@@ -161,24 +162,19 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
         award_name=pl.col("award").replace_strict({a.code: a.name for a in catalog}, default=None,
                                                   return_dtype=pl.String).fill_null(""),
     )
-    looked_at, history_awards = df, None
-    if rules is not None:
-        # rows proposed for any history rule's award: one selection for the union of their awards
+    history_awards = None
+    if rules is not None:  # the rows proposed for any history rule's award are the register's people
         history_awards = frozenset(a for r in rules if r.kind in HISTORY_KINDS for a in r.awards)
-        looked_at = df.filter(proposed(history_awards))
-    reading = _Worker(_register, intake, year, history, Context.people(looked_at), df.get_column("name_key"))
+    reading = _Worker(_register, intake, year, history, df, history_awards)
     units = _unit_lookup(intake, frame)
     initiatives = _initiative_authors(intake.current("initiatives"), units)
-    this_year = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
-        "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
-        year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
     sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
     ctx = Context(df=df, year=year, catalog=catalog, initiatives=initiatives, known=None,
                   initiative_sheets=sheets, config_values=_explicit_config(intake),
                   rules=tuple(rules or ()), history_awards=history_awards)
 
     def add_register(ctx: Context) -> None:
-        hist, label, history_years, discipline = reading.result()
+        hist, label, history_years, discipline, this_year = reading.result()
         if discipline is not None:  # the register's disciplines of this run's people, with this year's unit codes
             discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
         known = this_year
@@ -217,16 +213,24 @@ class _Worker:
         return value
 
 
-def _register(intake, year: int, history, people: dict, names: "pl.Series"):
-    """(register records, label, years covered, disciplines of the people `names` keys or None):
-    `_history_frame` and the register's disciplines."""
-    hist, label, history_years, db = _history_frame(intake, year, history, people)
+def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: frozenset | None):
+    """(register records, label, years covered, disciplines of the people of `df` or None, this year's awards as
+    `known` holds them): `_history_frame` for the people of the rows proposed for `history_awards` (None: every
+    row), the register's disciplines, and this year's rows with an award."""
+    import polars as pl
+
+    # one selection for the union of the history rules' awards
+    looked_at = df if history_awards is None else df.filter(proposed(history_awards))
+    hist, label, history_years, db = _history_frame(intake, year, history, Context.people(looked_at))
     discipline = None
     if db is not None:
         from .discipline import load_polars as load_discipline
 
-        discipline = load_discipline(db, set(names.to_list()))
-    return hist, label, history_years, discipline
+        discipline = load_discipline(db, set(df.get_column("name_key").unique().to_list()))
+    this_year = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
+        "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
+        year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
+    return hist, label, history_years, discipline, this_year
 
 
 def _explicit_config(intake) -> dict[str, str]:
