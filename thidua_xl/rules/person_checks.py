@@ -26,6 +26,16 @@ def one_award_a_year(ctx: Context, rule: Rule) -> list[Finding]:
         return []
     group = list(rule.awards)
     others: dict[int, list[str]] = {}
+    pairs, covered = ctx.known_pairs()
+    if covered is None or covered.issuperset(rows.get_column("_i").to_list()):
+        # the run's matching holds every pair: each row's pairs with the group's other awards picked in one query
+        if not pairs.is_empty():
+            got = pairs.lazy().join(rows.lazy().select("_i", _own=pl.col("award")), on="_i").filter(
+                pl.col("award").is_in(group) & pl.col("award").ne(pl.col("_own")) & pl.col("year").eq(ctx.year)
+                & pl.col("subject").ne_missing(TAP_THE)).select("_i", "award").unique().collect()
+            for i, a in zip(got.get_column("_i").to_list(), got.get_column("award").to_list()):
+                others.setdefault(i, []).append(ctx.award_name(a))
+        group = []  # nothing left to match award by award
     for award in group:
         here = rows.filter(pl.col("award").eq_missing(award))
         if here.is_empty():
