@@ -22,8 +22,8 @@ def required(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 def date_of_birth(ctx: Context, rule: Rule) -> list[Finding]:
-    """Unreadable or non-existent dates, dates in the future, ages (in the award year) out of range (one query)."""
-    df = ctx.df.lazy()
+    """Unreadable or non-existent dates, dates in the future, ages (in the award year) out of range."""
+    df = ctx.df
     min_age, max_age = rule.params.get("min_age", 18), rule.params.get("max_age", 80)
     err = pl.col("ngay_sinh_error").cast(pl.String).fill_null("")
     bad = df.filter(err != "").with_columns(detail=pl.lit("không hợp lệ: ") + err)
@@ -34,17 +34,12 @@ def date_of_birth(ctx: Context, rule: Rule) -> list[Finding]:
         detail=pl.lit("nằm trong tương lai (sau năm thi đua " + str(ctx.year) + " hoặc sau ngày hôm nay)"))
     rest = ok.filter(~future_mask & pl.col("subject").ne_missing(TAP_THE))
     age = ctx.year - pl.col("birth_year")
-    tail = f" vào năm {ctx.year}, ngoài khoảng hợp lý {min_age}–{max_age} tuổi"
-    # int(year - birth year) of each row, as the age is said (an age no 64-bit number holds: by Python, below)
-    odd = rest.filter((age < min_age) | (age > max_age)).with_columns(detail=pl.concat_str([
-        pl.lit("cho tuổi "), age.cast(pl.Int64, strict=False).cast(pl.String), pl.lit(tail)]))
-    rows = pl.concat([bad, future, odd], how="vertical_relaxed").sort("_i", maintain_order=True).collect()
-    if rows.get_column("detail").null_count():
-        rows = rows.with_columns(detail=pl.Series(
-            [d if d is not None else f"cho tuổi {int(ctx.year - b)}{tail}"
-             for d, b in zip(rows.get_column("detail").to_list(), rows.get_column("birth_year").to_list())],
-            dtype=pl.String))
-    return emit(ctx, rule, rows, COL_DOB)
+    odd = rest.filter((age < min_age) | (age > max_age))
+    odd = odd.with_columns(detail=pl.Series(
+        [f"cho tuổi {int(ctx.year - b)} vào năm {ctx.year}, ngoài khoảng hợp lý {min_age}–{max_age} tuổi"
+         for b in odd.get_column("birth_year").to_list()], dtype=pl.String))
+    rows = pl.concat([bad, future, odd], how="vertical_relaxed")
+    return emit(ctx, rule, rows.sort("_i", maintain_order=True), COL_DOB)
 
 
 def known_award(ctx: Context, rule: Rule) -> list[Finding]:
@@ -72,7 +67,7 @@ def _award_subjects(ctx: Context) -> pl.Expr:
 
 def subject(ctx: Context, rule: Rule) -> list[Finding]:
     """A collective award on a person, an individual award on a collective, a stated Đối tượng the award refuses."""
-    df = ctx.df.lazy().filter(pl.col("award").is_not_null()).with_columns(_award_subject=_award_subjects(ctx))
+    df = ctx.df.filter(pl.col("award").is_not_null()).with_columns(_award_subject=_award_subjects(ctx))
     award_subject = pl.col("_award_subject")
     has_person = pl.col("has_person")
     parts = []
@@ -89,10 +84,7 @@ def subject(ctx: Context, rule: Rule) -> list[Finding]:
     parts.append(df.filter(award_subject.eq_missing(CA_NHAN) & pl.col("doi_tuong").eq_missing(TAP_THE)).with_columns(
         detail=pl.lit("“") + pl.col("award_name") + pl.lit("” chỉ xét tặng cá nhân, nhưng cột “Đối tượng” ghi “Tập thể”."),
         _column=pl.lit(COL_SUBJECT)))
-    # the three kinds told by columns, and the rows whose name must be read in Python, in one call
-    told, d = pl.collect_all([pl.concat(parts, how="vertical_relaxed"), df.filter(
-        award_subject.eq_missing(CA_NHAN) & pl.col("doi_tuong").eq_missing("") & ~has_person)])
-    parts = [told]
+    d = df.filter(award_subject.eq_missing(CA_NHAN) & pl.col("doi_tuong").eq_missing("") & ~has_person)
     if not d.is_empty():
         names = d.get_column("ho_ten").to_list()
         looks = {n: bool(_COLLECTIVE_NAME.match(clean(n).lower())) for n in dict.fromkeys(names)}
@@ -101,7 +93,7 @@ def subject(ctx: Context, rule: Rule) -> list[Finding]:
         parts.append(d.with_columns(
             detail=pl.lit("“") + pl.col("award_name") + pl.lit("” chỉ xét tặng cá nhân, nhưng đây là tên một tập thể."),
             _column=pl.lit(COL_NAME)))
-    rows = (pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else told).drop("_award_subject")
+    rows = pl.concat(parts, how="vertical_relaxed").drop("_award_subject")
     return emit(ctx, rule, rows.sort("_i", maintain_order=True), COL_NAME)
 
 
