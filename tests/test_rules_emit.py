@@ -41,7 +41,9 @@ def _row_by_row(ctx: Context, rule: Rule, rows: pl.DataFrame, values: dict) -> l
 TEXTS = st.one_of(st.none(), st.sampled_from(["", "Nguyễn Thị Hoà", "Nguye\u0302\u0303n", "Đặng  Văn", "{x}", "a}b{"]),
                   st.text(max_size=8))
 TEMPLATES = ["“{ho_ten}” ({award_name} năm {year}): {detail}", "{ho_ten} {nope} {{literal}} {count}",
-             "Không có {needs} năm {first_year}–{year}", "{award_name}", "{share}: {ho_ten!r:>12}", "cố định"]
+             "Không có {needs} năm {first_year}–{year}", "{award_name}", "{share}: {ho_ten!r:>12}", "cố định",
+             "{unit} dòng {row}: {count} người, {ho_ten}, {detail} ({award_name}, {award}) {year} {missing} {{}}",
+             "{share} và {needs}", "{detail}{{x}}{count}{first_year}"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -59,7 +61,8 @@ def test_each_message_reads_as_the_template_filled_from_its_row(data):
         "_column": col(st.one_of(st.none(), st.sampled_from(["", "Ngày sinh"]))),
     }, schema_overrides={"row": pl.Int64, "award_name": pl.String, "award": pl.String})
     message = data.draw(st.sampled_from(TEMPLATES))
-    params = data.draw(st.sampled_from([{}, {"needs": "LĐTT", "award_name": ""}, {"award_name": "Tên riêng"}]))
+    params = data.draw(st.sampled_from([{}, {"needs": "LĐTT", "award_name": ""}, {"award_name": "Tên riêng"},
+                                        {"needs": "{x} a}b{ {{"}]))
     rule = Rule(id="T.EMIT", kind="required", code="CRITERIA_NOT_MET", message=message, params=params,
                 legal_ref=data.draw(st.sampled_from([None, "Luật Thi đua, khen thưởng 2022, Điều 24"])),
                 verified=data.draw(st.booleans()))

@@ -84,7 +84,7 @@ def _validate(intake, year: int, history, rules) -> list[Finding]:
         if rule.kind in REGISTER_KINDS:
             found_by[k] = KINDS[rule.kind](ctx, rule)
     found: list[Finding] = [f for k in range(len(rules_now)) for f in found_by[k]]
-    order = {f: i for i, f in enumerate(dict.fromkeys(ctx.df.get_column("file").to_list()))}
+    order = {f: i for i, f in enumerate(ctx.df.get_column("file").unique(maintain_order=True).to_list())}
     found.sort(key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
     return findings + _birth_cells(intake, found)
 

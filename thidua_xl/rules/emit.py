@@ -176,12 +176,55 @@ def _messages(ctx: Context, rule: Rule, base: dict, read: frozenset[str], rows: 
     if not from_rows:
         text = template.format_map(_SafeDict(fixed)) + tail
         return [text] * rows.height
+    positional = _positional(template, tail, fixed, from_rows)
+    if positional is not None:  # each row's values straight into a template of numbered fields, in a C loop
+        return list(map(positional.format, *columns))
     out = []
     for vals in zip(*columns):
         got = _SafeDict(fixed)
         got.update(zip(from_rows, vals))
         out.append(template.format_map(got) + tail)
     return out
+
+
+def _positional(template: str, tail: str, fixed: dict, from_rows: list[str]) -> str | None:
+    """The template with its fixed values and `tail` written in and its row fields numbered in `from_rows`' order
+    (`{ho_ten}` → `{0}`), for a template of plain fields only (no format spec, conversion, index or attribute,
+    where `format_map` writes format(value, '') too); None otherwise. Written-in text has its braces doubled."""
+    pieces = _plain_pieces(template)
+    if pieces is None:
+        return None
+    at = {name: k for k, name in enumerate(from_rows)}
+    out = []
+    for literal, name in pieces:
+        out.append(_escaped(literal))
+        if name is None:
+            continue
+        if name in at:
+            out.append("{%d}" % at[name])
+        elif name in fixed:
+            out.append(_escaped(format(fixed[name], "")))
+        else:  # a field nothing fills stays as written (`_SafeDict`)
+            out.append(_escaped("{" + name + "}"))
+    return "".join(out) + _escaped(tail)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+@functools.lru_cache(maxsize=512)
+def _plain_pieces(template: str) -> tuple[tuple[str, str | None], ...] | None:
+    """(literal text, field name or None) of a template whose every field is a plain name; None otherwise."""
+    out = []
+    try:
+        for literal, field, spec, conversion in string.Formatter().parse(template):
+            if field is not None and (not field.isidentifier() or spec or conversion is not None):
+                return None
+            out.append((literal, field))
+    except ValueError:
+        return None
+    return tuple(out)
 
 
 def not_checked(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> list[Finding]:
