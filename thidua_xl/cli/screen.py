@@ -244,24 +244,7 @@ def divide_line(line: str, width: int, fold: bool) -> list[int]:
             continue
         later = _RUN.search(line, run.end())
         end = later.start() if later is not None else size  # where the next word begins
-        if run.end() - start > width:  # longer than a whole line
-            if fold:  # cut into pieces of `width` characters, each on its own line
-                length = end - start
-                cut = start
-                for piece in range(0, length, width):
-                    if cut:
-                        breaks.append(cut)
-                    if piece + width >= length:
-                        offset = length - piece
-                    else:
-                        cut += width
-            else:
-                if start:
-                    breaks.append(start)
-                offset = end - start
-        elif offset and start:  # onto the next line
-            breaks.append(start)
-            offset = end - start
+        offset = _place_word(breaks, start, end, run.end(), width, offset, fold)
         if later is None:
             break
         run, start = later, later.start()
@@ -287,23 +270,7 @@ def _divide_words(line: str, width: int, fold: bool) -> list[int]:
             if k == n:
                 break
         start, end = starts[k], starts[k + 1] if k + 1 < n else size
-        if ends[k] - start > width:  # longer than a whole line
-            if fold:  # cut into pieces of `width` characters, each on its own line
-                length = end - start
-                for piece in range(0, length, width):
-                    if start:
-                        breaks.append(start)
-                    if piece + width >= length:
-                        offset = length - piece
-                    else:
-                        start += width
-            else:
-                if start:
-                    breaks.append(start)
-                offset = end - start
-        elif offset and start:  # onto the next line
-            breaks.append(start)
-            offset = end - start
+        offset = _place_word(breaks, start, end, ends[k], width, offset, fold)
         k += 1
     return breaks
 
@@ -354,3 +321,24 @@ def _collapse(widths: list[int], max_width: int) -> list[int]:
         total = sum(widths)
         excess = total - max_width
     return widths
+
+
+def _place_word(breaks: list[int], start: int, end: int, chars_end: int, width: int, offset: int, fold: bool) -> int:
+    """A word that does not fit where the line stands (rich's divide_line): onto the next line, or, longer than a
+    whole line, cut into pieces of `width` characters (`fold`) or left whole on a line of its own. The word runs
+    from `start` (its spaces before) to `end` (its spaces after), its characters ending at `chars_end`; the
+    breaks are appended, the cells then used on the current line returned."""
+    if chars_end - start > width:  # longer than a whole line
+        if fold:  # cut into pieces of `width` characters, each on its own line
+            length = end - start
+            for piece in range(0, length, width):
+                if start + piece:
+                    breaks.append(start + piece)
+            return length - piece
+        if start:
+            breaks.append(start)
+        return end - start
+    if offset and start:  # onto the next line
+        breaks.append(start)
+        return end - start
+    return offset
