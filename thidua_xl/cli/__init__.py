@@ -13,6 +13,7 @@ from typing import Optional
 import typer
 
 from ..errors import UserError
+from ..intake.early import ROOT_FLAGS as _ROOT_FLAGS  # the root's options that take no value
 from .common import _audit_folder, app, console, end_verbose, err  # noqa: F401  (app: the Typer application)
 from . import year, workbooks, delivery, loop, register, demo  # noqa: E402,F401  (registers the commands)
 from . import params  # noqa: E402
@@ -87,9 +88,6 @@ def _main(args: list[str]) -> int:
                   "Hãy chạy lại với --debug và gửi nội dung cho bộ phận kỹ thuật.", soft_wrap=True)
         _audit_failure(args, 2, f"{type(exc).__name__}: {exc}")
         return 2
-
-
-_ROOT_FLAGS = ("--debug", "--verbose")  # the root's options that take no value
 
 
 def _click_command(args: list[str]):
