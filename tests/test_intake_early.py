@@ -166,3 +166,42 @@ def test_without_a_child_process_every_file_is_checked_in_the_command(seed_folde
     together = read_paths([seed_folder])
     assert len(checked) == len(list(seed_folder.glob("*.xlsx")))
     pd.testing.assert_frame_equal(together.nominations, alone.nominations)
+
+
+def test_the_child_starts_before_the_reading_is_imported_and_the_reading_takes_it(seed_folder):
+    """The pre-check's child is started first thing (its own start overlaps the imports of intake); the
+    reading then takes that child over when it checks the very files the reading chose."""
+    from thidua_xl.intake import checker
+
+    seen = {}
+
+    def begin(paths):  # what `begin_early` finds when it starts
+        chosen, child = early._state["checker"]
+        seen["chosen"], seen["child"] = list(chosen), child
+        real_init = checker.Checker.__init__
+        checker.Checker.__init__ = lambda self, files: seen.setdefault("second", files) or real_init(self, files)
+        try:
+            begin_early(paths)
+        finally:
+            checker.Checker.__init__ = real_init
+
+    early.start(["consolidate", str(seed_folder)], begin)
+    _finished()
+    files = sorted(p for p in seed_folder.iterdir() if p.suffix == ".xlsx")
+    assert seen["chosen"] == files and "second" not in seen  # no second child
+    assert "checker" not in early._state and len(early._state["pending"]) == len(files)
+    assert all(seen["child"].answer(i)[0] == checker.OK for i in range(len(files)))
+
+
+def test_a_child_started_for_other_files_is_stopped_and_not_used(seed_folder):
+    from thidua_xl.intake import checker
+
+    files = sorted(seed_folder.glob("*.xlsx"))
+    early._start_checker([str(seed_folder)])
+    child = early._state["checker"][1]
+    assert early.started_checker(files[:-1]) is None  # the reading chose other files: this child is not theirs
+    assert child._proc.wait(timeout=10) is not None and "checker" not in early._state
+    early._start_checker([str(seed_folder)])
+    child = early._state["checker"][1]
+    assert early.started_checker(files) is child and "checker" not in early._state
+    assert [child.answer(i)[0] for i in range(len(files))] == [checker.OK] * len(files)

@@ -12,10 +12,7 @@ from __future__ import annotations
 import os
 import pickle
 import struct
-import subprocess
 import sys
-import threading
-from concurrent.futures import Future
 from pathlib import Path
 
 _HEAD = struct.Struct("<Q")
@@ -44,6 +41,10 @@ def worth_a_child(paths: list[Path]) -> bool:
     return total >= CHILD_MIN_BYTES
 
 
+# The child imports this module, then the pre-check: what only the command's side needs (subprocess,
+# threads, futures and the logging they bring, ~25 ms) is imported by `Checker`.
+
+
 def serve(stdin, stdout) -> None:
     """The child: NUL-separated paths in, one length-prefixed pickled (index, answer) per file out."""
     from ..safety import Refused, inspect
@@ -65,6 +66,10 @@ class Checker:
     """The child process checking `paths`; `answer(i)` waits for the i-th file's answer."""
 
     def __init__(self, paths: list[Path]):
+        import subprocess
+        import threading
+        from concurrent.futures import Future
+
         self._answers: list[Future] = [Future() for _ in paths]
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
         try:
@@ -100,6 +105,14 @@ class Checker:
                 self._proc.wait()
             except Exception:  # noqa: BLE001
                 pass
+
+    def close(self) -> None:
+        """Stop the child (its answers are no longer wanted): every file left is checked in the command's process."""
+        try:
+            if self._proc is not None:
+                self._proc.kill()
+        except Exception:  # noqa: BLE001
+            pass
 
     def _settle(self) -> None:
         for f in self._answers:

@@ -10,7 +10,9 @@ main thread spinning in Python kept ~90 % of its pace beside a parse, ~70 % besi
 docs/performance.md). `files._prefetched` takes each read over (`take`) when intake
 reaches that file, exactly as if it had begun it then. Nothing else changes: the same check and
 `load_file` run, a file that changed since is read again, one no command asks for is closed. This module
-imports nothing of the package, so that starting costs nothing before the CLI's own imports.
+imports nothing of the package, so that starting costs nothing before the CLI's own imports; its thread
+starts the child (intake.checker, which imports nothing of the package either) before it imports the reading,
+so that the child's own start (~0.1 s) overlaps those imports.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:  # every command imports this module first: concurrent.futures (~25 ms) only for the reads
     from concurrent.futures import Future
 
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
+EARLY_AHEAD_BYTES = 16 * 1024 * 1024  # files read ahead from the command line, by size on disk (120,000 rows: ~8 MB)
 COMMANDS = frozenset({"consolidate", "validate"})  # the commands that read their positional paths with fastexcel
 ROOT_FLAGS = frozenset({"--debug", "--verbose"})  # `thidua --verbose validate …`: the root's flags, which take no value
 
@@ -66,12 +70,70 @@ def start(argv: list[str], begin: Callable[[list[str]], None]) -> None:
 
 
 def _begin(begin: Callable[[list[str]], None], paths: list[str]) -> None:
+    try:  # the child's start (~0.1 s: Python and the pre-check's imports) overlaps the imports of intake
+        _start_checker(paths)
+    except Exception:  # noqa: BLE001 - `begin` starts its own
+        pass
     try:
         begin(paths)
     except Exception:  # noqa: BLE001
         pass
     finally:
         _state["planned"].set()  # whatever was registered, or nothing: intake reads the rest
+
+
+def workbooks(paths) -> tuple[list[Path], list[Path]]:
+    """(the files named and the workbooks of the folders named, the paths that are neither): not recursive,
+    no Excel owner file (`~$…`, also our writes in progress) or hidden file (`.…`, macOS `._x.xlsx`) of a folder."""
+    out: list[Path] = []
+    missing: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.iterdir(), key=lambda c: c.name):
+                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES \
+                        and not child.name.startswith(("~$", ".")):
+                    out.append(child)
+        elif path.is_file():
+            if not path.name.startswith("~$"):
+                out.append(path)
+        else:
+            missing.append(path)
+    return out, missing
+
+
+def ahead(files: list[Path]) -> list[tuple[Path, tuple]]:
+    """(path, signature) of the files read early: the first ones, while their sizes on disk fit EARLY_AHEAD_BYTES."""
+    chosen: list[tuple[Path, tuple]] = []
+    budget = EARLY_AHEAD_BYTES
+    for path in files:
+        sig = signature(path)
+        if sig is None or sig[0] > budget:
+            break
+        budget -= sig[0]
+        chosen.append((path, sig))
+    return chosen
+
+
+def _start_checker(paths: list[str]) -> None:
+    """The pre-check's child process started for the files `begin` will choose, before `begin` is imported."""
+    from .checker import Checker, worth_a_child
+
+    chosen = [path for path, _sig in ahead(workbooks(paths)[0])]
+    if chosen and worth_a_child(chosen):
+        _state["checker"] = (chosen, Checker(chosen))
+
+
+def started_checker(files: list[Path]):
+    """The child `_start_checker` started, if it checks exactly `files`; else None (and it is stopped)."""
+    got = _state.pop("checker", None)
+    if got is None:
+        return None
+    chosen, checker = got
+    if chosen == list(files):
+        return checker
+    checker.close()
+    return None
 
 
 def register(path: Path, sig: tuple, future: Future, close: Callable) -> None:

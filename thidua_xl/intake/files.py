@@ -10,29 +10,15 @@ from typing import Iterable
 
 from ..model import ERROR, Finding
 from .arrow import ARROW_SUFFIXES, ArrowBook, open_book
+from .early import WORKBOOK_SUFFIXES, workbooks  # noqa: F401 - WORKBOOK_SUFFIXES: intake's name for it
 from .headers import _find_units_sheet
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Finding]]:
-    """Files named, and the workbooks of folders named (not recursive, no Excel owner files)."""
-    out: list[Path] = []
-    findings: list[Finding] = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for child in sorted(path.iterdir(), key=lambda c: c.name):
-                # `~$…`: Excel's owner files and our writes in progress; `.…`: hidden (macOS `._x.xlsx`)
-                if child.is_file() and child.suffix.lower() in WORKBOOK_SUFFIXES \
-                        and not child.name.startswith(("~$", ".")):
-                    out.append(child)
-        elif path.is_file():
-            if path.name.startswith("~$"):
-                continue
-            out.append(path)
-        else:
-            findings.append(Finding("BAD_FILE", ERROR, f"Không tìm thấy tệp hoặc thư mục “{path}”.", file=str(path)))
-    return out, findings
+    """Files named, and the workbooks of folders named (early.workbooks: the list the early reading checks)."""
+    out, missing = workbooks(paths)
+    return out, [Finding("BAD_FILE", ERROR, f"Không tìm thấy tệp hoặc thư mục “{path}”.", file=str(path))
+                 for path in missing]
 
 
 def open_workbook(path: Path):
@@ -197,9 +183,6 @@ def _load_quietly(path: Path, arrow: bool = True, scan=None) -> Loaded | None:
         return None
 
 
-EARLY_AHEAD_BYTES = 16 * 1024 * 1024  # files read ahead from the command line, by size on disk (120,000 rows: ~8 MB)
-
-
 def begin_early(paths: list[str]) -> None:
     """The reads a command line begins before its CLI is imported (intake.early, started by `__main__`):
     the files listed as intake will list them; when there are enough for a child process to pre-check
@@ -212,22 +195,15 @@ def begin_early(paths: list[str]) -> None:
     from . import early
     from .checker import AGAIN, OK, REFUSED, Checker, worth_a_child
 
-    files, _findings = expand_paths(paths)
-    chosen: list[tuple[Path, tuple]] = []
-    budget = EARLY_AHEAD_BYTES
-    for path in files:
-        sig = early.signature(path)
-        if sig is None or sig[0] > budget:
-            break
-        budget -= sig[0]
-        chosen.append((path, sig))
-    if not chosen or not worth_a_child([path for path, _s in chosen]):
+    chosen = early.ahead(workbooks(paths)[0])
+    started = early.started_checker([path for path, _s in chosen])  # begun with the command (early._begin)
+    if not chosen or not (started or worth_a_child([path for path, _s in chosen])):
         return  # nothing registered: intake reads every file as it always has
     queue: list[tuple[Path, Future]] = []
     for path, sig in chosen:
         queue.append((path, Future()))
         early.register(path, sig, queue[-1][1], _close)
-    checker = Checker([path for path, _f in queue])
+    checker = started or Checker([path for path, _f in queue])
     early.planned()
     jobs = iter(enumerate(queue))
     jobs_lock = threading.Lock()
