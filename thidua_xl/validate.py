@@ -88,8 +88,19 @@ def _validate(intake, year: int, history, rules) -> list[Finding]:
             found_by[k] = KINDS[rule.kind](ctx, rule)
     found: list[Finding] = [f for k in range(len(rules_now)) for f in found_by[k]]
     order = {f: i for i, f in enumerate(ctx.df.get_column("file").unique(maintain_order=True).to_list())}
-    found.sort(key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
-    return findings + _birth_cells(intake, found)
+    return findings + _birth_cells(intake, _in_file_order(found, order))
+
+
+def _in_file_order(found: list[Finding], order: dict) -> list[Finding]:
+    """found sorted (stably) by file in `order` (others last), sheet, row (none last): the keys made column by
+    column and the positions sorted, not a key function called per finding (a run has thousands)."""
+    import operator
+
+    files = [order.get(f, len(order)) for f in map(operator.attrgetter("file"), found)]
+    sheets = [s or "" for s in map(operator.attrgetter("sheet"), found)]
+    rows = list(map(operator.attrgetter("row"), found))
+    keys = list(zip(files, sheets, [r is None for r in rows], [r or 0 for r in rows]))
+    return list(map(found.__getitem__, sorted(range(len(found)), key=keys.__getitem__)))
 
 
 def _birth_cells(intake, found: list[Finding]) -> list[Finding]:
@@ -223,16 +234,17 @@ def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: fr
     import polars as pl
 
     # one selection for the union of the history rules' awards
-    looked_at = df if history_awards is None else df.filter(proposed(history_awards))
+    looked_at = df if history_awards is None else \
+        df.select("name_key", "birth_year", "subject", "award", "ho_ten").filter(proposed(history_awards))
     hist, label, history_years, db = _history_frame(intake, year, history, Context.people(looked_at))
     discipline = None
     if db is not None:
         from .discipline import load_polars as load_discipline
 
         discipline = load_discipline(db, set(df.get_column("name_key").unique().to_list()))
-    this_year = df.filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
+    this_year = df.lazy().filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
         "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
-        year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination"))
+        year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination")).collect()
     return hist, label, history_years, discipline, this_year
 
 
@@ -351,8 +363,12 @@ def _legacy_candidates(frame: "pl.DataFrame") -> dict[str, list[str]]:
 
     out = {}
     texts = [c for c in LEGACY_COLUMNS if c in frame.columns and frame.schema[c] == pl.String]
-    # the text columns in one query (a query each costs more than the look at their distinct texts)
-    found = frame.select(pl.col(c).filter(_maybe_legacy(pl.col(c))).unique().implode() for c in texts) if texts else None
+    # the text columns in one query (a query each costs more than the look at their distinct texts), the two
+    # patterns run over each column's distinct texts (names repeat: ~22,000 of 120,000)
+    found = None
+    if texts:
+        distinct = frame.select(pl.col(c).unique().implode() for c in texts)
+        found = distinct.select(pl.col(c).explode().filter(_maybe_legacy(pl.col(c).explode())).implode() for c in texts)
     for col in LEGACY_COLUMNS:
         if col not in frame.columns:
             continue

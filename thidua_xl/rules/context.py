@@ -136,7 +136,9 @@ class Context:
         def pairs() -> tuple[pl.DataFrame, set | None]:
             left, covered = self.df, None
             if self.history_awards is not None:
-                left = self.df.filter(proposed(self.history_awards))
+                # only the columns the matching reads are filtered (most rows are kept)
+                left = self.df.select("_i", *_MATCHED_COLUMNS, "subject", "award", "ho_ten") \
+                    .filter(proposed(self.history_awards))
                 covered = set(left.get_column("_i").to_list())
             carry = tuple(c for c in ("award", "year", "source", "subject") if c in self.known.columns)
             hits = _hits(left, self.known.select(*_MATCHED_COLUMNS, *carry), None, carry)

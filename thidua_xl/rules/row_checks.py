@@ -10,7 +10,7 @@ import polars as pl
 from ..catalog import BOTH, CA_NHAN, TAP_THE
 from ..model import Finding
 from ..text import clean, fold
-from .context import COL_AWARD, COL_DOB, COL_NAME, COL_SUBJECT, Context
+from .context import COL_AWARD, COL_DOB, COL_NAME, COL_SUBJECT, Context, take
 from .emit import MESSAGE_FIELDS, emit, row_records, where_text
 from .records import Rule
 
@@ -22,24 +22,28 @@ def required(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 def date_of_birth(ctx: Context, rule: Rule) -> list[Finding]:
-    """Unreadable or non-existent dates, dates in the future, ages (in the award year) out of range."""
+    """Unreadable or non-existent dates, dates in the future, ages (in the award year) out of range.
+
+    The three kinds are disjoint masks over the whole frame and only the rows caught are taken, in row
+    order: filtering the (nearly all) rows with a date first copied every column of them."""
     df = ctx.df
     min_age, max_age = rule.params.get("min_age", 18), rule.params.get("max_age", 80)
     err = pl.col("ngay_sinh_error").cast(pl.String).fill_null("")
-    bad = df.filter(err != "").with_columns(detail=pl.lit("không hợp lệ: ") + err)
-    ok = df.filter((err == "") & pl.col("birth_year").is_not_null())
+    born = pl.col("birth_year")
+    bad = err != ""
+    ok = (err == "") & born.is_not_null()
     today = dt.date.today()
-    future_mask = (pl.col("birth_year") > ctx.year) | (pl.col("ngay_sinh") > today).fill_null(False)
-    future = ok.filter(future_mask).with_columns(
-        detail=pl.lit("nằm trong tương lai (sau năm thi đua " + str(ctx.year) + " hoặc sau ngày hôm nay)"))
-    rest = ok.filter(~future_mask & pl.col("subject").ne_missing(TAP_THE))
-    age = ctx.year - pl.col("birth_year")
-    odd = rest.filter((age < min_age) | (age > max_age))
-    odd = odd.with_columns(detail=pl.Series(
-        [f"cho tuổi {int(ctx.year - b)} vào năm {ctx.year}, ngoài khoảng hợp lý {min_age}–{max_age} tuổi"
-         for b in odd.get_column("birth_year").to_list()], dtype=pl.String))
-    rows = pl.concat([bad, future, odd], how="vertical_relaxed")
-    return emit(ctx, rule, rows.sort("_i", maintain_order=True), COL_DOB)
+    future = ok & ((born > ctx.year) | (pl.col("ngay_sinh") > today).fill_null(False))
+    age = ctx.year - born
+    odd = ok & ~future & pl.col("subject").ne_missing(TAP_THE) & ((age < min_age) | (age > max_age))
+    rows = df.filter(bad | future | odd)
+    kind = rows.select(pl.when(bad).then(0).when(future).then(1).otherwise(2)).to_series().to_list()
+    texts, years = rows.get_column("ngay_sinh_error").cast(pl.String).to_list(), rows.get_column("birth_year").to_list()
+    ahead = "nằm trong tương lai (sau năm thi đua " + str(ctx.year) + " hoặc sau ngày hôm nay)"
+    details = ["không hợp lệ: " + t if k == 0 else ahead if k == 1 else
+               f"cho tuổi {int(ctx.year - b)} vào năm {ctx.year}, ngoài khoảng hợp lý {min_age}–{max_age} tuổi"
+               for k, t, b in zip(kind, texts, years)]
+    return emit(ctx, rule, rows.with_columns(detail=pl.Series(details, dtype=pl.String)), COL_DOB)
 
 
 def known_award(ctx: Context, rule: Rule) -> list[Finding]:
@@ -156,8 +160,11 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
     collective = pl.col("subject").eq_missing(TAP_THE)
     out_rows = []
     keys_i = ["name_key", "by", "award"]
-    persons = df.filter(~collective)
-    cand = persons.filter(persons.select(keys_i).is_duplicated()).select(fields + ["by"])
+    # the keys and the rows' kind alone are filtered; the candidates' fields are then taken by position
+    persons = df.select(*keys_i, _p=pl.int_range(pl.len(), dtype=pl.get_index_type()), _c=collective) \
+        .filter(~pl.col("_c"))
+    at = persons.get_column("_p").filter(persons.select(keys_i).is_duplicated())
+    cand = take(df.select(fields + ["by"]), at)
     for recs in _groups(cand, keys_i):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]
@@ -165,7 +172,7 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
             if others:
                 out_rows.append({**r, "detail": "; ".join(where_text(o, r) for o in others[:5])})
     # a collective is its name under its parent: "Khoa Nhi" of two hospitals are two collectives
-    groups = df.filter(collective)
+    groups = df.select(fields).filter(collective)
     if "khoa_phong" in groups.columns:
         parents = groups.get_column("khoa_phong").cast(pl.String).fill_null("").to_list()
     else:
