@@ -126,16 +126,19 @@ def clean_series(values: "pl.Series", also: str | None = None,
 
     pattern = _POLARS_UNSURE if also is None else f"{_POLARS_UNSURE}|{also}"
     v = pl.col("v")
-    got = pl.DataFrame({"v": values}).select(
-        fast=v.str.replace_all(_POLARS_DROP, "").str.normalize("NFC").str.replace_all(r"\s+", " ")
-        .str.strip_chars(" ").fill_null(""),
-        odd=v.str.contains(pattern).fill_null(False))
+    got = pl.DataFrame({"v": values}).select(fast=_polars_clean(v).fill_null(""),
+                                             odd=v.str.contains(pattern).fill_null(False))
     out, odd = got.get_column("fast"), got.get_column("odd")
     if odd.any():
         keys = values.filter(odd).unique(maintain_order=True).to_list()
         fixed = values.replace_strict(keys, slow(keys), default=None, return_dtype=pl.String)
         out = fixed.zip_with(odd, out)
     return out.alias(values.name)
+
+
+def _polars_clean(v: "pl.Expr") -> "pl.Expr":
+    """clean() as an expression: the same text for any text `_POLARS_UNSURE` does not match."""
+    return v.str.replace_all(_POLARS_DROP, "").str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars(" ")
 
 
 def clean_columns(frame: "pl.DataFrame", also: str | None = None,
@@ -315,6 +318,7 @@ def clean_known_columns(frame: "pl.DataFrame", also: str | None = None,
     if not frame.width or not frame.height:
         return frame.with_columns(pl.all().fill_null(""))
     pattern = _UNCLEAN if also is None else f"{_UNCLEAN}|{also}"
+    unsure = _POLARS_UNSURE if also is None else f"{_POLARS_UNSURE}|{also}"
     n = frame.height
     filled = [c for c in frame.columns if frame.get_column(c).null_count() < n]  # most optional columns are empty
     # columns repeat their texts (a department, a position): each distinct text tested once
@@ -324,9 +328,7 @@ def clean_known_columns(frame: "pl.DataFrame", also: str | None = None,
     for c in frame.columns:
         e = pl.col(c) if c in filled else pl.repeat("", pl.len(), dtype=pl.String)
         if c in odd:
-            s = frame.get_column(c).unique(maintain_order=True)
-            keys = s.filter(s.str.contains(pattern)).to_list()
-            e = e.replace(keys, slow(keys))
+            e = e.replace(*_cleaned_keys(frame.get_column(c), pattern, unsure, slow))
         e = e.fill_null("")
         out.append((e if rows is None else pl.when(pl.lit(rows)).then(e).otherwise(pl.col(c))).alias(c))
     return frame.select(out)
@@ -550,3 +552,20 @@ def time_text(value: object, seconds: bool = False) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value.strftime(DATE_TEXT + (" %H:%M:%S" if seconds else " %H:%M"))
+
+
+def _cleaned_keys(column: "pl.Series", pattern: str, unsure: str,
+                  slow: "Callable[[list[str]], list[str]]") -> tuple["pl.Series", "pl.Series"]:
+    """The distinct texts of a column that `pattern` finds (may not be clean) and their clean(): by
+    Polars expressions (an NFD name, doubled spaces), through `slow` only those `unsure` finds (a text
+    Polars might normalise otherwise, a date or bool cell's), each once."""
+    import polars as pl
+
+    v = pl.col("v")
+    got = column.drop_nulls().unique(maintain_order=True).to_frame("v").lazy().filter(v.str.contains(pattern)) \
+        .select(v, done=_polars_clean(v), odd=v.str.contains(unsure)).collect()
+    keys, done, odd = got.get_column("v"), got.get_column("done"), got.get_column("odd")
+    if odd.any():
+        idx = odd.arg_true()
+        done = done.scatter(idx, pl.Series(slow(keys.gather(idx).to_list()), dtype=pl.String))
+    return keys, done
