@@ -92,15 +92,18 @@ def validate(
     _refuse_overwrites([*paths, rules, history], year, into=into, json_out=json_out, out=out)
     result = pipeline.validate(read(paths, year), history=history, rules=rules)
     intake, y, findings = result.intake, result.year, result.findings
+    import operator
     from collections import Counter
 
-    by_code = Counter((f.code, f.severity) for f in findings)
+    # counted column by column: a run can have tens of thousands of findings
+    by_code = Counter(zip(map(operator.attrgetter("code"), findings), map(operator.attrgetter("severity"), findings)))
     if by_code:
         print_table(console, "Tóm tắt theo mã", [Column("Mã"), Column("Mức"), Column("Số lượng")], [
             (code_label(c), "Lỗi" if s == ERROR else "Cảnh báo" if s == WARNING else "Ghi chú", str(n))
             for (c, s), n in sorted(by_code.items(),
                                     key=lambda kv: ({"error": 0, "warning": 1}.get(kv[0][1], 2), kv[0][0]))])
-    counts = {ERROR: sum(f.severity == ERROR for f in findings), WARNING: sum(f.severity == WARNING for f in findings)}
+    counts = {ERROR: sum(n for (_c, s), n in by_code.items() if s == ERROR),
+              WARNING: sum(n for (_c, s), n in by_code.items() if s == WARNING)}
     print_table(console, f"Kết quả kiểm tra năm {y}: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo",
                 [Column(c, overflow="fold") for c in ("Mức", "Mã", "Vị trí", "Nội dung")],
                 [("Lỗi" if f.severity == ERROR else "Cảnh báo" if f.severity == WARNING else "Ghi chú",

@@ -10,7 +10,7 @@ import polars as pl
 from ..model import Finding
 from ..text import fold
 from .context import Context
-from .emit import cell_texts, emit
+from .emit import by_text, emit
 from .records import Rule
 
 
@@ -19,9 +19,7 @@ def _optional(ctx: Context, rule: Rule) -> tuple[pl.DataFrame, str] | None:
     if col not in ctx.df.columns:
         return None
     rows = ctx.rows_for(rule)
-    texts = cell_texts(rows, col)
-    stripped = {v: v.strip() for v in dict.fromkeys(texts)}  # each distinct cell once
-    return rows.filter(pl.Series([stripped[t] != "" for t in texts], dtype=pl.Boolean)), col
+    return rows.filter(by_text(rows, col, lambda t: t.strip() != "", pl.Boolean)), col  # each distinct cell once
 
 
 def column_in(ctx: Context, rule: Rule) -> list[Finding]:
@@ -44,10 +42,8 @@ def column_empty(ctx: Context, rule: Rule) -> list[Finding]:
 
 def _emit_folded(ctx: Context, rule: Rule, rows: pl.DataFrame, col: str, listed) -> list[Finding]:
     """A finding for each row whose cell, compared folded (HTTNV = httnv, Không = khong), is not one of `listed`."""
-    texts = cell_texts(rows, col)
     allowed = {fold(a) for a in listed}
-    keys = {v: fold(v) in allowed for v in dict.fromkeys(texts)}  # each distinct text folded once
-    bad = rows.filter(pl.Series([not keys[t] for t in texts], dtype=pl.Boolean))
+    bad = rows.filter(by_text(rows, col, lambda t: fold(t) not in allowed, pl.Boolean))  # each distinct text once
     return emit(ctx, rule, bad.with_columns(value=pl.col(col)), rule.params.get("label", col))
 
 

@@ -80,6 +80,22 @@ def cell_texts(rows: pl.DataFrame, col: str) -> list[str]:
     return [v if v.__class__ is str else ("" if v is None else str(v)) for v in rows.get_column(col).to_list()]
 
 
+def by_text(rows: pl.DataFrame, col: str, fn, dtype) -> pl.Series:
+    """fn of each cell's text (as `cell_texts` gives it) along rows, worked out once per distinct text and spread
+    back by Polars: optional columns (xếp loại, kỷ luật) hold a few distinct texts over most rows."""
+    if col not in rows.columns or rows.is_empty():
+        return pl.Series([fn("")] * rows.height, dtype=dtype)
+    cells = rows.get_column(col)
+    if cells.dtype != pl.String:  # numbers, dates: their text as the cell's
+        texts = cell_texts(rows, col)
+        done = {t: fn(t) for t in dict.fromkeys(texts)}
+        return pl.Series([done[t] for t in texts], dtype=dtype)
+    cells = cells.fill_null("")
+    distinct = cells.unique()
+    return cells.replace_strict(distinct, pl.Series([fn(t) for t in distinct.to_list()], dtype=dtype),
+                                return_dtype=dtype)
+
+
 # --- emitting findings ----------------------------------------------------------------
 def row_records(frame: pl.DataFrame) -> list[dict]:
     """The rows as dicts, column by column (`to_list` per column, then zipped)."""
@@ -109,11 +125,17 @@ def emit(ctx: Context, rule: Rule, rows: pl.DataFrame, column: str | None, *, co
         messages = _messages(ctx, rule, base, read, rows, keep)
     n = rows.height
     col = {c: rows.get_column(c).to_list() if c in keep else [None] * n for c in ("file", "sheet", "unit", "_column")}
-    at = rows.get_column("row").to_list() if "row" in keep else [None] * n
+    at = rows.get_column("row") if "row" in keep else None
+    if at is None:
+        at = [None] * n
+    elif at.dtype.is_integer():  # Python ints already (or None)
+        at = at.to_list()
+    else:
+        at = [int(r) if r is not None else None for r in at.to_list()]
     code, severity = code or rule.code, severity or rule.effective_severity
     verified = rule.verified if verified is None else verified
     rule_id, legal = (rules[0] if rules else rule.id), rule.legal_ref
-    return findings(code, severity, messages, col["file"], col["sheet"], [int(r) if r is not None else None for r in at],
+    return findings(code, severity, messages, col["file"], col["sheet"], at,
                     [c or column for c in col["_column"]], col["unit"], rule_id, legal, verified, rules)
 
 
@@ -159,7 +181,7 @@ def _messages(ctx: Context, rule: Rule, base: dict, read: frozenset[str], rows: 
     row's over `base`."""
     from_rows = [c for c in kept if c in read]
     fixed = {k: _fmt(v) for k, v in base.items() if k in read and k not in from_rows}
-    columns = [[_fmt(v) for v in rows.get_column(c).to_list()] for c in from_rows]
+    columns = [_formatted(rows.get_column(c)) for c in from_rows]
     if "award_name" in read:  # an empty award name is the catalogue's name of the row's award
         awards = rows.get_column("award").to_list() if "award" in kept else [None] * rows.height
         if "award_name" in from_rows:
@@ -185,6 +207,13 @@ def _messages(ctx: Context, rule: Rule, base: dict, read: frozenset[str], rows: 
         got.update(zip(from_rows, vals))
         out.append(template.format_map(got) + tail)
     return out
+
+
+def _formatted(column: pl.Series) -> list:
+    """`_fmt` of each value: a text column's missing values become '' in Polars (its texts stay as they are)."""
+    if column.dtype == pl.String:
+        return column.fill_null("").to_list()
+    return [_fmt(v) for v in column.to_list()]
 
 
 def _positional(template: str, tail: str, fixed: dict, from_rows: list[str]) -> str | None:

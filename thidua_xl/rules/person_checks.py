@@ -11,7 +11,7 @@ from ..catalog import TAP_THE
 from ..model import Finding
 from ..text import fold, parse_date
 from .context import COL_AWARD, Context
-from .emit import cell_texts, emit, not_checked, where
+from .emit import by_text, cell_texts, emit, not_checked, where
 from .records import Rule
 
 
@@ -57,11 +57,10 @@ def column_has(ctx: Context, rule: Rule) -> list[Finding]:
     if col not in ctx.df.columns:
         return []
     rows = ctx.rows_for(rule)
-    texts = cell_texts(rows, col)
     words = [fold(w) for w in rule.params.get("words", [])]
-    keys = {v: (lambda t: any(w in t for w in words) if t else False)(fold(v)) for v in dict.fromkeys(texts)}
-    hit = [keys[t] for t in texts]
-    bad = where(rows, hit).with_columns(value=pl.Series([t for t, h in zip(texts, hit) if h], dtype=pl.String))
+    hit = by_text(rows, col, lambda v: (lambda t: any(w in t for w in words) if t else False)(fold(v)), pl.Boolean)
+    bad = rows.filter(hit)
+    bad = bad.with_columns(value=pl.Series(cell_texts(bad, col), dtype=pl.String))
     return emit(ctx, rule, bad, rule.params.get("label", col))
 
 
