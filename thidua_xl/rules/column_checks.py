@@ -9,7 +9,7 @@ import polars as pl
 
 from ..model import Finding
 from ..text import fold
-from .context import Context
+from .context import Context, take
 from .emit import by_text, emit
 from .records import Rule
 
@@ -18,8 +18,10 @@ def _optional(ctx: Context, rule: Rule) -> tuple[pl.DataFrame, str] | None:
     col = rule.params.get("column", "")
     if col not in ctx.df.columns:
         return None
-    rows = ctx.rows_for(rule)
-    return rows.filter(by_text(rows, col, lambda t: t.strip() != "", pl.Boolean)), col  # each distinct cell once
+    # the column of the rule's rows tested (each distinct cell once), then only the rows filled taken whole
+    at = ctx.positions_for(rule)
+    filled = by_text(take(ctx.df.select(col), at), col, lambda t: t.strip() != "", pl.Boolean)
+    return take(ctx.df, at.filter(filled)), col
 
 
 def column_in(ctx: Context, rule: Rule) -> list[Finding]:

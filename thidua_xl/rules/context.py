@@ -55,6 +55,7 @@ class Context:
     rules: tuple = ()  # the rules of the run (a rule may shape another: discipline_restart)
     history_awards: frozenset | None = None  # the awards of the run's history rules (None: any row may be matched)
     _rows: dict = field(default_factory=dict, repr=False)  # rows_for's selections
+    _at: dict = field(default_factory=dict, repr=False)  # positions_for's
     memo: dict = field(default_factory=dict, repr=False)  # what checks derive from the run's data once (see `once`)
 
     def once(self, key, make):
@@ -73,18 +74,27 @@ class Context:
     def rows_for(self, rule: Rule) -> pl.DataFrame:
         """The rule's rows (see `proposed`), selected once per awards list and subject (param
         `subject`, for awards open to both: Bằng khen of an individual): callers never modify it.
-
-        The first call finds the rows of every rule of the run in one query (a query each costs more
-        than the work of most of them), then takes each rule's rows by position."""
+        Taken (every column) from `positions_for` the first time they are asked for."""
         key = _rows_key(rule)
         if key not in self._rows:
+            self._rows[key] = take(self.df, self.positions_for(rule))
+        return self._rows[key]
+
+    def positions_for(self, rule: Rule) -> pl.Series:
+        """The positions in `df` of the rule's rows (`rows_for`), increasing.
+
+        The first call finds the rows of every rule of the run in one query (a query each costs more
+        than the work of most of them). A check that reads a few columns of many rows takes those
+        (`take(df.select(...), positions)`): taking every column of most rows costs more than its work."""
+        key = _rows_key(rule)
+        if key not in self._at:
             keys = list(dict.fromkeys([key, *(_rows_key(r) for r in self.rules)]))
-            keys = [k for k in keys if k not in self._rows]
+            keys = [k for k in keys if k not in self._at]
             at = pl.int_range(pl.len(), dtype=pl.get_index_type())
             found = self.df.select(at.filter(_selection(*k)).implode().alias(str(j)) for j, k in enumerate(keys))
             for j, k in enumerate(keys):
-                self._rows[k] = take(self.df, found.get_column(str(j))[0])
-        return self._rows[key]
+                self._at[k] = found.get_column(str(j))[0]
+        return self._at[key]
 
     # --- person matching ------------------------------------------------------------
     def matched(self, left: pl.DataFrame, right: pl.DataFrame) -> set:

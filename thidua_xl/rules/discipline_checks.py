@@ -14,7 +14,7 @@ import polars as pl
 from ..catalog import TAP_THE
 from ..model import Finding
 from ..text import ngay_vn
-from .context import COL_AWARD, Context, _matches
+from .context import _MATCHED_COLUMNS, COL_AWARD, Context, _matches, take
 from .emit import emit
 from .records import Rule
 
@@ -39,7 +39,7 @@ def disciplines(ctx: Context, rows: pl.DataFrame, months: int = MONTHS_IF_NO_END
     d = ctx.discipline
     if d is None or d.is_empty() or rows.is_empty():
         return []
-    people = rows.filter(pl.col("subject").ne_missing(TAP_THE))
+    people = rows.select("_i", "subject", *_MATCHED_COLUMNS).filter(pl.col("subject").ne_missing(TAP_THE))
     right = d.with_columns(subject=pl.lit("ca_nhan"), _d=pl.int_range(pl.len(), dtype=pl.Int64)) \
         .filter(pl.col("tu_ngay") <= f"{ctx.year}-12-31")
     if people.is_empty() or right.is_empty():
@@ -64,14 +64,15 @@ def _period(rec: dict) -> str:
 
 def under_discipline(ctx: Context, rule: Rule) -> list[Finding]:
     """A person whose discipline (in the register) runs during the award year."""
-    rows = ctx.rows_for(rule)
+    # the matching reads a few columns of the rule's rows (most rows); the rows caught are taken whole
+    rows = take(ctx.df.select("_i", "subject", *_MATCHED_COLUMNS), ctx.positions_for(rule))
     months = int(rule.params.get("months_if_no_end", MONTHS_IF_NO_END))
     first = dt.date(ctx.year, 1, 1)
     found: dict[int, list[str]] = {}
     for rec in disciplines(ctx, rows, months):
         if rec["end"] >= first:
             found.setdefault(rec["_i"], []).append(_period(rec))
-    bad = rows.filter(pl.col("_i").is_in(list(found)))
+    bad = ctx.df.filter(pl.col("_i").is_in(list(found)))  # `_i` is the position in `df`
     bad = bad.with_columns(detail=pl.Series(["; ".join(found[i]) for i in bad.get_column("_i").to_list()],
                                             dtype=pl.String))
     return emit(ctx, rule, bad, COL_AWARD)
