@@ -116,6 +116,9 @@ def test_columns_cleaned_through_the_sieve_are_each_cell_cleaned(cells):
         assert got.get_column(c).to_list() == \
             ["" if v is None else v.upper() if v in ("true", "false") else text.clean(v) for v in frame[c].to_list()]
     assert all(len(keys) == len(set(keys)) for keys in seen)  # each text at most once per column
+    half = len(cells) // 2  # every sheet's rows stacked: a frame of several chunks is cleaned alike
+    stacked = pl.concat([frame.slice(0, half), frame.slice(half)], rechunk=False)
+    assert text.clean_known_columns(stacked, also="^(?:true|false)$", slow=slow).equals(got)
     masked = text.clean_known_columns(frame, rows=rows)
     for c in "ab":
         assert masked.get_column(c).to_list() == [text.clean(v) if keep else v

@@ -310,9 +310,10 @@ def clean_known_columns(frame: "pl.DataFrame", also: str | None = None,
                         slow: "Callable[[list[str]], list[str]]" = clean_strings,
                         rows: "pl.Series | None" = None) -> "pl.DataFrame":
     """clean_columns by one sieve per column: a text of characters no neighbour changes, with single inner
-    spaces (`_UNCLEAN` finds the others), is its own clean(), so only the other texts, and those matching
-    `also`, go through `slow`, once per distinct text; one Polars query does the rest (null gives '').
-    With `rows` (a mask) only those rows are cleaned, the others kept as they are."""
+    spaces (`_UNCLEAN` finds the others), is its own clean(), so only the other texts are cleaned, once per
+    distinct text (`_cleaned_keys`), and mapped back by one Polars query (null gives ''); a column with no
+    text at all becomes a column of '' without a query. With `rows` (a mask) only those rows are cleaned,
+    the others kept as they are."""
     import polars as pl
 
     if not frame.width or not frame.height:
@@ -320,18 +321,35 @@ def clean_known_columns(frame: "pl.DataFrame", also: str | None = None,
     pattern = _UNCLEAN if also is None else f"{_UNCLEAN}|{also}"
     unsure = _POLARS_UNSURE if also is None else f"{_POLARS_UNSURE}|{also}"
     n = frame.height
+    if frame.n_chunks() > 1:  # (every sheet's rows stacked) a mapping in a query is applied chunk by chunk
+        frame = frame.rechunk()
     filled = [c for c in frame.columns if frame.get_column(c).null_count() < n]  # most optional columns are empty
-    # columns repeat their texts (a department, a position): each distinct text tested once
-    odd = set(c for c, bad in zip(filled, frame.select(pl.col(c).unique().str.contains(pattern).any()
-                                                       for c in filled).row(0)) if bad) if filled else set()
+    found = _cleaned_keys(frame, filled, pattern, unsure, slow)
     out = []
     for c in frame.columns:
-        e = pl.col(c) if c in filled else pl.repeat("", pl.len(), dtype=pl.String)
-        if c in odd:
-            e = e.replace(*_cleaned_keys(frame.get_column(c), pattern, unsure, slow))
-        e = e.fill_null("")
-        out.append((e if rows is None else pl.when(pl.lit(rows)).then(e).otherwise(pl.col(c))).alias(c))
-    return frame.select(out)
+        e = pl.col(c).replace(*found[c]) if c in found else pl.col(c)
+        e = e.fill_null("") if c in filled else pl.lit("")
+        if rows is not None:
+            out.append(pl.when(pl.lit(rows)).then(e).otherwise(pl.col(c)).alias(c))
+        elif c in filled:
+            out.append(e.alias(c))
+    done = frame.select(out) if out else None
+    if rows is not None:
+        return done
+    return pl.DataFrame([done.get_column(c) if c in filled else _blank(n).alias(c) for c in frame.columns])
+
+
+def _blank(n: int) -> "pl.Series":
+    """A column of n empty texts (a slice of one kept column: no string made per call)."""
+    global _BLANK
+    if _BLANK is None or len(_BLANK) < n:
+        import polars as pl
+
+        _BLANK = pl.Series("", [""], pl.String).new_from_index(0, max(n, 1 << 12))
+    return _BLANK.slice(0, n)
+
+
+_BLANK = None
 
 
 def person_key(name: object, birth_year: object = None) -> str:
@@ -554,18 +572,29 @@ def time_text(value: object, seconds: bool = False) -> str:
     return value.strftime(DATE_TEXT + (" %H:%M:%S" if seconds else " %H:%M"))
 
 
-def _cleaned_keys(column: "pl.Series", pattern: str, unsure: str,
-                  slow: "Callable[[list[str]], list[str]]") -> tuple["pl.Series", "pl.Series"]:
-    """The distinct texts of a column that `pattern` finds (may not be clean) and their clean(): by
-    Polars expressions (an NFD name, doubled spaces), through `slow` only those `unsure` finds (a text
-    Polars might normalise otherwise, a date or bool cell's), each once."""
+def _cleaned_keys(frame: "pl.DataFrame", columns: list[str], pattern: str, unsure: str,
+                  slow: "Callable[[list[str]], list[str]]") -> dict[str, tuple["pl.Series", "pl.Series"]]:
+    """Per column, the distinct texts `pattern` finds (they may not be clean) and their clean(), for the
+    columns that have some (one query finds them all): by Polars expressions (an NFD name, doubled spaces),
+    through `slow` only the texts `unsure` finds (a text Polars might normalise otherwise, a date or bool
+    cell's), each once."""
     import polars as pl
 
+    if not columns:
+        return {}
+    e = pl.element()
+    found = frame.lazy().select(pl.col(c).drop_nulls().unique().implode() for c in columns) \
+        .select(pl.col(c).list.eval(e.filter(e.str.contains(pattern))) for c in columns).collect()
+    out = {}
     v = pl.col("v")
-    got = column.drop_nulls().unique(maintain_order=True).to_frame("v").lazy().filter(v.str.contains(pattern)) \
-        .select(v, done=_polars_clean(v), odd=v.str.contains(unsure)).collect()
-    keys, done, odd = got.get_column("v"), got.get_column("done"), got.get_column("odd")
-    if odd.any():
-        idx = odd.arg_true()
-        done = done.scatter(idx, pl.Series(slow(keys.gather(idx).to_list()), dtype=pl.String))
-    return keys, done
+    for c, keys in zip(columns, found.row(0)):
+        if not keys:
+            continue
+        got = pl.DataFrame({"v": keys}, schema={"v": pl.String}).select(
+            v, done=_polars_clean(v), odd=v.str.contains(unsure))
+        keys, done, odd = got.get_column("v"), got.get_column("done"), got.get_column("odd")
+        if odd.any():
+            idx = odd.arg_true()
+            done = done.scatter(idx, pl.Series(slow(keys.gather(idx).to_list()), dtype=pl.String))
+        out[c] = (keys, done)
+    return out

@@ -37,20 +37,19 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
                 data[c] = [""] * n
         df = frame_of_lists(data, RAW_NOMINATION_COLUMNS)
     df = split_award_cells(df, catalog)
-    texts = df.get_column("hinh_thuc").unique(maintain_order=True).to_list()
-    matched = [catalog.match(t) for t in texts]
+    awards = df.get_column("hinh_thuc")
+    texts = awards.unique(maintain_order=True)  # each distinct award text matched once, mapped back by index
+    matched = [catalog.match(t) for t in texts.to_list()]
     award_subject = {a.code: a.subject for a in catalog}
-    df = df.with_columns(
-        pl.col("hinh_thuc").replace_strict(texts, matched, default=None, return_dtype=pl.String).alias("award"),
-        pl.col("hinh_thuc").replace_strict(texts, [award_subject.get(m) if m else None for m in matched], default=None,
-                                           return_dtype=pl.String).alias("_subj"))
-    subject = df.get_column("_subj")
-    either = df.select(pl.arg_where(pl.col("_subj") == BOTH)).to_series()
+    at = awards.replace_strict(texts, pl.Series(range(len(texts)), dtype=pl.UInt32))
+    award = pl.Series(matched, dtype=pl.String).gather(at)
+    subject = pl.Series([award_subject.get(m) if m else None for m in matched], dtype=pl.String).gather(at)
+    either = (subject == BOTH).arg_true()
     if len(either):  # only awards open to both need the row's signals weighed (subjects.infer)
-        rows = df[either].select(
+        rows = df.select(  # the five columns asked, then their rows
             name=pl.col("ho_ten").fill_null(""), stated=pl.col("doi_tuong"), group=pl.col("group_subject"),
             has_person=pl.col("nam_sinh").is_not_null() | (pl.col("ngay_sinh_raw") != "") | (pl.col("gioi_tinh") != ""),
-            has_cv=pl.col("chuc_vu").fill_null("") != "")
+            has_cv=pl.col("chuc_vu").fill_null("") != "")[either]
         subject = subject.scatter(either, infer_frame(rows).get_column("subject"))
     names = df.get_column("ho_ten")
     distinct = names.drop_nulls().unique()  # each distinct name stripped of its title and keyed once
@@ -59,7 +58,7 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
     subject = pl.lit(subject)
     person_key = pl.when(subject.ne_missing(TAP_THE) & pl.col("nam_sinh").is_not_null()) \
         .then(pl.concat_str(keys, pl.lit("|"), pl.col("nam_sinh").cast(pl.String))).otherwise(keys)
-    made = {"subject": subject, "person_key": person_key}
+    made = {"award": pl.lit(award), "subject": subject, "person_key": person_key}
     return df.select(made[c].alias(c) if c in made else pl.col(c) for c in NOMINATION_COLUMNS)
 
 
