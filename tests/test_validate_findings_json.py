@@ -84,3 +84,20 @@ def test_no_findings():
     result = _result([])
     assert findings_text(result, end="\n") == _general(result, "\n")
     assert json.loads(findings_text(result)) == {"year": 2024, "findings": [], "counts": {ERROR: 0, WARNING: 0}}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.builds(
+    Finding,
+    code=st.sampled_from(["DUPLICATE", "NOT_CHECKED"]), severity=st.sampled_from([ERROR, WARNING]), message=text,
+    file=st.sampled_from(["DV01.xlsx", "DV02.xlsx", None]), sheet=st.sampled_from(["Danh sách", None]),
+    row=st.sampled_from([1, True, 1.0, 0, False, 0.0, -0.0, None, 7]),
+    column=st.sampled_from([None, "Họ và tên", 1, True]), unit=st.sampled_from(["Khoa Nội", None]),
+    rule=st.sampled_from(["A.TRUNG", None]), legal_basis=st.sampled_from(["Điều 7", None]),
+    verified=st.sampled_from([True, False, 1, 0]),
+    rules=st.sampled_from([(), ("A.TRUNG", "B.TRUNG"), ("A.TRUNG",), (1,), (True,)])), max_size=10))
+def test_values_equal_but_written_differently_stay_apart(findings):
+    """1, True and 1.0 (0.0 and -0.0) are equal as keys but not as JSON: each is written as the general layout
+    writes it, whichever finding came first with an equal value."""
+    result = _result(findings)
+    assert findings_text(result) == _general(result)

@@ -84,6 +84,9 @@ def findings_text(result, end: str = "") -> str:
         general = json_text(findings_json(result)) + end
     if general is not None:
         return general
+    grouped = _grouped_text(result, findings, end)
+    if grouped is not None:
+        return grouped
     columns = []
     for name in _FINDING_FIELDS:
         values = list(map(operator.attrgetter(name), findings))
@@ -95,7 +98,9 @@ def findings_text(result, end: str = "") -> str:
         else:
             return json_text(findings_json(result)) + end
     rules = list(map(operator.attrgetter("rules"), findings))
-    if not {tuple}.issuperset(map(type, rules)):
+    # rule codes are laid out once per distinct tuple: codes that are not text could be equal and written
+    # differently ((1,) and (True,)), so they go the general way
+    if not {tuple}.issuperset(map(type, rules)) or not all({str}.issuperset(map(type, t)) for t in set(rules)):
         return json_text(findings_json(result)) + end
     codes = {t: "" if not t else ',\n      "rules": ' + json_text(list(t)).replace("\n", "\n      ")
              for t in set(rules)}
@@ -108,6 +113,58 @@ def findings_text(result, end: str = "") -> str:
     items.append(map(codes.__getitem__, rules))
     items.append(itertools.repeat("\n    }"))
     return "".join(itertools.chain(itertools.chain.from_iterable(zip(*items)), ("\n  ]" + tail + end,)))
+
+
+# Runs of a finding's fields laid out together, once per distinct run of values: a run has a few files, sheets,
+# units and rules over thousands of findings. The message (and the row) vary: encoded one by one.
+_GROUPS = (("code", "severity"), ("message",), ("file", "sheet"), ("row",),
+           ("column", "unit", "rule", "legal_basis", "verified", "rules"))
+_KEYED = frozenset((str, int, bool, type(None)))  # equal values of these (one kind a field) encode alike
+
+
+def _grouped_text(result, findings, end: str) -> str | None:
+    """`findings_text` with each run of `_GROUPS` but the message and the row laid out once per distinct tuple
+    of its values (~25 pieces a finding joined become ~6); None when a field holds what a lookup could confuse
+    (floats: 0.0 and -0.0 are equal; 1 and True; anything not plain) — the caller then goes column by column."""
+    from ..fileio import json_text
+
+    step = "\n      "
+    pieces = []
+    for k, group in enumerate(_GROUPS):
+        values = [list(map(operator.attrgetter(name), findings)) for name in group]
+        for name, column in zip(group, values):
+            kinds = set(map(type, column))
+            if name == "rules":
+                if kinds != {tuple} or not all({str}.issuperset(map(type, t)) for t in set(column)):
+                    return None
+            elif not _KEYED.issuperset(kinds) or len(kinds - {str, type(None)}) > 1 or (kinds & {int, bool}
+                                                                                     and str in kinds):
+                return None
+        if group in (("message",), ("row",)):
+            lead = f',{step}"{group[0]}": '
+            encoded = map(_TEXT, values[0]) if set(map(type, values[0])) == {str} else \
+                _LINES(values[0])[1:-1].split("\n")
+            pieces.append(itertools.repeat(lead))
+            pieces.append(encoded)
+            continue
+        keys = list(zip(*values))
+        table = {}
+        for key in set(keys):
+            parts = []
+            for name, value in zip(group, key):
+                if name == "rules":
+                    parts.append("" if not value else f',{step}"rules": ' + json_text(list(value)).replace("\n", step))
+                else:
+                    parts.append(f',{step}"{name}": ' + (_TEXT(value) if value.__class__ is str
+                                                           else _LINES([value])[1:-1]))
+            text = "".join(parts)
+            table[key] = "{" + text[1:] if k == 0 else text
+        pieces.append(map(table.__getitem__, keys))
+    head, tail = json_text({"year": result.year, "findings": [], "counts": _counts(result)}).split('"findings": []')
+    opening = itertools.chain((head + '"findings": [\n    ',), itertools.repeat(",\n    "))
+    closing = itertools.repeat("\n    }")
+    return "".join(itertools.chain(itertools.chain.from_iterable(zip(opening, *pieces, closing)),
+                                   ("\n  ]" + tail + end,)))
 
 
 def write_findings(result, *, json_out: Path | None = None, out: Path | None = None,

@@ -9,6 +9,7 @@ the data cannot give is `NOT_CHECKED`, never a silent pass.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import replace
@@ -189,8 +190,7 @@ def _judged(ctx: Context, rule: Rule):
 
 def _gaps(ctx: Context, rule: Rule, rows: pl.DataFrame) -> list[str]:
     """Per row of `rows` (some of the rule's collective rows), what the rule lacks ('' when it can judge the row)."""
-    by_i = _judged(ctx, rule)[3]
-    return [by_i[i] for i in rows.get_column("_i").to_list()]
+    return list(map(_judged(ctx, rule)[3].__getitem__, rows.get_column("_i").to_list()))
 
 
 def _short_title(rule: Rule) -> str:
@@ -218,7 +218,7 @@ def _gap_findings(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> 
             texts[rule.id] = _gaps(ctx, rule, rows)
             continue
         theirs = _judged(ctx, other)[3] if not _collectives(ctx, other).is_empty() else {}
-        texts[other.id] = [theirs.get(i, "") for i in ids_here]
+        texts[other.id] = list(map(theirs.get, ids_here, itertools.repeat("")))
     by_id = {r.id: r for r in order}
     short = {i: _short_title(r) for i, r in by_id.items()}
     out: list[Finding] = []
