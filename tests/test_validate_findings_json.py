@@ -1,4 +1,4 @@
-"""`validate --json`: the findings file staff and other tools read. It is built column by column
+"""`validate --json`: the findings file staff and other tools read. It is built from runs of fields
 (`outputs.findings_text`); every byte must be what the general writer lays out from each finding's record
 (`fileio.json_text(findings_json(...))`), whatever the findings hold: Vietnamese text composed or not,
 quotes, backslashes, line breaks and control characters, missing values, rule codes or none."""

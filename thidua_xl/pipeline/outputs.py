@@ -46,9 +46,6 @@ def _counts(result) -> dict[str, int]:
     return {ERROR: severities.count(ERROR), WARNING: severities.count(WARNING)}
 
 
-_SCALARS = frozenset((str, int, float, bool, type(None)))
-
-
 def _lines(values: list) -> str:
     """values as the C encoder writes a list of them, one line break between items (an encoded value holds none)."""
     from json.encoder import c_make_encoder, encode_basestring
@@ -67,52 +64,21 @@ _TEXT = json.encoder.encode_basestring  # the C function when CPython has it, as
 
 
 def findings_text(result, end: str = "") -> str:
-    """`fileio.json_text(findings_json(result)) + end`, byte for byte, built column by column.
+    """`fileio.json_text(findings_json(result)) + end`, byte for byte, without a record per finding.
 
     Laying out thousands of findings one by one (a record each, then the layout of each record and of its
-    rule codes) took ~0.15 s of Python; here each field of every finding is encoded in one pass of the C
-    encoder (a column of texts by `encode_basestring`, another by the list encoder, its items split on the
-    line break no encoded value holds), the rule codes once per distinct tuple, and the whole text is
-    joined once. Anything unusual (a finding of another class, a value that is not text, a number,
-    true/false or null) goes the general way."""
+    rule codes) took ~0.15 s of Python; `_grouped_text` lays out the fields that repeat once per distinct
+    run of values and joins the whole text once. Anything unusual (a finding of another class, a value a
+    lookup could confuse) goes the general way."""
     from ..fileio import json_text
-    from ..model import _FINDING_FIELDS, Finding
+    from ..model import Finding
 
     findings = result.findings
-    general = json_text(findings_json(result)) + end if not findings else None
-    if general is None and any(type(f) is not Finding for f in findings):
-        general = json_text(findings_json(result)) + end
-    if general is not None:
-        return general
-    grouped = _grouped_text(result, findings, end)
-    if grouped is not None:
-        return grouped
-    columns = []
-    for name in _FINDING_FIELDS:
-        values = list(map(operator.attrgetter(name), findings))
-        kinds = set(map(type, values))
-        if kinds == {str}:
-            columns.append(map(_TEXT, values))
-        elif _SCALARS.issuperset(kinds):
-            columns.append(_LINES(values)[1:-1].split("\n"))
-        else:
-            return json_text(findings_json(result)) + end
-    rules = list(map(operator.attrgetter("rules"), findings))
-    # rule codes are laid out once per distinct tuple: codes that are not text could be equal and written
-    # differently ((1,) and (True,)), so they go the general way
-    if not {tuple}.issuperset(map(type, rules)) or not all({str}.issuperset(map(type, t)) for t in set(rules)):
-        return json_text(findings_json(result)) + end
-    codes = {t: "" if not t else ',\n      "rules": ' + json_text(list(t)).replace("\n", "\n      ")
-             for t in set(rules)}
-    head, tail = json_text({"year": result.year, "findings": [], "counts": _counts(result)}).split('"findings": []')
-    step = "\n      "
-    items = [itertools.chain((head + '"findings": [\n    ',), itertools.repeat(",\n    "))]
-    for k, name in enumerate(_FINDING_FIELDS):
-        items.append(itertools.repeat(("{" + step if k == 0 else "," + step) + f'"{name}": '))
-        items.append(columns[k])
-    items.append(map(codes.__getitem__, rules))
-    items.append(itertools.repeat("\n    }"))
-    return "".join(itertools.chain(itertools.chain.from_iterable(zip(*items)), ("\n  ]" + tail + end,)))
+    if findings and all(type(f) is Finding for f in findings):
+        grouped = _grouped_text(result, findings, end)
+        if grouped is not None:
+            return grouped
+    return json_text(findings_json(result)) + end
 
 
 # Runs of a finding's fields laid out together, once per distinct run of values: a run has a few files, sheets,
@@ -125,7 +91,7 @@ _KEYED = frozenset((str, int, bool, type(None)))  # equal values of these (one k
 def _grouped_text(result, findings, end: str) -> str | None:
     """`findings_text` with each run of `_GROUPS` but the message and the row laid out once per distinct tuple
     of its values (~25 pieces a finding joined become ~6); None when a field holds what a lookup could confuse
-    (floats: 0.0 and -0.0 are equal; 1 and True; anything not plain) — the caller then goes column by column."""
+    (floats: 0.0 and -0.0 are equal; 1 and True; anything not plain) — the caller then goes the general way."""
     from ..fileio import json_text
 
     step = "\n      "
