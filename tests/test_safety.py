@@ -404,3 +404,23 @@ def test_a_hidden_column_alone_skips_the_walk_for_hidden_rows_and_changes_nothin
                 _scan_sheet(data, sheet, safety.LIMITS)
                 assert sheet.hidden_rows == walked, (head, chosen)
     assert not _may_hide_rows(b'<worksheet>' + col + b'<sheetData><row r="1"/></sheetData></worksheet>')
+
+
+def test_every_row_tag_is_counted_by_one_pattern():
+    """`_plain_cells` sends a sheet to the careful parse when any `<row` is not spelled `<row r="N"`: one pattern
+    (every `<row`, its number only when plain) decides as the plain-row pattern against a count of `<row` did."""
+    import random
+    import re
+
+    from thidua_xl.safety import _ROW_TAG
+
+    plain = re.compile(rb'<row r="(\d{1,7})"[\s/>]')
+    pieces = [b'<row r="1">', b'<row r="12"/>', b"<row r='3'>", b'<row  r="4">', b"<rowBreaks>", b'<row r="12345678">',
+              b"<row>", b'<row r="7"', b"<ro", b"w", b"<", b'"', b'<c r="A1"/>', b"</row>", b"<row\n", b'<row r="9"\t']
+    rnd = random.Random(29)
+    for _ in range(20_000):
+        data = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        rows = _ROW_TAG.findall(data)
+        assert (b"" not in rows) == (len(plain.findall(data)) == data.count(b"<row")), data
+        if b"" not in rows:
+            assert rows == plain.findall(data)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import defusedxml.ElementTree as DET
 
+from .xml_bytes import has_formula_tag, may_have_error_type
+
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -339,9 +341,9 @@ def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
         cells = _parsed_cells(data)
     if _may_hide_rows(data):
         sheet.hidden_rows = _hidden_rows(data)
-    if b"<f" in data and (b"<f>" in data or b"<f " in data):  # one scan in the common case: no formulas
+    if has_formula_tag(data):
         sheet.formulas_without_value = [m.decode() for m in _FORMULA_NO_VALUE.findall(data)]
-    if b'"e"' in data or b"'e'" in data:
+    if may_have_error_type(data):
         sheet.error_cells = _error_cells(data)
     rows = sorted({r for r, _c in cells}) if not plain else cells[0]
     cols_max = max((c for _r, c in cells), default=0) if not plain else cells[1]
@@ -421,7 +423,7 @@ _TAG = re.compile(rb"<" + _PREFIX + rb"(row|c|dimension)(?=[\s/>])((?:\s+[^\s=/>
 _ATTR = re.compile(rb"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_END = re.compile(rb"</" + _PREFIX + rb"c\s*>")
 _REF = re.compile(r"\$?([A-Za-z]{1,7})\$?(\d{1,15})")
-_ROW_TAG = re.compile(rb'<row r="(\d{1,7})"[\s/>]')
+_ROW_TAG = re.compile(rb'<row(?: r="(\d{1,7})"[\s/>])?')
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _PREFIXED = re.compile(rb":(?:c|row|dimension)[\s/>]")  # a namespace prefix (or text that looks like one)
 
@@ -463,8 +465,8 @@ def _plain_cells(data: bytes):
     """
     if _PREFIXED.search(data):
         return None
-    rows = _ROW_TAG.findall(data)
-    if len(rows) != data.count(b"<row"):
+    rows = _ROW_TAG.findall(data)  # every `<row`, its number when spelled plainly, else b""
+    if b"" in rows:
         return None
     if not rows:
         return None if b"<c" in data else ([], 0)
