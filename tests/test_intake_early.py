@@ -85,8 +85,8 @@ def test_a_read_begun_early_that_nobody_takes_is_closed(seed_folder, monkeypatch
 
 
 def test_a_single_small_workbook_is_left_to_intake(tmp_path, seed_folder, monkeypatch):
-    """One master or a couple of small files: a child process costs more than their check, and a thread checking
-    them would only slow the imports it should overlap; intake reads them as it always has."""
+    """One small workbook or a couple of small files: a child process costs more than their check, and a thread
+    checking them would only slow the imports it should overlap; intake reads them as it always has."""
     from thidua_xl.intake import checker
 
     monkeypatch.setattr(checker, "CHILD_MIN_FILES", 16)
@@ -205,3 +205,60 @@ def test_a_child_started_for_other_files_is_stopped_and_not_used(seed_folder):
     child = early._state["checker"][1]
     assert early.started_checker(files) is child and "checker" not in early._state
     assert [child.answer(i)[0] for i in range(len(files))] == [checker.OK] * len(files)
+
+
+def _master(path):
+    """A small master: units list, configuration, two unit sheets, the initiatives, and the report the tool
+    wrote into it (`Kiểm tra`, never read by intake)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cấu hình"
+    wb.active.append(["Năm", "2024"])
+    units = wb.create_sheet("Đơn vị")
+    units.append(["Mã đơn vị", "Tên đơn vị", "Email"])
+    for code, name in (("BVSN", "Bệnh viện Sản Nhi"), ("CDC", "Trung tâm Kiểm soát bệnh tật")):
+        units.append([code, name, ""])
+        sheet = wb.create_sheet(name)
+        sheet.append(["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2024"])
+        sheet.append(["STT", "Họ và tên", "Ngày sinh", "Hình thức đề nghị"])
+        sheet.append([1, "Nguyễn Thị Hoa", "13/02/1980", "LĐTT"])
+        sheet.append([2, f"Khoa Nội {code}", None, "Tập thể lao động tiên tiến"])
+    initiatives = wb.create_sheet("Sáng kiến")
+    initiatives.append(["STT", "Tên sáng kiến, đề tài", "Loại", "Cấp công nhận", "Tác giả", "Năm", "Đơn vị"])
+    initiatives.append([1, "Cải tiến quy trình tiếp đón", "Sáng kiến", "Cơ sở", "Nguyễn Thị Hoa", 2024, "BVSN"])
+    wb.create_sheet("Kiểm tra").append(["Mã", "Mức độ", "Nội dung"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["master", "unit file"])
+def test_a_single_large_workbook_is_parsed_ahead_and_read_as_intake_reads_it(kind, tmp_path, seed_folder, monkeypatch):
+    """The ribbon's click: one workbook of SINGLE_AHEAD_BYTES or more is checked and parsed by one thread while
+    the command line is imported, with no child process and no Polars in that thread; intake hands each sheet
+    it reads to Polars, loads none again, and reads what it reads alone (a master's own report unparsed)."""
+    from thidua_xl.intake import arrow, files as files_mod
+
+    one = _master(tmp_path / "ThiDua-2024.xlsx") if kind == "master" else sorted(seed_folder.glob("*.xlsx"))[0]
+    alone = read_paths([one])
+    monkeypatch.setattr(files_mod, "SINGLE_AHEAD_BYTES", 0)  # the small workbook counts as large
+    early.start(["validate", str(one), "--year", "2024"], begin_early)
+    _finished()
+    [(_sig, future)] = early._state["pending"].values()
+    book = future.result().wb
+    assert "checker" not in early._state and not book._sheets  # no child; nothing handed to Polars yet
+    skipped = {"Kiểm tra"} if kind == "master" else set()
+    assert set(book.ahead) == set(book.sheet_names) - skipped
+    loaded_again = []
+    real = arrow.load_sheet
+    monkeypatch.setattr(arrow, "load_sheet", lambda reader, name: loaded_again.append(name) or real(reader, name))
+    together = read_paths([one])
+    assert loaded_again == [] and not early._state["pending"]
+    pd.testing.assert_frame_equal(together.nominations, alone.nominations)
+    assert [f.to_dict() for f in together.findings] == [f.to_dict() for f in alone.findings]
+    assert [f.to_dict() for f in together.files] == [f.to_dict() for f in alone.files]
+    assert together.config == alone.config and together.units_frame.equals(alone.units_frame)
+    assert (together.initiatives_frame is None) == (alone.initiatives_frame is None)
+    if kind == "master":
+        assert together.frame.height == 4 and together.initiatives_frame.equals(alone.initiatives_frame)
+    assert sys.getswitchinterval() == pytest.approx(0.005)  # the parse's shorter interval is given back

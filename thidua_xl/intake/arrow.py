@@ -509,6 +509,7 @@ class ArrowBook:
         self.path = path
         self.sheet_names = list(reader.sheet_names)
         self._sheets: dict[str, ArrowSheet] = {}
+        self.ahead: dict[str, object] = {}  # sheets parsed ahead (files.parse_ahead), not yet handed to Polars
         self._calamine = None
 
     def visible(self) -> list[str]:
@@ -525,7 +526,8 @@ class ArrowBook:
         if got is None:
             if self.reader is None:
                 raise ValueError("workbook closed")
-            got = self._sheets[name] = load_sheet(self.reader, name)
+            parsed = self.ahead.pop(name, None)
+            got = self._sheets[name] = load_sheet(self.reader, name) if parsed is None else to_sheet(parsed)
         return got
 
     def calamine(self):
@@ -544,6 +546,7 @@ class ArrowBook:
         """Let go of the reader (and so of the file: Windows cannot replace a file held open)."""
         self.reader = None
         self._sheets.clear()
+        self.ahead.clear()
         if self._calamine is not None:
             try:
                 self._calamine.close()
@@ -553,12 +556,21 @@ class ArrowBook:
 
 def load_sheet(reader, name: str) -> ArrowSheet:
     """One sheet as text columns from row 1 (empty leading rows kept: list index + 1 is the Excel row)."""
+    return to_sheet(parse_sheet(reader, name))
+
+
+def parse_sheet(reader, name: str):
+    """fastexcel's parse of one sheet, every cell as text (no Polars yet)."""
+    return reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", n_rows=LIMITS.max_rows)
+
+
+def to_sheet(sheet) -> ArrowSheet:
+    """fastexcel's sheet (or one parsed ahead) handed to Polars."""
     import polars as pl
 
-    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", n_rows=LIMITS.max_rows)
     columns = sheet.available_columns()
     offset = columns[0].absolute_index if columns else 0
-    frame = pl.DataFrame(sheet.to_polars()) if columns else pl.DataFrame()
+    frame = pl.DataFrame(sheet) if columns else pl.DataFrame()
     if frame.width and offset + frame.width > LIMITS.max_cols:
         frame = frame[:, :max(0, LIMITS.max_cols - offset)]
     return ArrowSheet(frame, offset)

@@ -4,12 +4,13 @@ parsing the next files in worker threads while the current one is classified.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..model import ERROR, Finding
-from .arrow import ARROW_SUFFIXES, ArrowBook, open_book
+from .arrow import ARROW_SUFFIXES, ArrowBook, open_book, parse_sheet
 from .early import WORKBOOK_SUFFIXES, workbooks  # noqa: F401 - WORKBOOK_SUFFIXES: intake's name for it
 from .headers import _find_units_sheet
 
@@ -68,7 +69,7 @@ class Loaded:
     rows: dict[str, list[list]] = field(default_factory=dict)
 
 
-def load_file(path: Path, arrow: bool = True, scan=None) -> Loaded:
+def load_file(path: Path, arrow: bool = True, scan=None, ahead: bool = False) -> Loaded:
     """The part of reading a file that needs no other file: safety scan, open, parse the sheets.
 
     Runs in worker threads (fastexcel and python-calamine parse mostly without the GIL; handing fastexcel's
@@ -79,7 +80,7 @@ def load_file(path: Path, arrow: bool = True, scan=None) -> Loaded:
     needs). A sheet that fails here is simply not cached: `read_file` reads it again and reports it.
     """
     if arrow and path.suffix.lower() in ARROW_SUFFIXES:
-        return _load_arrow(path, scan)
+        return _load_arrow(path, scan, ahead)
     if scan is not None:
         from ..reading import open_scanned
 
@@ -89,8 +90,9 @@ def load_file(path: Path, arrow: bool = True, scan=None) -> Loaded:
     return _prefetch_sheets(Loaded(wb, reason, scan))
 
 
-def _load_arrow(path: Path, scan=None) -> Loaded:
-    """`scan`: the file's pre-check, made already (by intake.checker's process); else made here."""
+def _load_arrow(path: Path, scan=None, ahead: bool = False) -> Loaded:
+    """`scan`: the file's pre-check, made already (by intake.checker's process); else made here. `ahead`:
+    the sheets only parsed (`parse_ahead`), handed to Polars when `read_file` asks for them."""
     from ..reading import checked_scan, open_scanned
     from ..safety import Refused
 
@@ -102,6 +104,9 @@ def _load_arrow(path: Path, scan=None) -> Loaded:
     book = None
     try:
         book = open_book(path, scan)
+        if ahead:
+            parse_ahead(book, MASTER_OUTPUTS if _find_units_sheet(book.sheet_names) is not None else frozenset())
+            return Loaded(book, None, scan)
         if _find_units_sheet(book.sheet_names) is not None:
             return Loaded(book, None, scan)  # a master: its sheets are read when asked for
         return Loaded(book, None, scan, {name: book.sheet(name) for name in book.sheet_names})
@@ -125,6 +130,48 @@ def _prefetch_sheets(loaded: Loaded) -> Loaded:
     return loaded
 
 
+def parse_ahead(book: ArrowBook, skip: frozenset[str]) -> None:
+    """Every sheet but `skip` parsed by fastexcel and made Arrow columns now, without Polars (a thread beside
+    the command line's imports: fastexcel lets go of the interpreter lock while it parses); `ArrowBook.sheet`
+    hands each to Polars when asked for. A sheet that fails here is loaded again then, and reports its error.
+
+    Each sheet's parse gives the interpreter lock back and waits a switch interval (5 ms) to take it again
+    from the main thread's imports: ~70 sheets took ~0.15 s so, ~0.05 s with the interval at 0.5 ms meanwhile."""
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(EARLY_SWITCH_INTERVAL)
+    try:
+        for name in book.sheet_names:
+            if name not in skip:
+                try:
+                    book.ahead[name] = _Parsed(parse_sheet(book.reader, name))
+                except Exception:  # noqa: BLE001 - see above
+                    pass
+    finally:
+        sys.setswitchinterval(switch)
+
+
+class _Parsed:
+    """A fastexcel sheet whose Arrow columns are made (fastexcel makes them when first asked, ~1/3 of the
+    hand-over's cost); Polars takes them once (`ArrowBook.sheet`), a second ask makes them again."""
+
+    __slots__ = ("sheet", "arrays")
+
+    def __init__(self, sheet):
+        self.sheet, self.arrays = sheet, sheet.__arrow_c_array__()
+
+    def available_columns(self):
+        return self.sheet.available_columns()
+
+    def __arrow_c_array__(self, requested_schema=None):
+        arrays, self.arrays = self.arrays, None
+        return arrays if arrays is not None and requested_schema is None else \
+            self.sheet.__arrow_c_array__(requested_schema)
+
+
+# a master's sheets the tool writes and intake never reads (its report, its totals...): not parsed ahead
+MASTER_OUTPUTS = frozenset({"Tổng hợp", "Kiểm tra", "Nhận tệp", "Lịch sử", "Biểu quyết", "Mẫu in"})
+SINGLE_AHEAD_BYTES = 128 * 1024  # a single workbook this large on disk is parsed ahead (begin_early)
+EARLY_SWITCH_INTERVAL = 0.0005  # s, while a single workbook is parsed beside the imports (parse_ahead)
 PREFETCH_AHEAD = 4  # files parsed ahead of the one being classified (bounds the rows held in memory)
 
 
@@ -175,10 +222,10 @@ def _close(loaded: Loaded | None) -> None:
         pass
 
 
-def _load_quietly(path: Path, arrow: bool = True, scan=None) -> Loaded | None:
+def _load_quietly(path: Path, arrow: bool = True, scan=None, ahead: bool = False) -> Loaded | None:
     """load_file in a worker; None (read again in the main thread, which reports the error) on a surprise."""
     try:
-        return load_file(path, arrow, scan)
+        return load_file(path, arrow, scan, ahead)
     except Exception:  # noqa: BLE001
         return None
 
@@ -186,9 +233,11 @@ def _load_quietly(path: Path, arrow: bool = True, scan=None) -> Loaded | None:
 def begin_early(paths: list[str]) -> None:
     """The reads a command line begins before its CLI is imported (intake.early, started by `__main__`):
     the files listed as intake will list them; when there are enough for a child process to pre-check
-    (checker.worth_a_child: a single workbook is checked faster here, and a thread checking it during the
-    imports only slows them), two threads parse each file the child has checked, and register the result
-    for `_prefetched` to take over."""
+    (checker.worth_a_child: a single workbook is checked faster here), two threads parse each file the child
+    has checked, and register the result for `_prefetched` to take over. A single workbook of
+    SINGLE_AHEAD_BYTES or more (a master: the ribbon's click) is checked and only parsed by one thread
+    (`parse_ahead`: no Polars in that thread, whose import would hold the lock the main thread's imports
+    need); a smaller one is left to intake."""
     from concurrent.futures import Future
     import threading
 
@@ -196,14 +245,17 @@ def begin_early(paths: list[str]) -> None:
     from .checker import AGAIN, OK, REFUSED, Checker, worth_a_child
 
     chosen = early.ahead(workbooks(paths)[0])
-    started = early.started_checker([path for path, _s in chosen])  # begun with the command (early._begin)
-    if not chosen or not (started or worth_a_child([path for path, _s in chosen])):
+    files = [path for path, _s in chosen]
+    started = early.started_checker(files)  # begun with the command (early._begin)
+    # the ribbon's click (one master): checked and parsed by one thread beside the imports, without Polars
+    single = len(chosen) == 1 and files[0].suffix.lower() in ARROW_SUFFIXES and chosen[0][1][0] >= SINGLE_AHEAD_BYTES
+    if not chosen or not (started or worth_a_child(files) or single):
         return  # nothing registered: intake reads every file as it always has
     queue: list[tuple[Path, Future]] = []
     for path, sig in chosen:
         queue.append((path, Future()))
         early.register(path, sig, queue[-1][1], _close)
-    checker = started or Checker([path for path, _f in queue])
+    checker = started or (Checker(files) if worth_a_child(files) else None)
     early.planned()
     jobs = iter(enumerate(queue))
     jobs_lock = threading.Lock()
@@ -215,16 +267,16 @@ def begin_early(paths: list[str]) -> None:
             if job is None:
                 return
             i, (path, future) = job
-            kind, got = checker.answer(i)
+            kind, got = checker.answer(i) if checker is not None else (AGAIN, None)
             if not future.set_running_or_notify_cancel():
                 continue
             try:
                 if kind == REFUSED:
                     future.set_result(Loaded(None, got, None))
-                else:  # checked by the child, or (AGAIN) checked here by load_file itself
-                    future.set_result(_load_quietly(path, True, got if kind == OK else None))
+                else:  # checked by the child, or (AGAIN, or no child) checked here by load_file itself
+                    future.set_result(_load_quietly(path, True, got if kind == OK else None, ahead=single))
             except BaseException as exc:  # noqa: BLE001 - handed to whoever takes the result
                 future.set_exception(exc)
 
-    for n in range(2):
+    for n in range(1 if single else 2):
         threading.Thread(target=work, name=f"thidua-read-early_{n}", daemon=True).start()
