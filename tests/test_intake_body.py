@@ -175,8 +175,8 @@ def test_only_the_rows_without_a_date_or_with_a_sample_become_python_strings(tmp
     looked: list[list[int]] = []
     real = ArrowBody.rows_to_test
 
-    def spy(self, *a):
-        got = real(self, *a)
+    def spy(self, *a, **k):
+        got = real(self, *a, **k)
         looked.append(got[0])
         return got
 
@@ -202,7 +202,7 @@ def test_a_small_sheet_is_classified_row_by_row_and_a_large_one_column_by_column
     monkeypatch.undo()
     queried: list[int] = []
     real = ArrowBody.rows_to_test
-    monkeypatch.setattr(ArrowBody, "rows_to_test", lambda self, *a: queried.append(self.n) or real(self, *a))
+    monkeypatch.setattr(ArrowBody, "rows_to_test", lambda self, *a, **k: queried.append(self.n) or real(self, *a, **k))
     person = [1, "Nguyễn Văn An", "01/01/1980", "Nam", "Bác sĩ", "Khoa Nội", "Lao động tiên tiến"]
     large = [HEADER[:7]] + [person] * intake_rows.COLUMNAR_FROM + [[None, "Người lập biểu"]]
     path = _book(tmp_path / "DV.xlsx", {"Nhỏ": _unit_rows(), "Lớn": large})

@@ -335,7 +335,7 @@ def test_the_rows_without_a_date_of_birth_found_by_one_query_are_the_row_by_row_
     with reading_memos():
         body = sheet.body(0)
         filled = body.date_column(0).filled
-        rows, longest = body.rows_to_test(0, [1], "^$")
+        rows, longest, _matched = body.rows_to_test(0, [1], "^$")
         assert rows == sorted(rows)
         assert [i for i, f in enumerate(filled) if not f] == [i for i in rows if not filled[i]]
         assert set(range(len(values))) - set(rows) <= {i for i, f in enumerate(filled) if f}
@@ -349,5 +349,5 @@ def test_a_date_cell_longer_than_excel_allows_is_told_by_its_characters_not_its_
         values = ["01/01/1980", "ệ" * size, None]
         sheet = ArrowSheet(pl.DataFrame({"a": values}, schema={"a": pl.String}))
         with reading_memos():
-            _rows, longest = sheet.body(0).rows_to_test(0, [], "^$")
+            _rows, longest, _matched = sheet.body(0).rows_to_test(0, [], "^$")
         assert (longest > EXCEL_TEXT_MAX) is long

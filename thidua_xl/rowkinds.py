@@ -64,9 +64,19 @@ def examples_among(texts) -> set[str]:
     Only the texts that could fold to a mark or a placeholder name are folded: folding keeps an ASCII
     letter as it is and a word as one word, so a text whose first letter is ASCII and none of v, m, d
     cannot fold to a mark, and one whose last word is longer than a letter cannot end as "Nguyễn Văn A"."""
+    memo = _EXAMPLES
+    if len(memo) > 1 << 16:
+        memo.clear()
     distinct = [t for t in dict.fromkeys(texts) if t and t.__class__ is str]
-    maybe = [t for t in distinct if _maybe_example(t)]
-    return {t for t, f in zip(maybe, fold_strings(maybe)) if f and (_EXAMPLE_MARK.match(f) or _EXAMPLE_NAME.match(f))}
+    new = [t for t in distinct if t not in memo]
+    if new:
+        maybe = [t for t in new if _maybe_example(t)]
+        found = {t for t, f in zip(maybe, fold_strings(maybe)) if f and (_EXAMPLE_MARK.match(f) or _EXAMPLE_NAME.match(f))}
+        memo.update((t, t in found) for t in new)
+    return {t for t in distinct if memo[t]}
+
+
+_EXAMPLES: dict[str, bool] = {}  # text -> is_example, for the texts met before (the same names recur in every file)
 
 
 # what a text must look like before folding to be an example (examples_among): its first letter, its last word

@@ -110,7 +110,9 @@ class ArrowBody:
         self.sheet = sheet
         self.start = start
         self.n = max(0, sheet.height - start)
-        self._cells: dict[int, tuple] = {}  # rows fetched at once (`rows_to_test`)
+        self._cells: dict[int, tuple] = {}  # rows fetched by `rows_to_test`: their cells, frame column k at _fetched[k]
+        self._fetched: dict[int, int] = {}
+        self._leading = 0  # the first frame columns fetched, in order (`lead` reads a fetched row's from them)
 
     def row(self, i: int) -> list:
         return self.sheet[self.start + i]
@@ -172,13 +174,13 @@ class ArrowBody:
         return clean_known_columns(frame, also=_SPECIAL_PATTERN, slow=_arrow_texts, rows=rows)
 
     def lead(self, i: int) -> str:
-        """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), read
-        from fastexcel's texts without typing the row's other cells."""
+        """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), no cell typed."""
         cells = self._cells.get(i)
-        number = _NUMBER.fullmatch
-        for v in self.sheet.frame.row(self.start + i) if cells is None else cells:
-            if v is not None and v.strip() and not number(v) and not _special(v):
-                return arrow_memos()[0].get(v) or clean(v)
+        done = self._leading if cells is not None else 0  # the first columns, fetched by `rows_to_test`
+        for part in (cells[:done] if done else (), None):  # the rest of the row read only when they hold no text
+            for v in self.sheet.frame.row(self.start + i)[done:] if part is None else part:
+                if not passed_by_lead(v):
+                    return arrow_memos()[0].get(v) or clean(v)
         return ""
 
     def dates(self, values: list) -> "Dates":
@@ -218,10 +220,12 @@ class ArrowBody:
         # in Python (the texts are met before: memo hits), keeping the GIL (see rows_to_test)
         return [i for i, t in enumerate(_arrow_texts(s.to_list())) if not t]
 
-    def rows_to_test(self, dob: int | None, sieved: list[int | None], sieve: str) -> tuple[list[int], int]:
+    def rows_to_test(self, dob: int | None, sieved: list[int | None], sieve: str, fetch: list[int | None] | None = None,
+                     through: int | None = None) -> tuple[list[int], int, list[bool]]:
         """In one query: the rows whose date cell (column `dob`) is blank once cleaned (every other one has a
-        date of birth: `dates_filled`), or whose cell in one of the `sieved` columns matches `sieve`; and the
-        length of the longest date cell. Those rows' cells are fetched at once (`cells_at`, `lead`)."""
+        date of birth: `dates_filled`) or whose cell in a `sieved` column matches `sieve`, whether it did for
+        each, the longest date cell's length. Those rows' cells are fetched at once (`cells_at`, `lead`): in
+        the columns `fetch` names (every one when None) and every column from the first through `through`."""
         import polars as pl
 
         frame, offset = self.sheet.frame, self.sheet.offset
@@ -231,33 +235,39 @@ class ArrowBody:
             return names[j - offset] if j is not None and 0 <= j - offset < len(names) else None
 
         d = name(dob)
-        # the only call here that lets go of the GIL is the query's: a frame's slice or gather would too, and
-        # taking the GIL back from a reader thread running Python can cost the main thread a switch interval
-        # (5 ms); the Series' slice, filter and to_list keep it
+        # only the query lets go of the GIL (a frame's slice or gather would too: taking it back from a reader
+        # thread can cost the main thread a switch interval, 5 ms); the Series' slice, filter and to_list keep it
         body = [s.slice(self.start) for s in frame.get_columns()]
+        lead = len(body) if fetch is None else 0 if through is None else min(max(through - offset + 1, 0), len(body))
+        kept = list(range(lead)) + sorted({j - offset for j in fetch or () if j is not None} & set(range(lead, len(body))))
         if d is None or not self.n:  # no date column: every row is looked at
             at, longest = _ROWS(self.n).to_list(), 0
-            columns = [s.to_list() for s in body]
+            columns = [body[k].to_list() for k in kept]
+            matched = [True] * len(at)
         else:
             query = _test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve)
-            # an eager select (a lazy collect plans more: ~0.4 ms more a sheet), its two columns one after the
-            # other on this thread rather than on Polars' pool, whose threads wait for a core beside the readers
-            got = pl.DataFrame(body).select_seq(query)
-            mask, longest = got.to_series(0), got.to_series(1)[0]
+            # an eager select (a lazy collect plans more: ~0.4 ms a sheet) on this thread, not on Polars' busy pool
+            read = [body[k] for k in {names.index(n) for n in (d, *map(name, sieved)) if n}]
+            got = pl.DataFrame(read).select_seq(query)
+            matched, longest = got.to_series(2), got.to_series(1)[0]
+            mask = got.to_series(0) | matched  # (a Series' `|` keeps the GIL; in the query it would be a second sieve)
             if longest > EXCEL_TEXT_MAX:  # long in bytes (never fewer than characters): its length in characters
                 longest = max(map(len, filter(None, self.raw(dob))), default=0)
             at = _ROWS(self.n).filter(mask).to_list()
-            columns = [s.filter(mask).to_list() for s in body] if at else []
-        self._cells = dict(zip(at, zip(*columns))) if at else {}
-        return at, longest
+            columns = [body[k].filter(mask).to_list() for k in kept] if at else []
+            matched = matched.filter(mask).to_list() if at else []
+        self._cells = dict(zip(at, zip(*columns))) if at and columns else dict.fromkeys(at, ())
+        self._fetched, self._leading = {k: p for p, k in enumerate(kept)}, lead
+        return at, longest, matched
 
     def cells_at(self, j: int | None, rows: list[int]) -> list:
-        """Column j's cells as fastexcel wrote them at rows `rows_to_test` found."""
+        """Column j's cells as fastexcel wrote them at rows `rows_to_test` found (a column it fetched)."""
         k = -1 if j is None else j - self.sheet.offset
         if not 0 <= k < self.sheet.frame.width:
             return [None] * len(rows)
+        p = self._fetched[k]
         cells = self._cells
-        return [cells[i][k] for i in rows]
+        return [cells[i][p] for i in rows]
 
     @staticmethod
     def dates_filled(values: list) -> list[bool]:
@@ -353,10 +363,11 @@ def _test_query(dob: str, sieved: tuple[str, ...], sieve: str) -> list["pl.Expr"
     import polars as pl
 
     d = pl.col(dob).cast(pl.String)
-    maybe = d.str.contains(_BLANK).fill_null(True)
+    matched = pl.lit(False)
     for c in sieved:
-        maybe = maybe | pl.col(c).cast(pl.String).str.contains(sieve).fill_null(False)
-    return [maybe.alias("maybe"), d.str.len_bytes().max().fill_null(0).alias("longest")]
+        matched = matched | pl.col(c).cast(pl.String).str.contains(sieve).fill_null(False)
+    return [d.str.contains(_BLANK).fill_null(True).alias("blank"), d.str.len_bytes().max().fill_null(0).alias("longest"),
+            matched.alias("matched")]
 
 
 def _ROWS(n: int) -> "pl.Series":
@@ -475,6 +486,11 @@ def _arrow_texts(values: list) -> list[str]:
 
 # the texts `_special` may accept (checked by it): a date cell's, a bool cell's
 _SPECIAL_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$|^(?:true|false)$"
+
+
+def passed_by_lead(v: str | None) -> bool:
+    """A cell `ArrowBody.lead` goes past: empty, blank, a number, a date or a bool."""
+    return v is None or not v.strip() or _NUMBER.fullmatch(v) is not None or _special(v)
 
 
 def _special(v: str) -> bool:

@@ -14,7 +14,7 @@ from ..rowkinds import example_sieve, examples_among, is_footer, is_note, stated
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from ..safety import EXCEL_TEXT_MAX
-from .arrow import LaterDates, constant, dates_of_cells
+from .arrow import LaterDates, constant, dates_of_cells, passed_by_lead
 from .cells import _as_text, body_of
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       Table, find_table, header_of_row, match_header)
@@ -283,20 +283,57 @@ def _rows_to_look_at(body, col: dict) -> tuple[dict, dict, set, list[int], int]:
     """The rows of a fastexcel sheet the classifier must look at (no date of birth, or a template sample)
     and its columns' texts at those rows. One query finds the rows that may be such (a date cell
     blank once cleaned, a name or number the sample sieve lets through: rowkinds.example_sieve); only their
-    cells become Python strings, and the tests of the row by row reader decide among them."""
-    maybe, longest = body.rows_to_test(col.get("ngay_sinh"), [col.get("ho_ten"), col.get("stt")], example_sieve())
-    filled = body.dates_filled(body.cells_at(col.get("ngay_sinh"), maybe))
-    names, stts = (body.texts_of(body.cells_at(col.get(c), maybe)) for c in ("ho_ten", "stt"))
-    sample = examples_among(names) | examples_among(stts)
+    cells become Python strings, and the tests of the row by row reader decide among them. A row without a
+    date that those tests would keep as it is (`_plain_rows`) is kept with the dated rows, not looked at."""
+    name_col, stt_col, dob_col = col.get("ho_ten"), col.get("stt"), col.get("ngay_sinh")
+    award_col, gender_col = col.get("hinh_thuc"), col.get("gioi_tinh")
+    maybe, longest, sieved = body.rows_to_test(dob_col, [name_col, stt_col], example_sieve(),
+                                               fetch=[dob_col, stt_col, award_col, gender_col], through=name_col)
+    filled = body.dates_filled(body.cells_at(dob_col, maybe))
+    names, stts = (body.texts_of(body.cells_at(c, maybe)) for c in (name_col, stt_col))
+    # a sample row's name or number is one the sieve lets through, wherever it is (rowkinds.example_sieve)
+    sample = examples_among(n for n, s in zip(names, sieved) if s) | examples_among(t for t, s in zip(stts, sieved) if s)
     if sample:
         others = [i for i, f, n, s in zip(maybe, filled, names, stts) if not f or n in sample or s in sample]
     else:
         others = [i for i, f in zip(maybe, filled) if not f]
-    tx = {"ho_ten": _AtRows(zip(maybe, names), body, col.get("ho_ten")),
-          "stt": _AtRows(zip(maybe, stts), body, col.get("stt"))}
+    tx = {"ho_ten": _AtRows(zip(maybe, names), body, name_col), "stt": _AtRows(zip(maybe, stts), body, stt_col)}
     for c in ("hinh_thuc", "gioi_tinh"):  # read only at the rows looked at
         tx[c] = _AtRows(zip(others, body.texts_of(body.cells_at(col.get(c), others))), body, col.get(c))
+    if "hinh_thuc" in col and name_col is not None:
+        plain = _plain_rows(others, tx["ho_ten"], tx["stt"], tx["hinh_thuc"], sample, _lead_is(body, name_col, others))
+        if plain:
+            others = [i for i in others if i not in plain]
     return tx, dict(zip(maybe, filled)), sample, others, longest
+
+
+def _plain_rows(rows: list[int], names, stts, awards, sample: set, lead_is_name: list[bool]) -> set[int]:
+    """The rows (without a date of birth) the per-row loop of `nomination_columns` would keep as they are,
+    in whatever state it is: a name and a known award, and no test of the loop says otherwise — no totals
+    line, no second header, no signature block or notes (the row's first text is its name), no sample row,
+    no group heading. Such a row is kept below a totals line too (a real nominee reopens the table), so it
+    may be kept in a run with the dated rows. Each distinct text is tested once."""
+    rows = [i for i, lead in zip(rows, lead_is_name) if lead]
+    ns, ss, aw = [names[i] for i in rows], [stts[i] for i in rows], [awards[i] for i in rows]
+    plain_names = {t for t in set(ns) if t and t not in sample and not _is_total_cached(t) and not _is_header_text(t)
+                   and not _memo_test(is_note, t)}
+    plain_stts = {t for t in set(ss) if t not in sample and not _is_total_cached(t) and not _is_header_text(t)}
+    plain_awards = {t for t in set(aw) if t and _known_award(t) and not _is_header_text(t)}
+    return {i for i, n, s, a in zip(rows, ns, ss, aw) if n in plain_names and a in plain_awards and s in plain_stts}
+
+
+def _lead_is(body, j: int, rows: list[int]) -> list[bool]:
+    """Whether `body.lead` of each of the rows is its cell in column j: the cells left of it (fetched by
+    `rows_to_test` through column j) are empty, blank, numbers, dates or bools, and it is none of these."""
+    columns = [body.cells_at(k, rows) for k in range(j + 1)]
+    passed: dict = {}
+    for cells in columns:
+        for v in set(cells).difference(passed):
+            passed[v] = passed_by_lead(v)
+    out = [not passed[v] for v in columns[-1]]
+    for cells in columns[:-1]:
+        out = [o and passed[v] for o, v in zip(out, cells)]
+    return out
 
 
 def _with_fallback(body, j: int | None, awards: "pl.Series", keep: list[int], fallback: list[str]) -> "pl.Series":
