@@ -16,6 +16,7 @@ from thidua_xl.intake.arrow import _NUMBER, ArrowSheet, _special
 from thidua_xl.intake.cells import reading_memos
 from thidua_xl.intake.frames import build_nominations
 from thidua_xl.rowkinds import example_sieve
+from thidua_xl.schema import INITIATIVE_REQUIRED
 
 NAMES = st.sampled_from([
     "Khoa Nội", "Khoa  Ngoại\u00a0tổng hợp", "PHÒNG TỔ CHỨC", "Trạm Y tế xã A", "Đội Y tế dự phòng", "Nguyễn Văn An",
@@ -155,3 +156,29 @@ def test_a_rows_first_text_read_from_its_first_cells_is_the_whole_rows(case):
         firsts = [next((k for k, v in enumerate(line) if v is not None and v.strip() and not _NUMBER.fullmatch(v)
                         and not _special(v)), None) for line in lines]
         assert told == [f == j for f in firsts]
+
+
+INITIATIVE_HEADER = ["STT", "Tên sáng kiến, đề tài", "Loại", "Cấp công nhận", "Tác giả", "Năm", "Đơn vị"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([None, "1", "2", "Tổng cộng", "Cộng", "x"]),
+                          st.sampled_from([None, "", " ", "Quy trình A", "Đề tài B", "Tổng cộng", "Tổng số 3", "Cộng:"])),
+                max_size=12))
+def test_an_initiatives_list_ends_at_its_first_totals_line(lines):
+    """The initiatives are the titled rows above the first titled row whose title or number is a totals line."""
+    sheet = ArrowSheet(pl.DataFrame({f"c{j}": [h] + [(line[0] if j == 0 else line[1] if j == 1 else None)
+                                                    for line in lines] for j, h in enumerate(INITIATIVE_HEADER)},
+                                    schema={f"c{j}": pl.String for j in range(len(INITIATIVE_HEADER))}))
+    table = intake_rows.find_table(sheet, intake_rows.INITIATIVE_HEADERS, INITIATIVE_REQUIRED)
+    with reading_memos():
+        got = intake_rows.initiative_columns(sheet, table, file="DV.xlsx", sheet="SK", unit_code="DV", unit="Đơn vị")
+    expected = []
+    for k, (stt, ten) in enumerate(lines):
+        ten, stt = (" ".join(ten.split()) if ten else ""), (stt or "")
+        if not ten:
+            continue
+        if intake_rows._is_total(ten) or intake_rows._is_total(stt):
+            break
+        expected.append(k + 2)
+    assert got["row"] == expected and got["ten"] == [" ".join(lines[r - 2][1].split()) for r in expected]
