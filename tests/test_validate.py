@@ -473,8 +473,9 @@ def test_a_tcvn3_cell_naming_two_awards_becomes_two_nominations_and_the_others_a
 
 
 def test_validation_leaves_the_collector_as_it_found_it():
-    """The reading's objects are spared the cycle collector's walks during validation only: frozen inside,
-    given back after (also when a check fails), and left alone when something else froze objects already."""
+    """The reading's objects are spared the cycle collector's walks during validation only: frozen inside, the
+    collector paused, all given back after (also when a check fails), and left alone when something else froze
+    objects or paused the collector already."""
     import gc
 
     from thidua_xl.validate import spared_by_collector
@@ -483,7 +484,10 @@ def test_validation_leaves_the_collector_as_it_found_it():
     alive = [[n] for n in range(1000)]
     with spared_by_collector():
         assert gc.get_freeze_count() >= len(alive)
-    assert gc.get_freeze_count() == 0
+        assert not gc.isenabled()  # the findings made inside are not walked again and again either
+        made = [[n] for n in range(1000)]
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    assert gc.is_tracked(made[0])  # given back with the rest, still collectable
     with pytest.raises(ZeroDivisionError):
         with spared_by_collector():
             1 / 0
@@ -496,6 +500,13 @@ def test_validation_leaves_the_collector_as_it_found_it():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+    gc.disable()
+    try:
+        with spared_by_collector():
+            assert gc.get_freeze_count() == 0
+        assert not gc.isenabled()  # paused by someone else: left paused
+    finally:
+        gc.enable()
 
 
 def test_a_register_that_is_not_there_is_said_so_though_read_beside_the_checks(tmp_path):

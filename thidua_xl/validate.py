@@ -55,19 +55,25 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
 @contextlib.contextmanager
 def spared_by_collector():
     """The objects alive now (the reading's: lists of every row's cells, every file's report) left out of the
-    cycle collector's walks until the block ends (`gc.freeze`). Validation makes thousands of findings, which
-    sets off a full collection; walking the reading's lists in it cost ~0.1 s. Nothing is frozen when
-    something else froze objects already (it decides when to let go of them)."""
+    cycle collector's walks until the block ends (`gc.freeze`), and the collector paused meanwhile. Validation
+    makes thousands of findings, which set off collections: a full one walked the reading's lists (~0.1 s);
+    with those frozen, the young passes still walked the findings again and again, and the full pass once they
+    were given back (~26 ms at 120,000 rows). What the block made (findings: records and texts) joins the frozen
+    objects at its end and all go back to the oldest generation together: no young pass walks them then. Nothing
+    is done when something else froze objects already or paused the collector (it decides when to let go)."""
     import gc
 
-    if gc.get_freeze_count():
+    if gc.get_freeze_count() or not gc.isenabled():
         yield
         return
     gc.freeze()
+    gc.disable()
     try:
         yield
     finally:
+        gc.freeze()  # what the block made, with the rest: no young pass walks it once the collector runs again
         gc.unfreeze()
+        gc.enable()
 
 
 def _validate(intake, year: int, history, rules) -> list[Finding]:

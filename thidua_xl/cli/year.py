@@ -83,37 +83,41 @@ def validate(
     from ..model import ERROR, WARNING, code_label
     from ..pipeline.outputs import write_findings
     from ..text import printable
-    from ..validate import unverified_note
+    from ..validate import spared_by_collector, unverified_note
 
     if rules is not None and not rules.is_file():
         raise UserError(f"Không tìm thấy tệp quy định “{rules}”.")
     if history is not None and not history.is_file():
         raise UserError(f"Không tìm thấy sổ lịch sử “{history}”.")
     _refuse_overwrites([*paths, rules, history], year, into=into, json_out=json_out, out=out)
-    result = pipeline.validate(read(paths, year), history=history, rules=rules)
-    intake, y, findings = result.intake, result.year, result.findings
-    import operator
-    from collections import Counter
+    year_result = read(paths, year)
+    # validation to the findings written: the reading's objects and the findings spared the collector's walks
+    with spared_by_collector():
+        result = pipeline.validate(year_result, history=history, rules=rules)
+        intake, y, findings = result.intake, result.year, result.findings
+        import operator
+        from collections import Counter
 
-    # counted column by column: a run can have tens of thousands of findings
-    by_code = Counter(zip(map(operator.attrgetter("code"), findings), map(operator.attrgetter("severity"), findings)))
-    if by_code:
-        print_table(console, "Tóm tắt theo mã", [Column("Mã"), Column("Mức"), Column("Số lượng")], [
-            (code_label(c), "Lỗi" if s == ERROR else "Cảnh báo" if s == WARNING else "Ghi chú", str(n))
-            for (c, s), n in sorted(by_code.items(),
-                                    key=lambda kv: ({"error": 0, "warning": 1}.get(kv[0][1], 2), kv[0][0]))])
-    counts = {ERROR: sum(n for (_c, s), n in by_code.items() if s == ERROR),
-              WARNING: sum(n for (_c, s), n in by_code.items() if s == WARNING)}
-    print_table(console, f"Kết quả kiểm tra năm {y}: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo",
-                [Column(c, overflow="fold") for c in ("Mức", "Mã", "Vị trí", "Nội dung")],
-                [("Lỗi" if f.severity == ERROR else "Cảnh báo" if f.severity == WARNING else "Ghi chú",
-                  code_label(f.code), printable(f.where), printable(f.message)) for f in findings[:200]])
-    if len(findings) > 200:
-        console.print(f"… và {len(findings) - 200} phát hiện khác (xem tệp JSON).")
-    note = unverified_note(findings)
-    if note:
-        console.print(f"({note})")
-    written = write_findings(result, json_out=json_out, out=out, into=into)
+        # counted column by column: a run can have tens of thousands of findings
+        by_code = Counter(zip(map(operator.attrgetter("code"), findings),
+                              map(operator.attrgetter("severity"), findings)))
+        if by_code:
+            print_table(console, "Tóm tắt theo mã", [Column("Mã"), Column("Mức"), Column("Số lượng")], [
+                (code_label(c), "Lỗi" if s == ERROR else "Cảnh báo" if s == WARNING else "Ghi chú", str(n))
+                for (c, s), n in sorted(by_code.items(),
+                                        key=lambda kv: ({"error": 0, "warning": 1}.get(kv[0][1], 2), kv[0][0]))])
+        counts = {ERROR: sum(n for (_c, s), n in by_code.items() if s == ERROR),
+                  WARNING: sum(n for (_c, s), n in by_code.items() if s == WARNING)}
+        print_table(console, f"Kết quả kiểm tra năm {y}: {counts[ERROR]} lỗi, {counts[WARNING]} cảnh báo",
+                    [Column(c, overflow="fold") for c in ("Mức", "Mã", "Vị trí", "Nội dung")],
+                    [("Lỗi" if f.severity == ERROR else "Cảnh báo" if f.severity == WARNING else "Ghi chú",
+                      code_label(f.code), printable(f.where), printable(f.message)) for f in findings[:200]])
+        if len(findings) > 200:
+            console.print(f"… và {len(findings) - 200} phát hiện khác (xem tệp JSON).")
+        note = unverified_note(findings)
+        if note:
+            console.print(f"({note})")
+        written = write_findings(result, json_out=json_out, out=out, into=into)
     for kind in ("json", "xlsx"):
         if kind in written:
             console.print(f"Đã ghi {written[kind]}")
