@@ -141,6 +141,27 @@ def test_only_the_kinds_declared_history_read_the_register(tmp_path, year):
         KINDS[rule.kind](ctx, rule)
 
 
+
+@pytest.mark.parametrize("year", [2020, 2024])
+def test_only_the_kinds_declared_read_the_initiatives_authors(tmp_path, year):
+    """The initiatives' authors are worked out beside the other checks (a thread of their own): only the kinds
+    declared to read them (run after them) and the register's (run after the register) may look at them."""
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.rules import INITIATIVE_KINDS, KINDS, REGISTER_KINDS, load_rules
+    from thidua_xl.validate import build_context
+
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person("Nguyễn Văn An", award) for award in ("CSTĐ cấp tỉnh", "CSTĐCS", "LĐTT", "Bằng khen Thủ tướng",
+                                                     "HCLĐ hạng Ba", "CSTĐ toàn quốc", "Giấy khen")]
+        + [{"Họ và tên": "Khoa Nội", "Hình thức đề nghị": "TTLĐXS"}] + ldtt_rows(5))
+    ctx = build_context(read_paths([f]), year, load_catalog(), history=False)
+    ctx.initiatives = _Untouchable()
+    others = [r for r in load_rules().for_year(year) if r.kind not in INITIATIVE_KINDS | REGISTER_KINDS]
+    assert others and "initiative" in INITIATIVE_KINDS
+    for rule in others:
+        KINDS[rule.kind](ctx, rule)
+
+
 # --- a finding's message formats only the values its template reads --------------------------------------
 @pytest.mark.parametrize("message", [
     "“{ho_ten}” ({award_name} năm {year}): {detail}",

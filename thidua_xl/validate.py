@@ -20,7 +20,7 @@ from .catalog import Catalog, load_catalog
 from .errors import UserError
 from .model import WARNING, Finding
 from .schema import COLUMN_HEADER
-from .rules import HISTORY_KINDS, KINDS, REGISTER_KINDS, Context, RuleSet, load_rules
+from .rules import HISTORY_KINDS, INITIATIVE_KINDS, KINDS, REGISTER_KINDS, Context, RuleSet, load_rules
 from .rules.authors import _initiative_authors, _maybe_legacy
 # the initiatives' authors and title keys, named here as before for their callers
 from .rules.authors import (_AUTHOR_TITLE, _authors, _authors_of, _foldable, _ten_keys,  # noqa: F401
@@ -82,16 +82,17 @@ def _validate(intake, year: int, history, rules) -> list[Finding]:
     findings += fix_legacy(intake, catalog)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules, intake=intake)
     rules_now = ruleset.for_year(year)
-    ctx, register = _partial_context(intake, year, catalog, history, rules_now)
-    # the checks of this year's rows run while the register is read; then those that read it, in rule order
+    ctx, initiatives, register = _partial_context(intake, year, catalog, history, rules_now)
+    # the checks of this year's rows run while the register and the initiatives' authors are worked out; then
+    # those that read the authors, then those that read the register; the findings kept in rule order
+    phase = [2 if r.kind in REGISTER_KINDS else 1 if r.kind in INITIATIVE_KINDS else 0 for r in rules_now]
     found_by: dict[int, list[Finding]] = {}
-    for k, rule in enumerate(rules_now):
-        if rule.kind not in REGISTER_KINDS:
-            found_by[k] = KINDS[rule.kind](ctx, rule)
-    register(ctx)
-    for k, rule in enumerate(rules_now):
-        if rule.kind in REGISTER_KINDS:
-            found_by[k] = KINDS[rule.kind](ctx, rule)
+    for p, add in enumerate((None, initiatives, register)):
+        if add is not None:
+            add(ctx)
+        for k, rule in enumerate(rules_now):
+            if phase[k] == p:
+                found_by[k] = KINDS[rule.kind](ctx, rule)
     found: list[Finding] = [f for k in range(len(rules_now)) for f in found_by[k]]
     order = {f: i for i, f in enumerate(ctx.df.get_column("file").unique(maintain_order=True).to_list())}
     return findings + _birth_cells(intake, _in_file_order(found, order))
@@ -156,18 +157,21 @@ def build_context(intake, year: int, catalog: Catalog, history=None, rules=None)
     rules: the rules that will run; the register is then read only for the people of
     the rows their history checks look at (default: every row's people).
     """
-    ctx, register = _partial_context(intake, year, catalog, history, rules)
+    ctx, initiatives, register = _partial_context(intake, year, catalog, history, rules)
+    initiatives(ctx)
     register(ctx)
     return ctx
 
 
 def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=None):
-    """(`build_context` without the register, a function that waits for it and adds it to the context).
+    """(`build_context` without the initiatives' authors and the register, a function that waits for the authors
+    and adds them to the context, one that does the same for the register; the register's adds the authors too).
 
     The register is read in a worker thread meanwhile: SQLite runs its query without holding the GIL, so
     the checks of this year's rows (`REGISTER_KINDS` aside) run beside it; the people it is read for, and this
     year's awards, are worked out there too (Polars' queries hold no GIL either). Until it is added, `known`,
-    `history` and `discipline` are None."""
+    `history` and `discipline` are None. The authors (`_initiative_authors`, mostly Polars queries) are worked
+    out in a thread of their own: until they are added, `initiatives` is None (`INITIATIVE_KINDS` read it)."""
     import polars as pl
 
     frame = intake.current("nominations")
@@ -187,13 +191,18 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
         history_awards = frozenset(a for r in rules if r.kind in HISTORY_KINDS for a in r.awards)
     reading = _Worker(_register, intake, year, history, df, history_awards)
     units = _unit_lookup(intake, frame)
-    initiatives = _initiative_authors(intake.current("initiatives"), units)
+    authoring = _Worker(_initiative_authors, intake.current("initiatives"), units)
     sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
-    ctx = Context(df=df, year=year, catalog=catalog, initiatives=initiatives, known=None,
+    ctx = Context(df=df, year=year, catalog=catalog, initiatives=None, known=None,
                   initiative_sheets=sheets, config_values=_explicit_config(intake),
                   rules=tuple(rules or ()), history_awards=history_awards)
 
+    def add_initiatives(ctx: Context) -> None:
+        if ctx.initiatives is None:
+            ctx.initiatives = authoring.result()
+
     def add_register(ctx: Context) -> None:
+        add_initiatives(ctx)
         hist, label, history_years, discipline, this_year = reading.result()
         if discipline is not None:  # the register's disciplines of this run's people, with this year's unit codes
             discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
@@ -206,7 +215,7 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
         ctx.known, ctx.history, ctx.history_label, ctx.history_years = known, hist, label, history_years
         ctx.discipline = discipline
 
-    return ctx, add_register
+    return ctx, add_initiatives, add_register
 
 
 class _Worker:
@@ -216,7 +225,8 @@ class _Worker:
         import threading
 
         self._got: list = []
-        self._thread = threading.Thread(target=self._run, args=(fn, args), name="thidua-register", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(fn, args), name=f"thidua-{fn.__name__.strip('_')}",
+                                        daemon=True)
         self._thread.start()
 
     def _run(self, fn, args) -> None:

@@ -51,3 +51,7 @@ HISTORY_KINDS: frozenset[str] = frozenset({
 REGISTER_KINDS: frozenset[str] = HISTORY_KINDS | {"under_discipline", "discipline_restart"}
 """The kinds that read the register (its awards through `known` and `history`, its disciplines): validation runs
 the others while the register is being read."""
+
+INITIATIVE_KINDS: frozenset[str] = frozenset({"initiative", "streak"})
+"""The kinds that read the initiatives' authors (`Context.initiatives`, `initiative.in_window`,
+`has_initiative_data`): validation works them out beside the other checks and runs these after."""

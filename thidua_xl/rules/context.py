@@ -42,7 +42,9 @@ class Context:
     df: pl.DataFrame
     year: int
     catalog: Catalog
-    initiatives: pl.DataFrame  # one row per (initiative, author): author_key, unit_key, cap, nam, ten_key
+    # one row per (initiative, author): author_key, unit_key, cap, nam, ten_key; None while validation still works
+    # them out (see validate._partial_context)
+    initiatives: pl.DataFrame
     known: pl.DataFrame  # None while validation still reads the register (see validate._partial_context)
     history: pl.DataFrame | None = None
     history_label: str = ""
