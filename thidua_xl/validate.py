@@ -48,8 +48,19 @@ def validate(intake, year: int, history=None, rules=None) -> list[Finding]:
     rules: None (packaged + master sheet), a path of an override file, or a RuleSet.
     Legacy-encoded cells of the nominations are replaced by their Unicode text (a new `intake.frame`).
     """
-    with spared_by_collector():
+    with spared_by_collector(), in_memory_engine():
         return _validate(intake, int(year), history, rules)
+
+
+@contextlib.contextmanager
+def in_memory_engine():
+    """Polars' in-memory engine for the block's queries (its threads' too), the caller's choice given back after.
+    Validation runs ~200 small queries over frames of at most a few hundred thousand rows; the streaming engine,
+    Polars 2's default, costs ~6 % more CPU on them (30,000 rows: 0.128 → 0.120 s; 120,000: 0.41 → 0.39 s)."""
+    import polars as pl
+
+    with pl.Config(engine_affinity="in-memory"):
+        yield
 
 
 @contextlib.contextmanager
@@ -355,7 +366,8 @@ def fix_legacy(intake, catalog: Catalog) -> list[Finding]:
     frame = intake.current("nominations")
     if _found_clean is not None and _found_clean() is frame:
         return []
-    candidates = _legacy_candidates(frame)
+    with in_memory_engine():
+        candidates = _legacy_candidates(frame)
     texts = {t for odd in candidates.values() for t in odd}
     if not any(_detect(t) for t in texts):  # fonts are read only in files where statistics found some
         _found_clean = weakref.ref(frame)
