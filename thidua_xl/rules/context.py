@@ -234,8 +234,13 @@ def _hits(left: pl.DataFrame, right: pl.DataFrame, label: str | None, carry: tup
                                                   nulls_equal=True, suffix="_r")
     date, date_r = pl.col("birth_date"), pl.col("birth_date_r")
     born = born.filter(((date == "") | (date_r == "") | (date == date_r)).fill_null(False))
-    unit = person_l.join(person_r, on=["name_key", "unit_key"], nulls_equal=True, suffix="_r") \
-        .filter(~pl.col("_year") | ~pl.col("_year_r"))
+    # either side without a birth year: left's rows without one against every right row, those with one against
+    # right's without (two disjoint joins; one join then filtered made every same-name pair of the unit first)
+    no_year = ~pl.col("_year")
+    unit = pl.concat([person_l.filter(no_year).join(person_r, on=["name_key", "unit_key"], nulls_equal=True,
+                                                    suffix="_r"),
+                      person_l.filter(pl.col("_year")).join(person_r.filter(no_year), on=["name_key", "unit_key"],
+                                                            nulls_equal=True, suffix="_r")])
     groups = lf.filter(pl.col("_coll")).join(rf.filter(pl.col("_coll")), on=["unit_key", "name_key"],
                                              nulls_equal=True)
     got = pl.concat([born.select("_p", pl.lit(0, dtype=pl.Int8).alias("_k"), "_q", "_i", "_lab", *carry),
