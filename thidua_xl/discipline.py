@@ -137,14 +137,15 @@ _QUERY = ("SELECT ho_ten, name_key, nam_sinh AS birth_year, ngay_sinh AS birth_d
           "den_ngay, so_quyet_dinh FROM discipline ORDER BY id")
 
 
-def load_polars(db, names: set[str] | None = None) -> "pl.DataFrame":
-    """`load` as a Polars frame read from the cursor (no pandas): birth_year a float, the rest text."""
+def load_polars(db, names: "set[str] | pl.Series | None" = None) -> "pl.DataFrame":
+    """`load` as a Polars frame read from the cursor (no pandas): birth_year a float, the rest text.
+    names: a set, or a Polars Series (validation's name keys, repeats and all: no Python set made of them)."""
     import polars as pl
 
     schema = {c: pl.Float64 if c == "birth_year" else pl.String for c in FRAME_COLUMNS}
     if not store.exists(db) or not store.has_table(db, "discipline"):  # a register older than the table
         return pl.DataFrame(schema=schema)
     df = pl.DataFrame(store.columns(db, _QUERY), schema=schema, strict=False)
-    if names is not None:
-        df = df.filter(pl.col("name_key").is_in(list(names)))
+    if names is not None and not df.is_empty():
+        df = df.filter(pl.col("name_key").is_in(names.implode() if isinstance(names, pl.Series) else list(names)))
     return df.select(list(FRAME_COLUMNS))

@@ -263,12 +263,12 @@ def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: fr
     # one selection for the union of the history rules' awards
     looked_at = df if history_awards is None else \
         df.select("name_key", "birth_year", "subject", "award", "ho_ten").filter(proposed(history_awards))
-    hist, label, history_years, db = _history_frame(intake, year, history, Context.people(looked_at))
+    hist, label, history_years, db = _history_frame(intake, year, history, Context.people_lists(looked_at))
     discipline = None
     if db is not None:
         from .discipline import load_polars as load_discipline
 
-        discipline = load_discipline(db, set(df.get_column("name_key").unique().to_list()))
+        discipline = load_discipline(db, df.get_column("name_key"))
     this_year = df.lazy().filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
         "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
         year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination")).collect()
@@ -318,11 +318,11 @@ def default_history_path(intake) -> Path | None:
 
 def _history_frame(intake, year: int, history,
                    people: dict | None) -> tuple["pl.DataFrame | None", str, set[int], object]:
-    """The register records the run can match (of `people`, see `Context.people`) as a Polars frame, its
+    """The register records the run can match (of `people`, see `Context.people_lists`) as a Polars frame, its
     label, the years it covers and the register itself (None when there is none or a frame was handed in)."""
     from . import history as register
 
-    people = register.People(**people) if people is not None else None  # None: every record
+    people = register.PeopleLists(**people) if people is not None else None  # None: every record
     if history is False:
         return None, "", set(), None
     if _is_frame(history):

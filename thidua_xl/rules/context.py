@@ -182,6 +182,22 @@ class Context:
                 "names": frozenset(left.filter(ind).get_column("name_key").to_list()),
                 "any_birth": frozenset(left.filter(~born).get_column("name_key").to_list())}
 
+    @staticmethod
+    def people_lists(left: pl.DataFrame) -> dict[str, str]:
+        """`people` as the JSON lists `history.PeopleLists` binds (each text once, in any order), made in one query."""
+        ind = pl.col("subject").ne_missing(TAP_THE)
+        born = ind & pl.col("birth_year").is_not_null() & pl.col("birth_year").is_not_nan()
+        # a name key as a JSON string: the one field of an encoded record, its key and braces cut off
+        key = pl.struct(k=pl.col("name_key")).struct.json_encode().str.slice(5).str.strip_suffix("}")
+        pairs = pl.concat_str(pl.lit("["), key.filter(born), pl.lit(","),
+                              pl.col("birth_year").filter(born).cast(pl.Int64).cast(pl.String), pl.lit("]"))
+
+        def listed(texts: pl.Expr) -> pl.Expr:
+            return pl.concat_str(pl.lit("["), texts.unique().str.join(","), pl.lit("]"))
+
+        return left.select(pairs=listed(pairs), names=listed(key.filter(ind)),
+                           any_birth=listed(key.filter(~born))).row(0, named=True)
+
     def known_awards(self, awards, years) -> pl.DataFrame:
         return self.known.filter(pl.col("award").is_in(list(awards)) & pl.col("year").is_in(list(years)))
 
