@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thidua_xl.fileio import json_text
 from thidua_xl.model import ERROR, WARNING, Finding
-from thidua_xl.pipeline.outputs import findings_json, findings_text, write_findings
+from thidua_xl.pipeline.outputs import findings_bytes, findings_json, findings_text, write_findings
 
 NASTY = ["Nguyễn Văn Đức", "Nguye\u0302\u0303n", "Đ đ", "a\u00a0b\u2003c", "\u00b8\u00d5ng", "",
          'dấu "nháy" và \\ gạch', "dòng\nmới\r\ttab", "\x00\x01\x1f", "\u2028\u2029", "😀", "{x}", "null"]
@@ -50,6 +51,8 @@ def test_the_file_is_the_general_layout_byte_for_byte(findings, year):
     assert findings_text(result) == _general(result)
     assert findings_text(result, end="\n") == _general(result, "\n")
     assert json.loads(findings_text(result))["findings"] == [f.to_dict() for f in findings]
+    # the file's bytes, joined and encoded by Polars: the same text in UTF-8
+    assert findings_bytes(result, end="\n") == _general(result, "\n").encode("utf-8")
 
 
 @settings(max_examples=50, deadline=None)
@@ -66,6 +69,7 @@ def test_unusual_values_go_the_general_way(findings):
     for one in odd:
         result = _result([*findings, one])
         assert findings_text(result) == _general(result)
+        assert findings_bytes(result) == _general(result).encode("utf-8")
 
 
 def test_write_findings_writes_the_file(tmp_path):
@@ -83,6 +87,7 @@ def test_write_findings_writes_the_file(tmp_path):
 def test_no_findings():
     result = _result([])
     assert findings_text(result, end="\n") == _general(result, "\n")
+    assert findings_bytes(result, end="\n") == _general(result, "\n").encode("utf-8")
     assert json.loads(findings_text(result)) == {"year": 2024, "findings": [], "counts": {ERROR: 0, WARNING: 0}}
 
 
@@ -101,3 +106,13 @@ def test_values_equal_but_written_differently_stay_apart(findings):
     writes it, whichever finding came first with an equal value."""
     result = _result(findings)
     assert findings_text(result) == _general(result)
+    assert findings_bytes(result) == _general(result).encode("utf-8")
+
+
+def test_a_message_polars_cannot_take_is_written_as_before():
+    """A lone surrogate (a text Python holds and UTF-8 cannot): Polars refuses it, the general way fails as it did."""
+    result = _result([Finding("DUPLICATE", ERROR, "a\ud800b", file="DV01.xlsx", row=1)])
+    with pytest.raises(UnicodeEncodeError):
+        findings_text(result).encode("utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        findings_bytes(result)

@@ -92,10 +92,27 @@ def _grouped_text(result, findings, end: str) -> str | None:
     """`findings_text` with each run of `_GROUPS` but the message and the row laid out once per distinct tuple
     of its values (~25 pieces a finding joined become ~6); None when a field holds what a lookup could confuse
     (floats: 0.0 and -0.0 are equal; 1 and True; anything not plain) — the caller then goes the general way."""
+    laid = _grouped_pieces(result, findings)
+    if laid is None:
+        return None
+    head, pieces, tail = laid
+    columns = [itertools.repeat(v) if kind == "same" else map(_TEXT, v) if kind == "text" else v
+               for kind, v in pieces]
+    opening = itertools.chain((head,), itertools.repeat(_BETWEEN))
+    return "".join(itertools.chain(itertools.chain.from_iterable(zip(opening, *columns)), (tail + end,)))
+
+
+_BETWEEN = ",\n    "  # between two findings
+
+
+def _grouped_pieces(result, findings) -> tuple[str, list[tuple[str, object]], str] | None:
+    """(the text before the first finding, each finding's pieces in order, the text after the last) of
+    `_grouped_text`; a piece is ("same", text) for every finding, ("laid", texts) one per finding, or ("text",
+    texts) one text per finding still to be encoded as a JSON string. None: see `_grouped_text`."""
     from ..fileio import json_text
 
     step = "\n      "
-    pieces = []
+    pieces: list[tuple[str, object]] = []
     for k, group in enumerate(_GROUPS):
         values = [list(map(operator.attrgetter(name), findings)) for name in group]
         for name, column in zip(group, values):
@@ -107,11 +124,11 @@ def _grouped_text(result, findings, end: str) -> str | None:
                                                                                      and str in kinds):
                 return None
         if group in (("message",), ("row",)):
-            lead = f',{step}"{group[0]}": '
-            encoded = map(_TEXT, values[0]) if set(map(type, values[0])) == {str} else \
-                _LINES(values[0])[1:-1].split("\n")
-            pieces.append(itertools.repeat(lead))
-            pieces.append(encoded)
+            pieces.append(("same", f',{step}"{group[0]}": '))
+            if set(map(type, values[0])) == {str}:
+                pieces.append(("text", values[0]))
+            else:
+                pieces.append(("laid", _LINES(values[0])[1:-1].split("\n")))
             continue
         keys = list(zip(*values))
         table = {}
@@ -125,24 +142,59 @@ def _grouped_text(result, findings, end: str) -> str | None:
                                                            else _LINES([value])[1:-1]))
             text = "".join(parts)
             table[key] = "{" + text[1:] if k == 0 else text
-        pieces.append(map(table.__getitem__, keys))
+        pieces.append(("laid", list(map(table.__getitem__, keys))))
+    pieces.append(("same", "\n    }"))
     head, tail = json_text({"year": result.year, "findings": [], "counts": _counts(result)}).split('"findings": []')
-    opening = itertools.chain((head + '"findings": [\n    ',), itertools.repeat(",\n    "))
-    closing = itertools.repeat("\n    }")
-    return "".join(itertools.chain(itertools.chain.from_iterable(zip(opening, *pieces, closing)),
-                                   ("\n  ]" + tail + end,)))
+    return head + '"findings": [\n    ', pieces, "\n  ]" + tail
+
+
+def findings_bytes(result, end: str = "") -> bytes:
+    """`findings_text(result, end)` in UTF-8, byte for byte, the findings' pieces joined, their messages encoded
+    as JSON strings and the whole made UTF-8 by Polars (no GIL held; a 120,000-row run writes ~20 MB: ~97 → ~59 ms
+    with the encoding, load 4). Polars escapes a string as `json.dumps(ensure_ascii=False)` does (every code point checked);
+    anything `_grouped_text` would not lay out, or Polars would not take, goes the way of `findings_text`."""
+    from ..model import Finding
+
+    findings = result.findings
+    if findings and all(type(f) is Finding for f in findings):
+        laid = _grouped_pieces(result, findings)
+        if laid is not None:
+            try:
+                return _joined_by_polars(*laid, end)
+            except Exception:  # noqa: BLE001 - e.g. a lone surrogate Polars refuses: the general way says so
+                pass
+    return findings_text(result, end).encode("utf-8")
+
+
+def _joined_by_polars(head: str, pieces: list, tail: str, end: str) -> bytes:
+    import polars as pl
+
+    columns = {}
+    parts = []
+    for j, (kind, value) in enumerate(pieces):
+        if kind == "same":
+            parts.append(pl.lit(value, dtype=pl.String))
+            continue
+        columns[f"p{j}"] = pl.Series(value, dtype=pl.String)
+        part = pl.col(f"p{j}")
+        if kind == "text":  # a string's JSON: the one field of an encoded record, its key and braces cut off
+            part = pl.struct(k=part).struct.json_encode().str.slice(5).str.strip_suffix("}")
+        parts.append(part)
+    whole = pl.DataFrame(columns).select(pl.concat_str(
+        pl.lit(head), pl.concat_str(parts).str.join(_BETWEEN), pl.lit(tail + end))).to_series()
+    return whole.cast(pl.Binary).item()
 
 
 def write_findings(result, *, json_out: Path | None = None, out: Path | None = None,
                    into: Path | None = None) -> dict[str, Path]:
     """The `Kiểm tra` outputs asked for: what was written (kind -> path; `backup` for --into)."""
-    from ..fileio import write_text
+    from ..fileio import write_bytes
     from ..validate import write_findings_workbook
 
     written: dict[str, Path] = {}
     findings = list(result.findings)
     if json_out:
-        write_text(json_out, findings_text(result, end="\n"))
+        write_bytes(json_out, findings_bytes(result, end="\n"))
         written["json"] = Path(json_out)
     if out:
         written["xlsx"] = Path(write_findings_workbook(result.intake, findings, out, result.year))
