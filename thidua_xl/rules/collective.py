@@ -61,10 +61,11 @@ def whole_unit(rows: pl.DataFrame) -> list[bool]:
 def counted_from_individuals(ctx: Context, award: str) -> dict[str, int]:
     """unit_key → number of distinct individuals of the unit proposed for `award` this year (once per run)."""
     def count() -> dict[str, int]:
-        keys = ["unit_key", "name_key", "birth_date"]
-        sel = ctx.df.filter(pl.col("award").eq_missing(award) & pl.col("subject").eq_missing(CA_NHAN)
-                            & pl.col("ho_ten").ne_missing("")).select(keys).unique()
-        return dict(sel.drop_nulls("unit_key").group_by("unit_key").len().iter_rows())
+        # one lazy query: only the columns read are filtered (an eager filter took all ~50 of every row)
+        got = ctx.df.lazy().filter(pl.col("award").eq_missing(award) & pl.col("subject").eq_missing(CA_NHAN)
+                                   & pl.col("ho_ten").ne_missing("")).select("unit_key", "name_key", "birth_date") \
+            .unique().drop_nulls("unit_key").group_by("unit_key").len().collect()
+        return dict(zip(got.get_column("unit_key").to_list(), got.get_column("len").to_list()))
 
     return ctx.once(("counted_from_individuals", award), count)
 
