@@ -88,3 +88,31 @@ def test_a_folder_only_read_gets_no_log_and_a_master_keeps_its_own(tmp_path, cap
     assert main(["consolidate", str(master), "--year", "2025"]) == 0
     capsys.readouterr()
     assert audit.read(master.parent)[-1]["command"] == "consolidate"
+
+
+def test_digests_worked_out_ahead_name_the_files_as_they_are(tmp_path):
+    """An input hashed once read, and a large output hashed while written, are named by those digests only while
+    they are the files that were hashed; one changed since is hashed again."""
+    import os
+
+    from thidua_xl import fileio
+
+    import random
+
+    inp = tmp_path / "don-vi.xlsx"
+    inp.write_bytes(random.Random(1).randbytes(5000))
+    fileio.hash_ahead([inp])
+    big = fileio.write_bytes(tmp_path / "kiem-tra.json", b"{}" * fileio.AHEAD_MIN)
+    assert fileio.known_sha256(inp) == sha(inp) and fileio.known_sha256(big) == sha(big)
+    record = audit.entry("validate", inputs=[inp], outputs=[big])
+    assert [i["sha256"] for i in record["inputs"] + record["outputs"]] == [sha(inp), sha(big)]
+
+    inp.write_bytes(random.Random(2).randbytes(5000))  # the same size: told apart by the modification time
+    os.utime(inp, ns=(1, 1))
+    big.write_bytes(b"[]" * fileio.AHEAD_MIN)
+    assert fileio.known_sha256(inp) is None and fileio.known_sha256(big) is None
+    record = audit.entry("validate", inputs=[inp], outputs=[big])
+    assert [i["sha256"] for i in record["inputs"] + record["outputs"]] == [sha(inp), sha(big)]
+
+    fileio.write_bytes(big, b"{}")  # a small write over it: nothing ahead, nothing stale
+    assert fileio.known_sha256(big) is None and audit.entry("x", outputs=[big])["outputs"][0]["sha256"] == sha(big)

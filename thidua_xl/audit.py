@@ -13,7 +13,7 @@ import os
 import socket
 from pathlib import Path
 
-from .fileio import sha256
+from .fileio import known_sha256, sha256
 
 LOG_NAME = "thidua-audit.jsonl"
 
@@ -35,7 +35,7 @@ def _user() -> str:
 
 def _digest(path: Path) -> str | None:
     try:
-        return sha256(path)
+        return known_sha256(path) or sha256(path)
     except OSError:  # locked by Excel, vanished meanwhile: still log the run
         return None
 

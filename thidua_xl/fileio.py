@@ -82,8 +82,15 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None):
 
 
 def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
+    """`data` written atomically; a large one's sha256 (the audit line's) worked out while it is written."""
+    hashing = _hashing(lambda: hashlib.sha256(data).hexdigest()) if len(data) >= AHEAD_MIN else None
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
+    key = os.path.abspath(target)
+    if hashing is None:
+        _KNOWN.pop(key, None)
+    else:
+        _KNOWN[key] = (_signature(target), *hashing)
     return Path(target)
 
 
@@ -270,3 +277,72 @@ def sha256(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+# --- digests worked out ahead ------------------------------------------------------------------------------------
+# The audit line names every input and output by its sha256. A command's last step would read its inputs again and
+# the file it has just written (a findings JSON of 120,000 rows: ~20 MB) to hash them, with the second core idle;
+# here the inputs are hashed in a thread once read, and a large output while it is written (hashlib and file reads
+# let go of the GIL). A digest is used only while the file's size and modification time are those it was hashed at.
+AHEAD_MIN = 1 << 20  # bytes: a smaller output is hashed when the audit asks (a thread costs more)
+_KNOWN: dict[str, tuple] = {}  # absolute path -> (size and mtime when hashed, done event, [digest])
+
+
+def _signature(path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _hashing(work) -> tuple:
+    """(done event, [digest]) of `work()` run in a thread of its own."""
+    import threading
+
+    done, box = threading.Event(), [None]
+
+    def run() -> None:
+        try:
+            box[0] = work()
+        except Exception:  # noqa: BLE001 - no digest ahead: the audit hashes the file itself
+            pass
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="thidua-sha256", daemon=True).start()
+    return done, box
+
+
+def hash_ahead(paths) -> None:
+    """Begin the sha256 of files the audit line will name (a command's inputs, once read), in one thread."""
+    import threading
+
+    entries = []
+    for p in paths:
+        sig = _signature(p)
+        if sig is not None:
+            entry = _KNOWN[os.path.abspath(p)] = (sig, threading.Event(), [None])
+            entries.append((p, entry))
+
+    def run() -> None:
+        for p, (_sig, done, box) in entries:
+            try:
+                box[0] = sha256(p)
+            except OSError:
+                pass
+            finally:
+                done.set()
+
+    if entries:
+        threading.Thread(target=run, name="thidua-sha256", daemon=True).start()
+
+
+def known_sha256(path) -> str | None:
+    """The sha256 worked out ahead for `path` (`hash_ahead`, `write_bytes`), if the file is still the one hashed."""
+    entry = _KNOWN.get(os.path.abspath(path))
+    if entry is None:
+        return None
+    sig, done, box = entry
+    done.wait()
+    return box[0] if sig is not None and _signature(path) == sig else None

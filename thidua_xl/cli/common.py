@@ -132,6 +132,9 @@ def read(paths: List[Path], year: Optional[int] = None):
     with _progress(len(files), "Đọc tệp") as prog:
         task = prog.add_task("Đọc tệp Excel", total=len(files), file="")
         result = pipeline.read(paths, year, progress=lambda name: prog.update(task, advance=1, file=name))
+    from ..fileio import hash_ahead
+
+    hash_ahead(files)  # the audit line's digests, worked out while the command goes on
     _warn_sample_config(result.intake)
     return result
 
