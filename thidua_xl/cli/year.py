@@ -8,7 +8,7 @@ import typer
 
 from ..errors import UserError
 from .screen import Column, print_table
-from .common import (_audit, _nothing, _print_bad_files, _refuse_overwrites, _working, app, console, err,
+from .common import (_audit, _nothing, _print_bad_files, _refuse_overwrites, _working, app, beside, console, err,
                      exit_code_for, read, wrote_into)
 
 
@@ -95,6 +95,9 @@ def validate(
     with spared_by_collector():
         result = pipeline.validate(year_result, history=history, rules=rules)
         intake, y, findings = result.intake, result.year, result.findings
+        # the findings JSON alone is written while the tables print (its Polars work lets go of the GIL);
+        # a workbook asked for is written after, as before
+        writing = beside(write_findings, result, json_out=json_out) if json_out and not (out or into) else None
         import operator
         from collections import Counter
 
@@ -117,7 +120,7 @@ def validate(
         note = unverified_note(findings)
         if note:
             console.print(f"({note})")
-        written = write_findings(result, json_out=json_out, out=out, into=into)
+        written = writing.result() if writing else write_findings(result, json_out=json_out, out=out, into=into)
     for kind in ("json", "xlsx"):
         if kind in written:
             console.print(f"Đã ghi {written[kind]}")
