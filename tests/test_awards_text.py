@@ -94,6 +94,8 @@ def test_a_kind_without_its_level_asks_which(typed, asked):
     ("Huân chương Lao động hạng 4", None),
     ("Nguyễn Văn Tiến", None), ("Trần Thị Lao", None), ("Lê Văn Động", None),
     ("Nguyễn Tiến Lao Động", None),  # one word missing and one from elsewhere: in doubt
+    ("Nguyễn Lao Động Tiến", None),  # the same, the award's words in order
+    ("Lao động tiên tiếm", "Lao động tiên tiến"),  # a word mistyped beyond recognition, in its place
     ("Tập thể lao động tiên tiếng", "Tập thể lao động tiên tiến"),
     ("Bằng khen UBND huyện", None),
 ])
@@ -205,6 +207,7 @@ def test_a_typo_in_one_word_suggests_that_award_or_nothing(award, data):
 @given(st.lists(st.sampled_from(["Nguyễn", "Văn", "Thị", "Tiến", "Lao", "Động", "Hùng", "Dân", "Nhân", "Bằng",
                                  "Khen", "Sở", "Thu", "Huân"]), min_size=2, max_size=4))
 @example(["Tiến", "Lao", "Động"])
+@example(["Nguyễn", "Lao", "Động", "Tiến"])  # three of the award's words in order after a surname
 def test_a_persons_name_is_never_suggested_as_an_award(words):
     text = " ".join(words)
     if CAT.match(text) or M.ambiguous(text):

@@ -139,16 +139,11 @@ def _overlap(text: list[str], cand: list[str]) -> int:
     return m
 
 
-def _in_order(text: list[str], cand: tuple[str, ...]) -> bool:
-    """The text's words found in the name come in the name's order (a mistyped word, not a reshuffle)."""
-    last = -1
-    for w in text:
-        if w in cand:
-            nxt = next((i for i, c in enumerate(cand) if c == w and i > last), None)
-            if nxt is None:
-                return False
-            last = nxt
-    return True
+def _in_place(text: list[str], cand: tuple[str, ...], matched: int) -> bool:
+    """A word of the name mistyped beyond recognition where it stands ("Lao động tiên tiếm"): the text has the
+    name's length and its other words in their places; a word from elsewhere beside the name's words (a person's
+    name: "Nguyễn Lao Động Tiến") or a reshuffle ("Nguyễn Tiến Lao Động") is not."""
+    return len(text) == len(cand) and sum(not _sim(a, b) for a, b in zip(text, cand)) == len(text) - matched
 
 
 def _conflicts(text: set[str], cand: set[str]) -> bool:
@@ -306,8 +301,8 @@ class AwardMatcher:
         scored: dict[str, float] = {}
         for e in self._candidates(words):
             m = _overlap(words, list(e.words))
-            if m < len(words) and m < len(e.words) and not _in_order(words, e.words):
-                continue  # a word missing, one from elsewhere, the rest shuffled ("Nguyễn Tiến Lao Động")
+            if m < len(words) and m < len(e.words) and not _in_place(words, e.words, m):
+                continue  # a word missing and one from elsewhere, not typed in its place ("Nguyễn Lao Động Tiến")
             s = m / (len(words) + len(e.words) - m)
             if s >= 0.6:
                 scored[e.code] = max(scored.get(e.code, 0.0), s)
