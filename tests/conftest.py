@@ -19,6 +19,8 @@ if os.environ.get("CI"):
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 # runs that only read log in the user's own folder: keep the tests' logs out of the real one
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="thidua-test-state-")
+# the parsed rules are cached per user (rules/loading._cache_folder): keep the tests' cache out of the real one
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="thidua-test-cache-")
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
