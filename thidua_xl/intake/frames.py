@@ -36,6 +36,8 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
             if c not in data:
                 data[c] = [""] * n
         df = frame_of_lists(data, RAW_NOMINATION_COLUMNS)
+    # each distinct name stripped of its title and keyed once, on the idle core while the awards are matched
+    keyed = _Beside(_name_keys, df.get_column("ho_ten"), inline=df.height < _BESIDE_ROWS)
     df = split_award_cells(df, catalog)
     awards = df.get_column("hinh_thuc")
     texts = awards.unique(maintain_order=True)  # each distinct award text matched once, mapped back by index
@@ -51,15 +53,57 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
             has_person=pl.col("nam_sinh").is_not_null() | (pl.col("ngay_sinh_raw") != "") | (pl.col("gioi_tinh") != ""),
             has_cv=pl.col("chuc_vu").fill_null("") != "")[either]
         subject = subject.scatter(either, infer_frame(rows).get_column("subject"))
-    names = df.get_column("ho_ten")
-    distinct = names.drop_nulls().unique()  # each distinct name stripped of its title and keyed once
-    keys = pl.lit(names.replace_strict(distinct, name_keys_series(strip_titles_series(distinct)), default=None,
-                                       return_dtype=pl.String).fill_null(""))
+    distinct, name_keys = keyed.result()
+    keys = pl.lit(df.get_column("ho_ten").replace_strict(distinct, name_keys, default=None, return_dtype=pl.String)
+                  .fill_null(""))
     subject = pl.lit(subject)
     person_key = pl.when(subject.ne_missing(TAP_THE) & pl.col("nam_sinh").is_not_null()) \
         .then(pl.concat_str(keys, pl.lit("|"), pl.col("nam_sinh").cast(pl.String))).otherwise(keys)
     made = {"award": pl.lit(award), "subject": subject, "person_key": person_key}
     return df.select(made[c].alias(c) if c in made else pl.col(c) for c in NOMINATION_COLUMNS)
+
+
+def _name_keys(names: "pl.Series") -> "tuple[pl.Series, pl.Series]":
+    """The distinct names (a cell split into several awards repeats its name: the same ones) and their keys."""
+    distinct = names.drop_nulls().unique()
+    return distinct, name_keys_series(strip_titles_series(distinct))
+
+
+_BESIDE_ROWS = 10_000  # below this a step runs in the caller's thread (a master's sheet, a few redone rows)
+
+
+class _Beside:
+    """fn(*args) run in a thread of its own, in the caller's context (the reading's memos), or in the caller's
+    thread when `inline`; `result()` waits for it and returns its value or raises its error. After the last
+    file is read one core is idle: mostly Polars queries, which let go of the GIL, overlap the caller's."""
+
+    def __init__(self, fn, *args, inline: bool = False):
+        import contextvars
+        import threading
+
+        self._got: list = []
+        if inline:
+            self._thread = None
+            self._run(fn, args)
+            return
+        ctx = contextvars.copy_context()
+        self._thread = threading.Thread(target=ctx.run, args=(self._run, fn, args), daemon=True,
+                                        name=f"thidua-{fn.__name__.strip('_')}")
+        self._thread.start()
+
+    def _run(self, fn, args) -> None:
+        try:
+            self._got.append((True, fn(*args)))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            self._got.append((False, exc))
+
+    def result(self):
+        if self._thread is not None:
+            self._thread.join()
+        ok, value = self._got[0]
+        if not ok:
+            raise value
+        return value
 
 
 def split_award_cells(df: "pl.DataFrame", catalog: Catalog) -> "pl.DataFrame":
@@ -106,18 +150,26 @@ def build_initiatives(parts: list[dict[str, list]]) -> "pl.DataFrame | None":
                           INITIATIVE_COLUMNS)
 
 
-def _read_dates(df: "pl.DataFrame") -> "pl.DataFrame":
-    """The dates of birth the sheets read with fastexcel left for later (`_dob_cell`), read as one column."""
+def _dates_of(later: "pl.Series") -> "tuple[pl.Series, pl.DataFrame] | None":
+    """The dates of birth the sheets read with fastexcel left for later (`_dob_cell`), read as one column:
+    the rows that have one and their dates (None when no row has one)."""
     import polars as pl
 
-    later = df.get_column("_dob_cell")
-    if later.null_count() == df.height:
-        return df.drop("_dob_cell")
+    if later.null_count() == len(later):
+        return None
     idx = later.is_not_null().arg_true()
     cells = later.gather(idx)
     distinct = cells.unique()  # a date of birth repeats (a year alone, a common date): each read once
-    got = pl.DataFrame({"v": cells}).join(dates_frame(distinct).with_columns(v=distinct), on="v", how="left",
-                                          maintain_order="left")
+    return idx, pl.DataFrame({"v": cells}).join(dates_frame(distinct).with_columns(v=distinct), on="v", how="left",
+                                                maintain_order="left")
+
+
+def _read_dates(df: "pl.DataFrame", dates: "_Beside") -> "pl.DataFrame":
+    """`df` with the dates of birth `_dates_of` read from its `_dob_cell` (`_gathered` set them going)."""
+    found = dates.result()
+    if found is None:
+        return df.drop("_dob_cell")
+    idx, got = found
     return df.with_columns(df.get_column(c).scatter(idx, got.get_column(g)).alias(c) for c, g in
                            (("ngay_sinh", "date"), ("nam_sinh", "year"), ("ngay_sinh_raw", "raw"),
                             ("ngay_sinh_error", "error"))).drop("_dob_cell")
@@ -131,13 +183,14 @@ def build_nominations(noms: list[dict], catalog: Catalog) -> "pl.DataFrame":
 
     if not noms:
         return empty_frame(NOMINATION_COLUMNS)
-    return finish(_read_dates(_gathered(noms)), catalog)
+    return finish(_read_dates(*_gathered(noms)), catalog)
 
 
-def _gathered(noms: list[dict]) -> "pl.DataFrame":
+def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, _Beside]":
     """Every sheet's kept rows as one frame of SHEET_COLUMNS: each sheet's constants, its own columns, and
     the `bulk` columns (every row below a header) taken at the kept rows by one gather, cleaned where
-    fastexcel wrote them, doi_tuong read from them."""
+    fastexcel wrote them, doi_tuong read from them; and their dates of birth (`_dates_of`), read beside the
+    cleaning."""
     import polars as pl
 
     heights = [d["frame"].height for d in noms]
@@ -148,6 +201,8 @@ def _gathered(noms: list[dict]) -> "pl.DataFrame":
     bulk = _stacked_bulk(noms, sheet_of) if len(noms) > 1 else None
     if bulk is None:
         bulk = _bulk_by_sheet(noms)
+    dob = bulk.get_column("_dob_cell")
+    dates = _Beside(_dates_of, dob, inline=len(dob) < _BESIDE_ROWS)
     raw = [d["raw"] for d in noms]
     if any(raw):
         rows = None if all(raw) else pl.Series([d["raw"] for d in noms]).gather(sheet_of)
@@ -166,7 +221,7 @@ def _gathered(noms: list[dict]) -> "pl.DataFrame":
         got = pl.col(c) if c in own.columns or c in bulk.columns else no_birth[c]
         return got.fill_null("") if c == "ngay_sinh_raw" else got
 
-    return wide.select(column(c).alias(c) for c in SHEET_COLUMNS)
+    return wide.select(column(c).alias(c) for c in SHEET_COLUMNS), dates
 
 
 _CONSTS = ("file", "path", "sheet", "unit_code", "unit")
@@ -212,7 +267,7 @@ def _stacked_bulk(noms: list[dict], sheet_of: "pl.Series") -> "pl.DataFrame | No
 def sheet_frame(data: dict) -> "pl.DataFrame":
     """One sheet's kept rows as a frame of SHEET_COLUMNS, texts cleaned and dates read (a step that reads
     them whole before build_nominations)."""
-    return _read_dates(_gathered([data]))
+    return _read_dates(*_gathered([data]))
 
 
 def set_sheet_frame(data: dict, frame: "pl.DataFrame") -> None:
