@@ -13,7 +13,8 @@ from thidua_xl.catalog import load_catalog
 from thidua_xl.intake import frames
 from thidua_xl.intake.arrow import ArrowSheet
 from thidua_xl.intake.cells import arrow_memos, reading_memos
-from thidua_xl.intake.frames import _Beside, build_nominations
+from thidua_xl.intake.frames import build_nominations
+from thidua_xl.threads import Beside
 from thidua_xl.intake.rows import locate_table, nomination_columns
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Hình thức đề nghị", "Chức vụ"]
@@ -52,13 +53,13 @@ def test_the_frame_built_with_threads_beside_is_the_frame_built_in_one_thread(sh
 def test_a_step_beside_sees_the_readings_memos():
     with reading_memos():
         memo = arrow_memos()[0]
-        assert _Beside(lambda: arrow_memos()[0]).result() is memo
+        assert Beside(lambda: arrow_memos()[0]).result() is memo
 
 
 def test_a_step_besides_error_is_raised_in_the_caller():
     def fails():
         raise ValueError("ngày sinh")
 
-    step = _Beside(fails)
+    step = Beside(fails)
     with pytest.raises(ValueError, match="ngày sinh"):
         step.result()

@@ -20,6 +20,7 @@ from .catalog import Catalog, load_catalog
 from .errors import UserError
 from .model import WARNING, Finding
 from .schema import COLUMN_HEADER
+from .threads import Beside
 from .rules import HISTORY_KINDS, INITIATIVE_KINDS, KINDS, REGISTER_KINDS, Context, RuleSet, load_rules
 from .rules.authors import _initiative_authors, _maybe_legacy
 # the initiatives' authors and title keys, named here as before for their callers
@@ -200,9 +201,9 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
     history_awards = None
     if rules is not None:  # the rows proposed for any history rule's award are the register's people
         history_awards = frozenset(a for r in rules if r.kind in HISTORY_KINDS for a in r.awards)
-    reading = _Worker(_register, intake, year, history, df, history_awards)
+    reading = Beside(_register, intake, year, history, df, history_awards)
     units = _unit_lookup(intake, frame)
-    authoring = _Worker(_initiative_authors, intake.current("initiatives"), units)
+    authoring = Beside(_initiative_authors, intake.current("initiatives"), units)
     sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
     ctx = Context(df=df, year=year, catalog=catalog, initiatives=None, known=None,
                   initiative_sheets=sheets, config_values=_explicit_config(intake),
@@ -227,31 +228,6 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
         ctx.discipline = discipline
 
     return ctx, add_initiatives, add_register
-
-
-class _Worker:
-    """fn(*args) run in a thread of its own; `result()` waits for it and returns its value or raises its error."""
-
-    def __init__(self, fn, *args):
-        import threading
-
-        self._got: list = []
-        self._thread = threading.Thread(target=self._run, args=(fn, args), name=f"thidua-{fn.__name__.strip('_')}",
-                                        daemon=True)
-        self._thread.start()
-
-    def _run(self, fn, args) -> None:
-        try:
-            self._got.append((True, fn(*args)))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
-            self._got.append((False, exc))
-
-    def result(self):
-        self._thread.join()
-        ok, value = self._got[0]
-        if not ok:
-            raise value
-        return value
 
 
 def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: frozenset | None):

@@ -210,30 +210,6 @@ def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=
                  counts=counts, exit_code=exit_code, timings=timings)
 
 
-class beside:
-    """`fn(*args, **kwargs)` run in a thread while the command goes on; `result()` waits and gives its value, or
-    raises its exception here (a full disk, a file open in Excel: said as if it had run in line)."""
-
-    def __init__(self, fn, *args, **kwargs):
-        import threading
-
-        self._value = self._error = None
-        self._thread = threading.Thread(target=self._run, args=(fn, args, kwargs), name="thidua-beside", daemon=True)
-        self._thread.start()
-
-    def _run(self, fn, args, kwargs) -> None:
-        try:
-            self._value = fn(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - raised again by result()
-            self._error = exc
-
-    def result(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
 def _nothing():
     from contextlib import nullcontext
 

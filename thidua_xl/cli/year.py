@@ -8,7 +8,7 @@ import typer
 
 from ..errors import UserError
 from .screen import Column, print_table
-from .common import (_audit, _nothing, _print_bad_files, _refuse_overwrites, _working, app, beside, console, err,
+from .common import (_audit, _nothing, _print_bad_files, _refuse_overwrites, _working, app, console, err,
                      exit_code_for, read, wrote_into)
 
 
@@ -83,6 +83,7 @@ def validate(
     from ..model import ERROR, WARNING, code_label
     from ..pipeline.outputs import write_findings
     from ..text import printable
+    from ..threads import Beside
     from ..validate import spared_by_collector, unverified_note
 
     if rules is not None and not rules.is_file():
@@ -97,7 +98,7 @@ def validate(
         intake, y, findings = result.intake, result.year, result.findings
         # the findings JSON alone is written while the tables print (its Polars work lets go of the GIL);
         # a workbook asked for is written after, as before
-        writing = beside(write_findings, result, json_out=json_out) if json_out and not (out or into) else None
+        writing = Beside(write_findings, result, json_out=json_out) if json_out and not (out or into) else None
         import operator
         from collections import Counter
 

@@ -17,6 +17,7 @@ from .arrow import ArrowBody, constant, dates_frame
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas
 from .rows import BULK_COLUMNS, RAW_NOMINATION_COLUMNS, SHEET_COLUMNS, _doi_tuong
+from ..threads import Beside
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +38,7 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
                 data[c] = [""] * n
         df = frame_of_lists(data, RAW_NOMINATION_COLUMNS)
     # each distinct name stripped of its title and keyed once, on the idle core while the awards are matched
-    keyed = _Beside(_name_keys, df.get_column("ho_ten"), inline=df.height < _BESIDE_ROWS)
+    keyed = Beside(_name_keys, df.get_column("ho_ten"), inline=df.height < _BESIDE_ROWS)
     df = split_award_cells(df, catalog)
     awards = df.get_column("hinh_thuc")
     texts = awards.unique(maintain_order=True)  # each distinct award text matched once, mapped back by index
@@ -70,40 +71,6 @@ def _name_keys(names: "pl.Series") -> "tuple[pl.Series, pl.Series]":
 
 
 _BESIDE_ROWS = 10_000  # below this a step runs in the caller's thread (a master's sheet, a few redone rows)
-
-
-class _Beside:
-    """fn(*args) run in a thread of its own, in the caller's context (the reading's memos), or in the caller's
-    thread when `inline`; `result()` waits for it and returns its value or raises its error. After the last
-    file is read one core is idle: mostly Polars queries, which let go of the GIL, overlap the caller's."""
-
-    def __init__(self, fn, *args, inline: bool = False):
-        import contextvars
-        import threading
-
-        self._got: list = []
-        if inline:
-            self._thread = None
-            self._run(fn, args)
-            return
-        ctx = contextvars.copy_context()
-        self._thread = threading.Thread(target=ctx.run, args=(self._run, fn, args), daemon=True,
-                                        name=f"thidua-{fn.__name__.strip('_')}")
-        self._thread.start()
-
-    def _run(self, fn, args) -> None:
-        try:
-            self._got.append((True, fn(*args)))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
-            self._got.append((False, exc))
-
-    def result(self):
-        if self._thread is not None:
-            self._thread.join()
-        ok, value = self._got[0]
-        if not ok:
-            raise value
-        return value
 
 
 def split_award_cells(df: "pl.DataFrame", catalog: Catalog) -> "pl.DataFrame":
@@ -164,7 +131,7 @@ def _dates_of(later: "pl.Series") -> "tuple[pl.Series, pl.DataFrame] | None":
                                                 maintain_order="left")
 
 
-def _read_dates(df: "pl.DataFrame", dates: "_Beside") -> "pl.DataFrame":
+def _read_dates(df: "pl.DataFrame", dates: "Beside") -> "pl.DataFrame":
     """`df` with the dates of birth `_dates_of` read from its `_dob_cell` (`_gathered` set them going)."""
     found = dates.result()
     if found is None:
@@ -186,7 +153,7 @@ def build_nominations(noms: list[dict], catalog: Catalog) -> "pl.DataFrame":
     return finish(_read_dates(*_gathered(noms)), catalog)
 
 
-def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, _Beside]":
+def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, Beside]":
     """Every sheet's kept rows as one frame of SHEET_COLUMNS: each sheet's constants, its own columns, and
     the `bulk` columns (every row below a header) taken at the kept rows by one gather, cleaned where
     fastexcel wrote them, doi_tuong read from them; and their dates of birth (`_dates_of`), read beside the
@@ -202,7 +169,7 @@ def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, _Beside]":
     if bulk is None:
         bulk = _bulk_by_sheet(noms)
     dob = bulk.get_column("_dob_cell")
-    dates = _Beside(_dates_of, dob, inline=len(dob) < _BESIDE_ROWS)
+    dates = Beside(_dates_of, dob, inline=len(dob) < _BESIDE_ROWS)
     raw = [d["raw"] for d in noms]
     if any(raw):
         rows = None if all(raw) else pl.Series([d["raw"] for d in noms]).gather(sheet_of)
