@@ -478,7 +478,7 @@ def test_validation_leaves_the_collector_as_it_found_it():
     objects or paused the collector already."""
     import gc
 
-    from thidua_xl.validate import spared_by_collector
+    from thidua_xl.perf import spared_by_collector
 
     assert gc.get_freeze_count() == 0
     alive = [[n] for n in range(1000)]

@@ -20,6 +20,7 @@ from .catalog import Catalog, load_catalog
 from .errors import UserError
 from .model import WARNING, Finding
 from .schema import COLUMN_HEADER
+from .perf import spared_by_collector
 from .threads import Beside
 from .rules import HISTORY_KINDS, INITIATIVE_KINDS, KINDS, REGISTER_KINDS, Context, RuleSet, load_rules
 from .rules.authors import _initiative_authors, _maybe_legacy
@@ -62,30 +63,6 @@ def in_memory_engine():
 
     with pl.Config(engine_affinity="in-memory"):
         yield
-
-
-@contextlib.contextmanager
-def spared_by_collector():
-    """The objects alive now (the reading's: lists of every row's cells, every file's report) left out of the
-    cycle collector's walks until the block ends (`gc.freeze`), and the collector paused meanwhile. Validation
-    makes thousands of findings, which set off collections: a full one walked the reading's lists (~0.1 s);
-    with those frozen, the young passes still walked the findings again and again, and the full pass once they
-    were given back (~26 ms at 120,000 rows). What the block made (findings: records and texts) joins the frozen
-    objects at its end and all go back to the oldest generation together: no young pass walks them then. Nothing
-    is done when something else froze objects already or paused the collector (it decides when to let go)."""
-    import gc
-
-    if gc.get_freeze_count() or not gc.isenabled():
-        yield
-        return
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()  # what the block made, with the rest: no young pass walks it once the collector runs again
-        gc.unfreeze()
-        gc.enable()
 
 
 def _validate(intake, year: int, history, rules) -> list[Finding]:

@@ -84,7 +84,8 @@ def validate(
     from ..pipeline.outputs import write_findings
     from ..text import printable
     from ..threads import Beside
-    from ..validate import spared_by_collector, unverified_note
+    from ..perf import spared_by_collector
+    from ..validate import unverified_note
 
     if rules is not None and not rules.is_file():
         raise UserError(f"Không tìm thấy tệp quy định “{rules}”.")
