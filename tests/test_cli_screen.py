@@ -95,3 +95,13 @@ def test_a_line_breaks_where_rich_breaks_it(line, width, fold):
     """Where a cell's line is cut to fit its column: rich's `divide_line`, found without measuring each word
     (a line with a no-break space goes word by word)."""
     assert divide_line(line, width, fold) == rich_divide_line(line, width, fold=fold)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Đế", "x" * 7, "y" * 15, "z" * 20, "w" * 31, "“B.TTLDTT.TY_LE_LDTT)”"]),
+                min_size=1, max_size=30).map(" ".join),
+       st.integers(1, 30), st.booleans())
+def test_a_message_breaks_where_rich_breaks_it(line, width, fold):
+    """A finding's message (words one space apart, some longer than the column: a rule's code, a long name)
+    cut where rich cuts it, a long word folded into pieces or left on its own line."""
+    assert divide_line(line, width, fold) == rich_divide_line(line, width, fold=fold)

@@ -225,6 +225,8 @@ def divide_line(line: str, width: int, fold: bool) -> list[int]:
         return []
     if _OTHER_SPACE.search(line):
         return _divide_words(line, width, fold)
+    if line[0] != " " and line[-1] != " " and "  " not in line:
+        return _single_spaced(line, width, fold)
     last_end = len(line.rstrip(" "))  # where the last word's characters end
     if not last_end:
         return []
@@ -248,6 +250,33 @@ def divide_line(line: str, width: int, fold: bool) -> list[int]:
         if later is None:
             break
         run, start = later, later.start()
+    return breaks
+
+
+def _single_spaced(line: str, width: int, fold: bool) -> list[int]:
+    """divide_line of a line whose words are one space apart, none before the first or after the last: a cell's
+    message, cut ~20 times in a 20-column cell. A line beginning at `start` breaks after the last space up to the
+    column just past its room (one `rfind` a cut, no walk over its words); a word longer than a line is cut in
+    pieces of `width` (`fold`) or left whole on its own line, as `_place_word` does."""
+    breaks: list[int] = []
+    start, size = 0, len(line)
+    while size - start > width:
+        space = line.rfind(" ", start, start + width + 1)
+        if space != -1:
+            start = space + 1
+            breaks.append(start)
+            continue
+        end = line.find(" ", start)  # the word at `start` is longer than a line
+        if not fold:
+            if end == -1:
+                break
+            start = end + 1
+            breaks.append(start)
+            continue
+        length = (size if end == -1 else end + 1) - start  # with its space after
+        last = start + (length - 1) // width * width
+        breaks.extend(range(start + width, last + 1, width))
+        start = last
     return breaks
 
 
