@@ -36,5 +36,35 @@ def spare_teardown() -> None:
     gc.freeze()
 
 
+def entry() -> None:
+    """The `thidua` command: the command run, then the process ended by `end`."""
+    end(run())
+
+
+def end(code: int) -> None:
+    """The process ends as the interpreter would end it, without its teardown.
+
+    Other threads are joined, the atexit handlers run (logging's flush among them) and the standard streams
+    are flushed, as at any end; then the process exits without first clearing every module and freeing every
+    object one by one (~5 ms after a ribbon click of ~0.3 s, as long after a 30,000-row run): the operating
+    system takes the memory back at once. Every output was written and closed by the command itself.
+    """
+    import atexit
+    import os
+    import threading
+
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:  # non-daemon threads joined, as Python's own end does first
+        shutdown()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: Python's own end says 120
+            code = code or 120
+    os._exit(code if isinstance(code, int) else 1)
+
+
 if __name__ == "__main__":
-    sys.exit(run())
+    end(run())
