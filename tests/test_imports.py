@@ -272,3 +272,30 @@ def test_the_entry_point_starts_without_the_reading_machinery():
            "'thidua_xl.intake.files', 'thidua_xl.safety') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
     assert out.strip() == "[]"
+
+
+_CHILD_CHECKED = """
+import json, sys
+sys.argv = ["thidua"] + sys.argv[1:]
+from thidua_xl.__main__ import run
+code = run()
+print(json.dumps({"code": code, "scan": "thidua_xl.scan" in sys.modules,
+                  "loaded": sorted(m for m in ("thidua_xl.safety", "defusedxml") if m in sys.modules)}))
+"""
+
+
+def test_files_a_child_process_checked_are_read_without_the_scanning_code(seed_folder, tmp_path):
+    """Sixteen files or more are pre-checked by a child process (intake.checker): the command's own process
+    reads its answers and the limits (`thidua_xl.scan`) without importing the scan itself or its XML parser."""
+    import shutil
+
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    units = sorted(seed_folder.glob("*.xlsx"))
+    for k in range(18):  # the seed's unit files, some twice under another name
+        shutil.copy(units[k % len(units)], folder / f"{k:02d}-{units[k % len(units)].name}")
+    proc = subprocess.run([sys.executable, "-c", _CHILD_CHECKED, "consolidate", str(folder), "--year", "2024",
+                           "--json", str(tmp_path / "tong-hop.json")], capture_output=True, text=True, timeout=300)
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["code"] in (0, 1) and got["scan"]
+    assert got["loaded"] == []

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from .model import ERROR, WARNING, Finding
-from .safety import EXCEL_TEXT_MAX
+from .scan import EXCEL_TEXT_MAX
 from .schema import COLUMN_HEADER
 
 _REF = re.compile(r"([A-Z]+)(\d+)")

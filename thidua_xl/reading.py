@@ -11,12 +11,14 @@ import io
 import os
 from pathlib import Path
 
-from . import safety
-from .safety import LIMITS, Refused, Scan
+from .scan import LIMITS, Refused, Scan
 
 
 def checked_scan(path: str | os.PathLike) -> Scan:
-    """safety.inspect (looked up at call time, so a test can watch every scan)."""
+    """safety.inspect (looked up at call time, so a test can watch every scan; imported when a file is checked
+    here, not when a child process checked them all)."""
+    from . import safety
+
     return safety.inspect(Path(path))
 
 

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..safety import EXCEL_TEXT_MAX, LIMITS
+from ..scan import EXCEL_TEXT_MAX, LIMITS
 from ..text import _POLARS_DROP, DATE_YEARS, clean, clean_known_columns, clean_strings
 from .cells import _NO_DATE, Dates, _date_of, arrow_memos, memos
 

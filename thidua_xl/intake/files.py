@@ -94,7 +94,7 @@ def _load_arrow(path: Path, scan=None, ahead: bool = False) -> Loaded:
     """`scan`: the file's pre-check, made already (by intake.checker's process); else made here. `ahead`:
     the sheets only parsed (`parse_ahead`), handed to Polars when `read_file` asks for them."""
     from ..reading import checked_scan, open_scanned
-    from ..safety import Refused
+    from ..scan import Refused
 
     if scan is None:
         try:

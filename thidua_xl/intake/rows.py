@@ -13,7 +13,7 @@ from ..model import NOMINATION_COLUMNS
 from ..rowkinds import example_sieve, examples_among, is_footer, is_note, stated_counts
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
-from ..safety import EXCEL_TEXT_MAX
+from ..scan import EXCEL_TEXT_MAX
 from .arrow import LaterDates, constant, dates_of_cells, passed_by_lead
 from .cells import _as_text, body_of
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
