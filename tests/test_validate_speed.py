@@ -162,6 +162,32 @@ def test_only_the_kinds_declared_read_the_initiatives_authors(tmp_path, year):
         KINDS[rule.kind](ctx, rule)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_the_pairs_matched_beside_the_checks_are_those_the_context_matches_itself(tmp_path, seed):
+    """Validation matches every row against `known` in the register's thread (`known_pairs` handed in): the
+    same pairs, in the same order, as a context matching them when a history check first asks."""
+    from thidua_xl.catalog import load_catalog
+    from thidua_xl.rules import load_rules
+    from thidua_xl.rules.context import known_pairs_of
+    from thidua_xl.validate import build_context
+
+    rng = random.Random(seed)
+    names = ["Nguyễn Văn An", "Lê Thị Bình", "Trần Cường", "Khoa Nội", "Tổ Dược"]
+    births = ["13/02/1980", "1980", "1992", ""]
+    past = ["CSTĐCS", "LĐTT", "TTLĐTT", "Giấy khen", "CSTĐ cấp tỉnh"]
+    db = tmp_path / "h.sqlite"
+    history.import_file(db, write_table(tmp_path / "lich-su.xlsx", HEAD, [
+        [rng.choice(names), rng.choice(births), "Bệnh viện A", rng.randint(2018, 2024), rng.choice(past),
+         rng.choice(["", "Tập thể"])] for _ in range(40)]))
+    f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [
+        person(rng.choice(names), rng.choice(["CSTĐ cấp tỉnh", "CSTĐCS", "LĐTT", "TTLĐXS", "TTLĐTT"]),
+               dob=rng.choice(births)) for _ in range(20)] + ldtt_rows(5))
+    ctx = build_context(read_paths([f]), 2024, load_catalog(), history=db, rules=load_rules().for_year(2024))
+    handed, covered = ctx.memo["known_pairs"]
+    mine, covered_mine = known_pairs_of(ctx.df, ctx.known, ctx.history_awards)
+    assert not handed.is_empty() and handed.equals(mine) and covered == covered_mine
+
+
 # --- a finding's message formats only the values its template reads --------------------------------------
 @pytest.mark.parametrize("message", [
     "“{ho_ten}” ({award_name} năm {year}): {detail}",

@@ -178,8 +178,8 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
     history_awards = None
     if rules is not None:  # the rows proposed for any history rule's award are the register's people
         history_awards = frozenset(a for r in rules if r.kind in HISTORY_KINDS for a in r.awards)
-    reading = Beside(_register, intake, year, history, df, history_awards)
     units = _unit_lookup(intake, frame)
+    reading = Beside(_register, intake, year, history, df, history_awards, units)
     authoring = Beside(_initiative_authors, intake.current("initiatives"), units)
     sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
     ctx = Context(df=df, year=year, catalog=catalog, initiatives=None, known=None,
@@ -192,26 +192,23 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
 
     def add_register(ctx: Context) -> None:
         add_initiatives(ctx)
-        hist, label, history_years, discipline, this_year = reading.result()
-        if discipline is not None:  # the register's disciplines of this run's people, with this year's unit codes
-            discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
-        known = this_year
-        if hist is not None:
-            hist = hist.with_columns(unit_key=_mapped(hist.get_column("unit_key").cast(pl.String), units),
-                                     source=pl.lit("history"))
-            if not hist.is_empty():
-                known = pl.concat([known, hist.select(*this_year.columns)], how="vertical_relaxed")
-        ctx.known, ctx.history, ctx.history_label, ctx.history_years = known, hist, label, history_years
-        ctx.discipline = discipline
+        ctx.known, ctx.history, ctx.history_label, ctx.history_years, ctx.discipline, pairs = reading.result()
+        if pairs is not None:
+            ctx.memo["known_pairs"] = pairs
 
     return ctx, add_initiatives, add_register
 
 
-def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: frozenset | None):
-    """(register records, label, years covered, disciplines of the people of `df` or None, this year's awards as
-    `known` holds them): `_history_frame` for the people of the rows proposed for `history_awards` (None: every
-    row), the register's disciplines, and this year's rows with an award."""
+def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: frozenset | None,
+              units: dict[str, str]):
+    """The register's part of the context: (`known`, register records, label, years covered, disciplines of the
+    people of `df` or None, `Context.known_pairs` or None). The records are `_history_frame`'s for the people of the
+    rows proposed for `history_awards` (None: every row), their units and the disciplines' mapped to this year's
+    codes by `units`; `known` is this year's rows with an award and those records. The pairs are worked out here,
+    beside the checks of this year's rows, when the run has history rules (`history_awards` given): else None."""
     import polars as pl
+
+    from .rules.context import known_pairs_of
 
     # one selection for the union of the history rules' awards
     looked_at = df if history_awards is None else \
@@ -222,10 +219,18 @@ def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: fr
         from .discipline import load_polars as load_discipline
 
         discipline = load_discipline(db, df.get_column("name_key"))
-    this_year = df.lazy().filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
+    known = df.lazy().filter(pl.col("award").is_not_null() & pl.col("ho_ten").ne_missing("")).select(
         "name_key", "birth_year", "birth_date", "unit_key", "subject", "award",
         year=pl.lit(year, dtype=pl.Int64), source=pl.lit("nomination")).collect()
-    return hist, label, history_years, discipline, this_year
+    if discipline is not None:  # the register's disciplines of this run's people, with this year's unit codes
+        discipline = discipline.with_columns(unit_key=_mapped(discipline.get_column("unit_key"), units))
+    if hist is not None:
+        hist = hist.with_columns(unit_key=_mapped(hist.get_column("unit_key").cast(pl.String), units),
+                                 source=pl.lit("history"))
+        if not hist.is_empty():
+            known = pl.concat([known, hist.select(*known.columns)], how="vertical_relaxed")
+    pairs = known_pairs_of(df, known, history_awards) if history_awards else None
+    return known, hist, label, history_years, discipline, pairs
 
 
 def _explicit_config(intake) -> dict[str, str]:

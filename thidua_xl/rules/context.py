@@ -143,22 +143,9 @@ class Context:
 
     def known_pairs(self) -> tuple[pl.DataFrame, set | None]:
         """Every (row of `df`, row of `known`) pair `matched` joins, `_i` and known's award, year, source and
-        subject, for the rows proposed for `history_awards` (once per run), and the positions of those rows
-        (None: every row)."""
-        def pairs() -> tuple[pl.DataFrame, set | None]:
-            left, covered = self.df, None
-            if self.history_awards is not None:
-                # only the columns the matching reads are filtered (most rows are kept)
-                left = self.df.select("_i", *_MATCHED_COLUMNS, "subject", "award", "ho_ten") \
-                    .filter(proposed(self.history_awards))
-                covered = set(left.get_column("_i").to_list())
-            carry = tuple(c for c in ("award", "year", "source", "subject") if c in self.known.columns)
-            hits = _hits(left, self.known.select(*_MATCHED_COLUMNS, *carry), None, carry)
-            if hits is None:
-                return pl.DataFrame(schema={"_i": pl.Int64, **{c: self.known.schema[c] for c in carry}}), covered
-            return hits.select("_i", *carry), covered
-
-        return self.once("known_pairs", pairs)
+        subject, for the rows proposed for `history_awards` (once per run; `known_pairs_of`), and the positions of
+        those rows (None: every row). Validation may work them out beside the checks and hand them in `memo`."""
+        return self.once("known_pairs", lambda: known_pairs_of(self.df, self.known, self.history_awards))
 
     def matched_by(self, left: pl.DataFrame, right: pl.DataFrame, label: str) -> dict:
         """For each value of right's `label` column, the positions of left rows `matched` by right's rows of
@@ -211,6 +198,21 @@ class Context:
         except ValueError:
             return None
         return value / 100 if (text.endswith("%") or value > 1) else value
+
+
+def known_pairs_of(df: pl.DataFrame, known: pl.DataFrame,
+                   history_awards: frozenset | None) -> tuple[pl.DataFrame, set | None]:
+    """`Context.known_pairs` of a context with these `df`, `known` and `history_awards`."""
+    left, covered = df, None
+    if history_awards is not None:
+        # only the columns the matching reads are filtered (most rows are kept)
+        left = df.select("_i", *_MATCHED_COLUMNS, "subject", "award", "ho_ten").filter(proposed(history_awards))
+        covered = set(left.get_column("_i").to_list())
+    carry = tuple(c for c in ("award", "year", "source", "subject") if c in known.columns)
+    hits = _hits(left, known.select(*_MATCHED_COLUMNS, *carry), None, carry)
+    if hits is None:
+        return pl.DataFrame(schema={"_i": pl.Int64, **{c: known.schema[c] for c in carry}}), covered
+    return hits.select("_i", *carry), covered
 
 
 def _matches(left: pl.DataFrame, right: pl.DataFrame, label: str | None) -> dict:
