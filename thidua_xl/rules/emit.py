@@ -90,7 +90,8 @@ def by_text(rows: pl.DataFrame, col: str, fn, dtype) -> pl.Series:
         texts = cell_texts(rows, col)
         done = {t: fn(t) for t in dict.fromkeys(texts)}
         return pl.Series([done[t] for t in texts], dtype=dtype)
-    cells = cells.fill_null("")
+    if cells.null_count():
+        cells = cells.fill_null("")
     distinct = cells.unique()
     return cells.replace_strict(distinct, pl.Series([fn(t) for t in distinct.to_list()], dtype=dtype),
                                 return_dtype=dtype)
@@ -271,8 +272,8 @@ def _messages_by_polars(ctx: Context, rule: Rule, base: dict, read: frozenset[st
 
 def _formatted(column: pl.Series) -> list:
     """`_fmt` of each value: a text column's missing values become '' in Polars (its texts stay as they are)."""
-    if column.dtype == pl.String:
-        return column.fill_null("").to_list()
+    if column.dtype == pl.String:  # filled only when it has missing values (each fill is a query, ~30 µs)
+        return (column.fill_null("") if column.null_count() else column).to_list()
     return [_fmt(v) for v in column.to_list()]
 
 
