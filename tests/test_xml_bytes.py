@@ -3,15 +3,20 @@ the rare byte absent, present in every other position, at the very start or end,
 are looked at one by one."""
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua_xl.xml_bytes import contains, has_formula_tag, may_have_error_type
+from thidua_xl.xml_bytes import contains, has_formula_tag, may_have_error_type, search
 
 # bytes an XML part is made of, the rare ones included often enough to meet every case
 _PIECES = [b"<", b">", b"f", b"e", b"'", b'"', b" ", b"<f", b"<f>", b"<f ", b"'e'", b'"e"', b"<c r=\"A1\">", b"x",
            b"\xc3\xa1", b"/"]
 xml = st.lists(st.sampled_from(_PIECES), max_size=80).map(b"".join)
+# and the namespace prefixes (`x:c`, `xml:space`, `spans="1:9"`) the plain-cell check looks for
+xml_with_colons = st.lists(st.sampled_from(_PIECES + [b":", b"x:c ", b":row>", b":dimension/", b"xml:space", b":c",
+                                                      b"1:9", b"c", b"row", b"\t"]), max_size=80).map(b"".join)
 
 
 @settings(max_examples=800, deadline=None)
@@ -34,3 +39,17 @@ def test_many_candidates_before_the_match():
     assert has_formula_tag(data)
     assert not has_formula_tag(b"f" * 1000 + b"<ff>")
     assert contains(b"f" * 100 + b"<f ", b"<f ", 1, tries=3)
+
+
+_PATTERNS = [re.compile(rb":(?:c|row|dimension)[\s/>]"), re.compile(rb"'e'"), re.compile(rb"f(?:<f|>)?")]
+
+
+@settings(max_examples=800, deadline=None)
+@given(xml_with_colons, st.sampled_from(range(len(_PATTERNS))), st.integers(0, 4))
+def test_search_is_the_plain_search(data, which, tries):
+    """The first match found from the rare byte's positions is the pattern's own first match, whether the byte
+    is absent, everywhere, or in more candidates than are tried one by one."""
+    pattern = _PATTERNS[which]
+    byte = {0: b":", 1: b"'", 2: b"f"}[which]
+    got, want = search(pattern, data, byte, tries), pattern.search(data)
+    assert (got and (got.start(), got.group())) == (want and (want.start(), want.group()))

@@ -11,7 +11,6 @@ XML, and always with defusedxml.
 """
 from __future__ import annotations
 
-import functools
 import io
 import posixpath
 import re
@@ -22,6 +21,7 @@ from pathlib import Path
 import defusedxml.ElementTree as DET
 
 from .scan import EXCEL_TEXT_MAX, LIMITS, Limits, Refused, Scan, SheetScan  # noqa: F401 - also named here
+from .sheet_scan import col_number, plain_cells
 from .xml_bytes import has_formula_tag, may_have_error_type
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -31,15 +31,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 _FORMULA_NO_VALUE = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:</c>|<v\s*/>|<v>\s*</v>)')
 _DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
-
-
-def col_number(letters: str | bytes) -> int:
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
 
 
 def col_letters(n: int) -> str:
@@ -289,7 +280,7 @@ def _scan_sheet(data: bytes, sheet: SheetScan, limits: Limits) -> bytes | None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:200]:
         raise Refused(f"trang tính “{sheet.name}” được lưu bằng mã hóa XML không hỗ trợ (UTF-16), "
                       "hãy mở bằng Excel và lưu lại dạng .xlsx")
-    cells = _plain_cells(data)
+    cells = plain_cells(data)
     plain = cells is not None
     if cells is None:
         cells = _parsed_cells(data)
@@ -377,62 +368,6 @@ _TAG = re.compile(rb"<" + _PREFIX + rb"(row|c|dimension)(?=[\s/>])((?:\s+[^\s=/>
 _ATTR = re.compile(rb"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_END = re.compile(rb"</" + _PREFIX + rb"c\s*>")
 _REF = re.compile(r"\$?([A-Za-z]{1,7})\$?(\d{1,15})")
-_ROW_TAG = re.compile(rb'<row(?: r="(\d{1,7})"[\s/>])?')
-_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
-_PREFIXED = re.compile(rb":(?:c|row|dimension)[\s/>]")  # a namespace prefix (or text that looks like one)
-
-
-def _not_greater(n: int) -> bytes:
-    """A pattern for the digit strings up to n with no more digits than n (leading zeros allowed)."""
-    d = str(n)
-    branches = [rb"\d{1,%d}" % (len(d) - 1)] if len(d) > 1 else []
-    branches += [d[:i].encode() + b"[0-%d]" % (int(c) - 1) + rb"\d" * (len(d) - i - 1) for i, c in enumerate(d) if c != "0"]
-    return b"(?:" + b"|".join(branches + [d.encode()]) + b")"
-
-
-@functools.lru_cache(maxsize=128)
-def _cells_beyond(bound: int, letters: int = 3) -> re.Pattern:
-    """The first cell tag (`<c` then a space, tab, line break, `>` or `/`) not spelled `<c r="A1"` with up to
-    `letters` column letters and a row up to `bound`: one negative look-ahead per tag, which a plainly written
-    cell satisfies."""
-    return re.compile(rb'<c(?=[ >/\t\n\r])(?! r="[A-Z]{1,%d}' % letters + _not_greater(bound) + rb'"[\s/>])')
-
-
-NEAR_ROWS_MAX = 19_999  # up to here a bound 999 rows loose changes no limit's verdict (× max_cols < max_cells)
-
-
-def _near_bound(last_row: int) -> int:
-    """`last_row` rounded up, keeping its leading digits: within 999 rows, and shared by many sheets, so that
-    its pattern is compiled once (compiling one per sheet cost more than the scan)."""
-    unit = 10 ** min(3, len(str(last_row)) - 1)
-    return (last_row // unit + 1) * unit - 1
-
-
-def _plain_cells(data: bytes):
-    """(sorted row numbers, max column) when the sheet is spelled as Excel writes it, else None.
-
-    Plain means: every row tag is `<row r="N"`, every cell tag `<c r="A1"`, no namespace prefix, and no cell
-    below the last row tag (in a sheet of up to NEAR_ROWS_MAX rows: no cell 1,000 rows or more below it; one
-    nearer is read where it is, as the careful parse would keep it, and cannot cross a limit). Checked with a
-    few whole-buffer scans; anything else goes to the careful parse. Columns A to Z, the usual case, take one
-    scan; a wider sheet a second, and a third for its widest column.
-    """
-    if _PREFIXED.search(data):
-        return None
-    rows = _ROW_TAG.findall(data)  # every `<row`, its number when spelled plainly, else b""
-    if b"" in rows:
-        return None
-    if not rows:
-        return None if b"<c" in data else ([], 0)
-    numbers = sorted(set(map(int, rows)))
-    near = _near_bound(numbers[-1])
-    bound = near if near <= NEAR_ROWS_MAX else numbers[-1]
-    if _cells_beyond(bound, 1).search(data) is None:
-        return numbers, 26
-    if _cells_beyond(bound).search(data):
-        return None
-    wide = set(_WIDE_CELL.findall(data))
-    return numbers, max([26, *map(col_number, wide)])
 
 
 def _attrs(raw: bytes) -> dict[bytes, str]:

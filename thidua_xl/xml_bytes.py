@@ -28,6 +28,21 @@ def contains(data: bytes, needle: bytes, k: int, tries: int = TRIES) -> bool:
     return i != -1 and find(needle, i - k) != -1
 
 
+def search(pattern: re.Pattern, data: bytes, byte: bytes, tries: int = TRIES) -> re.Match | None:
+    """`pattern.search(data)` for a pattern whose every match begins with `byte` (a byte `data` seldom holds):
+    the leftmost match is at one of that byte's positions, found by memchr and tried in order."""
+    find, match = data.find, pattern.match
+    i = find(byte)
+    for _ in range(tries):
+        if i == -1:
+            return None
+        m = match(data, i)
+        if m is not None:
+            return m
+        i = find(byte, i + 1)
+    return None if i == -1 else pattern.search(data, i)
+
+
 def has_formula_tag(data: bytes) -> bool:
     """`b"<f>" in data or b"<f " in data`: a formula written as Excel writes one."""
     return contains(data, b"<f>", 1) or contains(data, b"<f ", 1)
