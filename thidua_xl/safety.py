@@ -23,6 +23,7 @@ import defusedxml.ElementTree as DET
 from .scan import EXCEL_TEXT_MAX, LIMITS, Limits, Refused, Scan, SheetScan  # noqa: F401 - also named here
 from .sheet_scan import col_number, plain_cells
 from .xml_bytes import has_formula_tag, may_have_error_type
+from .zip_parts import inflate
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -141,9 +142,9 @@ def _inspect_zip(path: Path, limits: Limits) -> Scan:
                 sheet = scan.sheets.setdefault(info.filename, SheetScan(name=info.filename, part=info.filename))
             if kind == "ods" and info.filename == "content.xml":
                 sheet = SheetScan(name="content.xml", part="content.xml")
-                inflated, _data = _stream_part(zf, info, inflated, limits, None, scan, ods=sheet)
+                inflated, _data = _stream_part(zf, info, inflated, limits, None, scan, ods=sheet, fh=zf.fp)
                 continue
-            inflated, data = _stream_part(zf, info, inflated, limits, sheet, scan)
+            inflated, data = _stream_part(zf, info, inflated, limits, sheet, scan, fh=zf.fp)
             if sheet is not None and data is not None:
                 trimmed[info.filename] = data
         if trimmed:
@@ -157,13 +158,19 @@ def _maybe_sheet(part: str) -> bool:
         and low not in ("xl/workbook.xml",)
 
 
+def _read(zf: zipfile.ZipFile, name: str) -> bytes:
+    """zf.read(name), inflated in one piece when the part reads plainly (zip_parts.inflate)."""
+    data = inflate(zf.fp, zf.getinfo(name))
+    return zf.read(name) if data is None else data
+
+
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, SheetScan]:
     """Sheet name, visibility and part path, from workbook.xml and its relationships (defusedxml)."""
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     try:
-        wb_xml = zf.read("xl/workbook.xml")
-        rels_xml = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+        wb_xml = _read(zf, "xl/workbook.xml")
+        rels_xml = _read(zf, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
         if any(d in wb_xml or d in rels_xml for d in _DANGEROUS):
             raise Refused("tệp chứa khai báo DOCTYPE/ENTITY trong XML (nghi “bom XML”), không đọc")
         wb = DET.fromstring(wb_xml, forbid_dtd=True)
@@ -187,11 +194,46 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, SheetScan]:
 
 
 def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | None, scan: Scan | None = None,
-                 ods: SheetScan | None = None):
-    """Inflate one part in chunks: count its real size, refuse DTDs, learn a sheet's shape."""
-    tail = b""
+                 ods: SheetScan | None = None, fh=None):
+    """Inflate one part: count its real size, refuse DTDs, learn a sheet's shape.
+
+    A part whose declared size keeps the total within the limit (zipfile never gives more than that) is
+    inflated in one piece from `fh` when it reads plainly (zip_parts.inflate); any other, in chunks."""
     strings = info.filename.lower().endswith("sharedstrings.xml")
     keep = sheet is not None or strings or ods is not None
+    data = None
+    if fh is not None and inflated + info.file_size <= limits.max_uncompressed \
+            and (keep or info.file_size <= WHOLE_PART_MAX):
+        data = inflate(fh, info)
+    if data is None:
+        inflated, data = _stream_chunks(zf, info, inflated, limits, keep)
+    else:
+        inflated += len(data)
+        if b"!" in data and b"<!" in data and any(d in data for d in _DANGEROUS):  # memchr first
+            raise _entity_bomb(info)
+    if not keep:
+        return inflated, None
+    if scan is not None and _has_long_text(data):
+        scan.long_text = True
+    if ods is not None:
+        _check_ods(data, ods, limits)
+        return inflated, None
+    if sheet is None:
+        return inflated, None
+    return inflated, _scan_sheet(data, sheet, limits)
+
+
+WHOLE_PART_MAX = 16 * 1024 * 1024  # a part that is not kept is held whole only up to this size
+
+
+def _entity_bomb(info) -> Refused:
+    return Refused(f"phần “{info.filename}” chứa khai báo DOCTYPE/ENTITY trong XML "
+                   "(nghi “bom XML” mở rộng thực thể), không đọc")
+
+
+def _stream_chunks(zf, info, inflated: int, limits: Limits, keep: bool) -> tuple[int, bytes | None]:
+    """zipfile's reader, 1 MiB at a time: the size counted as it grows, a DTD seen across chunk boundaries."""
+    tail = b""
     chunks: list[bytes] = []
     try:
         with zf.open(info) as fh:
@@ -205,8 +247,7 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
                 if (b"!" in chunk or b"!" in tail) and (b"<!" in chunk or b"<!" in tail + chunk[:16]):  # memchr first
                     window = tail + chunk
                     if any(d in window for d in _DANGEROUS):
-                        raise Refused(f"phần “{info.filename}” chứa khai báo DOCTYPE/ENTITY trong XML "
-                                      "(nghi “bom XML” mở rộng thực thể), không đọc")
+                        raise _entity_bomb(info)
                 if keep:
                     chunks.append(chunk)
                 tail = (tail + chunk)[-64:] if len(chunk) < 64 else chunk[-64:]
@@ -216,15 +257,7 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
         raise Refused(f"phần “{info.filename}” của tệp bị hỏng, không giải nén được ({exc})") from exc
     if not keep:
         return inflated, None
-    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    if scan is not None and _has_long_text(data):
-        scan.long_text = True
-    if ods is not None:
-        _check_ods(data, ods, limits)
-        return inflated, None
-    if sheet is None:
-        return inflated, None
-    return inflated, _scan_sheet(data, sheet, limits)
+    return inflated, chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 _LONG_TEXT = re.compile(rb"[^<]{%d,}" % (EXCEL_TEXT_MAX + 1))  # bytes >= characters: a cheap first sieve

@@ -1,0 +1,86 @@
+"""A part inflated straight from its local header is exactly what zipfile reads, or nothing: a damaged part
+(a flipped byte, a cut file, a wrong CRC, a header naming another part) is left to zipfile, which refuses it as
+it always did."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from thidua_xl.zip_parts import inflate
+
+_TEXT = st.lists(st.sampled_from([b'<row r="1">', b'<c r="A1" t="s"><v>0</v></c>', b"</row>", b"\xc3\xa1", b"x" * 50,
+                                  bytes(range(256))]), max_size=60).map(b"".join)
+
+
+def _archive(parts: list[tuple[str, bytes, int]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data, method in parts:
+            zf.writestr(zipfile.ZipInfo(name), data, compress_type=method)
+    return buf.getvalue()
+
+
+def _zipfile_read(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    try:
+        return zf.read(info)
+    except Exception as exc:  # noqa: BLE001 - whatever zipfile raises, the fast path must not answer
+        return exc
+
+
+parts = st.lists(st.tuples(st.sampled_from(["xl/workbook.xml", "xl/worksheets/sheet1.xml", "tệp/ảnh.xml", "a"]),
+                           _TEXT, st.sampled_from([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])), min_size=1, max_size=3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts, st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=3), st.integers(0, 10_000))
+def test_inflate_is_zipfile_or_nothing(chosen, flips, cut):
+    whole = _archive(chosen)
+    damaged = bytearray(whole)
+    for at, byte in flips:
+        damaged[at % len(damaged)] = byte
+    for raw, intact in ((whole, True), (bytes(damaged), not flips), (bytes(damaged[:max(cut, 22)]), False)):
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(raw))
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            continue
+        with zf:
+            for info in zf.infolist():
+                want = _zipfile_read(zf, info)
+                got = inflate(zf.fp, info)
+                if isinstance(want, Exception):
+                    assert got is None, (info.filename, want)
+                else:
+                    assert got is None or got == want
+                    if intact and raw is whole:
+                        assert got == want  # a plain part is inflated, not left to zipfile
+
+
+def test_a_part_damaged_in_transit_is_refused_as_before(tmp_path):
+    """A flipped byte in a sheet's compressed data is caught (by the CRC or the inflater) and the pre-check
+    says what it said before: the part is broken."""
+    import pytest
+
+    from thidua_xl import safety
+
+    sheet = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>' + b"Nguy\xe1\xbb\x85n " * 400 \
+        + b"</t></is></c></row></sheetData></worksheet>"
+    wb = (b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+          b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+          b'<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rels = b'<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'
+    good = _archive([("xl/workbook.xml", wb, zipfile.ZIP_DEFLATED), ("xl/_rels/workbook.xml.rels", rels, 8),
+                     ("xl/worksheets/sheet1.xml", sheet, zipfile.ZIP_DEFLATED)])
+    (tmp_path / "a.xlsx").write_bytes(good)
+    assert safety.inspect(tmp_path / "a.xlsx").sheets["S"].max_row == 1
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        start = info.header_offset + 30 + len(info.filename.encode())
+    for at in (start + 5, start + info.compress_size // 2):
+        bad = bytearray(good)
+        bad[at] ^= 0x10
+        (tmp_path / "b.xlsx").write_bytes(bytes(bad))
+        with pytest.raises(safety.Refused, match="xl/worksheets/sheet1.xml” của tệp bị hỏng"):
+            safety.inspect(tmp_path / "b.xlsx")
