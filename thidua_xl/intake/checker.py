@@ -67,18 +67,20 @@ class Checker:
 
     def __init__(self, paths: list[Path]):
         import subprocess
-        import threading
-        from concurrent.futures import Future
 
-        self._answers: list[Future] = [Future() for _ in paths]
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
-        try:
+        try:  # spawned first: the readers wait for its first answer, futures and threads (~4 ms) can follow
             self._proc = subprocess.Popen([sys.executable, "-m", "thidua_xl.intake.checker"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, creationflags=flags)
             self._proc.stdin.write("\0".join(str(p) for p in paths).encode("utf-8"))
             self._proc.stdin.close()
         except Exception:  # noqa: BLE001 - no child: every file is checked in the command's process
             self._proc = None
+        import threading
+        from concurrent.futures import Future
+
+        self._answers: list[Future] = [Future() for _ in paths]
+        if self._proc is None:
             self._settle()
             return
         threading.Thread(target=self._collect, name="thidua-check", daemon=True).start()
