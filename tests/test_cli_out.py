@@ -138,12 +138,13 @@ class _RichOnly(Stream):
 
 def _run_cli(monkeypatch, capsys, stream_class, *args: str) -> tuple[int, str, str]:
     from thidua_xl import cli
-    from thidua_xl.cli import common, year
+    from thidua_xl.cli import common, runs, year
 
     console, err = stream_class(stderr=False), stream_class(stderr=True)
-    for module in (cli, common, year):
+    for module in (cli, common, year, runs):
         monkeypatch.setattr(module, "console", console)
-        monkeypatch.setattr(module, "err", err)
+        if hasattr(module, "err"):
+            monkeypatch.setattr(module, "err", err)
     code = cli.main(list(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err

@@ -2,7 +2,9 @@
 
 Each command parses its options, calls the pipeline's steps or one plain function, and prints.
 User errors print a Vietnamese message and exit 2; only --debug shows a traceback. The commands
-live in this package's modules by stage; importing them registers them on `app`.
+live in this package's modules by stage; importing them registers them on `app` (the Typer application,
+root.py), which happens when the command tree is first needed: a plain run of `validate` or `consolidate`
+(plain.py) needs no typer.
 """
 from __future__ import annotations
 
@@ -10,13 +12,23 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
-
 from ..errors import UserError
 from ..intake.early import ROOT_FLAGS as _ROOT_FLAGS  # the root's options that take no value
-from .common import _audit_folder, app, console, end_verbose, err  # noqa: F401  (app: the Typer application)
-from . import year, workbooks, delivery, loop, register, demo  # noqa: E402,F401  (registers the commands)
-from . import params  # noqa: E402
+from .common import _audit_folder, console, end_verbose, err  # noqa: F401
+
+
+def __getattr__(name: str):
+    if name == "app":  # the Typer application, with every command registered
+        return _commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _commands():
+    """The Typer application with every command registered (the modules register theirs on import)."""
+    from . import year, workbooks, delivery, loop, register, demo  # noqa: F401  (registers the commands)
+    from .root import app
+
+    return app
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -29,9 +41,15 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 def _main(args: list[str]) -> int:
     debug = "--debug" in args
-    from .. import cli_vn
+    from . import plain
 
     try:
+        run = plain.parse(args)
+        if run is not None:  # validate or consolidate, plainly said: the same run without typer
+            return plain.run(run)
+        from .. import cli_vn
+        from . import params
+
         command = cli_vn.vietnamise(_click_command(args))
         params.install(command)  # plain values converted without importing pydantic
         code = command.main(args=args, prog_name="thidua", standalone_mode=False)
@@ -63,6 +81,8 @@ def _main(args: list[str]) -> int:
         _audit_failure(args, 130, "dừng theo yêu cầu")
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence for users
+        from .. import cli_vn
+
         if cli_vn.is_no_args_help(exc):  # `thidua` or `thidua history` alone: the help page
             console.print(exc.ctx.get_help(), markup=False, highlight=False)
             return 0
@@ -95,6 +115,9 @@ def _click_command(args: list[str]):
     (~25 ms for the whole tree, on the main thread before the first workbook is handled): a plain run of one
     top-level command builds the root with that command alone; help, a group, a name not known, anything
     else gets the whole tree (its lists, suggestions and help pages)."""
+    import typer
+
+    app = _commands()
     words = list(args)
     while words and words[0] in _ROOT_FLAGS:
         words.pop(0)

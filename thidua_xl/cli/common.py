@@ -1,46 +1,21 @@
-"""What every command shares: the Typer app, the consoles, reading with a progress bar, exit
-codes, the audit log. Commands live in the modules beside this one, by stage of the year."""
+"""What every command shares: the consoles, reading with a progress bar, exit codes, the audit log (the
+Typer application is root.py). Commands live in the modules beside this one, by stage of the year."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 from typing import List, Optional
 
-import typer
-
-from ..cli_vn import VnTyper
 from ..errors import UserError
 from .out import Stream
-
-app = VnTyper(
-    name="thidua",
-    help="thidua_xl – công cụ thi đua, khen thưởng của Sở Y tế: kiểm tra, tổng hợp, xuất văn bản.",
-    pretty_exceptions_enable=False,
-)
-history_app = VnTyper(help="Sổ lịch sử khen thưởng (dùng để kiểm tra điều kiện nhiều năm).")
-app.add_typer(history_app, name="history")
-decisions_app = VnTyper(help="Quyết định khen thưởng của cấp trên (tỉnh, Bộ, Nhà nước).")
-app.add_typer(decisions_app, name="decisions")
 
 console = Stream(stderr=False)  # rich's Console, imported only where a terminal (or rich markup) needs it
 err = Stream(stderr=True)
 _STATE = {"debug": False}
 
 
-def _show_version(value: bool) -> None:
-    if value:
-        from .. import __version__
-
-        console.print(f"thidua_xl {__version__}", markup=False)
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _root(debug: bool = typer.Option(False, "--debug", help="Hiện chi tiết lỗi kỹ thuật (traceback)."),
-          verbose: bool = typer.Option(False, "--verbose", help="Hiện thời gian từng bước (đọc, kiểm tra, tổng "
-                                                                 "hợp, quyết định, xuất văn bản…)."),
-          version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
-                                       help="Hiện phiên bản rồi thoát.")):
+def root_options(debug: bool, verbose: bool) -> None:
+    """What the root's --debug and --verbose do (root._root; plain.run the same for a plain run)."""
     _STATE["debug"] = debug
     if verbose:
         _show_steps()

@@ -10,7 +10,8 @@ from typing import List, Optional
 import typer
 
 from ..errors import UserError
-from .common import _audit, app, console, err
+from .root import app
+from .common import _audit, console, err
 
 
 @app.command()

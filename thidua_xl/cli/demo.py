@@ -14,7 +14,8 @@ from typing import Callable
 import typer
 
 from ..errors import UserError
-from .common import _audit, app, console, exit_code_for
+from .root import app
+from .common import _audit, console, exit_code_for
 
 DEMO_YEAR_OFFSET = 1  # the demo works on last year's results, as the Sở does in December/January
 

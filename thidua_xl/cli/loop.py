@@ -9,7 +9,8 @@ import typer
 
 from ..cli_vn import VnTyper
 from ..errors import UserError
-from .common import _audit, app, console, err
+from .root import app
+from .common import _audit, console, err
 
 units_app = VnTyper(help="Danh sách đơn vị của tệp tổng hợp.")
 app.add_typer(units_app, name="units")

@@ -7,8 +7,8 @@ from typing import List, Optional
 import typer
 
 from ..errors import UserError
-from .common import (_audit, _print_bad_files, _refresh_history_sheet, app, console, decisions_app, err,
-                     exit_code_for, history_app, read)
+from .root import app, decisions_app, history_app
+from .common import (_audit, _print_bad_files, _refresh_history_sheet, console, err, exit_code_for, read)
 
 
 @app.command("rules")

@@ -7,7 +7,8 @@ from typing import Optional
 import typer
 
 from ..errors import UserError
-from .common import _audit, _refuse_overwrites, app, console, err
+from .root import app
+from .common import _audit, _refuse_overwrites, console, err
 
 
 @app.command()
