@@ -116,3 +116,21 @@ def test_digests_worked_out_ahead_name_the_files_as_they_are(tmp_path):
 
     fileio.write_bytes(big, b"{}")  # a small write over it: nothing ahead, nothing stale
     assert fileio.known_sha256(big) is None and audit.entry("x", outputs=[big])["outputs"][0]["sha256"] == sha(big)
+
+
+def test_a_master_read_is_logged_beside_itself_without_opening_it_again(tmp_path, capsys):
+    """The folder of a run's log, from what the reading found (a master) or from the file's sheet names: the same."""
+    from workbook_helpers import make_master
+
+    from thidua_xl.cli.common import _audit_folder, read_masters
+    from thidua_xl.intake import read_paths
+
+    (tmp_path / "tong-hop").mkdir()
+    master = make_master(tmp_path / "tong-hop" / "ThiDua-2025.xlsx")
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    unit = good_unit(folder / "A.xlsx")
+    for paths in ([master], [unit], [folder], [folder, master], [unit, master]):
+        masters = read_masters(read_paths(paths))
+        assert masters == ({str(master)} if master in paths else set())
+        assert _audit_folder(paths, (), masters) == _audit_folder(paths, ())

@@ -143,9 +143,10 @@ def resolve_year(year, intake) -> int:
     return resolve(year, intake)
 
 
-def _audit_folder(paths: List[Path], outputs=()) -> Path:
+def _audit_folder(paths: List[Path], outputs=(), masters=frozenset()) -> Path:
     """Where a run is logged: the output folder, else beside the master read; never a folder only read
-    (units' files sent in, a shared folder): then the user's own log folder."""
+    (units' files sent in, a shared folder): then the user's own log folder. `masters`: the paths a reading
+    found to be masters (`read_masters`), known without opening them again."""
     from .. import audit
 
     for out in outputs:
@@ -154,9 +155,14 @@ def _audit_folder(paths: List[Path], outputs=()) -> Path:
             return out if out.is_dir() or out.suffix == "" else out.parent
     for p in paths:
         p = Path(p)
-        if p.is_file() and _is_master(p):
+        if p.is_file() and (str(p) in masters or _is_master(p)):
             return p.parent
     return audit.user_folder()
+
+
+def read_masters(intake) -> frozenset[str]:
+    """The files a reading read as masters: each has the `Đơn vị` sheet, so `_is_master` would say so."""
+    return frozenset(f.path for f in intake.files if f.kind == "master")
 
 
 def _is_master(path: Path) -> bool:
@@ -175,13 +181,14 @@ def _is_master(path: Path) -> bool:
         return False
 
 
-def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=None, timings=()):
+def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=None, timings=(),
+           masters=frozenset()):
     """One line in the audit log: inputs and outputs with their digests, counts, the steps' durations."""
     from .. import audit
     from ..intake import expand_paths
 
     files, _ = expand_paths([p for p in paths if Path(p).exists()])
-    audit.record(folder or _audit_folder(list(paths), outputs), command, inputs=files, outputs=outputs,
+    audit.record(folder or _audit_folder(list(paths), outputs, masters), command, inputs=files, outputs=outputs,
                  counts=counts, exit_code=exit_code, timings=timings)
 
 

@@ -8,7 +8,7 @@ from typing import List, Optional
 from ..errors import UserError
 from .screen import Column, print_table
 from .common import (_audit, _nothing, _print_bad_files, _refuse_overwrites, _working, console, exit_code_for,
-                     read, wrote_into)
+                     read, read_masters, wrote_into)
 
 
 def consolidate(paths: List[Path], year: Optional[int] = None, json_out: Optional[Path] = None,
@@ -55,7 +55,7 @@ def consolidate(paths: List[Path], year: Optional[int] = None, json_out: Optiona
     outputs = [written[k] for k in ("json", "xlsx", "into") if k in written]
     code = exit_code_for(intake)
     _audit("consolidate", paths, outputs, {"rows": result.rows, "bad_files": len(intake.bad_files)}, code,
-           timings=year_result.timings)
+           timings=year_result.timings, masters=read_masters(intake))
     return code
 
 
@@ -113,5 +113,6 @@ def validate(paths: List[Path], year: Optional[int] = None, history: Optional[Pa
     if "into" in written:
         wrote_into(written["into"], written["backup"])
     code = exit_code_for(intake, counts[ERROR])
-    _audit("validate", paths, [p for p in (json_out, out, into) if p], counts, code, timings=result.timings)
+    _audit("validate", paths, [p for p in (json_out, out, into) if p], counts, code, timings=result.timings,
+           masters=read_masters(intake))
     return code
