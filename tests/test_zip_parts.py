@@ -84,3 +84,14 @@ def test_a_part_damaged_in_transit_is_refused_as_before(tmp_path):
         (tmp_path / "b.xlsx").write_bytes(bytes(bad))
         with pytest.raises(safety.Refused, match="xl/worksheets/sheet1.xml” của tệp bị hỏng"):
             safety.inspect(tmp_path / "b.xlsx")
+
+
+def test_a_part_said_to_be_longer_than_its_content_is_left_to_zipfile():
+    """A directory entry whose compressed size is more than deflate could take for the declared size (a lie
+    that would make a one-piece read take the rest of the file for every such part) is not read here."""
+    raw = _archive([("xl/worksheets/sheet1.xml", b"<row/>" * 1000, zipfile.ZIP_DEFLATED), ("pad", bytes(200_000), 0)])
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        assert inflate(zf.fp, info) == zf.read(info)
+        info.compress_size = info.file_size * 2 + 100
+        assert inflate(zf.fp, info) is None

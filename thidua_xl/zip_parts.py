@@ -19,9 +19,17 @@ _UNUSUAL = 0x1 | 0x20 | 0x40  # encrypted, compressed patched data, strong encry
 _UTF8_NAME = 0x800
 
 
+def _most_packed(size: int) -> int:
+    """The most bytes deflate takes for `size` bytes (stored blocks: 5 bytes a 64 KiB block), with room to spare.
+
+    A directory that declares more (a small part said to fill the rest of the file) is read by zipfile, which
+    stops at the stream's end; read here in one piece, each such part would read the whole file again."""
+    return size + (size >> 10) + 64
+
+
 def inflate(fh, info) -> bytes | None:
     """The part `info` (a zipfile.ZipInfo of the zip open as `fh`) as zipfile reads it, or None: read it so."""
-    if info.flag_bits & _UNUSUAL or info.compress_type not in (0, 8):
+    if info.flag_bits & _UNUSUAL or info.compress_type not in (0, 8) or info.compress_size > _most_packed(info.file_size):
         return None
     try:
         fh.seek(info.header_offset)
