@@ -52,3 +52,43 @@ def test_nothing_is_moved_when_objects_are_frozen_already_or_the_collector_is_of
         assert not gc.isenabled() and _in_generation(made, 0)
     finally:
         gc.enable()
+
+
+def test_the_start_of_a_reading_command_runs_without_the_collector_then_gives_it_back():
+    """`pause_for_start` (a reading command's imports) and `start_done` (its reading begins): what the start made
+    goes to the oldest generation and the collector runs again; `start_done` alone changes nothing."""
+    from thidua_xl.perf import pause_for_start, start_done
+
+    start_done()
+    assert gc.isenabled()
+    pause_for_start()
+    try:
+        assert not gc.isenabled()
+        made = [Node() for _ in range(10)]
+    finally:
+        start_done()
+    assert gc.isenabled() and _in_generation(made, 2) and not _in_generation(made, 0)
+    gc.disable()  # someone else's pause is not ended by start_done
+    try:
+        start_done()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_command_gives_the_collector_back_once_it_reads(seed_folder, tmp_path):
+    """`thidua validate` pauses the collector for its imports only: at its end the collector is on again; a command
+    that reads nothing never pauses it."""
+    import json
+    import subprocess
+    import sys
+
+    probe = ("import atexit, gc, json, sys\n"
+             "atexit.register(lambda: print(json.dumps(gc.isenabled())))\n"
+             "sys.argv = ['thidua'] + sys.argv[1:]\n"
+             "from thidua_xl.__main__ import entry\n"
+             "entry()\n")
+    for args in (["validate", str(seed_folder), "--year", "2020"], ["validate", "--help"]):
+        proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300,
+                              cwd=tmp_path)
+        assert json.loads(proc.stdout.strip().splitlines()[-1]) is True, (args, proc.stderr[-500:])

@@ -15,6 +15,10 @@ def _begin(paths: list[str]) -> None:
 def run() -> int:
     from .intake import early
 
+    if early.positional_paths(sys.argv[1:]):  # validate or consolidate: the collector off until the reading
+        from .perf import pause_for_start
+
+        pause_for_start()
     early.start(sys.argv[1:], _begin)
     from .cli import main
 

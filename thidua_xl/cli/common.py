@@ -97,7 +97,9 @@ def read(paths: List[Path], year: Optional[int] = None):
     """The pipeline's first step with a progress bar over files: a YearResult (intake and year)."""
     from .. import pipeline
     from ..intake import expand_paths
+    from ..perf import start_done
 
+    start_done()  # the command's modules are imported: the collector as before (__main__.run paused it)
     files, missing = expand_paths(paths)
     if missing:
         raise UserError(" ".join(f.message for f in missing))
