@@ -304,7 +304,8 @@ def test_a_hidden_column_alone_skips_the_walk_for_hidden_rows_and_changes_nothin
     col = b'<cols><col min="15" max="15" width="12" hidden="1" customWidth="1"/></cols>'
     rows = [b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>', b'<row r="2" hidden="1"><c r="A2"/></row>',
             b"<row r='3' hidden='true'/>", b'<x:row r="4" hidden="1"/>', b'<row hidden="1" r="5"></row>',
-            b'<row r="6" ht="0" hidden="0"/>', b'<c r="A7" hidden="1"/>']
+            b'<row r="6" ht="0" hidden="0"/>', b'<c r="A7" hidden="1"/>', b'<row r="8" hidden = "1"/>',
+            b'<row r="9"\n hidden\t=\'1\'/>']
     import itertools
 
     for head in (b"", col, b'<sheetPr codeName="row"/>' + col, col + b'<sheetView hidden="1"/>'):

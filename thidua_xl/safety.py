@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -107,6 +108,10 @@ def _inspect_zip(path: Path, limits: Limits) -> Scan:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise Refused("tệp nén bị hỏng, không phải tệp Excel hợp lệ") from exc
+    except (NotImplementedError, ValueError, EOFError, RuntimeError, struct.error) as exc:
+        # a damaged directory: a version zipfile does not know ("zip file version 6.4"), a name that is not
+        # the UTF-8 it claims, offsets past the end
+        raise Refused(f"danh mục tệp nén bị hỏng, không phải tệp Excel hợp lệ ({type(exc).__name__}: {exc})") from exc
     with zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
@@ -455,9 +460,10 @@ def _parsed_cells(data: bytes) -> list[tuple[int, int]]:
 
 
 def _may_hide_rows(data: bytes) -> bool:
-    """False when every `hidden=` comes before the first `row` (hidden columns, `<col … hidden="1">`): a row's
-    attributes follow its name, so `_hidden_rows` would find nothing and the tags need not be walked."""
-    last = data.rfind(b"hidden=")
+    """False when every `hidden` comes before the first `row` (hidden columns, `<col … hidden="1">`): a row's
+    attributes follow its name, so `_hidden_rows` would find nothing and the tags need not be walked. The name
+    alone is looked for: XML lets the `=` stand apart (`hidden = "1"`), and so does the walk."""
+    last = data.rfind(b"hidden")
     return last != -1 and last > data.find(b"row")
 
 
