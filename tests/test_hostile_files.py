@@ -195,3 +195,63 @@ def test_collect_with_a_corrupt_unit_file_collects_the_others(tmp_path, capsys):
     it = read_paths([master])
     assert sorted(it.nominations["unit_code"].unique()) == ["BVDK"]
     assert len(it.nominations) == len(FILLED["BVDK"])
+
+
+def _damaged_directory(path: Path, how: str) -> Path:
+    """The zip's central directory spoiled as a damaged download or a foreign zipper leaves it: a version zipfile
+    does not know ("zip file version 6.4"), or a name flagged UTF-8 that is not."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    if how == "version":
+        data[at + 6:at + 8] = (64).to_bytes(2, "little")
+    else:
+        data[at + 8:at + 10] = (int.from_bytes(data[at + 8:at + 10], "little") | 0x800).to_bytes(2, "little")
+        name_at = at + 46
+        data[name_at] = 0xFF  # not UTF-8
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("how", ["version", "name"])
+def test_a_damaged_zip_directory_is_one_bad_file_beside_the_others(tmp_path, capsys, how):
+    """zipfile refuses such a directory with NotImplementedError or UnicodeDecodeError, not BadZipFile: the
+    pre-check refuses the file in Vietnamese and the other units are read (it used to stop the whole run with
+    "Lỗi không mong đợi")."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good_unit(folder / "A.xlsx")
+    good_unit(folder / "B.xlsx", unit="Bệnh viện B")
+    bad = _damaged_directory(good_unit(folder / "C.xlsx", unit="Bệnh viện C"), how)
+    with pytest.raises(safety.Refused, match="tệp nén bị hỏng"):
+        safety.inspect(bad)
+    r = both_commands(capsys, folder, tmp_path)
+    assert r["code_c"] == 1 and r["code_v"] == 1
+    assert r["c"]["rows"] == 6 and r["c"]["files"] == 2
+    bad_files = [f for f in r["v"]["findings"] if f["code"] == "BAD_FILE"]
+    assert [f["file"] for f in bad_files] == ["C.xlsx"] and "tệp nén bị hỏng" in bad_files[0]["message"]
+    assert "C.xlsx" in r["text_c"]
+
+
+def test_a_surprise_while_opening_one_file_is_that_file_s_finding(tmp_path, monkeypatch):
+    """Whatever a reader raises that nobody foresaw while opening one file (a fault injected here) becomes that
+    file's BAD_FILE finding; the other files are read."""
+    from thidua_xl.intake import files as intake_files
+    from thidua_xl.intake import read as intake_read
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good_unit(folder / "A.xlsx")
+    good_unit(folder / "B.xlsx", unit="Bệnh viện B")
+    real = intake_read.load_file
+
+    def load_file(path, *args, **kwargs):
+        if path.name == "B.xlsx":
+            raise NotImplementedError("a reader's surprise")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(intake_read, "load_file", load_file)  # the main thread's reading
+    monkeypatch.setattr(intake_files, "load_file", load_file)  # the worker threads' reading ahead
+    it = intake_read.read_paths([folder])
+    assert [(f.code, f.file) for f in it.findings if f.code == "BAD_FILE"] == [("BAD_FILE", "B.xlsx")]
+    assert "a reader's surprise" in [f for f in it.findings if f.code == "BAD_FILE"][0].message
+    assert set(it.nominations["unit"]) == {"Bệnh viện A"}

@@ -35,7 +35,11 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
     """Read one workbook (master or unit file) into nomination and initiative frames."""
     report = FileReport(path=str(path), file=path.name)
     intake.files.append(report)
-    loaded = loaded or load_file(path, arrow=intake.raw_rows is None)
+    if loaded is None:
+        try:
+            loaded = load_file(path, arrow=intake.raw_rows is None)
+        except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others (a reader's surprise)
+            loaded = Loaded(None, f"{type(exc).__name__}: {exc}", None)
     wb, reason, scan = loaded.wb, loaded.reason, loaded.scan
     if wb is None:
         report.kind, report.ok = "bad", False
