@@ -66,3 +66,24 @@ def test_units_are_distinct():
     bench = load_bench()
     units = bench.province_units()
     assert len(units) == 60 and len({u[0] for u in units}) == 60 and len({u[1] for u in units}) == 60
+
+
+def test_two_checkouts_are_timed_against_each_other_run_by_run(tmp_path, capsys):
+    """bench/ab.py: the floor, `consolidate` and `validate --history` of each checkout (here the same one twice),
+    and the ribbon's click on a master, as medians of wall and CPU time with their ratio to the floor."""
+    spec = importlib.util.spec_from_file_location("thidua_bench_ab", BENCH.parent / "ab.py")
+    ab = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ab)
+    root = BENCH.parent.parent
+    results = ab.main([str(root), str(root), "--sizes", "400", "--history-rows", "1000", "--master",
+                       "--master-rows", "300", "--rounds", "1", "--data", str(tmp_path)])
+    out = capsys.readouterr().out
+    province, master = results
+    assert set(province["medians"]) == {"floor", ("before", "consolidate"), ("after", "consolidate"),
+                                        ("before", "validate"), ("after", "validate")}
+    assert set(master["medians"]) == {"floor", ("before", "validate"), ("after", "validate")}
+    for res in results:
+        for wall, cpu in res["medians"].values():
+            assert wall > 0 and cpu > 0
+    assert "| consolidate |" in out and "| validate |" in out and "400 rows" in out and "master of 300 rows" in out
+    assert (tmp_path / "h400-1000.sqlite").is_file()  # the register made once, copied for every run
