@@ -182,3 +182,27 @@ def test_an_initiatives_list_ends_at_its_first_totals_line(lines):
             break
         expected.append(k + 2)
     assert got["row"] == expected and got["ten"] == [" ".join(lines[r - 2][1].split()) for r in expected]
+
+
+TOTALISH = st.sampled_from(["Tổng cộng", "tổng số 12", "CỘNG:", "Cộng", "To\u0302\u0309ng co\u0323\u0302ng", "Công đoàn",
+                            "Trần Văn Tổng", "cộng", "\u200bTổng", "\u00a0Cộng", " \tTổng cộng", "\x01Cộng", "Tỏng"])
+
+
+@given(st.lists(st.one_of(TOTALISH, st.text(max_size=6), st.sampled_from([" ", "\u200b", "\u00a0", "\x01", "\t"])),
+                max_size=4).map("".join))
+@settings(max_examples=600, deadline=None)
+@example("   tổng cộng:")
+@example("  Nguyễn")
+@example("\u0301Tổng")
+def test_a_text_skipped_by_its_first_letter_is_no_totals_line(text):
+    """The cheap test before the memo (first non-space letter not t or c) answers as the full one."""
+    assert intake_rows._is_total_cached(text) == intake_rows._is_total(text)
+
+
+def test_no_letter_but_t_and_c_can_begin_a_totals_line_over_the_whole_of_unicode():
+    import sys
+
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if ch.isprintable() and ch not in "tTcC ":
+            assert not intake_rows._is_total(ch + "ổng") and not intake_rows._is_total(ch + "ộng"), hex(cp)

@@ -49,8 +49,19 @@ def _doi_tuong(value: object) -> str:
     return ""
 
 
+_TOTAL_FIRST = frozenset("tTcC")  # every total starts with "tổng" or "cộng": no other character lowers to t or c
+
+
 def _is_total_cached(text: str) -> bool:
-    return bool(text) and _is_total_memo(text)
+    """_is_total, memoised; a printable text (nothing for clean() to drop) whose first non-space character
+    is no t or c is no total without being cleaned or cached (most names and titles: each is met once)."""
+    if not text:
+        return False
+    first = text[0]
+    if first not in _TOTAL_FIRST and text.isprintable() and \
+            (first != " " or text.lstrip(" ")[:1] not in _TOTAL_FIRST):
+        return False
+    return _is_total_memo(text)
 
 
 @lru_cache(maxsize=1 << 16)
