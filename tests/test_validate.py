@@ -517,3 +517,29 @@ def test_a_register_that_is_not_there_is_said_so_though_read_beside_the_checks(t
     f = write_unit(tmp_path / "BV.xlsx", "Bệnh viện A", [person("Nguyễn Văn An", "Chiến sĩ thi đua cơ sở")], year=2024)
     with pytest.raises(UserError, match="Không tìm thấy sổ lịch sử"):
         validate(read_paths([f]), 2024, history=tmp_path / "khong-co.sqlite")
+
+
+def test_findings_come_in_file_order_as_a_key_function_sorts_them():
+    """The findings listed by file (in the order files were read; files not read last), sheet and row (a finding
+    with no row after its sheet's rows), rule order kept among equals: the sort `_in_file_order` does by keys made
+    column-wise equals the plain sort by a key function."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from thidua_xl.model import Finding
+    from thidua_xl.validate import _in_file_order
+
+    names = st.one_of(st.none(), st.sampled_from(["", "a.xlsx", "b.xlsx", "c.xlsx"]))
+    finding = st.builds(Finding, code=st.just("DUPLICATE"), severity=st.just("error"), message=st.text(max_size=3),
+                        file=names, sheet=st.one_of(st.none(), st.sampled_from(["", "DS", "Tập thể"])),
+                        row=st.one_of(st.none(), st.integers(min_value=-2, max_value=40)))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(finding, max_size=30), st.permutations(["a.xlsx", "b.xlsx", "c.xlsx"]))
+    def check(found, files):
+        order = {f: i for i, f in enumerate(files[:2])}
+        plain = sorted(found, key=lambda f: (order.get(f.file, len(order)), f.sheet or "", f.row is None, f.row or 0))
+        got = _in_file_order(found, order)
+        assert [id(f) for f in got] == [id(f) for f in plain]
+
+    check()

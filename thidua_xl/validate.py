@@ -88,14 +88,14 @@ def _validate(intake, year: int, history, rules) -> list[Finding]:
 
 
 def _in_file_order(found: list[Finding], order: dict) -> list[Finding]:
-    """found sorted (stably) by file in `order` (others last), sheet, row (none last): the keys made column by
-    column and the positions sorted, not a key function called per finding (a run has thousands)."""
+    """found sorted (stably) by file in `order` (others last), sheet, row (none last): the keys made in one pass
+    over the findings (their three fields read by one getter) and the positions sorted, not a key function called
+    per finding (a run has thousands; 16,808 at 120,000 rows: ~7.6 → ~5.4 ms)."""
     import operator
 
-    files = [order.get(f, len(order)) for f in map(operator.attrgetter("file"), found)]
-    sheets = [s or "" for s in map(operator.attrgetter("sheet"), found)]
-    rows = list(map(operator.attrgetter("row"), found))
-    keys = list(zip(files, sheets, [r is None for r in rows], [r or 0 for r in rows]))
+    last, rank = len(order), order.get
+    keys = [(rank(f, last), s or "", r is None, r or 0)
+            for f, s, r in map(operator.attrgetter("file", "sheet", "row"), found)]
     return list(map(found.__getitem__, sorted(range(len(found)), key=keys.__getitem__)))
 
 
