@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-ROOT_FLAGS = ("--debug", "--verbose")
+from ..intake.early import ROOT_FLAGS  # the root's flags, which take no value (early reads past them too)
 # each command's options, all of them taking one value: option -> parameter, and how the value is read
 _PATH, _YEAR = Path, int
 OPTIONS: dict[str, dict[str, tuple[str, type]]] = {
