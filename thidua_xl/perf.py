@@ -21,9 +21,7 @@ def gc_paused():
         yield
     finally:
         if was:
-            if not gc.get_freeze_count():
-                to_oldest_generation()
-            gc.enable()
+            _resume()
 
 
 @contextmanager
@@ -71,6 +69,12 @@ def start_done() -> None:
     again, if `pause_for_start` paused it; nothing otherwise."""
     if _START["paused"]:
         _START["paused"] = False
-        if not gc.get_freeze_count():
-            to_oldest_generation()
-        gc.enable()
+        _resume()
+
+
+def _resume() -> None:
+    """The collector on again after a pause, what was made meanwhile in the oldest generation (nothing moved when
+    objects are frozen already: whoever froze them decides)."""
+    if not gc.get_freeze_count():
+        to_oldest_generation()
+    gc.enable()
