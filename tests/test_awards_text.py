@@ -240,3 +240,48 @@ def test_a_cell_naming_two_awards_is_two_nominations_of_the_same_row(tmp_path):
     assert df[["row", "award"]].fillna("?").values.tolist() == [
         [2, "LDTT"], [2, "CSTDCS"], [3, "LDTT"], [3, "CSTDCS"], [4, "LDTT"], [5, "?"]]
     assert df["hinh_thuc"].tolist()[:2] == ["LĐTT", "CSTĐCS"]
+
+
+# --- the rewrites, each tried only where it can match ----------------------------------------------
+def _every_rewrite(text: str) -> str:
+    """The rewrites as they were applied before the substring tests: every pattern on every text."""
+    import re
+
+    from thidua_xl.awards_text import _REWRITES
+
+    for _needs, pattern, rep in _REWRITES:
+        text = re.sub(pattern, rep, text)
+    return text
+
+
+# the words the rewrites look for, and words near them, so that a drawn text meets each rewrite often
+_REWRITE_WORDS = ["nam", "2024", "1999", "doan", "the", "hang", "3", "iii", "ba", "2", "ii", "nhi", "1", "i", "nhat",
+                  "thanh", "pho", "truc", "thuoc", "trung", "uong", "tinh", "bo", "ban", "nganh", "doanthe", "thu",
+                  "truong", "cac", "co", "quan", "chuyen", "mon", "chu", "tich", "uy", "nhan", "dan", "cap", "huyen",
+                  "xa", "thi", "phuong", "y", "te", "so", "giam", "doc", "tuong", "chinh", "phu", "toan", "quoc",
+                  "vi", "suc", "khoe", "de", "nghi", "tang", "cong", "xet", "hinh", "thuc", "khen", "thuong",
+                  "danh", "hieu", "vinh", "du", "nuoc", "cua", "muc", "lao", "dong", "tien", "@TINH", "@SO", "x",
+                  "bangkhen", "sotay", "tinhyeu", "hue", *(w for p in PROVINCES for w in p.split())]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_REWRITE_WORDS) | st.sampled_from(PROVINCES), max_size=14),
+       st.sampled_from(["", " ", "  "]))
+@example(["bang", "khen", "chu", "tich", "uy", "ban", "nhan", "dan", "tinh", "quang", "binh"], "")
+@example(["chien", "si", "thi", "dua", "thanh", "pho", "ho", "chi", "minh"], " ")
+def test_a_rewrite_skipped_where_its_words_are_missing_changes_nothing(words, end):
+    from thidua_xl.awards_text import _rewritten
+
+    text = " ".join(words) + end
+    assert _rewritten(text) == _every_rewrite(text)
+
+
+@pytest.mark.parametrize("award", AWARDS, ids=lambda a: a.code)
+def test_the_catalogue_texts_rewrite_as_with_every_rewrite(award):
+    from thidua_xl.awards_text import _WORDS, _rewritten
+    from thidua_xl.text import fold
+
+    for text in (award.name, *award.aliases, award.code):
+        words = fold(text).replace("@", " ").split()
+        out = " ".join(_WORDS.get(w, w) for w in words)
+        assert _rewritten(out) == _every_rewrite(out), text

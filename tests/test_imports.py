@@ -298,4 +298,27 @@ def test_files_a_child_process_checked_are_read_without_the_scanning_code(seed_f
                            "--json", str(tmp_path / "tong-hop.json")], capture_output=True, text=True, timeout=300)
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got["code"] in (0, 1) and got["scan"]
-    assert got["loaded"] == []
+    assert got["loaded"] == [], got
+
+
+_CLEAN_FILE = """
+import json, sys
+sys.argv = ["thidua"] + sys.argv[1:]
+from thidua_xl.__main__ import run
+code = run()
+print(json.dumps({"code": code, "loaded": sorted(m for m in ("thidua_xl.cellcheck", "difflib") if m in sys.modules)}))
+"""
+
+
+def test_a_clean_file_is_validated_without_the_cell_checks_or_the_suggestions(tmp_path):
+    """A unit file with no error cell and no over-long text, whose award texts all name an award exactly: no
+    finding about cells to make (cellcheck is not imported) and nothing to suggest (nor is difflib)."""
+    from validate_helpers import write_table
+
+    path = write_table(tmp_path / "don-vi.xlsx", ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Hình thức đề nghị"],
+                       [[1, "Nguyễn Văn An", "12/03/1980", "Nam", "Lao động tiên tiến"],
+                        [2, "Trần Thị Bình", "05/11/1985", "Nữ", "Chiến sĩ thi đua cơ sở"]], sheet="Danh sách")
+    proc = subprocess.run([sys.executable, "-c", _CLEAN_FILE, "validate", str(path), "--year", "2024"],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["code"] in (0, 1) and got["loaded"] == [], got

@@ -53,8 +53,8 @@ def count_once(intake, noms: list[dict[str, list]], inits: list[dict[str, list]]
 
 def cell_findings(path: Path, scan, report, noms, inits, intake) -> None:
     """Error values below a table's header, text longer than a cell (see cellcheck)."""
-    if scan is None:
-        return
+    if scan is None or not (scan.long_text or any(s.error_cells for s in scan.sheets.values())):
+        return  # nothing to say (the usual file): cellcheck not even imported
     from ..cellcheck import error_cell_findings, truncate_long_text
 
     intake.findings += error_cell_findings(path, scan, report.header_row, report.unit)

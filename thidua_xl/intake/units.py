@@ -8,7 +8,6 @@ code or name, then by a key with abbreviations expanded (TTYT, BVĐK…) and adm
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import TYPE_CHECKING
 
@@ -182,6 +181,8 @@ class UnitRegistry:
 
     def closest(self, text: str, n: int = 3) -> list[str]:
         """Names of the units nearest to a text, for a refusal that helps the user choose."""
+        import difflib  # only a refusal gets here
+
         key = unit_key(text)
         keys = list(self.by_key)
         near = difflib.get_close_matches(key, keys, n=n, cutoff=0.5) if key else []
