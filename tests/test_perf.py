@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from thidua_xl.perf import gc_paused
 
 
@@ -92,3 +96,108 @@ def test_the_command_gives_the_collector_back_once_it_reads(seed_folder, tmp_pat
         proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300,
                               cwd=tmp_path)
         assert json.loads(proc.stdout.strip().splitlines()[-1]) is True, (args, proc.stderr[-500:])
+
+
+# --- records written out as plain classes behave as the dataclasses they replace ----------------------------
+def _twins():
+    """(the plain class, the dataclass it replaced, declared as it was) for each record made plain."""
+    from dataclasses import dataclass, field
+
+    from thidua_xl.awards_text import Entry
+    from thidua_xl.catalog import Award
+    from thidua_xl.intake.files import Loaded
+    from thidua_xl.intake.headers import Table
+
+    @dataclass(frozen=True)
+    class Award:  # noqa: F811 - the twin has the plain class's name, so that reprs compare
+        code: str
+        order: int
+        name: str
+        kind: str
+        subject: str
+        authority: str
+        decided_by_so: bool
+        aliases: tuple
+        via: str = ""
+
+    @dataclass(frozen=True)
+    class Entry:  # noqa: F811
+        code: str
+        text: str
+        words: tuple
+        head: tuple
+
+    @dataclass
+    class Loaded:  # noqa: F811
+        wb: object
+        reason: object
+        scan: object
+        rows: dict = field(default_factory=dict)
+
+    @dataclass
+    class Table:  # noqa: F811
+        header_idx: int
+        columns: dict
+        headers_typed: dict
+        extra: list
+        missing: list
+        birth_by_gender: object = None
+        birth_labels: tuple = ("", "")
+        birth_own_headers: bool = False
+        sub_header_rows: int = 0
+        more_awards: list = field(default_factory=list)
+        default_award: str = ""
+
+    import thidua_xl.awards_text as a, thidua_xl.catalog as c, thidua_xl.intake.files as f, thidua_xl.intake.headers as h
+
+    for twin in (Award, Entry, Loaded, Table):
+        twin.__qualname__ = twin.__name__  # the repr names the class as the module's does
+
+    return [(c.Award, Award), (a.Entry, Entry), (f.Loaded, Loaded), (h.Table, Table)]
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=3),
+                    st.tuples(st.text(max_size=2)), st.lists(st.integers(0, 2), max_size=2),
+                    st.dictionaries(st.integers(0, 2), st.text(max_size=2), max_size=2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 3), st.data())
+def test_a_plain_record_is_its_dataclass(which, data):
+    import dataclasses
+
+    plain, twin = _twins()[which]
+    names = [f.name for f in dataclasses.fields(twin)]
+    required = [f.name for f in dataclasses.fields(twin)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    given_names = required + [n for n in names if n not in required and data.draw(st.booleans())]
+    # a mutable field left out gets a fresh default; given, it is what callers give (a dict, a list)
+    kinds = {"rows": st.dictionaries(st.text(max_size=2), st.lists(st.lists(st.integers(0, 1))), max_size=2),
+             "more_awards": st.lists(st.integers(0, 5), max_size=2)}
+    values = {n: data.draw(kinds.get(n, _VALUES)) for n in given_names}
+    other = {n: (v if data.draw(st.booleans()) else data.draw(kinds.get(n, _VALUES))) for n, v in values.items()}
+    p, d = plain(**values), twin(**values)
+    p2, d2 = plain(**other), twin(**other)
+    assert repr(p) == repr(d) and [getattr(p, n) for n in names] == [getattr(d, n) for n in names]
+    assert (p == p2) == (d == d2) and (p != p2) == (d != d2) and p != d and not p == object()
+    frozen = twin.__dataclass_params__.frozen
+    if frozen:
+        try:
+            want = hash(d)
+        except TypeError:  # a field holds a list: neither hashes
+            with pytest.raises(TypeError):
+                hash(p)
+        else:
+            assert hash(p) == want
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            p.code = "x"
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            del p.code
+    else:
+        with pytest.raises(TypeError):
+            hash(p)
+        p.extra_value = 1  # an ordinary object: what intake sets on it later
+        assert p.extra_value == 1
+    if "rows" in names and "rows" not in values or "more_awards" in names and "more_awards" not in values:
+        field = "rows" if "rows" in names else "more_awards"
+        assert getattr(plain(**values), field) is not getattr(p, field)  # a fresh default each, as default_factory

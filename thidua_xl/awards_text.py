@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from .perf import Frozen
 from .text import clean, fold
 
 # Abbreviations and spellings, word by word (folded words).
@@ -179,12 +179,17 @@ def _conflicts(text: set[str], cand: set[str]) -> bool:
     return collective != ("tap" in text or "the" in text)
 
 
-@dataclass(frozen=True)
-class Entry:
-    code: str
-    text: str
-    words: tuple[str, ...]  # canonical words
-    head: tuple[str, ...]  # words naming the kind of award (first two words of the official name)
+class Entry(Frozen):
+    """One way the catalogue writes an award, in canonical words (a plain class: see perf.Plain)."""
+
+    _fields = ("code", "text", "words", "head")
+
+    def __init__(self, code: str, text: str, words: tuple[str, ...], head: tuple[str, ...]):
+        put = object.__setattr__
+        put(self, "code", code)
+        put(self, "text", text)
+        put(self, "words", words)  # canonical words
+        put(self, "head", head)  # words naming the kind of award (first two words of the official name)
 
 
 class AwardMatcher:

@@ -7,11 +7,11 @@ all of them in the same "Hình thức đề nghị" cell.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from .awards_text import AwardMatcher
+from .perf import Frozen
 from .schema import BOTH, CA_NHAN, SUBJECT_LABEL, TAP_THE  # noqa: F401  (the subjects, named once)
 
 KIND_LABEL = {
@@ -29,17 +29,23 @@ AUTHORITY_LABEL = {
 }
 
 
-@dataclass(frozen=True)
-class Award:
-    code: str
-    order: int
-    name: str
-    kind: str
-    subject: str  # tap_the | ca_nhan | both
-    authority: str
-    decided_by_so: bool
-    aliases: tuple[str, ...]
-    via: str = ""  # through whom the Sở proposes it: '' (its own), 'tinh' (UBND tỉnh), 'bo' (Bộ Y tế)
+class Award(Frozen):
+    """One award of the catalogue (read-only; a plain class: see perf.Plain)."""
+
+    _fields = ("code", "order", "name", "kind", "subject", "authority", "decided_by_so", "aliases", "via")
+
+    def __init__(self, code: str, order: int, name: str, kind: str, subject: str, authority: str,
+                 decided_by_so: bool, aliases: tuple[str, ...], via: str = ""):
+        put = object.__setattr__
+        put(self, "code", code)
+        put(self, "order", order)
+        put(self, "name", name)
+        put(self, "kind", kind)
+        put(self, "subject", subject)  # tap_the | ca_nhan | both
+        put(self, "authority", authority)
+        put(self, "decided_by_so", decided_by_so)
+        put(self, "aliases", aliases)
+        put(self, "via", via)  # through whom the Sở proposes it: '' (its own), 'tinh' (UBND tỉnh), 'bo' (Bộ Y tế)
 
     def allows(self, subject: str) -> bool:
         return self.subject == BOTH or self.subject == subject

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..model import ERROR, Finding
+from ..perf import Plain
 from .arrow import ARROW_SUFFIXES, ArrowBook, open_book, parse_sheet
 from .early import WORKBOOK_SUFFIXES, workbooks  # noqa: F401 - WORKBOOK_SUFFIXES: intake's name for it
 from .headers import _find_units_sheet
@@ -59,14 +59,17 @@ def _visible_sheets(wb) -> list[str]:
         return list(wb.sheet_names)
 
 
-@dataclass
-class Loaded:
-    """A workbook opened and pre-checked, with the sheets already parsed (see `load_file`)."""
+class Loaded(Plain):
+    """A workbook opened and pre-checked, with the sheets already parsed (see `load_file`; a plain class: see
+    perf.Plain)."""
 
-    wb: object
-    reason: str | None
-    scan: object
-    rows: dict[str, list[list]] = field(default_factory=dict)
+    _fields = ("wb", "reason", "scan", "rows")
+
+    def __init__(self, wb: object, reason: str | None, scan: object, rows: dict[str, list[list]] | None = None):
+        self.wb = wb
+        self.reason = reason
+        self.scan = scan
+        self.rows = {} if rows is None else rows
 
 
 def load_file(path: Path, arrow: bool = True, scan=None, ahead: bool = False) -> Loaded:

@@ -9,13 +9,13 @@ at and what they lacked, in the file's own words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
 from ..schema import (CONFIG_SHEET, INITIATIVE_HEADERS, INITIATIVE_REQUIRED, INITIATIVES_SHEET,  # noqa: F401
                       MASTER_ONLY_HEADERS, META_SHEET, NARRATIVE_SHEET, NOMINATION_HEADERS, NOMINATION_REQUIRED,
                       OPTIONAL_COLUMNS, UNIT_LIST_HEADERS, UNIT_LIST_REQUIRED, UNITS_SHEET)
+from ..perf import Plain
 from ..text import clean, fold, fold_strings
 
 HEADER_SCAN_ROWS = 40
@@ -205,21 +205,31 @@ def _word_rule(key: str, spec_id: int) -> str | None:
     return None
 
 
-@dataclass
-class Table:
-    """A table found on a sheet: where its header is and what each column means."""
+class Table(Plain):
+    """A table found on a sheet: where its header is and what each column means (a plain class: see
+    perf.Plain)."""
 
-    header_idx: int  # 0-based index into the sheet's rows
-    columns: dict[int, str]  # column index -> canonical header
-    headers_typed: dict[str, str]  # typed header -> canonical
-    extra: list[str]
-    missing: list[str]
-    birth_by_gender: tuple[int, int] | None = None  # (Nam column, Nữ column): the column a birth date is in gives the sex
-    birth_labels: tuple[str, str] = ("", "")  # those two columns as the file names them, for messages
-    birth_own_headers: bool = False  # each of the two has its own header cell (one header row), which findings name
-    sub_header_rows: int = 0  # rows of a two-row header below header_idx
-    more_awards: list[int] = field(default_factory=list)  # further award columns ("Thi đua" | "Khen thưởng")
-    default_award: str = ""  # the award the title names, for rows that name none
+    _fields = ("header_idx", "columns", "headers_typed", "extra", "missing", "birth_by_gender", "birth_labels",
+               "birth_own_headers", "sub_header_rows", "more_awards", "default_award")
+
+    def __init__(self, header_idx: int, columns: dict[int, str], headers_typed: dict[str, str], extra: list[str],
+                 missing: list[str], birth_by_gender: tuple[int, int] | None = None,
+                 birth_labels: tuple[str, str] = ("", ""), birth_own_headers: bool = False, sub_header_rows: int = 0,
+                 more_awards: list[int] | None = None, default_award: str = ""):
+        self.header_idx = header_idx  # 0-based index into the sheet's rows
+        self.columns = columns  # column index -> canonical header
+        self.headers_typed = headers_typed  # typed header -> canonical
+        self.extra = extra
+        self.missing = missing
+        # (Nam column, Nữ column): the column a birth date is in gives the sex
+        self.birth_by_gender = birth_by_gender
+        self.birth_labels = birth_labels  # those two columns as the file names them, for messages
+        # each of the two has its own header cell (one header row), which findings name
+        self.birth_own_headers = birth_own_headers
+        self.sub_header_rows = sub_header_rows  # rows of a two-row header below header_idx
+        # further award columns ("Thi đua" | "Khen thưởng")
+        self.more_awards = [] if more_awards is None else more_awards
+        self.default_award = default_award  # the award the title names, for rows that name none
 
 
 def _is_column_numbers(row: list) -> bool:
