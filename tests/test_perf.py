@@ -105,6 +105,7 @@ def _twins():
 
     from thidua_xl.awards_text import Entry
     from thidua_xl.catalog import Award
+    from thidua_xl.config import Config
     from thidua_xl.intake.files import Loaded
     from thidua_xl.intake.headers import Table
 
@@ -135,6 +136,10 @@ def _twins():
         rows: dict = field(default_factory=dict)
 
     @dataclass
+    class Config:  # noqa: F811
+        values: dict = field(default_factory=dict)
+
+    @dataclass
     class Table:  # noqa: F811
         header_idx: int
         columns: dict
@@ -148,12 +153,13 @@ def _twins():
         more_awards: list = field(default_factory=list)
         default_award: str = ""
 
-    import thidua_xl.awards_text as a, thidua_xl.catalog as c, thidua_xl.intake.files as f, thidua_xl.intake.headers as h
+    import thidua_xl.awards_text as a, thidua_xl.catalog as c, thidua_xl.config as g, thidua_xl.intake.files as f
+    import thidua_xl.intake.headers as h
 
-    for twin in (Award, Entry, Loaded, Table):
+    for twin in (Award, Entry, Loaded, Table, Config):
         twin.__qualname__ = twin.__name__  # the repr names the class as the module's does
 
-    return [(c.Award, Award), (a.Entry, Entry), (f.Loaded, Loaded), (h.Table, Table)]
+    return [(c.Award, Award), (a.Entry, Entry), (f.Loaded, Loaded), (h.Table, Table), (g.Config, Config)]
 
 
 _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=3),
@@ -162,7 +168,7 @@ _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_si
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, 3), st.data())
+@given(st.integers(0, 4), st.data())
 def test_a_plain_record_is_its_dataclass(which, data):
     import dataclasses
 
@@ -172,7 +178,8 @@ def test_a_plain_record_is_its_dataclass(which, data):
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
     given_names = required + [n for n in names if n not in required and data.draw(st.booleans())]
     # a mutable field left out gets a fresh default; given, it is what callers give (a dict, a list)
-    kinds = {"rows": st.dictionaries(st.text(max_size=2), st.lists(st.lists(st.integers(0, 1))), max_size=2),
+    kinds = {"values": st.dictionaries(st.text(max_size=2), st.text(max_size=2), max_size=2),
+             "rows": st.dictionaries(st.text(max_size=2), st.lists(st.lists(st.integers(0, 1))), max_size=2),
              "more_awards": st.lists(st.integers(0, 5), max_size=2)}
     values = {n: data.draw(kinds.get(n, _VALUES)) for n in given_names}
     other = {n: (v if data.draw(st.booleans()) else data.draw(kinds.get(n, _VALUES))) for n, v in values.items()}
@@ -198,6 +205,5 @@ def test_a_plain_record_is_its_dataclass(which, data):
             hash(p)
         p.extra_value = 1  # an ordinary object: what intake sets on it later
         assert p.extra_value == 1
-    if "rows" in names and "rows" not in values or "more_awards" in names and "more_awards" not in values:
-        field = "rows" if "rows" in names else "more_awards"
+    for field in {"rows", "more_awards", "values"} & set(names) - set(values):
         assert getattr(plain(**values), field) is not getattr(p, field)  # a fresh default each, as default_factory

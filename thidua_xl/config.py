@@ -6,8 +6,7 @@ Passwords are never stored here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-
+from .perf import Plain
 from .text import clean, fold
 
 # field name -> (label in the sheet, default)
@@ -95,9 +94,13 @@ def _lookup(kv: dict[str, str], label: str, name: str) -> str | None:
     return None
 
 
-@dataclass
-class Config:
-    values: dict[str, str] = field(default_factory=dict)
+class Config(Plain):
+    """The `Cấu hình` settings, by name (a plain class: see perf.Plain)."""
+
+    _fields = ("values",)
+
+    def __init__(self, values: dict[str, str] | None = None):
+        self.values = {} if values is None else values
 
     def get(self, name: str) -> str:
         v = self.values.get(name)
