@@ -306,13 +306,14 @@ import json, sys
 sys.argv = ["thidua"] + sys.argv[1:]
 from thidua_xl.__main__ import run
 code = run()
-print(json.dumps({"code": code, "loaded": sorted(m for m in ("thidua_xl.cellcheck", "difflib") if m in sys.modules)}))
+print(json.dumps({"code": code, "loaded": sorted(m for m in ("thidua_xl.cellcheck", "difflib", "pickle") if m in sys.modules)}))
 """
 
 
 def test_a_clean_file_is_validated_without_the_cell_checks_or_the_suggestions(tmp_path):
     """A unit file with no error cell and no over-long text, whose award texts all name an award exactly: no
-    finding about cells to make (cellcheck is not imported) and nothing to suggest (nor is difflib)."""
+    finding about cells to make (cellcheck is not imported), nothing to suggest (nor is difflib), and no child
+    process checked it (nor is pickle, its answers' format)."""
     from validate_helpers import write_table
 
     path = write_table(tmp_path / "don-vi.xlsx", ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Hình thức đề nghị"],

@@ -10,7 +10,6 @@ process, as before; nothing is parsed before its check.
 from __future__ import annotations
 
 import os
-import pickle
 import struct
 import sys
 from pathlib import Path
@@ -47,6 +46,8 @@ def worth_a_child(paths: list[Path]) -> bool:
 
 def serve(stdin, stdout) -> None:
     """The child: NUL-separated paths in, one length-prefixed pickled (index, answer) per file out."""
+    import pickle
+
     from ..safety import Refused, inspect
 
     paths = [p for p in stdin.read().decode("utf-8").split("\0") if p]
@@ -89,6 +90,8 @@ class Checker:
         return self._answers[i].result()
 
     def _collect(self) -> None:
+        import pickle  # here and in `serve`: a command without a child (a master, a few files) never imports it
+
         out = self._proc.stdout
         try:
             while True:
