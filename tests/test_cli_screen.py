@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from rich._wrap import divide_line as rich_divide_line
 from rich.console import Console
 
-from thidua_xl.cli.screen import Column, divide_line, plain_lines, print_table, rich_table
+from thidua_xl.cli.screen import Column, divide_line, left_lines, plain_lines, print_table, rich_table
 
 WORDS = ["Lỗi", "Cảnh báo", "NOT_CHECKED", "“Nguyễn Thị Hoà”", "Bệnh", "viện", "Đa", "khoa", "tỉnh", "năm", "2024:",
          "[Quy", "định", "B.TTLDTT.TY_LE_LDTT;", "căn", "cứ:", "Luật", "Thi", "đua,", "khen", "thưởng", "2022]",
@@ -105,3 +106,32 @@ def test_a_message_breaks_where_rich_breaks_it(line, width, fold):
     """A finding's message (words one space apart, some longer than the column: a rule's code, a long name)
     cut where rich cuts it, a long word folded into pieces or left on its own line."""
     assert divide_line(line, width, fold) == rich_divide_line(line, width, fold=fold)
+
+
+def _cut_as_rich(line: str, width: int, fold: bool) -> list[str]:
+    """A left-justified cell's line as the table lays it out through rich's steps: cut by rich's divide_line,
+    each piece's trailing white space taken past `width` (Text.rstrip_end), cut at `width` (Text.truncate of
+    "fold" and "crop"), padded to the column and one space either side (Padding(0, 1))."""
+    bounds = [0, *rich_divide_line(line, width, fold=fold), len(line)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        piece = line[a:b]
+        if len(piece) > width:
+            m = re.search(r"\s+$", piece)
+            if m is not None:
+                piece = piece[:len(piece) - min(len(m.group(0)), len(piece) - width)]
+        out.append(" " + piece[:width].ljust(width) + " ")
+    return out
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(
+    st.lists(st.sampled_from(["a", "Đế", "x" * 7, "y" * 15, "z" * 20, "w" * 31, "“B.TTLDTT.TY_LE_LDTT)”"]),
+             min_size=1, max_size=30).map(" ".join),
+    st.lists(st.sampled_from(list("aĐế.-") + [" ", " ", "  ", "xxxxxxx", "yyyyyyyyyyyyyyy", "\u00a0"]),
+             max_size=25).map("".join)),
+    st.integers(1, 30), st.booleans())
+def test_a_message_cell_is_laid_out_as_rich_cuts_it(line, width, fold):
+    """A left-justified message cut and padded in one walk (`left_lines`): the lines rich's steps give, a long
+    word folded or cropped, any other spacing the general way."""
+    assert left_lines(line, width, fold) == _cut_as_rich(line, width, fold)

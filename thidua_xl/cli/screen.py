@@ -30,7 +30,7 @@ def print_table(console, title: str | None, columns: Sequence[Column], rows: Seq
         if lines is None:
             console.rich.print(rich_table(title, columns, rows))
             return
-        console.file.write("".join(line + "\n" for line in lines))
+        console.file.write("\n".join(lines) + "\n")
         console.file.flush()
         return
     lines = plain_lines(console, title, columns, rows) if _plain_console(console) else None
@@ -40,7 +40,7 @@ def print_table(console, title: str | None, columns: Sequence[Column], rows: Seq
     if console.quiet:
         return
     file = console.file
-    file.write("".join(line + "\n" for line in lines))
+    file.write("\n".join(lines) + "\n")
     file.flush()
 
 
@@ -85,72 +85,47 @@ def layout(max_width: int, title: str | None, columns: Sequence[Column], rows: S
            markup: Callable[[str], str | None]) -> list[str] | None:
     """The lines rich prints for this table at `max_width` (no styles), `markup` giving a cell's text as rich
     shows it (None: not certain); None where this layout is not certain to be rich's."""
-    from rich import box as rich_box
-
-    def text(s) -> str | None:  # the text rich shows for a cell: markup and emoji codes applied
-        shown = markup(s)
-        # one cell per character (Vietnamese, Latin, punctuation), no tab: else rich decides
-        return shown if shown is not None and SIMPLE_TEXT.fullmatch(shown) else None
-
     n = len(columns)
     if n == 0 or any(len(r) != n for r in rows):
         return None
-    grid: list[list[str]] = []
-    for r in [[c.header for c in columns], *rows]:
-        cells = [text(v if isinstance(v, str) else str(v)) for v in r]
-        if None in cells:
-            return None
-        grid.append(cells)
     for c in columns:
         if c.justify not in ("left", "right") or c.overflow not in ("fold", "ellipsis", "crop"):
             return None
+    shown: dict[str, str | None] = {}  # a cell's text as rich shows it, once per distinct text (codes repeat)
+
+    def text(s: str) -> str | None:
+        got = markup(s)
+        # one cell per character (Vietnamese, Latin, punctuation), no tab: else rich decides
+        return got if got is not None and SIMPLE_TEXT.fullmatch(got) else None
+
+    grid: list[list[str]] = []
+    for r in [[c.header for c in columns], *rows]:
+        cells = []
+        for v in r:
+            v = v if isinstance(v, str) else str(v)
+            t = shown[v] if v in shown else shown.setdefault(v, text(v))
+            if t is None:
+                return None
+            cells.append(t)
+        grid.append(cells)
 
     # --- column widths: Table._calculate_column_widths with Padding(0, 1) cells, no expand -------------
+    # A cell measures min(its widest line + 2, the room) at most (Padding(0, 1) around Text; the widest word
+    # only bounds the minimum, which a table that is not expanded never reads), a column its widest cell.
     extra = 2 + n - 1  # outer edges and the dividers
     room = max_width - extra
-    spans = []  # per column: per cell (widest word, widest line)
-    for j in range(n):
-        col = []
-        for cells in grid:
-            s = cells[j]
-            lines = s.splitlines()
-            widest_line = max(map(len, lines)) if lines else 0
-            words = s.split()
-            col.append((max(map(len, words)) if words else widest_line, widest_line))
-        spans.append(col)
+    widest = [max(len(s) if "\n" not in s else max(map(len, s.split("\n"))) for s in column)
+              for column in zip(*grid)]
 
-    def measure_cell(lo: int, hi: int, m: int) -> tuple[int, int]:
-        if m < 1:
-            return 0, 0
-        if m - 2 < 1:  # Padding.__rich_measure__
-            a, b = m, m
-        else:
-            a, b = _norm(min(lo, m), min(hi, m))
-            if b < 1:
-                a, b = 0, 0
-            else:
-                a, b = _norm(a, b)
-            a, b = min(a + 2, m), min(b + 2, m)
-        a, b = _norm(a, b)  # Measurement.get on the Padding
-        a, b = min(a, m), min(b, m)
-        if b < 1:
-            return 0, 0
-        return _norm(a, b)
+    def measure(j: int, m: int) -> int:
+        return 0 if m < 1 else min(widest[j] + 2, m)
 
-    def measure_column(j: int, m: int) -> tuple[int, int]:
-        if m < 1:
-            return 0, 0
-        got = [measure_cell(lo, hi, m) for lo, hi in set(spans[j])]  # the widest: each distinct cell once
-        a = max(g[0] for g in got) if got else 1
-        b = max(g[1] for g in got) if got else m
-        return min(a, m), min(b, m)
-
-    widths = [measure_column(j, room)[1] or 1 for j in range(n)]
+    widths = [measure(j, room) or 1 for j in range(n)]
     if sum(widths) > room:
         widths = _collapse(widths, room)
         if sum(widths) > room:
             widths = _ratio_reduce(sum(widths) - room, [1] * n, widths, widths)
-        widths = [measure_column(j, w)[1] or 0 for j, w in enumerate(widths)]
+        widths = [measure(j, w) for j, w in enumerate(widths)]
     if any(w < 3 for w in widths):
         return None
     table_width = sum(widths) + extra
@@ -158,51 +133,108 @@ def layout(max_width: int, title: str | None, columns: Sequence[Column], rows: S
         return None
 
     # --- cells: Padding(Text) rendered at its column's width --------------------------------------------
-    def wrap(s: str, width: int, justify: str, overflow: str) -> list[str]:
-        """The cell's lines, each exactly `width` characters."""
+    wraps = [_cell_wrap(w, c.justify, c.overflow) for w, c in zip(widths, columns)]
+    out = []
+    if title:
+        t = text(title)
+        if t is None or "\n" in t or len(t) > table_width:
+            return None
+        t = t.rstrip()
+        t = " " * ((table_width - len(t)) // 2) + t
+        out.append(t + " " * (table_width - len(t)))
+    out.append(_line(_TOP, widths))
+    blanks = [" " * w for w in widths]
+    head, mid, foot = ((left + between.join(["{}"] * n) + right).format for left, between, right in (_HEAD, _MID, _FOOT))
+    last_row = len(grid) - 1
+    for i, cells in enumerate(grid):
+        rendered = [wrap(s) for wrap, s in zip(wraps, cells)]
+        height = max(map(len, rendered))
+        if height > 1:
+            for r, blank in zip(rendered, blanks):
+                if len(r) < height:  # the header sits at the bottom, rows at the top
+                    r[:] = [blank] * (height - len(r)) + r if i == 0 else r + [blank] * (height - len(r))
+        out.extend(map(head if i == 0 else foot if i == last_row else mid, *rendered))  # one line a row's line
+        if i == 0:
+            out.append(_line(_HEAD_ROW, widths))
+    out.append(_line(_BOTTOM, widths))
+    return out
+
+
+# rich.box.HEAVY_HEAD's pieces (rich's box module, ~1.5 ms to import, is not needed to draw them):
+# (left, horizontal or vertical, divider, right) of each line the table uses
+_TOP, _HEAD_ROW, _BOTTOM = ("┏", "━", "┳", "┓"), ("┡", "━", "╇", "┩"), ("└", "─", "┴", "┘")
+_HEAD, _MID, _FOOT = ("┃", "┃", "┃"), ("│", "│", "│"), ("│", "│", "│")  # a row's left, between, right
+
+
+def _line(edge: tuple[str, str, str, str], widths: list[int]) -> str:
+    left, horizontal, divider, right = edge
+    return left + divider.join(horizontal * w for w in widths) + right
+
+
+def _cell_wrap(w: int, justify: str, overflow: str) -> Callable[[str], list[str]]:
+    """A column's cell laid out: its lines, each `w` characters with the padding of one space either side."""
+    width = w - 2
+    fold = overflow == "fold"
+    cut = overflow != "ellipsis"  # fold and crop cut a line too long at `width`; ellipsis ends it with "…"
+    left = justify == "left"
+
+    def wrap(s: str) -> list[str]:
+        if len(s) <= width and "\n" not in s:  # one line that fits
+            return [(" " + s).ljust(w)] if left else [(" " + s.rstrip().rjust(width) + " ")]
         out = []
-        fold = overflow == "fold"
-        left = justify == "left"
         for line in s.split("\n"):
+            if left and cut:
+                out += left_lines(line, width, fold)
+                continue
             bounds = [0, *divide_line(line, width, fold), len(line)]
             for a, b in zip(bounds, bounds[1:]):
                 piece = line[a:b]
-                if len(piece) > width:  # Text.rstrip_end
-                    m = _TRAILING_SPACE.search(piece)
-                    if m is not None:
-                        piece = piece[:len(piece) - min(len(m.group(0)), len(piece) - width)]
                 if left:
-                    out.append(_truncate(piece, width, overflow) if len(piece) > width
-                               else piece.ljust(width))
+                    if len(piece) > width:  # Text.rstrip_end
+                        m = _TRAILING_SPACE.search(piece)
+                        if m is not None:
+                            piece = piece[:len(piece) - min(len(m.group(0)), len(piece) - width)]
+                    out.append(" " + (_truncate(piece, width, overflow) if len(piece) > width
+                                      else piece.ljust(width)) + " ")
                 else:
-                    out.append(_truncate(piece.rstrip(), width, overflow).rjust(width))
+                    out.append(" " + _truncate(piece.rstrip(), width, overflow).rjust(width) + " ")
         return out
 
-    box = rich_box.HEAVY_HEAD
+    return wrap
+
+
+def left_lines(line: str, width: int, fold: bool) -> list[str]:
+    """A line of a left-justified cell cut at `width` ("fold" or "crop") as laid out: each piece divide_line
+    cuts, `" " + piece[:width]` padded to `width + 2` (Text.rstrip_end and Text.truncate take only what lies
+    past `width`). A message's line, its words one space apart, is cut and padded in one walk, one `rfind` a
+    line as `_single_spaced` cuts it, without the list of its breaks; any other line, the general way."""
+    w = width + 2
+    size = len(line)
+    if size <= width:
+        return [(" " + line).ljust(w)]
+    if line[0] == " " or line[-1] == " " or "  " in line or _OTHER_SPACE.search(line):
+        bounds = [0, *divide_line(line, width, fold), size]
+        return [(" " + line[a:b][:width]).ljust(w) for a, b in zip(bounds, bounds[1:])]
     out = []
-    if title:
-        shown = text(title)
-        if shown is None or "\n" in shown or len(shown) > table_width:
-            return None
-        t = shown.rstrip()
-        t = " " * ((table_width - len(t)) // 2) + t
-        out.append(t + " " * (table_width - len(t)))
-    out.append(box.get_top(widths))
-    last_row = len(grid) - 1
-    for i, cells in enumerate(grid):
-        left, vertical, right = ((box.head_left, box.head_vertical, box.head_right) if i == 0 else
-                                 (box.foot_left, box.foot_vertical, box.foot_right) if i == last_row else
-                                 (box.mid_left, box.mid_vertical, box.mid_right))
-        rendered = [[" " + ln + " " for ln in wrap(s, w - 2, c.justify, c.overflow)]
-                    for s, w, c in zip(cells, widths, columns)]
-        height = max(len(r) for r in rendered)
-        for r, w in zip(rendered, widths):
-            blank = [" " * w] * (height - len(r))
-            r[:] = blank + r if i == 0 else r + blank  # the header sits at the bottom, rows at the top
-        out.extend(left + vertical.join(pieces) + right for pieces in zip(*rendered))
-        if i == 0:
-            out.append(box.get_row(widths, "head", edge=True))
-    out.append(box.get_bottom(widths))
+    start = 0
+    while size - start > width:
+        space = line.rfind(" ", start, start + width + 1)
+        if space != -1:
+            out.append((" " + line[start:space]).ljust(w))  # the space it ends with is padding either way
+            start = space + 1
+            continue
+        end = line.find(" ", start)  # the word at `start` is longer than a line
+        if not fold:  # left whole on its line, cropped
+            if end == -1:
+                break
+            out.append(" " + line[start:start + width] + " ")
+            start = end + 1
+            continue
+        length = (size if end == -1 else end + 1) - start  # with its space after
+        last = start + (length - 1) // width * width
+        out += [" " + line[a:a + width] + " " for a in range(start, last, width)]
+        start = last
+    out.append((" " + line[start:start + width]).ljust(w))
     return out
 
 
@@ -302,11 +334,6 @@ def _divide_words(line: str, width: int, fold: bool) -> list[int]:
         offset = _place_word(breaks, start, end, ends[k], width, offset, fold)
         k += 1
     return breaks
-
-
-def _norm(a: int, b: int) -> tuple[int, int]:
-    a = min(max(0, a), b)
-    return max(0, a), max(0, max(a, b))
 
 
 def _truncate(s: str, width: int, overflow: str) -> str:
