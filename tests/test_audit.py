@@ -134,3 +134,17 @@ def test_a_master_read_is_logged_beside_itself_without_opening_it_again(tmp_path
         masters = read_masters(read_paths(paths))
         assert masters == ({str(master)} if master in paths else set())
         assert _audit_folder(paths, (), masters) == _audit_folder(paths, ())
+
+
+def test_an_input_is_named_by_its_real_path(tmp_path, monkeypatch):
+    """Named through a link or a relative path, an input is logged by the path it really has, with its digest;
+    the inputs worked out before the line is written (`known_inputs`) are the ones logged."""
+    real = tmp_path / "that" / "don-vi"
+    real.mkdir(parents=True)
+    a = good_unit(real / "A.xlsx")
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    records = audit.input_records(["link/A.xlsx", tmp_path / "link" / "missing.xlsx", real])
+    assert records == [{"path": str(a.resolve()), "sha256": sha(a)}]
+    p = audit.record(tmp_path / "log", "validate", inputs=["link/A.xlsx"], known_inputs=records)
+    assert [e["inputs"] for e in audit.read(p.parent)] == [records]

@@ -33,16 +33,23 @@ def _user() -> str:
         return os.environ.get("USERNAME") or os.environ.get("USER") or ""
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path) -> str | None:
     try:
         return known_sha256(path) or sha256(path)
     except OSError:  # locked by Excel, vanished meanwhile: still log the run
         return None
 
 
+def input_records(inputs=()) -> list[dict]:
+    """The line's inputs: each file's real path and sha256 (a name that is not a file left out). A command works
+    them out while its last output is still being written (`record(known_inputs=…)`)."""
+    return [{"path": os.path.realpath(p), "sha256": _digest(p)} for p in inputs if os.path.isfile(p)]
+
+
 def entry(command: str, inputs=(), outputs=(), counts: dict | None = None, exit_code: int | None = None,
-          message: str | None = None, timings=()) -> dict:
-    """The record appended for one run (also what tests and the Excel adapter can inspect)."""
+          message: str | None = None, timings=(), *, known_inputs: list[dict] | None = None) -> dict:
+    """The record appended for one run (also what tests and the Excel adapter can inspect); `known_inputs`:
+    `input_records(inputs)` worked out before."""
     from . import __version__
 
     return {
@@ -51,7 +58,7 @@ def entry(command: str, inputs=(), outputs=(), counts: dict | None = None, exit_
         "host": socket.gethostname(),
         "version": __version__,
         "command": command,
-        "inputs": [{"path": str(Path(p).resolve()), "sha256": _digest(Path(p))} for p in inputs if Path(p).is_file()],
+        "inputs": input_records(inputs) if known_inputs is None else known_inputs,
         "outputs": [{"path": str(Path(p).resolve()), "sha256": _digest(Path(p)) if Path(p).is_file() else None}
                     for p in outputs if p is not None],
         "counts": counts or {},
@@ -62,11 +69,12 @@ def entry(command: str, inputs=(), outputs=(), counts: dict | None = None, exit_
 
 
 def record(folder: str | os.PathLike, command: str, inputs=(), outputs=(), counts: dict | None = None,
-           exit_code: int | None = None, message: str | None = None, timings=()) -> Path | None:
+           exit_code: int | None = None, message: str | None = None, timings=(), *,
+           known_inputs: list[dict] | None = None) -> Path | None:
     """Append one line to <folder>/thidua-audit.jsonl; returns its path, or None if it could not be written."""
     try:
-        line = json.dumps(entry(command, inputs, outputs, counts, exit_code, message, timings), ensure_ascii=False,
-                          default=str) + "\n"
+        line = json.dumps(entry(command, inputs, outputs, counts, exit_code, message, timings,
+                                known_inputs=known_inputs), ensure_ascii=False, default=str) + "\n"
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / LOG_NAME

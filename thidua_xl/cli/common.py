@@ -186,12 +186,27 @@ def _is_master(path: Path) -> bool:
 def _audit(command: str, paths, outputs=(), counts=None, exit_code=None, folder=None, timings=(),
            masters=frozenset()):
     """One line in the audit log: inputs and outputs with their digests, counts, the steps' durations."""
+    _audit_begun(command, paths, outputs, folder=folder, masters=masters)(counts, exit_code, timings=timings)
+
+
+def _audit_begun(command: str, paths, outputs=(), folder=None, masters=frozenset()):
+    """`_audit` in two steps: where the line goes and its inputs (real paths, digests) now, while the run's last
+    output is still being written beside (none of the inputs); the function returned appends the line."""
     from .. import audit
     from ..intake import expand_paths
 
     files, _ = expand_paths([p for p in paths if Path(p).exists()])
-    audit.record(folder or _audit_folder(list(paths), outputs, masters), command, inputs=files, outputs=outputs,
-                 counts=counts, exit_code=exit_code, timings=timings)
+    where = folder or _audit_folder(list(paths), outputs, masters)
+    try:
+        known = audit.input_records(files)
+    except Exception:  # noqa: BLE001 - the log never breaks the command: `record` tries again and says nothing
+        known = None
+
+    def record(counts=None, exit_code=None, timings=()) -> None:
+        audit.record(where, command, inputs=files, outputs=outputs, counts=counts, exit_code=exit_code,
+                     timings=timings, known_inputs=known)
+
+    return record
 
 
 def _nothing():

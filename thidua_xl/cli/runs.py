@@ -7,8 +7,8 @@ from typing import List, Optional
 
 from ..errors import UserError
 from .screen import Column, print_table
-from .common import (_audit, _nothing, _print_bad_files, _refuse_overwrites, _working, console, exit_code_for,
-                     read, read_masters, wrote_into)
+from .common import (_audit, _audit_begun, _nothing, _print_bad_files, _refuse_overwrites, _working, console,
+                     exit_code_for, read, read_masters, wrote_into)
 
 
 def consolidate(paths: List[Path], year: Optional[int] = None, json_out: Optional[Path] = None,
@@ -65,7 +65,7 @@ def validate(paths: List[Path], year: Optional[int] = None, history: Optional[Pa
     """`thidua validate`: every row checked against the rules and the register, the findings printed and written."""
     from .. import pipeline
     from ..model import ERROR, WARNING, code_label
-    from ..pipeline.outputs import write_findings
+    from ..pipeline.outputs import findings_writer, write_findings
     from ..text import printable
     from ..threads import Beside
     from ..perf import spared_by_collector
@@ -81,9 +81,10 @@ def validate(paths: List[Path], year: Optional[int] = None, history: Optional[Pa
     with spared_by_collector():
         result = pipeline.validate(year_result, history=history, rules=rules)
         intake, y, findings = result.intake, result.year, result.findings
-        # the findings JSON alone is written while the tables print (its Polars work lets go of the GIL);
-        # a workbook asked for is written after, as before
-        writing = Beside(write_findings, result, json_out=json_out) if json_out and not (out or into) else None
+        # the findings JSON alone is written while the tables print: its pieces laid out first (Python, the GIL
+        # held), then Polars' join and the write (which let go of it) beside the tables; a workbook asked for is
+        # written after, as before
+        writing = Beside(findings_writer(result, json_out)) if json_out and not (out or into) else None
         import operator
         from collections import Counter
 
@@ -106,6 +107,9 @@ def validate(paths: List[Path], year: Optional[int] = None, history: Optional[Pa
         note = unverified_note(findings)
         if note:
             console.print(f"({note})")
+        outputs = [p for p in (json_out, out, into) if p]
+        # the audit line's inputs while the JSON (no input) is written; a workbook written into the master first
+        logging = _audit_begun("validate", paths, outputs, masters=read_masters(intake)) if writing else None
         written = writing.result() if writing else write_findings(result, json_out=json_out, out=out, into=into)
     for kind in ("json", "xlsx"):
         if kind in written:
@@ -113,6 +117,7 @@ def validate(paths: List[Path], year: Optional[int] = None, history: Optional[Pa
     if "into" in written:
         wrote_into(written["into"], written["backup"])
     code = exit_code_for(intake, counts[ERROR])
-    _audit("validate", paths, [p for p in (json_out, out, into) if p], counts, code, timings=result.timings,
-           masters=read_masters(intake))
+    if logging is None:
+        logging = _audit_begun("validate", paths, outputs, masters=read_masters(intake))
+    logging(counts, code, timings=result.timings)
     return code

@@ -108,31 +108,40 @@ _BETWEEN = ",\n    "  # between two findings
 def _grouped_pieces(result, findings) -> tuple[str, list[tuple[str, object]], str] | None:
     """(the text before the first finding, each finding's pieces in order, the text after the last) of
     `_grouped_text`; a piece is ("same", text) for every finding, ("laid", texts) one per finding, or ("text",
-    texts) one text per finding still to be encoded as a JSON string. None: see `_grouped_text`."""
+    texts) one text per finding still to be encoded as a JSON string. None: see `_grouped_text`.
+
+    The fields are read from each finding's `__dict__` (a dataclass sets every field there; one missing goes
+    the general way), a group's texts looked up once per finding, each distinct run laid out when first met."""
     from ..fileio import json_text
+    from ..model import ERROR, WARNING
 
     step = "\n      "
+    try:
+        records = list(map(vars, findings))
+        columns = {name: list(map(operator.itemgetter(name), records)) for group in _GROUPS for name in group}
+    except (KeyError, TypeError):
+        return None
+    kinds = {}
+    for name, column in columns.items():
+        kinds[name] = kind = set(map(type, column))
+        if name == "rules":
+            if kind != {tuple} or not all({str}.issuperset(map(type, t)) for t in set(column)):
+                return None
+        elif not _KEYED.issuperset(kind) or len(kind - {str, type(None)}) > 1 or (kind & {int, bool}
+                                                                              and str in kind):
+            return None
     pieces: list[tuple[str, object]] = []
     for k, group in enumerate(_GROUPS):
-        values = [list(map(operator.attrgetter(name), findings)) for name in group]
-        for name, column in zip(group, values):
-            kinds = set(map(type, column))
-            if name == "rules":
-                if kinds != {tuple} or not all({str}.issuperset(map(type, t)) for t in set(column)):
-                    return None
-            elif not _KEYED.issuperset(kinds) or len(kinds - {str, type(None)}) > 1 or (kinds & {int, bool}
-                                                                                     and str in kinds):
-                return None
         if group in (("message",), ("row",)):
-            pieces.append(("same", f',{step}"{group[0]}": '))
-            if set(map(type, values[0])) == {str}:
-                pieces.append(("text", values[0]))
+            name = group[0]
+            pieces.append(("same", f',{step}"{name}": '))
+            if kinds[name] == {str}:
+                pieces.append(("text", columns[name]))
             else:
-                pieces.append(("laid", _LINES(values[0])[1:-1].split("\n")))
+                pieces.append(("laid", _LINES(columns[name])[1:-1].split("\n")))
             continue
-        keys = list(zip(*values))
-        table = {}
-        for key in set(keys):
+
+        def laid(key, group=group, first=k == 0) -> str:
             parts = []
             for name, value in zip(group, key):
                 if name == "rules":
@@ -141,29 +150,68 @@ def _grouped_pieces(result, findings) -> tuple[str, list[tuple[str, object]], st
                     parts.append(f',{step}"{name}": ' + (_TEXT(value) if value.__class__ is str
                                                            else _LINES([value])[1:-1]))
             text = "".join(parts)
-            table[key] = "{" + text[1:] if k == 0 else text
-        pieces.append(("laid", list(map(table.__getitem__, keys))))
+            return "{" + text[1:] if first else text
+
+        table = _Laid(laid)
+        pieces.append(("laid", list(map(table.__getitem__, zip(*(columns[name] for name in group))))))
     pieces.append(("same", "\n    }"))
-    head, tail = json_text({"year": result.year, "findings": [], "counts": _counts(result)}).split('"findings": []')
+    severities = columns["severity"]
+    counts = {ERROR: severities.count(ERROR), WARNING: severities.count(WARNING)}
+    head, tail = json_text({"year": result.year, "findings": [], "counts": counts}).split('"findings": []')
     return head + '"findings": [\n    ', pieces, "\n  ]" + tail
 
 
-def findings_bytes(result, end: str = "") -> bytes:
+class _Laid(dict):
+    """A group's text for each distinct run of values, laid out the first time the run is met (one lookup a
+    finding: the run's tuple hashed once)."""
+
+    def __init__(self, lay):
+        super().__init__()
+        self._lay = lay
+
+    def __missing__(self, key):
+        text = self[key] = self._lay(key)
+        return text
+
+
+def findings_bytes(result, end: str = "", pieces=None) -> bytes:
     """`findings_text(result, end)` in UTF-8, byte for byte, the findings' pieces joined, their messages encoded
     as JSON strings and the whole made UTF-8 by Polars (no GIL held; a 120,000-row run writes ~20 MB: ~97 → ~59 ms
     with the encoding, load 4). Polars escapes a string as `json.dumps(ensure_ascii=False)` does (every code point checked);
-    anything `_grouped_text` would not lay out, or Polars would not take, goes the way of `findings_text`."""
+    anything `_grouped_text` would not lay out, or Polars would not take, goes the way of `findings_text`.
+    `pieces`: `findings_pieces(result)` worked out before."""
+    laid = findings_pieces(result) if pieces is None else pieces
+    if laid:
+        try:
+            return _joined_by_polars(*laid, end)
+        except Exception:  # noqa: BLE001 - e.g. a lone surrogate Polars refuses: the general way says so
+            pass
+    return findings_text(result, end).encode("utf-8")
+
+
+def findings_pieces(result) -> tuple | bool:
+    """`_grouped_pieces` of the findings when all are plain `Finding`s, else False (the general way)."""
     from ..model import Finding
 
     findings = result.findings
-    if findings and all(type(f) is Finding for f in findings):
-        laid = _grouped_pieces(result, findings)
-        if laid is not None:
-            try:
-                return _joined_by_polars(*laid, end)
-            except Exception:  # noqa: BLE001 - e.g. a lone surrogate Polars refuses: the general way says so
-                pass
-    return findings_text(result, end).encode("utf-8")
+    if findings and set(map(type, findings)) == {Finding}:
+        return _grouped_pieces(result, findings) or False
+    return False
+
+
+def findings_writer(result, json_out: Path):
+    """`write_findings(result, json_out=json_out)` begun: the findings' pieces laid out now, in the caller's
+    thread (Python that holds the interpreter lock: done alone, nothing waits on it twice); the function returned
+    does the rest (Polars' join and encoding, the file's write: they let the lock go) in a thread beside the tables."""
+    pieces = findings_pieces(result)
+
+    def write_findings_json() -> dict[str, Path]:
+        from ..fileio import write_bytes
+
+        write_bytes(json_out, findings_bytes(result, end="\n", pieces=pieces))
+        return {"json": Path(json_out)}
+
+    return write_findings_json
 
 
 def _joined_by_polars(head: str, pieces: list, tail: str, end: str) -> bytes:
