@@ -117,6 +117,14 @@ def test_digests_worked_out_ahead_name_the_files_as_they_are(tmp_path):
     fileio.write_bytes(big, b"{}")  # a small write over it: nothing ahead, nothing stale
     assert fileio.known_sha256(big) is None and audit.entry("x", outputs=[big])["outputs"][0]["sha256"] == sha(big)
 
+    def by_another_writer(tmp):  # a file written by a writer of its own (Polars): hashed once in place
+        tmp.write_bytes(b"[]" * fileio.AHEAD_MIN)
+
+    fileio.write_with(big, by_another_writer)
+    assert fileio.known_sha256(big) == sha(big) and audit.entry("x", outputs=[big])["outputs"][0]["sha256"] == sha(big)
+    fileio.write_with(big, lambda tmp: tmp.write_bytes(b"{}"))  # small: hashed when asked, nothing stale
+    assert fileio.known_sha256(big) is None and audit.entry("x", outputs=[big])["outputs"][0]["sha256"] == sha(big)
+
 
 def test_a_master_read_is_logged_beside_itself_without_opening_it_again(tmp_path, capsys):
     """The folder of a run's log, from what the reading found (a master) or from the file's sheet names: the same."""

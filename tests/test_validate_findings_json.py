@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import json
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 
 from thidua_xl.fileio import json_text
 from thidua_xl.model import ERROR, WARNING, Finding
-from thidua_xl.pipeline.outputs import findings_bytes, findings_json, findings_text, write_findings
+from thidua_xl.pipeline.outputs import findings_bytes, findings_json, findings_text, findings_writer, write_findings
+from thidua_xl.threads import Beside
 
 NASTY = ["Nguyễn Văn Đức", "Nguye\u0302\u0303n", "Đ đ", "a\u00a0b\u2003c", "\u00b8\u00d5ng", "",
          'dấu "nháy" và \\ gạch', "dòng\nmới\r\ttab", "\x00\x01\x1f", "\u2028\u2029", "😀", "{x}", "null"]
@@ -53,6 +55,11 @@ def test_the_file_is_the_general_layout_byte_for_byte(findings, year):
     assert json.loads(findings_text(result))["findings"] == [f.to_dict() for f in findings]
     # the file's bytes, joined and encoded by Polars: the same text in UTF-8
     assert findings_bytes(result, end="\n") == _general(result, "\n").encode("utf-8")
+    # the file `validate --json` writes (its rows written by Polars, beside the tables): the same bytes
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "kiem-tra.json"
+        Beside(findings_writer(result, out)).result()
+        assert out.read_bytes() == _general(result, "\n").encode("utf-8")
 
 
 @settings(max_examples=50, deadline=None)
@@ -70,6 +77,9 @@ def test_unusual_values_go_the_general_way(findings):
         result = _result([*findings, one])
         assert findings_text(result) == _general(result)
         assert findings_bytes(result) == _general(result).encode("utf-8")
+        with tempfile.TemporaryDirectory() as tmp:
+            write_findings(result, json_out=Path(tmp) / "kiem-tra.json")
+            assert (Path(tmp) / "kiem-tra.json").read_bytes() == _general(result, "\n").encode("utf-8")
 
 
 def test_write_findings_writes_the_file(tmp_path):
@@ -116,3 +126,5 @@ def test_a_message_polars_cannot_take_is_written_as_before():
         findings_text(result).encode("utf-8")
     with pytest.raises(UnicodeEncodeError):
         findings_bytes(result)
+    with tempfile.TemporaryDirectory() as tmp, pytest.raises(UnicodeEncodeError):
+        Beside(findings_writer(result, Path(tmp) / "kiem-tra.json")).result()

@@ -94,6 +94,17 @@ def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
     return Path(target)
 
 
+def write_with(target: str | os.PathLike, write) -> Path:
+    """A file written atomically by `write(temporary path)` (a writer of its own: Polars'); a large one's sha256
+    (the audit line's) begun from the file once it is in place."""
+    with atomic_path(target) as tmp:
+        write(tmp)
+    _KNOWN.pop(os.path.abspath(target), None)
+    if os.path.getsize(target) >= AHEAD_MIN:
+        hash_ahead([target])
+    return Path(target)
+
+
 def write_text(target: str | os.PathLike, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
 
