@@ -156,3 +156,15 @@ def test_an_input_is_named_by_its_real_path(tmp_path, monkeypatch):
     assert records == [{"path": str(a.resolve()), "sha256": sha(a)}]
     p = audit.record(tmp_path / "log", "validate", inputs=["link/A.xlsx"], known_inputs=records)
     assert [e["inputs"] for e in audit.read(p.parent)] == [records]
+
+
+def test_the_user_is_the_login_name_getpass_gives(monkeypatch):
+    """Who ran the command: getpass.getuser()'s answer, from the environment or from the account."""
+    import getpass
+
+    for env in ({"LOGNAME": "nv.an"}, {"USER": "tt.binh", "LOGNAME": ""}, {"USERNAME": "Van Thu"}, {}):
+        for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert audit._user() == getpass.getuser()

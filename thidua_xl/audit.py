@@ -7,7 +7,6 @@ exit code. Appending never fails the command it records.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
 import socket
@@ -27,9 +26,17 @@ def user_folder() -> Path:
 
 
 def _user() -> str:
+    """getpass.getuser() (the login name from the environment, else the account's), without importing getpass and
+    its terminal modules (~0.7 ms at every command's end)."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        user = os.environ.get(name)
+        if user:
+            return user
     try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some service accounts
+        import pwd
+
+        return pwd.getpwuid(os.getuid())[0]
+    except Exception:  # noqa: BLE001 - no login name in some service accounts (or no pwd: Windows)
         return os.environ.get("USERNAME") or os.environ.get("USER") or ""
 
 
