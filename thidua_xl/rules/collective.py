@@ -20,7 +20,7 @@ from ..catalog import CA_NHAN, TAP_THE
 from ..model import WARNING, Finding
 from ..schema import COLUMN_HEADER
 from ..text import fold
-from .context import COL_AWARD, COL_NAME, NOT_CHECKED, Context
+from .context import COL_AWARD, COL_NAME, NOT_CHECKED, Context, take
 from .emit import cell_texts, emit, not_checked, where
 from .records import Rule
 
@@ -59,25 +59,42 @@ def whole_unit(rows: pl.DataFrame) -> list[bool]:
 
 
 def counted_from_individuals(ctx: Context, award: str) -> dict[str, int]:
-    """unit_key → number of distinct individuals of the unit proposed for `award` this year (once per run)."""
-    def count() -> dict[str, int]:
+    """unit_key → number of distinct individuals of the unit proposed for `award` this year (once per run: every
+    award a collective rule of the run counts by, in one query, the first time any is asked for)."""
+    def count() -> dict[str, dict[str, int]]:
+        awards = sorted({award} | {r.params["count_award"] for r in ctx.rules
+                                   if r.kind == "collective_count" and r.params.get("count_award")})
         # one lazy query: only the columns read are filtered (an eager filter took all ~50 of every row)
-        got = ctx.df.lazy().filter(pl.col("award").eq_missing(award) & pl.col("subject").eq_missing(CA_NHAN)
-                                   & pl.col("ho_ten").ne_missing("")).select("unit_key", "name_key", "birth_date") \
-            .unique().drop_nulls("unit_key").group_by("unit_key").len().collect()
-        return dict(zip(got.get_column("unit_key").to_list(), got.get_column("len").to_list()))
+        got = ctx.df.lazy().filter(pl.col("award").is_in(awards).fill_null(False) & pl.col("subject").eq_missing(CA_NHAN)
+                                   & pl.col("ho_ten").ne_missing("")) \
+            .select("award", "unit_key", "name_key", "birth_date").unique().drop_nulls("unit_key") \
+            .group_by("award", "unit_key").len().collect()
+        out: dict[str, dict[str, int]] = {a: {} for a in awards}
+        for a, unit, n in zip(*(got.get_column(c).to_list() for c in ("award", "unit_key", "len"))):
+            out[a][unit] = n
+        return out
 
-    return ctx.once(("counted_from_individuals", award), count)
+    counted = ctx.once("counted_from_individuals", count)
+    if award not in counted:  # an award no rule of the run named (a caller's own)
+        counted.update(ctx.once(("counted_from_individuals", award), count))
+    return counted[award]
 
 
 def member_count(ctx: Context, rows: pl.DataFrame, col: str, award: str | None) -> list[float]:
-    """The count of the column, else (a collective that is the whole unit) the unit's own nominees."""
+    """The count of the column, else (a collective that is the whole unit) the unit's own nominees: the unit's
+    nominees are counted, and the rows' names compared with their unit's, only where the column gives none."""
     got = column_numbers(rows, col)
     if award:
-        own = counted_from_individuals(ctx, award)
-        units = rows.get_column("unit_key").to_list()
-        got = [float(own.get(u, 0)) if whole and n != n else n
-               for n, whole, u in zip(got, whole_unit(rows), units)]
+        empty = [k for k, n in enumerate(got) if n != n]
+        if not empty:
+            return got
+        at = take(rows.select("ho_ten", "unit", "unit_key"), empty)
+        whole = [k for k, w in zip(empty, whole_unit(at)) if w]
+        if whole:
+            own = counted_from_individuals(ctx, award)
+            units = rows.get_column("unit_key").to_list()
+            for k in whole:
+                got[k] = float(own.get(units[k], 0))
     return got
 
 
