@@ -122,24 +122,33 @@ class Context:
 
         Every row of `df` is matched against every row of `known` once per run (`known_pairs`); a call
         then only picks its pairs, in one query, instead of a matching of its own (~12 small queries)."""
-        if left.is_empty():
+        got = self.matched_frame(left, awards, years, label, where)
+        if got is None:
             return {}
+        return {lab: set(ids) for lab, ids in zip(got.get_column("_lab").to_list(), got.get_column("_i").to_list())}
+
+    def matched_frame(self, left: pl.DataFrame, awards, years=None, label: str | None = None,
+                      where: pl.Expr | None = None) -> pl.DataFrame | None:
+        """`matched_known` as a frame: each value of `label` (`_lab`) with the list of positions (`_i`) it matches;
+        None when nothing can match. For a check that reads them by Polars (no Python set per value)."""
+        if left.is_empty():
+            return None
         pairs, covered = self.known_pairs()
         if covered is not None and not covered.issuperset(left.get_column("_i").to_list()):
             right = self.known.filter(pl.col("award").is_in(list(awards)))  # rows no history rule asked for
             if years is not None:
                 right = right.filter(pl.col("year").is_in(list(years)))
-            return _matches(left, right.filter(where) if where is not None else right, label)
+            hits = _hits(left, right.filter(where) if where is not None else right, label)
+            return None if hits is None else hits.group_by("_lab", maintain_order=True).agg(pl.col("_i").unique())
         if pairs.is_empty():
-            return {}
+            return None
         sel = pl.col("_i").is_in(left.get_column("_i").implode()) & pl.col("award").is_in(list(awards))
         if years is not None:
             sel &= pl.col("year").is_in(list(years))
         if where is not None:
             sel &= where
-        got = pairs.lazy().filter(sel).group_by((pl.col(label) if label else pl.lit(None)).alias("_lab")) \
+        return pairs.lazy().filter(sel).group_by((pl.col(label) if label else pl.lit(None)).alias("_lab")) \
             .agg(pl.col("_i").unique()).collect()
-        return {lab: set(ids) for lab, ids in zip(got.get_column("_lab").to_list(), got.get_column("_i").to_list())}
 
     def known_pairs(self) -> tuple[pl.DataFrame, set | None]:
         """Every (row of `df`, row of `known`) pair `matched` joins, `_i` and known's award, year, source and

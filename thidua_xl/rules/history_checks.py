@@ -7,7 +7,7 @@ from dataclasses import replace
 import polars as pl
 
 from ..model import Finding
-from .context import COL_AWARD, Context
+from .context import COL_AWARD, Context, take
 from .discipline_checks import restart_from
 from .emit import emit, not_checked, where, year_list
 from .initiative import rated_with_initiatives
@@ -48,6 +48,53 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
     years = list(range(ctx.year - n + 1, ctx.year + 1))
     gap = set(_history_gap(ctx, years))
     restart = restart_from(ctx, rule, rows)
+    needs_name = ", ".join(ctx.award_name(c) for c in needs)
+    if not restart:  # no period restarted: the years each row lacks worked out by Polars
+        fail, unsure = _lacking(ctx, rows, needs, years, gap, needs_name)
+    else:
+        fail, unsure = _lacking_restarted(ctx, rows, needs, years, gap, needs_name, restart)
+    out: list[Finding] = []
+    alt = rule.params.get("or_rated")  # another path the law accepts (Bằng khen Bộ, tỉnh: HTXSNV years + initiatives)
+    if alt and not fail.is_empty():
+        possible, why = rated_with_initiatives(ctx, fail, alt)
+        fail = fail.with_columns(detail=pl.col("detail") + "; " + pl.Series(why, dtype=pl.String))
+        out += not_checked(ctx, rule, where(fail, possible), "{detail}")
+        fail = where(fail, [not p for p in possible])
+    out += _emit_restarted(ctx, rule, fail, restart, first_year=years[0])
+    return out + not_checked(ctx, rule, unsure, _no_history_reason(ctx, sorted(gap)))
+
+
+def _lacking(ctx: Context, rows: pl.DataFrame, needs, years: list[int], gap: set,
+             needs_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows lacking `needs` in some year of `years` the register covers, with their `detail`; rows lacking it
+    only in years it does not cover) of a streak no discipline restarted: each row's years as the bits of one
+    number (bit k: years[k]), the hits read from `matched_frame` without a Python set per year."""
+    got = ctx.matched_frame(rows, needs, years, "year")
+    full = (1 << len(years)) - 1
+    counted = sum(1 << k for k, y in enumerate(years) if y not in gap)  # the years the register covers
+    at = pl.int_range(pl.len(), dtype=pl.get_index_type()).alias("_p")
+    if got is None or got.is_empty():
+        lack = rows.select(at, pl.lit(full, dtype=pl.Int64).alias("_lack"))
+    else:
+        held = got.lazy().explode("_i").drop_nulls("_i").unique().group_by("_i").agg(
+            pl.col("_lab").replace_strict(years, [1 << k for k in range(len(years))], default=0,
+                                          return_dtype=pl.Int64).sum().alias("_held"))
+        lack = rows.lazy().select("_i", at).join(held, on="_i", how="left", maintain_order="left") \
+            .select("_p", (full - pl.col("_held").fill_null(0)).alias("_lack")).collect()
+    lack = lack.with_columns(_missing=pl.col("_lack") & counted)
+    missing = lack.filter(pl.col("_missing") != 0)
+    codes = missing.get_column("_missing").unique().to_list()
+    texts = [f"không có {needs_name} năm {year_list(y for k, y in enumerate(years) if c >> k & 1)}" for c in codes]
+    detail = missing.get_column("_missing").replace_strict(codes, texts, return_dtype=pl.String) if codes \
+        else pl.Series([], dtype=pl.String)
+    fail = take(rows, missing.get_column("_p")).with_columns(detail=detail)
+    unsure = take(rows, lack.filter((pl.col("_missing") == 0) & (pl.col("_lack") != 0)).get_column("_p"))
+    return fail, unsure
+
+
+def _lacking_restarted(ctx: Context, rows: pl.DataFrame, needs, years: list[int], gap: set, needs_name: str,
+                       restart: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`_lacking` where some row's period restarted after a discipline (its years before it are cut)."""
     ids = rows.get_column("_i").to_list()
     # per row, the years it lacks (kept only for rows that lack some)
     missing: dict[int, list[int]] = {}
@@ -62,7 +109,6 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
             elif i not in hits:
                 (unknown if y in gap else missing).setdefault(i, []).append(y)
     fail = where(rows, [i in missing or i in cut for i in ids])
-    needs_name = ", ".join(ctx.award_name(c) for c in needs)
     fail_ids = fail.get_column("_i").to_list()
     texts: dict[tuple, str] = {}  # a row's detail follows from its missing and cut years: each written once
     detail = []
@@ -74,20 +120,14 @@ def streak(ctx: Context, rule: Rule) -> list[Finding]:
                                           + ([f"năm {year_list(cut[i])} không được tính"] if i in cut else []))
         detail.append(text)
     fail = fail.with_columns(detail=pl.Series(detail, dtype=pl.String))
-    out: list[Finding] = []
-    alt = rule.params.get("or_rated")  # another path the law accepts (Bằng khen Bộ, tỉnh: HTXSNV years + initiatives)
-    if alt and not fail.is_empty():
-        possible, why = rated_with_initiatives(ctx, fail, alt)
-        fail = fail.with_columns(detail=pl.Series([d + "; " + w for d, w in zip(detail, why)], dtype=pl.String))
-        out += not_checked(ctx, rule, where(fail, possible), "{detail}")
-        fail = where(fail, [not p for p in possible])
-    out += _emit_restarted(ctx, rule, fail, restart, first_year=years[0])
     unsure = where(rows, [i not in missing and i not in cut and i in unknown for i in ids])
-    return out + not_checked(ctx, rule, unsure, _no_history_reason(ctx, sorted(gap)))
+    return fail, unsure
 
 
 def _emit_restarted(ctx: Context, rule: Rule, fail: pl.DataFrame, restart: dict, **values) -> list[Finding]:
     """The findings of rows, those whose period restarted after a discipline saying so (and citing why)."""
+    if not restart:
+        return emit(ctx, rule, fail, COL_AWARD, **values)
     again = pl.col("_i").is_in(list(restart))
     out = emit(ctx, rule, fail.filter(~again), COL_AWARD, **values)
     noted = fail.filter(again)
