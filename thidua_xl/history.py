@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterable
 from .catalog import BOTH, CA_NHAN, TAP_THE, Catalog, load_catalog
 from .errors import UserError
 from . import store
-from .model import ERROR, Finding
+from .model import ERROR, HISTORY_FILE, Finding
 from .schema import HISTORY_IMPORT_HEADERS, HISTORY_IMPORT_REQUIRED
 from .text import clean, fold, name_key, parse_date
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pandas loads for import, archive and display; validation re
     import pandas as pd
     import polars as pl
 
-DEFAULT_NAME = "thidua-history.sqlite"
+DEFAULT_NAME = HISTORY_FILE
 
 HISTORY_HEADERS = HISTORY_IMPORT_HEADERS
 HISTORY_REQUIRED = HISTORY_IMPORT_REQUIRED

@@ -210,10 +210,12 @@ def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: fr
 
     from .rules.context import known_pairs_of
 
-    # one selection for the union of the history rules' awards
-    looked_at = df if history_awards is None else \
-        df.select("name_key", "birth_year", "subject", "award", "ho_ten").filter(proposed(history_awards))
-    hist, label, history_years, db = _history_frame(intake, year, history, Context.people_lists(looked_at))
+    def people() -> dict:  # one selection for the union of the history rules' awards
+        looked_at = df if history_awards is None else \
+            df.select("name_key", "birth_year", "subject", "award", "ho_ten").filter(proposed(history_awards))
+        return Context.people_lists(looked_at)
+
+    hist, label, history_years, db = _history_frame(intake, year, history, people)
     discipline = None
     if db is not None:
         from .discipline import load_polars as load_discipline
@@ -260,7 +262,7 @@ def _unit_lookup(intake, frame: "pl.DataFrame") -> dict[str, str]:
 def default_history_path(intake) -> Path | None:
     """`thidua-history.sqlite` beside the master (else beside the first file read)."""
     from .config import Config
-    from .history import DEFAULT_NAME
+    from .model import HISTORY_FILE as DEFAULT_NAME
 
     files = [f for f in intake.files if f.kind == "master"] or list(intake.files)
     if not files:
@@ -275,22 +277,23 @@ def default_history_path(intake) -> Path | None:
 
 
 def _history_frame(intake, year: int, history,
-                   people: dict | None) -> tuple["pl.DataFrame | None", str, set[int], object]:
-    """The register records the run can match (of `people`, see `Context.people_lists`) as a Polars frame, its
-    label, the years it covers and the register itself (None when there is none or a frame was handed in)."""
-    from . import history as register
-
-    people = register.PeopleLists(**people) if people is not None else None  # None: every record
+                   people) -> tuple["pl.DataFrame | None", str, set[int], object]:
+    """The register records the run can match (of `people()`, see `Context.people_lists`; None: every record) as a
+    Polars frame, its label, the years it covers and the register itself (None when there is none or a frame was
+    handed in). The people are worked out only when a register is read."""
     if history is False:
         return None, "", set(), None
+    if history is None:
+        path = default_history_path(intake)
+        if path is None or not path.is_file():  # no register: its module is not even imported
+            return None, "", set(), None
+    from . import history as register
+
     if _is_frame(history):
         frame = register.as_polars(history)
         return frame, "(dữ liệu truyền vào)", set(int(y) for y in frame.get_column("year").unique().to_list()), None
-    if history is None:
-        path = default_history_path(intake)
-        if path is None or not path.is_file():
-            return None, "", set(), None
-    else:
+    people = register.PeopleLists(**people()) if people is not None else None  # None: every record
+    if history is not None:
         from .store import as_db, exists, is_url, label
 
         path = as_db(history)
