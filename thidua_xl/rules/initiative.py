@@ -11,11 +11,11 @@ from .emit import cell_texts, emit, not_checked, where
 from .records import Rule
 
 
-def _authored(rows: pl.DataFrame, init: pl.DataFrame) -> pl.DataFrame:
+def _authored(rows: pl.DataFrame, init: pl.DataFrame) -> pl.LazyFrame:
     """rows' (_i, level, ten_key) for each initiative of the table their person wrote (same unit when the
-    table names one)."""
-    m = rows.select("_i", "name_key", "unit_key").join(
-        init.select("author_key", pl.col("unit_key").alias("unit_key_init"), "level", "ten_key"),
+    table names one), as a plan its caller finishes and runs (one query)."""
+    m = rows.lazy().select("_i", "name_key", "unit_key").join(
+        init.lazy().select("author_key", pl.col("unit_key").alias("unit_key_init"), "level", "ten_key"),
         left_on="name_key", right_on="author_key", how="inner", maintain_order="left")
     return m.filter((pl.col("unit_key_init") == "") | (pl.col("unit_key_init") == pl.col("unit_key")))
 
@@ -37,7 +37,7 @@ def initiative(ctx: Context, rule: Rule) -> list[Finding]:
     window = int(rule.params.get("window_years", 1))
     first = ctx.year - window + 1
     init = in_window(ctx, first)
-    m = _authored(rows, init)
+    m = _authored(rows, init).select("_i", "level").collect()
     ok = set(m.filter(pl.col("level") >= need).get_column("_i").to_list())
     some = set(m.get_column("_i").to_list())
     min_count = int(rule.params.get("min_count", 1))
@@ -107,12 +107,16 @@ def in_window(ctx: Context, first: int) -> pl.DataFrame:
 def count_initiatives(rows: pl.DataFrame, init: pl.DataFrame, need: int) -> dict:
     """`_i` → distinct initiatives of level ≥ `need` the rows' people wrote (same unit when the table
     names one); a row's own `Sáng kiến` cell counts one when the table names none of theirs."""
-    mc = _authored(rows, init).filter(pl.col("level") >= need)
-    counts = dict(mc.group_by("_i").agg(pl.col("ten_key").drop_nulls().n_unique()).iter_rows())
+    counts = _authored(rows, init).filter(pl.col("level") >= need).group_by("_i") \
+        .agg(pl.col("ten_key").drop_nulls().n_unique()).collect()
+    counts = dict(zip(counts.get_column("_i").to_list(), counts.get_column("ten_key").to_list()))
     # a missing cell (a frame someone built or edited) states no initiative, as an empty one
-    own = dict(zip(rows.get_column("_i").to_list(),
-                   (1 if v else 0 for v in rows.get_column("sang_kien").to_list())))
-    return {i: counts[i] if i in counts else o for i, o in own.items()}
+    ids, cells = rows.get_column("_i"), rows.get_column("sang_kien")
+    if cells.dtype == pl.String:  # a text stated or not, told without making a Python string of it
+        own = ((cells.fill_null("") if cells.null_count() else cells) != "").to_list()
+    else:
+        own = [bool(v) for v in cells.to_list()]
+    return {i: counts[i] if i in counts else (1 if o else 0) for i, o in zip(ids.to_list(), own)}
 
 
 def has_initiative_data(ctx: Context, rows: pl.DataFrame) -> list[bool]:
