@@ -74,21 +74,25 @@ def _lacking(ctx: Context, rows: pl.DataFrame, needs, years: list[int], gap: set
     counted = sum(1 << k for k, y in enumerate(years) if y not in gap)  # the years the register covers
     at = pl.int_range(pl.len(), dtype=pl.get_index_type()).alias("_p")
     if got is None or got.is_empty():
-        lack = rows.select(at, pl.lit(full, dtype=pl.Int64).alias("_lack"))
+        lack = rows.lazy().select(at, pl.lit(full, dtype=pl.Int64).alias("_lack"))
     else:
         held = got.lazy().explode("_i").drop_nulls("_i").unique().group_by("_i").agg(
             pl.col("_lab").replace_strict(years, [1 << k for k in range(len(years))], default=0,
                                           return_dtype=pl.Int64).sum().alias("_held"))
         lack = rows.lazy().select("_i", at).join(held, on="_i", how="left", maintain_order="left") \
-            .select("_p", (full - pl.col("_held").fill_null(0)).alias("_lack")).collect()
-    lack = lack.with_columns(_missing=pl.col("_lack") & counted)
-    missing = lack.filter(pl.col("_missing") != 0)
-    codes = missing.get_column("_missing").unique().to_list()
-    texts = [f"không có {needs_name} năm {year_list(y for k, y in enumerate(years) if c >> k & 1)}" for c in codes]
-    detail = missing.get_column("_missing").replace_strict(codes, texts, return_dtype=pl.String) if codes \
+            .select("_p", (full - pl.col("_held").fill_null(0)).alias("_lack"))
+    lack = lack.with_columns(_missing=pl.col("_lack") & counted).collect()
+    # the rest by Series operations, which run no query
+    p, lacking, missing = (lack.get_column(c) for c in ("_p", "_lack", "_missing"))
+    caught = missing != 0
+    codes = missing.filter(caught)
+    distinct = sorted(set(codes.to_list()))
+    texts = [f"không có {needs_name} năm {year_list(y for k, y in enumerate(years) if c >> k & 1)}" for c in distinct]
+    detail = codes.replace_strict(distinct, texts, return_dtype=pl.String) if distinct \
         else pl.Series([], dtype=pl.String)
-    fail = take(rows, missing.get_column("_p")).with_columns(detail=detail)
-    unsure = take(rows, lack.filter((pl.col("_missing") == 0) & (pl.col("_lack") != 0)).get_column("_p"))
+    fail = take(rows, p.filter(caught))
+    fail = fail.hstack([detail.alias("detail")]) if "detail" not in fail.columns else fail.with_columns(detail=detail)
+    unsure = take(rows, p.filter(~caught & (lacking != 0)))
     return fail, unsure
 
 
