@@ -58,6 +58,17 @@ def whole_unit(rows: pl.DataFrame) -> list[bool]:
     return [bool(u) and (n == u or n.endswith(" " + u)) for n, u in zip(names, units)]
 
 
+def _whole_unit_at(ctx: Context, rows: pl.DataFrame) -> list[bool]:
+    """`whole_unit` of rows of `ctx.df`, each row's answer kept for the run by its position (`_i`): the collective
+    rules of one award look at the same rows."""
+    seen: dict = ctx.once("whole_unit", dict)
+    ids = rows.get_column("_i").to_list()
+    new = [k for k, i in enumerate(ids) if i not in seen]
+    if new:
+        seen.update(zip((ids[k] for k in new), whole_unit(take(rows, new))))
+    return [seen[i] for i in ids]
+
+
 def counted_from_individuals(ctx: Context, award: str) -> dict[str, int]:
     """unit_key → number of distinct individuals of the unit proposed for `award` this year (once per run: every
     award a collective rule of the run counts by, in one query, the first time any is asked for)."""
@@ -88,8 +99,7 @@ def member_count(ctx: Context, rows: pl.DataFrame, col: str, award: str | None) 
         empty = [k for k, n in enumerate(got) if n != n]
         if not empty:
             return got
-        at = take(rows.select("ho_ten", "unit", "unit_key"), empty)
-        whole = [k for k, w in zip(empty, whole_unit(at)) if w]
+        whole = [k for k, w in zip(empty, _whole_unit_at(ctx, take(rows.select("_i", "ho_ten", "unit"), empty))) if w]
         if whole:
             own = counted_from_individuals(ctx, award)
             units = rows.get_column("unit_key").to_list()
@@ -116,8 +126,10 @@ def _count_gaps(ctx: Context, rule: Rule, rows: pl.DataFrame):
     share = p.get("min_share")
     total = column_numbers(rows, total_col) if share is not None else [1.0] * rows.height
     label, total_label = COUNT_LABEL.get(col, col), COUNT_LABEL.get(total_col, total_col)
-    gaps = [", ".join(([label] if c != c else []) + ([total_label] if (t != t or t <= 0) else []))
-            for c, t in zip(count, total)]
+    # a row's gap text follows from two tests: the four texts written once
+    texts = {(a, b): ", ".join(([label] if a else []) + ([total_label] if b else []))
+             for a in (False, True) for b in (False, True)}
+    gaps = [texts[c != c, t != t or t <= 0] for c, t in zip(count, total)]
     return count, total, gaps
 
 
