@@ -76,8 +76,8 @@ def counted_from_individuals(ctx: Context, award: str) -> dict[str, int]:
         awards = sorted({award} | {r.params["count_award"] for r in ctx.rules
                                    if r.kind == "collective_count" and r.params.get("count_award")})
         # one lazy query: only the columns read are filtered (an eager filter took all ~50 of every row)
-        got = ctx.df.lazy().filter(pl.col("award").is_in(awards).fill_null(False) & pl.col("subject").eq_missing(CA_NHAN)
-                                   & pl.col("ho_ten").ne_missing("")) \
+        got = ctx.df.lazy().filter(pl.col("award").is_in(awards).fill_null(False)
+                                   & pl.col("subject").eq_missing(CA_NHAN) & pl.col("ho_ten").ne_missing("")) \
             .select("award", "unit_key", "name_key", "birth_date").unique().drop_nulls("unit_key") \
             .group_by("award", "unit_key").len().collect()
         out: dict[str, dict[str, int]] = {a: {} for a in awards}

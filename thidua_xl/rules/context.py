@@ -93,7 +93,13 @@ class Context:
             keys = list(dict.fromkeys([key, *(_rows_key(r) for r in self.rules)]))
             keys = [k for k in keys if k not in self._at]
             at = pl.int_range(pl.len(), dtype=pl.get_index_type())
-            found = self.df.select(at.filter(_selection(*k)).implode().alias(str(j)) for j, k in enumerate(keys))
+            # each award text looked up once, as a small number the keys' filters test (not ~20 text look-ups a row)
+            codes = sorted({a for awards, _s in keys for a in awards if a != "*"})
+            number = pl.col("award").replace_strict(codes, list(range(len(codes))), default=None,
+                                                    return_dtype=pl.Int32)
+            found = self.df.lazy().with_columns(_award_n=number, _named=pl.col("ho_ten").ne_missing("")).select(
+                at.filter(_selection(*k, number=(pl.col("_award_n"), codes))).implode().alias(str(j))
+                for j, k in enumerate(keys)).collect()
             for j, k in enumerate(keys):
                 self._at[k] = found.get_column(str(j))[0]
         return self._at[key]
@@ -281,8 +287,16 @@ def _rows_key(rule: Rule) -> tuple:
     return tuple(rule.awards), rule.params.get("subject")
 
 
-def _selection(awards: tuple, subject) -> pl.Expr:
-    sel = proposed(awards)
+def _selection(awards: tuple, subject, number: tuple | None = None) -> pl.Expr:
+    """`proposed(awards)` (and of `subject`); number: (an expression giving each row's award as its position in
+    a list of codes, that list) to test the award by, with the name's test as the column `_named` (the same rows)."""
+    if number is not None:  # the name's test made once too (`_named`)
+        expr, codes = number
+        award = pl.col("award").is_not_null() if "*" in awards else \
+            expr.is_in([codes.index(a) for a in awards]).fill_null(False)
+        sel = award & pl.col("_named")
+    else:
+        sel = proposed(awards)
     if subject:
         sel &= pl.col("subject").eq_missing(subject)
     return sel
