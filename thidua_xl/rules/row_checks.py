@@ -167,16 +167,18 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
     """The same person (or collective of one unit) proposed for the same award twice, anywhere."""
     df = ctx.rows_for(rule)
     fields = [c for c in df.columns if c in MESSAGE_FIELDS or c in ("name_key", "unit_key", "subject")]
-    # duplicates are found on the key columns alone; only the rows found are read whole
-    df = df.with_columns(by=pl.col("birth_year").fill_null(-1.0).fill_nan(-1.0))
-    collective = pl.col("subject").eq_missing(TAP_THE)
-    out_rows = []
+    # duplicates are found on the key columns alone (the persons' and the collectives' in one run of two plans);
+    # only the rows found are read whole, taken by position
     keys_i = ["name_key", "by", "award"]
-    # the keys and the rows' kind alone are filtered; the candidates' fields are then taken by position
-    persons = df.select(*keys_i, _p=pl.int_range(pl.len(), dtype=pl.get_index_type()), _c=collective) \
-        .filter(~pl.col("_c"))
-    at = persons.get_column("_p").filter(persons.select(keys_i).is_duplicated())
-    cand = take(df.select(fields + ["by"]), at)
+    parent_cell = pl.col("khoa_phong").cast(pl.String).fill_null("") if "khoa_phong" in df.columns else pl.lit("")
+    marks = df.lazy().select(pl.int_range(pl.len(), dtype=pl.get_index_type()).alias("_p"),
+                             pl.col("subject").eq_missing(TAP_THE).alias("_c"), "name_key", "award", "unit_key",
+                             by=pl.col("birth_year").fill_null(-1.0).fill_nan(-1.0), kp=parent_cell)
+    persons, groups = pl.collect_all([marks.filter(~pl.col("_c")).select("_p", *keys_i),
+                                      marks.filter(pl.col("_c")).select("_p", "unit_key", "name_key", "award", "kp")])
+    out_rows = []
+    twice = persons[keys_i].is_duplicated()
+    cand = take(df[fields], persons.get_column("_p").filter(twice)).hstack([persons.get_column("by").filter(twice)])
     for recs in _groups(cand, keys_i):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]
@@ -184,15 +186,12 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
             if others:
                 out_rows.append({**r, "detail": "; ".join(where_text(o, r) for o in others[:5])})
     # a collective is its name under its parent: "Khoa Nhi" of two hospitals are two collectives
-    groups = df.select(fields).filter(collective)
-    if "khoa_phong" in groups.columns:
-        parents = groups.get_column("khoa_phong").cast(pl.String).fill_null("").to_list()
-    else:
-        parents = [""] * groups.height
+    parents = groups.get_column("kp").to_list()
     folded = {p: fold(p) for p in dict.fromkeys(parents)}
-    groups = groups.with_columns(parent=pl.Series([folded[p] for p in parents], dtype=pl.String))
+    parent = pl.Series("parent", [folded[p] for p in parents], dtype=pl.String)
     keys_c = ["unit_key", "parent", "name_key", "award"]
-    cand = groups.filter(groups.select(keys_c).is_duplicated()).select(fields + ["parent"])
+    twice = groups[["unit_key", "name_key", "award"]].hstack([parent]).is_duplicated()
+    cand = take(df[fields], groups.get_column("_p").filter(twice)).hstack([parent.filter(twice)])
     for recs in _groups(cand, keys_c):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]]
