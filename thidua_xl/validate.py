@@ -174,6 +174,8 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
                     | pl.col("gioi_tinh").ne_missing("")),
         award_name=pl.col("award").replace_strict({a.code: a.name for a in catalog}, default=None,
                                                   return_dtype=pl.String).fill_null(""),
+        award_subject=pl.col("award").replace_strict({a.code: a.subject for a in catalog}, default=None,
+                                                     return_dtype=pl.String),
     )
     history_awards = None
     if rules is not None:  # the rows proposed for any history rule's award are the register's people

@@ -34,7 +34,8 @@ class Context:
 
     `df` is the nominations frame (Polars) plus helper columns: `_i` (position), `name_key`,
     `birth_year` (float, null when unknown), `birth_date` (ISO text or ''),
-    `unit_key` (unit code, else folded unit name), `has_person` and `award_name`.
+    `unit_key` (unit code, else folded unit name), `has_person`, `award_name` and `award_subject` (the
+    catalogue's subject of the row's award: ca_nhan, tap_the, both; null for none).
     `known` stacks this year's nominations and the history register (columns
     name_key, birth_year, birth_date, unit_key, subject, award, year, source).
     """

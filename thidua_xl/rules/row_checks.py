@@ -65,6 +65,9 @@ _COLLECTIVE_NAME = re.compile(
 
 
 def _award_subjects(ctx: Context) -> pl.Expr:
+    """Each row's award's subject (the catalogue's): the context's column when it has one (made once a run)."""
+    if "award_subject" in ctx.df.columns:
+        return pl.col("award_subject")
     table = {a.code: a.subject for a in ctx.catalog}
     return pl.col("award").replace_strict(table, default=None, return_dtype=pl.String)
 
