@@ -50,16 +50,17 @@ _PROVINCE = "|".join(sorted(PROVINCES, key=len, reverse=True))
 
 # Ordered rewrites of the folded, expanded text. Levels and ranks become single markers so that
 # "cơ sở" never shares a word with "Sở", and a rank is one word that cannot be half-matched.
-# Each is tried only on a text that holds what it must match (a plain substring test, or for a name at the
-# end the names it may end with) and compiled the first time one does: most texts need a few of them, and
-# the province alternations (~0.4 ms each to compile) only a text that names a province.
+# Each is tried only on a text that holds what it must match (a substring; for the provinces, a test that one is
+# named) and compiled the first time one does: most texts need a few of them, and the province alternations
+# (~0.4 ms each to compile) only a text that names a province.
 _REWRITES = [
     ("", r"\b(?:nam )?(?:19|20)\d\d\b", " "), ("doan the", r"\bdoan the\b", "doanthe"),
     ("hang ", r"\bhang (?:3|iii|ba)\b", "@H3"), ("hang ", r"\bhang (?:2|ii|nhi)\b", "@H2"),
     ("hang ", r"\bhang (?:1|i|nhat)\b", "@H1"),
-    ("thanh pho ", r"\bthanh pho (?:truc thuoc trung uong )?(?:" + _PROVINCE + r")\b", "tinh"),
-    ("tinh ", r"\btinh (?:" + _PROVINCE + r")\b", "tinh"),
-    (PROVINCES, r"\b(?:" + _PROVINCE + r")$", " "),  # no text here holds a line break: `$` is its end
+    (lambda t: "thanh pho " in t and _a_province_in(t),
+     r"\bthanh pho (?:truc thuoc trung uong )?(?:" + _PROVINCE + r")\b", "tinh"),
+    (lambda t: "tinh " in t and _a_province_in(t), r"\btinh (?:" + _PROVINCE + r")\b", "tinh"),
+    (lambda t: t.endswith(PROVINCES), r"\b(?:" + _PROVINCE + r")$", " "),  # no line break in a text: `$` is its end
     # the generic names of provincial systems: "cấp bộ, ban, ngành, tỉnh, đoàn thể trung ương"
     ("tinh", r"\bbo(?: ban)?(?: nganh)? tinh(?: doanthe(?: trung uong)?)?\b", "@TINH"),
     ("co quan chuyen mon", r"\bthu truong (?:cac )?co quan chuyen mon\b.*\b(?:tinh|uy ban nhan dan)\b.*", "@SO"),
@@ -80,13 +81,17 @@ _REWRITES = [
 _COMPILED: list = [None] * len(_REWRITES)
 
 
+def _a_province_in(text: str) -> bool:
+    return any(p in text for p in PROVINCES)
+
+
 def _rewritten(text: str) -> str:
     """`text` through every rewrite in order, each one only where it can match."""
     for i, (needs, pattern, rep) in enumerate(_REWRITES):
         if needs.__class__ is str:
             if needs not in text:
                 continue
-        elif not text.endswith(needs):
+        elif not needs(text):
             continue
         rx = _COMPILED[i]
         if rx is None:
