@@ -6,6 +6,7 @@ come out byte for byte as rich's `console.print(Table(...))`.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import re
@@ -135,3 +136,29 @@ def test_a_message_cell_is_laid_out_as_rich_cuts_it(line, width, fold):
     """A left-justified message cut and padded in one walk (`left_lines`): the lines rich's steps give, a long
     word folded or cropped, any other spacing the general way."""
     assert left_lines(line, width, fold) == _cut_as_rich(line, width, fold)
+
+
+@dataclasses.dataclass(frozen=True)
+class _ColumnAsDataclass:  # what `Column` was: its plain class must behave the same
+    header: str
+    justify: str = "left"
+    overflow: str = "ellipsis"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Mức", "Mã", ""]), min_size=1, max_size=1), st.data())
+def test_a_column_is_the_frozen_record_it_was(header, data):
+    """A column made with any of its fields given or not: the same fields, repr, equality and hash as the frozen
+    dataclass it was, and read-only."""
+    given = {"header": header[0]}
+    for name, choices in (("justify", ["left", "right"]), ("overflow", ["fold", "ellipsis", "crop"])):
+        if data.draw(st.booleans()):
+            given[name] = data.draw(st.sampled_from(choices))
+    other = {**given, "header": data.draw(st.sampled_from(["Mức", "Nội dung"]))}
+    col, twin = Column(**given), _ColumnAsDataclass(**given)
+    assert repr(col) == repr(twin).replace("_ColumnAsDataclass", "Column")
+    assert (col.header, col.justify, col.overflow) == (twin.header, twin.justify, twin.overflow)
+    assert (col == Column(**other)) == (twin == _ColumnAsDataclass(**other)) and hash(col) == hash(twin)
+    assert col != twin and Column(given["header"]) == Column(given["header"], "left", "ellipsis")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        col.header = "x"

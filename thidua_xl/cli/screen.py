@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from ..perf import Frozen
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    justify: str = "left"  # rich's "left" | "right"
-    overflow: str = "ellipsis"  # rich's default; "fold" breaks long words
+
+class Column(Frozen):
+    """A table's column: its header, how its cells are justified (rich's "left" | "right") and cut (rich's default
+    "ellipsis"; "fold" breaks long words). A plain class (see perf.Plain): imported by every command."""
+
+    _fields = ("header", "justify", "overflow")
+
+    def __init__(self, header: str, justify: str = "left", overflow: str = "ellipsis"):
+        put = object.__setattr__
+        put(self, "header", header)
+        put(self, "justify", justify)
+        put(self, "overflow", overflow)
 
 
 def print_table(console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
