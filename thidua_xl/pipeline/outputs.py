@@ -130,6 +130,9 @@ def _grouped_pieces(result, findings) -> tuple[str, list[tuple[str, object]], st
         elif not _KEYED.issuperset(kind) or len(kind - {str, type(None)}) > 1 or (kind & {int, bool}
                                                                               and str in kind):
             return None
+    # the rule codes behind a finding: a few distinct tuples (tuples of str: equal ones are written alike)
+    rules_laid = {rules: "" if not rules else f',{step}"rules": ' + json_text(list(rules)).replace("\n", step)
+                  for rules in set(columns["rules"])}
     pieces: list[tuple[str, object]] = []
     for k, group in enumerate(_GROUPS):
         if group in (("message",), ("row",)):
@@ -145,7 +148,7 @@ def _grouped_pieces(result, findings) -> tuple[str, list[tuple[str, object]], st
             parts = []
             for name, value in zip(group, key):
                 if name == "rules":
-                    parts.append("" if not value else f',{step}"rules": ' + json_text(list(value)).replace("\n", step))
+                    parts.append(rules_laid[value])
                 else:
                     parts.append(f',{step}"{name}": ' + (_TEXT(value) if value.__class__ is str
                                                            else _LINES([value])[1:-1]))
