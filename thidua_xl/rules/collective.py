@@ -53,6 +53,29 @@ def _folded(values: list) -> list[str]:
 
 def whole_unit(rows: pl.DataFrame) -> list[bool]:
     """Collective rows that name the unit itself ("Bệnh viện A", "Tập thể Bệnh viện A")."""
+    names, units = rows.get_column("ho_ten"), rows.get_column("unit")
+    if names.dtype == pl.String and units.dtype == pl.String and rows.height >= MANY_COLLECTIVES:
+        # each distinct text folded once and spread back, compared by Polars: no Python string per row
+        n, u = _folded_series(names), _folded_series(units)
+        return pl.select((u != "") & ((n == u) | n.str.ends_with(pl.lit(" ") + u))).to_series().to_list()
+    return _whole_unit_rows(rows)
+
+
+MANY_COLLECTIVES = 2000
+"""From this many rows `whole_unit` compares by Polars (120,000 rows' 6,714 TTLĐTT rows: ~3.5 -> ~1.4 ms); fewer cost
+as little either way."""
+
+
+def _folded_series(texts: pl.Series) -> pl.Series:
+    """fold() of each text (a missing one as ''), each distinct text folded once."""
+    texts = texts.fill_null("") if texts.null_count() else texts
+    distinct = texts.unique()
+    return texts.replace_strict(distinct, pl.Series([fold(v) for v in distinct.to_list()], dtype=pl.String),
+                                return_dtype=pl.String)
+
+
+def _whole_unit_rows(rows: pl.DataFrame) -> list[bool]:
+    """`whole_unit` row by row."""
     names = _folded(rows.get_column("ho_ten").to_list())
     units = _folded(rows.get_column("unit").to_list())
     return [bool(u) and (n == u or n.endswith(" " + u)) for n, u in zip(names, units)]
