@@ -62,6 +62,25 @@ def test_the_file_is_the_general_layout_byte_for_byte(findings, year):
         assert out.read_bytes() == _general(result, "\n").encode("utf-8")
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(finding, min_size=1, max_size=12), st.integers(min_value=1, max_value=5))
+def test_the_rows_made_in_pieces_are_the_file_made_at_once(findings, piece):
+    """Polars makes a large run's rows in pieces of a thousand findings: in pieces of any size, the same bytes."""
+    from thidua_xl.pipeline import outputs
+
+    result = _result(findings)
+    saved = outputs._ROWS_PIECE
+    outputs._ROWS_PIECE = piece
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "kiem-tra.json"
+            Beside(findings_writer(result, out)).result()
+            assert out.read_bytes() == _general(result, "\n").encode("utf-8")
+        assert findings_bytes(result, end="\n") == _general(result, "\n").encode("utf-8")
+    finally:
+        outputs._ROWS_PIECE = saved
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.lists(finding, min_size=1, max_size=5))
 def test_unusual_values_go_the_general_way(findings):
