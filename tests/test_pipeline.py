@@ -107,3 +107,38 @@ def test_verbose_shows_each_step_and_the_audit_log_keeps_the_times(unit, tmp_pat
 def test_without_verbose_the_steps_say_nothing(unit, tmp_path, capsys):
     assert main(["consolidate", str(unit)]) == 0
     assert not [line for line in capsys.readouterr().err.splitlines() if line.strip().endswith(" s")]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _ResultAsDataclass:  # what YearResult was: its plain class must behave the same
+    intake: object
+    year: int
+    findings: tuple = ()
+    consolidation: object = None
+    decision: object = None
+    documents: tuple = ()
+    reconciliation: object = None
+    certificates: tuple = ()
+    deliveries: tuple = ()
+    archived: object = None
+    timings: tuple = ()
+
+
+def test_a_year_result_is_the_frozen_record_it_was():
+    """Made with any of its fields, changed only into a new one: the same fields, repr, identity equality and
+    hashing as the frozen dataclass (eq=False) it was; an unknown field refused alike."""
+    from thidua_xl.pipeline import YearResult, replace
+
+    names = [f.name for f in dataclasses.fields(_ResultAsDataclass)]
+    given = {"intake": "intake", "year": 2024, "findings": ("f",), "timings": (("read", 0.1),)}
+    got, twin = YearResult(**given), _ResultAsDataclass(**given)
+    assert [getattr(got, n) for n in names] == [getattr(twin, n) for n in names]
+    assert repr(got) == repr(twin).replace("_ResultAsDataclass", "YearResult")
+    assert got == got and got != YearResult(**given) and hash(got) == object.__hash__(got)
+    new, new_twin = replace(got, year=2025, documents=("a.docx",)), dataclasses.replace(twin, year=2025,
+                                                                                      documents=("a.docx",))
+    assert [getattr(new, n) for n in names] == [getattr(new_twin, n) for n in names] and got.year == 2024
+    with pytest.raises(TypeError):
+        replace(got, yeer=2025)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        got.year = 2025

@@ -2,7 +2,7 @@
 
     read → normalise → validate → consolidate → decide → render → deliver → archive
 
-Each step takes a frozen `YearResult` and returns a new one (`dataclasses.replace`), so a step
+Each step takes a frozen `YearResult` and returns a new one (`replace`), so a step
 never changes what the caller holds, and each is timed the way beancount's loader times its steps:
 the duration goes to the `thidua_xl.pipeline` log (`thidua --verbose` shows it) and into
 `YearResult.timings`, which the audit log records. The command line, the Excel buttons and the demo
@@ -16,9 +16,10 @@ import functools
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+from ..perf import Frozen
 
 if TYPE_CHECKING:  # the data libraries load when a step runs, not when an adapter imports this
     from ..config import Config
@@ -29,21 +30,32 @@ if TYPE_CHECKING:  # the data libraries load when a step runs, not when an adapt
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, eq=False)
-class YearResult:
-    """What the year's run holds after each step: plain data, never changed in place."""
+class YearResult(Frozen):
+    """What the year's run holds after each step: plain data, never changed in place (a step gives a new one,
+    `replace`). A plain class (see perf.Plain): a frozen dataclass with `eq=False` generated at every start
+    otherwise; a result equals only itself."""
 
-    intake: Intake
-    year: int
-    findings: tuple[Finding, ...] = ()
-    consolidation: Consolidation | None = None
-    decision: Any = None  # decide.Decision: what goes into the documents, and why the rest does not
-    documents: tuple[Path, ...] = ()  # Word documents and certificate pages, in the order written
-    reconciliation: Path | None = None  # doi-chieu.xlsx: proposed → valid → passed → decided, per award
-    certificates: tuple = ()  # documents.certificates.Certificates, one per decision printed
-    deliveries: tuple = ()
-    archived: Any = None  # history.ImportResult
-    timings: tuple[tuple[str, float], ...] = field(default=())
+    _fields = ("intake", "year", "findings", "consolidation", "decision", "documents", "reconciliation",
+               "certificates", "deliveries", "archived", "timings")
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __init__(self, intake: Intake, year: int, findings: tuple[Finding, ...] = (),
+                 consolidation: Consolidation | None = None, decision: Any = None, documents: tuple[Path, ...] = (),
+                 reconciliation: Path | None = None, certificates: tuple = (), deliveries: tuple = (),
+                 archived: Any = None, timings: tuple[tuple[str, float], ...] = ()):
+        put = object.__setattr__
+        put(self, "intake", intake)
+        put(self, "year", year)
+        put(self, "findings", findings)
+        put(self, "consolidation", consolidation)
+        put(self, "decision", decision)  # decide.Decision: what goes into the documents, and why the rest does not
+        put(self, "documents", documents)  # Word documents and certificate pages, in the order written
+        put(self, "reconciliation", reconciliation)  # doi-chieu.xlsx: proposed → valid → passed → decided, per award
+        put(self, "certificates", certificates)  # documents.certificates.Certificates, one per decision printed
+        put(self, "deliveries", deliveries)
+        put(self, "archived", archived)  # history.ImportResult
+        put(self, "timings", timings)  # (step, seconds) of each step run
 
     @property
     def config(self) -> Config:
@@ -56,6 +68,11 @@ class YearResult:
         from ..config import narrative_from_kv
 
         return narrative_from_kv(self.intake.narrative)
+
+
+def replace(result: YearResult, **changes) -> YearResult:
+    """`dataclasses.replace` of a YearResult: a new one with `changes` (an unknown name is a TypeError, as there)."""
+    return YearResult(**{**{name: getattr(result, name) for name in YearResult._fields}, **changes})
 
 
 # --- timing ------------------------------------------------------------------------------------
