@@ -318,6 +318,7 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     best: Table | None = None
     best_score = 0
     required = tuple(required)
+    need = len(set(required))
     memo = getattr(rows, "header_memo", None)  # an ArrowSheet keeps what each row says as a header
     warm = start
     stop = min(len(rows), start + scan)
@@ -332,6 +333,8 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
         got = memo.get((i, id(spec))) if memo is not None else None
         if got is None:
             row = rows[i]
+            if best is None and _too_few_texts(row, need):
+                continue  # fewer texts than required columns (a title, a unit's name): no header, no matching
             said = _said(spec, row)
             got = said.get(_KEY)
             if got is None:
@@ -367,6 +370,20 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
         _birth_by_sex_columns(rows[best.header_idx], best, spec)
         _sub_header(rows, best)
     return best
+
+
+def _too_few_texts(row: list, need: int) -> bool:
+    """Whether a row has fewer text cells than `need`: header_of_row maps each text cell to at most one
+    column, so such a row cannot name every required column (and is never the header)."""
+    if need < 2:
+        return False
+    n = 0
+    for c in row:
+        if isinstance(c, str) and c:
+            n += 1
+            if n >= need:
+                return False
+    return True
 
 
 # What a row says as a header, by its own cells: the header rows and titles of a province's files come from
