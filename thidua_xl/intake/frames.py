@@ -203,7 +203,8 @@ def _bulk_by_sheet(noms: list[dict]) -> "pl.DataFrame":
         dob = d["dob"] if d["dob"] is not None else constant(None, len(d["bulk"][0])).alias("_dob_cell")
         part = pl.DataFrame([*d["bulk"], dob])[d["idx"]]
         if d.get("texts"):  # the classifier's texts, at the kept rows already
-            by_name = {s.name: s for s in (*part.get_columns(), *d["texts"])}
+            by_name = {s.name: s for s in part.get_columns()}
+            by_name.update((c, pl.Series(c, v, pl.String)) for c, v in d["texts"].items())
             part = pl.DataFrame([by_name[c] for c in (*BULK_COLUMNS, "_dob_cell")])
         parts.append(part)
     return pl.concat(parts) if len(parts) > 1 else parts[0]
@@ -216,18 +217,18 @@ def _stacked_bulk(noms: list[dict], sheet_of: "pl.Series") -> "pl.DataFrame | No
     of `_gathered`). None for other sheets (large ones' whole columns stacked gained nothing at 30,000 rows)."""
     import polars as pl
 
-    kept = {s.name for s in noms[0].get("texts") or ()}
-    if not kept or any({s.name for s in d.get("texts") or ()} != kept for d in noms):
+    kept = set(noms[0].get("texts") or ())
+    if not kept or any(set(d.get("texts") or ()) != kept for d in noms):
         return None
     lengths = [len(d["bulk"][0]) for d in noms]
     starts = pl.Series([0, *accumulate(lengths)][:-1], dtype=pl.UInt32)
     at = pl.concat([d["idx"] for d in noms]) + starts.gather(sheet_of)
     whole = [c for c in (*BULK_COLUMNS, "_dob_cell") if c not in kept]
-    by_name = [{s.name: s for s in (*d["bulk"], *(d["texts"] or ()))} for d in noms]
+    by_name = [{s.name: s for s in d["bulk"]} for d in noms]
     for d, n, named in zip(noms, lengths, by_name):
         named["_dob_cell"] = d["dob"] if d["dob"] is not None else constant(None, n).alias("_dob_cell")
     taken = pl.DataFrame([pl.concat([named[c] for named in by_name]) for c in whole])[at]
-    texts = {c: pl.concat([named[c] for named in by_name]) for c in kept}
+    texts = {c: pl.Series(c, list(chain.from_iterable(d["texts"][c] for d in noms)), pl.String) for c in kept}
     return pl.DataFrame([texts[c] if c in kept else taken.get_column(c) for c in (*BULK_COLUMNS, "_dob_cell")])
 
 
@@ -252,9 +253,9 @@ def sheet_column(data: dict, name: str) -> "pl.Series":
     threads run Python, may then wait a switch interval (5 ms) to take it back."""
     import polars as pl
 
-    kept = next((s for s in data.get("texts") or () if s.name == name), None)
-    if kept is not None:
-        return kept
+    kept = (data.get("texts") or {}).get(name)
+    if kept is not None:  # the classifier's texts, at the kept rows already
+        return pl.Series(name, kept, pl.String)
     whole = next(s for s in data["bulk"] if s.name == name)
     values = whole.to_list()
     return pl.Series(name, [values[i] for i in data["idx"].to_list()], whole.dtype)

@@ -220,7 +220,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         own_texts = {"stt": [stts[i] for i in keep], "ho_ten": [names[i] for i in keep],
                      "gioi_tinh": [genders[i] for i in keep], "hinh_thuc": award_texts}
         bulk = body.text_columns({n: col.get(c) for n, c in zip(BULK_COLUMNS, _BULK) if n not in own_texts})
-        texts = [pl.Series(n, own_texts[n], pl.String) for n in BULK_COLUMNS if n in own_texts]
+        texts = {n: own_texts[n] for n in BULK_COLUMNS if n in own_texts}  # lists: made Series with every sheet's
     own = [pl.Series("row", [base + i for i in keep], pl.Int64),  # (Series arithmetic would let go of the GIL)
            _repeated("group_subject", groups)]
     if not later:
@@ -231,7 +231,9 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         # below the header, taken at `idx`), are added for every sheet at once by frames.build_nominations
         "frame": pl.DataFrame(own), "idx": idx,
         "bulk": bulk,
-        "texts": None if columnar else texts,  # bulk columns at the kept rows already: the classifier's texts
+        # bulk columns at the kept rows already, the classifier's texts (name -> list: frames.build_nominations
+        # makes one Series of every sheet's)
+        "texts": None if columnar else texts,
         "raw": body.raw_texts,  # the bulk texts as fastexcel wrote them: build_nominations cleans them
         "dob": dob_cell,  # dates read later (every row below the header, taken at `idx`)
         "file": file, "path": path, "sheet": sheet, "unit_code": unit_code, "unit": unit,
