@@ -74,6 +74,32 @@ def first_text(row: list, memo: dict[str, str] | None = None) -> str:
     return ""
 
 
+class Below:
+    """The columns named below a sheet's header (name -> column, None for none), as `body.text_columns`
+    gives them, made when first asked for: `frames.build_nominations` takes the columns of sheets of one
+    layout (a master's unit sheets, one template) from their frames stacked, one Series a column, not one a
+    column and sheet."""
+
+    __slots__ = ("body", "cols", "_made")
+
+    def __init__(self, body, cols: dict[str, int | None]):
+        self.body, self.cols, self._made = body, cols, None
+
+    def made(self) -> list["pl.Series"]:
+        if self._made is None:
+            self._made = self.body.text_columns(self.cols)
+        return self._made
+
+    def __iter__(self):
+        return iter(self.made())
+
+    def __getitem__(self, k):
+        return self.made()[k]
+
+    def __len__(self) -> int:
+        return len(self.cols)
+
+
 def body_of(rows, start: int):
     """The body below a header for either reader (an ArrowSheet knows how to give its own)."""
     own = getattr(rows, "body", None)

@@ -14,6 +14,7 @@ from ..subjects import infer_frame
 from ..subjects import strip_titles_series
 from ..text import name_keys_series
 from .arrow import ArrowBody, constant, dates_frame
+from .cells import Below
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas
 from .rows import BULK_COLUMNS, RAW_NOMINATION_COLUMNS, SHEET_COLUMNS, _doi_tuong
@@ -220,16 +221,73 @@ def _stacked_bulk(noms: list[dict], sheet_of: "pl.Series") -> "pl.DataFrame | No
     kept = set(noms[0].get("texts") or ())
     if not kept or any(set(d.get("texts") or ()) != kept for d in noms):
         return None
-    lengths = [len(d["bulk"][0]) for d in noms]
+    idx = pl.concat([d["idx"] for d in noms])
+    lengths = [d["bulk"].body.n if d["bulk"].__class__ is Below else len(d["bulk"][0]) for d in noms]
     starts = pl.Series([0, *accumulate(lengths)][:-1], dtype=pl.UInt32)
-    at = pl.concat([d["idx"] for d in noms]) + starts.gather(sheet_of)
-    whole = [c for c in (*BULK_COLUMNS, "_dob_cell") if c not in kept]
-    by_name = [{s.name: s for s in d["bulk"]} for d in noms]
-    for d, n, named in zip(noms, lengths, by_name):
-        named["_dob_cell"] = d["dob"] if d["dob"] is not None else constant(None, n).alias("_dob_cell")
-    taken = pl.DataFrame([pl.concat([named[c] for named in by_name]) for c in whole])[at]
+    at = idx + starts.gather(sheet_of)
+    whole = [c for c in BULK_COLUMNS if c not in kept]
+    taken = _from_frames(noms, whole, idx, sheet_of)
+    dob = pl.concat([d["dob"] if d["dob"] is not None else constant(None, n).alias("_dob_cell")
+                     for d, n in zip(noms, lengths)])
+    if taken is None:
+        by_name = [{s.name: s for s in d["bulk"]} for d in noms]
+        taken = pl.DataFrame([*(pl.concat([named[c] for named in by_name]) for c in whole), dob])[at]
+    else:
+        taken = taken.hstack(pl.DataFrame([dob])[at])
     texts = {c: pl.Series(c, list(chain.from_iterable(d["texts"][c] for d in noms)), pl.String) for c in kept}
     return pl.DataFrame([texts[c] if c in kept else taken.get_column(c) for c in (*BULK_COLUMNS, "_dob_cell")])
+
+
+def _from_frames(noms: list[dict], names: list[str], idx: "pl.Series", sheet_of: "pl.Series") -> "pl.DataFrame | None":
+    """The columns `names` of fastexcel's sheets (every `bulk` a `Below`) taken at their kept rows from their
+    frames stacked: the sheets of one layout (the same columns read, frames of the same columns) stacked
+    whole, a column of each layout named once, every row taken by one gather (the frame each sheet's slices
+    concatenated give). None for other sheets, or frames of one layout whose types differ."""
+    import polars as pl
+
+    layouts: dict[tuple, list] = {}  # layout -> [its frames, its columns, height so far]
+    at_sheet: dict[int, tuple] = {}  # a sheet with two tables: its frame stacked once
+    bases = []
+    for d in noms:
+        below = d["bulk"]
+        if below.__class__ is not Below:
+            return None
+        sheet = below.body.sheet
+        got = at_sheet.get(id(sheet))
+        if got is None:
+            key = (tuple(below.cols.items()), sheet.offset, tuple(sheet.frame.columns))
+            layout = layouts.get(key)
+            if layout is None:
+                layout = layouts[key] = [[], below, 0]
+            got = at_sheet[id(sheet)] = (layout, layout[2])
+            layout[0].append(sheet.frame)
+            layout[2] += sheet.frame.height
+        elif got[0][1].cols != below.cols:
+            return None
+        bases.append(got)
+    parts, start = [], 0
+    for layout in layouts.values():
+        frames, first, height = layout
+        try:
+            stacked = pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
+        except pl.exceptions.PolarsError:  # (a column's type differs)
+            return None
+        offset = first.body.sheet.offset
+        out = []
+        for name in names:
+            j = first.cols.get(name)
+            if j is not None and 0 <= j - offset < stacked.width:
+                s = stacked.to_series(j - offset).alias(name)
+                out.append(s if s.dtype == pl.String else s.cast(pl.String))
+            else:
+                out.append(constant(None, height).alias(name))
+        parts.append(pl.DataFrame(out))
+        layout[2] = start  # where the layout's rows begin in every layout's stacked
+        start += height
+    where = pl.Series([layout[2] + base + d["bulk"].body.start for (layout, base), d in zip(bases, noms)],
+                      dtype=pl.UInt32)
+    whole = pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]
+    return whole[idx + where.gather(sheet_of)]
 
 
 def sheet_frame(data: dict) -> "pl.DataFrame":

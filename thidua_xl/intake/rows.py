@@ -15,7 +15,7 @@ from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from ..scan import EXCEL_TEXT_MAX
 from .arrow import LaterDates, constant, dates_of_cells, passed_by_lead
-from .cells import _as_text, body_of
+from .cells import Below, _as_text, body_of
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       Table, find_table, header_of_row, match_header)
 
@@ -219,7 +219,8 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         idx = pl.Series(keep, dtype=pl.UInt32)
         own_texts = {"stt": [stts[i] for i in keep], "ho_ten": [names[i] for i in keep],
                      "gioi_tinh": [genders[i] for i in keep], "hinh_thuc": award_texts}
-        bulk = body.text_columns({n: col.get(c) for n, c in zip(BULK_COLUMNS, _BULK) if n not in own_texts})
+        whole = {n: col.get(c) for n, c in zip(BULK_COLUMNS, _BULK) if n not in own_texts}
+        bulk = Below(body, whole) if body.raw_texts else body.text_columns(whole)  # fastexcel's: made when stacked
         texts = {n: own_texts[n] for n in BULK_COLUMNS if n in own_texts}  # lists: made Series with every sheet's
     own = [pl.Series("row", [base + i for i in keep], pl.Int64),  # (Series arithmetic would let go of the GIL)
            _repeated("group_subject", groups)]
