@@ -213,36 +213,12 @@ def _cell_wrap(w: int, justify: str, overflow: str) -> Callable[[str], list[str]
 def left_lines(line: str, width: int, fold: bool) -> list[str]:
     """A line of a left-justified cell cut at `width` ("fold" or "crop") as laid out: each piece divide_line
     cuts, `" " + piece[:width]` padded to `width + 2` (Text.rstrip_end and Text.truncate take only what lies
-    past `width`). A message's line, its words one space apart, is cut and padded in one walk, one `rfind` a
-    line as `_single_spaced` cuts it, without the list of its breaks; any other line, the general way."""
+    past `width`)."""
     w = width + 2
-    size = len(line)
-    if size <= width:
+    if len(line) <= width:
         return [(" " + line).ljust(w)]
-    if line[0] == " " or line[-1] == " " or "  " in line or _OTHER_SPACE.search(line):
-        bounds = [0, *divide_line(line, width, fold), size]
-        return [(" " + line[a:b][:width]).ljust(w) for a, b in zip(bounds, bounds[1:])]
-    out = []
-    start = 0
-    while size - start > width:
-        space = line.rfind(" ", start, start + width + 1)
-        if space != -1:
-            out.append((" " + line[start:space]).ljust(w))  # the space it ends with is padding either way
-            start = space + 1
-            continue
-        end = line.find(" ", start)  # the word at `start` is longer than a line
-        if not fold:  # left whole on its line, cropped
-            if end == -1:
-                break
-            out.append(" " + line[start:start + width] + " ")
-            start = end + 1
-            continue
-        length = (size if end == -1 else end + 1) - start  # with its space after
-        last = start + (length - 1) // width * width
-        out += [" " + line[a:a + width] + " " for a in range(start, last, width)]
-        start = last
-    out.append((" " + line[start:start + width]).ljust(w))
-    return out
+    bounds = [0, *divide_line(line, width, fold), len(line)]
+    return [(" " + line[a:b][:width]).ljust(w) for a, b in zip(bounds, bounds[1:])]
 
 
 _RUN = re.compile(r"\S+")
