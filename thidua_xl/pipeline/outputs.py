@@ -40,9 +40,13 @@ def findings_json(result) -> dict:
 
 
 def _counts(result) -> dict[str, int]:
+    return _severity_counts([f.severity for f in result.findings])
+
+
+def _severity_counts(severities: list[str]) -> dict[str, int]:
+    """The JSON's `counts`: errors and warnings among the findings' severities."""
     from ..model import ERROR, WARNING
 
-    severities = [f.severity for f in result.findings]
     return {ERROR: severities.count(ERROR), WARNING: severities.count(WARNING)}
 
 
@@ -113,7 +117,6 @@ def _grouped_pieces(result, findings) -> tuple[str, list[tuple[str, object]], st
     The fields are read from each finding's `__dict__` (a dataclass sets every field there; one missing goes
     the general way), a group's texts looked up once per finding, each distinct run laid out when first met."""
     from ..fileio import json_text
-    from ..model import ERROR, WARNING
 
     step = "\n      "
     try:
@@ -158,8 +161,7 @@ def _grouped_pieces(result, findings) -> tuple[str, list[tuple[str, object]], st
         table = _Laid(laid)
         pieces.append(("laid", list(map(table.__getitem__, zip(*(columns[name] for name in group))))))
     pieces.append(("same", "\n    }"))
-    severities = columns["severity"]
-    counts = {ERROR: severities.count(ERROR), WARNING: severities.count(WARNING)}
+    counts = _severity_counts(columns["severity"])
     head, tail = json_text({"year": result.year, "findings": [], "counts": counts}).split('"findings": []')
     return head + '"findings": [\n    ', pieces, "\n  ]" + tail
 
