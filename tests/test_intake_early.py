@@ -155,8 +155,10 @@ def test_refused_files_read_early_say_the_same_and_the_others_are_still_read(see
 def test_without_a_child_process_every_file_is_checked_in_the_command(seed_folder, monkeypatch):
     """No child can be started (a locked-down machine): the early reads check each file themselves."""
     from thidua_xl import reading
+    from thidua_xl.intake import checker
 
     monkeypatch.setattr(sys, "executable", str(seed_folder / "khong-co-python"))
+    monkeypatch.setattr(checker, "can_fork", lambda: False)  # a machine without fork (Windows) spawns its child
     checked = []
     real = reading.checked_scan
     monkeypatch.setattr(reading, "checked_scan", lambda p: checked.append(p) or real(p))

@@ -5,7 +5,8 @@ competes with the main thread's own Python (imports, header finding, row classif
 lock, and on two cores the command waits for the sum. A command started from the command line
 (intake.early) hands it to a child process instead: the same function on the same files, on the other
 core, answering in the order given. A file the child does not answer for is checked in the command's
-process, as before; nothing is parsed before its check.
+process, as before; nothing is parsed before its check. On Linux the child is the command's process forked
+before it starts any thread (`fork`); elsewhere a new interpreter (`_spawn`, `python -m thidua_xl.intake.checker`).
 """
 from __future__ import annotations
 
@@ -20,13 +21,18 @@ _HEAD = struct.Struct("<Q")
 OK, REFUSED, AGAIN = "ok", "refused", "again"
 
 
-# A child costs ~0.1 s of CPU to start (Python and the pre-check's imports); the pre-check ~2.5 ms a file and
-# ~0.1 s a megabyte: below these it is cheaper checked in the command's own threads.
+# A spawned child costs ~35 ms of CPU to start (Python and the pre-check's imports); the pre-check ~1.3 ms a file
+# and ~35 ms a megabyte: below these it is cheaper checked in the command's own threads.
 CHILD_MIN_FILES = 16
 CHILD_MIN_BYTES = 1536 * 1024
 
 
-def worth_a_child(paths: list[Path]) -> bool:
+# A child forked from the command (`fork`) costs ~0.3 ms to start and ~5 ms of imports, on the other core: worth
+# it from the size of a ribbon's master (363 KB: ~12 ms of pre-check that held the lock the imports need).
+FORKED_MIN_BYTES = 128 * 1024
+
+
+def worth_a_child(paths: list[Path], forked: bool = False) -> bool:
     if os.environ.get("THIDUA_CHECK_IN_PROCESS"):
         return False
     if len(paths) >= CHILD_MIN_FILES:
@@ -37,7 +43,7 @@ def worth_a_child(paths: list[Path]) -> bool:
             total += p.stat().st_size
         except OSError:
             pass
-    return total >= CHILD_MIN_BYTES
+    return total >= (FORKED_MIN_BYTES if forked else CHILD_MIN_BYTES)
 
 
 # The child imports this module, then the pre-check: what only the command's side needs (subprocess,
@@ -46,11 +52,15 @@ def worth_a_child(paths: list[Path]) -> bool:
 
 def serve(stdin, stdout) -> None:
     """The child: NUL-separated paths in, one length-prefixed pickled (index, answer) per file out."""
+    answer_all([p for p in stdin.read().decode("utf-8").split("\0") if p], stdout)
+
+
+def answer_all(paths: list[str], stdout) -> None:
+    """Each path's pre-check, in order: one length-prefixed pickled (index, answer) per file."""
     import pickle
 
     from ..safety import Refused, inspect
 
-    paths = [p for p in stdin.read().decode("utf-8").split("\0") if p]
     for i, p in enumerate(paths):
         try:
             answer = (OK, inspect(Path(p)))
@@ -63,20 +73,76 @@ def serve(stdin, stdout) -> None:
         stdout.flush()
 
 
+def can_fork() -> bool:
+    """The child may be this process forked: no second interpreter to start (~25 ms of CPU less, its first answer
+    ~20 ms sooner). Only on Linux, and only while the process has a single thread, native ones included
+    (`/proc/self/task`): a thread holding a lock at the fork would leave that lock held in the child forever.
+    The command forks first thing (intake.early), before any import that starts one; Windows has no fork and
+    macOS's system libraries are not safe after one: there the child is a new interpreter (`_spawn`)."""
+    if sys.platform != "linux" or os.environ.get("THIDUA_CHECK_SPAWNED"):
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def fork(paths: list[Path]):
+    """This process forked to pre-check `paths` (`can_fork` said it may be): a `Forked` to read its answers
+    from, or None when the fork failed (the caller spawns one instead)."""
+    try:
+        r, w = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(r)
+        os.close(w)
+        return None
+    if pid == 0:  # the child: answers on `w`, nothing else of the command's (its streams, its other files) kept
+        try:
+            os.close(r)
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.closerange(3, w)
+            os.closerange(w + 1, 1 << 16)
+            with os.fdopen(w, "wb") as out:
+                answer_all([str(p) for p in paths], out)
+        finally:
+            os._exit(0)
+    os.close(w)
+    return Forked(pid, r)
+
+
+class Forked:
+    """The forked child, read and stopped as a `subprocess.Popen` is (`stdout`, `kill`, `wait`)."""
+
+    def __init__(self, pid: int, fd: int):
+        self.pid, self.stdout, self._reaped = pid, os.fdopen(fd, "rb"), False
+
+    def kill(self) -> None:
+        if not self._reaped:
+            import signal
+
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def wait(self, timeout=None) -> int:
+        if not self._reaped:
+            os.waitpid(self.pid, 0)
+            self._reaped = True
+        return 0
+
+
 class Checker:
     """The child process checking `paths`; `answer(i)` waits for the i-th file's answer."""
 
-    def __init__(self, paths: list[Path]):
-        import subprocess
-
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
-        try:  # spawned first: the readers wait for its first answer, futures and threads (~4 ms) can follow
-            self._proc = subprocess.Popen([sys.executable, "-m", "thidua_xl.intake.checker"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, creationflags=flags)
-            self._proc.stdin.write("\0".join(str(p) for p in paths).encode("utf-8"))
-            self._proc.stdin.close()
-        except Exception:  # noqa: BLE001 - no child: every file is checked in the command's process
-            self._proc = None
+    def __init__(self, paths: list[Path], forked: Forked | None = None):
+        self._proc = forked if forked is not None else _spawn(paths)
         import threading
         from concurrent.futures import Future
 
@@ -123,6 +189,21 @@ class Checker:
         for f in self._answers:
             if not f.done():
                 f.set_result((AGAIN, None))
+
+
+def _spawn(paths: list[Path]):
+    """A new interpreter pre-checking `paths` (`python -m thidua_xl.intake.checker`), or None."""
+    import subprocess
+
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if os.name == "nt" else 0
+    try:  # spawned first: the readers wait for its first answer, futures and threads (~4 ms) can follow
+        proc = subprocess.Popen([sys.executable, "-m", "thidua_xl.intake.checker"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, creationflags=flags)
+        proc.stdin.write("\0".join(str(p) for p in paths).encode("utf-8"))
+        proc.stdin.close()
+        return proc
+    except Exception:  # noqa: BLE001 - no child: every file is checked in the command's process
+        return None
 
 
 if __name__ == "__main__":

@@ -10,9 +10,11 @@ main thread spinning in Python kept ~90 % of its pace beside a parse, ~70 % besi
 docs/performance.md). `files._prefetched` takes each read over (`take`) when intake
 reaches that file, exactly as if it had begun it then. Nothing else changes: the same check and
 `load_file` run, a file that changed since is read again, one no command asks for is closed. This module
-imports nothing of the package, so that starting costs nothing before the CLI's own imports; its thread
-starts the child (intake.checker, which imports nothing of the package either) before it imports the reading,
-so that the child's own start (~0.1 s) overlaps those imports.
+imports nothing of the package, so that starting costs nothing before the CLI's own imports. On Linux the
+child is this process forked before its first thread starts (intake.checker.fork: no second interpreter to
+start, answering from ~15 ms; worth it from a ribbon's master up); elsewhere its thread spawns the child
+(intake.checker, which imports nothing of the package either) before it imports the reading, so that the
+child's own start (~0.1 s) overlaps those imports.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def start(argv: list[str], begin: Callable[[list[str]], None]) -> None:
             if _state:
                 return
             _state.update(pending={}, planned=threading.Event(), close=None)
+        _fork_checker(paths)  # before any thread of ours: where it may, the child is this process forked
         threading.Thread(target=_begin, args=(begin, paths), name="thidua-early", daemon=True).start()
     except Exception:  # noqa: BLE001 - reading early is only a head start: intake reads everything anyway
         _state.clear()
@@ -115,10 +118,32 @@ def ahead(files: list[Path]) -> list[tuple[Path, tuple]]:
     return chosen
 
 
+def _fork_checker(paths: list[str]) -> None:
+    """The pre-check's child forked from this process now, while it has no other thread (checker.can_fork);
+    `_start_checker` takes it over. Elsewhere (Windows) the child is spawned by the early thread."""
+    try:
+        from .checker import can_fork, fork, worth_a_child
+
+        if not can_fork():
+            return
+        chosen = [path for path, _sig in ahead(workbooks(paths)[0])]
+        if chosen and worth_a_child(chosen, forked=True):
+            forked = fork(chosen)
+            if forked is not None:
+                _state["forked"] = (chosen, forked)
+    except Exception:  # noqa: BLE001 - the early thread spawns one instead
+        pass
+
+
 def _start_checker(paths: list[str]) -> None:
-    """The pre-check's child process started for the files `begin` will choose, before `begin` is imported."""
+    """The pre-check's child process started for the files `begin` will choose, before `begin` is imported (or
+    the one `_fork_checker` forked, taken over)."""
     from .checker import Checker, worth_a_child
 
+    forked = _state.pop("forked", None)
+    if forked is not None:
+        _state["checker"] = (forked[0], Checker(forked[0], forked[1]))
+        return
     chosen = [path for path, _sig in ahead(workbooks(paths)[0])]
     if chosen and worth_a_child(chosen):
         _state["checker"] = (chosen, Checker(chosen))

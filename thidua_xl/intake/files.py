@@ -236,11 +236,11 @@ def _load_quietly(path: Path, arrow: bool = True, scan=None, ahead: bool = False
 def begin_early(paths: list[str]) -> None:
     """The reads a command line begins before its CLI is imported (intake.early, started by `__main__`):
     the files listed as intake will list them; when there are enough for a child process to pre-check
-    (checker.worth_a_child: a single workbook is checked faster here), two threads parse each file the child
-    has checked, and register the result for `_prefetched` to take over. A single workbook of
-    SINGLE_AHEAD_BYTES or more (a master: the ribbon's click) is checked and only parsed by one thread
-    (`parse_ahead`: no Polars in that thread, whose import would hold the lock the main thread's imports
-    need); a smaller one is left to intake."""
+    (checker.worth_a_child: a single workbook is checked faster here, unless the child was forked), two threads
+    parse each file the child has checked, and register the result for `_prefetched` to take over. A single
+    workbook of SINGLE_AHEAD_BYTES or more (a master: the ribbon's click) is checked (by the forked child, where
+    there is one) and only parsed by one thread (`parse_ahead`: no Polars in that thread, whose import would hold
+    the lock the main thread's imports need); a smaller one is left to intake."""
     from concurrent.futures import Future
     import threading
 
