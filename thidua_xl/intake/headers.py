@@ -471,10 +471,13 @@ def _no_name_header(rows, start: int, stop: int, spec) -> bool:
         import polars as pl
 
         got = all(t.__class__ in (pl.String, pl.Null) for t in frame.dtypes)  # else not told: searched as before
-        # the first rows alone first: a nomination sheet's header is among them
+        columns = frame.get_columns()
+        # the first rows alone first: a nomination sheet's header is among them. Column by column (the order
+        # does not change the answer): a Series' slice keeps the GIL, a frame's lets it go, and taking it back
+        # from a reader thread running Python can cost the main thread a switch interval
         for a, b in ((start, min(stop, start + SKIP_AFTER)), (start + SKIP_AFTER, stop)):
             if got and a < b:
-                got = not _names_column([c for r in frame.slice(a, b - a).rows() for c in r if c], spec)
+                got = not _names_column([c for s in columns for c in s.slice(a, b - a).to_list() if c], spec)
         memo[key] = got
         return got
     return not _names_column([c for r in rows[start:stop] for c in r if isinstance(c, str) and c], spec)

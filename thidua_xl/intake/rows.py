@@ -17,7 +17,7 @@ from ..scan import EXCEL_TEXT_MAX
 from .arrow import LaterDates, constant, dates_of_cells, passed_by_lead
 from .cells import Below, _as_text, body_of
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
-                      Table, find_table, header_of_row, match_header)
+                      WORD_RULES, Table, find_table, header_of_row, match_header)
 
 # --- reading one sheet's nomination rows ---------------------------------------
 _HEADING = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ]|\d{1,2})\s*[.)\-–:]\s*\S", re.U)
@@ -467,8 +467,29 @@ def _starts_table(body, i: int, name: str, stt: str, award: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _is_header_text(text: str) -> bool:
-    return bool(text) and len(text) < 80 and match_header(text, NOMINATION_HEADERS) in ("Họ và tên", "STT",
-                                                                                      "Hình thức đề nghị")
+    """The text is a header of the name, number or award column. Most texts asked are names: one without
+    any of `_HEADER_WORDS` once folded is none, without the rest of the matching (its fold is kept for the
+    row's next tests)."""
+    if not text or len(text) >= 80:
+        return False
+    if _header_words_hold() and not any(w in fold(text) for w in _HEADER_WORDS):
+        return False
+    return match_header(text, NOMINATION_HEADERS) in _HEADER_TEXT_OF
+
+
+_HEADER_TEXT_OF = ("Họ và tên", "STT", "Hình thức đề nghị")
+# a part of every folded way to name one of those columns ("stt", "so thu tu", "ho ten", "danh hieu", "de nghi");
+# match_header only cuts a cell's key (notes in brackets, a column number), so a key without any has no match
+_HEADER_WORDS = ("tt", "thu", "ten", "hinh", "danh", "nghi")
+
+
+@lru_cache(maxsize=1)
+def _header_words_hold() -> bool:
+    """Whether every variant of the three columns, and every word rule naming one, has one of _HEADER_WORDS
+    (else `_is_header_text` matches every text)."""
+    keys = [fold(v) for c in _HEADER_TEXT_OF for v in (c, *NOMINATION_HEADERS[c][1])]
+    keys += [" ".join(sorted(need)) for c, need, _never in WORD_RULES if c in _HEADER_TEXT_OF]
+    return all(any(w in k for w in _HEADER_WORDS) for k in keys)
 
 
 def locate_table(rows: list[list], start: int = 0, scan: int = HEADER_SCAN_ROWS) -> Table | None:
