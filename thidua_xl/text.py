@@ -587,11 +587,11 @@ def _cleaned_keys(frame: "pl.DataFrame", columns: list[str], pattern: str, unsur
         .select(pl.col(c).list.eval(e.filter(e.str.contains(pattern))) for c in columns).collect()
     out = {}
     v = pl.col("v")
-    for c, keys in zip(columns, found.row(0)):
-        if not keys:
+    for c in columns:  # the keys stay a Series (not a Python string each, and back)
+        keys = found.get_column(c).explode().drop_nulls().cast(pl.String)
+        if keys.is_empty():
             continue
-        got = pl.DataFrame({"v": keys}, schema={"v": pl.String}).select(
-            v, done=_polars_clean(v), odd=v.str.contains(unsure))
+        got = keys.alias("v").to_frame().select(v, done=_polars_clean(v), odd=v.str.contains(unsure))
         keys, done, odd = got.get_column("v"), got.get_column("done"), got.get_column("odd")
         if odd.any():
             idx = odd.arg_true()
