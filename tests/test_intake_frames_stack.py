@@ -65,3 +65,42 @@ def test_a_masters_unit_sheets_are_stacked_in_their_order():
     assert built.get_column("ho_ten").to_list() == ["Nguyễn Văn An", "Lò Văn Sáng", "Lò Văn Sáng",
                                                     "Nguyễn Văn An", "Lò Văn Sáng"]
     assert built.get_column("ghi_chu").to_list() == ["", "x", "x", "", "x"]
+
+
+WIDE = ["STT", "Họ và tên", "Ngày sinh", "Hình thức đề nghị", "Chức vụ", "Ghi chú", "Xếp loại", "Kỷ luật", "Số CCCD"]
+SPARSE = st.sampled_from([None, None, None, "x", "  "])
+NAME = st.sampled_from(["Nguyễn Văn An", "Trần  Thị Bích", "", "Tổng cộng", "Khoa Nội"])
+BORN = st.sampled_from(["1980-02-13 00:00:00", "13/02/1985", "", None])
+AWARD = st.sampled_from(["LĐTT", "CSTĐCS", "Tập thể lao động tiên tiến", None])
+
+
+def _wide_sheet(rows: list[tuple], columnar: bool, k: int, width: int) -> dict:
+    header = WIDE[:width]
+    table = [header] + [[str(i + 1), *r][:width] for i, r in enumerate(rows)]
+    sheet = ArrowSheet(pl.DataFrame({f"c{j}": [r[j] for r in table] for j in range(width)},
+                                    schema={f"c{j}": pl.String for j in range(width)}))
+    was = rows_mod.COLUMNAR_FROM
+    rows_mod.COLUMNAR_FROM = 0 if columnar else 10 ** 9
+    try:
+        return nomination_columns(sheet, locate_table(sheet), file=f"DV{k}.xlsx", path=f"/DV{k}.xlsx",
+                                  sheet=f"Đơn vị {k}", unit_code=f"DV{k}", unit=f"Đơn vị {k}")
+    finally:
+        rows_mod.COLUMNAR_FROM = was
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.tuples(NAME, BORN, AWARD, st.sampled_from(["Bác  sĩ", None]), SPARSE, SPARSE,
+                                                 SPARSE, SPARSE), min_size=1, max_size=8),
+                          st.booleans(), st.integers(4, len(WIDE))), min_size=1, max_size=6))
+def test_a_column_no_sheet_fills_is_the_nulls_the_sheets_taken_one_by_one_give(sheets):
+    """Optional columns absent from some sheets, present but empty in others, filled in a few: the stacked
+    bulk equals every sheet's bulk taken at its kept rows and stacked (the former way), the dates too."""
+    from thidua_xl.intake.frames import _sheet_bulk
+
+    with reading_memos():
+        noms = [d for d in (_wide_sheet(rows, columnar, k, width) for k, (rows, columnar, width) in enumerate(sheets))
+                if d["frame"].height]
+        if not noms:
+            return
+        former = pl.concat([_sheet_bulk(d) for d in noms])
+        assert_frame_equal(_bulk_by_sheet(noms), former)

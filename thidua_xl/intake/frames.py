@@ -196,19 +196,41 @@ _CONSTS = ("file", "path", "sheet", "unit_code", "unit")
 
 
 def _bulk_by_sheet(noms: list[dict]) -> "pl.DataFrame":
-    """Every sheet's bulk columns at its kept rows (the classifier's texts where it kept them), stacked."""
+    """Every sheet's bulk columns at its kept rows (the classifier's texts where it kept them), stacked. A
+    column no sheet has a cell in (most optional columns) is one column of nulls, not taken sheet by sheet."""
     import polars as pl
 
-    parts = []  # each sheet's bulk taken at its kept rows, then stacked: no copy of the rows left out
+    names = (*BULK_COLUMNS, "_dob_cell")
+    sheets, filled = [], set()
     for d in noms:
-        dob = d["dob"] if d["dob"] is not None else constant(None, len(d["bulk"][0])).alias("_dob_cell")
-        part = pl.DataFrame([*d["bulk"], dob])[d["idx"]]
-        if d.get("texts"):  # the classifier's texts, at the kept rows already
-            by_name = {s.name: s for s in part.get_columns()}
-            by_name.update((c, pl.Series(c, v, pl.String)) for c, v in d["texts"].items())
-            part = pl.DataFrame([by_name[c] for c in (*BULK_COLUMNS, "_dob_cell")])
-        parts.append(part)
-    return pl.concat(parts) if len(parts) > 1 else parts[0]
+        if d.get("texts") or d["bulk"].__class__ is not list:
+            at, cols = None, _sheet_bulk(d).get_columns()  # at the kept rows already
+        else:
+            dob = d["dob"] if d["dob"] is not None else constant(None, len(d["bulk"][0])).alias("_dob_cell")
+            at, cols = d["idx"], [*d["bulk"], dob]  # every row below the header
+        filled.update(s.name for s in cols if s.name not in filled and s.null_count() < len(s))
+        sheets.append((at, cols))
+    n = sum(d["idx"].len() for d in noms)
+    if not filled:
+        return pl.DataFrame([constant(None, n).alias(c) for c in names])
+    # each sheet's filled columns taken at its kept rows, then stacked: no copy of the rows left out
+    parts = [pl.DataFrame([s for s in cols if s.name in filled]) for _at, cols in sheets]
+    parts = [part if at is None else part[at] for part, (at, _cols) in zip(parts, sheets)]
+    got = pl.concat(parts) if len(parts) > 1 else parts[0]
+    return pl.DataFrame([got.get_column(c) if c in filled else constant(None, n).alias(c) for c in names])
+
+
+def _sheet_bulk(d: dict) -> "pl.DataFrame":
+    """One sheet's bulk columns at its kept rows, the classifier's texts where it kept them."""
+    import polars as pl
+
+    dob = d["dob"] if d["dob"] is not None else constant(None, len(d["bulk"][0])).alias("_dob_cell")
+    part = pl.DataFrame([*d["bulk"], dob])[d["idx"]]
+    if d.get("texts"):  # the classifier's texts, at the kept rows already
+        by_name = {s.name: s for s in part.get_columns()}
+        by_name.update((c, pl.Series(c, v, pl.String)) for c, v in d["texts"].items())
+        part = pl.DataFrame([by_name[c] for c in (*BULK_COLUMNS, "_dob_cell")])
+    return part
 
 
 def _stacked_bulk(noms: list[dict], sheet_of: "pl.Series") -> "pl.DataFrame | None":
