@@ -170,11 +170,12 @@ def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, Beside]":
     if bulk is None:
         bulk = _bulk_by_sheet(noms)
     dob = bulk.get_column("_dob_cell")
+    texts = pl.DataFrame([bulk.get_column(c) for c in BULK_COLUMNS])  # (a frame's select would let go of the GIL)
     dates = Beside(_dates_of, dob, inline=len(dob) < _BESIDE_ROWS)
     raw = [d["raw"] for d in noms]
     if any(raw):
         rows = None if all(raw) else pl.Series([d["raw"] for d in noms]).gather(sheet_of)
-        bulk = ArrowBody.clean_texts(bulk.select(BULK_COLUMNS), rows).hstack([bulk.get_column("_dob_cell")])
+        bulk = ArrowBody.clean_texts(texts, rows).hstack([dob])
     kinds = bulk.get_column("doi_tuong_raw").unique(maintain_order=True).to_list()
     own = df.drop("doi_tuong", strict=False)
     wide = own.hstack(consts.get_columns() + bulk.get_columns())
