@@ -102,12 +102,15 @@ def fork(paths: list[Path]):
         return None
     if pid == 0:  # the child: answers on `w`, nothing else of the command's (its streams, its other files) kept
         try:
-            os.close(r)
             null = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(null, fd)
-            os.closerange(3, w)
-            os.closerange(w + 1, 1 << 16)
+            for fd in map(int, os.listdir("/proc/self/fd")):  # every file open, whatever its number (Linux)
+                if fd > 2 and fd != w:
+                    try:
+                        os.close(fd)
+                    except OSError:  # the listing's own descriptor, closed already
+                        pass
             with os.fdopen(w, "wb") as out:
                 answer_all([str(p) for p in paths], out)
         finally:
