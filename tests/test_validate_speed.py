@@ -12,7 +12,6 @@ from validate_helpers import FIRST_ROW, ldtt_rows, person, write_table, write_un
 
 from thidua_xl import history
 from thidua_xl.intake import read_paths
-from thidua_xl.rules import Context
 from thidua_xl.text import name_key
 from thidua_xl.validate import validate
 
@@ -24,8 +23,10 @@ def _findings(paths, year, db):
 
 
 def _whole_register(monkeypatch):
-    """Validation reading every register record of the window, as before the filter."""
-    monkeypatch.setattr(Context, "people", staticmethod(lambda df: None))
+    """Validation reading every register record of the window, as before the filter (no people asked for)."""
+    import thidua_xl.validate as validation
+
+    monkeypatch.setattr(validation, "_people_query", lambda lf, history_awards: None)
 
 
 def test_a_history_match_is_still_found_and_other_records_change_nothing(tmp_path):

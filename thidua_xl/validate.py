@@ -164,7 +164,7 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
     import polars as pl
 
     frame = intake.current("nominations")
-    df = frame.with_columns(
+    lf = frame.lazy().with_columns(
         _i=pl.int_range(pl.len(), dtype=pl.Int64),
         name_key=pl.col("person_key").cast(pl.String).fill_null("").str.splitn("|", 2).struct.field("field_0"),
         birth_year=pl.col("nam_sinh").cast(pl.Float64),
@@ -180,8 +180,23 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
     history_awards = None
     if rules is not None:  # the rows proposed for any history rule's award are the register's people
         history_awards = frozenset(a for r in rules if r.kind in HISTORY_KINDS for a in r.awards)
+    people = None
+    if _reads_register(intake, history):
+        # the people the register is read for, worked out by the query that makes the context's columns (Polars
+        # runs both at once): the register's thread then begins with SQLite's query, which lets go of the GIL,
+        # instead of Python and a query of its own, each waiting for the GIL the checks hold; the modules it
+        # reads with imported here for the same reason
+        from . import history as _register_module  # noqa: F401
+        from .discipline import load_polars  # noqa: F401
+
+        query = _people_query(lf, history_awards)
+        if query is not None:
+            df, lists = pl.collect_all([lf, query])
+            people = lists.row(0, named=True)
+    if people is None:
+        df = lf.collect()
     units = _unit_lookup(intake, frame)
-    reading = Beside(_register, intake, year, history, df, history_awards, units)
+    reading = Beside(_register, intake, year, history, df, history_awards, units, people)
     authoring = Beside(_initiative_authors, intake.current("initiatives"), units)
     sheets = {(f.file, s) for f in intake.files for s, m in f.mapped.items() if "Sáng kiến" in m.values()}
     ctx = Context(df=df, year=year, catalog=catalog, initiatives=None, known=None,
@@ -202,20 +217,16 @@ def _partial_context(intake, year: int, catalog: Catalog, history=None, rules=No
 
 
 def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: frozenset | None,
-              units: dict[str, str]):
+              units: dict[str, str], people: dict | None = None):
     """The register's part of the context: (`known`, register records, label, years covered, disciplines of the
-    people of `df` or None, `Context.known_pairs` or None). The records are `_history_frame`'s for the people of the
-    rows proposed for `history_awards` (None: every row), their units and the disciplines' mapped to this year's
-    codes by `units`; `known` is this year's rows with an award and those records. The pairs are worked out here,
-    beside the checks of this year's rows, when the run has history rules (`history_awards` given): else None."""
+    people of `df` or None, `Context.known_pairs` or None). The records are `_history_frame`'s for `people`, the
+    lists (`Context.people_lists`) of the people of the rows proposed for `history_awards` (None: every record of
+    the window), their units and the disciplines' mapped to this year's codes by `units`; `known` is this year's
+    rows with an award and those records. The pairs are worked out here, beside the checks of this year's rows,
+    when the run has history rules (`history_awards` given): else None."""
     import polars as pl
 
     from .rules.context import known_pairs_of
-
-    def people() -> dict:  # one selection for the union of the history rules' awards
-        looked_at = df if history_awards is None else \
-            df.select("name_key", "birth_year", "subject", "award", "ho_ten").filter(proposed(history_awards))
-        return Context.people_lists(looked_at)
 
     hist, label, history_years, db = _history_frame(intake, year, history, people)
     discipline = None
@@ -235,6 +246,25 @@ def _register(intake, year: int, history, df: "pl.DataFrame", history_awards: fr
             known = pl.concat([known, hist.select(*known.columns)], how="vertical_relaxed")
     pairs = known_pairs_of(df, known, history_awards) if history_awards else None
     return known, hist, label, history_years, discipline, pairs
+
+
+def _reads_register(intake, history) -> bool:
+    """The run reads a register file (or server): not when told none, handed a frame, or none lies beside the
+    master (as `_history_frame` decides)."""
+    if history is False or _is_frame(history):
+        return False
+    if history is None:
+        path = default_history_path(intake)
+        return path is not None and path.is_file()
+    return True
+
+
+def _people_query(lf: "pl.LazyFrame", history_awards: frozenset | None) -> "pl.LazyFrame | None":
+    """The query of `Context.people_lists` for the rows of the context's frame proposed for `history_awards`
+    (None: every row); None would read every record of the register's window."""
+    looked_at = lf if history_awards is None else \
+        lf.select("name_key", "birth_year", "subject", "award", "ho_ten").filter(proposed(history_awards))
+    return Context.people_query(looked_at)
 
 
 def _explicit_config(intake) -> dict[str, str]:
@@ -279,10 +309,10 @@ def default_history_path(intake) -> Path | None:
 
 
 def _history_frame(intake, year: int, history,
-                   people) -> tuple["pl.DataFrame | None", str, set[int], object]:
-    """The register records the run can match (of `people()`, see `Context.people_lists`; None: every record) as a
+                   people: dict | None) -> tuple["pl.DataFrame | None", str, set[int], object]:
+    """The register records the run can match (of `people`, `Context.people_lists`' lists; None: every record) as a
     Polars frame, its label, the years it covers and the register itself (None when there is none or a frame was
-    handed in). The people are worked out only when a register is read."""
+    handed in)."""
     if history is False:
         return None, "", set(), None
     if history is None:
@@ -294,7 +324,7 @@ def _history_frame(intake, year: int, history,
     if _is_frame(history):
         frame = register.as_polars(history)
         return frame, "(dữ liệu truyền vào)", set(int(y) for y in frame.get_column("year").unique().to_list()), None
-    people = register.PeopleLists(**people()) if people is not None else None  # None: every record
+    people = register.PeopleLists(**people) if people is not None else None  # None: every record
     if history is not None:
         from .store import as_db, exists, is_url, label
 

@@ -188,6 +188,11 @@ class Context:
     @staticmethod
     def people_lists(left: pl.DataFrame) -> dict[str, str]:
         """`people` as the JSON lists `history.PeopleLists` binds (each text once, in any order), made in one query."""
+        return Context.people_query(left.lazy()).collect().row(0, named=True)
+
+    @staticmethod
+    def people_query(left: pl.LazyFrame) -> pl.LazyFrame:
+        """The query `people_lists` runs (one row of three texts), for a caller that runs it with others."""
         ind = pl.col("subject").ne_missing(TAP_THE)
         born = ind & pl.col("birth_year").is_not_null() & pl.col("birth_year").is_not_nan()
         # a name key as a JSON string: the one field of an encoded record, its key and braces cut off
@@ -198,8 +203,7 @@ class Context:
         def listed(texts: pl.Expr) -> pl.Expr:
             return pl.concat_str(pl.lit("["), texts.unique().str.join(","), pl.lit("]"))
 
-        return left.select(pairs=listed(pairs), names=listed(key.filter(ind)),
-                           any_birth=listed(key.filter(~born))).row(0, named=True)
+        return left.select(pairs=listed(pairs), names=listed(key.filter(ind)), any_birth=listed(key.filter(~born)))
 
     def known_awards(self, awards, years) -> pl.DataFrame:
         return self.known.filter(pl.col("award").is_in(list(awards)) & pl.col("year").is_in(list(years)))
