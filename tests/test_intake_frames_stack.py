@@ -24,10 +24,11 @@ ROW = st.tuples(
     st.sampled_from([None, "ghi chú", "  "]))
 
 
-def _sheet(rows: list[tuple], columnar: bool, k: int) -> dict:
-    table = [HEADER] + [[str(i + 1), *r] for i, r in enumerate(rows)]
-    sheet = ArrowSheet(pl.DataFrame({f"c{j}": [r[j] for r in table] for j in range(len(HEADER))},
-                                    schema={f"c{j}": pl.String for j in range(len(HEADER))}))
+def _sheet(rows: list[tuple], columnar: bool, k: int, header: list[str] = HEADER) -> dict:
+    """A unit's sheet of `header` and `rows` (each numbered, cut to the header's width), read by either path."""
+    table = [header] + [[str(i + 1), *r][:len(header)] for i, r in enumerate(rows)]
+    sheet = ArrowSheet(pl.DataFrame({f"c{j}": [r[j] for r in table] for j in range(len(header))},
+                                    schema={f"c{j}": pl.String for j in range(len(header))}))
     was = rows_mod.COLUMNAR_FROM
     rows_mod.COLUMNAR_FROM = 0 if columnar else 10 ** 9  # either path on a sheet of any size
     try:
@@ -75,17 +76,7 @@ AWARD = st.sampled_from(["LĐTT", "CSTĐCS", "Tập thể lao động tiên ti�
 
 
 def _wide_sheet(rows: list[tuple], columnar: bool, k: int, width: int) -> dict:
-    header = WIDE[:width]
-    table = [header] + [[str(i + 1), *r][:width] for i, r in enumerate(rows)]
-    sheet = ArrowSheet(pl.DataFrame({f"c{j}": [r[j] for r in table] for j in range(width)},
-                                    schema={f"c{j}": pl.String for j in range(width)}))
-    was = rows_mod.COLUMNAR_FROM
-    rows_mod.COLUMNAR_FROM = 0 if columnar else 10 ** 9
-    try:
-        return nomination_columns(sheet, locate_table(sheet), file=f"DV{k}.xlsx", path=f"/DV{k}.xlsx",
-                                  sheet=f"Đơn vị {k}", unit_code=f"DV{k}", unit=f"Đơn vị {k}")
-    finally:
-        rows_mod.COLUMNAR_FROM = was
+    return _sheet(rows, columnar, k, WIDE[:width])
 
 
 @settings(max_examples=60, deadline=None)
