@@ -207,8 +207,7 @@ def _bulk_by_sheet(noms: list[dict]) -> "pl.DataFrame":
         if d.get("texts") or d["bulk"].__class__ is not list:
             at, cols = None, _sheet_bulk(d).get_columns()  # at the kept rows already
         else:
-            dob = d["dob"] if d["dob"] is not None else constant(None, len(d["bulk"][0])).alias("_dob_cell")
-            at, cols = d["idx"], [*d["bulk"], dob]  # every row below the header
+            at, cols = d["idx"], [*d["bulk"], _dob_cells(d, len(d["bulk"][0]))]  # every row below the header
         filled.update(s.name for s in cols if s.name not in filled and s.null_count() < len(s))
         sheets.append((at, cols))
     n = sum(d["idx"].len() for d in noms)
@@ -221,12 +220,16 @@ def _bulk_by_sheet(noms: list[dict]) -> "pl.DataFrame":
     return pl.DataFrame([got.get_column(c) if c in filled else constant(None, n).alias(c) for c in names])
 
 
+def _dob_cells(d: dict, n: int) -> "pl.Series":
+    """A sheet's date-of-birth cells below its header (`_dob_cell`), n nulls when it has no such column."""
+    return d["dob"] if d["dob"] is not None else constant(None, n).alias("_dob_cell")
+
+
 def _sheet_bulk(d: dict) -> "pl.DataFrame":
     """One sheet's bulk columns at its kept rows, the classifier's texts where it kept them."""
     import polars as pl
 
-    dob = d["dob"] if d["dob"] is not None else constant(None, len(d["bulk"][0])).alias("_dob_cell")
-    part = pl.DataFrame([*d["bulk"], dob])[d["idx"]]
+    part = pl.DataFrame([*d["bulk"], _dob_cells(d, len(d["bulk"][0]))])[d["idx"]]
     if d.get("texts"):  # the classifier's texts, at the kept rows already
         by_name = {s.name: s for s in part.get_columns()}
         by_name.update((c, pl.Series(c, v, pl.String)) for c, v in d["texts"].items())
@@ -250,8 +253,7 @@ def _stacked_bulk(noms: list[dict], sheet_of: "pl.Series") -> "pl.DataFrame | No
     at = idx + starts.gather(sheet_of)
     whole = [c for c in BULK_COLUMNS if c not in kept]
     taken = _from_frames(noms, whole, idx, sheet_of)
-    dob = pl.concat([d["dob"] if d["dob"] is not None else constant(None, n).alias("_dob_cell")
-                     for d, n in zip(noms, lengths)])
+    dob = pl.concat([_dob_cells(d, n) for d, n in zip(noms, lengths)])
     if taken is None:
         by_name = [{s.name: s for s in d["bulk"]} for d in noms]
         taken = pl.DataFrame([*(pl.concat([named[c] for named in by_name]) for c in whole), dob])[at]
