@@ -166,10 +166,11 @@ def test_only_the_kinds_declared_read_the_initiatives_authors(tmp_path, year):
 @pytest.mark.parametrize("seed", range(3))
 def test_the_pairs_matched_beside_the_checks_are_those_the_context_matches_itself(tmp_path, seed):
     """Validation matches every row against `known` in the register's thread (`known_pairs` handed in): the
-    same pairs, in the same order, as a context matching them when a history check first asks."""
+    same pairs as a context matching them when a history check first asks (in any order: their readers pick sets),
+    and the same as the ordered matching `_matches` reads."""
     from thidua_xl.catalog import load_catalog
     from thidua_xl.rules import load_rules
-    from thidua_xl.rules.context import known_pairs_of
+    from thidua_xl.rules.context import _MATCHED_COLUMNS, _hits, known_pairs_of, proposed
     from thidua_xl.validate import build_context
 
     rng = random.Random(seed)
@@ -186,7 +187,11 @@ def test_the_pairs_matched_beside_the_checks_are_those_the_context_matches_itsel
     ctx = build_context(read_paths([f]), 2024, load_catalog(), history=db, rules=load_rules().for_year(2024))
     handed, covered = ctx.memo["known_pairs"]
     mine, covered_mine = known_pairs_of(ctx.df, ctx.known, ctx.history_awards)
-    assert not handed.is_empty() and handed.equals(mine) and covered == covered_mine
+    keys = list(handed.columns)
+    assert not handed.is_empty() and handed.sort(keys).equals(mine.sort(keys)) and covered == covered_mine
+    left = ctx.df.select("_i", *_MATCHED_COLUMNS, "subject", "award", "ho_ten").filter(proposed(ctx.history_awards))
+    ordered = _hits(left, ctx.known.select(*_MATCHED_COLUMNS, *keys[1:]), None, tuple(keys[1:]))
+    assert ordered.select(keys).sort(keys).equals(handed.sort(keys))
 
 
 # --- a finding's message formats only the values its template reads --------------------------------------
