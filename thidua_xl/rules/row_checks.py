@@ -170,18 +170,20 @@ def duplicate(ctx: Context, rule: Rule) -> list[Finding]:
     """The same person (or collective of one unit) proposed for the same award twice, anywhere."""
     df = ctx.rows_for(rule)
     fields = [c for c in df.columns if c in MESSAGE_FIELDS or c in ("name_key", "unit_key", "subject")]
-    # duplicates are found on the key columns alone (the persons' and the collectives' in one run of two plans);
-    # only the rows found are read whole, taken by position
+    # duplicates are found on the key columns alone (the persons' and the collectives' in one run of two plans,
+    # which keep only the rows met twice: a collective's parent, folded below, only splits those further); only
+    # the rows found are read whole, taken by position
     keys_i = ["name_key", "by", "award"]
     parent_cell = pl.col("khoa_phong").cast(pl.String).fill_null("") if "khoa_phong" in df.columns else pl.lit("")
     marks = df.lazy().select(pl.int_range(pl.len(), dtype=pl.get_index_type()).alias("_p"),
                              pl.col("subject").eq_missing(TAP_THE).alias("_c"), "name_key", "award", "unit_key",
                              by=pl.col("birth_year").fill_null(-1.0).fill_nan(-1.0), kp=parent_cell)
-    persons, groups = pl.collect_all([marks.filter(~pl.col("_c")).select("_p", *keys_i),
-                                      marks.filter(pl.col("_c")).select("_p", "unit_key", "name_key", "award", "kp")])
+    persons, groups = pl.collect_all([
+        marks.filter(~pl.col("_c")).select("_p", *keys_i).filter(pl.struct(keys_i).is_duplicated()),
+        marks.filter(pl.col("_c")).select("_p", "unit_key", "name_key", "award", "kp")
+        .filter(pl.struct("unit_key", "name_key", "award").is_duplicated())])
     out_rows = []
-    twice = persons[keys_i].is_duplicated()
-    cand = take(df[fields], persons.get_column("_p").filter(twice)).hstack([persons.get_column("by").filter(twice)])
+    cand = take(df[fields], persons.get_column("_p")).hstack([persons.get_column("by")])
     for recs in _groups(cand, keys_i):
         for r in recs:
             others = [o for o in recs if o["_i"] != r["_i"]
