@@ -49,7 +49,10 @@ def _authors(text: str) -> list[str]:
 
 _AUTHOR_SPLIT = re.compile(r"[,;\n]+")
 _AUTHOR_TITLE_RE = re.compile(_AUTHOR_TITLE, re.IGNORECASE)
-_AUTHOR_TITLES_RE = re.compile("(?:^|(?<=\x00))" + _AUTHOR_TITLE.removeprefix("^"), re.IGNORECASE)
+# the titles at the start of each part of NUL-joined parts, the NUL before them matched too (the text is given with
+# one in front): tried only where a NUL stands, not at every character as a look-behind is (~2.0 -> ~0.8 ms over
+# the 30,000-row bench's 1,861 authors, in the authors' thread, which holds the GIL meanwhile)
+_AUTHOR_TITLES_RE = re.compile("\x00" + _AUTHOR_TITLE.removeprefix("^"), re.IGNORECASE)
 
 
 def _initiative_authors(initiatives: "pl.DataFrame", units: dict[str, str]) -> "pl.DataFrame":
@@ -101,7 +104,7 @@ def _authors_of(texts: list[str]) -> list[list[str]]:
     flat = clean_strings([p for ps in parts for p in ps])
     joined = "\x00".join(flat)
     if joined.count("\x00") == len(flat) - 1:  # clean() leaves no NUL: the parts split back as they were
-        flat = _AUTHOR_TITLES_RE.sub("", joined).split("\x00")
+        flat = _AUTHOR_TITLES_RE.sub("\x00", "\x00" + joined)[1:].split("\x00")
     else:  # pragma: no cover - clean_strings drops every NUL
         flat = [_AUTHOR_TITLE_RE.sub("", p) for p in flat]
     out, at = [], 0
