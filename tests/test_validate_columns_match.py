@@ -115,7 +115,8 @@ VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 LETTERS = VIETNAMESE + VIETNAMESE.upper() + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ" \
           "ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"
 TITLES = st.one_of(
-    st.text(alphabet=st.sampled_from(LETTERS + " 0123456789_-.,;:()\"'/%–“”\u00a0\t\n"), max_size=40),
+    st.text(alphabet=st.sampled_from(LETTERS + " 0123456789_-.,;:()\"'/%–—“”‘’…•‰′‿⁀⁞«»\u2028\u205f\u00a0\t\n"),
+            max_size=40),
     st.text(alphabet=st.sampled_from(LETTERS), max_size=20).map(lambda t: unicodedata.normalize("NFD", t)),
     st.text(alphabet=st.sampled_from("aeoAEO nN\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323\u0304\u030c\u0327"
                                      "ǹǸñÑçÇǎ²ªºµß×÷İıſK\u00b8\u00d5"), max_size=12),
@@ -135,9 +136,27 @@ def test_vietnamese_titles_take_the_polars_fold():
     from thidua_xl.validate import _foldable
 
     titles = ["Ứng dụng kỹ thuật nội soi trong điều trị sỏi mật (2023)", "ĐỔI MỚI QUY TRÌNH_TIẾP ĐÓN",
-              unicodedata.normalize("NFD", "Giải pháp quản lý hồ sơ"), "Hà Lê", "a\tb", "Café “x”", "x²"]
+              unicodedata.normalize("NFD", "Giải pháp quản lý hồ sơ"), "Hà Lê", "Khoa Ngoại – Phụ", "Café “x”",
+              "a\tb", "Café «x»", "x²", "a\u2028b"]
     safe = pl.select(_foldable(pl.lit(pl.Series(titles)))).to_series().to_list()
-    assert safe == [True, True, True, True, False, False, False]
+    assert safe == [True] * 6 + [False] * 4
+
+
+def test_the_punctuation_polars_folds_is_what_fold_makes_a_space_of():
+    """Each character of `_PUNCTUATION`'s ranges has no case and no decomposition, is no word character and no
+    space, and clean() keeps it: fold() makes a space of it, as `_fold_vietnamese` does."""
+    import re
+
+    from thidua_xl.rules.authors import _PUNCTUATION
+    from thidua_xl.text import clean
+
+    chars = [chr(c) for a, b in re.findall("(.)-(.)", _PUNCTUATION) for c in range(ord(a), ord(b) + 1)]
+    assert len(chars) == 24 + 47
+    for ch in chars:
+        assert ch.lower() == ch == ch.upper() and unicodedata.normalize("NFD", ch) == ch, hex(ord(ch))
+        assert not re.match(r"\w", ch) and not ch.isspace() and ch.isprintable() and clean("a" + ch + "b") == \
+            "a" + ch + "b", hex(ord(ch))
+        assert fold("a" + ch + "b") == "a b", hex(ord(ch))
 
 
 AUTHOR_CELLS = st.one_of(st.sampled_from(SAMPLES), st.lists(st.sampled_from(
