@@ -23,3 +23,16 @@ def test_whole_units_found_by_polars_are_those_found_row_by_row(rows):
         assert collective.whole_unit(frame) == collective._whole_unit_rows(frame)
     finally:
         collective.MANY_COLLECTIVES = saved
+
+
+def test_rules_of_awards_in_common_or_of_any_award_are_not_apart():
+    """`_gap_findings` leaves out a rule apart from the one reporting (no row can be the rows of both): only rules
+    naming no award in common, neither of them any award ("*")."""
+    from thidua_xl.rules.records import Rule
+
+    def rule(*awards):
+        return Rule(id="R." + "_".join(awards), kind="collective_count", code="X", message="", awards=awards)
+
+    assert collective._apart(rule("TTLDTT"), rule("TTLDXS"))
+    assert not collective._apart(rule("TTLDTT", "TTLDXS"), rule("TTLDXS"))
+    assert not collective._apart(rule("*"), rule("TTLDXS")) and not collective._apart(rule("TTLDXS"), rule("*"))

@@ -169,18 +169,13 @@ def collective_count(ctx: Context, rule: Rule) -> list[Finding]:
     wanted = ", ".join(COUNT_LABEL.get(c, c) for c in ([col] + ([total_col] if share is not None else [])))
     out = _gap_findings(ctx, rule, where(rows, missing),
                         f"thiếu số liệu “{wanted}” trên dòng của tập thể (thêm các cột này vào bảng đề nghị)")
-    bad = []
-    for c, t, m in zip(count, total, missing):
-        if m:
-            bad.append(False)
-            continue
-        b = False
-        if p.get("min_count") is not None:
-            b = b or c < float(p["min_count"])
-        if share is not None:
-            ratio = c / t
-            b = b or ((ratio <= float(share) + 1e-12) if p.get("strict") else (ratio < float(share) - 1e-12))
-        bad.append(b)
+    # a row judged (count and a total > 0 known) is short of `min_count` or of the share; the params read once
+    least = float(p["min_count"]) if p.get("min_count") is not None else None
+    top = (float(share) + 1e-12 if p.get("strict") else float(share) - 1e-12) if share is not None else None
+    strict = bool(p.get("strict"))
+    bad = [not m and ((least is not None and c < least)
+                      or (top is not None and ((c / t <= top) if strict else (c / t < top))))
+           for c, t, m in zip(count, total, missing)]
     if not any(bad):
         return out
     fail = where(rows, bad).with_columns(
@@ -270,34 +265,45 @@ def _gap_findings(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> 
         if other.id == rule.id:
             texts[rule.id] = _gaps(ctx, rule, rows)
             continue
+        if _apart(rule, other):  # none of these rows is one of its rows: its texts would all be ''
+            continue
         theirs = _judged(ctx, other)[3] if not _collectives(ctx, other).is_empty() else {}
         texts[other.id] = list(map(theirs.get, ids_here, itertools.repeat("")))
     by_id = {r.id: r for r in order}
     short = {i: _short_title(r) for i, r in by_id.items()}
     out: list[Finding] = []
-    groups: dict[tuple, list] = {}  # the rules lacking data → positions of the rows
-    details: dict[tuple, list] = {}  # the same → the rows' details (merged findings)
     rule_ids = list(texts)
+    lacking = list(zip(*texts.values()))
     # a row's rules and detail follow from its gap texts alone, and few rows differ in them: each worked out once
     seen: dict[tuple, tuple] = {}
-    for k, lacking in enumerate(zip(*texts.values())):
-        got = seen.get(lacking)
-        if got is None:
-            ids = tuple(i for i, t in zip(rule_ids, lacking) if t)
-            got = seen[lacking] = (ids, "; ".join(f"{short[i]} (thiếu “{t}”, quy định {i})"
-                                                  for i, t in zip(rule_ids, lacking) if t))
-        ids = got[0]
-        if ids[0] == rule.id:  # a row an earlier rule of the run already reported is left to it
-            groups.setdefault(ids, []).append(k)
-            details.setdefault(ids, []).append(got[1])
+    for key in dict.fromkeys(lacking):
+        seen[key] = (tuple(i for i, t in zip(rule_ids, key) if t),
+                     "; ".join(f"{short[i]} (thiếu “{t}”, quy định {i})" for i, t in zip(rule_ids, key) if t))
+    groups: dict[tuple, list] = {}  # the rules lacking data → positions of the rows
+    details: dict[tuple, list] = {}  # the same → the rows' details (merged findings)
+    if len(seen) == 1:  # every row lacks the same (a file without the count columns): all in one group
+        ((ids, detail),) = seen.values()
+        if ids[0] == rule.id:
+            groups[ids], details[ids] = list(range(len(lacking))), [detail] * len(lacking)
+    else:
+        for k, key in enumerate(lacking):
+            ids, detail = seen[key]
+            if ids[0] == rule.id:  # a row an earlier rule of the run already reported is left to it
+                groups.setdefault(ids, []).append(k)
+                details.setdefault(ids, []).append(detail)
     for ids, ks in groups.items():
-        sel = rows.select(pl.all().gather(ks))
+        sel = take(rows, ks)
         if len(ids) == 1:
             out += not_checked(ctx, rule, sel, reason)
             continue
         sel = sel.with_columns(detail=pl.Series(details[ids], dtype=pl.String))
         out += _merged(ctx, [by_id[i] for i in ids], sel)
     return out
+
+
+def _apart(rule: Rule, other: Rule) -> bool:
+    """No row is the rows of both rules: their awards (a row has one) have none in common, neither names any."""
+    return "*" not in rule.awards and "*" not in other.awards and not set(rule.awards) & set(other.awards)
 
 
 def _merged(ctx: Context, rules: list[Rule], rows: pl.DataFrame) -> list[Finding]:
