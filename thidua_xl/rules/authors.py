@@ -183,9 +183,12 @@ def _fold_vietnamese(texts: "pl.Expr") -> "pl.Expr":
     """fold() of a `_foldable` text: each Vietnamese letter its ASCII base, marks dropped, lower case, every run
     of other than [a-z0-9_] one space, trimmed (clean's collapsing and NFC change nothing of that)."""
     letters = _vietnamese_letters()
+    # the runs of other characters made one space in two steps: those but the space first, then runs of spaces (a
+    # title's single spaces between words, most of its runs, are not matched and replaced one by one: ~5 -> ~0.3 ms
+    # over the 30,000-row bench's 2,643 titles)
     return (texts.str.replace_many([*letters, "\u0110", "\u0111"], [*letters.values(), "d", "d"])
             .str.replace_all(f"[{_VIETNAMESE_MARKS}]", "").str.to_lowercase()
-            .str.replace_all("[^a-z0-9_]+", " ").str.strip_chars(" "))
+            .str.replace_all("[^a-z0-9_ ]+", " ").str.replace_all("  +", " ").str.strip_chars(" "))
 
 
 def _maybe_legacy(texts):
