@@ -19,8 +19,18 @@ def same_year_award(ctx: Context, rule: Rule) -> list[Finding]:
     rows = ctx.rows_for(rule)
     if rows.is_empty():
         return []
-    hits = ctx.matched_years(rows, rule.params.get("needs", []), [ctx.year]).get(ctx.year, set())
-    return emit(ctx, rule, rows.filter(~pl.col("_i").is_in(list(hits))), COL_AWARD)
+    hits = _hit_ids(ctx.matched_frame(rows, rule.params.get("needs", []), [ctx.year], "year"), ctx.year)
+    return emit(ctx, rule, rows.filter(~pl.col("_i").is_in(hits.implode())), COL_AWARD)
+
+
+def _hit_ids(got: pl.DataFrame | None, label) -> pl.Series:
+    """The positions `Context.matched_frame` gives `label` (None: the one value of a call without a label), as a
+    Series: read by Polars, not made a Python set and a list again (thousands of rows: ~1 ms)."""
+    if got is not None and not got.is_empty():
+        labels = got.get_column("_lab").to_list()  # one per year at most
+        if label in labels:
+            return got.get_column("_i")[labels.index(label)]
+    return pl.Series("_i", [], dtype=pl.Int64)
 
 
 
@@ -188,9 +198,9 @@ def prior_award(ctx: Context, rule: Rule) -> list[Finding]:
         return not_checked(ctx, rule, rows, _no_history_reason(ctx, []))
     last = ctx.year - int(rule.params.get("min_years_since", 5))
     # the register's records (known's of source "history") of `needs` up to `last`
-    hits = ctx.matched_known(rows, rule.params.get("needs", []),
-                             where=pl.col("source").eq("history") & (pl.col("year") <= last)).get(None, set())
+    hits = _hit_ids(ctx.matched_frame(rows, rule.params.get("needs", []),
+                                      where=pl.col("source").eq("history") & (pl.col("year") <= last)), None)
     span = f"{min(ctx.history_years)}–{max(ctx.history_years)}" if ctx.history_years else "không có năm nào"
-    fail = rows.filter(~pl.col("_i").is_in(list(hits))).with_columns(
+    fail = rows.filter(~pl.col("_i").is_in(hits.implode())).with_columns(
         detail=pl.lit(f"(sổ lịch sử có dữ liệu các năm {span})"))
     return emit(ctx, rule, fail, COL_AWARD, last_year=last)
