@@ -140,3 +140,15 @@ def test_findings_are_the_records_finding_makes():
     assert got == want and [hash(f) for f in got] == [hash(f) for f in want]
     assert [vars(f) for f in got] == [vars(f) for f in want] and [f.to_dict() for f in got] == [f.to_dict() for f in want]
     assert findings("C", WARNING, [], [], [], [], [], [], "R", "L", True, ()) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["Khoa Nội", "Khoa Nội ", "khoa nội", "Khoa Nhi", "", "Z", "z", "é"]),
+                          st.text(max_size=4)), max_size=40), st.booleans(), st.booleans())
+def test_messages_made_once_per_distinct_text_read_as_each_made(texts, with_null, named):
+    """`_texts`, which makes each distinct message once when many repeat, gives the messages Polars holds."""
+    from thidua_xl.rules.emit import _texts
+
+    messages = pl.Series(texts + ([None] if with_null else []), dtype=pl.String)
+    names = messages.str.slice(0, 1) if named else None
+    assert _texts(messages, names) == messages.to_list()

@@ -267,7 +267,22 @@ def _messages_by_polars(ctx: Context, rule: Rule, base: dict, read: frozenset[st
         else:  # a field nothing fills stays as written (`_SafeDict`)
             parts.append(pl.lit("{" + name + "}"))
     parts.append(pl.lit(f" [{tail}]"))
-    return rows.select(pl.concat_str(parts).alias("message")).get_column("message").to_list()
+    names = rows.get_column("ho_ten") if "ho_ten" in from_rows else None
+    return _texts(rows.select(pl.concat_str(parts).alias("message")).get_column("message"), names)
+
+
+def _texts(messages: pl.Series, names: pl.Series | None = None) -> list[str]:
+    """The messages as Python texts, each distinct text made once when many repeat (a collective's NOT_CHECKED
+    names a "Khoa Nội" of every unit alike: 2,220 messages, 416 distinct at 30,000 rows): a text made from
+    Polars' costs the main thread ~0.7 µs per message of ~500 characters, an index far less. names: the names the
+    messages give, if they give one: when most differ, so do the messages (no look for repeats)."""
+    if messages.null_count() or (names is not None and 2 * names.n_unique() > messages.len()):
+        return messages.to_list()
+    distinct = messages.unique()
+    if 2 * distinct.len() > messages.len():
+        return messages.to_list()
+    texts = distinct.sort().to_list()
+    return list(map(texts.__getitem__, (messages.rank("dense") - 1).to_list()))
 
 
 def _formatted(column: pl.Series) -> list:
