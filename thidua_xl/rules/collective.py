@@ -302,7 +302,7 @@ def _gap_findings(ctx: Context, rule: Rule, rows: pl.DataFrame, reason: str) -> 
 
 
 def _apart(rule: Rule, other: Rule) -> bool:
-    """No row is the rows of both rules: their awards (a row has one) have none in common, neither names any."""
+    """No row can be one of both rules' rows: their awards (a row has one) have none in common, neither names any."""
     return "*" not in rule.awards and "*" not in other.awards and not set(rule.awards) & set(other.awards)
 
 

@@ -25,7 +25,7 @@ def same_year_award(ctx: Context, rule: Rule) -> list[Finding]:
 
 def _hit_ids(got: pl.DataFrame | None, label) -> pl.Series:
     """The positions `Context.matched_frame` gives `label` (None: the one value of a call without a label), as a
-    Series: read by Polars, not made a Python set and a list again (thousands of rows: ~1 ms)."""
+    Series: read by Polars, not made a Python set and a list again (~0.5 ms over the bench's seven such rules)."""
     if got is not None and not got.is_empty():
         labels = got.get_column("_lab").to_list()  # one per year at most
         if label in labels:
