@@ -8,7 +8,7 @@ import polars as pl
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from thidua_xl.rowkinds import example_candidates, is_example
+from thidua_xl.rowkinds import _sieve_pattern, example_candidates, example_sieve, is_example
 from thidua_xl.text import clean
 
 PLACEHOLDERS = st.sampled_from([
@@ -73,3 +73,26 @@ def test_the_common_names_are_not_let_through():
     assert _sieved(names) == set()
     assert _sieved(["Nguyễn Văn A", "Ví dụ", "Vũ Văn Hùng", "Vũ Văn H", "Đặng Thị Mai", "Điều dưỡng"]) == \
         {"Nguyễn Văn A", "Ví dụ", "Vũ Văn H"}
+
+
+def _matches(pattern: str, texts: list[str]) -> list[bool]:
+    return pl.Series(texts, dtype=pl.String).str.contains(pattern).to_list()
+
+
+WIDE = _sieve_pattern("")  # the sieve with Unicode's whole classes of letters and numbers
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(RAW, max_size=20))
+def test_the_narrowed_sieve_matches_what_the_whole_classes_match(texts):
+    assert _matches(example_sieve(), texts) == _matches(WIDE, texts)
+
+
+def test_the_narrowed_sieve_on_every_character():
+    """Every character of the Basic Multilingual Plane (and a few beyond) wherever a narrowed class reads one."""
+    chars = [chr(c) for c in (*range(1, 0x10000), 0x10000, 0x1D400, 0x1F600, 0x20000, 0xE0041, 0x10FFFF)
+             if not 0xD800 <= c < 0xE000]
+    for texts in ([f"{c}Ví dụ" for c in chars], [f"Lê Văn {c}" for c in chars], [f"Lê Văn{c}A" for c in chars],
+                  [f"Lê Văn A{c}" for c in chars], [f"Lê Văn {c}." for c in chars], [f"{c}ng Lê Văn A" for c in chars],
+                  [f"Lê Văn \u0301{c}" for c in chars], [c for c in chars]):
+        assert _matches(example_sieve(), texts) == _matches(WIDE, texts)
