@@ -62,7 +62,6 @@ def tcvn3_to_unicode(text: str, capitals: bool = False) -> str:
     return unicodedata.normalize("NFC", _capital_words(text, out))
 
 
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
 # TCVN3 codes that read as a lower-case letter: their case in the text is not told by the code.
 _TCVN3_LOWER = frozenset(k for k, v in TCVN3_TABLE.items() if v.islower())
 
@@ -70,7 +69,7 @@ _TCVN3_LOWER = frozenset(k for k, v in TCVN3_TABLE.items() if v.islower())
 def _word_case(word: str) -> bool | None:
     """True: the word's ASCII letters are capitals beyond its first letter ("NGUYÔN", "§INH", "HåI");
     False: one of them is lower case ("NguyÔn"); None: no evidence (only an initial, "Hå", "Lª")."""
-    letters = [(i, ch) for i, ch in enumerate(word) if _ASCII_LETTER.match(ch)]
+    letters = [(i, ch) for i, ch in enumerate(word) if ch.isascii() and ch.isalpha()]
     if any(ch.islower() for _i, ch in letters):
         return False
     return True if any(i > 0 for i, _ch in letters) else None
@@ -223,9 +222,10 @@ _LEGACY_CANDIDATE = re.compile(r"[\u0080-\u00ff]")
 _VIET_UNICODE = re.compile(r"[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
 
 
-# Tie-breakers: characters only TCVN3 uses, and a vowel followed by a VNI mark.
-_TCVN3_SIGN = re.compile(r"[\u00a1-\u00bf\u00d7\u00de\u00df]")
-_VNI_SIGN = re.compile("[aeouyAEOUY\u00f4\u00f6\u00d4\u00d6][" + re.escape("".join(_VNI_MARKS) + "".join(_VNI_MARKS).upper()) + "]")
+# Tie-breakers: characters only TCVN3 uses, and a vowel followed by a VNI mark (compiled at their first use, by
+# `re`'s cache: only an ambiguous text needs them)
+_TCVN3_SIGN = r"[\u00a1-\u00bf\u00d7\u00de\u00df]"
+_VNI_SIGN = "[aeouyAEOUY\u00f4\u00f6\u00d4\u00d6][" + re.escape("".join(_VNI_MARKS) + "".join(_VNI_MARKS).upper()) + "]"
 
 
 def detect(text: object, font_name: object = None) -> str | None:
@@ -245,7 +245,7 @@ def detect(text: object, font_name: object = None) -> str | None:
         # score more than `base`, and the answer would be None anyway.
         return None
     scores = {TCVN3: looks_vietnamese_score(tcvn3_to_unicode(text)), VNI: looks_vietnamese_score(vni_to_unicode(text))}
-    signs = {TCVN3: len(_TCVN3_SIGN.findall(text)), VNI: len(_VNI_SIGN.findall(text))}
+    signs = {TCVN3: len(re.findall(_TCVN3_SIGN, text)), VNI: len(re.findall(_VNI_SIGN, text))}
     best = max(scores, key=lambda k: (scores[k], signs[k], k == TCVN3))
     return best if scores[best] > base else None
 

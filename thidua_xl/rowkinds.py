@@ -17,12 +17,13 @@ from .text import clean, fold, fold_strings
 if TYPE_CHECKING:
     import polars as pl
 
-# Sheets of a template that explain how to fill it in, list its codes or show an example.
-_INSTRUCTION_SHEET = re.compile(r"^(huong dan|hd|vi du|mau vi du|vd|chu thich|luu y|readme|doc truoc|"
-                                r"danh muc|dm|tu dien|ma danh hieu|bang ma)\b")
+# Sheets of a template that explain how to fill it in, list its codes or show an example. (This pattern, the
+# footer's and the counts' are compiled at their first use, by `re`'s cache: a ribbon click may need none of them.)
+_INSTRUCTION_SHEET = (r"^(huong dan|hd|vi du|mau vi du|vd|chu thich|luu y|readme|doc truoc|"
+                      r"danh muc|dm|tu dien|ma danh hieu|bang ma)\b")
 
 # The first words of a signature block or of what follows it.
-_FOOTER = re.compile(
+_FOOTER = (
     r"^(nguoi lap|nguoi tong hop|thu truong|giam doc|pho giam doc|xac nhan|ky ten|ky ghi ro|ky dong dau|"
     r"ky va ghi ro|ghi ro ho ten|t m |tm |kt |q |chu tich|truong phong|truong khoa|ban giam doc|"
     r"noi nhan|[\w ]{0,30}ngay \d{0,2}\s*thang \d{0,2}\s*nam \d{4})"
@@ -31,19 +32,19 @@ _NOTE = re.compile(r"^(ghi chu|luu y|chu y|chu thich|ghi nho)\b|^\*")
 # A sample row of a template: "Ví dụ:", "VD", "(mẫu)", or a name with a one-letter given name.
 _EXAMPLE_MARK = re.compile(r"^(vi du|vd|mau|dong mau|minh hoa)\b")
 _EXAMPLE_NAME = re.compile(r"^(?:ong |ba )?(?:nguyen|tran|le|pham|hoang|vu|do) (?:van|thi|duc|huu)(?: [a-z])? [a-z]$")
-_COUNT = re.compile(r"(\d+)\s*(?:lượt\s*)?(tập\s*thể|cá\s*nhân)", re.I)
-_NUMBER = re.compile(r"\b(\d{1,6})\b")
+_COUNT = r"(?i)(\d+)\s*(?:lượt\s*)?(tập\s*thể|cá\s*nhân)"
+_NUMBER = r"\b(\d{1,6})\b"
 
 
 def is_instruction_sheet(name: str) -> bool:
     """A template's instruction, code-list or example sheet (never read as nominations)."""
-    return bool(_INSTRUCTION_SHEET.match(fold(name)))
+    return bool(re.match(_INSTRUCTION_SHEET, fold(name)))
 
 
 def is_footer(text: str) -> bool:
     """A cell that opens the signature block (or the place-and-date line above it)."""
     f = fold(text)
-    return bool(f) and bool(_FOOTER.match(f))
+    return bool(f) and bool(re.match(_FOOTER, f))
 
 
 def is_note(text: str) -> bool:
@@ -162,12 +163,12 @@ def stated_counts(text: str) -> dict[str, int] | None:
     37 lượt cá nhân", {"all": 57} from "Tổng cộng: 57"; None when it states no count."""
     t = clean(text)
     got: dict[str, int] = {}
-    for n, who in _COUNT.findall(t):
+    for n, who in re.findall(_COUNT, t):
         key = TAP_THE if fold(who) == "tap the" else CA_NHAN
         got[key] = got.get(key, 0) + int(n)
     if got:
         return got
-    numbers = _NUMBER.findall(t)
+    numbers = re.findall(_NUMBER, t)
     if len(numbers) == 1:
         return {"all": int(numbers[0])}
     return None

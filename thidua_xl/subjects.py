@@ -37,7 +37,6 @@ _TITLE_WORDS = (
 _TITLE = re.compile(r"^(?:(?:" + _TITLE_WORDS + r")\s*[.,:]?\s*)+", re.I)
 # first words of the titles: a name whose first word is none of these has no title
 _TITLE_STARTS = {w.split()[0].replace("\\s*i{1,2}", "") for w in _TITLE_WORDS.split("|")} | {"bsck", "ck"}
-_PERSON_TITLE = re.compile(r"^(?:ông|bà|anh|chị)\s", re.I)
 
 
 def is_collective_name(text: object) -> bool:

@@ -325,12 +325,13 @@ class LaterDates:
             seen = arrow_memos()[1]
             memo = memos()[0]
             table = {None: "", "": ""}
+            date_cell, typed_date = re.compile(_DATE_CELL).match, re.compile(_TYPED_DATE).match
             for v in dict.fromkeys(self.cells):
                 if v in table:
                     continue
-                if len(v) == 19 and _DATE_CELL_RE.match(v) and _valid_day(v):
+                if len(v) == 19 and date_cell(v) and _valid_day(v):
                     table[v] = f"{v[8:10]}/{v[5:7]}/{v[:4]}"
-                elif _TYPED_DATE_RE.match(v):  # 13/02/1980, 1980: its own text (a number cell's too)
+                elif typed_date(v):  # 13/02/1980, 1980: its own text (a number cell's too)
                     table[v] = v
                 else:
                     hit = seen.get(v)
@@ -347,8 +348,8 @@ _DATE_CELL = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} 00:00:00$"
 _DMY_TEXT = r"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})$"
 _YEAR_TEXT = r"^[1-9][0-9]{3}$"
 _YMD_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # a date typed year first, as the ISO form
-_DATE_CELL_RE = re.compile(_DATE_CELL)
-_TYPED_DATE_RE = re.compile(r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][0-9]{3})\Z")  # either, in Python
+# either, in Python (`LaterDates.text`: these two compiled at their first use, by `re`'s cache)
+_TYPED_DATE = r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][0-9]{3})\Z"
 # a date cell's shape (its day checked when read), a date typed day first, a year: each has a date text
 # a cell clean() leaves empty: whitespace (Rust's \s is Python's str.split() set once controls are gone) and
 # the characters it drops

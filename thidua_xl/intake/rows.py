@@ -20,8 +20,10 @@ from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, 
                       WORD_RULES, Table, find_table, header_of_row, match_header)
 
 # --- reading one sheet's nomination rows ---------------------------------------
-_HEADING = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ]|\d{1,2})\s*[.)\-–:]\s*\S", re.U)
-_ROMAN = re.compile(r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ])\s*\.?\s*$")
+# a group heading's number ("II.", "A)", "1 -") and a number alone: compiled at their first use, by `re`'s cache (a
+# few hundred rows of a 30,000-row province ask; a ribbon click, none)
+_HEADING = r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ]|\d{1,2})\s*[.)\-–:]\s*\S"
+_ROMAN = r"^\s*(?:[IVXLC]{1,6}|[A-ZĐ])\s*\.?\s*$"
 _TOTAL = re.compile(r"^(tổng\s*cộng|cộng|tổng\s*số|tổng)\s*(?:[:.(].*|\d[\d.,\s]*)?$")
 
 
@@ -70,8 +72,8 @@ def _is_total_memo(text: str) -> bool:
 
 
 def _looks_like_heading(stt: str, name: str) -> bool:
-    return bool(_ROMAN.match(stt) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"}
-                or (not name and _HEADING.match(stt)))
+    return bool(re.match(_ROMAN, stt) or re.match(_HEADING, name) or fold(name) in {"tap the", "ca nhan"}
+                or (not name and re.match(_HEADING, stt)))
 
 
 RAW_NOMINATION_COLUMNS = [c for c in NOMINATION_COLUMNS if c not in ("award", "subject", "person_key")]
@@ -151,7 +153,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
             break
         pos = i + 1
         dob_text = dob_texts[i]
-        if not dob_text and not any(c[i] for c in content_cols) and not _HEADING.match(stts[i]):
+        if not dob_text and not any(c[i] for c in content_cols) and not re.match(_HEADING, stts[i]):
             continue  # an empty row, or a numbered but empty row of a printed form
         name, stt, gender, award = names[i], stts[i], genders[i], awards[i]
         if not dob_text and not gender and (_is_total_cached(stt) or _is_total_cached(name) or (
@@ -179,8 +181,8 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
             continue  # a template's sample row
         if not award and not dob_text and not gender:
             heading_text = f"{stt} {name}".strip()
-            if (_ROMAN.match(stt) and name) or _HEADING.match(name) or fold(name) in {"tap the", "ca nhan"} \
-                    or (_ROMAN.match(stt) and not name) or (not name and _HEADING.match(stt)) \
+            if (re.match(_ROMAN, stt) and name) or re.match(_HEADING, name) or fold(name) in {"tap the", "ca nhan"} \
+                    or (re.match(_ROMAN, stt) and not name) or (not name and re.match(_HEADING, stt)) \
                     or (name and _known_award(name) and not _starts_like_a_name(name)):
                 group_subject = _subject_of_heading(heading_text) or group_subject
                 group_award = _heading_award(heading_text)
@@ -512,7 +514,7 @@ def locate_table(rows: list[list], start: int = 0, scan: int = HEADER_SCAN_ROWS)
     name_col = next(j for j, c in named.columns.items() if c == "Họ và tên")
     cols = [name_col] + [j for j, c in named.columns.items() if c == "STT"] + [0]
     texts = {r[j] for r in rows[named.header_idx + 1:] for j in cols if j < len(r) and isinstance(r[j], str)}
-    if any(_HEADING.match(clean(t)) and _heading_award(clean(t)) for t in texts):
+    if any(re.match(_HEADING, clean(t)) and _heading_award(clean(t)) for t in texts):
         return named
     return None
 

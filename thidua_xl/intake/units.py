@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _UNIT_LABELS = {"don vi", "ten don vi", "don vi de nghi", "co quan don vi", "don vi bao cao"}
-_YEAR_IN_TITLE = re.compile(r"\bnam (20\d{2}|19\d{2})\b")
+# the patterns of this module, compiled at their first use by `re`'s cache (a run may need none of them; compiled
+# at import, every start paid ~1.7 ms for them)
+_YEAR_IN_TITLE = r"\bnam (20\d{2}|19\d{2})\b"
 
 
 def _key_values(rows: list[list]) -> dict[str, str]:
@@ -72,7 +74,7 @@ def _title_cell(cell: str) -> tuple[str, int | None]:
     unit = ""
     if ":" in text and fold(text.split(":", 1)[0]) in _UNIT_LABELS:
         unit = clean(text.split(":", 1)[1])
-    y = _YEAR_IN_TITLE.search(fold(text))
+    y = re.search(_YEAR_IN_TITLE, fold(text))
     return unit, int(y.group(1)) if y else None
 
 
@@ -108,11 +110,11 @@ _ABBREV = {
     "kn": "kiem nghiem", "gdyk": "giam dinh y khoa", "ptth": "pho thong", "cd": "cao dang", "syt": "so y te",
     "bvdktinh": "benh vien da khoa tinh", "tp": "thanh pho", "tx": "thi xa", "kv": "khu vuc",
 }
-_ADMIN = re.compile(r"\b(huyen|thi xa|thanh pho|quan|khu vuc|tinh|thi tran|truc thuoc)\b")
-_PROVINCE_END = re.compile(r"\b(?:tinh )?(?:" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + r")$")
+_ADMIN = r"\b(huyen|thi xa|thanh pho|quan|khu vuc|tinh|thi tran|truc thuoc)\b"  # (compiled at first use: above)
+_PROVINCE_END = r"\b(?:tinh )?(?:" + "|".join(sorted(PROVINCES, key=len, reverse=True)) + r")$"
 # Words that open the name of a unit of a Sở Y tế (not of a department or station inside one).
-_UNIT_START = re.compile(r"^(benh vien|trung tam|chi cuc|so y te|ban bao ve|truong cao dang|truong trung cap|"
-                         r"phong kham da khoa khu vuc)\b")
+_UNIT_START = (r"^(benh vien|trung tam|chi cuc|so y te|ban bao ve|truong cao dang|truong trung cap|"
+               r"phong kham da khoa khu vuc)\b")
 
 
 def unit_key(text: object) -> str:
@@ -120,13 +122,13 @@ def unit_key(text: object) -> str:
     words = fold(text).split()
     expanded = " ".join(_ABBREV.get(w, w) for w in words)
     if expanded.startswith(("benh vien", "trung tam", "chi cuc")):  # "… tỉnh Tuyên Quang": the province is ours
-        expanded = _PROVINCE_END.sub(" ", expanded)
-    return " ".join(_ADMIN.sub(" ", expanded).split())
+        expanded = re.sub(_PROVINCE_END, " ", expanded)
+    return " ".join(re.sub(_ADMIN, " ", expanded).split())
 
 
 def looks_like_a_unit(text: object) -> bool:
     """The name of a unit of the Sở ("Bệnh viện …", "Trung tâm Y tế …", "TTYT …"), not of a khoa or trạm."""
-    return bool(_UNIT_START.match(" ".join(_ABBREV.get(w, w) for w in fold(text).split())))
+    return bool(re.match(_UNIT_START, " ".join(_ABBREV.get(w, w) for w in fold(text).split())))
 
 
 _UNSEEN = object()
