@@ -3,6 +3,7 @@ gives, row by row, what each row's signals say: the stated column, a birth date 
 name, a collective's name, the group heading, a chức vụ, a name shaped like a person's."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import polars as pl
@@ -18,9 +19,12 @@ def _first_word_is_a_title_start(name: str) -> bool:
     return name[:8].lower().split(" ", 1)[0].split(".", 1)[0].split(",", 1)[0] in subjects._TITLE_STARTS
 
 
+COLLECTIVE = re.compile(r"^(" + subjects._COLLECTIVE_WORDS + r")(\s|$|\.)")  # a collective's name, as a regex
+
+
 def _one_row(stated, group, name, has_person, has_cv):
     """What one row's signals say, strongest first (the rule `subjects.infer` states)."""
-    coll = bool(subjects._COLLECTIVE.match(name.lower()))
+    coll = bool(COLLECTIVE.match(name.lower()))
     person = has_person or (_first_word_is_a_title_start(name) and has_person_title(name))
     quiet = not (person or coll) and stated == "" and group == "" and not has_cv
     weak = (has_cv or (quiet and looks_like_a_person(name))) and not coll
@@ -77,3 +81,26 @@ def test_a_frame_is_weighed_as_its_lists_are():
 def test_missing_names_and_headings_count_as_empty():
     got = infer_columns([None, ""], [None, None], [None, "Khoa Dược"], [False, False], [None, float("nan")])
     assert got == ([TAP_THE, TAP_THE], [False, False], [True, False])
+
+
+AFTER = st.one_of(st.sampled_from(["", " ", ".", "\n", "\t", "\u00a0", "\u3000", "\x1c", "\x85", "a", "-", ",", "1",
+                                   "\u0301", " Nội", ". Nội", "\n\n"]), st.text(max_size=4))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.tuples(st.sampled_from(subjects._COLLECTIVE_STARTS), AFTER).map("".join), st.text(max_size=12)))
+def test_a_collective_opens_as_the_regex_says(text):
+    assert subjects._opens_collective(text) == bool(COLLECTIVE.match(text))
+
+
+def test_a_collective_word_before_every_character():
+    """Every character of the Basic Multilingual Plane after the first word; its white space after each word."""
+    every = [chr(c) for c in range(0x10000)]
+    for c in every:
+        assert subjects._opens_collective("khoa" + c) == bool(COLLECTIVE.match("khoa" + c)), c
+    odd = [c for c in every if c.isspace() or not c.isalnum()][::7] + [c for c in every if c.isspace()]
+    for word in subjects._COLLECTIVE_STARTS:
+        for c in odd:
+            assert subjects._opens_collective(word + c) == bool(COLLECTIVE.match(word + c)), (word, c)
+        cut = word[:-1] + "\ufffd"
+        assert subjects._opens_collective(word) and subjects._opens_collective(cut) == bool(COLLECTIVE.match(cut))
