@@ -80,7 +80,8 @@ def _detect_by_scores(text: str) -> str | None:
     base = legacy.looks_vietnamese_score(unicodedata.normalize("NFC", text))
     scores = {legacy.TCVN3: legacy.looks_vietnamese_score(legacy.tcvn3_to_unicode(text)),
               legacy.VNI: legacy.looks_vietnamese_score(legacy.vni_to_unicode(text))}
-    signs = {legacy.TCVN3: len(re.findall(legacy._TCVN3_SIGN, text)), legacy.VNI: len(re.findall(legacy._VNI_SIGN, text))}
+    signs = {legacy.TCVN3: len(re.findall(legacy._TCVN3_SIGN, text)),
+             legacy.VNI: len(re.findall(legacy._VNI_SIGN, text))}
     best = max(scores, key=lambda k: (scores[k], signs[k], k == legacy.TCVN3))
     return best if scores[best] > base else None
 

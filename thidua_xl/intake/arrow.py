@@ -348,8 +348,7 @@ _DATE_CELL = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} 00:00:00$"
 _DMY_TEXT = r"^([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})$"
 _YEAR_TEXT = r"^[1-9][0-9]{3}$"
 _YMD_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # a date typed year first, as the ISO form
-# either, in Python (`LaterDates.text`: these two compiled at their first use, by `re`'s cache)
-_TYPED_DATE = r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][0-9]{3})\Z"
+_TYPED_DATE = r"(?:[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[1-9][0-9]{3})\Z"  # either (LaterDates: compiled when used)
 # a date cell's shape (its day checked when read), a date typed day first, a year: each has a date text
 # a cell clean() leaves empty: whitespace (Rust's \s is Python's str.split() set once controls are gone) and
 # the characters it drops
