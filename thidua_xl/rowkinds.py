@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Sheets of a template that explain how to fill it in, list its codes or show an example. (This pattern, the
 # footer's and the counts' are compiled at their first use, by `re`'s cache: a ribbon click may need none of them.)
-_INSTRUCTION_SHEET = (r"^(huong dan|hd|vi du|mau vi du|vd|chu thich|luu y|readme|doc truoc|"
+_INSTRUCTION_SHEET_PATTERN = (r"^(huong dan|hd|vi du|mau vi du|vd|chu thich|luu y|readme|doc truoc|"
                       r"danh muc|dm|tu dien|ma danh hieu|bang ma)\b")
 
 # The first words of a signature block or of what follows it.
@@ -38,7 +38,7 @@ _NUMBER = r"\b(\d{1,6})\b"
 
 def is_instruction_sheet(name: str) -> bool:
     """A template's instruction, code-list or example sheet (never read as nominations)."""
-    return bool(re.match(_INSTRUCTION_SHEET, fold(name)))
+    return bool(re.match(_INSTRUCTION_SHEET_PATTERN, fold(name)))
 
 
 def is_footer(text: str) -> bool:
