@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, field, fields
 
+from .perf import Frozen, Plain
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -83,13 +85,12 @@ def code_label(code: str) -> str:
 
 
 @dataclass(frozen=True, init=False, repr=False, eq=False)
-class Finding:
+class Finding(Frozen):
     """One problem, pointing at its source; the same record feeds CLI, JSON and Excel.
 
-    A frozen dataclass whose __init__, __repr__, __eq__ and __hash__ are written out below, as `dataclass`
-    would generate them: generated, they are compiled at every start (~1.5 ms of each ribbon click); written,
-    they come with the module's cached bytecode. `tests/test_model_records.py` holds them to the generated ones.
-    """
+    A frozen dataclass (fields, replace, asdict) whose __init__ is written out below and whose __repr__, __eq__
+    and __hash__ are perf.Frozen's, as `dataclass` would generate them: generated, they were compiled at every
+    start (~1.5 ms of each ribbon click). `tests/test_model_records.py` holds them to the generated ones."""
 
     code: str
     severity: str
@@ -108,37 +109,10 @@ class Finding:
     def __init__(self, code: str, severity: str, message: str, file: str | None = None, sheet: str | None = None,
                  row: int | None = None, column: str | None = None, unit: str | None = None, rule: str | None = None,
                  legal_basis: str | None = None, verified: bool = True, rules: tuple[str, ...] = ()) -> None:
-        put = object.__setattr__
-        put(self, "code", code)
-        put(self, "severity", severity)
-        put(self, "message", message)
-        put(self, "file", file)
-        put(self, "sheet", sheet)
-        put(self, "row", row)
-        put(self, "column", column)
-        put(self, "unit", unit)
-        put(self, "rule", rule)
-        put(self, "legal_basis", legal_basis)
-        put(self, "verified", verified)
-        put(self, "rules", rules)
-
-    def _values(self) -> tuple:
-        return (self.code, self.severity, self.message, self.file, self.sheet, self.row, self.column, self.unit,
-                self.rule, self.legal_basis, self.verified, self.rules)
-
-    def __repr__(self) -> str:
-        return (f"{self.__class__.__qualname__}(code={self.code!r}, severity={self.severity!r}, "
-                f"message={self.message!r}, file={self.file!r}, sheet={self.sheet!r}, row={self.row!r}, "
-                f"column={self.column!r}, unit={self.unit!r}, rule={self.rule!r}, legal_basis={self.legal_basis!r}, "
-                f"verified={self.verified!r}, rules={self.rules!r})")
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._values())
+        # the fields set as a frozen dataclass's __init__ sets them, without its __setattr__ (one call, not twelve)
+        self.__dict__.update(code=code, severity=severity, message=message, file=file, sheet=sheet, row=row,
+                             column=column, unit=unit, rule=rule, legal_basis=legal_basis, verified=verified,
+                             rules=rules)
 
     def to_dict(self) -> dict:
         """asdict(self) for these scalar fields, without its recursive deep copy (a run has thousands);
@@ -158,15 +132,14 @@ class Finding:
         return ", ".join(parts)
 
 
+Finding._fields = tuple(f.name for f in fields(Finding))  # what perf.Frozen compares, hashes and shows
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "rules")
 
 
 @dataclass(init=False, repr=False, eq=False)
-class FileReport:
-    """What intake learned about one file: its unit, its header mapping, its drift.
-
-    A dataclass whose __init__, __repr__ and __eq__ are written out below, as `dataclass` would generate them
-    (see Finding)."""
+class FileReport(Plain):
+    """What intake learned about one file: its unit, its header mapping, its drift (a dataclass whose
+    __init__ is written out below, its __repr__ and __eq__ perf.Plain's: see Finding)."""
 
     path: str
     file: str
@@ -207,24 +180,8 @@ class FileReport:
         self.unit_conflict = unit_conflict
         self.superseded_by = superseded_by
 
-    def _values(self) -> tuple:
-        return (self.path, self.file, self.kind, self.unit_code, self.unit, self.unit_source, self.sheets,
-                self.header_row, self.mapped, self.missing, self.extra, self.rows, self.year, self.ok,
-                self.unit_conflict, self.superseded_by)
-
-    def __repr__(self) -> str:
-        return (f"{self.__class__.__qualname__}(path={self.path!r}, file={self.file!r}, kind={self.kind!r}, "
-                f"unit_code={self.unit_code!r}, unit={self.unit!r}, unit_source={self.unit_source!r}, "
-                f"sheets={self.sheets!r}, header_row={self.header_row!r}, mapped={self.mapped!r}, "
-                f"missing={self.missing!r}, extra={self.extra!r}, rows={self.rows!r}, year={self.year!r}, "
-                f"ok={self.ok!r}, unit_conflict={self.unit_conflict!r}, superseded_by={self.superseded_by!r})")
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # as eq=True makes a dataclass: unhashable
-
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+FileReport._fields = tuple(f.name for f in fields(FileReport))
