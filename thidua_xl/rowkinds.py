@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # Sheets of a template that explain how to fill it in, list its codes or show an example. (This pattern, the
 # footer's and the counts' are compiled at their first use, by `re`'s cache: a ribbon click may need none of them.)
 _INSTRUCTION_SHEET_PATTERN = (r"^(huong dan|hd|vi du|mau vi du|vd|chu thich|luu y|readme|doc truoc|"
-                      r"danh muc|dm|tu dien|ma danh hieu|bang ma)\b")
+                              r"danh muc|dm|tu dien|ma danh hieu|bang ma)\b")
 
 # The first words of a signature block or of what follows it.
 _FOOTER = (

@@ -45,7 +45,7 @@ def is_collective_name(text: object) -> bool:
 
 
 def _opens_collective(text: str) -> bool:
-    """Whether the (lowered) text matches `^(word|word|…)(\s|$|\.)` of `_COLLECTIVE_WORDS`: it opens with one of
+    r"""Whether the (lowered) text matches `^(word|word|…)(\s|$|\.)` of `_COLLECTIVE_WORDS`: it opens with one of
     the words, followed by white space (`\s` is str.isspace), a dot or nothing. Tested as strings: that regex,
     compiled at import, cost ~1 ms of every start (tests/test_subjects.py holds the two to each other)."""
     if not text.startswith(_COLLECTIVE_STARTS):
