@@ -163,22 +163,12 @@ class FileReport(Plain):
                  mapped: dict[str, dict[str, str]] = MISSING, missing: dict[str, list[str]] = MISSING,
                  extra: dict[str, list[str]] = MISSING, rows: int = 0, year: int | None = None, ok: bool = True,
                  unit_conflict: str = "", superseded_by: str = "") -> None:
-        self.path = path
-        self.file = file
-        self.kind = kind
-        self.unit_code = unit_code
-        self.unit = unit
-        self.unit_source = unit_source
-        self.sheets = [] if sheets is MISSING else sheets
-        self.header_row = {} if header_row is MISSING else header_row
-        self.mapped = {} if mapped is MISSING else mapped
-        self.missing = {} if missing is MISSING else missing
-        self.extra = {} if extra is MISSING else extra
-        self.rows = rows
-        self.year = year
-        self.ok = ok
-        self.unit_conflict = unit_conflict
-        self.superseded_by = superseded_by
+        self.__dict__.update(  # the fields in their order, as the dataclass's __init__ set them; fresh lists and dicts
+            path=path, file=file, kind=kind, unit_code=unit_code, unit=unit, unit_source=unit_source,
+            sheets=[] if sheets is MISSING else sheets, header_row={} if header_row is MISSING else header_row,
+            mapped={} if mapped is MISSING else mapped, missing={} if missing is MISSING else missing,
+            extra={} if extra is MISSING else extra, rows=rows, year=year, ok=ok, unit_conflict=unit_conflict,
+            superseded_by=superseded_by)
 
     def to_dict(self) -> dict:
         return asdict(self)
