@@ -1,5 +1,5 @@
-"""model.Finding and model.FileReport, whose dataclass methods are written out (not generated at each start),
-against the dataclasses their fields make."""
+"""model.Finding and model.FileReport, rules.records.Rule and RuleSet, whose dataclass methods are written out (not
+generated at each start), against the dataclasses their fields make."""
 from __future__ import annotations
 
 import dataclasses
@@ -116,3 +116,48 @@ def test_a_finding_is_subclassed_as_a_frozen_dataclass():
     assert hash(one) == hash(Other("X", "error", "m", row=2))
     with pytest.raises(dataclasses.FrozenInstanceError):
         one.row = 3
+
+
+def test_the_rule_records_are_their_dataclasses():
+    from thidua_xl.rules.records import Rule as MyRule, RuleSet as MyRuleSet
+
+    Rule = _twin(MyRule, frozen=True)
+    for record, twin in ((MyRule, Rule), (MyRuleSet, _twin(MyRuleSet, frozen=False))):
+        mine, theirs = dataclasses.fields(record), dataclasses.fields(twin)
+        assert [(f.name, f.type, f.default, f.default_factory) for f in mine] == \
+            [(f.name, f.type, f.default, f.default_factory) for f in theirs]
+        assert [(p.name, p.kind) for p in _params(record)] == [(p.name, p.kind) for p in _params(twin)]
+        defaults = {f.name: f.default for f in theirs if f.default is not dataclasses.MISSING}
+        assert {p.name: p.default for p in _params(record) if p.name in defaults} == defaults
+    assert MyRule._fields == tuple(f.name for f in dataclasses.fields(MyRule))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_rule_is_its_dataclass(data):
+    from thidua_xl.rules.records import Rule as MyRule, RuleSet
+
+    Rule = _twin(MyRule, frozen=True)
+    values = {"id": "R.1", "kind": "required", "code": "X", "message": "m"}
+    for name, strategy in (("awards", st.lists(st.text(max_size=2), max_size=2).map(tuple)),
+                           ("effective_from", st.none() | st.integers(2000, 2030)), ("verified", st.booleans()),
+                           ("params", st.dictionaries(st.text(max_size=2), st.integers(0, 9), max_size=2)),
+                           ("title", st.text(max_size=3)), ("legal_ref", st.none() | st.text(max_size=3))):
+        if data.draw(st.booleans()):
+            values[name] = data.draw(strategy)
+    mine, theirs = MyRule(**values), Rule(**values)
+    assert repr(mine) == repr(theirs) and vars(mine) == vars(theirs) and list(vars(mine)) == list(vars(theirs))
+    assert mine == MyRule(**values) and mine != dataclasses.replace(mine, id="R.2")
+    assert vars(dataclasses.replace(mine, title="t")) == vars(dataclasses.replace(theirs, title="t"))
+    if "params" not in values:
+        assert mine.params == {} and mine.params is not MyRule(**values).params  # a fresh default each
+    else:
+        with pytest.raises(TypeError):  # a dict among the fields: unhashable, as the dataclass is
+            hash(theirs)
+        with pytest.raises(TypeError):
+            hash(mine)
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field"):
+        mine.id = "x"
+    assert pickle.loads(pickle.dumps(mine)) == mine
+    rules = RuleSet([mine])
+    assert rules == RuleSet([MyRule(**values)]) and repr(rules) == f"RuleSet(rules=[{mine!r}])"

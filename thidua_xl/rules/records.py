@@ -7,10 +7,11 @@ running them is the kinds listed in `checks.py`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 
 from ..errors import UserError
 from ..model import ERROR, INFO, WARNING
+from ..perf import Frozen, Plain
 
 REGIME_A = "A"  # Luật TĐKT 2003 (sửa đổi 2005, 2013) + NĐ 91/2017/NĐ-CP: award years ≤ 2023
 REGIME_B = "B"  # Luật TĐKT 06/2022/QH15 + its decrees by date (legal_texts.toml): award years ≥ 2024
@@ -47,8 +48,13 @@ def _tuple(v) -> tuple[str, ...]:
     return tuple(v or ())
 
 
-@dataclass(frozen=True)
-class Rule:
+@dataclass(frozen=True, init=False, repr=False, eq=False)
+class Rule(Frozen):
+    """One rule record (rules/data/*.toml, the master's sheet, an override file): a frozen dataclass (fields, replace)
+    whose __init__ is written out below and whose __repr__, __eq__ and __hash__ are perf.Frozen's, as `dataclass`
+    generates them: generated, they were compiled at every start (as model.Finding's; tests/test_model_records.py
+    holds them to the generated ones)."""
+
     id: str
     kind: str
     code: str
@@ -67,6 +73,18 @@ class Rule:
     enabled: bool = True
     title: str = ""
     defined_in: str = ""  # which file defined or last overrode it
+
+    def __init__(self, id: str, kind: str, code: str, message: str, awards: tuple[str, ...] = ("*",),
+                 regime: str = "*", effective_from: int | None = None, effective_to: int | None = None,
+                 params: dict = MISSING, severity: str = WARNING, legal_ref: str | None = None, quote: str = "",
+                 source: str = "", texts: tuple[str, ...] = (), verified: bool = False, enabled: bool = True,
+                 title: str = "", defined_in: str = "") -> None:
+        # the fields set as a frozen dataclass's __init__ sets them, without its __setattr__; a fresh dict of params
+        self.__dict__.update(id=id, kind=kind, code=code, message=message, awards=awards, regime=regime,
+                             effective_from=effective_from, effective_to=effective_to,
+                             params={} if params is MISSING else params, severity=severity, legal_ref=legal_ref,
+                             quote=quote, source=source, texts=texts, verified=verified, enabled=enabled, title=title,
+                             defined_in=defined_in)
 
     def applies_to_year(self, year: int) -> bool:
         if not self.enabled:
@@ -135,9 +153,17 @@ class Rule:
         return replace(self, **changes)
 
 
-@dataclass
-class RuleSet:
+Rule._fields = tuple(f.name for f in fields(Rule))  # what perf.Frozen compares, hashes and shows
+
+
+@dataclass(init=False, repr=False, eq=False)
+class RuleSet(Plain):
+    """The rules of a run, in order (a dataclass whose __init__, __repr__ and __eq__ are written out: see Rule)."""
+
     rules: list[Rule]
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
 
     def __iter__(self):
         return iter(self.rules)
@@ -166,3 +192,6 @@ class RuleSet:
                 index[rid] = len(rules)
                 rules.append(rule)
         return RuleSet(rules)
+
+
+RuleSet._fields = ("rules",)
