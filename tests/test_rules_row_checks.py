@@ -6,6 +6,8 @@ The check tells the four kinds apart in one query over whole columns; the refere
 """
 from __future__ import annotations
 
+import re
+
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -41,7 +43,7 @@ def _expected(r: dict) -> tuple[str, str] | None:
     if kind == CA_NHAN and r["doi_tuong"] == TAP_THE:
         return "Đối tượng", f"“{name}” chỉ xét tặng cá nhân, nhưng cột “Đối tượng” ghi “Tập thể”."
     if kind == CA_NHAN and r["doi_tuong"] == "" and not r["has_person"] and (
-            _COLLECTIVE_NAME.match(clean(r["ho_ten"]).lower()) or r["group_subject"] == TAP_THE):
+            re.match(_COLLECTIVE_NAME, clean(r["ho_ten"]).lower()) or r["group_subject"] == TAP_THE):
         return "Họ và tên", f"“{name}” chỉ xét tặng cá nhân, nhưng đây là tên một tập thể."
     return None
 

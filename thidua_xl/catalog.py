@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
-from importlib import resources
 
 from .awards_text import AwardMatcher
+from .packaged import data_folder
 from .perf import Frozen
 from .schema import BOTH, CA_NHAN, SUBJECT_LABEL, TAP_THE  # noqa: F401  (the subjects, named once)
 
@@ -96,7 +96,7 @@ class Catalog:
 @lru_cache(maxsize=None)
 def load_catalog() -> Catalog:
     awards = []
-    with resources.files("thidua_xl").joinpath("data/awards.csv").open(encoding="utf-8") as fh:
+    with data_folder("thidua_xl", __file__).joinpath("awards.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             awards.append(Award(
                 code=row["code"], order=int(row["order"]), name=row["name"], kind=row["kind"],

@@ -12,7 +12,8 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+
+from ..packaged import data_folder
 
 KIND_ORDER = {"luat": 0, "nghi_dinh": 1, "thong_tu": 2}
 
@@ -53,7 +54,7 @@ def _date(v) -> dt.date | None:
 @lru_cache(maxsize=1)
 def load_texts() -> tuple[LegalText, ...]:
     """The packaged table, in file order."""
-    raw = resources.files("thidua_xl.rules").joinpath("data", "legal_texts.toml").read_text(encoding="utf-8")
+    raw = data_folder("thidua_xl.rules", __file__).joinpath("legal_texts.toml").read_text(encoding="utf-8")
     out = []
     for rec in tomllib.loads(raw).get("text", []):
         out.append(LegalText(

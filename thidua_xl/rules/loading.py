@@ -8,11 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib import resources
 from pathlib import Path
 
 from ..errors import UserError
 from ..model import ERROR, INFO, WARNING
+from ..packaged import data_folder
 from ..schema import RULE_OVERRIDE_HEADERS, RULES_SHEET
 from ..text import clean, fold
 from .checks import KINDS
@@ -34,7 +34,7 @@ def _toml_rules(text: str, source: str) -> list[dict]:
 
 def load_builtin() -> RuleSet:
     """The packaged rules (rules/data/*.toml), in file-name order."""
-    folder = resources.files("thidua_xl.rules").joinpath("data")
+    folder = data_folder("thidua_xl.rules", __file__)
     files = [(e.name, e.read_text(encoding="utf-8")) for e in sorted(folder.iterdir(), key=lambda e: e.name)
              if e.name.endswith(".toml")]
     return RuleSet([Rule.from_record(rec, name) for name, recs in parsed_records(files) for rec in recs])

@@ -57,8 +57,9 @@ def known_award(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 # Words that open a collective's name, matched with their diacritics so that the surnames
-# Tô, Đoàn, Trương are not mistaken for Tổ, Đoàn thể, Trường.
-_COLLECTIVE_NAME = re.compile(
+# Tô, Đoàn, Trương are not mistaken for Tổ, Đoàn thể, Trường (compiled at its first use, by `re`'s cache: only rows
+# of an award for the other subject are asked, and a ribbon click may have none).
+_COLLECTIVE_NAME = (
     r"^(khoa|phòng|tổ|trạm|bệnh viện|trung tâm|ban|đội|đơn vị|chi cục|công đoàn|chi bộ|đảng bộ|văn phòng|"
     r"bộ phận|nhà thuốc|tập thể|phân viện|viện|trường|sở|cục|chi đoàn|đoàn thanh niên|nhóm|kíp|ê kíp|ekip|"
     r"phòng khám|hội đồng|hội)(\s|$)")
@@ -95,7 +96,8 @@ def subject(ctx: Context, rule: Rule) -> list[Finding]:
     if 4 in kinds:
         names = found.get_column("ho_ten").to_list()
         groups = found.get_column("group").to_list()
-        looks = {n: bool(_COLLECTIVE_NAME.match(clean(n).lower())) for n in dict.fromkeys(
+        collective = re.compile(_COLLECTIVE_NAME).match
+        looks = {n: bool(collective(clean(n).lower())) for n in dict.fromkeys(
             n for n, k in zip(names, kinds) if k == 4)}
         keep = [k != 4 or looks[n] or g for k, n, g in zip(kinds, names, groups)]
         found = where(found, keep)
