@@ -7,7 +7,7 @@ point (`thidua_xl.__main__`) hands its arguments here first, with the reading to
 would otherwise hold this process's interpreter lock) and two threads parse each checked file with
 fastexcel (its parse runs mostly without the lock; the hand-over of its columns to Polars holds it: a
 main thread spinning in Python kept ~90 % of its pace beside a parse, ~70 % beside parse and hand-over,
-docs/performance.md). `files._prefetched` takes each read over (`take`) when intake
+docs/performance-log.md, «The process's end»). `files._prefetched` takes each read over (`take`) when intake
 reaches that file, exactly as if it had begun it then. Nothing else changes: the same check and
 `load_file` run, a file that changed since is read again, one no command asks for is closed. This module
 imports nothing of the package, so that starting costs nothing before the CLI's own imports. On Linux the
