@@ -7,19 +7,18 @@ streamed XML parts, cheap byte scans) and either refuses the file with a Vietnam
 reason, or returns what it learned (hidden sheets and rows, formulas without a
 cached value) and, when a sheet's used range is a trap, a trimmed in-memory copy
 for the reader. Only small parts (workbook.xml and its relationships) are parsed as
-XML, and always with defusedxml.
+XML, by expat with defusedxml's guards (no DTD, no entity declared, no external reference).
 """
 from __future__ import annotations
 
 import io
 import posixpath
+import pyexpat  # xml.parsers.expat, without its package's import (~1 ms of the pre-check child's start)
 import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
-
-import defusedxml.ElementTree as DET
 
 from .scan import EXCEL_TEXT_MAX, LIMITS, Limits, Refused, Scan, SheetScan  # noqa: F401 - also named here
 from .sheet_scan import col_number, plain_cells
@@ -133,7 +132,8 @@ def _inspect_zip(path: Path, limits: Limits) -> Scan:
             # its row and column extents cannot be checked before the reader allocates them
             raise Refused("tệp dạng .xlsb (nhị phân) không được hỗ trợ, hãy mở bằng Excel và lưu lại dạng .xlsx")
         scan = Scan(kind=kind)
-        sheets_by_part = _sheet_parts(zf, names) if kind == "xlsx" else {}
+        whole: dict[zipfile.ZipInfo, bytes] = {}  # parts inflated already, by their ZipInfo
+        sheets_by_part = _sheet_parts(zf, names, whole) if kind == "xlsx" else {}
         for s in sheets_by_part.values():
             scan.sheets[s.name] = s
         inflated = 0
@@ -149,7 +149,7 @@ def _inspect_zip(path: Path, limits: Limits) -> Scan:
                 sheet = SheetScan(name="content.xml", part="content.xml")
                 inflated, _data = _stream_part(zf, info, inflated, limits, None, scan, ods=sheet, fh=zf.fp)
                 continue
-            inflated, data = _stream_part(zf, info, inflated, limits, sheet, scan, fh=zf.fp)
+            inflated, data = _stream_part(zf, info, inflated, limits, sheet, scan, fh=zf.fp, whole=whole.get(info))
             if sheet is not None and data is not None:
                 trimmed[info.filename] = data
         if trimmed:
@@ -163,53 +163,119 @@ def _maybe_sheet(part: str) -> bool:
         and low not in ("xl/workbook.xml",)
 
 
-def _read(zf: zipfile.ZipFile, name: str) -> bytes:
-    """zf.read(name), inflated in one piece when the part reads plainly (zip_parts.inflate)."""
-    data = inflate(zf.fp, zf.getinfo(name))
-    return zf.read(name) if data is None else data
+def _read(zf: zipfile.ZipFile, name: str, whole: dict) -> bytes:
+    """zf.read(name), inflated in one piece when the part reads plainly (zip_parts.inflate): those bytes are kept in
+    `whole` by the part's ZipInfo, for the scan of every part to use rather than inflate them again."""
+    info = zf.getinfo(name)
+    data = inflate(zf.fp, info)
+    if data is None:
+        return zf.read(name)
+    whole[info] = data
+    return data
 
 
-def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, SheetScan]:
-    """Sheet name, visibility and part path, from workbook.xml and its relationships (defusedxml)."""
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _sheet_parts(zf: zipfile.ZipFile, names: set[str], whole: dict) -> dict[str, SheetScan]:
+    """Sheet name, visibility and part path, from workbook.xml and its relationships (expat, defusedxml's guards)."""
     try:
-        wb_xml = _read(zf, "xl/workbook.xml")
-        rels_xml = _read(zf, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+        wb_xml = _read(zf, "xl/workbook.xml", whole)
+        rels_xml = _read(zf, "xl/_rels/workbook.xml.rels", whole) if "xl/_rels/workbook.xml.rels" in names else b""
         if any(d in wb_xml or d in rels_xml for d in _DANGEROUS):
             raise Refused("tệp chứa khai báo DOCTYPE/ENTITY trong XML (nghi “bom XML”), không đọc")
-        wb = DET.fromstring(wb_xml, forbid_dtd=True)
+        sheets = _elements(wb_xml, lambda name, depth: name == _NS_MAIN + "sheet")
         targets = {}
         if rels_xml:
-            for rel in DET.fromstring(rels_xml, forbid_dtd=True):
+            for rel in _elements(rels_xml, lambda name, depth: depth == 2):
                 target = rel.get("Target", "")
                 target = target.replace("\\", "/")
                 target = target.lstrip("/") if target.startswith("/") else "xl/" + target
                 targets[rel.get("Id")] = posixpath.normpath(target)
     except Refused:
         raise
-    except Exception as exc:  # noqa: BLE001 - defusedxml / expat errors on a broken or hostile part
-        raise Refused(f"phần xl/workbook.xml của tệp bị lỗi hoặc không an toàn ({type(exc).__name__})") from exc
+    except Exception as exc:  # noqa: BLE001 - expat errors, defusedxml's refusals, on a broken or hostile part
+        # expat's error under the name ElementTree gave it when defusedxml's ElementTree parsed these parts
+        kind = "ParseError" if isinstance(exc, pyexpat.ExpatError) else type(exc).__name__
+        raise Refused(f"phần xl/workbook.xml của tệp bị lỗi hoặc không an toàn ({kind})") from exc
     out: dict[str, SheetScan] = {}
-    for s in wb.iter(f"{ns_main}sheet"):
-        part = targets.get(s.get(f"{ns_rel}id"), "")
+    for s in sheets:
+        part = targets.get(s.get(_NS_REL + "id"), "")
         if part:
             out[part] = SheetScan(name=s.get("name", ""), part=part, state=s.get("state", "visible"))
     return out
 
 
+def _elements(data: bytes, wanted) -> list[dict[str, str]]:
+    """The attributes of the elements of `data` that `wanted(name, depth)` takes (the root at depth 1), in document order.
+
+    Parsed by expat as defusedxml's ElementTree parsed these parts (its parser is expat's, with "}" between a
+    namespace and a name, and the same guards: a DTD, an entity declared, an external reference raise defusedxml's
+    own exceptions), without building a tree, and without importing ElementTree (defusedxml imports it twice, its
+    pure-Python copy included: ~8 ms of the pre-check child's start). Names are ElementTree's less its leading "{"."""
+    parser = pyexpat.ParserCreate(None, "}")
+    parser.StartDoctypeDeclHandler = _forbid_dtd
+    parser.EntityDeclHandler = _forbid_entity
+    parser.UnparsedEntityDeclHandler = _forbid_unparsed_entity
+    parser.ExternalEntityRefHandler = _forbid_external
+    out = []
+    depth = 0
+
+    def start(name, attrs):
+        nonlocal depth
+        depth += 1
+        if wanted(name, depth):
+            out.append(attrs)
+
+    def end(_name):
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.Parse(data, True)
+    return out
+
+
+# defusedxml's DefusedXMLParser handlers, its exceptions imported only when a part is refused
+def _forbid_dtd(name, sysid, pubid, _has_internal_subset):
+    from defusedxml.common import DTDForbidden
+
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _forbid_entity(name, _is_parameter_entity, value, base, sysid, pubid, notation_name):
+    from defusedxml.common import EntitiesForbidden
+
+    raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
+
+
+def _forbid_unparsed_entity(name, base, sysid, pubid, notation_name):
+    from defusedxml.common import EntitiesForbidden
+
+    raise EntitiesForbidden(name, None, base, sysid, pubid, notation_name)
+
+
+def _forbid_external(context, base, sysid, pubid):
+    from defusedxml.common import ExternalReferenceForbidden
+
+    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
 def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | None, scan: Scan | None = None,
-                 ods: SheetScan | None = None, fh=None):
+                 ods: SheetScan | None = None, fh=None, whole: bytes | None = None):
     """Inflate one part: count its real size, refuse DTDs, learn a sheet's shape.
 
     A part whose declared size keeps the total within the limit (zipfile never gives more than that) is
-    inflated in one piece from `fh` when it reads plainly (zip_parts.inflate); any other, in chunks."""
+    inflated in one piece from `fh` when it reads plainly (zip_parts.inflate; `whole`: its bytes so inflated
+    already); any other, in chunks."""
     strings = info.filename.lower().endswith("sharedstrings.xml")
     keep = sheet is not None or strings or ods is not None
     data = None
     if fh is not None and inflated + info.file_size <= limits.max_uncompressed \
             and (keep or info.file_size <= WHOLE_PART_MAX):
-        data = inflate(fh, info)
+        data = whole if whole is not None else inflate(fh, info)
     if data is None:
         inflated, data = _stream_chunks(zf, info, inflated, limits, keep)
     else:
