@@ -54,6 +54,7 @@ def test_inflate_is_zipfile_or_nothing(chosen, flips, cut):
             for info in zf.infolist():
                 want = _zipfile_read(zf, info)
                 got = inflate(zf.fp, info)
+                assert inflate(zf.fp, info, room=1 << 30) == got  # in one call: the same answer
                 if isinstance(want, Exception):
                     assert got is None, (info.filename, want)
                 else:
@@ -99,3 +100,42 @@ def test_a_part_said_to_be_longer_than_its_content_is_left_to_zipfile():
         assert inflate(zf.fp, info) == zf.read(info)
         info.compress_size = info.file_size * 2 + 100
         assert inflate(zf.fp, info) is None
+
+
+_BIG = 1 << 30  # room enough for a part inflated in one call
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, st.integers(-3, 3), st.integers(-3, 40), st.booleans())
+def test_a_part_inflated_in_one_call_answers_as_the_inflater(text, size_change, packed_change, fix_crc):
+    """One `zlib.decompress` call with the declared size as its buffer, against the inflater limited to it: the
+    same bytes or the same None, whatever sizes (and CRC) the directory declares, bytes after the stream's end
+    (the next header) included."""
+    import zlib
+
+    raw = _archive([("xl/worksheets/sheet1.xml", text, zipfile.ZIP_DEFLATED), ("next", b"x" * 64, zipfile.ZIP_STORED)])
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        info.file_size = max(0, info.file_size + size_change)
+        info.compress_size = max(0, info.compress_size + packed_change)
+        if fix_crc:
+            info.CRC = zlib.crc32(text[:info.file_size])
+        got = inflate(zf.fp, info, room=_BIG)
+        assert got == inflate(zf.fp, info)
+        if size_change == 0 and packed_change >= 0:
+            assert got == text  # the stream ends where it should: its trailing bytes are not read as data
+
+
+def test_one_call_only_where_the_stream_cannot_exceed_the_room():
+    """deflate gives at most 1032 bytes a byte: a part is inflated in one call only when even that worst case
+    stays within the room left and within ONE_CALL_MAX; zlib's best, on zeros, stays within that worst case."""
+    import zlib
+
+    from thidua_xl.zip_parts import DEFLATE_MAX_RATIO, ONE_CALL_MAX, _one_call
+
+    assert _one_call(1000, 1001 * 1032) and not _one_call(1000, 1001 * 1032 - 1)
+    assert _one_call(ONE_CALL_MAX // DEFLATE_MAX_RATIO - 1, _BIG) and not _one_call(ONE_CALL_MAX // DEFLATE_MAX_RATIO, _BIG)
+    for n in (1, 1000, 1_000_000):
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+        packed = packer.compress(bytes(n)) + packer.flush()
+        assert n <= (len(packed) + 1) * DEFLATE_MAX_RATIO

@@ -277,7 +277,7 @@ def _stream_part(zf, info, inflated: int, limits: Limits, sheet: SheetScan | Non
     data = None
     if fh is not None and inflated + info.file_size <= limits.max_uncompressed \
             and (keep or info.file_size <= WHOLE_PART_MAX):
-        data = whole if whole is not None else inflate(fh, info)
+        data = whole if whole is not None else inflate(fh, info, limits.max_uncompressed - inflated)
     if data is None:
         inflated, data = _stream_chunks(zf, info, inflated, limits, keep)
     else:
