@@ -90,11 +90,14 @@ def can_fork() -> bool:
 def fork(paths: list[Path]):
     """This process forked to pre-check `paths` (`can_fork` said it may be): a `Forked` to read its answers
     from, or None when the fork failed (the caller spawns one instead)."""
-    # what the child needs and this process imports anyway (the answers' format, read back by `Checker`; the zip
-    # reader, which Polars imports): imported before the fork, the child has them instead of importing its own copy
-    # (~2.7 ms of its ~22 ms of CPU on a ribbon's master)
+    # what the child needs and this process imports anyway (the answers' format, read back by `Checker`, and the
+    # classes they are made of, which unpickling the first answer imports; the zip reader, which Polars imports):
+    # imported before the fork, the child has them instead of importing its own copy (~2.7 ms of its ~22 ms of CPU
+    # on a ribbon's master, `scan` ~1 ms more)
     import pickle  # noqa: F401
     import zipfile  # noqa: F401
+
+    from .. import scan  # noqa: F401
 
     try:
         r, w = os.pipe()
