@@ -110,7 +110,11 @@ class ArrowBody:
         self.sheet = sheet
         self.start = start
         self.n = max(0, sheet.height - start)
-        self._cells: dict[int, tuple] = {}  # rows fetched by `rows_to_test`: their cells, frame column k at _fetched[k]
+        # the rows `rows_to_test` fetched (`_at`, row -> its place `_pos`) and their cells, frame column k's in
+        # `_columns[_fetched[k]]`, kept as columns (no tuple per row)
+        self._at: list[int] = []
+        self._pos: dict[int, int] = {}
+        self._columns: list[list] = []
         self._fetched: dict[int, int] = {}
         self._leading = 0  # the first frame columns fetched, in order (`lead` reads a fetched row's from them)
 
@@ -175,9 +179,9 @@ class ArrowBody:
 
     def lead(self, i: int) -> str:
         """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), no cell typed."""
-        cells = self._cells.get(i)
-        done = self._leading if cells is not None else 0  # the first columns, fetched by `rows_to_test`
-        for part in (cells[:done] if done else (), None):  # the rest of the row read only when they hold no text
+        p = self._pos.get(i)
+        done = self._leading if p is not None else 0  # the first columns, fetched by `rows_to_test`
+        for part in ([c[p] for c in self._columns[:done]] if done else (), None):  # the rest of the row read only when they hold no text
             for v in self.sheet.frame.row(self.start + i)[done:] if part is None else part:
                 if not passed_by_lead(v):
                     return arrow_memos()[0].get(v) or clean(v)
@@ -236,18 +240,21 @@ class ArrowBody:
 
         d = name(dob)
         # only the query lets go of the GIL (a frame's slice or gather would too: taking it back from a reader
-        # thread can cost the main thread a switch interval, 5 ms); the Series' slice, filter and to_list keep it
-        body = [s.slice(self.start) for s in frame.get_columns()]
-        lead = len(body) if fetch is None else 0 if through is None else min(max(through - offset + 1, 0), len(body))
-        kept = list(range(lead)) + sorted({j - offset for j in fetch or () if j is not None} & set(range(lead, len(body))))
+        # thread can cost the main thread a switch interval, 5 ms); the Series' slice, filter and to_list keep it.
+        # Only the columns read or fetched are sliced.
+        whole, start = frame.get_columns(), self.start
+        width = len(whole)
+        lead = width if fetch is None else 0 if through is None else min(max(through - offset + 1, 0), width)
+        kept = list(range(lead)) + sorted({j - offset for j in fetch or () if j is not None} & set(range(lead, width)))
         if d is None or not self.n:  # no date column: every row is looked at
             at, longest = _ROWS(self.n).to_list(), 0
-            columns = [body[k].to_list() for k in kept]
+            columns = [whole[k].slice(start).to_list() for k in kept]
             matched = [True] * len(at)
         else:
             query = _test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve)
             # an eager select (a lazy collect plans more: ~0.4 ms a sheet) on this thread, not on Polars' busy pool
-            read = [body[k] for k in {names.index(n) for n in (d, *map(name, sieved)) if n}]
+            body = {k: whole[k].slice(start) for k in kept}
+            read = [body[k] if k in body else whole[k].slice(start) for k in {names.index(n) for n in (d, *map(name, sieved)) if n}]
             got = pl.DataFrame(read).select_seq(query)
             matched, longest = got.to_series(2), got.to_series(1)[0]
             mask = got.to_series(0) | matched  # (a Series' `|` keeps the GIL; in the query it would be a second sieve)
@@ -256,7 +263,7 @@ class ArrowBody:
             at = _ROWS(self.n).filter(mask).to_list()
             columns = [body[k].filter(mask).to_list() for k in kept] if at else []
             matched = matched.filter(mask).to_list() if at else []
-        self._cells = dict(zip(at, zip(*columns))) if at and columns else dict.fromkeys(at, ())
+        self._at, self._pos, self._columns = at, dict(zip(at, range(len(at)))), columns if at else [[] for _k in kept]
         self._fetched, self._leading = {k: p for p, k in enumerate(kept)}, lead
         return at, longest, matched
 
@@ -265,9 +272,11 @@ class ArrowBody:
         k = -1 if j is None else j - self.sheet.offset
         if not 0 <= k < self.sheet.frame.width:
             return [None] * len(rows)
-        p = self._fetched[k]
-        cells = self._cells
-        return [cells[i][p] for i in rows]
+        column = self._columns[self._fetched[k]]
+        if rows is self._at:  # every fetched row (the rows `rows_to_test` returned)
+            return list(column)
+        pos = self._pos
+        return [column[pos[i]] for i in rows]
 
     @staticmethod
     def dates_filled(values: list) -> list[bool]:
@@ -489,8 +498,14 @@ _SPECIAL_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.
 
 
 def passed_by_lead(v: str | None) -> bool:
-    """A cell `ArrowBody.lead` goes past: empty, blank, a number, a date or a bool."""
-    return v is None or not v.strip() or _NUMBER.fullmatch(v) is not None or _special(v)
+    """A cell `ArrowBody.lead` goes past: empty, blank, a number, a date or a bool. A text whose first character
+    is no space and cannot begin a number, a date cell or a bool (most names) is none, without the regexes."""
+    if v is None:
+        return True
+    first = v[:1]
+    if first and first not in _TYPED_START and not first.isdigit() and not first.isspace():
+        return False
+    return not v.strip() or _NUMBER.fullmatch(v) is not None or _special(v)
 
 
 def _special(v: str) -> bool:
