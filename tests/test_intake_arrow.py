@@ -96,8 +96,8 @@ def _passed_by_lead_as_written(v):
     return v is None or not v.strip() or _NUMBER.fullmatch(v) is not None or _special(v)
 
 
-_LEAD_CELLS = ["", " ", "\u3000", "\xa0x", "1", "-1", "01", "1.50", "2.5", "٣", "١٩٨٠-٠١-٠١ ٠٠:٠٠:٠٠", "²", "true",
-               "false", "True", "tên", "Tổng cộng", "1980-02-13 00:00:00", "1980-02-30 00:00:00", "  Nguyễn",
+_LEAD_CELLS = ["", " ", "\u3000", "\xa0x", "1", "-1", "01", "1.50", "2.5", "٣", "١٩٨٠-٠١-٠١ ٠٠:٠٠:٠٠", "²",
+               "true", "false", "True", "tên", "Tổng cộng", "1980-02-13 00:00:00", "1980-02-30 00:00:00", "  Nguyễn",
                "-", "t", "f", "\t1", "Đ", "x"]
 
 

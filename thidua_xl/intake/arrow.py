@@ -166,7 +166,7 @@ class ArrowBody:
             import polars as pl
 
             at = pl.Series([self.start + i for i in rows], dtype=pl.UInt32)
-            got = [texts(frame.to_series(j)[at].to_list()) for j in js]  # (Series[...] keeps the GIL)
+            got = [texts(frame.to_series(j)[at].to_list()) for j in js]  # (Series[...] lets go of the GIL)
             return [any(cells) for cells in zip(*got)]
         return [any(texts([cells[j] for j in js])) for cells in map(frame.row, (self.start + i for i in rows))]
 
@@ -181,7 +181,7 @@ class ArrowBody:
         """The first non-blank text cell of row i, cleaned (cells.first_text of the typed row), no cell typed."""
         p = self._pos.get(i)
         done = self._leading if p is not None else 0  # the first columns, fetched by `rows_to_test`
-        for part in ([c[p] for c in self._columns[:done]] if done else (), None):  # the rest of the row read only when they hold no text
+        for part in ([c[p] for c in self._columns[:done]] if done else (), None):  # the rest read when they hold none
             for v in self.sheet.frame.row(self.start + i)[done:] if part is None else part:
                 if not passed_by_lead(v):
                     return arrow_memos()[0].get(v) or clean(v)
@@ -239,9 +239,10 @@ class ArrowBody:
             return names[j - offset] if j is not None and 0 <= j - offset < len(names) else None
 
         d = name(dob)
-        # only the query lets go of the GIL (a frame's slice or gather would too: taking it back from a reader
-        # thread can cost the main thread a switch interval, 5 ms); the Series' slice, filter and to_list keep it.
-        # Only the columns read or fetched are sliced.
+        # the query lets go of the GIL (taking it back from a reader thread can cost the main thread a switch
+        # interval, 5 ms); with Polars 2.1 so do the Series' `filter` and `|` (a Series' slice and to_list keep
+        # it). Rows picked in Python and whole columns' texts instead: fewer hand-overs, more CPU, no faster in
+        # the whole process (docs/performance.md, thirteenth session). Only the columns read or fetched are sliced.
         whole, start = frame.get_columns(), self.start
         width = len(whole)
         lead = width if fetch is None else 0 if through is None else min(max(through - offset + 1, 0), width)
@@ -254,10 +255,11 @@ class ArrowBody:
             query = _test_query(d, tuple(n for n in map(name, sieved) if n is not None), sieve)
             # an eager select (a lazy collect plans more: ~0.4 ms a sheet) on this thread, not on Polars' busy pool
             body = {k: whole[k].slice(start) for k in kept}
-            read = [body[k] if k in body else whole[k].slice(start) for k in {names.index(n) for n in (d, *map(name, sieved)) if n}]
+            read = [body[k] if k in body else whole[k].slice(start)
+                    for k in {names.index(n) for n in (d, *map(name, sieved)) if n}]
             got = pl.DataFrame(read).select_seq(query)
             matched, longest = got.to_series(2), got.to_series(1)[0]
-            mask = got.to_series(0) | matched  # (a Series' `|` keeps the GIL; in the query it would be a second sieve)
+            mask = got.to_series(0) | matched  # (in the query it would be a second sieve)
             if longest > EXCEL_TEXT_MAX:  # long in bytes (never fewer than characters): its length in characters
                 longest = max(map(len, filter(None, self.raw(dob))), default=0)
             at = _ROWS(self.n).filter(mask).to_list()
