@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..scan import EXCEL_TEXT_MAX, LIMITS
 from ..text import _POLARS_DROP, DATE_YEARS, clean, clean_known_columns, clean_strings
-from .cells import _NO_DATE, Dates, _date_of, arrow_memos, memos
+from .cells import _NO_DATE, _ROWS, Dates, _date_of, arrow_memos, constant, memos
 
 if TYPE_CHECKING:
     import polars as pl
@@ -110,11 +110,8 @@ class ArrowBody:
         self.sheet = sheet
         self.start = start
         self.n = max(0, sheet.height - start)
-        # the rows `rows_to_test` fetched (`_at`, row -> its place `_pos`) and their cells, frame column k's in
-        # `_columns[_fetched[k]]`, kept as columns (no tuple per row)
-        self._at: list[int] = []
-        self._pos: dict[int, int] = {}
-        self._columns: list[list] = []
+        # the rows `rows_to_test` fetched, each row's place in them, their cells as columns (no tuple per row)
+        self._at, self._pos, self._columns = [], {}, []  # frame column k's cells in _columns[_fetched[k]]
         self._fetched: dict[int, int] = {}
         self._leading = 0  # the first frame columns fetched, in order (`lead` reads a fetched row's from them)
 
@@ -239,10 +236,8 @@ class ArrowBody:
             return names[j - offset] if j is not None and 0 <= j - offset < len(names) else None
 
         d = name(dob)
-        # the query lets go of the GIL (taking it back from a reader thread can cost the main thread a switch
-        # interval, 5 ms); with Polars 2.1 so do the Series' `filter` and `|` (a Series' slice and to_list keep
-        # it). Rows picked in Python and whole columns' texts instead: fewer hand-overs, more CPU, no faster in
-        # the whole process (docs/performance.md, thirteenth session). Only the columns read or fetched are sliced.
+        # the query lets go of the GIL, and with Polars 2.1 the Series' `filter` and `|` too (slice, to_list keep
+        # it): fewer hand-overs cost more CPU and were no faster (docs/performance.md, thirteenth session)
         whole, start = frame.get_columns(), self.start
         width = len(whole)
         lead = width if fetch is None else 0 if through is None else min(max(through - offset + 1, 0), width)
@@ -274,11 +269,8 @@ class ArrowBody:
         k = -1 if j is None else j - self.sheet.offset
         if not 0 <= k < self.sheet.frame.width:
             return [None] * len(rows)
-        column = self._columns[self._fetched[k]]
-        if rows is self._at:  # every fetched row (the rows `rows_to_test` returned)
-            return list(column)
-        pos = self._pos
-        return [column[pos[i]] for i in rows]
+        column, pos = self._columns[self._fetched[k]], self._pos
+        return list(column) if rows is self._at else [column[pos[i]] for i in rows]  # (all: the rows it returned)
 
     @staticmethod
     def dates_filled(values: list) -> list[bool]:
@@ -381,33 +373,6 @@ def _test_query(dob: str, sieved: tuple[str, ...], sieve: str) -> list["pl.Expr"
             matched.alias("matched")]
 
 
-def _ROWS(n: int) -> "pl.Series":
-    """Row numbers 0..n-1 (a slice of one Series kept, not built per sheet)."""
-    global _ROW_NUMBERS
-    if _ROW_NUMBERS is None or len(_ROW_NUMBERS) < n:
-        import polars as pl
-
-        _ROW_NUMBERS = pl.Series(range(max(n, 1 << 16)), dtype=pl.UInt32)
-    return _ROW_NUMBERS.slice(0, n)
-
-
-_ROW_NUMBERS = None
-
-
-def constant(value: str | None, n: int) -> "pl.Series":
-    """A text column of n times the same value (a slice of one kept per value: `new_from_index` lets go of
-    the GIL, and the main thread may wait a switch interval to take it back from a reader thread)."""
-    got = _CONSTANTS.get(value)
-    if got is None or len(got) < n:
-        import polars as pl
-
-        got = _CONSTANTS[value] = pl.Series("", [value] * max(n, 1 << 12), pl.String)
-    return got.slice(0, n)
-
-
-_CONSTANTS: dict = {}
-
-
 def _valid_day(v: str) -> bool:
     try:
         dt.date.fromisoformat(v[:10])
@@ -429,8 +394,7 @@ def dates_frame(values: "pl.Series") -> "pl.DataFrame":
     """Dates of birth of fastexcel's texts as columns text, date, year, raw, error: `_arrow_date` of each.
     The common shapes are read by whole-column expressions — a date cell (`1980-02-13 00:00:00`), a date
     typed day first (`13/02/1980`) or year first (`1980-02-13`), a year in range (`1980`) — the other texts
-    go through `_arrow_date`,
-    once per distinct value."""
+    go through `_arrow_date`, once per distinct value."""
     import polars as pl
 
     n = len(values)
@@ -500,14 +464,11 @@ _SPECIAL_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.
 
 
 def passed_by_lead(v: str | None) -> bool:
-    """A cell `ArrowBody.lead` goes past: empty, blank, a number, a date or a bool. A text whose first character
-    is no space and cannot begin a number, a date cell or a bool (most names) is none, without the regexes."""
-    if v is None:
-        return True
-    first = v[:1]
+    """A cell `ArrowBody.lead` goes past: empty, blank, a number, a date or a bool (a text none begins so: no regex)."""
+    first = v[:1] if v else ""
     if first and first not in _TYPED_START and not first.isdigit() and not first.isspace():
         return False
-    return not v.strip() or _NUMBER.fullmatch(v) is not None or _special(v)
+    return v is None or not v.strip() or _NUMBER.fullmatch(v) is not None or _special(v)
 
 
 def _special(v: str) -> bool:

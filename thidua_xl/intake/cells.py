@@ -230,3 +230,31 @@ def reading_memos():
         yield
     finally:
         _MEMOS.reset(token)
+
+
+# Columns kept and sliced, not built per sheet (fastexcel's sheets: intake.arrow, rows, frames)
+def _ROWS(n: int) -> "pl.Series":
+    """Row numbers 0..n-1 (a slice of one Series kept, not built per sheet)."""
+    global _ROW_NUMBERS
+    if _ROW_NUMBERS is None or len(_ROW_NUMBERS) < n:
+        import polars as pl
+
+        _ROW_NUMBERS = pl.Series(range(max(n, 1 << 16)), dtype=pl.UInt32)
+    return _ROW_NUMBERS.slice(0, n)
+
+
+_ROW_NUMBERS = None
+
+
+def constant(value: str | None, n: int) -> "pl.Series":
+    """A text column of n times the same value (a slice of one kept per value: `new_from_index` lets go of
+    the GIL, and the main thread may wait a switch interval to take it back from a reader thread)."""
+    got = _CONSTANTS.get(value)
+    if got is None or len(got) < n:
+        import polars as pl
+
+        got = _CONSTANTS[value] = pl.Series("", [value] * max(n, 1 << 12), pl.String)
+    return got.slice(0, n)
+
+
+_CONSTANTS: dict = {}

@@ -13,8 +13,8 @@ from ..model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
 from ..subjects import infer_frame
 from ..subjects import strip_titles_series
 from ..text import name_keys_series
-from .arrow import ArrowBody, constant, dates_frame
-from .cells import Below
+from .arrow import ArrowBody, dates_frame
+from .cells import Below, constant
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas
 from .rows import BULK_COLUMNS, RAW_NOMINATION_COLUMNS, SHEET_COLUMNS, _doi_tuong
