@@ -237,7 +237,7 @@ class ArrowBody:
 
         d = name(dob)
         # the query lets go of the GIL, and with Polars 2.1 the Series' `filter` and `|` too (slice, to_list keep
-        # it): fewer hand-overs cost more CPU and were no faster (docs/performance.md, thirteenth session)
+        # it): fewer hand-overs cost more CPU and were no faster (docs/performance-log.md, thirteenth session)
         whole, start = frame.get_columns(), self.start
         width = len(whole)
         lead = width if fetch is None else 0 if through is None else min(max(through - offset + 1, 0), width)
