@@ -20,7 +20,7 @@ def same_year_award(ctx: Context, rule: Rule) -> list[Finding]:
     if rows.is_empty():
         return []
     hits = _hit_ids(ctx.matched_frame(rows, rule.params.get("needs", []), [ctx.year], "year"), ctx.year)
-    return emit(ctx, rule, rows.filter(~pl.col("_i").is_in(hits.implode())), COL_AWARD)
+    return emit(ctx, rule, rows.filter(~pl.col("_i").is_in(pl.lit(hits).implode())), COL_AWARD)
 
 
 def _hit_ids(got: pl.DataFrame | None, label) -> pl.Series:
@@ -201,6 +201,6 @@ def prior_award(ctx: Context, rule: Rule) -> list[Finding]:
     hits = _hit_ids(ctx.matched_frame(rows, rule.params.get("needs", []),
                                       where=pl.col("source").eq("history") & (pl.col("year") <= last)), None)
     span = f"{min(ctx.history_years)}–{max(ctx.history_years)}" if ctx.history_years else "không có năm nào"
-    fail = rows.filter(~pl.col("_i").is_in(hits.implode())).with_columns(
+    fail = rows.filter(~pl.col("_i").is_in(pl.lit(hits).implode())).with_columns(
         detail=pl.lit(f"(sổ lịch sử có dữ liệu các năm {span})"))
     return emit(ctx, rule, fail, COL_AWARD, last_year=last)
