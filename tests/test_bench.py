@@ -4,6 +4,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "run.py"
 
 
@@ -87,3 +89,45 @@ def test_two_checkouts_are_timed_against_each_other_run_by_run(tmp_path, capsys)
             assert wall > 0 and cpu > 0
     assert "| consolidate |" in out and "| validate |" in out and "400 rows" in out and "master of 300 rows" in out
     assert (tmp_path / "h400-1000.sqlite").is_file()  # the register made once, copied for every run
+
+
+def test_the_bound_runs_each_command_after_a_free_intake_and_says_the_same(tmp_path, capsys):
+    """bench/bound.py: each command as run, and again with its intake replaced by the floor's read and the Intake
+    it would have read (unpickled): the outputs of the two are compared before timing, and the table gives both
+    over the floor and the intake's part."""
+    spec = importlib.util.spec_from_file_location("thidua_bench_bound", BENCH.parent / "bound.py")
+    bound = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bound)
+    results = bound.main(["--sizes", "400", "--history-rows", "1000", "--master", "--master-rows", "300",
+                          "--rounds", "1", "--data", str(tmp_path)])
+    out = capsys.readouterr().out
+    province, master = results
+    assert set(province["medians"]) == {"floor", ("consolidate", "real"), ("consolidate", "bound"),
+                                        ("validate", "real"), ("validate", "bound")}
+    assert set(master["medians"]) == {"floor", ("validate", "real"), ("validate", "bound")}
+    for res in results:
+        assert all(seconds > 0 for seconds in res["medians"].values())
+    assert "| consolidate |" in out and "| validate |" in out and "after a free intake" in out
+
+
+def test_the_bound_refuses_a_free_intake_that_says_something_else(tmp_path):
+    """The comparison that guards the bound: a different JSON, or different text printed, is an error."""
+    import json
+    import subprocess
+
+    spec = importlib.util.spec_from_file_location("thidua_bench_bound", BENCH.parent / "bound.py")
+    bound = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bound)
+
+    def said(text: bytes, rc: int = 0):
+        return subprocess.CompletedProcess([], rc, stdout=text, stderr=b"")
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({"findings": [1]}), encoding="utf-8")
+    b.write_text(json.dumps({"findings": [1]}), encoding="utf-8")
+    bound._same_outputs(said("3 lỗi\nĐã ghi /x\n".encode()), said("3 lỗi\nĐã ghi /y\n".encode()), [a], [b])
+    b.write_text(json.dumps({"findings": [2]}), encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        bound._same_outputs(said(b"3"), said(b"3"), [a], [b])
+    with pytest.raises(RuntimeError):
+        bound._same_outputs(said("3 lỗi".encode()), said("4 lỗi".encode()), [], [])
