@@ -584,13 +584,14 @@ def _cleaned_keys(frame: "pl.DataFrame", columns: list[str], pattern: str, unsur
         return {}
     e = pl.element()
     found = frame.lazy().select(pl.col(c).drop_nulls().unique().implode() for c in columns) \
-        .select(pl.col(c).list.eval(e.filter(e.str.contains(pattern))) for c in columns).collect()
+        .select(pl.col(c).list.eval(e.filter(e.str.contains(pattern))) for c in columns) \
+        .with_columns(pl.col(columns).list.len().name.prefix("\x00")).collect()  # (how many: none, no query)
     out = {}
     v = pl.col("v")
     for c in columns:  # the keys stay a Series (not a Python string each, and back)
-        keys = found.get_column(c).explode().drop_nulls().cast(pl.String)
-        if keys.is_empty():
+        if not found.get_column("\x00" + c)[0]:
             continue
+        keys = found.get_column(c).explode().drop_nulls().cast(pl.String)
         got = keys.alias("v").to_frame().select(v, done=_polars_clean(v), odd=v.str.contains(unsure))
         keys, done, odd = got.get_column("v"), got.get_column("done"), got.get_column("odd")
         if odd.any():
