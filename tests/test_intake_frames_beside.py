@@ -1,6 +1,7 @@
 """After the last file, the dates of birth are read and the names keyed in a thread beside the cleaning and the
 award matching (one core is idle then): the nominations frame is the one worked out in the caller's thread
-alone, the reading's memos are the thread's too, and a thread's error reaches the caller."""
+alone, the reading's memos are the thread's too, and a thread's error reaches the caller. Below the threads'
+threshold the dates are read in the gathering's own query instead: the same frame."""
 from __future__ import annotations
 
 import polars as pl

@@ -392,14 +392,31 @@ def dates_of_cells(values: list) -> Dates:
 
 def dates_frame(values: "pl.Series") -> "pl.DataFrame":
     """Dates of birth of fastexcel's texts as columns text, date, year, raw, error: `_arrow_date` of each.
-    The common shapes are read by whole-column expressions — a date cell (`1980-02-13 00:00:00`), a date
-    typed day first (`13/02/1980`) or year first (`1980-02-13`), a year in range (`1980`) — the other texts
-    go through `_arrow_date`, once per distinct value."""
+    The common shapes are read by whole-column expressions (`dates_plan`), the other texts go through
+    `_arrow_date`, once per distinct value (`dates_left`)."""
     import polars as pl
 
-    n = len(values)
+    steps, read = dates_plan(pl.col("v"))
+    got = pl.DataFrame({"v": values.cast(pl.String)}).lazy().with_columns(**steps).select(**read).collect()
+    left = dates_left(got.get_column("other"))
+    got = got.drop("other")
+    if left is None:
+        return got
+    idx, fixed = left
+    return got.with_columns(
+        got.get_column(c).scatter(idx, pl.Series(getattr(fixed, c), dtype=got.schema[c])).alias(c)
+        for c in ("text", "date", "year", "raw", "error"))
+
+
+def dates_plan(v: "pl.Expr", prefix: str = "") -> "tuple[dict[str, pl.Expr], dict[str, pl.Expr]]":
+    """`dates_frame`'s expressions on a text column `v`: the steps (columns prefix + cell, typed, ymd, year, to
+    add first) and, over them, the columns text, date, year, raw, error and other (the text where no expression
+    read it, for `dates_left`). The common shapes: a date cell (`1980-02-13 00:00:00`), a date typed day first
+    (`13/02/1980`) or year first (`1980-02-13`), a year in range (`1980`). A caller's own query may take them in
+    (a small reading's rows read where they are gathered)."""
+    import polars as pl
+
     lo, hi = DATE_YEARS
-    v = pl.col("v")
     iso = v.str.slice(0, 10)
     dmy = v.str.extract_groups(_DMY_TEXT)
     dmy_iso = pl.concat_str(dmy.struct[2], pl.lit("-"), dmy.struct[1].str.zfill(2), pl.lit("-"),
@@ -412,23 +429,27 @@ def dates_frame(values: "pl.Series") -> "pl.DataFrame":
     # a date typed year first as text (1980-02-13): parse_date's _YMD, its own text and raw
     ymd_day = pl.when(v.str.contains(_YMD_TEXT)).then(v.str.to_date("%Y-%m-%d", strict=False))
     ymd_day = pl.when(ymd_day.dt.year().is_between(lo, hi)).then(ymd_day)
-    as_typed = pl.col("typed").is_not_null() | pl.col("ymd").is_not_null() | pl.col("year").is_not_null()
-    got = pl.DataFrame({"v": values.cast(pl.String)}).lazy() \
-        .with_columns(cell=cell_day, typed=typed_day, ymd=ymd_day, year=year).select(
-            text=pl.when(pl.col("cell").is_not_null())
-            .then(pl.concat_str(v.str.slice(8, 2), pl.lit("/"), v.str.slice(5, 2), pl.lit("/"), v.str.slice(0, 4)))
-            .when(as_typed).then(v).otherwise(pl.lit("")),
-            date=pl.coalesce("cell", "typed", "ymd"),
-            year=pl.coalesce(pl.col("cell").dt.year(), pl.col("typed").dt.year(), pl.col("ymd").dt.year(),
-                             pl.col("year")).cast(pl.Int64),
-            raw=pl.when(pl.col("cell").is_not_null()).then(iso).when(as_typed).then(v).otherwise(pl.lit("")),
-            error=pl.lit(None, pl.String),
-            other=pl.when(pl.col("cell").is_null() & ~as_typed & (v != "")).then(v),
-        ).collect()
-    other = got.get_column("other")
-    got = got.drop("other")
-    if other.null_count() == n:
-        return got
+    cell, typed, ymd = pl.col(prefix + "cell"), pl.col(prefix + "typed"), pl.col(prefix + "ymd")
+    as_typed = typed.is_not_null() | ymd.is_not_null() | pl.col(prefix + "year").is_not_null()
+    steps = {prefix + "cell": cell_day, prefix + "typed": typed_day, prefix + "ymd": ymd_day, prefix + "year": year}
+    read = dict(
+        text=pl.when(cell.is_not_null())
+        .then(pl.concat_str(v.str.slice(8, 2), pl.lit("/"), v.str.slice(5, 2), pl.lit("/"), v.str.slice(0, 4)))
+        .when(as_typed).then(v).otherwise(pl.lit("")),
+        date=pl.coalesce(cell, typed, ymd),
+        year=pl.coalesce(cell.dt.year(), typed.dt.year(), ymd.dt.year(), pl.col(prefix + "year")).cast(pl.Int64),
+        raw=pl.when(cell.is_not_null()).then(iso).when(as_typed).then(v).otherwise(pl.lit("")),
+        error=pl.lit(None, pl.String),
+        other=pl.when(cell.is_null() & ~as_typed & (v != "")).then(v),
+    )
+    return steps, read
+
+
+def dates_left(other: "pl.Series") -> "tuple[pl.Series, Dates] | None":
+    """The texts `dates_plan`'s expressions did not read (`other`'s cells that are not null) read by
+    `_arrow_date`, once per distinct text: their rows and dates (None when there are none)."""
+    if other.null_count() == len(other):
+        return None
     seen = arrow_memos()[1]
     memo = memos()[0]
     idx = other.is_not_null().arg_true()
@@ -438,10 +459,7 @@ def dates_frame(values: "pl.Series") -> "pl.DataFrame":
         if hit is None:
             hit = seen[value] = _arrow_date(value, memo)
         hits.append(hit)
-    fixed = Dates.of(hits)
-    return got.with_columns(
-        got.get_column(c).scatter(idx, pl.Series(getattr(fixed, c), dtype=got.schema[c])).alias(c)
-        for c in ("text", "date", "year", "raw", "error"))
+    return idx, Dates.of(hits)
 
 
 def _arrow_texts(values: list) -> list[str]:

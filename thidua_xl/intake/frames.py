@@ -13,7 +13,7 @@ from ..model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
 from ..subjects import infer_frame
 from ..subjects import strip_titles_series
 from ..text import name_keys_series
-from .arrow import ArrowBody, dates_frame
+from .arrow import ArrowBody, dates_frame, dates_left, dates_plan
 from .cells import Below, constant
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas
@@ -132,15 +132,29 @@ def _dates_of(later: "pl.Series") -> "tuple[pl.Series, pl.DataFrame] | None":
                                                 maintain_order="left")
 
 
-def _read_dates(df: "pl.DataFrame", dates: "Beside") -> "pl.DataFrame":
-    """`df` with the dates of birth `_dates_of` read from its `_dob_cell` (`_gathered` set them going)."""
-    found = dates.result()
-    if found is None:
-        return df.drop("_dob_cell")
-    idx, got = found
-    return df.with_columns(df.get_column(c).scatter(idx, got.get_column(g)).alias(c) for c, g in
-                           (("ngay_sinh", "date"), ("nam_sinh", "year"), ("ngay_sinh_raw", "raw"),
-                            ("ngay_sinh_error", "error"))).drop("_dob_cell")
+def _read_dates(df: "pl.DataFrame", dates: "Beside | None") -> "pl.DataFrame":
+    """`df` with the dates of birth read from its `_dob_cell`: by `_dates_of` beside (`dates`, which `_gathered`
+    set going), or, when `_gathered` read them in its own query (`dates` None: a small reading), the texts its
+    expressions left there, read by `dates_left`."""
+    import polars as pl
+
+    cells = df.drop_in_place("_dob_cell")
+    if dates is None:
+        found = dates_left(cells)
+        if found is None:
+            return df
+        idx, left = found
+        got = {g: pl.Series(getattr(left, g), dtype=df.schema[c]) for c, g in _DATE_COLUMNS}
+    else:
+        found = dates.result()
+        if found is None:
+            return df
+        idx, frame = found
+        got = {g: frame.get_column(g) for _c, g in _DATE_COLUMNS}
+    return df.with_columns(df.get_column(c).scatter(idx, got[g]).alias(c) for c, g in _DATE_COLUMNS)
+
+
+_DATE_COLUMNS = (("ngay_sinh", "date"), ("nam_sinh", "year"), ("ngay_sinh_raw", "raw"), ("ngay_sinh_error", "error"))
 
 
 def build_nominations(noms: list[dict], catalog: Catalog) -> "pl.DataFrame":
@@ -154,11 +168,12 @@ def build_nominations(noms: list[dict], catalog: Catalog) -> "pl.DataFrame":
     return finish(_read_dates(*_gathered(noms)), catalog)
 
 
-def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, Beside]":
+def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, Beside | None]":
     """Every sheet's kept rows as one frame of SHEET_COLUMNS: each sheet's constants, its own columns, and
     the `bulk` columns (every row below a header) taken at the kept rows by one gather, cleaned where
-    fastexcel wrote them, doi_tuong read from them; and their dates of birth (`_dates_of`), read beside the
-    cleaning."""
+    fastexcel wrote them, doi_tuong read from them; and their dates of birth: beside the cleaning (`_dates_of`),
+    or, below `_BESIDE_ROWS` rows, by the final query itself (`dates_plan`: ~8 queries fewer, for `_read_dates`
+    only the texts its expressions leave)."""
     import polars as pl
 
     heights = [d["frame"].height for d in noms]
@@ -171,7 +186,8 @@ def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, Beside]":
         bulk = _bulk_by_sheet(noms)
     dob = bulk.get_column("_dob_cell")
     texts = pl.DataFrame([bulk.get_column(c) for c in BULK_COLUMNS])  # (a frame's select would let go of the GIL)
-    dates = Beside(_dates_of, dob, inline=len(dob) < _BESIDE_ROWS)
+    # a small reading's dates are read in the query below (`dates_plan`), a large one's beside the cleaning
+    dates = None if len(dob) < _BESIDE_ROWS else Beside(_dates_of, dob)
     raw = [d["raw"] for d in noms]
     if any(raw):
         rows = None if all(raw) else pl.Series([d["raw"] for d in noms]).gather(sheet_of)
@@ -190,7 +206,14 @@ def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, Beside]":
         got = pl.col(c) if c in own.columns or c in bulk.columns else no_birth[c]
         return got.fill_null("") if c == "ngay_sinh_raw" else got
 
-    return wide.select(column(c).alias(c) for c in SHEET_COLUMNS), dates
+    if dates is not None:
+        return wide.select(column(c).alias(c) for c in SHEET_COLUMNS), dates
+    steps, read = dates_plan(pl.col("_dob_cell").cast(pl.String), "\x00")
+    cell = pl.col("_dob_cell").is_not_null()
+    made = {c: pl.when(cell).then(read[g]).otherwise(column(c)) for c, g in _DATE_COLUMNS}
+    made["_dob_cell"] = read["other"]  # the texts no expression read, for `_read_dates`
+    return wide.lazy().with_columns(**steps).select((made[c] if c in made else column(c)).alias(c)
+                                                    for c in SHEET_COLUMNS).collect(), None
 
 
 _CONSTS = ("file", "path", "sheet", "unit_code", "unit")
