@@ -585,7 +585,7 @@ def _cleaned_keys(frame: "pl.DataFrame", columns: list[str], pattern: str, unsur
     e = pl.element()
     found = frame.lazy().select(pl.col(c).drop_nulls().unique().implode() for c in columns) \
         .select(pl.col(c).list.eval(e.filter(e.str.contains(pattern))) for c in columns) \
-        .with_columns(pl.col(columns).list.len().name.prefix("\x00")).collect()  # (how many: none, no query)
+        .with_columns(pl.col(columns).list.len().name.prefix("\x00")).collect(engine="in-memory")  # (how many: none, no query)
     out = {}
     v = pl.col("v")
     for c in columns:  # the keys stay a Series (not a Python string each, and back)

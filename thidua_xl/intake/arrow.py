@@ -397,7 +397,7 @@ def dates_frame(values: "pl.Series") -> "pl.DataFrame":
     import polars as pl
 
     steps, read = dates_plan(pl.col("v"))
-    got = pl.DataFrame({"v": values.cast(pl.String)}).lazy().with_columns(**steps).select(**read).collect()
+    got = pl.DataFrame({"v": values.cast(pl.String)}).lazy().with_columns(**steps).select(**read).collect(engine="in-memory")
     left = dates_left(got.get_column("other"))
     got = got.drop("other")
     if left is None:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.DataFrame":
     """Whole-column steps on the rows read (a frame of RAW_NOMINATION_COLUMNS, or their lists): one row per
-    award a cell names, award codes, the subject each row is counted under, person keys."""
+    award a cell names, award codes, the subject each row is counted under, person keys (the last three by
+    one query)."""
     import polars as pl
 
     if isinstance(data, pl.DataFrame):
@@ -40,29 +41,31 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
         df = frame_of_lists(data, RAW_NOMINATION_COLUMNS)
     # each distinct name stripped of its title and keyed once, on the idle core while the awards are matched
     keyed = Beside(_name_keys, df.get_column("ho_ten"), inline=df.height < _BESIDE_ROWS)
-    df = split_award_cells(df, catalog)
-    awards = df.get_column("hinh_thuc")
-    texts = awards.unique(maintain_order=True)  # each distinct award text matched once, mapped back by index
-    matched = [catalog.match(t) for t in texts.to_list()]
+    texts = df.get_column("hinh_thuc").unique(maintain_order=True).to_list()
+    split = split_award_cells(df, catalog, texts)
+    if split is not df:
+        df, texts = split, split.get_column("hinh_thuc").unique(maintain_order=True).to_list()
+    matched = [catalog.match(t) for t in texts]  # each distinct award text matched once, mapped back
     award_subject = {a.code: a.subject for a in catalog}
-    at = awards.replace_strict(texts, pl.Series(range(len(texts)), dtype=pl.UInt32))
-    award = pl.Series(matched, dtype=pl.String).gather(at)
-    subject = pl.Series([award_subject.get(m) if m else None for m in matched], dtype=pl.String).gather(at)
-    either = (subject == BOTH).arg_true()
-    if len(either):  # only awards open to both need the row's signals weighed (subjects.infer)
+    subjects = [award_subject.get(m) if m else None for m in matched]
+    awards = pl.col("hinh_thuc")
+    subject = df.get_column("hinh_thuc").replace_strict(texts, subjects, return_dtype=pl.String)
+    if BOTH in subjects:  # only awards open to both need the row's signals weighed (subjects.infer)
+        either = (subject == BOTH).arg_true()
         rows = df.select(  # the five columns asked, then their rows
             name=pl.col("ho_ten").fill_null(""), stated=pl.col("doi_tuong"), group=pl.col("group_subject"),
             has_person=pl.col("nam_sinh").is_not_null() | (pl.col("ngay_sinh_raw") != "") | (pl.col("gioi_tinh") != ""),
             has_cv=pl.col("chuc_vu").fill_null("") != "")[either]
         subject = subject.scatter(either, infer_frame(rows).get_column("subject"))
     distinct, name_keys = keyed.result()
-    keys = pl.lit(df.get_column("ho_ten").replace_strict(distinct, name_keys, default=None, return_dtype=pl.String)
-                  .fill_null(""))
-    subject = pl.lit(subject)
-    person_key = pl.when(subject.ne_missing(TAP_THE) & pl.col("nam_sinh").is_not_null()) \
-        .then(pl.concat_str(keys, pl.lit("|"), pl.col("nam_sinh").cast(pl.String))).otherwise(keys)
-    made = {"award": pl.lit(award), "subject": subject, "person_key": person_key}
-    return df.select(made[c].alias(c) if c in made else pl.col(c) for c in NOMINATION_COLUMNS)
+    key_of = pl.col("ho_ten").replace_strict(distinct, name_keys, default=None, return_dtype=pl.String).fill_null("")
+    subject_is, key = pl.col("\x00subject"), pl.col("\x00key")
+    person_key = pl.when(subject_is.ne_missing(TAP_THE) & pl.col("nam_sinh").is_not_null()) \
+        .then(pl.concat_str(key, pl.lit("|"), pl.col("nam_sinh").cast(pl.String))).otherwise(key)
+    made = {"award": awards.replace_strict(texts, matched, return_dtype=pl.String), "subject": subject_is,
+            "person_key": person_key}
+    return df.lazy().with_columns(**{"\x00subject": pl.lit(subject), "\x00key": key_of}) \
+        .select(made[c].alias(c) if c in made else pl.col(c) for c in NOMINATION_COLUMNS).collect(engine="in-memory")
 
 
 def _name_keys(names: "pl.Series") -> "tuple[pl.Series, pl.Series]":
@@ -74,14 +77,17 @@ def _name_keys(names: "pl.Series") -> "tuple[pl.Series, pl.Series]":
 _BESIDE_ROWS = 10_000  # below this a step runs in the caller's thread (a master's sheet, a few redone rows)
 
 
-def split_award_cells(df: "pl.DataFrame", catalog: Catalog) -> "pl.DataFrame":
-    """A cell naming several awards ("LĐTT, CSTĐCS") becomes one row per award, same source row.
+def split_award_cells(df: "pl.DataFrame", catalog: Catalog, texts: list | None = None) -> "pl.DataFrame":
+    """A cell naming several awards ("LĐTT, CSTĐCS") becomes one row per award, same source row (`df` itself
+    when no cell names two; `texts`: its distinct award texts, when known).
 
     Decided once per distinct award text (catalog.split); rows are repeated only when some cell names two.
     """
     import polars as pl
 
-    parts = {t: catalog.split(t) for t in df.get_column("hinh_thuc").unique(maintain_order=True).to_list()}
+    if texts is None:
+        texts = df.get_column("hinh_thuc").unique(maintain_order=True).to_list()
+    parts = {t: catalog.split(t) for t in texts}
     parts = {t: [p for p, _code in got] for t, got in parts.items() if got}
     if not parts:
         return df
@@ -213,7 +219,7 @@ def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, Beside | None]":
     made = {c: pl.when(cell).then(read[g]).otherwise(column(c)) for c, g in _DATE_COLUMNS}
     made["_dob_cell"] = read["other"]  # the texts no expression read, for `_read_dates`
     return wide.lazy().with_columns(**steps).select((made[c] if c in made else column(c)).alias(c)
-                                                    for c in SHEET_COLUMNS).collect(), None
+                                                    for c in SHEET_COLUMNS).collect(engine="in-memory"), None
 
 
 _CONSTS = ("file", "path", "sheet", "unit_code", "unit")
