@@ -108,7 +108,9 @@ def strip_titles_series(names: "pl.Series") -> "pl.Series":
     it lets through, mapped back (no Python string per row)."""
     import polars as pl
 
-    maybe = names.filter(pl.select(_title_sieve(pl.lit(names))).to_series()).unique(maintain_order=True)
+    n = pl.col(names.name)
+    maybe = names.to_frame().lazy().select(n.filter(_title_sieve(n)).unique(maintain_order=True)) \
+        .collect(engine="in-memory").to_series()
     if not len(maybe):
         return names
     maybe = maybe.to_list()

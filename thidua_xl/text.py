@@ -282,16 +282,20 @@ _UNCLEAN = f"[^{_CLEAN_CHARS}]|  |^ | $"
 
 def name_keys_series(values: "pl.Series") -> "pl.Series":
     """name_keys() of a text column (null keyed as ''): the few texts not already clean cleaned once each,
-    the words split and joined again by Polars, each distinct word keyed once in Python."""
+    the words split and joined again by Polars, each distinct word keyed once in Python. Two queries when
+    every text is clean (the texts to clean and the distinct words found by one)."""
     import polars as pl
 
-    names = values.cast(pl.String).fill_null("")
-    odd = names.str.contains(_UNCLEAN)
-    if odd.any():
-        bad = names.filter(odd).unique(maintain_order=True).to_list()
-        names = names.replace(bad, clean_strings(bad))
-    words = names.str.split(" ")
-    distinct = words.explode().unique().to_list()
+    v = pl.col("v")
+    names = pl.DataFrame({"v": values.cast(pl.String)}).lazy().select(v.fill_null(""))
+    words = v.str.split(" ").explode().unique().implode()
+    found = names.select(bad=v.filter(v.str.contains(_UNCLEAN)).unique(maintain_order=True).implode(), words=words) \
+        .collect(engine="in-memory")
+    bad = found.get_column("bad")[0].to_list()
+    if bad:
+        names = names.select(v.replace(bad, clean_strings(bad)))
+        found = names.select(words=words).collect(engine="in-memory")
+    distinct = found.get_column("words")[0].to_list()
     cache = _WORD_KEYS
     keys = []
     for w in distinct:
@@ -302,8 +306,8 @@ def name_keys_series(values: "pl.Series") -> "pl.Series":
         keys.append(k)
     if len(cache) > 200_000:
         cache.clear()
-    return words.list.eval(pl.element().replace_strict(distinct, keys, return_dtype=pl.String)) \
-        .list.join(" ").alias(values.name)
+    return names.select(v.str.split(" ").list.eval(pl.element().replace_strict(distinct, keys, return_dtype=pl.String))
+                        .list.join(" ").alias(values.name)).collect(engine="in-memory").to_series()
 
 
 def clean_known_columns(frame: "pl.DataFrame", also: str | None = None,

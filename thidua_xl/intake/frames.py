@@ -70,7 +70,9 @@ def finish(data: "dict[str, list] | pl.DataFrame", catalog: Catalog) -> "pl.Data
 
 def _name_keys(names: "pl.Series") -> "tuple[pl.Series, pl.Series]":
     """The distinct names (a cell split into several awards repeats its name: the same ones) and their keys."""
-    distinct = names.drop_nulls().unique()
+    import polars as pl
+
+    distinct = names.to_frame().lazy().select(pl.first().drop_nulls().unique()).collect(engine="in-memory").to_series()
     return distinct, name_keys_series(strip_titles_series(distinct))
 
 
