@@ -216,7 +216,7 @@ def _gathered(noms: list[dict]) -> "tuple[pl.DataFrame, Beside | None]":
 
     if dates is not None:
         return wide.select(column(c).alias(c) for c in SHEET_COLUMNS), dates
-    steps, read = dates_plan(pl.col("_dob_cell").cast(pl.String), "\x00")
+    steps, read = dates_plan("_dob_cell", "\x00")
     cell = pl.col("_dob_cell").is_not_null()
     made = {c: pl.when(cell).then(read[g]).otherwise(column(c)) for c, g in _DATE_COLUMNS}
     made["_dob_cell"] = read["other"]  # the texts no expression read, for `_read_dates`
