@@ -281,9 +281,8 @@ _UNCLEAN = f"[^{_CLEAN_CHARS}]|  |^ | $"
 
 
 def name_keys_series(values: "pl.Series") -> "pl.Series":
-    """name_keys() of a text column (null keyed as ''): the few texts not already clean cleaned once each,
-    the words split and joined again by Polars, each distinct word keyed once in Python. Two queries when
-    every text is clean (the texts to clean and the distinct words found by one)."""
+    """name_keys() of a text column (null keyed as ''): the few texts not already clean cleaned once each, the
+    words split and joined again by Polars (two queries if all are clean), each distinct word keyed once."""
     import polars as pl
 
     v = pl.col("v")
@@ -296,14 +295,8 @@ def name_keys_series(values: "pl.Series") -> "pl.Series":
         names = names.select(v.replace(bad, clean_strings(bad)))
         found = names.select(words=words).collect(engine="in-memory")
     distinct = found.get_column("words")[0].to_list()
-    cache = _WORD_KEYS
-    keys = []
-    for w in distinct:
-        low = w.lower()  # a space bounds every case context (final sigma): lowering a word is lowering the name
-        k = cache.get(low)
-        if k is None:
-            k = cache[low] = _word_key(low)
-        keys.append(k)
+    cache = _WORD_KEYS  # (a space bounds every case context, final sigma: lowering a word is lowering the name)
+    keys = [cache.get(w) or cache.setdefault(w, _word_key(w)) for w in map(str.lower, distinct)]
     if len(cache) > 200_000:
         cache.clear()
     return names.select(v.str.split(" ").list.eval(pl.element().replace_strict(distinct, keys, return_dtype=pl.String))
@@ -588,14 +581,13 @@ def _cleaned_keys(frame: "pl.DataFrame", columns: list[str], pattern: str, unsur
         return {}
     e = pl.element()
     found = frame.lazy().select(pl.col(c).drop_nulls().unique().implode() for c in columns) \
-        .select(pl.col(c).list.eval(e.filter(e.str.contains(pattern))) for c in columns) \
-        .with_columns(pl.col(columns).list.len().name.prefix("\x00")).collect(engine="in-memory")  # (how many: none, no query)
+        .select(pl.col(c).list.eval(e.filter(e.str.contains(pattern))) for c in columns).collect(engine="in-memory")
     out = {}
     v = pl.col("v")
-    for c in columns:  # the keys stay a Series (not a Python string each, and back)
-        if not found.get_column("\x00" + c)[0]:
+    for c in columns:  # the keys stay a Series (not a Python string each, and back; the one list taken: no query)
+        keys = found.get_column(c)[0].cast(pl.String)
+        if keys.is_empty():
             continue
-        keys = found.get_column(c).explode().drop_nulls().cast(pl.String)
         got = keys.alias("v").to_frame().select(v, done=_polars_clean(v), odd=v.str.contains(unsure))
         keys, done, odd = got.get_column("v"), got.get_column("done"), got.get_column("odd")
         if odd.any():
