@@ -84,6 +84,10 @@ class ArrowSheet:
     def __iter__(self):
         return (self[i] for i in range(self.height))
 
+    def raw_row(self, i: int) -> tuple:
+        """Row i as fastexcel wrote it (None for an empty cell), not typed."""
+        return self.frame.row(i)
+
     def distinct_texts(self, start: int, stop: int) -> list[str]:
         """The distinct text cells of rows start..stop-1 (no number, date or bool cell), rows not typed."""
         values: set = set()

@@ -322,7 +322,8 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
     memo = getattr(rows, "header_memo", None)  # an ArrowSheet keeps what each row says as a header
     warm = start
     stop = min(len(rows), start + scan)
-    if NAME in required and stop - start > SKIP_AFTER and _no_name_header(rows, start, stop, spec):
+    if NAME in required and stop - start > SKIP_AFTER and not _header_as_before(rows, start, stop, spec) \
+            and _no_name_header(rows, start, stop, spec):
         return None  # no text of these rows can name the name column (an initiatives sheet): no row is searched
     for i in range(start, stop):
         if best is not None and i > best.header_idx + 5:
@@ -366,10 +367,42 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
                     if "Hình thức đề nghị" in spec else [])
             best = Table(i, columns, dict(parts[0]), list(parts[1]), list(parts[2]), more_awards=list(parts[3]))
             best_score = score
+    if best is not None and NAME in best.columns.values():
+        _named_at(rows, best.header_idx, spec)
     if best is not None and "Hình thức đề nghị" in spec:
         _birth_by_sex_columns(rows[best.header_idx], best, spec)
         _sub_header(rows, best)
     return best
+
+
+# The header rows found that name the name column, as their cells (fastexcel's texts, or the typed row), and
+# the row the last of them was at: the sheets of one template (a master's unit sheets, a province's unit files)
+# have their header at the same row, and a sheet whose row there is one of these has a text naming the name
+# column, so `_no_name_header`, which only spares the search of a sheet without one, would say no.
+_NAMED_ROWS: set[tuple] = set()  # (spec id, *cells)
+_NAMED_AT: dict[int, int] = {}  # spec id -> the row index of the last header found that names the name column
+
+
+def _cells(rows, i: int) -> tuple:
+    """Row i's cells without typing them (an ArrowSheet's as fastexcel wrote them)."""
+    raw = getattr(rows, "raw_row", None)
+    return raw(i) if raw is not None else tuple(rows[i])
+
+
+def _named_at(rows, i: int, spec) -> None:
+    """Row i is a header row naming the name column: kept for `_header_as_before`."""
+    if len(_NAMED_ROWS) > 1 << 10:
+        _NAMED_ROWS.clear()
+    _NAMED_ROWS.add((id(spec), *_cells(rows, i)))
+    _NAMED_AT[id(spec)] = i
+
+
+def _header_as_before(rows, start: int, stop: int, spec) -> bool:
+    """Whether the row where the last header naming the name column was found is, in this sheet too, within
+    rows start..stop-1 and a header row seen naming it (cell for cell): then a text of these rows names the
+    name column. One row's cells looked at, not typed."""
+    i = _NAMED_AT.get(id(spec))
+    return i is not None and start <= i < stop and (id(spec), *_cells(rows, i)) in _NAMED_ROWS
 
 
 def _too_few_texts(row: list, need: int) -> bool:
