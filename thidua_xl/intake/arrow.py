@@ -63,6 +63,7 @@ class ArrowSheet:
         self.offset = offset  # empty columns left of the first one fastexcel returned (A = 0)
         self.height = frame.height
         self._rows: dict[int, list] = {}
+        self._raw: dict[int, tuple] = {}  # rows fetched as fastexcel wrote them (raw_row), typed or not
         self.header_memo: dict[tuple[int, int], tuple] = {}  # (row, spec) -> headers.header_of_row
 
     def __len__(self) -> int:
@@ -77,7 +78,7 @@ class ArrowSheet:
             raise IndexError(i)
         row = self._rows.get(i)
         if row is None:
-            cells = list(map(typed, self.frame.row(i)))
+            cells = list(map(typed, self.raw_row(i)))
             row = self._rows[i] = [""] * self.offset + cells if self.offset else cells
         return row
 
@@ -85,8 +86,11 @@ class ArrowSheet:
         return (self[i] for i in range(self.height))
 
     def raw_row(self, i: int) -> tuple:
-        """Row i as fastexcel wrote it (None for an empty cell), not typed."""
-        return self.frame.row(i)
+        """Row i as fastexcel wrote it (None for an empty cell), not typed; fetched once (typing it reads it)."""
+        got = self._raw.get(i)
+        if got is None:
+            got = self._raw[i] = self.frame.row(i)
+        return got
 
     def distinct_texts(self, start: int, stop: int) -> list[str]:
         """The distinct text cells of rows start..stop-1 (no number, date or bool cell), rows not typed."""

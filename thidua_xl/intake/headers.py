@@ -333,9 +333,12 @@ def find_table(rows: list[list], spec, required: Iterable[str], scan: int = HEAD
             return None  # no cell of the rows left names a required column: no row of them can be the header
         got = memo.get((i, id(spec))) if memo is not None else None
         if got is None:
-            row = rows[i]
-            if best is None and _too_few_texts(row, need):
+            cells = _cells(rows, i)
+            if best is None and _too_few_texts(cells, need):
                 continue  # fewer texts than required columns (a title, a unit's name): no header, no matching
+            row = rows[i]
+            if best is None and row is not cells and _too_few_texts(row, need):
+                continue
             said = _said(spec, row)
             got = said.get(_KEY)
             if got is None:
@@ -383,10 +386,10 @@ _NAMED_ROWS: set[tuple] = set()  # (spec id, *cells)
 _NAMED_AT: dict[int, int] = {}  # spec id -> the row index of the last header found that names the name column
 
 
-def _cells(rows, i: int) -> tuple:
-    """Row i's cells without typing them (an ArrowSheet's as fastexcel wrote them)."""
+def _cells(rows, i: int) -> "tuple | list":
+    """Row i's cells without typing them (an ArrowSheet's as fastexcel wrote them; a list's row itself)."""
     raw = getattr(rows, "raw_row", None)
-    return raw(i) if raw is not None else tuple(rows[i])
+    return raw(i) if raw is not None else rows[i]
 
 
 def _named_at(rows, i: int, spec) -> None:
@@ -407,7 +410,9 @@ def _header_as_before(rows, start: int, stop: int, spec) -> bool:
 
 def _too_few_texts(row: list, need: int) -> bool:
     """Whether a row has fewer text cells than `need`: header_of_row maps each text cell to at most one
-    column, so such a row cannot name every required column (and is never the header)."""
+    column, so such a row cannot name every required column (and is never the header). Asked of a row's cells
+    as fastexcel wrote them first (`_cells`): typing a cell makes a text of no other cell, so fewer texts
+    there are fewer texts typed, and the row is passed over without being typed."""
     if need < 2:
         return False
     n = 0

@@ -14,7 +14,7 @@ from ..rowkinds import example_sieve, examples_among, is_footer, is_note, stated
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from ..scan import EXCEL_TEXT_MAX
-from .arrow import LaterDates, dates_of_cells, passed_by_lead
+from .arrow import LaterDates, dates_of_cells, passed_by_lead, typed
 from .cells import Below, _as_text, body_of, constant
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       WORD_RULES, Table, find_table, header_of_row, match_header)
@@ -99,7 +99,6 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
     first = table.header_idx + 1 + table.sub_header_rows
     body = body_of(rows, first)
     size = body.n
-    text_ids = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh"]
     columnar = body.raw_texts and not split and not table.more_awards and size >= COLUMNAR_FROM
     if columnar:  # one date column, one award column: the rows to look at found column by column
         tx, dob_texts, sample, others, longest = _rows_to_look_at(body, col)
@@ -122,7 +121,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         awards = [next((c[i] for c in award_cols if c[i]), "") for i in range(size)]
     content_cols = [tx[c] for c in _CLASSIFIED if c not in ("stt", "hinh_thuc") and c in col] + award_cols[1:] + \
         ([awards] if "hinh_thuc" in col else []) + ([tx["gioi_tinh"]] if split else [])
-    rest = {c: col[c] for c in text_ids if c not in _CLASSIFIED and c in col}  # read only where a row has no date
+    rest = {c: col[c] for c in _UNCLASSIFIED if c in col}  # read only where a row has no date
     keep: list[int] = []
     groups: list[str] = []
     fallback: list[str] = []  # the award of the group heading above the row, else of the title
@@ -365,6 +364,8 @@ def _with_fallback(body, j: int | None, awards: "pl.Series", keep: list[int], fa
 
 # the columns the row classifier reads for every row; the others are read as whole columns for the kept rows
 _CLASSIFIED = ("stt", "ho_ten", "hinh_thuc", "gioi_tinh")
+# the other text columns: the classifier reads them only where a row has no date of birth
+_UNCLASSIFIED = [cid for canon, (cid, _v) in NOMINATION_HEADERS.items() if cid != "ngay_sinh" and cid not in _CLASSIFIED]
 _OPTIONAL_IN_ORDER = [c for c in RAW_NOMINATION_COLUMNS if c in OPTIONAL_COLUMNS]
 # the kept rows' texts, every row below the header taken at the kept rows (the classifier's columns too)
 _BULK = ("stt", "ho_ten", "gioi_tinh", "hinh_thuc", "chuc_vu", "khoa_phong", "doi_tuong", "sang_kien", "ghi_chu",
@@ -502,8 +503,8 @@ def locate_table(rows: list[list], start: int = 0, scan: int = HEADER_SCAN_ROWS)
     named = table or find_table(rows, NOMINATION_HEADERS, ("Họ và tên",), scan=scan, start=start)
     if named is None:
         return None
-    awards = {c for c in (_title_award(c) for r in rows[max(0, start - 12 if start else 0):named.header_idx]
-                          for c in r if isinstance(c, str) and 8 <= len(c) <= 300) if c}
+    awards = {c for c in (_title_award(c) for c in _texts_of(rows, max(0, start - 12 if start else 0), named.header_idx)
+                          if 8 <= len(c) <= 300) if c}
     if len(awards) == 1:
         named.default_award = load_catalog()[awards.pop()].name
     if table is not None:
@@ -517,6 +518,15 @@ def locate_table(rows: list[list], start: int = 0, scan: int = HEADER_SCAN_ROWS)
     if any(re.match(_HEADING, clean(t)) and _heading_award(clean(t)) for t in texts):
         return named
     return None
+
+
+def _texts_of(rows, lo: int, hi: int) -> list[str]:
+    """The text cells of rows lo..hi-1 as typed; an ArrowSheet's rows read as fastexcel wrote them, not typed
+    (a cell is a text when typing leaves it as it is: a number, date or bool cell is typed into none)."""
+    raw = getattr(rows, "raw_row", None)
+    if raw is None:
+        return [c for r in rows[lo:hi] for c in r if isinstance(c, str)]
+    return [c for i in range(lo, hi) for c in raw(i) if c.__class__ is str and typed(c) is c]
 
 
 @lru_cache(maxsize=1 << 12)
