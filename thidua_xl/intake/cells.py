@@ -246,6 +246,25 @@ def _ROWS(n: int) -> "pl.Series":
 _ROW_NUMBERS = None
 
 
+def positions(values: list[int], dtype: "pl.DataType", name: str = "") -> "pl.Series":
+    """A Series of the row positions or numbers `values`; when they run on by one (a sheet's kept rows without a
+    heading, totals line or sample among them: most sheets) a slice of one kept per type, not a Series made
+    from a Python list (~15 µs)."""
+    import polars as pl
+
+    n = len(values)
+    if n and values[-1] - values[0] == n - 1 and values == list(range(values[0], values[0] + n)) and values[0] >= 0:
+        end = values[0] + n
+        kept = _RUNS.get(dtype)
+        if kept is None or len(kept) < end:
+            kept = _RUNS[dtype] = pl.Series("", range(max(end, 1 << 16)), dtype)
+        return kept.slice(values[0], n).alias(name)
+    return pl.Series(name, values, dtype)
+
+
+_RUNS: dict = {}
+
+
 def constant(value: str | None, n: int) -> "pl.Series":
     """A text column of n times the same value (a slice of one kept per value: `new_from_index` lets go of
     the GIL, and the main thread may wait a switch interval to take it back from a reader thread)."""

@@ -15,7 +15,7 @@ from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from ..scan import EXCEL_TEXT_MAX
 from .arrow import LaterDates, dates_of_cells, passed_by_lead, typed
-from .cells import Below, _as_text, body_of, constant
+from .cells import Below, _as_text, body_of, constant, positions
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       WORD_RULES, Table, find_table, header_of_row, match_header)
 
@@ -193,7 +193,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
 
     base = first + 1 + row_offset
     if columnar:  # the classifier's columns too stay whole; an empty award cell takes the heading's or title's
-        idx = pl.Series(keep, dtype=pl.UInt32)
+        idx = positions(keep, pl.UInt32)
         bulk = body.text_columns(dict(zip(BULK_COLUMNS, map(col.get, _BULK))))
         k = BULK_COLUMNS.index("hinh_thuc")
         bulk[k] = _with_fallback(body, col.get("hinh_thuc"), bulk[k], keep, fallback)
@@ -217,13 +217,13 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         # the kept rows (a row may repeat, one per award cell); the classifier's texts as it read them, the
         # other columns left whole and taken at the kept rows with every sheet's (Series gathers and
         # new_from_index let go of the GIL: a reader thread running Python may keep the main thread waiting)
-        idx = pl.Series(keep, dtype=pl.UInt32)
+        idx = positions(keep, pl.UInt32)
         own_texts = {"stt": [stts[i] for i in keep], "ho_ten": [names[i] for i in keep],
                      "gioi_tinh": [genders[i] for i in keep], "hinh_thuc": award_texts}
         whole = {n: col.get(c) for n, c in zip(BULK_COLUMNS, _BULK) if n not in own_texts}
         bulk = Below(body, whole) if body.raw_texts else body.text_columns(whole)  # fastexcel's: made when stacked
         texts = {n: own_texts[n] for n in BULK_COLUMNS if n in own_texts}  # lists: made Series with every sheet's
-    own = [pl.Series("row", [base + i for i in keep], pl.Int64),  # (Series arithmetic would let go of the GIL)
+    own = [positions([base + i for i in keep], pl.Int64, "row"),  # (Series arithmetic would let go of the GIL)
            _repeated("group_subject", groups)]
     if not later:
         own += _birth_columns(dob, keep)
