@@ -59,11 +59,11 @@ def read_file(path: Path, catalog: Catalog, registry: UnitRegistry, intake: Inta
                 cache[name] = sheet_rows(wb, name)[0]
             return cache[name]
 
+        units = units_records(rows_of(units_sheet)) if units_sheet is not None else []
         is_master = units_sheet is not None and (
-            bool(units_records(rows_of(units_sheet)))
-            or any(fold(n) == fold(CONFIG_SHEET) for n in names))  # a fresh master has no units yet
+            bool(units) or any(fold(n) == fold(CONFIG_SHEET) for n in names))  # a fresh master has no units yet
         if is_master:
-            _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits)
+            _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits, units)
         else:
             _read_unit_file(path, wb, names, rows_of, catalog, registry, intake, report, noms, inits)
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
@@ -120,9 +120,9 @@ def _hidden_row_findings(path: Path, scan, noms: list[dict[str, list]], intake: 
                 file=path.name, sheet=sheet, row=hit[0]))
 
 
-def _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits):
+def _read_master(path, names, units_sheet, rows_of, catalog, registry, intake, report, noms, inits, units=None):
     report.kind = "master"
-    units = units_records(rows_of(units_sheet))
+    units = units_records(rows_of(units_sheet)) if units is None else units
     for u in units:
         registry.add(u["unit_code"], u["unit"])
     known = intake.units_frame.to_dicts() + units
