@@ -309,25 +309,28 @@ class ArrowBody:
         memo = memos()[0]
         simple = _SIMPLE_DATE_RE.match
         empty = {None, ""}
+        long = False
         for v in dict.fromkeys(raw):
-            if v in empty or simple(v):
+            if v in empty or simple(v):  # (a date's shape is short)
                 continue
+            long = long or len(v) > EXCEL_TEXT_MAX
             hit = seen.get(v)
             if hit is None:
                 hit = seen[v] = _arrow_date(v, memo)
             if not hit[0]:  # blank once cleaned
                 empty.add(v)
-        return LaterDates(raw, [v not in empty for v in raw])
+        return LaterDates(raw, [v not in empty for v in raw], long)
 
 
 class LaterDates:
     """A date-of-birth column whose dates are read with every other sheet's (`dates_of_cells`): whether
-    each row has one (`filled`), and each row's text when asked (`text`)."""
+    each row has one (`filled`), whether a cell is longer than Excel allows (`long`: its dates are then read
+    with the sheet, so that cellcheck sees its texts), and each row's text when asked (`text`)."""
 
-    __slots__ = ("cells", "filled", "_text")
+    __slots__ = ("cells", "filled", "long", "_text")
 
-    def __init__(self, cells: list, filled: list[bool]):
-        self.cells, self.filled, self._text = cells, filled, None
+    def __init__(self, cells: list, filled: list[bool], long: bool = False):
+        self.cells, self.filled, self.long, self._text = cells, filled, long, None
 
     @property
     def text(self) -> list[str]:
