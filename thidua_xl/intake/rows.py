@@ -109,7 +109,7 @@ def nomination_columns(rows: list[list], table: Table, *, file: str, path: str, 
         dob_texts = dob.filled if dob.__class__ is LaterDates else dob.text  # the classifier asks: is there one?
         # A row with a date of birth that is no template sample is a nominee, unless it sits under a totals
         # line: such rows are kept in runs, and the tests below run only for the other rows.
-        sample = examples_among(tx["ho_ten"]) | examples_among(tx["stt"])
+        sample = examples_among(tx["ho_ten"] + tx["stt"])  # (the texts of either that are samples: one call)
         if sample:
             others = [i for i, (d, n, s) in enumerate(zip(dob_texts, tx["ho_ten"], tx["stt"]))
                       if not d or n in sample or s in sample]
