@@ -130,16 +130,22 @@ def table(res: dict, sides: dict[str, Path]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> list[dict]:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("before", type=Path)
-    ap.add_argument("after", type=Path)
+def province_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options naming what is timed (sizes, the master, rounds, where the generated files are kept), shared
+    with bench/bound.py."""
     ap.add_argument("--sizes", type=int, nargs="*", default=[30_000])
     ap.add_argument("--master", action="store_true", help="also the ribbon's click on a master")
     ap.add_argument("--master-rows", type=int, default=bench.MASTER_ROWS)
     ap.add_argument("--history-rows", type=int, default=bench.HISTORY_ROWS)
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "thidua-bench-data")
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("before", type=Path)
+    ap.add_argument("after", type=Path)
+    province_arguments(ap)
     args = ap.parse_args(argv)
     sides = {"before": args.before.resolve(), "after": args.after.resolve()}
     for side, path in sides.items():

@@ -149,12 +149,7 @@ def table(res: dict) -> str:
 def main(argv: list[str] | None = None) -> list[dict]:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkout", type=Path, default=HERE.parent)
-    ap.add_argument("--sizes", type=int, nargs="*", default=[30_000])
-    ap.add_argument("--master", action="store_true", help="also the ribbon's click on a master")
-    ap.add_argument("--master-rows", type=int, default=bench.MASTER_ROWS)
-    ap.add_argument("--history-rows", type=int, default=bench.HISTORY_ROWS)
-    ap.add_argument("--rounds", type=int, default=10)
-    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "thidua-bench-data")
+    ab.province_arguments(ap)
     args = ap.parse_args(argv)
     checkout = args.checkout.resolve()
     results = []

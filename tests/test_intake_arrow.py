@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua_xl.intake.arrow import dates_of_cells, open_book
+from thidua_xl.intake.arrow import open_book
+from thidua_xl.intake.datecols import dates_of_cells
 from thidua_xl.intake.cells import ListBody, reading_memos
 from thidua_xl.reading import checked_scan, open_scanned, sheet_rows
 

@@ -8,7 +8,8 @@ import polars as pl
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from thidua_xl.intake.arrow import ArrowSheet, _arrow_date, dates_of_cells
+from thidua_xl.intake.arrow import ArrowSheet, _arrow_date
+from thidua_xl.intake.datecols import dates_of_cells
 from thidua_xl.intake.cells import Dates, reading_memos
 from thidua_xl.safety import EXCEL_TEXT_MAX
 

@@ -1,4 +1,4 @@
-"""Dates of birth read as a column (`arrow.dates_frame`) are what `_arrow_date` reads from each cell, for the
+"""Dates of birth read as a column (`datecols.dates_frame`) are what `_arrow_date` reads from each cell, for the
 dates typed year first as text ("1980-02-13") that the expressions now read, and their near misses."""
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import datetime as dt
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from thidua_xl.intake.arrow import _arrow_date, dates_of_cells
+from thidua_xl.intake.arrow import _arrow_date
+from thidua_xl.intake.datecols import dates_of_cells
 from thidua_xl.intake.cells import Dates, reading_memos
 
 YEAR_FIRST = st.tuples(st.integers(0, 9999), st.integers(0, 14), st.integers(0, 33), st.sampled_from("-/."),

@@ -13,7 +13,8 @@ from ..model import INITIATIVE_COLUMNS, NOMINATION_COLUMNS
 from ..subjects import infer_frame
 from ..subjects import strip_titles_series
 from ..text import name_keys_series
-from .arrow import ArrowBody, dates_frame, dates_left, dates_plan
+from .arrow import ArrowBody
+from .datecols import dates_frame, dates_left, dates_plan
 from .cells import Below, constant
 from .headers import OPTIONAL_COLUMNS
 from .result import frame_of_lists, to_pandas

@@ -14,8 +14,9 @@ from ..rowkinds import example_sieve, examples_among, is_footer, is_note, stated
 from ..subjects import is_collective_name
 from ..text import clean, fold, parse_date
 from ..scan import EXCEL_TEXT_MAX
-from .arrow import LaterDates, dates_of_cells, passed_by_lead, typed
+from .arrow import LaterDates, passed_by_lead, typed
 from .cells import Below, _as_text, body_of, constant, positions
+from .datecols import dates_of_cells
 from .headers import (HEADER_SCAN_ROWS, INITIATIVE_HEADERS, NOMINATION_HEADERS, NOMINATION_REQUIRED, OPTIONAL_COLUMNS,
                       WORD_RULES, Table, find_table, header_of_row, match_header)
 
